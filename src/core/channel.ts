@@ -1,0 +1,35 @@
+import type { Address, Attachment, Button } from './message.ts';
+
+/** What a channel can show; the outbox renders every outbound message to fit. */
+export interface ChannelCapabilities {
+  /** Native buttons / quick replies. Without them buttons become a numbered list. */
+  buttons: boolean;
+  /** Most buttons one message can carry; extra ones fall back to the numbered list. */
+  maxButtons: number;
+  /** Longest text one message may carry; longer text is split at a sentence boundary. */
+  maxTextLength: number;
+  markdown: boolean;
+  media: boolean;
+}
+
+/** An outbound message after rendering: it fits the channel it is sent on. */
+export interface RenderedMessage {
+  /** Store id of the outbound message, so a channel can tag what it sends (e.g. for client-side dedupe). */
+  id: string;
+  text: string;
+  buttons: Button[];
+  attachments: Attachment[];
+}
+
+export interface SendResult {
+  /** The channel's id for the sent message, when it gives one. */
+  externalId?: string;
+}
+
+/** The one interface between Parley's core and a channel. */
+export interface ChannelAdapter {
+  readonly id: string;
+  readonly capabilities: ChannelCapabilities;
+  /** Deliver one rendered message. Throw to have the outbox retry; throw a permanent ParleyError to give up. */
+  send(address: Address, message: RenderedMessage): Promise<SendResult>;
+}

@@ -1,0 +1,41 @@
+/**
+ * Every error Parley raises on purpose carries a code, and each code maps to one HTTP status and one CLI exit
+ * code. Callers branch on `code`, never on message text.
+ */
+export const ErrorCodes = {
+  BAD_REQUEST: { status: 400, exit: 2 },
+  PAYLOAD_TOO_LARGE: { status: 413, exit: 2 },
+  UNAUTHORIZED: { status: 401, exit: 2 },
+  NOT_FOUND: { status: 404, exit: 2 },
+  CONFLICT: { status: 409, exit: 1 },
+  FLOW_INVALID: { status: 500, exit: 1 },
+  CONFIG_INVALID: { status: 500, exit: 78 },
+  REDIS_UNAVAILABLE: { status: 503, exit: 69 },
+  DATABASE_UNAVAILABLE: { status: 503, exit: 69 },
+  LOCK_TIMEOUT: { status: 503, exit: 75 },
+  CHANNEL_SEND_FAILED: { status: 502, exit: 1 },
+  CHANNEL_SEND_REJECTED: { status: 502, exit: 1 },
+  SHUTTING_DOWN: { status: 503, exit: 75 },
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class ParleyError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly exitCode: number;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'ParleyError';
+    this.code = code;
+    this.status = ErrorCodes[code].status;
+    this.exitCode = ErrorCodes[code].exit;
+    this.details = options.details;
+  }
+}
+
+export function isParleyError(error: unknown, code?: ErrorCode): error is ParleyError {
+  return error instanceof ParleyError && (code === undefined || error.code === code);
+}

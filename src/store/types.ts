@@ -1,0 +1,130 @@
+import type { Address, Attachment, Button, InboundMessage } from '../core/message.ts';
+import type { ConversationState } from '../engine/types.ts';
+
+/** Rows returned by a query. */
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** Anything that runs SQL: the database itself, or one transaction on it. */
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+}
+
+/** A PostgreSQL database: the real one through `pg`, or PGlite. Same SQL, same migrations. */
+export interface Db extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type ConversationMode = 'bot' | 'human';
+
+export interface Customer {
+  id: string;
+  displayName: string | null;
+  createdAt: Date;
+}
+
+export interface Conversation {
+  id: string;
+  channel: string;
+  /** The channel's own conversation id. */
+  externalId: string;
+  customerId: string;
+  /** The address replies go to. */
+  address: Address;
+  mode: ConversationMode;
+  state: ConversationState;
+  /** Incremented by every committed turn; a commit with a stale version is refused. */
+  version: number;
+  locale: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type InboundStatus = 'received' | 'processed';
+export type OutboundStatus = 'pending' | 'sent' | 'failed';
+
+export interface StoredMessage {
+  /** Monotonic per database: the order messages were accepted in. */
+  id: string;
+  conversationId: string;
+  direction: 'in' | 'out';
+  channel: string;
+  externalId: string | null;
+  text: string | null;
+  payload: string | null;
+  buttons: Button[];
+  attachments: Attachment[];
+  status: InboundStatus | OutboundStatus;
+  /** For outbound messages: the inbound message whose turn produced it (null for messages Parley started). */
+  inReplyTo: string | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+export interface NewOutbound {
+  text: string;
+  buttons?: Button[];
+  attachments?: Attachment[];
+}
+
+export interface CommitTurn {
+  conversationId: string;
+  /** The version read before the turn ran; the commit fails with CONFLICT when it moved. */
+  expectedVersion: number;
+  state: ConversationState;
+  mode?: ConversationMode;
+  /** The inbound message this turn answered; marked processed in the same transaction. */
+  inboundId: string | null;
+  replies: NewOutbound[];
+}
+
+/**
+ * Parley's persistent state. One implementation over `Db`; the contract suite runs it on PGlite and PostgreSQL.
+ */
+export interface Store {
+  readonly db: Db;
+  /** Applies pending migrations; safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** The customer behind a channel identity, created with the identity on first sight. */
+  resolveCustomer(channel: string, externalUserId: string, profile?: { name?: string }): Promise<Customer>;
+  /** The conversation for an address, created (mode bot, empty state, version 0) on first sight. */
+  resolveConversation(address: Address, customerId: string): Promise<{ conversation: Conversation; created: boolean }>;
+  getConversation(id: string): Promise<Conversation | null>;
+  findConversation(channel: string, externalId: string): Promise<Conversation | null>;
+
+  /**
+   * Persists an inbound message. A second message with the same channel and external id is not stored again:
+   * the first one is returned with `duplicate: true`.
+   */
+  insertInbound(conversationId: string, message: InboundMessage): Promise<{ message: StoredMessage; duplicate: boolean }>;
+  /** Inbound messages of a conversation not yet processed, oldest first. */
+  pendingInbound(conversationId: string): Promise<StoredMessage[]>;
+  /** Conversations that have unprocessed inbound messages (left by a crash), oldest first. */
+  conversationsWithPendingInbound(limit: number): Promise<string[]>;
+
+  /** Saves the turn's outcome atomically: state, mode, replies (as pending), and the inbound message processed. */
+  commitTurn(turn: CommitTurn): Promise<{ conversation: Conversation; replies: StoredMessage[] }>;
+  /** Stores a message Parley starts (not in reply to an inbound message), as pending. */
+  insertOutbound(conversationId: string, message: NewOutbound): Promise<StoredMessage>;
+
+  /** Outbound messages produced by the turn of this inbound message, in order. */
+  repliesTo(inboundId: string): Promise<StoredMessage[]>;
+  /** The conversation's messages in both directions, oldest first; `afterId` pages forward. */
+  transcript(conversationId: string, options?: { afterId?: string; limit?: number }): Promise<StoredMessage[]>;
+
+  markSent(messageId: string, externalId?: string): Promise<void>;
+  /** Records a failed attempt; `final` marks the message failed (visible to agents), else it stays pending. */
+  markAttemptFailed(messageId: string, error: string, final: boolean): Promise<void>;
+  /** Pending outbound messages created before `olderThan`, oldest first: what a crashed process left behind. */
+  pendingOutbound(olderThan: Date, limit: number): Promise<StoredMessage[]>;
+}
