@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+
+type Listener = (frame: string) => void;
+
+/**
+ * Fans web chat frames out to the sockets of a conversation, whichever process they are connected to: frames are
+ * published on Redis, and each process subscribes only to the conversations it has sockets for.
+ */
+export class LiveHub {
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly prefix = 'parley:webchat:',
+  ) {
+    subscriber.on('message', (channel: string, frame: string) => {
+      const set = this.listeners.get(channel.slice(this.prefix.length));
+      if (set) for (const listener of set) listener(frame);
+    });
+  }
+
+  async publish(conversationId: string, frame: unknown): Promise<void> {
+    await this.publisher.publish(this.prefix + conversationId, JSON.stringify(frame));
+  }
+
+  /** Returns the function that unsubscribes. */
+  async subscribe(conversationId: string, listener: Listener): Promise<() => Promise<void>> {
+    let set = this.listeners.get(conversationId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(conversationId, set);
+      await this.subscriber.subscribe(this.prefix + conversationId);
+    }
+    set.add(listener);
+    return async () => {
+      const current = this.listeners.get(conversationId);
+      if (!current) return;
+      current.delete(listener);
+      if (current.size === 0) {
+        this.listeners.delete(conversationId);
+        await this.subscriber.unsubscribe(this.prefix + conversationId).catch(() => {});
+      }
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import type { Address, InboundMessage } from './message.ts';
+
+/** A message as adapters see it after the inbox stored it. */
+export interface AcceptedMessage {
+  id: string;
+  conversationId: string;
+  direction: 'in' | 'out';
+  externalId: string | null;
+  text: string | null;
+  payload: string | null;
+  buttons: { title: string; payload: string }[];
+  createdAt: Date;
+}
+
+export interface ReceiveResult {
+  inbound: AcceptedMessage;
+  /** The replies of this message's turn (for a duplicate delivery: the first delivery's replies). */
+  replies: AcceptedMessage[];
+  duplicate: boolean;
+}
+
+export interface ReceiveOptions {
+  /** Called once the message is stored, before its turn runs (not for duplicates). */
+  onAccepted?: (message: AcceptedMessage) => void;
+}
+
+/** What an adapter may ask of the core: hand in a message, open a conversation, read its transcript. */
+export interface InboxPort {
+  receive(message: InboundMessage, options?: ReceiveOptions): Promise<ReceiveResult>;
+  /** Opens the conversation at `address` and runs the greeting once, the first time only. */
+  open(address: Address, profile?: { name?: string }): Promise<{ replies: AcceptedMessage[] }>;
+  /** The conversation's messages, oldest first; empty when the conversation does not exist yet. */
+  history(channel: string, conversationExternalId: string, limit?: number): Promise<AcceptedMessage[]>;
+}

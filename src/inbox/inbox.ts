@@ -1,0 +1,158 @@
+import type { AcceptedMessage, InboxPort, ReceiveOptions, ReceiveResult } from '../core/inbox-port.ts';
+import { isParleyError, ParleyError } from '../core/errors.ts';
+import type { Address, InboundMessage } from '../core/message.ts';
+import type { EngineAction, TurnInput, TurnResult, ConversationState } from '../engine/types.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { Conversation, ConversationMode, NewOutbound, Store, StoredMessage } from '../store/types.ts';
+import type { ConversationLock } from './conversation-lock.ts';
+
+/** Runs one turn of a conversation's flow: the engine, behind whichever flow set is current. */
+export type TurnRunner = (state: ConversationState, input: TurnInput) => TurnResult;
+
+/** Where committed replies go to be delivered. */
+export type ReplyDispatcher = (conversation: Conversation, replies: StoredMessage[]) => void;
+
+/** Told when a turn hands the conversation to a person. */
+export type HandoffListener = (conversation: Conversation, reason: string) => Promise<void> | void;
+
+export interface InboxOptions {
+  store: Store;
+  lock: ConversationLock;
+  runTurn: TurnRunner;
+  dispatch: ReplyDispatcher;
+  logger: Logger;
+  /** When absent no agent desk is configured, and a handoff leaves the conversation with the bot. */
+  onHandoff?: HandoffListener;
+}
+
+/**
+ * The turn pipeline: resolve the customer and conversation, then under the conversation's lock store the message
+ * (deduplicated on the channel's id) and run every pending turn of that conversation in the order it was accepted.
+ */
+export class Inbox implements InboxPort {
+  private readonly active = new Set<Promise<unknown>>();
+  private closing = false;
+
+  constructor(private readonly options: InboxOptions) {}
+
+  receive(message: InboundMessage, receiveOptions: ReceiveOptions = {}): Promise<ReceiveResult> {
+    return this.track(async () => {
+      const { store, lock } = this.options;
+      const customer = await store.resolveCustomer(message.address.channel, message.address.userId, message.profile);
+      const { conversation } = await store.resolveConversation(message.address, customer.id);
+      return lock.withLock(conversation.id, async () => {
+        const { message: inbound, duplicate } = await store.insertInbound(conversation.id, message);
+        if (!duplicate) receiveOptions.onAccepted?.(inbound);
+        await this.drain(conversation.id);
+        const replies = await store.repliesTo(inbound.id);
+        return { inbound, replies, duplicate };
+      });
+    });
+  }
+
+  open(address: Address, profile?: { name?: string }): Promise<{ replies: AcceptedMessage[] }> {
+    return this.track(async () => {
+      const { store, lock } = this.options;
+      const customer = await store.resolveCustomer(address.channel, address.userId, profile);
+      const { conversation } = await store.resolveConversation(address, customer.id);
+      return lock.withLock(conversation.id, async () => {
+        const current = await this.load(conversation.id);
+        // Version 0 means no turn has ever run: greet exactly once, however many tabs open the chat.
+        if (current.version !== 0) return { replies: [] };
+        const { replies } = await this.runOne(current, null, { event: 'start' });
+        return { replies };
+      });
+    });
+  }
+
+  async history(channel: string, conversationExternalId: string, limit = 200): Promise<AcceptedMessage[]> {
+    const conversation = await this.options.store.findConversation(channel, conversationExternalId);
+    if (!conversation) return [];
+    const all = await this.options.store.transcript(conversation.id, { limit: 10_000 });
+    return all.slice(-limit);
+  }
+
+  /** Finishes turns that a crashed process accepted but never ran. */
+  async recover(limit = 100): Promise<number> {
+    const ids = await this.options.store.conversationsWithPendingInbound(limit);
+    for (const id of ids) {
+      await this.track(() => this.options.lock.withLock(id, () => this.drain(id)));
+    }
+    return ids.length;
+  }
+
+  /** Refuses new turns and waits for the ones under way. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.active]);
+  }
+
+  private track<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new ParleyError('SHUTTING_DOWN', 'Parley is shutting down'));
+    const promise = fn();
+    this.active.add(promise);
+    void promise.then(
+      () => this.active.delete(promise),
+      () => this.active.delete(promise),
+    );
+    return promise;
+  }
+
+  private async load(conversationId: string): Promise<Conversation> {
+    const conversation = await this.options.store.getConversation(conversationId);
+    if (!conversation) throw new ParleyError('NOT_FOUND', 'conversation not found');
+    return conversation;
+  }
+
+  /** Must run under the conversation's lock. */
+  private async drain(conversationId: string): Promise<void> {
+    for (const inbound of await this.options.store.pendingInbound(conversationId)) {
+      const conversation = await this.load(conversationId);
+      const input: TurnInput = {};
+      if (inbound.text !== null) input.text = inbound.text;
+      if (inbound.payload !== null) input.payload = inbound.payload;
+      await this.runOne(conversation, inbound.id, input);
+    }
+  }
+
+  private async runOne(conversation: Conversation, inboundId: string | null, input: TurnInput) {
+    const { store, logger } = this.options;
+    const log = logger.child({ conversationId: conversation.id, inboundId });
+    let state = conversation.state;
+    let mode: ConversationMode = conversation.mode;
+    let replies: NewOutbound[] = [];
+    let handoffReason: string | undefined;
+    // While a person has the conversation the bot says nothing of its own: the message is only recorded.
+    if (mode === 'bot') {
+      const result = this.options.runTurn(state, input);
+      state = result.state;
+      replies = toReplies(result.actions);
+      handoffReason = result.actions.find((a): a is Extract<EngineAction, { type: 'handoff' }> => a.type === 'handoff')?.reason;
+      if (handoffReason !== undefined && this.options.onHandoff) mode = 'human';
+    }
+    try {
+      const committed = await store.commitTurn({
+        conversationId: conversation.id,
+        expectedVersion: conversation.version,
+        state,
+        mode,
+        inboundId,
+        replies,
+      });
+      log.info({ replies: committed.replies.length, mode, flow: state.flow, step: state.step }, 'turn committed');
+      this.options.dispatch(committed.conversation, committed.replies);
+      if (handoffReason !== undefined) {
+        if (this.options.onHandoff) await this.options.onHandoff(committed.conversation, handoffReason);
+        else log.warn('handoff requested but no agent desk is configured');
+      }
+      return committed;
+    } catch (error) {
+      if (isParleyError(error, 'CONFLICT')) log.error('turn lost its lock: another process moved the conversation');
+      throw error;
+    }
+  }
+}
+
+function toReplies(actions: EngineAction[]): NewOutbound[] {
+  return actions.flatMap((action) => (action.type === 'say' ? [action.message] : []));
+}

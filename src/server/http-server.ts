@@ -1,0 +1,71 @@
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { ParleyError } from '../core/errors.ts';
+import type { Logger } from '../infra/logger.ts';
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  checks: Record<string, 'ok' | string>;
+  channels: string[];
+}
+
+export interface HttpServerOptions {
+  logger: Logger;
+  health: () => Promise<HealthReport>;
+  /** Static files served at `/` (the demo storefront and the widget). */
+  publicDir?: string;
+  /** Largest request body accepted, in bytes. Default 64 KiB. */
+  bodyLimit?: number;
+}
+
+/** Fastify's own client errors carry a code and a 4xx status; they keep both. */
+function toParleyError(error: FastifyError): ParleyError | undefined {
+  if (error instanceof ParleyError) return error;
+  const status = error.statusCode ?? 500;
+  if (status === 413) return new ParleyError('PAYLOAD_TOO_LARGE', 'request body is too large');
+  if (status >= 400 && status < 500) return new ParleyError('BAD_REQUEST', error.message, { details: error.code });
+  return undefined;
+}
+
+/**
+ * The one HTTP server (Fastify: schema-free routes, a fast JSON path, and first-class WebSocket and static plugins).
+ * Channels register their own routes on it.
+ */
+export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    return503OnClosing: true,
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = toParleyError(error);
+    if (!known || known.status >= 500) {
+      if (!known) request.log.error({ err: error.message, stack: error.stack, route: request.routeOptions.url }, 'request failed');
+      const status = known?.status ?? 500;
+      return reply.status(status).send({ error: { code: known?.code ?? 'INTERNAL', message: known?.message ?? 'internal error' } });
+    }
+    request.log.info({ route: request.routeOptions.url, code: known.code }, 'request refused');
+    return reply.status(known.status).send({ error: { code: known.code, message: known.message, details: known.details } });
+  });
+
+  app.setNotFoundHandler((_request, reply) => {
+    reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+  });
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  if (options.publicDir) await app.register(fastifyStatic, { root: options.publicDir, index: 'index.html' });
+
+  app.get('/healthz', async (_request, reply) => {
+    const report = await options.health();
+    return reply.status(report.status === 'ok' ? 200 : 503).send(report);
+  });
+
+  return app;
+}

@@ -1,0 +1,37 @@
+import { ParleyError } from '../core/errors.ts';
+import { openPgliteDb } from './pglite-db.ts';
+import { openPostgresDb, redactUrl } from './postgres-db.ts';
+import { SqlStore } from './sql-store.ts';
+import type { Db, Store } from './types.ts';
+
+export interface OpenStoreOptions {
+  /** PostgreSQL connection URL. When absent, Parley uses PGlite under `dataDir`. */
+  databaseUrl?: string;
+  /** Parley's data directory; PGlite keeps its files in `<dataDir>/pgdata`. */
+  dataDir: string;
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Opens the store: PostgreSQL when `databaseUrl` is set, else PGlite under `dataDir`, with migrations applied.
+ * Any failure to reach or prepare the database is a ParleyError('DATABASE_UNAVAILABLE') with a one-line message.
+ */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const where = options.databaseUrl
+    ? `PostgreSQL at ${redactUrl(options.databaseUrl)}`
+    : `the embedded database (PGlite) in ${options.dataDir}`;
+  let db: Db | undefined;
+  try {
+    db = options.databaseUrl ? openPostgresDb(options.databaseUrl) : await openPgliteDb(options.dataDir);
+    const store = new SqlStore(db);
+    await store.migrate();
+    return store;
+  } catch (error) {
+    await db?.close().catch(() => {});
+    if (error instanceof ParleyError && error.code === 'DATABASE_UNAVAILABLE') throw error;
+    throw new ParleyError('DATABASE_UNAVAILABLE', `Cannot open ${where}: ${reason(error)}`, { cause: error });
+  }
+}

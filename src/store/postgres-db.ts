@@ -1,0 +1,100 @@
+import pg from 'pg';
+import { ParleyError } from '../core/errors.ts';
+import type { Db, Queryable, QueryResult } from './types.ts';
+
+export interface PostgresDbOptions {
+  /** Most connections the pool opens. Default 10. */
+  max?: number;
+  /** How long to wait for a connection before failing, in ms. Default 5000: fail fast, answer 503. */
+  connectionTimeoutMillis?: number;
+}
+
+/** Node socket errors and SQLSTATE classes 08 (connection) and 57P0x (server shutting down). */
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code))) {
+    return true;
+  }
+  // pg reports a lost or timed-out connection without a code.
+  return /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+}
+
+/** The URL without its password, fit for an error message or a log line. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+function unavailable(url: string, error: unknown): ParleyError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ParleyError('DATABASE_UNAVAILABLE', `PostgreSQL at ${redactUrl(url)} is unreachable: ${reason}`, { cause: error });
+}
+
+/** Runs a query, turning a lost connection into DATABASE_UNAVAILABLE; SQL errors pass through unchanged. */
+async function run<R>(client: pg.Pool | pg.PoolClient, url: string, sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+  try {
+    const result = await client.query(sql, params);
+    return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
+  } catch (error) {
+    throw isConnectionError(error) ? unavailable(url, error) : error;
+  }
+}
+
+/**
+ * A Db over a `pg` Pool. bigint columns come back as strings and timestamptz as Date (pg's defaults, relied on
+ * by the store). Each transaction holds one pooled client from BEGIN to COMMIT or ROLLBACK.
+ */
+export function openPostgresDb(url: string, options: PostgresDbOptions = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
+  });
+  // An idle client losing its connection must not crash the process; the next query gets a fresh one.
+  pool.on('error', () => {});
+  let closed = false;
+
+  return {
+    kind: 'postgres',
+    query: <R>(sql: string, params?: unknown[]) => run<R>(pool, url, sql, params),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw unavailable(url, error);
+      }
+      let broken = false;
+      try {
+        await run(client, url, 'BEGIN');
+        const tx: Queryable = { query: <R>(sql: string, params?: unknown[]) => run<R>(client, url, sql, params) };
+        const value = await fn(tx);
+        await run(client, url, 'COMMIT');
+        return value;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
+        throw error;
+      } finally {
+        // A client whose ROLLBACK failed is in an unknown state: destroy it rather than return it to the pool.
+        client.release(broken);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

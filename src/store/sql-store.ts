@@ -1,0 +1,294 @@
+import { randomUUID } from 'node:crypto';
+import { ParleyError } from '../core/errors.ts';
+import type { Address, InboundMessage } from '../core/message.ts';
+import type { ConversationState } from '../engine/types.ts';
+import { runMigrations } from './migrations.ts';
+import { json, toConversation, toCustomer, toMessage, type ConversationRow, type CustomerRow, type MessageRow } from './rows.ts';
+import type { CommitTurn, Conversation, Customer, Db, NewOutbound, Queryable, Store, StoredMessage } from './types.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MESSAGE_ID = /^[1-9][0-9]{0,18}$/;
+
+/** Page size of `transcript` when the caller gives none, and the most it returns at once. */
+export const TRANSCRIPT_DEFAULT_LIMIT = 100;
+export const TRANSCRIPT_MAX_LIMIT = 1000;
+
+const INSERT_OUT = `
+  INSERT INTO messages (conversation_id, direction, channel, text, buttons, attachments, status, in_reply_to)
+  VALUES ($1, 'out', $2, $3, $4::jsonb, $5::jsonb, 'pending', $6)
+  RETURNING *`;
+
+function emptyState(): ConversationState {
+  return { vars: {} };
+}
+
+function messageNotFound(id: string): ParleyError {
+  return new ParleyError('NOT_FOUND', `No outbound message ${id}`);
+}
+
+/**
+ * The Store, written once over `Db`: the same SQL runs on PostgreSQL and PGlite.
+ * Every "create on first sight" is an INSERT … ON CONFLICT DO NOTHING followed by a read, so concurrent
+ * callers, in one process or several, end up with the same row.
+ */
+export class SqlStore implements Store {
+  readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  async migrate(): Promise<void> {
+    await runMigrations(this.db);
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.db.query('SELECT 1');
+    } catch (error) {
+      if (error instanceof ParleyError) throw error;
+      throw new ParleyError('DATABASE_UNAVAILABLE', `The ${this.db.kind} database does not answer`, { cause: error });
+    }
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  async resolveCustomer(channel: string, externalUserId: string, profile?: { name?: string }): Promise<Customer> {
+    const name = profile?.name ?? null;
+    const known = await this.customerByIdentity(this.db, channel, externalUserId);
+    if (known) {
+      if (known.displayName !== null || name === null) return known;
+      // Learn the name the first time the channel tells it, never overwrite one already known.
+      const updated = await this.db.query<CustomerRow>(
+        'UPDATE customers SET display_name = COALESCE(display_name, $2) WHERE id = $1 RETURNING *',
+        [known.id, name],
+      );
+      const row = updated.rows[0];
+      return row ? toCustomer(row) : known;
+    }
+    return this.db.transaction(async (tx) => {
+      const id = randomUUID();
+      const created = await tx.query<CustomerRow>('INSERT INTO customers (id, display_name) VALUES ($1, $2) RETURNING *', [id, name]);
+      const claimed = await tx.query(
+        `INSERT INTO identities (channel, external_id, customer_id) VALUES ($1, $2, $3)
+         ON CONFLICT (channel, external_id) DO NOTHING RETURNING customer_id`,
+        [channel, externalUserId, id],
+      );
+      const row = created.rows[0];
+      if (claimed.rowCount === 1 && row) return toCustomer(row);
+      // Someone else created this identity meanwhile (ON CONFLICT waited for their commit): use theirs.
+      await tx.query('DELETE FROM customers WHERE id = $1', [id]);
+      const theirs = await this.customerByIdentity(tx, channel, externalUserId);
+      if (!theirs) throw new ParleyError('CONFLICT', `Identity ${channel}/${externalUserId} vanished while being resolved`);
+      return theirs;
+    });
+  }
+
+  async resolveConversation(address: Address, customerId: string): Promise<{ conversation: Conversation; created: boolean }> {
+    const known = await this.findConversation(address.channel, address.conversationId);
+    if (known) return { conversation: known, created: false };
+    const inserted = await this.db.query<ConversationRow>(
+      `INSERT INTO conversations (id, channel, external_id, customer_id, address, mode, state, version)
+       VALUES ($1, $2, $3, $4, $5::jsonb, 'bot', $6::jsonb, 0)
+       ON CONFLICT (channel, external_id) DO NOTHING RETURNING *`,
+      [randomUUID(), address.channel, address.conversationId, customerId, json(address), json(emptyState())],
+    );
+    const row = inserted.rows[0];
+    if (row) return { conversation: toConversation(row), created: true };
+    const theirs = await this.findConversation(address.channel, address.conversationId);
+    if (!theirs) throw new ParleyError('CONFLICT', `Conversation ${address.channel}/${address.conversationId} vanished while being resolved`);
+    return { conversation: theirs, created: false };
+  }
+
+  async getConversation(id: string): Promise<Conversation | null> {
+    if (!UUID.test(id)) return null;
+    const result = await this.db.query<ConversationRow>('SELECT * FROM conversations WHERE id = $1', [id]);
+    const row = result.rows[0];
+    return row ? toConversation(row) : null;
+  }
+
+  async findConversation(channel: string, externalId: string): Promise<Conversation | null> {
+    const result = await this.db.query<ConversationRow>('SELECT * FROM conversations WHERE channel = $1 AND external_id = $2', [
+      channel,
+      externalId,
+    ]);
+    const row = result.rows[0];
+    return row ? toConversation(row) : null;
+  }
+
+  async insertInbound(conversationId: string, message: InboundMessage): Promise<{ message: StoredMessage; duplicate: boolean }> {
+    const channel = message.address.channel;
+    // Retried once: the row we collided with can be deleted (erased) between the INSERT and the SELECT.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const inserted = await this.db.query<MessageRow>(
+        `INSERT INTO messages (conversation_id, direction, channel, external_id, text, payload, attachments, status)
+         VALUES ($1, 'in', $2, $3, $4, $5, $6::jsonb, 'received')
+         ON CONFLICT (channel, external_id) DO NOTHING RETURNING *`,
+        [conversationId, channel, message.externalId, message.text ?? null, message.payload ?? null, json(message.attachments ?? [])],
+      );
+      const row = inserted.rows[0];
+      if (row) {
+        if (message.locale) {
+          await this.db.query('UPDATE conversations SET locale = $2 WHERE id = $1 AND locale IS DISTINCT FROM $2', [
+            conversationId,
+            message.locale,
+          ]);
+        }
+        return { message: toMessage(row), duplicate: false };
+      }
+      const first = await this.db.query<MessageRow>('SELECT * FROM messages WHERE channel = $1 AND external_id = $2', [
+        channel,
+        message.externalId,
+      ]);
+      const firstRow = first.rows[0];
+      if (firstRow) return { message: toMessage(firstRow), duplicate: true };
+    }
+    throw new ParleyError('CONFLICT', `Inbound message ${channel}/${message.externalId} could not be stored`);
+  }
+
+  async pendingInbound(conversationId: string): Promise<StoredMessage[]> {
+    if (!UUID.test(conversationId)) return [];
+    const result = await this.db.query<MessageRow>(
+      `SELECT * FROM messages WHERE conversation_id = $1 AND direction = 'in' AND status = 'received' ORDER BY id`,
+      [conversationId],
+    );
+    return result.rows.map(toMessage);
+  }
+
+  async conversationsWithPendingInbound(limit: number): Promise<string[]> {
+    const result = await this.db.query<{ conversation_id: string }>(
+      `SELECT conversation_id FROM messages WHERE direction = 'in' AND status = 'received'
+       GROUP BY conversation_id ORDER BY min(id) LIMIT $1`,
+      [limit],
+    );
+    return result.rows.map((row) => row.conversation_id);
+  }
+
+  async commitTurn(turn: CommitTurn): Promise<{ conversation: Conversation; replies: StoredMessage[] }> {
+    if (!UUID.test(turn.conversationId)) throw new ParleyError('NOT_FOUND', `No conversation ${turn.conversationId}`);
+    if (turn.inboundId !== null && !MESSAGE_ID.test(turn.inboundId)) {
+      throw new ParleyError('NOT_FOUND', `No inbound message ${turn.inboundId}`);
+    }
+    return this.db.transaction(async (tx) => {
+      // The row lock taken here makes a concurrent commit of the same version wait, then match no row.
+      const updated = await tx.query<ConversationRow>(
+        `UPDATE conversations SET state = $3::jsonb, mode = COALESCE($4, mode), version = version + 1, updated_at = now()
+         WHERE id = $1 AND version = $2 RETURNING *`,
+        [turn.conversationId, turn.expectedVersion, json(turn.state), turn.mode ?? null],
+      );
+      const row = updated.rows[0];
+      if (!row) {
+        const current = await tx.query<{ version: number }>('SELECT version FROM conversations WHERE id = $1', [turn.conversationId]);
+        const found = current.rows[0];
+        if (!found) throw new ParleyError('NOT_FOUND', `No conversation ${turn.conversationId}`);
+        throw new ParleyError(
+          'CONFLICT',
+          `Conversation ${turn.conversationId} is at version ${found.version}, the turn expected ${turn.expectedVersion}`,
+          { details: { expectedVersion: turn.expectedVersion, actualVersion: found.version } },
+        );
+      }
+      const conversation = toConversation(row);
+      if (turn.inboundId !== null) {
+        const marked = await tx.query(
+          `UPDATE messages SET status = 'processed' WHERE id = $1 AND conversation_id = $2 AND direction = 'in'`,
+          [turn.inboundId, turn.conversationId],
+        );
+        if (marked.rowCount !== 1) {
+          throw new ParleyError('NOT_FOUND', `No inbound message ${turn.inboundId} in conversation ${turn.conversationId}`);
+        }
+      }
+      const replies: StoredMessage[] = [];
+      for (const reply of turn.replies) {
+        replies.push(await this.insertOut(tx, conversation.id, conversation.channel, reply, turn.inboundId));
+      }
+      return { conversation, replies };
+    });
+  }
+
+  async insertOutbound(conversationId: string, message: NewOutbound): Promise<StoredMessage> {
+    const conversation = await this.getConversation(conversationId);
+    if (!conversation) throw new ParleyError('NOT_FOUND', `No conversation ${conversationId}`);
+    return this.insertOut(this.db, conversation.id, conversation.channel, message, null);
+  }
+
+  async repliesTo(inboundId: string): Promise<StoredMessage[]> {
+    if (!MESSAGE_ID.test(inboundId)) return [];
+    const result = await this.db.query<MessageRow>('SELECT * FROM messages WHERE in_reply_to = $1 ORDER BY id', [inboundId]);
+    return result.rows.map(toMessage);
+  }
+
+  async transcript(conversationId: string, options: { afterId?: string; limit?: number } = {}): Promise<StoredMessage[]> {
+    if (!UUID.test(conversationId)) return [];
+    if (options.afterId !== undefined && !MESSAGE_ID.test(options.afterId)) {
+      throw new ParleyError('BAD_REQUEST', `afterId must be a message id, got ${JSON.stringify(options.afterId)}`);
+    }
+    const limit = Math.min(Math.max(Math.trunc(options.limit ?? TRANSCRIPT_DEFAULT_LIMIT), 1), TRANSCRIPT_MAX_LIMIT);
+    const result = await this.db.query<MessageRow>(
+      `SELECT * FROM messages WHERE conversation_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      [conversationId, options.afterId ?? '0', limit],
+    );
+    return result.rows.map(toMessage);
+  }
+
+  async markSent(messageId: string, externalId?: string): Promise<void> {
+    if (!MESSAGE_ID.test(messageId)) throw messageNotFound(messageId);
+    const result = await this.db.query(
+      `UPDATE messages SET status = 'sent', sent_at = now(), external_id = COALESCE($2, external_id)
+       WHERE id = $1 AND direction = 'out'`,
+      [messageId, externalId ?? null],
+    );
+    if (result.rowCount !== 1) throw messageNotFound(messageId);
+  }
+
+  async markAttemptFailed(messageId: string, error: string, final: boolean): Promise<void> {
+    if (!MESSAGE_ID.test(messageId)) throw messageNotFound(messageId);
+    // A late failure report never turns a message that was sent into a failed one.
+    const result = await this.db.query(
+      `UPDATE messages SET attempts = attempts + 1, last_error = $2,
+         status = CASE WHEN $3::boolean AND status = 'pending' THEN 'failed' ELSE status END
+       WHERE id = $1 AND direction = 'out'`,
+      [messageId, error, final],
+    );
+    if (result.rowCount !== 1) throw messageNotFound(messageId);
+  }
+
+  async pendingOutbound(olderThan: Date, limit: number): Promise<StoredMessage[]> {
+    const result = await this.db.query<MessageRow>(
+      `SELECT * FROM messages WHERE direction = 'out' AND status = 'pending' AND created_at < $1
+       ORDER BY created_at, id LIMIT $2`,
+      [olderThan, limit],
+    );
+    return result.rows.map(toMessage);
+  }
+
+  private async customerByIdentity(q: Queryable, channel: string, externalUserId: string): Promise<Customer | null> {
+    const result = await q.query<CustomerRow>(
+      `SELECT c.* FROM identities i JOIN customers c ON c.id = i.customer_id WHERE i.channel = $1 AND i.external_id = $2`,
+      [channel, externalUserId],
+    );
+    const row = result.rows[0];
+    return row ? toCustomer(row) : null;
+  }
+
+  private async insertOut(
+    q: Queryable,
+    conversationId: string,
+    channel: string,
+    message: NewOutbound,
+    inReplyTo: string | null,
+  ): Promise<StoredMessage> {
+    const result = await q.query<MessageRow>(INSERT_OUT, [
+      conversationId,
+      channel,
+      message.text,
+      json(message.buttons ?? []),
+      json(message.attachments ?? []),
+      inReplyTo,
+    ]);
+    const row = result.rows[0];
+    if (!row) throw new Error('INSERT … RETURNING returned no row');
+    return toMessage(row);
+  }
+}
