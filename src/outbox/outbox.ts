@@ -69,22 +69,26 @@ export class Outbox {
       log.error('reply not sent: its channel is not enabled');
       return;
     }
-    const claimKey = `parley:outbox:claim:${message.id}`;
+    // Message ids are per database; the conversation's uuid keeps keys apart when databases share one Redis.
+    const claimKey = `parley:outbox:claim:${message.conversationId}:${message.id}`;
+    const sentKey = `parley:outbox:sent:${message.conversationId}:${message.id}`;
     for (let attempt = message.attempts + 1; attempt <= maxAttempts && !this.stopping; attempt++) {
       const claimed = await redis.set(claimKey, '1', 'PX', this.claimTtlMs, 'NX').catch(() => null);
       if (claimed !== 'OK') {
         // Another process is sending it, or Redis is down: a later sweep picks it up if it is still pending.
         return;
       }
+      if (await redis.exists(sentKey).catch(() => 0)) {
+        // Sent before, but the store never heard of it: record it, never send it twice.
+        await store.markSent(message.id).catch(() => {});
+        return;
+      }
+      let externalId: string | undefined;
       try {
-        let externalId: string | undefined;
         for (const part of renderForChannel(message, channel.capabilities)) {
           const result = await channel.send(address, part);
           externalId ??= result.externalId;
         }
-        await store.markSent(message.id, externalId);
-        await redis.del(claimKey).catch(() => {});
-        return;
       } catch (error) {
         const permanent = isParleyError(error, 'CHANNEL_SEND_REJECTED');
         const final = permanent || attempt >= maxAttempts;
@@ -94,7 +98,14 @@ export class Outbox {
         log.warn({ attempt, final, err: reason }, 'reply delivery failed');
         if (final) return;
         await new Promise((resolve) => setTimeout(resolve, this.backoff(attempt)));
+        continue;
       }
+      await redis.set(sentKey, '1', 'EX', 7 * 24 * 3600).catch(() => {});
+      await store.markSent(message.id, externalId).catch((error: unknown) => {
+        log.error({ err: String(error) }, 'reply sent but not recorded as sent');
+      });
+      await redis.del(claimKey).catch(() => {});
+      return;
     }
   }
 

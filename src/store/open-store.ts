@@ -1,6 +1,6 @@
 import { ParleyError } from '../core/errors.ts';
 import { openPgliteDb } from './pglite-db.ts';
-import { openPostgresDb, redactUrl } from './postgres-db.ts';
+import { describeError, openPostgresDb, redactUrl } from './postgres-db.ts';
 import { SqlStore } from './sql-store.ts';
 import type { Db, Store } from './types.ts';
 
@@ -9,10 +9,6 @@ export interface OpenStoreOptions {
   databaseUrl?: string;
   /** Parley's data directory; PGlite keeps its files in `<dataDir>/pgdata`. */
   dataDir: string;
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -32,6 +28,6 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   } catch (error) {
     await db?.close().catch(() => {});
     if (error instanceof ParleyError && error.code === 'DATABASE_UNAVAILABLE') throw error;
-    throw new ParleyError('DATABASE_UNAVAILABLE', `Cannot open ${where}: ${reason(error)}`, { cause: error });
+    throw new ParleyError('DATABASE_UNAVAILABLE', `Cannot open ${where}: ${describeError(error)}`, { cause: error });
   }
 }

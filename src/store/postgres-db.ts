@@ -33,16 +33,32 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * One line saying why. Node reports a refused `localhost` (tried on ::1 and 127.0.0.1) as an AggregateError
+ * with an empty message, so fall back to its parts and its code.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  let text = error.message;
+  if (!text && error instanceof AggregateError) text = error.errors.map(describeError).filter(Boolean).join('; ');
+  const code = (error as { code?: unknown }).code;
+  if (!text && typeof code === 'string') text = code;
+  return (text || error.name).replace(/\s*\n\s*/g, ' ');
+}
+
 function unavailable(url: string, error: unknown): ParleyError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = describeError(error);
   return new ParleyError('DATABASE_UNAVAILABLE', `PostgreSQL at ${redactUrl(url)} is unreachable: ${reason}`, { cause: error });
 }
 
 /** Runs a query, turning a lost connection into DATABASE_UNAVAILABLE; SQL errors pass through unchanged. */
 async function run<R>(client: pg.Pool | pg.PoolClient, url: string, sql: string, params?: unknown[]): Promise<QueryResult<R>> {
   try {
-    const result = await client.query(sql, params);
-    return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
+    const raw: pg.QueryResult | pg.QueryResult[] = await client.query(sql, params);
+    // Several statements without parameters (a migration) give one result each: keep the last, as PGlite does.
+    const result = Array.isArray(raw) ? raw.at(-1) : raw;
+    const rows = (result?.rows ?? []) as R[];
+    return { rows, rowCount: result?.rowCount ?? rows.length };
   } catch (error) {
     throw isConnectionError(error) ? unavailable(url, error) : error;
   }

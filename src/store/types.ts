@@ -123,7 +123,7 @@ export interface Store {
   transcript(conversationId: string, options?: { afterId?: string; limit?: number }): Promise<StoredMessage[]>;
 
   markSent(messageId: string, externalId?: string): Promise<void>;
-  /** Records a failed attempt; `final` marks the message failed (visible to agents), else it stays pending. */
+  /** Records a failed attempt (`attempts` counts failed attempts); `final` marks the message failed (visible to agents), else it stays pending. */
   markAttemptFailed(messageId: string, error: string, final: boolean): Promise<void>;
   /** Pending outbound messages created before `olderThan`, oldest first: what a crashed process left behind. */
   pendingOutbound(olderThan: Date, limit: number): Promise<StoredMessage[]>;

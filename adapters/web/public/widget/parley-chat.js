@@ -159,7 +159,7 @@
     var d = iso ? new Date(iso) : new Date();
     if (isNaN(d.getTime())) return '';
     try {
-      return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+      return d.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
     } catch (e) {
       return d.toTimeString().slice(0, 5);
     }
