@@ -1,6 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ParleyError } from '../core/errors.ts';
 import type { Logger } from '../infra/logger.ts';
 
@@ -35,7 +35,7 @@ function toParleyError(error: FastifyError): ParleyError | undefined {
 export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     return503OnClosing: true,
   });
@@ -53,6 +53,15 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
 
   app.setNotFoundHandler((_request, reply) => {
     reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
+  });
+
+  // Responses finished while closing end their keep-alive connection, so close() does not wait for idle sockets.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
 
   app.addHook('onResponse', async (request, reply) => {

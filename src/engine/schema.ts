@@ -1,0 +1,169 @@
+/**
+ * The flow file format, as zod schemas (the JSON Schema for editors is generated from these with
+ * `z.toJSONSchema(FlowFileSchema)`, so they hold no transforms). One YAML file per flow:
+ *
+ *   flow: order_status                  # name: letters, digits, _ and -; unique across all files
+ *   description: Where is my order?
+ *   interrupts: false                   # true: while an ask waits, a message that is exactly one of its
+ *                                       # keywords ("menu", "agent") switches to it instead of answering
+ *   triggers:
+ *     keywords: [order, "where is my order"]   # whole words, case- and accent-insensitive
+ *     examples: ["has my order shipped"]        # scored by word overlap
+ *     payloads: [menu]                          # button payloads that start this flow
+ *     start: true                               # runs when a conversation opens (one flow at most)
+ *     fallback: true                            # runs when nothing else matches (one flow at most)
+ *   steps:                              # run in order; optional `id:` on any step
+ *     - say: "Hi {{name}}"              # optional buttons: [{ title, payload }]
+ *     - ask: "Your email?"              # stores the trimmed answer in `var`
+ *       var: email
+ *       validate: email                 # text | number | email | phone | choice, or
+ *                                       # { type: pattern, pattern } / { type: number, min, max } /
+ *                                       # { type: choice, options: [...] } (or choices from the ask's buttons)
+ *       retry: "That isn't an email."   # sent after a wrong answer (default: a hint for the type)
+ *       retries: 2                      # wrong answers re-asked before on_fail (default 2)
+ *       on_fail: { goto: human }        # a branch; without one the flow ends with an apology
+ *     - if: "email contains '@brightwave'"     # condition language: see condition.ts
+ *       then: { goto: staff }           # a branch: one step or a list of steps, run in place
+ *       else: [{ say: "..." }]          # a branch that does not jump continues after the `if`
+ *     - set: { topic: returns }         # strings may use {{var}}
+ *     - goto: x                         # a step id of this flow, else a flow name; or { step: x } / { flow: x }
+ *     - handoff: "customer asked for a person"  # hands the conversation to an agent; the flow ends
+ *     - end: true                       # the flow ends; the conversation is idle
+ *
+ * Button payloads: a pressed button whose payload is a flow's name or listed in a flow's
+ * `triggers.payloads` starts that flow, even while an ask waits. So `say` buttons must start a flow
+ * (checked at load time); buttons on an `ask` are its answers instead. There is no `flow:` payload prefix.
+ * Steps are told apart by their type key (say, ask, …), which the loader uses to report mistakes
+ * against the step the editor meant.
+ */
+import { z } from 'zod';
+import { checkTemplate } from './template.ts';
+import { parseCondition, regexProblem } from './condition.ts';
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const FlowName = z.string().regex(NAME, 'must be letters, digits, _ or -, starting with a letter');
+export const StepId = z.string().regex(NAME, 'must be letters, digits, _ or -, starting with a letter');
+export const VarName = z.string().regex(VAR, 'must be letters, digits or _, starting with a letter');
+
+/** Text shown to the customer; `{{var}}` placeholders are checked here. */
+export const TemplateText = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    const problem = checkTemplate(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { offset: problem.offset } });
+  });
+
+const Regex = z
+  .string()
+  .min(1)
+  .superRefine((source, ctx) => {
+    try {
+      new RegExp(source, 'u');
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `invalid regular expression (${regexProblem(error)})` });
+    }
+  });
+
+const ConditionText = z.string().superRefine((source, ctx) => {
+  const parsed = parseCondition(source);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { offset: parsed.offset } });
+});
+
+export const ButtonSchema = z.strictObject({ title: TemplateText, payload: z.string().min(1) });
+
+export const ValidateSchema = z.union([
+  z.enum(['text', 'number', 'email', 'phone', 'choice']),
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('text') }),
+    z.strictObject({ type: z.literal('number'), min: z.number().optional(), max: z.number().optional() }),
+    z.strictObject({ type: z.literal('email') }),
+    z.strictObject({ type: z.literal('phone') }),
+    z.strictObject({ type: z.literal('pattern'), pattern: Regex }),
+    z.strictObject({ type: z.literal('choice'), options: z.array(z.string().min(1)).min(1).optional() }),
+  ]),
+]);
+
+export const TargetSchema = z.union([
+  StepId,
+  z.strictObject({ step: StepId }),
+  z.strictObject({ flow: FlowName }),
+]);
+
+const id = StepId.optional();
+
+export const SayStep = z.strictObject({ id, say: TemplateText, buttons: z.array(ButtonSchema).min(1).optional() });
+
+export const AskStep = z.strictObject({
+  id,
+  ask: TemplateText,
+  var: VarName,
+  validate: ValidateSchema.optional(),
+  buttons: z.array(ButtonSchema).min(1).optional(),
+  retry: TemplateText.optional(),
+  retries: z.int().min(0).max(10).optional(),
+  get on_fail() {
+    return BranchSchema.optional();
+  },
+});
+
+export const IfStep = z.strictObject({
+  id,
+  if: ConditionText,
+  get then() {
+    return BranchSchema;
+  },
+  get else() {
+    return BranchSchema.optional();
+  },
+});
+
+export const SetStep = z.strictObject({
+  id,
+  set: z.record(VarName, z.union([TemplateText, z.number(), z.boolean(), z.null()])),
+});
+
+export const GotoStep = z.strictObject({ id, goto: TargetSchema });
+export const HandoffStep = z.strictObject({ id, handoff: TemplateText });
+export const EndStep = z.strictObject({ id, end: z.literal(true) });
+
+/** The key that names a step's type; the order matches StepSchema's options. */
+export const STEP_KINDS = ['say', 'ask', 'if', 'set', 'goto', 'handoff', 'end'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+export const StepSchema = z.union([SayStep, AskStep, IfStep, SetStep, GotoStep, HandoffStep, EndStep]);
+
+export const BranchSchema = z.union([StepSchema, z.array(StepSchema).min(1)]);
+
+export const TriggersSchema = z.strictObject({
+  keywords: z.array(z.string().min(1)).optional(),
+  examples: z.array(z.string().min(1)).optional(),
+  payloads: z.array(z.string().min(1)).optional(),
+  start: z.boolean().optional(),
+  fallback: z.boolean().optional(),
+});
+
+export const FlowFileSchema = z.strictObject({
+  flow: FlowName,
+  description: z.string().optional(),
+  interrupts: z.boolean().optional(),
+  triggers: TriggersSchema.optional(),
+  steps: z.array(StepSchema).min(1, 'a flow needs at least one step'),
+});
+
+export type FlowFileInput = z.infer<typeof FlowFileSchema>;
+export type StepInput = z.infer<typeof StepSchema>;
+export type BranchInput = z.infer<typeof BranchSchema>;
+export type TargetInput = z.infer<typeof TargetSchema>;
+export type ValidateInput = z.infer<typeof ValidateSchema>;
+
+/** Every key the format knows, for "did you mean" hints. */
+export const KNOWN_KEYS = [
+  ...Object.keys(FlowFileSchema.shape),
+  ...Object.keys(TriggersSchema.shape),
+  ...STEP_KINDS,
+  'id', 'buttons', 'title', 'payload', 'var', 'validate', 'retry', 'retries', 'on_fail', 'then', 'else',
+  'type', 'pattern', 'options', 'min', 'max', 'step', 'flow',
+];

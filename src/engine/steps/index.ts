@@ -1,0 +1,34 @@
+import type { Step } from '../model.ts';
+import { runAsk } from './ask.ts';
+import { runEnd } from './end.ts';
+import { runGoto } from './goto.ts';
+import { runHandoff } from './handoff.ts';
+import { runIf } from './if.ts';
+import type { StepContext, StepResult } from './result.ts';
+import { runSay } from './say.ts';
+import { runSet } from './set.ts';
+
+export function executeStep(step: Step, ctx: StepContext): StepResult {
+  switch (step.kind) {
+    case 'say':
+      return runSay(step, ctx);
+    case 'ask':
+      return runAsk(step, ctx);
+    case 'if':
+      return runIf(step, ctx);
+    case 'set':
+      return runSet(step, ctx);
+    case 'goto':
+      return runGoto(step, ctx);
+    case 'handoff':
+      return runHandoff(step, ctx);
+    case 'end':
+      return runEnd(step, ctx);
+    default:
+      return unreachable(step);
+  }
+}
+
+function unreachable(step: never): never {
+  throw new Error(`unknown step kind: ${JSON.stringify(step)}`);
+}

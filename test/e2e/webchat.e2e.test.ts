@@ -1,0 +1,158 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { removeDataDir, startServerProcess, type ServerProcess } from '../support/server-process.ts';
+
+/**
+ * The demo storefront and its chat widget in a real Chromium, against a real `parley start` process:
+ * what a customer sees and does, from opening the chat to reloading the page.
+ */
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const WAIT = { timeout: 15_000 };
+
+interface Line {
+  from: 'bot' | 'customer';
+  text: string;
+}
+
+/** The conversation as it reads on screen, top to bottom. */
+function transcript(page: Page): Promise<Line[]> {
+  return page.locator('#parley-messages .parley-message').evaluateAll((nodes) =>
+    nodes.map((node) => ({
+      from: node.classList.contains('parley-out') ? ('bot' as const) : ('customer' as const),
+      text: node.querySelector('.parley-bubble')?.textContent ?? '',
+    })),
+  );
+}
+
+/** Titles of the quick-reply buttons on screen. */
+function buttonTitles(page: Page): Promise<string[]> {
+  return page.locator('#parley-messages .parley-button').allTextContents();
+}
+
+async function type(page: Page, text: string, how: 'enter' | 'send-button' = 'enter'): Promise<void> {
+  await page.locator('#parley-input').fill(text);
+  if (how === 'enter') await page.locator('#parley-input').press('Enter');
+  else await page.locator('#parley-send').click();
+}
+
+const bot = (pattern: RegExp) => ({ from: 'bot', text: expect.stringMatching(pattern) });
+const customer = (text: string) => ({ from: 'customer', text });
+
+const GREETING = [bot(/welcome to Brightwave/i), bot(/what can I help you with/i)];
+
+describe('web chat in a real browser', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[];
+
+  beforeAll(async () => {
+    if (!existsSync(chromiumPath)) {
+      throw new Error(
+        `Chromium not found at ${chromiumPath}. The end-to-end tests need a real browser: install Debian's chromium ` +
+          `(apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH to a Chromium binary.`,
+      );
+    }
+    server = await startServerProcess();
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) {
+      await server.stop('SIGTERM');
+      removeDataDir(server.dataDir);
+    }
+  });
+
+  beforeEach(async () => {
+    // A fresh profile per test: its own localStorage, so its own conversation.
+    context = await browser.newContext();
+    page = await context.newPage();
+    pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(server.url);
+  });
+
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  async function openChatAndSeeGreeting(): Promise<void> {
+    await page.locator('#parley-launcher').click();
+    await page.locator('#parley-panel').waitFor({ state: 'visible', ...WAIT });
+    await expect.poll(() => transcript(page), WAIT).toEqual(GREETING);
+    await expect.poll(() => buttonTitles(page), WAIT).toEqual(['Order status', 'Returns', 'Opening hours & contact', 'Talk to a person']);
+  }
+
+  it('greets, walks the order-status flow by button and by typing, and shows the same conversation after a reload', async () => {
+    await openChatAndSeeGreeting();
+
+    await page.getByRole('button', { name: 'Order status' }).click();
+    const asked = [...GREETING, customer('Order status'), bot(/what's your order number/i)];
+    await expect.poll(() => transcript(page), WAIT).toEqual(asked);
+    // The menu's buttons belonged to the greeting; the question has none.
+    expect(await buttonTitles(page)).toEqual([]);
+
+    await type(page, '12345');
+    const retried = [...asked, customer('12345'), bot(/doesn't look like an order number/i)];
+    await expect.poll(() => transcript(page), WAIT).toEqual(retried);
+
+    await type(page, 'BW-12345', 'send-button');
+    const continued = [...retried, customer('BW-12345'), bot(/which email address did you use for order BW-12345\?/i)];
+    await expect.poll(() => transcript(page), WAIT).toEqual(continued);
+    await expect.poll(() => page.locator('#parley-messages .parley-sending').count(), WAIT).toBe(0);
+    expect(await page.locator('#parley-input').inputValue()).toBe('');
+
+    const beforeReload = await transcript(page);
+    await page.reload();
+    // The chat stays open across the reload and shows the conversation from the server: same lines, same order.
+    await page.locator('#parley-panel').waitFor({ state: 'visible', ...WAIT });
+    await expect.poll(() => transcript(page), WAIT).toEqual(beforeReload);
+
+    // It is the same conversation, not a new one: the flow goes on where it was.
+    await type(page, 'jo@example.com');
+    await expect
+      .poll(() => transcript(page), WAIT)
+      .toEqual([...beforeReload, customer('jo@example.com'), bot(/live status of BW-12345/i), bot(/a colleague can check it/i)]);
+    const trackingLink = page.locator('#parley-messages a[href="https://www.brightwave.example/track?order=BW-12345"]');
+    expect(await trackingLink.count()).toBe(1);
+    expect(await buttonTitles(page)).toEqual(['Talk to a person', 'Main menu']);
+
+    // Nothing on screen twice: every message is one server message.
+    const ids = await page.locator('#parley-messages .parley-message').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
+    expect(ids.every((id) => id !== null)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a message containing HTML as text and never runs it, live and after a reload', async () => {
+    const attack = '<img src=x onerror="window.__xss=1"> where is my order?';
+    await openChatAndSeeGreeting();
+
+    await type(page, attack);
+    await expect.poll(() => transcript(page), WAIT).toEqual([...GREETING, customer(attack), bot(/order number/i)]);
+    const inMessages = page.locator('#parley-messages');
+    expect(await inMessages.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+
+    await page.reload();
+    await page.locator('#parley-panel').waitFor({ state: 'visible', ...WAIT });
+    await expect.poll(() => transcript(page), WAIT).toEqual([...GREETING, customer(attack), bot(/order number/i)]);
+    expect(await inMessages.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { say } from '../support/app.ts';
+import { makeDataDir, removeDataDir, startServerProcess, type ServerProcess } from '../support/server-process.ts';
+
+/**
+ * A customer mid-flow when the server restarts (deploy, crash, OOM kill) picks up where they left off:
+ * the flow's position and what they already answered live in the data directory, not in the process.
+ */
+describe('a conversation survives a server restart on the same data directory', () => {
+  let server: ServerProcess | undefined;
+  let dataDir: string | undefined;
+
+  afterEach(async () => {
+    await server?.stop('SIGKILL');
+    server = undefined;
+    if (dataDir) removeDataDir(dataDir);
+    dataDir = undefined;
+  });
+
+  it.each(['SIGTERM', 'SIGKILL'] as const)('after %s, the answer to the pending question continues the order-status flow', async (signal) => {
+    dataDir = makeDataDir();
+    const conversationId = `restart-${signal}-${Date.now()}`;
+
+    server = await startServerProcess({ dataDir });
+    const asked = await say(server.url, conversationId, 'm1', { text: 'where is my order' });
+    expect(asked.replies.map((r) => r.text).join('\n')).toMatch(/order number/i);
+
+    const stopped = await server.stop(signal);
+    if (signal === 'SIGTERM') expect(stopped).toEqual({ code: 0, signal: null });
+    else expect(stopped.signal).toBe('SIGKILL');
+
+    server = await startServerProcess({ dataDir });
+    const answered = await say(server.url, conversationId, 'm2', { text: 'BW-48213' });
+    const next = answered.replies.map((r) => r.text).join('\n');
+    // The flow's next question, about this very order: not the greeting, the fallback, or the retry prompt.
+    expect(next).toMatch(/email/i);
+    expect(next).toContain('BW-48213');
+    expect(next).not.toMatch(/welcome|not sure I understood|doesn't look like an order number/i);
+
+    const finished = await say(server.url, conversationId, 'm3', { text: 'jo@example.com' });
+    expect(finished.replies.map((r) => r.text).join('\n')).toContain('https://www.brightwave.example/track?order=BW-48213');
+
+    // A message the channel delivers again after the restart is recognised and not answered twice.
+    const redelivered = await say(server.url, conversationId, 'm2', { text: 'BW-48213' });
+    expect(redelivered.duplicate).toBe(true);
+    expect(redelivered.replies).toEqual(answered.replies);
+
+    // The history the widget shows is the whole conversation, once, in order.
+    const history = await fetch(`${server.url}/api/webchat/conversations/${conversationId}/messages`);
+    expect(history.status).toBe(200);
+    const { messages } = (await history.json()) as { messages: { direction: string; text: string | null }[] };
+    const customerSaid = messages.filter((m) => m.direction === 'in').map((m) => m.text);
+    expect(customerSaid).toEqual(['where is my order', 'BW-48213', 'jo@example.com']);
+    expect(messages.map((m) => m.direction)).toEqual(['in', 'out', 'in', 'out', 'in', 'out', 'out']);
+  });
+});
