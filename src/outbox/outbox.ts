@@ -135,8 +135,10 @@ export class Outbox {
   /** Stops retrying and waits (at most `timeoutMs`) for deliveries under way. */
   async stop(timeoutMs = 5_000): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
-    const all = Promise.allSettled([...this.chains.values()]);
-    await Promise.race([all, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.allSettled([...this.chains.values()]), timeout]);
+    clearTimeout(timer);
     this.stopping = true;
   }
 }
