@@ -18,6 +18,10 @@ export interface ConversationState {
   offered?: Button[];
   /** Version of the flow set the active flow was started on (content hash), for safe reloads. */
   flowVersion?: string;
+  /** Set while the turn waits for an effect's result (see EffectRequest). */
+  pendingEffect?: { flow: string; step: string };
+  /** The conversation's language (BCP 47, e.g. `en`, `de`), from the channel or the customer's choice. */
+  locale?: string;
 }
 
 /** What the customer did this turn. */
@@ -26,14 +30,57 @@ export interface TurnInput {
   payload?: string;
   /** `start`: a new conversation opened (before the customer wrote anything). */
   event?: 'start';
+  /** The result of the effect the previous runTurn call of this turn asked for. */
+  effect?: EffectResult;
 }
 
 export type EngineAction =
   | { type: 'say'; message: OutboundMessage }
   | { type: 'handoff'; reason: string }
-  | { type: 'end' };
+  | { type: 'end' }
+  | { type: 'effect'; request: EffectRequest };
 
 export interface TurnResult {
   state: ConversationState;
   actions: EngineAction[];
 }
+
+/**
+ * Work a turn needs from outside the engine (an HTTP call to the business, an answer from the knowledge base).
+ * The engine stays pure: it stops at the step, returns `{ type: 'effect', request }` as its last action and
+ * remembers the step in `state.pendingEffect`; the caller performs the request and runs the turn again with
+ * `input.effect` set to the result, which continues from that step. All of it is one turn and one commit.
+ */
+export type EffectRequest =
+  | {
+      kind: 'call';
+      /** Name of an endpoint declared in configuration; URLs and secrets never live in flow files. */
+      endpoint: string;
+      /** Values for the endpoint's placeholders and query/body, already templated. */
+      params: Record<string, VarValue>;
+      timeoutMs: number;
+    }
+  | {
+      kind: 'answer';
+      question: string;
+    };
+
+export type EffectResult =
+  | {
+      kind: 'call';
+      ok: boolean;
+      status?: number;
+      /** The parsed JSON answer, when ok. */
+      data?: unknown;
+      /** Why it failed: `timeout`, `http_<status>`, `network`, `invalid_json`, `not_configured`. */
+      error?: string;
+    }
+  | {
+      kind: 'answer';
+      /** 0..1; the flow compares it with its threshold. */
+      confidence: number;
+      /** The composed answer, or null when the knowledge base declined. */
+      answer: string | null;
+      /** Titles of the articles the answer came from. */
+      sources: string[];
+    };
