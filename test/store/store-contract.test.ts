@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -499,5 +500,23 @@ describe('openStore', () => {
     expect(error.message).toMatch(/ECONNREFUSED/);
     expect(error.message).not.toContain('s3cret');
     expect(error.message).not.toContain('\n');
+  });
+});
+
+describe('the embedded database directory', () => {
+  it('refuses a second opener while the first has it, and is free again once closed', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-claim-'));
+    try {
+      const first = await openPgliteDb(dir);
+      const second = await openPgliteDb(dir).catch((error: unknown) => error);
+      expect(isParleyError(second, 'DATABASE_UNAVAILABLE')).toBe(true);
+      expect((second as Error).message).toContain(`pid ${process.pid}`);
+      await first.close();
+      const again = await openPgliteDb(dir);
+      expect((await again.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one).toBe(1);
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
