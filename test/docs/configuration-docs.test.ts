@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SETTING_NAMES } from '../../src/config.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
+
+describe('configuration documentation', () => {
+  const envExample = new Set([...read('.env.example').matchAll(/^#?\s?([A-Za-z][A-Za-z0-9_]*)=/gm)].map((m) => m[1]));
+  const readmeTable = new Set([...read('README.md').matchAll(/^\|\s*`([A-Za-z][A-Za-z0-9_]*)`\s*\|/gm)].map((m) => m[1]));
+
+  it('.env.example documents every setting Parley reads, and nothing else', () => {
+    expect([...envExample].sort()).toEqual([...SETTING_NAMES].sort());
+  });
+
+  it("the README's configuration table lists the same settings as .env.example", () => {
+    expect([...readmeTable].sort()).toEqual([...envExample].sort());
+  });
+});
