@@ -97,7 +97,7 @@ describe('web chat in a real browser', () => {
     await expect.poll(() => buttonTitles(page), WAIT).toEqual(['Order status', 'Returns', 'Opening hours & contact', 'Talk to a person']);
   }
 
-  it('greets, walks the order-status flow by button and by typing, and shows the same conversation after a reload', async () => {
+  it('greets, walks the order-status flow by button and by typing, and shows the same conversation after a reload', { timeout: 60_000 }, async () => {
     await openChatAndSeeGreeting();
 
     await page.getByRole('button', { name: 'Order status' }).click();
@@ -138,7 +138,7 @@ describe('web chat in a real browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('shows a message containing HTML as text and never runs it, live and after a reload', async () => {
+  it('shows a message containing HTML as text and never runs it, live and after a reload', { timeout: 60_000 }, async () => {
     const attack = '<img src=x onerror="window.__xss=1"> where is my order?';
     await openChatAndSeeGreeting();
 
