@@ -68,8 +68,7 @@ export class Inbox implements InboxPort {
   async history(channel: string, conversationExternalId: string, limit = 200): Promise<AcceptedMessage[]> {
     const conversation = await this.options.store.findConversation(channel, conversationExternalId);
     if (!conversation) return [];
-    const all = await this.options.store.transcript(conversation.id, { limit: 10_000 });
-    return all.slice(-limit);
+    return this.options.store.transcript(conversation.id, { limit, latest: true });
   }
 
   /** Finishes turns that a crashed process accepted but never ran. */

@@ -4,7 +4,7 @@ import type { Address, InboundMessage } from '../core/message.ts';
 import type { ConversationState } from '../engine/types.ts';
 import { runMigrations } from './migrations.ts';
 import { json, toConversation, toCustomer, toMessage, type ConversationRow, type CustomerRow, type MessageRow } from './rows.ts';
-import type { CommitTurn, Conversation, Customer, Db, NewOutbound, Queryable, Store, StoredMessage } from './types.ts';
+import type { CommitTurn, Conversation, Customer, Db, NewOutbound, Queryable, Store, StoredMessage, TranscriptOptions } from './types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MESSAGE_ID = /^[1-9][0-9]{0,18}$/;
@@ -219,12 +219,19 @@ export class SqlStore implements Store {
     return result.rows.map(toMessage);
   }
 
-  async transcript(conversationId: string, options: { afterId?: string; limit?: number } = {}): Promise<StoredMessage[]> {
+  async transcript(conversationId: string, options: TranscriptOptions = {}): Promise<StoredMessage[]> {
     if (!UUID.test(conversationId)) return [];
     if (options.afterId !== undefined && !MESSAGE_ID.test(options.afterId)) {
       throw new ParleyError('BAD_REQUEST', `afterId must be a message id, got ${JSON.stringify(options.afterId)}`);
     }
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? TRANSCRIPT_DEFAULT_LIMIT), 1), TRANSCRIPT_MAX_LIMIT);
+    if (options.latest) {
+      const result = await this.db.query<MessageRow>(
+        `SELECT * FROM (SELECT * FROM messages WHERE conversation_id = $1 ORDER BY id DESC LIMIT $2) AS latest ORDER BY id`,
+        [conversationId, limit],
+      );
+      return result.rows.map(toMessage);
+    }
     const result = await this.db.query<MessageRow>(
       `SELECT * FROM messages WHERE conversation_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
       [conversationId, options.afterId ?? '0', limit],

@@ -74,6 +74,15 @@ export interface NewOutbound {
   attachments?: Attachment[];
 }
 
+export interface TranscriptOptions {
+  /** Only messages after this one. */
+  afterId?: string;
+  /** At most this many (default 100, at most 1000). */
+  limit?: number;
+  /** The last `limit` messages instead of the first (still oldest first). */
+  latest?: boolean;
+}
+
 export interface CommitTurn {
   conversationId: string;
   /** The version read before the turn ran; the commit fails with CONFLICT when it moved. */
@@ -120,7 +129,7 @@ export interface Store {
   /** Outbound messages produced by the turn of this inbound message, in order. */
   repliesTo(inboundId: string): Promise<StoredMessage[]>;
   /** The conversation's messages in both directions, oldest first; `afterId` pages forward. */
-  transcript(conversationId: string, options?: { afterId?: string; limit?: number }): Promise<StoredMessage[]>;
+  transcript(conversationId: string, options?: TranscriptOptions): Promise<StoredMessage[]>;
 
   markSent(messageId: string, externalId?: string): Promise<void>;
   /** Records a failed attempt (`attempts` counts failed attempts); `final` marks the message failed (visible to agents), else it stays pending. */

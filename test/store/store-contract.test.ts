@@ -343,6 +343,8 @@ function storeContract(name: string, target: ContractTarget): void {
         expect(page1.map((m) => m.text)).toEqual(texts.slice(0, 4));
         expect(page2.map((m) => m.text)).toEqual(texts.slice(4));
         expect(await store.transcript(conversation.id, { afterId: page2.at(-1)?.id })).toEqual([]);
+        const latest = await store.transcript(conversation.id, { limit: 3, latest: true });
+        expect(latest.map((m) => m.text)).toEqual(texts.slice(-3));
       });
 
       it('marks a message sent with the channel id, and it leaves the pending queue', async () => {
