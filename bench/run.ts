@@ -4,6 +4,9 @@
  * To add one: write `bench/<name>.ts` exporting a `Benchmark` and list it below.
  */
 import { cpus, totalmem } from 'node:os';
+import { handoffBench } from './handoff.ts';
+import { flowsCheck } from './flows-check.ts';
+import { kbQuery } from './kb-query.ts';
 import { webchatTurns } from './webchat-turns.ts';
 
 export interface Benchmark {
@@ -15,7 +18,7 @@ export interface Benchmark {
   run(): Promise<void>;
 }
 
-const benchmarks: Benchmark[] = [webchatTurns];
+const benchmarks: Benchmark[] = [webchatTurns, flowsCheck, kbQuery, handoffBench];
 
 function machine(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';

@@ -2,14 +2,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { createWebSender, LiveHub, registerWebRoutes } from '../adapters/web/index.ts';
+import { createAppHandoff } from './app-handoff.ts';
 import type { Config } from './config.ts';
 import type { ChannelAdapter } from './core/channel.ts';
-import { loadFlows, runTurn, type FlowSet } from './engine/index.ts';
+import type { KnowledgePort } from './core/knowledge-port.ts';
+import { demoOrderEndpoint, registerDemoOrderRoutes } from './demo/demo-orders.ts';
+import { FlowRegistry } from './engine/flow-registry.ts';
+import { runTurn } from './engine/index.ts';
+import type { CallEndpoint } from './integrations/call-endpoints.ts';
+import { createEffectRunner } from './integrations/effect-runner.ts';
+import { createHttpCaller } from './integrations/http-call.ts';
 import { RedisConversationLock } from './inbox/conversation-lock.ts';
 import { Inbox } from './inbox/inbox.ts';
 import { createLogger, type Logger } from './infra/logger.ts';
 import { connectRedis, type RedisHandle } from './infra/redis.ts';
 import { Outbox } from './outbox/outbox.ts';
+import { registerAdminRoutes } from './server/admin-routes.ts';
 import { buildHttpServer, type HealthReport } from './server/http-server.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/types.ts';
@@ -24,6 +32,8 @@ export interface App {
   inbox: Inbox;
   outbox: Outbox;
   redis: RedisHandle;
+  /** The flows being served; `flows.reload()` publishes the flow directory's current files if they load clean. */
+  flows: FlowRegistry;
   /** Starts listening; resolves with the base URL. */
   listen(): Promise<string>;
   /** Graceful stop: no new turns, turns under way finish, deliveries under way finish, connections close. */
@@ -32,12 +42,14 @@ export interface App {
 
 export interface CreateAppOptions {
   logger?: Logger;
+  /** The knowledge base `answer` steps ask; absent: every answer step is unsure. */
+  knowledge?: KnowledgePort;
 }
 
 /** The composition root: every part is built here, from the configuration, and handed to the parts that use it. */
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, redact: config.logRedact });
-  const flows: FlowSet = await loadFlows(config.flowsDir);
+  const flows = await FlowRegistry.open({ dir: config.flowsDir, logger, graceMs: config.flowsGraceMs });
   const redis = await connectRedis({ url: config.redisUrl, autostart: config.redisAutostart, dataDir: config.dataDir, logger });
   let store: Store;
   try {
@@ -50,12 +62,24 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const hub = new LiveHub(redis.client, redis.duplicate());
   const channels = new Map<string, ChannelAdapter>([['web', createWebSender(hub)]]);
   const outbox = new Outbox({ store, channels, logger, redis: redis.client, maxAttempts: config.outboxMaxAttempts });
+  // In demo mode `order_lookup` reaches the demo order API on this server, once its address is known (listen).
+  let endpoints: Record<string, CallEndpoint> = { ...config.callEndpoints };
+  const call = createHttpCaller({ endpoints: () => endpoints, logger });
+  const lock = new RedisConversationLock(redis.client, { ttlMs: config.turnLockTtlMs });
+  const handoff = createAppHandoff({
+    config, redis, store, lock, logger, flows: (state) => flows.forState(state),
+    dispatch: (conversation, messages) => void outbox.dispatch(conversation.id, conversation.address, messages),
+    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
+  });
+  const knowledge = handoff?.knowledge ?? options.knowledge;
   const inbox = new Inbox({
     store,
-    lock: new RedisConversationLock(redis.client, { ttlMs: config.turnLockTtlMs }),
-    runTurn: (state, input) => runTurn(flows, state, input),
+    lock,
+    runTurn: (state, input) => runTurn(flows.forState(state), state, input),
     dispatch: (conversation, replies) => void outbox.dispatch(conversation.id, conversation.address, replies),
     logger,
+    effects: createEffectRunner({ call, logger, ...(knowledge ? { knowledge } : {}) }),
+    ...(handoff ? { hooks: handoff.system.hooks, onHandoff: handoff.system.onHandoff } : {}),
   });
 
   const health = async (): Promise<HealthReport> => {
@@ -76,6 +100,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
 
   const http = await buildHttpServer({ logger, health, publicDir });
   await registerWebRoutes(http, { inbox, hub, logger });
+  await registerAdminRoutes(http, { token: config.adminToken, flows });
+  await handoff?.register(http);
+  if (config.demoMode) await registerDemoOrderRoutes(http);
+  if (config.flowsWatch) flows.watch();
 
   let closed = false;
   return {
@@ -86,22 +114,30 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     inbox,
     outbox,
     redis,
+    flows,
     async listen() {
       await http.listen({ port: config.port, host: config.host });
+      const address = http.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      if (config.demoMode && !endpoints.order_lookup) {
+        const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+        endpoints = { ...endpoints, order_lookup: demoOrderEndpoint(`http://${host}:${port}`) };
+      }
       const recovered = await inbox.recover();
       if (recovered > 0) logger.info({ conversations: recovered }, 'finished turns left by an earlier process');
       await outbox.sweep(0);
       outbox.startSweeper();
-      const address = http.server.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
+      handoff?.start();
       return `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     },
     async close() {
       if (closed) return;
       closed = true;
+      flows.close();
       await http.close();
       await inbox.close();
       await outbox.stop();
+      await handoff?.close();
       await store.close();
       await redis.close();
     },

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ParleyError } from './core/errors.ts';
+import { HANDOFF_ENV, handoffConfig, type HandoffConfig } from './handoff/handoff-config.ts';
+import { loadCallEndpoints, type CallEndpoint } from './integrations/call-endpoints.ts';
 
 const booleanFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -33,6 +35,34 @@ const EnvSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   /** How long one turn may hold a conversation's lock (ms) before another process may take it over. */
   TURN_LOCK_TTL_MS: z.coerce.number().int().min(1000).default(30000),
+  /** Endpoints of `call` steps, as a JSON object (see src/integrations/call-endpoints.ts). */
+  CALL_ENDPOINTS: z.string().optional(),
+  /** A JSON file with the endpoints of `call` steps, instead of CALL_ENDPOINTS. */
+  CALL_ENDPOINTS_FILE: z.string().optional(),
+  /** Serve the demo shop's order API at /demo/orders/:number, and point `order_lookup` at it unless configured. */
+  DEMO_MODE: booleanFlag.default(true),
+  /** Bearer token of the /admin endpoints (flow reload); unset: they answer 404. At least 16 characters. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Reload the flows when a file in FLOWS_DIR changes. */
+  FLOWS_WATCH: booleanFlag.default(true),
+  /** How long (ms) a replaced flow version stays in use for conversations in the middle of one of its flows. */
+  FLOWS_GRACE_MS: z.coerce.number().int().min(0).default(1_800_000),
+  /** Directory of the knowledge base: Markdown articles and JSON Lines FAQ files. */
+  KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
+  /** Knowledge answers below this confidence (0..1) are declined: the bot says it is not sure and offers a person. */
+  KB_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.65),
+  /** Rebuild the knowledge index when a file under KNOWLEDGE_DIR changes. */
+  KB_WATCH: booleanFlag.default(true),
+  /** Key for OpenAI or an OpenAI-compatible server: hybrid retrieval and written answers. Unset: lexical and extractive. */
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  /** Base URL of an OpenAI-compatible server (e.g. http://127.0.0.1:11434/v1); unset: OpenAI. */
+  OPENAI_BASE_URL: z.string().url().optional(),
+  /** Model that writes knowledge answers from the retrieved passages. */
+  OPENAI_CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** Model that embeds passages and questions (embeddings are cached under DATA_DIR by content hash). */
+  OPENAI_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  /** Handoff to people: agents, the queue, waiting customers, the Slack desk (src/handoff/handoff-config.ts). */
+  ...HANDOFF_ENV,
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -52,6 +82,18 @@ export interface Config {
   logRedact: boolean;
   outboxMaxAttempts: number;
   turnLockTtlMs: number;
+  /** Undefined when neither CALL_ENDPOINTS nor CALL_ENDPOINTS_FILE is set. */
+  callEndpoints: Record<string, CallEndpoint> | undefined;
+  demoMode: boolean;
+  adminToken: string | undefined;
+  flowsWatch: boolean;
+  flowsGraceMs: number;
+  knowledgeDir: string;
+  kbMinConfidence: number;
+  kbWatch: boolean;
+  /** Set when OPENAI_API_KEY is. */
+  openai: { apiKey: string; baseURL: string | undefined; chatModel: string; embeddingModel: string } | undefined;
+  handoff: HandoffConfig;
 }
 
 /** Parses the environment into a Config, or throws CONFIG_INVALID naming every bad setting. */
@@ -75,5 +117,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logRedact: e.LOG_REDACT,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     turnLockTtlMs: e.TURN_LOCK_TTL_MS,
+    callEndpoints: loadCallEndpoints(cleaned, cwd),
+    demoMode: e.DEMO_MODE,
+    adminToken: e.ADMIN_TOKEN,
+    flowsWatch: e.FLOWS_WATCH,
+    flowsGraceMs: e.FLOWS_GRACE_MS,
+    knowledgeDir: path.resolve(cwd, e.KNOWLEDGE_DIR),
+    kbMinConfidence: e.KB_MIN_CONFIDENCE,
+    kbWatch: e.KB_WATCH,
+    openai: e.OPENAI_API_KEY
+      ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, chatModel: e.OPENAI_CHAT_MODEL, embeddingModel: e.OPENAI_EMBEDDING_MODEL }
+      : undefined,
+    handoff: handoffConfig(e, cleaned, cwd),
   };
 }

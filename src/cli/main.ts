@@ -1,17 +1,23 @@
 import { isParleyError } from '../core/errors.ts';
-import { startCommand } from './start.ts';
 
 const USAGE = `Usage: parley <command>
 
 Commands:
   start     run the server (web chat at http://localhost:$PORT)
+  flows     check, test and export the schema of the flow files (parley flows help)
+  chat      chat with the flows in the terminal, as a customer (parley chat --help)
+  kb        check, inspect and query the knowledge base; list its gaps (parley kb help)
   help      show this help
 `;
 
 type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, Command> = {
-  start: () => startCommand(),
+  // Loaded on demand, so `parley flows check` does not load the server (fastify, Redis, …) it does not use.
+  start: async () => (await import('./start.ts')).startCommand(),
+  flows: async (args) => (await import('./flows.ts')).flowsCommand(args),
+  chat: async (args) => (await import('./chat.ts')).chatCommand(args),
+  kb: async (args) => (await import('./kb.ts')).kbCommand(args),
   help: async () => {
     process.stdout.write(USAGE);
     return 0;

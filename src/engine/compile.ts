@@ -4,10 +4,11 @@
  * jumps are resolved. Problems that need the whole file (duplicate ids, unknown steps) are found here;
  * references to other flows are returned for the flow set to check.
  */
-import type { Button } from '../core/message.ts';
 import { parseCondition } from './condition.ts';
-import type { Flow, FlowIssue, Step, Target, Validator } from './model.ts';
-import type { BranchInput, FlowFileInput, StepInput, TargetInput, ValidateInput } from './schema.ts';
+import { DEFAULT_LOCALE, normalizeLocale } from './localize.ts';
+import type { Flow, FlowButton, FlowIssue, LocalText, LocatedText, Step, Target, Validator } from './model.ts';
+import { durationMs, type BranchInput, type FlowFileInput, type LocalizedTextInput, type StepInput, type TargetInput, type ValidateInput } from './schema.ts';
+import { DEFAULT_CALL_TIMEOUT_MS } from './steps/call.ts';
 import type { Path, SourceMap } from './source-map.ts';
 
 type Position = Omit<FlowIssue, 'message'>;
@@ -55,7 +56,7 @@ export function compileFlow(input: FlowFileInput, map: SourceMap): Compiled {
       }
       const next = names[i + 1] ?? after;
       placed.push({ input: step, path, id, next });
-      for (const key of ['then', 'else', 'on_fail'] as const) {
+      for (const key of BRANCH_KEYS) {
         const branch = (step as Partial<Record<typeof key, BranchInput>>)[key];
         if (branch === undefined || isDirectJump(branch)) continue;
         const inline = Array.isArray(branch)
@@ -78,14 +79,29 @@ export function compileFlow(input: FlowFileInput, map: SourceMap): Compiled {
     refs.push({ kind: 'goto', name, at: at(typeof target === 'string' ? path : [...path, 'flow']) });
     return { flow: name };
   };
-  const branchTarget = (owner: Placed, key: 'then' | 'else' | 'on_fail', branch: BranchInput): Target => {
+  const branchTarget = (owner: Placed, key: BranchKey, branch: BranchInput): Target => {
     if (isDirectJump(branch)) return resolve(branch.goto, [...owner.path, key, 'goto']);
     return { step: firstOfBranch.get(`${owner.id}\0${key}`)! };
   };
 
+  const defaultLocale = normalizeLocale(input.default_locale ?? DEFAULT_LOCALE);
+  const texts: LocatedText[] = [];
+  const text = (value: LocalizedTextInput, path: Path): LocalText => {
+    const position = at(path);
+    if (typeof value === 'string') {
+      texts.push({ ...position, text: value });
+      return value;
+    }
+    const byLocale = Object.fromEntries(Object.entries(value).map(([locale, t]) => [normalizeLocale(locale), t]));
+    if (byLocale[defaultLocale] === undefined) {
+      issues.push(map.issue({ path, message: `this text has no '${defaultLocale}' version, the flow's default_locale, which every text needs` }));
+    }
+    texts.push({ ...position, text: byLocale });
+    return byLocale;
+  };
   const steps = new Map<string, Step>();
   for (const item of placed) {
-    const step = compileStep(item, { issues, refs, map, at, resolve, branchTarget });
+    const step = compileStep(item, { issues, refs, map, at, resolve, branchTarget, text });
     if (!steps.has(step.id)) steps.set(step.id, step);
   }
 
@@ -95,6 +111,7 @@ export function compileFlow(input: FlowFileInput, map: SourceMap): Compiled {
     ...(input.description === undefined ? {} : { description: input.description }),
     file: map.file,
     interrupts: input.interrupts ?? false,
+    defaultLocale,
     triggers: {
       keywords: triggers.keywords ?? [],
       examples: triggers.examples ?? [],
@@ -104,6 +121,7 @@ export function compileFlow(input: FlowFileInput, map: SourceMap): Compiled {
     },
     entry: placed[0]!.id,
     steps,
+    texts,
   };
   return { flow, issues, refs };
 }
@@ -114,27 +132,38 @@ interface Context {
   map: SourceMap;
   at: (path: Path) => Position;
   resolve: (target: TargetInput, path: Path) => Target;
-  branchTarget: (owner: Placed, key: 'then' | 'else' | 'on_fail', branch: BranchInput) => Target;
+  branchTarget: (owner: Placed, key: BranchKey, branch: BranchInput) => Target;
+  /** A customer-facing text, recorded for the translation check. */
+  text: (value: LocalizedTextInput, path: Path) => LocalText;
 }
+
+const BRANCH_KEYS = ['then', 'else', 'on_fail', 'on_error', 'on_unsure'] as const;
+type BranchKey = (typeof BRANCH_KEYS)[number];
 
 function compileStep(item: Placed, ctx: Context): Step {
   const { input, path, id, next } = item;
   const base = next === undefined ? { id } : { id, next };
+  const buttonsOf = (list: { title: LocalizedTextInput; payload: string }[]): FlowButton[] =>
+    list.map((button, i) => ({ title: ctx.text(button.title, [...path, 'buttons', i, 'title']), payload: button.payload }));
   if ('say' in input) {
     input.buttons?.forEach((button, i) => ctx.refs.push({ kind: 'button', name: button.payload, at: ctx.at([...path, 'buttons', i, 'payload']) }));
-    return { kind: 'say', ...base, text: input.say, ...(input.buttons ? { buttons: input.buttons } : {}) };
+    const text = ctx.text(input.say, [...path, 'say']);
+    return { kind: 'say', ...base, text, ...(input.buttons ? { buttons: buttonsOf(input.buttons) } : {}) };
   }
   if ('ask' in input) {
     const validate = validator(input.validate);
     const options = typeof input.validate === 'object' && input.validate.type === 'choice' ? input.validate.options : undefined;
-    const buttons: Button[] | undefined = input.buttons ?? options?.map((option) => ({ title: option, payload: option }));
+    const prompt = ctx.text(input.ask, [...path, 'ask']);
+    const buttons: FlowButton[] | undefined = input.buttons
+      ? buttonsOf(input.buttons)
+      : options?.map((option, i) => ({ title: ctx.text(option, [...path, 'validate', 'options', i]), payload: option }));
     if (validate.type === 'choice' && !buttons) {
       ctx.issues.push(ctx.map.issue({ path: [...path, 'validate'], message: 'a choice needs options: give the ask buttons, or validate: { type: choice, options: [...] }' }));
     }
     return {
-      kind: 'ask', ...base, prompt: input.ask, var: input.var, validate,
+      kind: 'ask', ...base, prompt, var: input.var, validate,
       ...(buttons ? { buttons } : {}),
-      ...(input.retry === undefined ? {} : { retry: input.retry }),
+      ...(input.retry === undefined ? {} : { retry: ctx.text(input.retry, [...path, 'retry']) }),
       retries: input.retries ?? 2,
       ...(input.on_fail === undefined ? {} : { onFail: ctx.branchTarget(item, 'on_fail', input.on_fail) }),
     };
@@ -151,6 +180,21 @@ function compileStep(item: Placed, ctx: Context): Step {
   if ('set' in input) return { kind: 'set', ...base, values: input.set };
   if ('goto' in input) return { kind: 'goto', ...base, target: ctx.resolve(input.goto, [...path, 'goto']) };
   if ('handoff' in input) return { kind: 'handoff', ...base, reason: input.handoff };
+  if ('call' in input) {
+    return {
+      kind: 'call', ...base, endpoint: input.call, params: input.with ?? {}, save: input.save ?? {},
+      timeoutMs: input.timeout === undefined ? DEFAULT_CALL_TIMEOUT_MS : Math.round(durationMs(input.timeout)),
+      ...(input.on_error === undefined ? {} : { onError: ctx.branchTarget(item, 'on_error', input.on_error) }),
+    };
+  }
+  if ('answer' in input) {
+    return {
+      kind: 'answer', ...base, question: input.answer === true ? '{{last_message}}' : input.answer,
+      ...(input.min_confidence === undefined ? {} : { minConfidence: input.min_confidence }),
+      ...(input.save === undefined ? {} : { save: input.save }),
+      ...(input.on_unsure === undefined ? {} : { onUnsure: ctx.branchTarget(item, 'on_unsure', input.on_unsure) }),
+    };
+  }
   return { kind: 'end', ...base };
 }
 

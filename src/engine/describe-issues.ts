@@ -59,7 +59,7 @@ function describeUnion(issue: Extract<Issue, { code: 'invalid_union' }>, data: u
   if (candidates.length === 0) {
     const message = stepPosition
       ? 'a step must be a mapping, like `say: Hello`'
-      : `${label(path)} must be ${expectedOf(issue.errors).join(' or ')}, not ${show(value)}`;
+      : `${label(path)} must be ${expectation(expectedOf(issue.errors))}, not ${show(value)}`;
     return [{ path, message }];
   }
   if (candidates.length === 1) return describeIssues(candidates[0]!.errors, data, path);
@@ -91,6 +91,14 @@ function shapeMismatch(errors: readonly Issue[], value: unknown): boolean {
   });
 }
 
+/** "text or a mapping" is how a text shown to customers reads to zod; say what the mapping is for. */
+function expectation(expected: string[]): string {
+  if (expected.length === 2 && expected.includes('text') && expected.includes('a mapping')) {
+    return 'text, or one text per language (en: …, de: …)';
+  }
+  return expected.join(' or ');
+}
+
 function expectedOf(lists: readonly (readonly Issue[])[]): string[] {
   const out = new Set<string>();
   for (const issue of lists.flat()) {
@@ -101,7 +109,7 @@ function expectedOf(lists: readonly (readonly Issue[])[]): string[] {
   return [...out];
 }
 
-const BRANCH_KEYS = new Set<PropertyKey>(['then', 'else', 'on_fail']);
+const BRANCH_KEYS = new Set<PropertyKey>(['then', 'else', 'on_fail', 'on_error', 'on_unsure']);
 
 function isStepPosition(path: Path): boolean {
   const last = path.at(-1);
@@ -129,7 +137,7 @@ function label(path: Path): string {
 
 function article(expected: string): string {
   const words: Record<string, string> = {
-    string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false', object: 'a mapping',
+    string: 'text', record: 'a mapping', number: 'a number', int: 'a whole number', boolean: 'true or false', object: 'a mapping',
     array: 'a list', null: 'empty',
   };
   return words[expected] ?? expected;

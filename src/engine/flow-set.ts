@@ -83,6 +83,6 @@ export function flowSetVersion(flows: FlowSet | ReadonlyMap<string, Flow>): stri
   const map = flows instanceof Map ? flows : (flows as FlowSet).flows;
   const content = [...map.values()]
     .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .map(({ file: _, steps, ...flow }) => ({ ...flow, steps: [...steps.entries()] }));
+    .map(({ file: _, texts: __, steps, ...flow }) => ({ ...flow, steps: [...steps.entries()] }));
   return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
 }

@@ -1,9 +1,57 @@
-/** What the engine says on its own, when no flow says anything better. */
-export const BUILT_IN = {
+/**
+ * What the engine says on its own, when no flow says anything better, in every language the engine knows.
+ * A conversation in another language gets the English text.
+ */
+export const BUILT_IN_TEXTS = {
   /** Nothing matched and there is no `fallback: true` flow. */
-  didNotCatch: "Sorry, I didn't catch that.",
+  didNotCatch: { en: "Sorry, I didn't catch that.", de: 'Entschuldigung, das habe ich nicht verstanden.' },
   /** An ask ran out of retries and has no `on_fail`: the flow ends. */
-  gaveUp: "Sorry, that still doesn't work for me, so I've stopped here. You can start again any time.",
-  /** The step limit of one turn was reached (a loop of jumps); the conversation goes idle. */
-  loop: 'Sorry, something went wrong on our side. Please try again, or ask for a person.',
+  gaveUp: {
+    en: "Sorry, that still doesn't work for me, so I've stopped here. You can start again any time.",
+    de: 'Entschuldigung, das klappt leider immer noch nicht, deshalb höre ich hier auf. Sie können jederzeit neu beginnen.',
+  },
+  /** The step limit of one turn was reached (a loop of jumps), or a turn needed too many calls; the conversation goes idle. */
+  loop: {
+    en: 'Sorry, something went wrong on our side. Please try again, or ask for a person.',
+    de: 'Entschuldigung, bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es noch einmal oder fragen Sie nach einer Person.',
+  },
+  /** A call failed and its step has no `on_error`: the flow ends. */
+  callFailed: {
+    en: "Sorry, I can't reach our systems right now. Please try again in a few minutes, or ask for a person.",
+    de: 'Entschuldigung, ich erreiche unsere Systeme gerade nicht. Bitte versuchen Sie es in ein paar Minuten noch einmal oder fragen Sie nach einer Person.',
+  },
+  /** An answer step was not confident enough and has no `on_unsure`. */
+  unsure: {
+    en: "I'm not sure I know the answer to that. Could you put it another way, or would you like to talk to a person?",
+    de: 'Da bin ich mir leider nicht sicher. Können Sie es anders formulieren, oder möchten Sie mit einer Person sprechen?',
+  },
+  rephraseButton: { en: 'Rephrase', de: 'Anders fragen' },
+  personButton: { en: 'Talk to a person', de: 'Mit einer Person sprechen' },
+  /** After the built-in "Rephrase" button. */
+  rephrase: {
+    en: 'Sure! Ask me again in other words, the more detail the better.',
+    de: 'Gern! Fragen Sie mich noch einmal mit anderen Worten, je genauer, desto besser.',
+  },
+  /** After the built-in "Talk to a person" button. */
+  handingOff: {
+    en: "I'm passing you to a colleague, together with this conversation, so you won't have to repeat yourself.",
+    de: 'Ich gebe Sie an eine Kollegin oder einen Kollegen weiter, zusammen mit diesem Gespräch, damit Sie nichts wiederholen müssen.',
+  },
+  /** Before each source title under an answer from the knowledge base. */
+  source: { en: 'Source', de: 'Quelle' },
+} as const satisfies Record<string, { en: string; de: string }>;
+
+/** The built-in texts in English (the engine's default locale). */
+export const BUILT_IN = {
+  didNotCatch: BUILT_IN_TEXTS.didNotCatch.en,
+  gaveUp: BUILT_IN_TEXTS.gaveUp.en,
+  loop: BUILT_IN_TEXTS.loop.en,
+  callFailed: BUILT_IN_TEXTS.callFailed.en,
+  unsure: BUILT_IN_TEXTS.unsure.en,
 } as const;
+
+/**
+ * Payloads of the buttons the engine offers itself. They start with `#`, which no flow name or editor payload can
+ * (`say` buttons must start a flow), so they never clash.
+ */
+export const BUILT_IN_PAYLOADS = { rephrase: '#rephrase', person: '#person' } as const;

@@ -3,24 +3,36 @@
  * flows, state and input always give the same result.
  *
  * What the customer's input does, in order:
- * 1. `event: 'start'` runs the `start: true` flow.
+ * 1. `event: 'start'` runs the `start: true` flow; `effect` resumes the step that asked for it (see below).
  * 2. A typed "2" or a button's title resolves to that button's payload when the last message offered buttons.
+ *    The engine's own buttons (`#rephrase`, `#person`, offered when an answer step is unsure) are handled here.
  * 3. While an ask waits, the input is its answer, except:
  *    - a pressed button that is not one of the ask's own and starts a flow switches to that flow;
  *    - a message that is exactly a keyword of an `interrupts: true` flow ("menu", "agent") switches to it.
  * 4. Otherwise a payload that starts a flow (its name or `triggers.payloads`) starts it; then free text is
  *    matched against triggers (triggers.ts); then the `fallback: true` flow; then a built-in apology.
  *
- * Steps run until an ask waits or the flow ends. A turn runs at most MAX_STEPS_PER_TURN steps: past that
- * (a loop of jumps in the flows) everything the turn produced is dropped, the customer gets one apology,
- * and the conversation goes idle with the variables it had before the turn.
+ * Flows that changed under a conversation (a reload): when the ask it waits on no longer exists, a message that
+ * starts a flow starts it, and any other message moves the conversation to the start of the flow it was in (a
+ * safe point), so it is never left on a missing step. An ask that still exists keeps waiting.
+ *
+ * Effects: a `call` or `answer` step stops the run and returns `{ type: 'effect', request }` as the last action,
+ * with the step in `state.pendingEffect`; `runTurn(flows, state, { effect: result })` continues from that step.
+ *
+ * Steps run until an ask waits, an effect is needed or the flow ends. A run does at most MAX_STEPS_PER_TURN
+ * steps: past that (a loop of jumps in the flows) everything the run produced is dropped, the customer gets one
+ * apology, and the conversation goes idle with the variables it had before.
+ *
+ * Reserved variables: `locale` mirrors `state.locale` (so `set: { locale: de }` switches the language);
+ * `last_message` is the text of this turn's message; it is kept in the state only while an effect is pending.
  */
 import type { Button } from '../core/message.ts';
-import type { AskStep, Flow, FlowSet } from './model.ts';
-import { BUILT_IN } from './messages.ts';
+import { DEFAULT_LOCALE } from './localize.ts';
+import { BUILT_IN_PAYLOADS, BUILT_IN_TEXTS } from './messages.ts';
+import type { AskStep, Flow, FlowSet, Step } from './model.ts';
 import { answerAsk } from './steps/ask.ts';
-import { executeStep } from './steps/index.ts';
-import type { StepResult } from './steps/result.ts';
+import { executeStep, resumeStep } from './steps/index.ts';
+import type { StepContext, StepResult } from './steps/result.ts';
 import { sayAction } from './steps/say.ts';
 import { sameText } from './text.ts';
 import { isExactKeyword, matchTrigger } from './triggers.ts';
@@ -28,21 +40,29 @@ import type { ConversationState, EngineAction, TurnInput, TurnResult, VarValue }
 
 export const MAX_STEPS_PER_TURN = 100;
 
+/** Why a conversation was handed over after the engine's own "Talk to a person" button. */
+export const PERSON_BUTTON_REASON = 'customer asked for a person after the bot was unsure';
+
 export function initialState(): ConversationState {
   return { vars: {} };
 }
 
 type Vars = Record<string, VarValue>;
+type Position = { flow: string; step: string } & ({ attempts: number } | { effect: true });
 
 export function runTurn(flows: FlowSet, state: ConversationState, input: TurnInput): TurnResult {
-  const vars: Vars = { ...state.vars };
+  const vars: Vars = startVars(state);
   const start = (name: string) => drive(flows, state, name, undefined, undefined, vars);
+  if (input.effect) return resume(flows, state, input, vars);
+  vars.last_message = (input.text ?? '').trim();
 
   if (input.event === 'start') {
-    return flows.startFlow ? start(flows.startFlow) : settle(flows, state, vars, [], undefined);
+    return flows.startFlow ? start(flows.startFlow) : settle(flows, state, vars, []);
   }
   const text = input.text ?? '';
   const chosen = input.payload ?? resolveOffered(text, state.offered ?? []);
+  const builtIn = chosen === undefined ? undefined : builtInButton(flows, state, chosen, vars);
+  if (builtIn) return builtIn;
 
   const waiting = awaitedAsk(flows, state);
   if (waiting) {
@@ -51,7 +71,7 @@ export function runTurn(flows: FlowSet, state: ConversationState, input: TurnInp
     if (pressed) return start(pressed);
     const escape = chosen === undefined ? interruptingFlow(flows, text) : undefined;
     if (escape) return start(escape);
-    const answered = answerAsk(waiting.step, chosen ?? text, waiting.attempts, { vars });
+    const answered = answerAsk(waiting.step, chosen ?? text, waiting.attempts, context(waiting.flow, vars));
     return drive(flows, state, waiting.flow.name, waiting.step.id, answered, vars);
   }
 
@@ -59,8 +79,38 @@ export function runTurn(flows: FlowSet, state: ConversationState, input: TurnInp
   if (byPayload) return start(byPayload);
   const matched = text.trim() === '' ? undefined : matchTrigger(flows.flows.values(), text);
   if (matched) return start(matched);
+  const lost = state.awaiting ? flows.flows.get(state.awaiting.flow) : undefined;
+  if (lost) return start(lost.name);
   if (flows.fallbackFlow) return start(flows.fallbackFlow);
-  return settle(flows, state, vars, [sayAction(BUILT_IN.didNotCatch, undefined, vars)], undefined);
+  return settle(flows, state, vars, [sayAction(BUILT_IN_TEXTS.didNotCatch, undefined, context(undefined, vars))]);
+}
+
+/** Continues the step that asked for an effect; when the flows changed and it is gone, restarts its flow. */
+function resume(flows: FlowSet, state: ConversationState, input: TurnInput, vars: Vars): TurnResult {
+  const pending = state.pendingEffect;
+  const flow = pending ? flows.flows.get(pending.flow) : undefined;
+  if (!pending || !flow || !input.effect) return settle(flows, state, vars, []);
+  const step = flow.steps.get(pending.step);
+  const resumed = step ? resumeStep(step, input.effect, context(flow, vars)) : undefined;
+  if (!step || !resumed) return drive(flows, state, flow.name, undefined, undefined, vars);
+  return drive(flows, state, flow.name, step.id, resumed, vars);
+}
+
+/** The engine's own buttons, offered when an answer step is unsure and has no `on_unsure`. */
+function builtInButton(flows: FlowSet, state: ConversationState, payload: string, vars: Vars): TurnResult | undefined {
+  const ctx = context(undefined, vars);
+  if (payload === BUILT_IN_PAYLOADS.rephrase) return settle(flows, state, vars, [sayAction(BUILT_IN_TEXTS.rephrase, undefined, ctx)]);
+  if (payload !== BUILT_IN_PAYLOADS.person) return undefined;
+  return settle(flows, state, vars, [sayAction(BUILT_IN_TEXTS.handingOff, undefined, ctx), { type: 'handoff', reason: PERSON_BUTTON_REASON }]);
+}
+
+/** The variables a turn starts from: the stored ones, and the conversation's locale as `locale`. */
+function startVars(state: ConversationState): Vars {
+  return { ...state.vars, ...(state.locale ? { locale: state.locale } : {}) };
+}
+
+function context(flow: Flow | undefined, vars: Vars): StepContext {
+  return { vars, defaultLocale: flow?.defaultLocale ?? DEFAULT_LOCALE };
 }
 
 /** A typed "2" or a button's title, when the last message offered buttons. */
@@ -86,7 +136,7 @@ function interruptingFlow(flows: FlowSet, text: string): string | undefined {
 
 /**
  * Runs a flow from `stepId` (its entry when undefined), or, when `pending` is given, first applies the
- * result that step already produced (an answered ask).
+ * result that step already produced (an answered ask, a resumed effect).
  */
 function drive(flows: FlowSet, before: ConversationState, flowName: string, stepId: string | undefined,
   pending: StepResult | undefined, vars: Vars): TurnResult {
@@ -95,20 +145,26 @@ function drive(flows: FlowSet, before: ConversationState, flowName: string, step
   let result = pending;
   const actions: EngineAction[] = [];
   for (let executed = 0; ; ) {
-    const step = flow.steps.get(current)!;
+    const step: Step = flow.steps.get(current)!;
     if (!result) {
       executed += 1;
       if (executed > MAX_STEPS_PER_TURN) {
-        return settle(flows, before, { ...before.vars }, [sayAction(BUILT_IN.loop, undefined, {})], undefined);
+        const restored = startVars(before);
+        return settle(flows, before, restored, [sayAction(BUILT_IN_TEXTS.loop, undefined, context(undefined, restored))]);
       }
-      result = executeStep(step, { vars });
+      result = executeStep(step, context(flow, vars));
     }
     if (result.vars) vars = result.vars;
     actions.push(...result.actions);
     const next = result.next;
     result = undefined;
-    if (next.kind === 'wait') return settle(flows, before, vars, actions, { flow: flow.name, step: step.id, attempts: next.attempts });
-    if (next.kind === 'stop') return settle(flows, before, vars, actions, undefined);
+    const here = { flow: flow.name, step: step.id };
+    if (next.kind === 'wait') return settle(flows, before, vars, actions, { ...here, attempts: next.attempts });
+    if (next.kind === 'effect') {
+      actions.push({ type: 'effect', request: next.request });
+      return settle(flows, before, vars, actions, { ...here, effect: true });
+    }
+    if (next.kind === 'stop') return settle(flows, before, vars, actions);
     let following = step.next;
     if (next.kind === 'jump') {
       if ('flow' in next.target) {
@@ -120,23 +176,29 @@ function drive(flows: FlowSet, before: ConversationState, flowName: string, step
     }
     if (following === undefined) {
       actions.push({ type: 'end' });
-      return settle(flows, before, vars, actions, undefined);
+      return settle(flows, before, vars, actions);
     }
     current = following;
   }
 }
 
-/** The state after a turn: waiting on an ask, or idle; buttons on screen are those of the last message. */
-function settle(flows: FlowSet, before: ConversationState, vars: Vars, actions: EngineAction[],
-  awaiting: { flow: string; step: string; attempts: number } | undefined): TurnResult {
+/**
+ * The state after a run: waiting on an ask, on an effect, or idle; buttons on screen are those of the last
+ * message; `locale` moves out of the variables into `state.locale`.
+ */
+function settle(flows: FlowSet, before: ConversationState, vars: Vars, actions: EngineAction[], at?: Position): TurnResult {
   const said = actions.filter((action) => action.type === 'say');
-  const last = said.at(-1);
-  const offered = last ? last.message.buttons : before.offered;
+  const offered = said.at(-1) ? said.at(-1)!.message.buttons : before.offered;
+  const { locale, last_message: lastMessage, ...kept } = vars;
+  const effect = at !== undefined && 'effect' in at;
   const state: ConversationState = {
-    ...(awaiting ? { flow: awaiting.flow, step: awaiting.step, awaiting } : {}),
-    vars,
+    ...(at ? { flow: at.flow, step: at.step } : {}),
+    ...(at && 'attempts' in at ? { awaiting: { flow: at.flow, step: at.step, attempts: at.attempts } } : {}),
+    ...(effect ? { pendingEffect: { flow: at.flow, step: at.step } } : {}),
+    vars: effect && lastMessage !== undefined ? { ...kept, last_message: lastMessage } : kept,
     ...(offered && offered.length > 0 ? { offered: offered.map((b) => ({ ...b })) } : {}),
     flowVersion: flows.version,
+    ...(typeof locale === 'string' && locale !== '' ? { locale } : {}),
   };
   return { state, actions };
 }

@@ -4,16 +4,20 @@
  *
  *   flow: order_status                  # name: letters, digits, _ and -; unique across all files
  *   description: Where is my order?
+ *   default_locale: en                  # texts given per locale fall back to this one (default en)
  *   interrupts: false                   # true: while an ask waits, a message that is exactly one of its
  *                                       # keywords ("menu", "agent") switches to it instead of answering
  *   triggers:
- *     keywords: [order, "where is my order"]   # whole words, case- and accent-insensitive
+ *     keywords: [order, "where is my order"]   # whole words, case- and accent-insensitive; words of 5+
+ *                                               # letters allow a typo (9+: two), phrases any word order
  *     examples: ["has my order shipped"]        # scored by word overlap
  *     payloads: [menu]                          # button payloads that start this flow
  *     start: true                               # runs when a conversation opens (one flow at most)
  *     fallback: true                            # runs when nothing else matches (one flow at most)
  *   steps:                              # run in order; optional `id:` on any step
  *     - say: "Hi {{name}}"              # optional buttons: [{ title, payload }]
+ *     - say: { en: "Hi", de: "Hallo" }  # any text shown to customers (say, ask, retry, button titles)
+ *                                       # may be one per locale; the conversation's locale picks it
  *     - ask: "Your email?"              # stores the trimmed answer in `var`
  *       var: email
  *       validate: email                 # text | number | email | phone | choice, or
@@ -29,6 +33,20 @@
  *     - goto: x                         # a step id of this flow, else a flow name; or { step: x } / { flow: x }
  *     - handoff: "customer asked for a person"  # hands the conversation to an agent; the flow ends
  *     - end: true                       # the flow ends; the conversation is idle
+ *     - call: order_lookup              # an endpoint named in the CALL_ENDPOINTS setting
+ *       with: { order: "{{order_number}}" }     # its parameters (templates)
+ *       save: { status: data.status }   # variable: path into the JSON answer (data, data.a.b, data.items[0])
+ *       timeout: 3s                     # 100ms..30s, default 5s
+ *       on_error: { goto: sorry }       # a branch; the reason is in {{call_error}} (timeout, http_404, …);
+ *                                       # without one the flow ends with an apology
+ *     - answer: true                    # asks the knowledge base what the customer wrote this turn, or
+ *                                       # answer: "{{question}}"; says the answer and its sources
+ *       min_confidence: 0.5             # 0..1 (default 0.5)
+ *       save: kb_answer                 # store the answer instead of saying it
+ *       on_unsure: { goto: menu }       # a branch; without one: "not sure", rephrase / a person buttons
+ *
+ * Reserved variables: `locale` is the conversation's language (`set: { locale: de }` switches it),
+ * `last_message` is the text the customer wrote this turn, `call_error` why the last call failed.
  *
  * Button payloads: a pressed button whose payload is a flow's name or listed in a flow's
  * `triggers.payloads` starts that flow, even while an ask waits. So `say` buttons must start a flow
@@ -67,12 +85,35 @@ const Regex = z
     }
   });
 
+/** A locale key: `en`, `de`, `pt-br` (case-insensitive). */
+export const LocaleKey = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language code like en, de or pt-BR');
+
+/** Text for customers: one text, or one per locale (`{ en: "Hi", de: "Hallo" }`). */
+export const LocalizedText = z.union([TemplateText, z.record(LocaleKey, TemplateText)]);
+
+/** `3s`, `1500ms`, or a number of seconds; between 100 ms and 30 s. */
+export const Duration = z.union([z.string().regex(/^\d+(\.\d+)?\s*(ms|s)$/, "must be a duration like 3s or 500ms"), z.number()])
+  .superRefine((value, ctx) => {
+    const ms = durationMs(value);
+    if (ms < 100 || ms > 30_000) ctx.addIssue({ code: 'custom', message: 'timeout must be between 100ms and 30s' });
+  });
+
+export function durationMs(value: string | number): number {
+  if (typeof value === 'number') return value * 1000;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s)$/.exec(value);
+  if (!match) return NaN;
+  return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
+}
+
+/** Where a saved value comes from in a call's JSON answer: `data`, `data.order.status`, `data.items[0]`. */
+export const JsonPath = z.string().regex(/^data(\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\])*$/, 'must be a path into the answer, like data.status or data.items[0].name');
+
 const ConditionText = z.string().superRefine((source, ctx) => {
   const parsed = parseCondition(source);
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: { offset: parsed.offset } });
 });
 
-export const ButtonSchema = z.strictObject({ title: TemplateText, payload: z.string().min(1) });
+export const ButtonSchema = z.strictObject({ title: LocalizedText, payload: z.string().min(1) });
 
 export const ValidateSchema = z.union([
   z.enum(['text', 'number', 'email', 'phone', 'choice']),
@@ -94,15 +135,15 @@ export const TargetSchema = z.union([
 
 const id = StepId.optional();
 
-export const SayStep = z.strictObject({ id, say: TemplateText, buttons: z.array(ButtonSchema).min(1).optional() });
+export const SayStep = z.strictObject({ id, say: LocalizedText, buttons: z.array(ButtonSchema).min(1).optional() });
 
 export const AskStep = z.strictObject({
   id,
-  ask: TemplateText,
+  ask: LocalizedText,
   var: VarName,
   validate: ValidateSchema.optional(),
   buttons: z.array(ButtonSchema).min(1).optional(),
-  retry: TemplateText.optional(),
+  retry: LocalizedText.optional(),
   retries: z.int().min(0).max(10).optional(),
   get on_fail() {
     return BranchSchema.optional();
@@ -129,11 +170,32 @@ export const GotoStep = z.strictObject({ id, goto: TargetSchema });
 export const HandoffStep = z.strictObject({ id, handoff: TemplateText });
 export const EndStep = z.strictObject({ id, end: z.literal(true) });
 
+export const CallStep = z.strictObject({
+  id,
+  call: z.string().regex(NAME, 'must be the name of an endpoint from the CALL_ENDPOINTS setting'),
+  with: z.record(VarName, z.union([TemplateText, z.number(), z.boolean()])).optional(),
+  save: z.record(VarName, JsonPath).optional(),
+  timeout: Duration.optional(),
+  get on_error() {
+    return BranchSchema.optional();
+  },
+});
+
+export const AnswerStep = z.strictObject({
+  id,
+  answer: z.union([z.literal(true), TemplateText]),
+  min_confidence: z.number().min(0).max(1).optional(),
+  save: VarName.optional(),
+  get on_unsure() {
+    return BranchSchema.optional();
+  },
+});
+
 /** The key that names a step's type; the order matches StepSchema's options. */
-export const STEP_KINDS = ['say', 'ask', 'if', 'set', 'goto', 'handoff', 'end'] as const;
+export const STEP_KINDS = ['say', 'ask', 'if', 'set', 'goto', 'handoff', 'end', 'call', 'answer'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
-export const StepSchema = z.union([SayStep, AskStep, IfStep, SetStep, GotoStep, HandoffStep, EndStep]);
+export const StepSchema = z.union([SayStep, AskStep, IfStep, SetStep, GotoStep, HandoffStep, EndStep, CallStep, AnswerStep]);
 
 export const BranchSchema = z.union([StepSchema, z.array(StepSchema).min(1)]);
 
@@ -148,6 +210,7 @@ export const TriggersSchema = z.strictObject({
 export const FlowFileSchema = z.strictObject({
   flow: FlowName,
   description: z.string().optional(),
+  default_locale: LocaleKey.optional(),
   interrupts: z.boolean().optional(),
   triggers: TriggersSchema.optional(),
   steps: z.array(StepSchema).min(1, 'a flow needs at least one step'),
@@ -158,6 +221,7 @@ export type StepInput = z.infer<typeof StepSchema>;
 export type BranchInput = z.infer<typeof BranchSchema>;
 export type TargetInput = z.infer<typeof TargetSchema>;
 export type ValidateInput = z.infer<typeof ValidateSchema>;
+export type LocalizedTextInput = z.infer<typeof LocalizedText>;
 
 /** Every key the format knows, for "did you mean" hints. */
 export const KNOWN_KEYS = [
@@ -166,4 +230,5 @@ export const KNOWN_KEYS = [
   ...STEP_KINDS,
   'id', 'buttons', 'title', 'payload', 'var', 'validate', 'retry', 'retries', 'on_fail', 'then', 'else',
   'type', 'pattern', 'options', 'min', 'max', 'step', 'flow',
+  'with', 'save', 'timeout', 'on_error', 'min_confidence', 'on_unsure',
 ];

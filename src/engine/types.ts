@@ -84,3 +84,16 @@ export type EffectResult =
       /** Titles of the articles the answer came from. */
       sources: string[];
     };
+
+/** What the caller knows about the conversation an effect is for. */
+export interface EffectContext {
+  conversationId: string;
+  /** The conversation's locale, when known (the knowledge base answers in it). */
+  locale?: string;
+}
+
+/**
+ * Performs an effect for the turn pipeline. Never throws: a failure is a result (`{ kind: 'call', ok: false,
+ * error }`, an answer with confidence 0).
+ */
+export type EffectRunner = (request: EffectRequest, context: EffectContext) => Promise<EffectResult>;

@@ -1,5 +1,5 @@
-import type { Button } from '../core/message.ts';
-import type { Validator } from './model.ts';
+import { localize } from './localize.ts';
+import type { FlowButton, Validator } from './model.ts';
 import { sameText } from './text.ts';
 import type { VarValue } from './types.ts';
 
@@ -10,10 +10,10 @@ const PHONE = /^\+?[\d\s().\/-]+$/;
 
 /**
  * Checks one answer. What is stored: text trimmed; numbers as numbers ("12,5" → 12.5); for a choice,
- * the chosen button's payload, matched by its title (case- and accent-insensitive), its number
- * ("2" for the second) or the payload itself.
+ * the chosen button's payload, matched by its title in any of its languages (case- and accent-insensitive),
+ * its number ("2" for the second) or the payload itself.
  */
-export function checkAnswer(validator: Validator, raw: string, choices: readonly Button[] = []): Checked {
+export function checkAnswer(validator: Validator, raw: string, choices: readonly FlowButton[] = []): Checked {
   const answer = raw.trim();
   if (answer === '') return { ok: false };
   switch (validator.type) {
@@ -35,31 +35,45 @@ export function checkAnswer(validator: Validator, raw: string, choices: readonly
       return new RegExp(validator.pattern, 'u').test(answer) ? { ok: true, value: answer } : { ok: false };
     case 'choice': {
       const index = /^\d+$/.test(answer) ? Number(answer) - 1 : -1;
-      const chosen = choices[index] ?? choices.find((c) => c.payload === answer || sameText(c.title, answer));
+      const chosen = choices[index] ?? choices.find((c) => c.payload === answer || titles(c).some((title) => sameText(title, answer)));
       return chosen ? { ok: true, value: chosen.payload } : { ok: false };
     }
   }
 }
 
-/** The hint sent before the question again when an ask has no `retry` of its own. */
-export function defaultRetryHint(validator: Validator): string {
+function titles(button: FlowButton): string[] {
+  return typeof button.title === 'string' ? [button.title] : Object.values(button.title);
+}
+
+/** The hint sent before the question again when an ask has no `retry` of its own, in the conversation's locale. */
+export function defaultRetryHint(validator: Validator, locale?: string): string {
+  const hint = retryHint(validator);
+  return localize(hint, locale);
+}
+
+function retryHint(validator: Validator): { en: string; de: string } {
   switch (validator.type) {
     case 'text':
-      return 'Sorry, I need an answer to go on.';
+      return { en: 'Sorry, I need an answer to go on.', de: 'Entschuldigung, ich brauche eine Antwort, um weiterzumachen.' };
     case 'number': {
       const { min, max } = validator;
-      if (min !== undefined && max !== undefined) return `Please answer with a number from ${min} to ${max}.`;
-      if (min !== undefined) return `Please answer with a number of at least ${min}.`;
-      if (max !== undefined) return `Please answer with a number up to ${max}.`;
-      return 'Please answer with a number.';
+      if (min !== undefined && max !== undefined) {
+        return { en: `Please answer with a number from ${min} to ${max}.`, de: `Bitte antworten Sie mit einer Zahl von ${min} bis ${max}.` };
+      }
+      if (min !== undefined) return { en: `Please answer with a number of at least ${min}.`, de: `Bitte antworten Sie mit einer Zahl ab ${min}.` };
+      if (max !== undefined) return { en: `Please answer with a number up to ${max}.`, de: `Bitte antworten Sie mit einer Zahl bis ${max}.` };
+      return { en: 'Please answer with a number.', de: 'Bitte antworten Sie mit einer Zahl.' };
     }
     case 'email':
-      return "That doesn't look like an email address (like name@example.com).";
+      return {
+        en: "That doesn't look like an email address (like name@example.com).",
+        de: 'Das sieht nicht nach einer E-Mail-Adresse aus (wie name@example.com).',
+      };
     case 'phone':
-      return "That doesn't look like a phone number.";
+      return { en: "That doesn't look like a phone number.", de: 'Das sieht nicht nach einer Telefonnummer aus.' };
     case 'pattern':
-      return "Sorry, that doesn't look right.";
+      return { en: "Sorry, that doesn't look right.", de: 'Entschuldigung, das sieht nicht richtig aus.' };
     case 'choice':
-      return 'Please pick one of the options.';
+      return { en: 'Please pick one of the options.', de: 'Bitte wählen Sie eine der Möglichkeiten.' };
   }
 }

@@ -1,10 +1,13 @@
 import type { AcceptedMessage, InboxPort, ReceiveOptions, ReceiveResult } from '../core/inbox-port.ts';
 import { isParleyError, ParleyError } from '../core/errors.ts';
 import type { Address, InboundMessage } from '../core/message.ts';
-import type { EngineAction, TurnInput, TurnResult, ConversationState } from '../engine/types.ts';
+import { normalizeLocale } from '../engine/localize.ts';
+import { failedEffect, runWithEffects, MAX_EFFECTS_PER_TURN } from '../engine/run-with-effects.ts';
+import type { EffectRunner, EngineAction, TurnInput, TurnResult, ConversationState } from '../engine/types.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { Conversation, ConversationMode, NewOutbound, Store, StoredMessage } from '../store/types.ts';
 import type { ConversationLock } from './conversation-lock.ts';
+import type { TurnHooks, TurnOverride } from './turn-hooks.ts';
 
 /** Runs one turn of a conversation's flow: the engine, behind whichever flow set is current. */
 export type TurnRunner = (state: ConversationState, input: TurnInput) => TurnResult;
@@ -23,6 +26,12 @@ export interface InboxOptions {
   logger: Logger;
   /** When absent no agent desk is configured, and a handoff leaves the conversation with the bot. */
   onHandoff?: HandoffListener;
+  /** Extension points around each turn (src/handoff: asking for a person, frustration, ratings). */
+  hooks?: TurnHooks;
+  /** Performs the engine's effects (calls, knowledge base answers); absent: every effect fails as `not_configured`. */
+  effects?: EffectRunner;
+  /** Effects one turn may perform before the turn is stopped with an apology. Default MAX_EFFECTS_PER_TURN (5). */
+  maxEffectsPerTurn?: number;
 }
 
 /**
@@ -117,16 +126,27 @@ export class Inbox implements InboxPort {
   private async runOne(conversation: Conversation, inboundId: string | null, input: TurnInput) {
     const { store, logger } = this.options;
     const log = logger.child({ conversationId: conversation.id, inboundId });
-    let state = conversation.state;
+    let state = withChannelLocale(conversation);
     let mode: ConversationMode = conversation.mode;
     let replies: NewOutbound[] = [];
     let handoffReason: string | undefined;
     // While a person has the conversation the bot says nothing of its own: the message is only recorded.
     if (mode === 'bot') {
-      const result = this.options.runTurn(state, input);
-      state = result.state;
-      replies = toReplies(result.actions);
-      handoffReason = result.actions.find((a): a is Extract<EngineAction, { type: 'handoff' }> => a.type === 'handoff')?.reason;
+      const { effects, hooks } = this.options;
+      const early = await hooks?.beforeEngine?.(conversation, input);
+      if (early?.kind === 'reply') ({ state, replies, handoffReason } = fromOverride(early, state));
+      else {
+        // Effects run inside the turn, under its lock, and everything they lead to is committed once below.
+        const result = await runWithEffects(this.options.runTurn, state, early?.input ?? input, (request, current) =>
+          effects ? effects(request, { conversationId: conversation.id, ...(current.locale ? { locale: current.locale } : {}) })
+            : Promise.resolve(failedEffect(request, 'not_configured')),
+        this.options.maxEffectsPerTurn ?? MAX_EFFECTS_PER_TURN);
+        state = result.state;
+        replies = toReplies(result.actions);
+        handoffReason = result.actions.find((a): a is Extract<EngineAction, { type: 'handoff' }> => a.type === 'handoff')?.reason;
+        const late = await hooks?.afterEngine?.(conversation, input, result);
+        if (late) ({ state, replies, handoffReason } = fromOverride(late, state));
+      }
       if (handoffReason !== undefined && this.options.onHandoff) mode = 'human';
     }
     try {
@@ -144,12 +164,24 @@ export class Inbox implements InboxPort {
         if (this.options.onHandoff) await this.options.onHandoff(committed.conversation, handoffReason);
         else log.warn('handoff requested but no agent desk is configured');
       }
+      await this.options.hooks?.committed?.(committed.conversation, inboundId, input);
       return committed;
     } catch (error) {
       if (isParleyError(error, 'CONFLICT')) log.error('turn lost its lock: another process moved the conversation');
       throw error;
     }
   }
+}
+
+/** The conversation's state, with the channel's locale when the customer has not chosen one yet. */
+function withChannelLocale(conversation: Conversation): ConversationState {
+  const state = conversation.state;
+  if (state.locale || !conversation.locale) return state;
+  return { ...state, locale: normalizeLocale(conversation.locale) };
+}
+
+function fromOverride(override: Extract<TurnOverride, { kind: 'reply' }>, state: ConversationState) {
+  return { state: override.state ?? state, replies: override.replies, handoffReason: override.handoff };
 }
 
 function toReplies(actions: EngineAction[]): NewOutbound[] {

@@ -74,6 +74,62 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX messages_replies ON messages (in_reply_to, id) WHERE in_reply_to IS NOT NULL;
     `,
   },
+  {
+    // Questions the knowledge base could not answer, for editors (src/kb/gap-store.ts). Deliberately without
+    // conversation, customer or message ids: a gap cannot be traced back to who asked.
+    id: '0002-kb-gaps',
+    sql: `
+      CREATE TABLE kb_gaps (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        question text NOT NULL,
+        confidence real NOT NULL,
+        nearest_article_id text,
+        locale text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX kb_gaps_created ON kb_gaps (created_at);
+    `,
+  },
+  {
+    id: '0003-handoffs',
+    sql: `
+      CREATE TABLE handoffs (
+        id uuid PRIMARY KEY,
+        conversation_id uuid NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        queue text NOT NULL,
+        trigger text NOT NULL,
+        reason text NOT NULL,
+        priority integer NOT NULL,
+        status text NOT NULL DEFAULT 'waiting' CHECK (status IN ('waiting', 'claimed', 'resolved')),
+        context jsonb NOT NULL,
+        agent_id text,
+        agent_name text,
+        outcome text,
+        rating smallint CHECK (rating BETWEEN 1 AND 5),
+        desk_refs jsonb NOT NULL DEFAULT '{}',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        announced_at timestamptz,
+        claimed_at timestamptz,
+        resolved_at timestamptz,
+        last_notice_at timestamptz,
+        offered_message_at timestamptz,
+        rating_asked_at timestamptz,
+        rating_closed_at timestamptz
+      );
+      CREATE UNIQUE INDEX handoffs_one_open ON handoffs (conversation_id) WHERE status <> 'resolved';
+      CREATE INDEX handoffs_waiting ON handoffs (queue, priority, created_at) WHERE status = 'waiting';
+      CREATE INDEX handoffs_rating_open ON handoffs (conversation_id) WHERE rating_asked_at IS NOT NULL AND rating_closed_at IS NULL;
+
+      CREATE TABLE handoff_replies (
+        handoff_id uuid NOT NULL REFERENCES handoffs (id) ON DELETE CASCADE,
+        key text NOT NULL,
+        message_id bigint NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        agent_id text NOT NULL,
+        PRIMARY KEY (handoff_id, key)
+      );
+      CREATE INDEX handoff_replies_message ON handoff_replies (message_id);
+    `,
+  },
 ];
 
 /** Advisory lock key shared by every Parley process migrating the same database ("parley" in ASCII). */

@@ -3,7 +3,7 @@ import { isParleyError } from '../../src/core/errors.ts';
 import type { Button } from '../../src/core/message.ts';
 import {
   buildFlowSet, initialState, runTurn,
-  type ConversationState, type EngineAction, type FlowIssue, type FlowSet, type TurnInput,
+  type ConversationState, type EffectRequest, type EffectResult, type EngineAction, type FlowIssue, type FlowSet, type TurnInput,
 } from '../../src/engine/index.ts';
 
 /** Inline YAML without the test's indentation: the first line of the template is line 1. */
@@ -33,20 +33,39 @@ export interface Reply {
   buttons: string[];
 }
 
-/** A conversation as a customer sees it: send something, read the bot's replies. */
+/** Answers an effect in a test, synchronously. */
+export type EffectAnswerer = (request: EffectRequest) => EffectResult;
+
+/** What Parley does with no endpoints and no knowledge base: every call fails, every answer is unsure. */
+export const noEffects: EffectAnswerer = (request) =>
+  request.kind === 'call' ? { kind: 'call', ok: false, error: 'not_configured' } : { kind: 'answer', confidence: 0, answer: null, sources: [] };
+
+/**
+ * A conversation as a customer sees it: send something, read the bot's replies. Effects are answered by
+ * `effects` within the turn, as the inbox does; `requests` lists those of the last turn.
+ */
 export class Chat {
   state: ConversationState;
   actions: EngineAction[] = [];
+  requests: EffectRequest[] = [];
 
-  constructor(readonly flows: FlowSet, state: ConversationState = initialState()) {
+  constructor(readonly flows: FlowSet, state: ConversationState = initialState(), readonly effects: EffectAnswerer = noEffects) {
     this.state = state;
   }
 
   turn(input: TurnInput): EngineAction[] {
-    const result = runTurn(this.flows, this.state, input);
+    let result = runTurn(this.flows, this.state, input);
+    const actions = [...result.actions];
+    this.requests = [];
+    for (let last = actions.at(-1); last?.type === 'effect'; last = actions.at(-1)) {
+      this.requests.push(last.request);
+      if (this.requests.length > 10) throw new Error('more than 10 effects in one turn');
+      result = runTurn(this.flows, result.state, { effect: this.effects(last.request) });
+      actions.push(...result.actions);
+    }
     this.state = result.state;
-    this.actions = result.actions;
-    return result.actions;
+    this.actions = actions;
+    return actions;
   }
 
   /** Sends text (or a button press with `{ payload }`) and returns the texts of the replies. */

@@ -32,7 +32,7 @@ describe('parseFlowFile reports each kind of mistake at its position', () => {
         - say: hi
         - sya: hello
     `;
-    expect(problemIn(source)).toBe("4:5 unknown step type 'sya' (did you mean 'say'?); a step is one of say, ask, if, set, goto, handoff, end");
+    expect(problemIn(source)).toBe("4:5 unknown step type 'sya' (did you mean 'say'?); a step is one of say, ask, if, set, goto, handoff, end, call, answer");
   });
 
   it('missing required field', () => {
@@ -178,7 +178,7 @@ describe('parseFlowFile reports each kind of mistake at its position', () => {
     expect(message.split('\n')).toEqual([
       "flows/a.yaml:2:1  unknown key 'descripton' (did you mean 'description'?)",
       "flows/a.yaml:5:5  unknown key 'buttns' (did you mean 'buttons'?)",
-      'flows/a.yaml:6:10  ask must be text, not 5',
+      'flows/a.yaml:6:10  ask must be text, or one text per language (en: …, de: …), not 5',
     ]);
   });
 });
@@ -242,7 +242,7 @@ describe('loadFlows', () => {
 
   it('loads the demo flows cleanly', async () => {
     const flows = await loadFlows(path.resolve('flows'));
-    expect([...flows.flows.keys()].sort()).toEqual(['contact', 'fallback', 'greeting', 'human', 'order_status', 'returns']);
+    expect([...flows.flows.keys()].sort()).toEqual(['contact', 'fallback', 'greeting', 'human', 'language', 'order_status', 'returns']);
     expect(flows.startFlow).toBe('greeting');
     expect(flows.fallbackFlow).toBe('fallback');
     expect(flows.version).toMatch(/^[0-9a-f]{16}$/);

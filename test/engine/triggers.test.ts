@@ -87,3 +87,57 @@ describe('start', () => {
     expect(chat.turn({ event: 'start' })).toEqual([]);
   });
 });
+
+describe('tolerant matching', () => {
+  const orders = yaml`
+    flow: orders
+    triggers:
+      keywords: ["order status", "sendungsverfolgung"]
+    steps:
+      - say: "Orders here."
+  `;
+  const ordering = yaml`
+    flow: ordering
+    triggers:
+      keywords: [odrer]
+    steps:
+      - say: "Exact odrer."
+  `;
+  const store = (extra: Record<string, string> = {}) =>
+    new Chat(flowsFrom({ 'menu.yaml': menu, 'returns.yaml': returns, 'hours.yaml': hours, 'fallback.yaml': fallback, 'orders.yaml': orders, ...extra }));
+
+  it.each([
+    ['I want a refnud', 'Returns here.', 'a swap of two letters in a 6-letter word'],
+    ['refun please', 'Returns here.', 'a missing letter'],
+    ['RÉFUND!', 'Returns here.', 'case and accents'],
+    ['what is the status of my order', 'Orders here.', 'the words of a phrase in another order'],
+    ['status of my ordr', 'Orders here.', 'another order and a typo'],
+    ['sendungsverfolgunk bitte', 'Orders here.', 'one typo in a long word'],
+    ['sendungsvrfolgunk', 'Orders here.', 'two typos in a word of 9+ letters'],
+    ['What time do you clsoe today', 'Hours here.', 'examples tolerate typos too'],
+  ])('%j still matches (%s)', (text, reply) => {
+    expect(store().send(text)).toEqual([reply]);
+  });
+
+  it.each([
+    ['I want a rfnd now', 'two typos in a word under 9 letters'],
+    ['cafee', 'a typo in a word under 5 letters'],
+    ['sendngsvrfolgunk', 'three typos'],
+    ['status', 'only part of a phrase'],
+  ])('%j does not match (%s)', (text) => {
+    expect(store().send(text)).toEqual(['Fallback.']);
+  });
+
+  it('an exact keyword always beats a tolerant one', () => {
+    // "order" is one typo from the other flow's keyword "odrer", which is exact here.
+    expect(store({ 'ordering.yaml': ordering }).send('odrer status')).toEqual(['Exact odrer.']);
+  });
+
+  it('a button title typed exactly wins over any keyword', () => {
+    const chat = store();
+    chat.send({ event: 'start' });
+    expect(chat.send('Returns')).toEqual(['Returns here.']);
+    chat.send({ event: 'start' });
+    expect(chat.send('opening hours')).toEqual(['Hours here.']);
+  });
+});

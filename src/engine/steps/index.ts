@@ -1,5 +1,8 @@
 import type { Step } from '../model.ts';
+import type { EffectResult } from '../types.ts';
+import { resumeAnswer, runAnswer } from './answer.ts';
 import { runAsk } from './ask.ts';
+import { resumeCall, runCall } from './call.ts';
 import { runEnd } from './end.ts';
 import { runGoto } from './goto.ts';
 import { runHandoff } from './handoff.ts';
@@ -24,9 +27,20 @@ export function executeStep(step: Step, ctx: StepContext): StepResult {
       return runHandoff(step, ctx);
     case 'end':
       return runEnd(step, ctx);
+    case 'call':
+      return runCall(step, ctx);
+    case 'answer':
+      return runAnswer(step, ctx);
     default:
       return unreachable(step);
   }
+}
+
+/** Continues a step that stopped for an effect, with the effect's result; undefined for a step that takes none. */
+export function resumeStep(step: Step, result: EffectResult, ctx: StepContext): StepResult | undefined {
+  if (step.kind === 'call') return resumeCall(step, result, ctx);
+  if (step.kind === 'answer') return resumeAnswer(step, result, ctx);
+  return undefined;
 }
 
 function unreachable(step: never): never {

@@ -1,16 +1,21 @@
 import type { Button } from '../../core/message.ts';
-import type { SayStep } from '../model.ts';
+import type { FlowButton, LocalText, SayStep } from '../model.ts';
 import { renderTemplate } from '../template.ts';
-import type { EngineAction, VarValue } from '../types.ts';
-import { CONTINUE, type StepContext, type StepResult } from './result.ts';
+import type { EngineAction } from '../types.ts';
+import { CONTINUE, textFor, type StepContext, type StepResult } from './result.ts';
 
-/** A say action with a fresh copy of its buttons, so callers can never reach into the flow set. */
-export function sayAction(text: string, buttons: readonly Button[] | undefined, vars: Readonly<Record<string, VarValue>>): EngineAction {
-  const message = { text: renderTemplate(text, vars) };
-  if (!buttons || buttons.length === 0) return { type: 'say', message };
-  return { type: 'say', message: { ...message, buttons: buttons.map((b) => ({ title: renderTemplate(b.title, vars), payload: b.payload })) } };
+/** Buttons as the customer sees them: titles in their locale, placeholders filled. */
+export function renderButtons(buttons: readonly FlowButton[], ctx: StepContext): Button[] {
+  return buttons.map((b) => ({ title: renderTemplate(textFor(ctx, b.title), ctx.vars), payload: b.payload }));
 }
 
-export function runSay(step: SayStep, { vars }: StepContext): StepResult {
-  return { actions: [sayAction(step.text, step.buttons, vars)], next: CONTINUE };
+/** A say action in the conversation's locale, with a fresh copy of its buttons, so callers never reach into the flow set. */
+export function sayAction(text: LocalText, buttons: readonly FlowButton[] | undefined, ctx: StepContext): EngineAction {
+  const message = { text: renderTemplate(textFor(ctx, text), ctx.vars) };
+  if (!buttons || buttons.length === 0) return { type: 'say', message };
+  return { type: 'say', message: { ...message, buttons: renderButtons(buttons, ctx) } };
+}
+
+export function runSay(step: SayStep, ctx: StepContext): StepResult {
+  return { actions: [sayAction(step.text, step.buttons, ctx)], next: CONTINUE };
 }

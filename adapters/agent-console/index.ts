@@ -1,0 +1,3 @@
+export { registerAgentConsole, type AgentConsoleOptions } from './routes.ts';
+export { ConsoleDesk, type ConsoleEvent } from './console-events.ts';
+export { AgentSessions, SESSION_COOKIE } from './sessions.ts';

@@ -1,0 +1,155 @@
+// The agent console. Everything the customer or the bot wrote is put on the page with textContent, never as HTML.
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const handoffs = new Map();
+  let selected = null;
+  let me = null;
+
+  const el = (tag, text, className) => {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  };
+  const waited = (since) => {
+    const s = Math.max(0, Math.round((Date.now() - new Date(since).getTime()) / 1000));
+    return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  };
+  const api = async (path, body) => {
+    const response = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (response.status === 401) window.location.assign('/agent/login');
+    const json = await response.json();
+    if (!response.ok) throw new Error(json.error?.message ?? `error ${response.status}`);
+    return json;
+  };
+  const fail = (error) => ($('error').textContent = error.message);
+
+  function renderList() {
+    const list = $('handoffs');
+    list.replaceChildren();
+    const open = [...handoffs.values()].filter((h) => h.status !== 'resolved')
+      .sort((a, b) => (a.status === b.status ? a.priority - b.priority || a.waitingSince.localeCompare(b.waitingSince) : a.status === 'waiting' ? -1 : 1));
+    for (const h of open) {
+      const item = el('li', undefined, `handoff${h.id === selected ? ' selected' : ''}`);
+      item.dataset.id = h.id;
+      item.append(el('div', h.customerName ?? 'Customer', 'who'), el('div', `${h.status}${h.agentName ? ` · ${h.agentName}` : ''} · ${h.channel} · ${waited(h.waitingSince)}`, 'muted'), el('div', h.reason));
+      item.addEventListener('click', () => select(h.id));
+      list.append(item);
+    }
+    $('empty').hidden = open.length > 0;
+  }
+
+  function line(entry) {
+    const item = el('li', undefined, entry.from);
+    item.dataset.id = entry.id;
+    item.append(el('span', `${entry.from} · ${new Date(entry.at).toLocaleTimeString()}`, 'meta'), el('span', entry.text, 'text'));
+    if (entry.payload) item.append(el('span', `pressed: ${entry.payload}`, 'meta'));
+    return item;
+  }
+
+  function addLine(entry) {
+    const list = $('transcript');
+    if (list.querySelector(`li[data-id="${CSS.escape(entry.id)}"]`)) return;
+    list.append(line(entry));
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function renderHead(h, context, position) {
+    $('panel').hidden = false;
+    $('customer').textContent = context?.customer.name ?? h.customerName ?? 'Customer';
+    $('status').textContent = h.status + (h.agentName ? ` · ${h.agentName}` : '');
+    $('channel').textContent = h.channel;
+    $('wait').textContent = waited(h.waitingSince);
+    $('position').textContent = position ? `· #${position} in queue` : '';
+    $('reason').textContent = h.reason;
+    $('trigger').textContent = `(${h.trigger})`;
+    $('summary').textContent = h.summary;
+    $('claim').hidden = h.status !== 'waiting';
+    if (!context) return;
+    $('flow').textContent = [context.flow.flow, context.flow.step].filter(Boolean).join(' / ') || '—';
+    const vars = $('vars');
+    vars.replaceChildren();
+    for (const [name, value] of Object.entries(context.flow.vars)) vars.append(el('dt', name), el('dd', String(value)));
+    const kb = $('knowledge');
+    kb.replaceChildren();
+    for (const record of context.knowledge) {
+      const block = el('div', undefined, 'kb');
+      block.append(el('b', `Knowledge base, asked "${record.question}": `), el('span', record.answer ?? 'declined'), el('span', ` (confidence ${record.confidence.toFixed(2)})`, 'muted'));
+      const hits = el('ul');
+      for (const hit of record.results) hits.append(el('li', `${hit.title} — score ${hit.score.toFixed(2)}`));
+      block.append(hits);
+      kb.append(block);
+    }
+  }
+
+  async function select(id) {
+    selected = id;
+    renderList();
+    $('error').textContent = '';
+    try {
+      const detail = await api(`/agent/api/handoffs/${id}`);
+      handoffs.set(id, detail.handoff);
+      renderHead(detail.handoff, detail.context, detail.position);
+      $('transcript').replaceChildren(...detail.transcript.map(line));
+      const suggested = await api(`/agent/api/handoffs/${id}/suggestions`);
+      $('suggestions').replaceChildren(...suggested.suggestions.map((s) => {
+        const item = el('li', s.text);
+        item.title = s.source;
+        item.addEventListener('click', () => ($('reply').value = s.text));
+        return item;
+      }));
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  $('claim').addEventListener('click', () => api(`/agent/api/handoffs/${selected}/claim`, {}).then((r) => { handoffs.set(r.handoff.id, r.handoff); renderHead(r.handoff); renderList(); }, fail));
+  $('reply-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = $('reply').value.trim();
+    if (!text || !selected) return;
+    api(`/agent/api/handoffs/${selected}/replies`, { messageId: crypto.randomUUID(), text }).then(() => ($('reply').value = ''), fail);
+  });
+  $('resolve-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    api(`/agent/api/handoffs/${selected}/resolve`, { outcome: $('outcome').value }).then((r) => {
+      handoffs.set(r.handoff.id, r.handoff);
+      selected = null;
+      $('panel').hidden = true;
+      renderList();
+    }, fail);
+  });
+  $('logout').addEventListener('click', () => api('/agent/logout', {}).finally(() => window.location.assign('/agent/login')));
+
+  function connect() {
+    const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/agent/api/socket`);
+    socket.addEventListener('message', (message) => {
+      const event = JSON.parse(message.data);
+      if (event.type === 'ready') $('live').textContent = 'live';
+      if (event.type === 'handoff') {
+        handoffs.set(event.handoff.id, event.handoff);
+        renderList();
+        if (event.handoff.id === selected) renderHead(event.handoff);
+      }
+      if (event.type === 'line' && event.handoffId === selected) addLine(event.line);
+    });
+    socket.addEventListener('close', () => {
+      $('live').textContent = 'reconnecting…';
+      setTimeout(() => { connect(); refresh(); }, 1000);
+    });
+  }
+
+  async function refresh() {
+    const { handoffs: open } = await api('/agent/api/handoffs');
+    for (const h of open) handoffs.set(h.id, h);
+    renderList();
+  }
+
+  api('/agent/api/me').then(({ agent }) => {
+    me = agent;
+    $('me').textContent = `${agent.name} · ${agent.queues.join(', ')}`;
+    connect();
+    return refresh();
+  }, fail);
+  setInterval(() => { renderList(); if (selected && handoffs.get(selected)) $('wait').textContent = waited(handoffs.get(selected).waitingSince); }, 1000);
+})();

@@ -1,0 +1,49 @@
+/** `parley kb gaps`: the questions the bot could not answer, similar ones grouped, most frequent first. */
+import { loadConfig } from '../config.ts';
+import { isParleyError, ParleyError } from '../core/errors.ts';
+import { groupGaps, type KbGapGroup } from '../kb/index.ts';
+import { SqlGapStore } from '../kb/gap-store.ts';
+import { openStore } from '../store/open-store.ts';
+import { parseCliArgs } from './parse-cli-args.ts';
+
+export async function kbGapsCommand(args: string[]): Promise<number> {
+  const { values } = parseCliArgs({
+    args,
+    options: { limit: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } },
+    allowPositionals: false,
+  });
+  const limit = values.limit === undefined ? 30 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new ParleyError('BAD_REQUEST', `--limit must be a whole number of at least 1, not '${values.limit}'`);
+  const since = values.since === undefined ? undefined : new Date(values.since);
+  if (since && Number.isNaN(since.getTime())) throw new ParleyError('BAD_REQUEST', `--since must be a date such as 2025-01-31, not '${values.since}'`);
+
+  const config = loadConfig();
+  let store;
+  try {
+    store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  } catch (error) {
+    // The embedded database belongs to one process at a time: a running server holds it.
+    if (isParleyError(error, 'DATABASE_UNAVAILABLE') && !config.databaseUrl) {
+      throw new ParleyError('DATABASE_UNAVAILABLE', `${error.message}\n(is \`parley start\` running with the embedded database? stop it, or use DATABASE_URL)`);
+    }
+    throw error;
+  }
+  try {
+    const groups = groupGaps(await new SqlGapStore(store.db).list({ limit: 5000, since })).slice(0, limit);
+    process.stdout.write(values.json ? groups.map((g) => `${JSON.stringify(g)}\n`).join('') : readable(groups));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+function readable(groups: readonly KbGapGroup[]): string {
+  if (groups.length === 0) return 'No unanswered questions recorded.\n';
+  const width = String(groups[0]!.count).length + 1;
+  const lines = groups.flatMap((g) => [
+    `${`${g.count}×`.padStart(width + 1)}  ${g.question}`,
+    ...g.examples.map((e) => `${' '.repeat(width + 3)}also: ${e}`),
+    `${' '.repeat(width + 3)}last ${g.lastAt.toISOString().slice(0, 16).replace('T', ' ')}${g.nearestArticleId ? `, nearest article: ${g.nearestArticleId}` : ''}`,
+  ]);
+  return `${lines.join('\n')}\n`;
+}

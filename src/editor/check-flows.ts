@@ -1,0 +1,146 @@
+/**
+ * `parley flows check`: every problem in every flow file at once. The engine's loader finds what makes a
+ * file unusable (YAML, schema, unknown steps and flows, duplicates); the checks in ./checks find what makes a
+ * flow behave badly (loops, unreachable steps, unset variables, colliding triggers, buttons, channel limits,
+ * missing translations).
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ParleyError, isParleyError } from '../core/errors.ts';
+import { buildFlowSet, type FlowSource } from '../engine/flow-set.ts';
+import { isFlowFile } from '../engine/load-flows.ts';
+import type { Flow, FlowIssue } from '../engine/model.ts';
+import { checkFlowFile } from '../engine/parse-flow-file.ts';
+import { missingTranslations } from '../engine/translations.ts';
+import { checkButtons } from './checks/buttons.ts';
+import { checkChannelLimits } from './checks/channel-limits.ts';
+import type { Check, CheckContext, Severity } from './checks/finding.ts';
+import { checkLoops } from './checks/loops.ts';
+import { checkReachability } from './checks/reachability.ts';
+import { checkTriggers } from './checks/triggers.ts';
+import { checkVariables } from './checks/variables.ts';
+import { FlowGraph } from './flow-graph.ts';
+import { FlowLocator } from './locate.ts';
+
+/** A problem with its place in a file and how bad it is. */
+export interface Problem extends FlowIssue {
+  severity: Severity;
+}
+
+export interface CheckResult {
+  files: number;
+  flows: number;
+  problems: Problem[];
+}
+
+export const CHECKS: readonly Check[] = [checkReachability, checkLoops, checkVariables, checkTriggers, checkButtons, checkChannelLimits];
+
+/** Reads every flow file under `dir` (recursively); names files relative to `cwd`, as the editor types them. */
+export async function readFlowSources(dir: string, cwd = process.cwd()): Promise<FlowSource[]> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) throw new ParleyError('BAD_REQUEST', `no flows directory at ${dir}`);
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((entry) => entry.isFile() && isFlowFile(entry.name))
+    .map((entry) => path.join(entry.parentPath ?? (entry as { path?: string }).path ?? dir, entry.name))
+    .sort();
+  return Promise.all(files.map(async (file) => ({ file: path.relative(cwd, file) || file, source: await readFile(file, 'utf8') })));
+}
+
+export async function checkFlowsDir(dir: string, cwd = process.cwd()): Promise<CheckResult> {
+  const sources = await readFlowSources(dir, cwd);
+  return { files: sources.length, ...checkFlowSources(sources) };
+}
+
+export function checkFlowSources(sources: readonly FlowSource[]): { flows: number; problems: Problem[] } {
+  const problems: Problem[] = [];
+  let flows: Map<string, Flow>;
+  try {
+    flows = new Map(buildFlowSet(sources).flows);
+  } catch (error) {
+    if (!isParleyError(error, 'FLOW_INVALID')) throw error;
+    problems.push(...(error.details as FlowIssue[]).map((issue) => ({ ...issue, severity: 'error' as const })));
+    flows = compiledFlows(sources);
+  }
+
+  const locators = new Map<string, FlowLocator>();
+  const bySource = new Map(sources.map((s) => [s.file, s.source]));
+  const locate: CheckContext['locate'] = (flowName, place) => {
+    const file = flows.get(flowName)!.file;
+    let locator = locators.get(file);
+    if (!locator) locators.set(file, (locator = new FlowLocator(file, bySource.get(file) ?? '')));
+    return { file, ...locator.position(place) };
+  };
+  const graph = new FlowGraph(flows);
+  const varsSetAnywhere = new Set<string>();
+  for (const node of graph.nodes.values()) node.facts.sets.forEach((name) => varsSetAnywhere.add(name));
+  const compiledFiles = new Set([...flows.values()].map((flow) => flow.file));
+  for (const source of sources) if (!compiledFiles.has(source.file)) rawVariables(source.source).forEach((name) => varsSetAnywhere.add(name));
+
+  const ctx: CheckContext = { graph, varsSetAnywhere, locate };
+  for (const check of CHECKS) {
+    for (const finding of check(ctx)) {
+      problems.push({ ...locate(finding.flow, finding.place), severity: finding.severity, message: finding.message });
+    }
+  }
+  for (const missing of missingTranslations({ flows, version: '', payloads: new Map() })) {
+    problems.push({ file: missing.file, line: missing.line, col: missing.col, severity: 'warning', message: missing.message });
+  }
+  return { flows: flows.size, problems: sortProblems(problems) };
+}
+
+/** The flows that compiled, when the set as a whole did not; the first file to define a name keeps it. */
+function compiledFlows(sources: readonly FlowSource[]): Map<string, Flow> {
+  const flows = new Map<string, Flow>();
+  for (const source of [...sources].sort((a, b) => (a.file < b.file ? -1 : 1))) {
+    const flow = checkFlowFile(source.file, source.source).flow;
+    if (flow && !flows.has(flow.name)) flows.set(flow.name, flow);
+  }
+  return flows;
+}
+
+/** Variables a file that did not compile still seems to set, so its mistake is not reported again in other files. */
+function rawVariables(source: string): string[] {
+  let data: unknown;
+  try {
+    data = parseYaml(source);
+  } catch {
+    return [];
+  }
+  const names: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    if (typeof record.var === 'string') names.push(record.var);
+    if (typeof record.set === 'object' && record.set !== null) names.push(...Object.keys(record.set));
+    Object.values(record).forEach(walk);
+  };
+  walk(data);
+  return names;
+}
+
+export function sortProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems
+    .filter((p) => {
+      const key = `${p.file}:${p.line}:${p.col}:${p.message}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    })
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
+}
+
+/** `path:line:col  error|warning  message`, one line per problem. */
+export function formatProblem(problem: Problem): string {
+  return `${problem.file}:${problem.line}:${problem.col}  ${problem.severity}  ${problem.message}`;
+}
+
+export function summarize(result: CheckResult): string {
+  const errors = result.problems.filter((p) => p.severity === 'error').length;
+  const warnings = result.problems.length - errors;
+  const files = `${result.files} flow file${result.files === 1 ? '' : 's'}`;
+  if (result.problems.length === 0) return `✓ ${files} checked: no problems`;
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${errors > 0 ? '✗' : '✓'} ${files} checked: ${count(errors, 'error')}, ${count(warnings, 'warning')}`;
+}

@@ -1,0 +1,83 @@
+/**
+ * What performs the simulator's effects, composed like the server's (src/app.ts): `call` steps go over HTTP to the
+ * configured endpoints, and in demo mode `order_lookup` reaches the demo order API, served here on a local port;
+ * `answer` steps ask the knowledge base. The knowledge base is lexical here (no model calls), and records no gaps:
+ * an editor's test questions are not customers' unanswered questions.
+ */
+import { stat } from 'node:fs/promises';
+import type { KnowledgePort } from '../core/knowledge-port.ts';
+import type { FlowSet } from '../engine/index.ts';
+import type { EffectRunner } from '../engine/types.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { CallEndpoint } from '../integrations/call-endpoints.ts';
+import { createEffectRunner } from '../integrations/effect-runner.ts';
+import { createHttpCaller } from '../integrations/http-call.ts';
+import { Simulator } from './simulator.ts';
+
+export interface SimulatorEffectOptions {
+  /** CALL_ENDPOINTS, as configured. */
+  endpoints?: Readonly<Record<string, CallEndpoint>>;
+  /** DEMO_MODE: serve the demo order API and point `order_lookup` at it unless configured. */
+  demoMode: boolean;
+  /** The knowledge directory `answer` steps ask; absent or missing: every answer is unsure. */
+  knowledgeDir?: string;
+  dataDir: string;
+  logger: Logger;
+}
+
+export interface SimulatorEffects {
+  effects: EffectRunner;
+  close(): Promise<void>;
+}
+
+/** A simulator whose effects are performed as configured. */
+export async function openSimulator(flows: FlowSet, options: SimulatorEffectOptions): Promise<Simulator> {
+  const { effects, close } = await openSimulatorEffects(flows, options);
+  try {
+    return await Simulator.open(flows, { effects, onClose: close });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export async function openSimulatorEffects(flows: FlowSet, options: SimulatorEffectOptions): Promise<SimulatorEffects> {
+  const closers: (() => Promise<void>)[] = [];
+  let endpoints: Record<string, CallEndpoint> = { ...options.endpoints };
+  if (options.demoMode && !endpoints.order_lookup) {
+    const demo = await serveDemoOrders();
+    closers.push(demo.close);
+    endpoints = { ...endpoints, order_lookup: demo.endpoint };
+  }
+  let knowledge: KnowledgePort | undefined;
+  if (options.knowledgeDir && usesStep(flows, 'answer') && (await stat(options.knowledgeDir).catch(() => undefined))?.isDirectory()) {
+    const { createKnowledgeBase } = await import('../kb/index.ts');
+    knowledge = await createKnowledgeBase({ dir: options.knowledgeDir, dataDir: options.dataDir, recordGaps: false, logger: options.logger });
+  }
+  const call = createHttpCaller({ endpoints: () => endpoints, logger: options.logger });
+  return {
+    effects: createEffectRunner({ call, logger: options.logger, ...(knowledge ? { knowledge } : {}) }),
+    close: async () => {
+      for (const close of closers) await close();
+    },
+  };
+}
+
+function usesStep(flows: FlowSet, kind: 'call' | 'answer'): boolean {
+  for (const flow of flows.flows.values()) for (const step of flow.steps.values()) if (step.kind === kind) return true;
+  return false;
+}
+
+/** The demo shop's order API on a free local port, as the server serves it in demo mode. */
+async function serveDemoOrders(): Promise<{ endpoint: CallEndpoint; close: () => Promise<void> }> {
+  const [{ default: Fastify }, { demoOrderEndpoint, registerDemoOrderRoutes }] = await Promise.all([
+    import('fastify'),
+    import('../demo/demo-orders.ts'),
+  ]);
+  const app = Fastify({ logger: false });
+  await registerDemoOrderRoutes(app);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { endpoint: demoOrderEndpoint(`http://127.0.0.1:${port}`), close: () => app.close() };
+}

@@ -1,0 +1,103 @@
+/**
+ * The handoff context: everything an agent needs so they never have to ask what the customer already said.
+ * One typed, versioned schema (documented in docs/handoff.md). A change that a reader of version 1 could
+ * misread gets a new `version`; adding an optional field does not.
+ */
+import { z } from 'zod';
+
+/** Why a conversation went to a person. */
+export const HANDOFF_TRIGGERS = [
+  /** A flow's `handoff` step (also the engine's own "Talk to a person" button). */
+  'flow',
+  /** The customer asked for a person, in whatever words. */
+  'customer_request',
+  /** The knowledge base declined to answer twice in a row. */
+  'kb_declined',
+  /** An `ask` ran out of retries and its `on_fail` handed over. */
+  'ask_failed',
+  /** The same question again, or explicit anger. */
+  'frustration',
+  /** The conversation was with a person but its handoff record was missing (a crash between the two writes). */
+  'recovered',
+] as const;
+export type HandoffTrigger = (typeof HANDOFF_TRIGGERS)[number];
+
+/** 1 is served first. BullMQ's own priority scale, so the job's priority is this number. */
+export const PRIORITIES = { urgent: 1, high: 2, normal: 3 } as const;
+
+const VarValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const Iso = z.string().datetime({ offset: true });
+
+export const TranscriptLine = z.object({
+  /** Store id of the message (monotonic): lines are in this order. */
+  id: z.string(),
+  at: Iso,
+  from: z.enum(['customer', 'bot', 'agent']),
+  text: z.string(),
+  /** The button the customer pressed, when they pressed one. */
+  payload: z.string().optional(),
+  /** Titles of the buttons the bot offered with this line. */
+  buttons: z.array(z.string()).optional(),
+});
+export type TranscriptLine = z.infer<typeof TranscriptLine>;
+
+export const KnowledgeRecord = z.object({
+  question: z.string(),
+  at: Iso,
+  /** 0..1, the knowledge base's confidence that its best article answers the question. */
+  confidence: z.number(),
+  /** What the bot answered from it, or null when it declined. */
+  answer: z.string().nullable(),
+  /** The articles it retrieved, best first, with their scores (comparable within one question only). */
+  results: z.array(z.object({ id: z.string(), title: z.string(), score: z.number() })),
+});
+export type KnowledgeRecord = z.infer<typeof KnowledgeRecord>;
+
+export const HandoffContextV1 = z.object({
+  version: z.literal(1),
+  handoffId: z.string().uuid(),
+  conversationId: z.string().uuid(),
+  createdAt: Iso,
+  trigger: z.enum(HANDOFF_TRIGGERS),
+  /** Human-readable: the flow's reason, or what Parley noticed ("asked for a person: 'can I talk to someone'"). */
+  reason: z.string(),
+  /** 1 (urgent) … 3 (normal); see PRIORITIES. */
+  priority: z.number().int().min(1).max(10),
+  /** The agents' queue it waits in; agents see only their queues. */
+  queue: z.string(),
+  /**
+   * Only what the customer shared with this conversation: the name the channel gave, the identity they wrote from,
+   * their language. No other identities of theirs are included.
+   */
+  customer: z.object({
+    id: z.string().uuid(),
+    name: z.string().nullable(),
+    locale: z.string().nullable(),
+    identities: z.array(z.object({ channel: z.string(), id: z.string() })),
+    /** Where they want to be answered: the channel they wrote from unless they said otherwise. */
+    preferredChannel: z.string(),
+  }),
+  /** The channel and address every reply goes to. */
+  channel: z.object({
+    id: z.string(),
+    address: z.object({ channel: z.string(), conversationId: z.string(), userId: z.string() }),
+  }),
+  /** The whole conversation so far, oldest first (at most the last 500 lines). */
+  transcript: z.array(TranscriptLine),
+  /** Where the customer was in the flows when the handoff happened, with the variables collected so far. */
+  flow: z.object({ flow: z.string().optional(), step: z.string().optional(), vars: z.record(z.string(), VarValue) }),
+  /** What the knowledge base returned for the customer's recent questions (latest last). */
+  knowledge: z.array(KnowledgeRecord),
+  /** A few sentences for the agent: extractive unless a model is configured. */
+  summary: z.string(),
+  /** When the customer started waiting for a person; the desks show the time waited from it. */
+  waitingSince: Iso,
+});
+export type HandoffContext = z.infer<typeof HandoffContextV1>;
+
+/** Every version a reader of stored contexts accepts. */
+export const HandoffContextSchema = z.discriminatedUnion('version', [HandoffContextV1]);
+
+export function parseHandoffContext(value: unknown): HandoffContext {
+  return HandoffContextSchema.parse(value);
+}

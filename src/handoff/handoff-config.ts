@@ -1,0 +1,76 @@
+/**
+ * The handoff settings (agents, queue, waiting customers, Slack). Their zod shape is spread into src/config.ts's
+ * EnvSchema, so they are parsed with every other setting, once, at start.
+ */
+import { z } from 'zod';
+import { ParleyError } from '../core/errors.ts';
+import { loadAgents, type Agent } from './agents.ts';
+
+export const HANDOFF_ENV = {
+  /** The agents of the web console (JSON array; see src/handoff/agents.ts). With no agents and no Slack, nobody takes handoffs. */
+  AGENTS: z.string().optional(),
+  /** A JSON file with the agents, instead of AGENTS. */
+  AGENTS_FILE: z.string().optional(),
+  /** How long an agent's console session lasts (ms). */
+  AGENT_SESSION_TTL_MS: z.coerce.number().int().min(60_000).default(43_200_000),
+  /** BullMQ queue that carries handoffs to the agent desks. */
+  HANDOFF_QUEUE_NAME: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('handoffs'),
+  /** Prefix of the queue's Redis keys; must contain a {hash tag} so it runs on Redis Cluster. */
+  HANDOFF_QUEUE_PREFIX: z.string().regex(/\{[^{}]+\}/, 'must contain a {hash tag}, like {parley}').default('{parley}'),
+  /** Attempts to announce a handoff on the desks before its job is kept as failed. */
+  HANDOFF_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** The agents' queue new handoffs wait in. */
+  HANDOFF_DEFAULT_QUEUE: z.string().min(1).max(64).default('support'),
+  /** Payload of the flow that hands over when a customer asks for a person in any words; `none`: a built-in message. */
+  HANDOFF_PERSON_FLOW: z.string().default('human'),
+  /** How often (ms) a waiting customer is told their place in the queue again. */
+  HANDOFF_NOTICE_EVERY_MS: z.coerce.number().int().min(1000).default(120_000),
+  /** After how long (ms) unclaimed a waiting customer is offered to leave a message. */
+  HANDOFF_OFFER_MESSAGE_AFTER_MS: z.coerce.number().int().min(1000).default(600_000),
+  /** Slack app signing secret; with SLACK_BOT_TOKEN and SLACK_AGENT_CHANNEL it turns the Slack agent desk on. */
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  /** Slack bot token (xoxb-…). */
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  /** Channel id where handoffs are posted. */
+  SLACK_AGENT_CHANNEL: z.string().min(1).optional(),
+  /** Base URL of the Slack Web API. */
+  SLACK_API_URL: z.string().url().default('https://slack.com/api/'),
+};
+
+type HandoffEnv = z.infer<z.ZodObject<typeof HANDOFF_ENV>>;
+
+export interface HandoffConfig {
+  agents: Agent[];
+  sessionTtlMs: number;
+  queueName: string;
+  queuePrefix: string;
+  attempts: number;
+  defaultQueue: string;
+  /** Undefined when HANDOFF_PERSON_FLOW is `none`. */
+  personFlow: string | undefined;
+  noticeEveryMs: number;
+  offerMessageAfterMs: number;
+  /** Set when the signing secret, bot token and channel all are. */
+  slack: { signingSecret: string; botToken: string; channel: string; apiUrl: string } | undefined;
+}
+
+export function handoffConfig(e: HandoffEnv, env: Record<string, string | undefined>, cwd: string): HandoffConfig {
+  const slackSet = [e.SLACK_SIGNING_SECRET, e.SLACK_BOT_TOKEN, e.SLACK_AGENT_CHANNEL].filter(Boolean).length;
+  if (slackSet > 0 && slackSet < 3) {
+    throw new ParleyError('CONFIG_INVALID', 'Invalid configuration: SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_AGENT_CHANNEL: set all three to turn the Slack desk on');
+  }
+  return {
+    agents: loadAgents(env, cwd),
+    sessionTtlMs: e.AGENT_SESSION_TTL_MS,
+    queueName: e.HANDOFF_QUEUE_NAME,
+    queuePrefix: e.HANDOFF_QUEUE_PREFIX,
+    attempts: e.HANDOFF_ATTEMPTS,
+    defaultQueue: e.HANDOFF_DEFAULT_QUEUE,
+    personFlow: ['', 'none'].includes(e.HANDOFF_PERSON_FLOW.trim()) ? undefined : e.HANDOFF_PERSON_FLOW.trim(),
+    noticeEveryMs: e.HANDOFF_NOTICE_EVERY_MS,
+    offerMessageAfterMs: e.HANDOFF_OFFER_MESSAGE_AFTER_MS,
+    slack: e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN && e.SLACK_AGENT_CHANNEL
+      ? { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, channel: e.SLACK_AGENT_CHANNEL, apiUrl: e.SLACK_API_URL }
+      : undefined,
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * The handoff triggers, as hooks of the turn pipeline: the customer asking for a person (before the engine, in any
+ * words), frustration (anger, the same question again), the knowledge base declining twice in a row, an ask
+ * failing its retries, a flow's handoff step; and the rating after a resolved handoff. Each records why.
+ */
+import { DEFAULT_MIN_CONFIDENCE } from '../engine/steps/answer.ts';
+import { BUILT_IN_PAYLOADS } from '../engine/messages.ts';
+import type { FlowSet } from '../engine/model.ts';
+import type { ConversationState, EngineAction, TurnInput, TurnResult } from '../engine/types.ts';
+import type { HandoffListener } from '../inbox/inbox.ts';
+import type { TurnHooks, TurnOverride } from '../inbox/turn-hooks.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { Conversation } from '../store/types.ts';
+import type { HandoffTrigger, KnowledgeRecord } from './context.ts';
+import { angerLevel, isRepeatedQuestion, questionKey } from './frustration.ts';
+import type { HandoffService } from './handoff-service.ts';
+import type { KnowledgeTap } from './knowledge-tap.ts';
+import { notice, parseRating } from './notices.ts';
+import { detectPersonRequest } from './person-request.ts';
+import type { SignalStore, TurnSignals } from './turn-signals.ts';
+
+export interface HandoffHooksOptions {
+  service: HandoffService;
+  signals: SignalStore;
+  /** Present when the knowledge base is wrapped, so the context can show its articles and scores. */
+  tap?: KnowledgeTap;
+  /** Payload of the flow that hands over when the customer asks for a person (the demo's `human`); it says it best. */
+  personPayload?: string;
+  flows: (state: ConversationState) => FlowSet;
+  logger: Logger;
+}
+
+/** Frustration points within the last five turns that hand over. */
+const FRUSTRATION_LIMIT = 2;
+/** Declines of the knowledge base in a row that hand over. */
+const KB_DECLINE_LIMIT = 2;
+
+interface Pending {
+  trigger: HandoffTrigger;
+  before: ConversationState;
+  knowledge: KnowledgeRecord[];
+}
+
+type Reply = Extract<TurnOverride, { kind: 'reply' }>;
+
+export function createHandoffHooks(options: HandoffHooksOptions): { hooks: TurnHooks; onHandoff: HandoffListener } {
+  const { service, signals } = options;
+  // Why this turn hands over, from the hook that noticed to onHandoff, which runs after the commit of the same turn.
+  const pending = new Map<string, Pending>();
+  const locale = (conversation: Conversation) => conversation.state.locale ?? conversation.locale ?? undefined;
+
+  /** The turn's replies, then the customer's place in the queue; the reason goes to onHandoff with the trigger. */
+  async function handOver(conversation: Conversation, trigger: HandoffTrigger, reason: string, said: Reply['replies'], knowledge: KnowledgeRecord[], state?: ConversationState): Promise<Reply> {
+    pending.set(conversation.id, { trigger, before: conversation.state, knowledge });
+    const queued = await service.queuedNotice(conversation, trigger);
+    return { kind: 'reply', replies: [...said, queued], handoff: reason, ...(state ? { state } : {}) };
+  }
+
+  async function rating(conversation: Conversation, input: TurnInput): Promise<Reply | undefined> {
+    const open = await service.handoffs.openRatingFor(conversation.id);
+    if (!open) return undefined;
+    const stars = parseRating(input);
+    await service.handoffs.closeRating(open.id, stars ?? null);
+    if (stars === undefined) return undefined;
+    const { offered: _offered, ...state } = conversation.state;
+    return { kind: 'reply', replies: [notice('ratingThanks', locale(conversation))], state };
+  }
+
+  const hooks: TurnHooks = {
+    async beforeEngine(conversation, input) {
+      if (input.event === 'start') return undefined;
+      const rated = await rating(conversation, input);
+      if (rated) return rated;
+      const text = input.text?.trim() ?? '';
+      if (input.payload !== undefined && [BUILT_IN_PAYLOADS.person, options.personPayload].includes(input.payload)) {
+        pending.set(conversation.id, { trigger: 'customer_request', before: conversation.state, knowledge: [] });
+        return undefined;
+      }
+      if (text === '') return undefined;
+      const sig = await signals.get(conversation.id);
+      const person = detectPersonRequest(text);
+      if (person) {
+        const reason = `the customer asked for a person ("${person.evidence}")`;
+        const payload = options.personPayload;
+        if (payload && options.flows(conversation.state).payloads.has(payload)) {
+          pending.set(conversation.id, { trigger: 'customer_request', before: conversation.state, knowledge: sig.knowledge });
+          return { kind: 'redirect', input: { payload } };
+        }
+        return await handOver(conversation, 'customer_request', reason, [notice('handingOff', locale(conversation))], sig.knowledge);
+      }
+      const anger = angerLevel(text);
+      const repeated = !conversation.state.awaiting && isRepeatedQuestion(text, sig.recent);
+      const strikes = [...sig.strikes, anger + (repeated ? 1 : 0)].slice(-5);
+      const next: TurnSignals = { ...sig, recent: [...sig.recent, questionKey(text)].slice(-5), strikes };
+      if (anger === 2 || strikes.reduce((a, b) => a + b, 0) >= FRUSTRATION_LIMIT) {
+        await signals.clear(conversation.id);
+        const why = [anger > 0 ? 'angry words' : '', repeated ? 'the same question again' : '', anger === 0 && !repeated ? 'frustration over several messages' : '']
+          .filter(Boolean).join(' and ');
+        return await handOver(conversation, 'frustration', `the customer is frustrated (${why})`, [notice('frustrated', locale(conversation))], sig.knowledge);
+      }
+      await signals.set(conversation.id, next);
+      return undefined;
+    },
+
+    async afterEngine(conversation, _input, result) {
+      const asked = result.actions.flatMap((action) => (action.type === 'effect' && action.request.kind === 'answer' ? [action.request.question] : []));
+      const handoff = result.actions.some((action) => action.type === 'handoff');
+      if (asked.length === 0 && !handoff) return undefined;
+      const sig = await signals.get(conversation.id);
+      const records = asked.flatMap((question) => options.tap?.record(question) ?? []);
+      let declines = sig.kbDeclines;
+      for (const question of asked) {
+        const record = records.find((r) => r.question === question);
+        const declined = record ? record.answer === null || record.confidence < DEFAULT_MIN_CONFIDENCE : offersPerson(result.actions);
+        declines = declined ? declines + 1 : 0;
+      }
+      const knowledge = [...sig.knowledge, ...records].slice(-3);
+      if (handoff) {
+        await signals.clear(conversation.id);
+        const trigger = pending.get(conversation.id)?.trigger ?? flowTrigger(conversation.state, options.flows(conversation.state));
+        const reason = result.actions.find((a): a is Extract<EngineAction, { type: 'handoff' }> => a.type === 'handoff')!.reason;
+        return handOver(conversation, trigger, reason, sayings(result.actions), knowledge, result.state);
+      }
+      if (declines >= KB_DECLINE_LIMIT) {
+        await signals.clear(conversation.id);
+        const said = result.actions.flatMap((a) => (a.type === 'say' && !a.message.buttons?.some((b) => b.payload === BUILT_IN_PAYLOADS.person) ? [a.message] : []));
+        const questions = knowledge.slice(-KB_DECLINE_LIMIT).map((r) => `"${r.question}"`).join(', ');
+        const reason = `the knowledge base could not answer twice in a row${questions ? ` (${questions})` : ''}`;
+        return await handOver(conversation, 'kb_declined', reason, [...said, notice('kbDeclined', locale(conversation))], knowledge, result.state);
+      }
+      await signals.set(conversation.id, { ...sig, kbDeclines: declines, knowledge });
+      return undefined;
+    },
+
+    async committed(conversation, inboundId) {
+      if (conversation.mode !== 'human' || inboundId === null) return;
+      await service.customerWrote(conversation, inboundId).catch((error: unknown) =>
+        options.logger.warn({ conversationId: conversation.id, err: String(error) }, 'forwarding a customer message to the desks failed'));
+    },
+  };
+
+  const onHandoff: HandoffListener = async (conversation, reason) => {
+    // Told their place in the queue by the turn itself, unless the handoff came without the hooks noticing.
+    const known = pending.get(conversation.id);
+    pending.delete(conversation.id);
+    await service.begin(conversation, reason, {
+      trigger: known?.trigger ?? 'flow',
+      before: known?.before ?? conversation.state,
+      knowledge: known?.knowledge ?? [],
+      tell: !known,
+    });
+  };
+
+  return { hooks, onHandoff };
+}
+
+function sayings(actions: EngineAction[]): Reply['replies'] {
+  return actions.flatMap((action) => (action.type === 'say' ? [action.message] : []));
+}
+
+/** The engine's built-in "not sure" message offers a person: the knowledge base declined. */
+function offersPerson(actions: EngineAction[]): boolean {
+  return actions.some((a) => a.type === 'say' && a.message.buttons?.some((b) => b.payload === BUILT_IN_PAYLOADS.person));
+}
+
+/** A flow's handoff after the customer answered an ask on its last try is an ask that failed its retries. */
+function flowTrigger(before: ConversationState, flows: FlowSet): HandoffTrigger {
+  const awaiting = before.awaiting;
+  const step = awaiting ? flows.flows.get(awaiting.flow)?.steps.get(awaiting.step) : undefined;
+  if (awaiting && step?.kind === 'ask' && awaiting.attempts + 1 > step.retries) return 'ask_failed';
+  return 'flow';
+}

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { ParleyError } from '../core/errors.ts';
+import type { FlowSet } from '../engine/model.ts';
+import type { ConversationState } from '../engine/types.ts';
+import type { ConversationLock } from '../inbox/conversation-lock.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { Conversation, NewOutbound, Store, StoredMessage } from '../store/types.ts';
+import { buildContext, toLine } from './build-context.ts';
+import { PRIORITIES, type HandoffTrigger, type KnowledgeRecord } from './context.ts';
+import type { AgentIdentity, DeskFanout } from './desk.ts';
+import type { Handoff } from './handoff-rows.ts';
+import type { HandoffStore } from './handoff-store.ts';
+import { notice, ratingButtons } from './notices.ts';
+import { returnToBot } from './return-to-bot.ts';
+
+/** How a handoff's job gets on the queue (HandoffQueue in production). */
+export interface HandoffEnqueuer {
+  add(handoffId: string, priority: number): Promise<void>;
+}
+
+export interface HandoffServiceOptions {
+  store: Store;
+  handoffs: HandoffStore;
+  queue: HandoffEnqueuer;
+  desks: DeskFanout;
+  lock: ConversationLock;
+  /** Hands stored messages to the outbox. */
+  dispatch: (conversation: Conversation, messages: StoredMessage[]) => void;
+  /** The flows a conversation in this state runs on (for the return to the bot). */
+  flows: (state: ConversationState) => FlowSet;
+  logger: Logger;
+  /** The agents' queue new handoffs wait in. */
+  defaultQueue: string;
+  now?: () => Date;
+}
+
+export interface BeginInfo {
+  trigger: HandoffTrigger;
+  /** The state before the turn that handed over. */
+  before: ConversationState;
+  knowledge?: KnowledgeRecord[];
+}
+
+const PRIORITY_OF: Record<HandoffTrigger, number> = {
+  frustration: PRIORITIES.urgent,
+  kb_declined: PRIORITIES.high,
+  ask_failed: PRIORITIES.high,
+  customer_request: PRIORITIES.normal,
+  flow: PRIORITIES.normal,
+  recovered: PRIORITIES.high,
+};
+
+/** Longest reply an agent may send in one message. */
+export const MAX_AGENT_REPLY = 4000;
+
+/**
+ * Handoffs from start to end: begin (persist with its context, tell the customer their place, enqueue), announce
+ * (the queue's worker shows it on every desk), claim, reply, resolve (back to the bot, and the rating question).
+ */
+export class HandoffService {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: HandoffServiceOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get handoffs(): HandoffStore {
+    return this.options.handoffs;
+  }
+
+  get store(): Store {
+    return this.options.store;
+  }
+
+  /** What a customer handed over with this trigger is told: a person is coming, and their place in the queue. */
+  async queuedNotice(conversation: Conversation, trigger: HandoffTrigger): Promise<NewOutbound> {
+    const position = await this.options.handoffs.nextPosition(this.options.defaultQueue, PRIORITY_OF[trigger]);
+    return notice('queued', conversation.state.locale ?? conversation.locale ?? undefined, { n: position });
+  }
+
+  /**
+   * Opens a handoff for a conversation that just went to a person; returns the open one if it already has one.
+   * `tell`: also send the customer their place in the queue (the turn hooks put it in the turn's replies instead).
+   */
+  async begin(conversation: Conversation, reason: string, info: BeginInfo & { tell?: boolean }): Promise<Handoff> {
+    const { store, handoffs, logger } = this.options;
+    const id = randomUUID();
+    const now = this.now();
+    const priority = PRIORITY_OF[info.trigger];
+    const queue = this.options.defaultQueue;
+    const flows = this.options.flows(conversation.state);
+    const context = await buildContext(store, handoffs, {
+      id, conversation, trigger: info.trigger, reason, priority, queue, before: info.before, knowledge: info.knowledge ?? [], flows, now,
+    });
+    const { handoff, created } = await handoffs.insert({ id, conversationId: conversation.id, queue, trigger: info.trigger, reason, priority, context, createdAt: now });
+    if (!created) return handoff;
+    logger.info({ handoffId: id, conversationId: conversation.id, trigger: info.trigger, priority }, 'handoff opened');
+    if (info.tell) {
+      const position = await handoffs.position(handoff);
+      await this.tell(conversation, [notice('queued', context.customer.locale ?? undefined, { n: position })]);
+    }
+    await this.enqueue(handoff);
+    return handoff;
+  }
+
+  /** Puts the handoff on the queue; when Redis is down the monitor enqueues it later. */
+  async enqueue(handoff: Handoff): Promise<boolean> {
+    try {
+      await this.options.queue.add(handoff.id, handoff.priority);
+      return true;
+    } catch (error) {
+      this.options.logger.warn({ handoffId: handoff.id, err: error instanceof Error ? error.message : String(error) }, 'handoff not enqueued yet');
+      return false;
+    }
+  }
+
+  /** The queue's job: show the handoff on every desk. Throws (so the job is retried) when a desk fails. */
+  async announce(handoffId: string): Promise<void> {
+    const handoff = await this.options.handoffs.get(handoffId);
+    if (!handoff || handoff.status === 'resolved') return;
+    await this.options.desks.announce(handoff);
+    await this.options.handoffs.markAnnounced(handoff.id);
+  }
+
+  async claim(handoffId: string, agent: AgentIdentity): Promise<Handoff> {
+    const { handoffs } = this.options;
+    const before = await this.require(handoffId);
+    const claimed = await handoffs.claim(handoffId, agent);
+    if (!claimed) throw new ParleyError('CONFLICT', before.status === 'resolved' ? 'this handoff is resolved' : `${before.agentName ?? 'another agent'} has claimed it`);
+    if (before.status === 'waiting') {
+      const conversation = await this.conversation(claimed);
+      await this.tell(conversation, [notice('agentJoined', claimed.context.customer.locale ?? undefined, { name: agent.name })]);
+      await this.options.desks.changed(claimed);
+    }
+    return claimed;
+  }
+
+  /**
+   * Sends an agent's reply to the customer on the customer's channel (through the outbox). `key` makes it
+   * idempotent: the same key (the console's message id, Slack's event id) stores and sends it once.
+   */
+  async reply(handoffId: string, agent: AgentIdentity, key: string, text: string, origin?: string): Promise<{ message: StoredMessage; duplicate: boolean }> {
+    const trimmed = text.trim();
+    if (trimmed === '' || trimmed.length > MAX_AGENT_REPLY) throw new ParleyError('BAD_REQUEST', `a reply must have 1 to ${MAX_AGENT_REPLY} characters`);
+    let handoff = await this.require(handoffId);
+    if (handoff.status === 'resolved') throw new ParleyError('CONFLICT', 'this handoff is resolved');
+    if (handoff.status === 'waiting' || handoff.agentId !== agent.id) handoff = await this.claim(handoffId, agent);
+    const conversation = await this.conversation(handoff);
+    const stored = await this.options.handoffs.insertAgentReply(handoff, key, agent.id, conversation.channel, trimmed);
+    if (!stored.duplicate) {
+      this.options.dispatch(conversation, [stored.message]);
+      await this.options.desks.line(handoff, toLine(stored.message, new Set([stored.message.id])), origin);
+    }
+    return stored;
+  }
+
+  /** Resolves the handoff: the bot takes the conversation back at its return point and asks for a rating. */
+  async resolve(handoffId: string, agent: AgentIdentity, outcome: string): Promise<Handoff> {
+    const { handoffs, store, lock } = this.options;
+    const current = await this.require(handoffId);
+    if (current.status === 'claimed' && current.agentId !== agent.id) throw new ParleyError('CONFLICT', `${current.agentName ?? 'another agent'} has claimed it`);
+    const resolved = await lock.withLock(current.conversationId, async () => {
+      const done = await handoffs.resolve(handoffId, agent, outcome.trim().slice(0, 500) || 'resolved');
+      if (!done) throw new ParleyError('CONFLICT', 'this handoff is resolved');
+      const conversation = await this.conversation(done);
+      const back = returnToBot(this.options.flows(conversation.state), conversation.state, done.context.flow.flow);
+      const locale = back.state.locale ?? done.context.customer.locale ?? undefined;
+      const replies: NewOutbound[] = back.actions.flatMap((action) => (action.type === 'say' ? [action.message] : []));
+      replies.push({ ...notice('resolved', locale, { name: done.agentName ?? agent.name }), buttons: ratingButtons() });
+      const committed = await store.commitTurn({
+        conversationId: conversation.id,
+        expectedVersion: conversation.version,
+        state: { ...back.state, offered: ratingButtons() },
+        mode: 'bot',
+        inboundId: null,
+        replies,
+      });
+      this.options.dispatch(committed.conversation, committed.replies);
+      return done;
+    });
+    this.options.logger.info({ handoffId, outcome: resolved.outcome }, 'handoff resolved');
+    await this.options.desks.changed(resolved);
+    return resolved;
+  }
+
+  /** Forwards a customer's message in a conversation that is with a person to the desks. */
+  async customerWrote(conversation: Conversation, inboundId: string): Promise<void> {
+    const handoff = await this.options.handoffs.openFor(conversation.id);
+    if (!handoff) return;
+    const before = BigInt(inboundId) - 1n;
+    const [message] = await this.options.store.transcript(conversation.id, { ...(before > 0n ? { afterId: String(before) } : {}), limit: 1 });
+    if (message?.id === inboundId) await this.options.desks.line(handoff, toLine(message, new Set()));
+  }
+
+  /** Stores messages Parley sends on its own (queue notices) and hands them to the outbox. */
+  async tell(conversation: Conversation, messages: NewOutbound[]): Promise<void> {
+    const stored: StoredMessage[] = [];
+    for (const message of messages) stored.push(await this.options.store.insertOutbound(conversation.id, message));
+    this.options.dispatch(conversation, stored);
+  }
+
+  async conversation(handoff: Handoff): Promise<Conversation> {
+    const conversation = await this.options.store.getConversation(handoff.conversationId);
+    if (!conversation) throw new ParleyError('NOT_FOUND', 'the conversation of this handoff is gone');
+    return conversation;
+  }
+
+  private async require(handoffId: string): Promise<Handoff> {
+    const handoff = await this.options.handoffs.get(handoffId);
+    if (!handoff) throw new ParleyError('NOT_FOUND', `no handoff ${handoffId}`);
+    return handoff;
+  }
+}

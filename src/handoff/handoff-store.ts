@@ -1,0 +1,185 @@
+import { ParleyError } from '../core/errors.ts';
+import { toMessage, type MessageRow } from '../store/rows.ts';
+import type { Db, StoredMessage } from '../store/types.ts';
+import { INSERT_AGENT_REPLY, toHandoff, type Handoff, type HandoffRow, type NewHandoff } from './handoff-rows.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The handoffs table (migration 0003): one row per handoff, at most one open per conversation. */
+export class HandoffStore {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts the handoff; when the conversation already has an open one, returns that one instead. */
+  async insert(handoff: NewHandoff): Promise<{ handoff: Handoff; created: boolean }> {
+    const inserted = await this.db.query<HandoffRow>(
+      `INSERT INTO handoffs (id, conversation_id, queue, trigger, reason, priority, context, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)
+       ON CONFLICT (conversation_id) WHERE status <> 'resolved' DO NOTHING RETURNING *`,
+      [handoff.id, handoff.conversationId, handoff.queue, handoff.trigger, handoff.reason, handoff.priority,
+        JSON.stringify(handoff.context), handoff.createdAt],
+    );
+    const row = inserted.rows[0];
+    if (row) return { handoff: toHandoff(row), created: true };
+    const open = await this.openFor(handoff.conversationId);
+    if (!open) throw new ParleyError('CONFLICT', `conversation ${handoff.conversationId} has a handoff that vanished`);
+    return { handoff: open, created: false };
+  }
+
+  async get(id: string): Promise<Handoff | null> {
+    if (!UUID.test(id)) return null;
+    return this.one('SELECT * FROM handoffs WHERE id = $1', [id]);
+  }
+
+  openFor(conversationId: string): Promise<Handoff | null> {
+    return this.one(`SELECT * FROM handoffs WHERE conversation_id = $1 AND status <> 'resolved'`, [conversationId]);
+  }
+
+  /** Open handoffs of these queues: waiting ones in the order they are served, then claimed ones. */
+  async listOpen(queues: readonly string[], limit = 200): Promise<Handoff[]> {
+    const result = await this.db.query<HandoffRow>(
+      `SELECT * FROM handoffs WHERE status <> 'resolved' AND queue = ANY($1::text[])
+       ORDER BY status DESC, priority, created_at LIMIT $2`,
+      [[...queues], limit],
+    );
+    return result.rows.map(toHandoff);
+  }
+
+  /** 1 for the next one an agent of its queue will take. */
+  async position(handoff: Handoff): Promise<number> {
+    const result = await this.db.query<{ ahead: string }>(
+      `SELECT count(*) AS ahead FROM handoffs WHERE status = 'waiting' AND queue = $1 AND id <> $4
+         AND (priority < $2 OR (priority = $2 AND created_at < $3))`,
+      [handoff.queue, handoff.priority, handoff.createdAt, handoff.id],
+    );
+    return Number(result.rows[0]?.ahead ?? 0) + 1;
+  }
+
+  /** The place a new handoff of this priority would take in the queue. */
+  async nextPosition(queue: string, priority: number): Promise<number> {
+    const result = await this.db.query<{ ahead: string }>(
+      `SELECT count(*) AS ahead FROM handoffs WHERE status = 'waiting' AND queue = $1 AND priority <= $2`, [queue, priority]);
+    return Number(result.rows[0]?.ahead ?? 0) + 1;
+  }
+
+  async markAnnounced(id: string): Promise<void> {
+    await this.db.query('UPDATE handoffs SET announced_at = COALESCE(announced_at, now()) WHERE id = $1', [id]);
+  }
+
+  /** Handoffs accepted but never announced to the desks (Redis was down when they were enqueued). */
+  async unannounced(olderThan: Date, limit = 100): Promise<Handoff[]> {
+    return this.many(`SELECT * FROM handoffs WHERE announced_at IS NULL AND status <> 'resolved' AND created_at < $1
+      ORDER BY created_at LIMIT $2`, [olderThan, limit]);
+  }
+
+  async setDeskRef(id: string, key: string, value: string): Promise<void> {
+    await this.db.query(`UPDATE handoffs SET desk_refs = desk_refs || jsonb_build_object($2::text, $3::text) WHERE id = $1`, [id, key, value]);
+  }
+
+  findByDeskRef(key: string, value: string): Promise<Handoff | null> {
+    return this.one(`SELECT * FROM handoffs WHERE desk_refs ->> $1 = $2 ORDER BY created_at DESC LIMIT 1`, [key, value]);
+  }
+
+  /** Claims a waiting handoff; claiming one's own claim again is fine. Null when someone else has it or it is over. */
+  claim(id: string, agent: { id: string; name: string }): Promise<Handoff | null> {
+    return this.one(
+      `UPDATE handoffs SET status = 'claimed', agent_id = $2, agent_name = $3, claimed_at = COALESCE(claimed_at, now())
+       WHERE id = $1 AND (status = 'waiting' OR (status = 'claimed' AND agent_id = $2)) RETURNING *`,
+      [id, agent.id, agent.name],
+    );
+  }
+
+  /** Resolves an open handoff and opens its rating; null when it is already resolved. */
+  resolve(id: string, agent: { id: string; name: string }, outcome: string): Promise<Handoff | null> {
+    return this.one(
+      `UPDATE handoffs SET status = 'resolved', outcome = $3, resolved_at = now(), rating_asked_at = now(),
+         agent_id = COALESCE(agent_id, $2), agent_name = COALESCE(agent_name, $4)
+       WHERE id = $1 AND status <> 'resolved' RETURNING *`,
+      [id, agent.id, outcome, agent.name],
+    );
+  }
+
+  openRatingFor(conversationId: string): Promise<Handoff | null> {
+    return this.one(`SELECT * FROM handoffs WHERE conversation_id = $1 AND rating_asked_at IS NOT NULL AND rating_closed_at IS NULL
+      ORDER BY resolved_at DESC LIMIT 1`, [conversationId]);
+  }
+
+  /** Stores the rating (null: the customer moved on without one) and closes the question. */
+  async closeRating(id: string, rating: number | null): Promise<void> {
+    await this.db.query('UPDATE handoffs SET rating = $2, rating_closed_at = now() WHERE id = $1 AND rating_closed_at IS NULL', [id, rating]);
+  }
+
+  /** Waiting handoffs whose customer has not heard from us for `everyMs`: each is returned to one caller only. */
+  takeDueNotices(everyMs: number, limit = 50): Promise<Handoff[]> {
+    return this.many(
+      `UPDATE handoffs SET last_notice_at = now() WHERE id IN (
+         SELECT id FROM handoffs WHERE status = 'waiting' AND offered_message_at IS NULL AND COALESCE(last_notice_at, created_at) < now() - $1 * interval '1 millisecond'
+         ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING *`,
+      [everyMs, limit],
+    );
+  }
+
+  /** Waiting handoffs unclaimed for `afterMs` whose customer was not yet offered to leave a message; each once. */
+  takeDueOffers(afterMs: number, limit = 50): Promise<Handoff[]> {
+    return this.many(
+      `UPDATE handoffs SET offered_message_at = now(), last_notice_at = now() WHERE id IN (
+         SELECT id FROM handoffs WHERE status = 'waiting' AND offered_message_at IS NULL AND created_at < now() - $1 * interval '1 millisecond'
+         ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING *`,
+      [afterMs, limit],
+    );
+  }
+
+  /** Conversations with a person but without an open handoff, untouched since `olderThan`. */
+  async orphans(olderThan: Date, limit = 50): Promise<string[]> {
+    const result = await this.db.query<{ id: string }>(
+      `SELECT c.id FROM conversations c WHERE c.mode = 'human' AND c.updated_at < $1
+         AND NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = c.id AND h.status <> 'resolved') LIMIT $2`,
+      [olderThan, limit],
+    );
+    return result.rows.map((row) => row.id);
+  }
+
+  /**
+   * Stores an agent's reply as a pending outbound message, once per `key` (the console's message id, Slack's
+   * event id): the dedupe record and the message are written in one transaction, so a retried request never
+   * stores the reply twice and a crash never stores half of it.
+   */
+  async insertAgentReply(handoff: Handoff, key: string, agentId: string, channel: string, text: string): Promise<{ message: StoredMessage; duplicate: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const known = await tx.query<{ message_id: string }>('SELECT message_id FROM handoff_replies WHERE handoff_id = $1 AND key = $2', [handoff.id, key]);
+      const knownId = known.rows[0]?.message_id;
+      if (knownId !== undefined) {
+        const previous = await tx.query<MessageRow>('SELECT * FROM messages WHERE id = $1', [knownId]);
+        return { message: toMessage(previous.rows[0]!), duplicate: true };
+      }
+      const inserted = await tx.query<MessageRow>(INSERT_AGENT_REPLY, [handoff.conversationId, channel, text]);
+      const message = toMessage(inserted.rows[0]!);
+      const recorded = await tx.query(
+        'INSERT INTO handoff_replies (handoff_id, key, message_id, agent_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+        [handoff.id, key, message.id, agentId],
+      );
+      // A concurrent request with the same key won the race: undo ours by failing the transaction.
+      if (recorded.rowCount !== 1) throw new ParleyError('CONFLICT', 'the same reply is being stored by another request');
+      return { message, duplicate: false };
+    });
+  }
+
+  /** Ids of the conversation's messages that agents wrote. */
+  async agentMessageIds(conversationId: string): Promise<Set<string>> {
+    const result = await this.db.query<{ message_id: string }>(
+      `SELECT r.message_id FROM handoff_replies r JOIN handoffs h ON h.id = r.handoff_id WHERE h.conversation_id = $1`,
+      [conversationId],
+    );
+    return new Set(result.rows.map((row) => String(row.message_id)));
+  }
+
+  private async one(sql: string, params: unknown[]): Promise<Handoff | null> {
+    const result = await this.db.query<HandoffRow>(sql, params);
+    const row = result.rows[0];
+    return row ? toHandoff(row) : null;
+  }
+
+  private async many(sql: string, params: unknown[]): Promise<Handoff[]> {
+    const result = await this.db.query<HandoffRow>(sql, params);
+    return result.rows.map(toHandoff);
+  }
+}

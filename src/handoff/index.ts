@@ -1,0 +1,92 @@
+/** Handoff to people: triggers, context, the BullMQ queue, the service the agent desks call. See docs/handoff.md. */
+import type { Redis } from 'ioredis';
+import type { FlowSet } from '../engine/model.ts';
+import type { ConversationState } from '../engine/types.ts';
+import type { ConversationLock } from '../inbox/conversation-lock.ts';
+import type { HandoffListener } from '../inbox/inbox.ts';
+import type { TurnHooks } from '../inbox/turn-hooks.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { Conversation, Store, StoredMessage } from '../store/types.ts';
+import { DeskFanout, type AgentDesk } from './desk.ts';
+import type { HandoffConfig } from './handoff-config.ts';
+import { createHandoffHooks } from './handoff-hooks.ts';
+import { HandoffMonitor } from './handoff-monitor.ts';
+import { HandoffQueue } from './handoff-queue.ts';
+import { HandoffService } from './handoff-service.ts';
+import { HandoffStore } from './handoff-store.ts';
+import type { KnowledgeTap } from './knowledge-tap.ts';
+import { SignalStore } from './turn-signals.ts';
+
+export { HandoffService } from './handoff-service.ts';
+export { HandoffStore } from './handoff-store.ts';
+export { HandoffQueue } from './handoff-queue.ts';
+export { KnowledgeTap } from './knowledge-tap.ts';
+export type { AgentDesk, AgentIdentity } from './desk.ts';
+export type { Handoff } from './handoff-rows.ts';
+export type { HandoffContext } from './context.ts';
+
+export interface HandoffSystemOptions {
+  config: HandoffConfig;
+  redisUrl: string;
+  /** For the triggers' signals (fail-fast connection). */
+  redis: Redis;
+  store: Store;
+  lock: ConversationLock;
+  dispatch: (conversation: Conversation, messages: StoredMessage[]) => void;
+  flows: (state: ConversationState) => FlowSet;
+  logger: Logger;
+  tap?: KnowledgeTap;
+  /** How often the monitor looks (ms). Default 2000. */
+  monitorIntervalMs?: number;
+}
+
+export interface HandoffSystem {
+  service: HandoffService;
+  queue: HandoffQueue;
+  desks: DeskFanout;
+  hooks: TurnHooks;
+  onHandoff: HandoffListener;
+  /** Adds a desk; add every desk before `start`. */
+  addDesk(desk: AgentDesk): void;
+  /** Starts the queue's worker and the monitor in this process. */
+  start(): void;
+  close(): Promise<void>;
+}
+
+export function createHandoffSystem(options: HandoffSystemOptions): HandoffSystem {
+  const { config, logger } = options;
+  const handoffs = new HandoffStore(options.store.db);
+  const queue = new HandoffQueue({ redisUrl: options.redisUrl, name: config.queueName, prefix: config.queuePrefix, attempts: config.attempts, logger });
+  const desks = new DeskFanout([], logger);
+  const service = new HandoffService({
+    store: options.store, handoffs, queue, desks, lock: options.lock, dispatch: options.dispatch, flows: options.flows, logger, defaultQueue: config.defaultQueue,
+  });
+  const { hooks, onHandoff } = createHandoffHooks({
+    service,
+    signals: new SignalStore(options.redis, config.queuePrefix),
+    ...(options.tap ? { tap: options.tap } : {}),
+    ...(config.personFlow ? { personPayload: config.personFlow } : {}),
+    flows: options.flows,
+    logger,
+  });
+  const monitor = new HandoffMonitor({
+    service, logger, noticeEveryMs: config.noticeEveryMs, offerAfterMs: config.offerMessageAfterMs,
+    ...(options.monitorIntervalMs ? { intervalMs: options.monitorIntervalMs } : {}),
+  });
+  return {
+    service,
+    queue,
+    desks,
+    hooks,
+    onHandoff,
+    addDesk: (desk) => desks.add(desk),
+    start() {
+      queue.startWorker(({ handoffId }) => service.announce(handoffId));
+      monitor.start();
+    },
+    async close() {
+      await monitor.stop();
+      await queue.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { KnowledgeAnswer, KnowledgePort } from '../core/knowledge-port.ts';
+import type { KnowledgeRecord } from './context.ts';
+
+/**
+ * Wraps the knowledge base to remember what it returned for each question (articles and scores), which the
+ * engine's effect result does not carry, so the handoff context can show it. Kept briefly, in the process that
+ * ran the turn: the turn's hooks read it right after the engine.
+ */
+export class KnowledgeTap implements KnowledgePort {
+  private readonly recent = new Map<string, { answer: KnowledgeAnswer; at: Date }>();
+
+  constructor(private readonly inner: KnowledgePort, private readonly keep = 500) {}
+
+  async answer(question: string, options?: { maxLength?: number; locale?: string }): Promise<KnowledgeAnswer> {
+    const answer = await this.inner.answer(question, options);
+    this.recent.delete(question);
+    this.recent.set(question, { answer, at: new Date() });
+    while (this.recent.size > this.keep) this.recent.delete(this.recent.keys().next().value!);
+    return answer;
+  }
+
+  /** The last answer to this question, as a context record, or undefined when it was not asked lately. */
+  record(question: string): KnowledgeRecord | undefined {
+    const found = this.recent.get(question);
+    if (!found) return undefined;
+    const { answer, at } = found;
+    return {
+      question,
+      at: at.toISOString(),
+      confidence: answer.confidence,
+      answer: answer.answer,
+      results: answer.results.slice(0, 5).map((hit) => ({ id: hit.id, title: hit.title, score: hit.score })),
+    };
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The endpoints `call` steps may use, declared in configuration so that URLs and secrets never live in flow
+ * files. CALL_ENDPOINTS holds a JSON object (or CALL_ENDPOINTS_FILE names a JSON file holding it):
+ *
+ *   { "order_lookup": { "url": "https://shop.example/api/orders/{order}", "method": "GET",
+ *                       "headers": { "Authorization": "Bearer ${ORDER_API_TOKEN}" } } }
+ *
+ * `{param}` in the URL is filled from the step's `with:` (URL-encoded); the other parameters go in the query
+ * string (GET, DELETE) or a JSON body (POST, PUT, PATCH). `${NAME}` in the URL or a header is replaced at start
+ * by the environment variable NAME, so the secret itself stays in the environment.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ParleyError } from '../core/errors.ts';
+
+export const CallEndpointSchema = z.strictObject({
+  /** http(s) URL; `{param}` placeholders are filled from the call's parameters. */
+  url: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL'),
+  /** Default GET. */
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+  /** Sent with every request (API keys, tokens); values may use `${ENV_VAR}`. */
+  headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name'), z.string()).default({}),
+});
+
+export type CallEndpoint = z.infer<typeof CallEndpointSchema>;
+
+const CallEndpointsSchema = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'endpoint names are letters, digits, _ or -'),
+  CallEndpointSchema,
+);
+
+/**
+ * The endpoints configured by CALL_ENDPOINTS or CALL_ENDPOINTS_FILE (not both), with `${NAME}` expanded from `env`;
+ * undefined when neither is set. Throws CONFIG_INVALID naming what is wrong (never a secret's value).
+ */
+export function loadCallEndpoints(env: Record<string, string | undefined>, cwd: string): Record<string, CallEndpoint> | undefined {
+  const inline = env.CALL_ENDPOINTS?.trim() || undefined;
+  const file = env.CALL_ENDPOINTS_FILE?.trim() || undefined;
+  if (inline && file) throw invalid('set CALL_ENDPOINTS or CALL_ENDPOINTS_FILE, not both');
+  if (!inline && !file) return undefined;
+  const source = file ? `CALL_ENDPOINTS_FILE (${file})` : 'CALL_ENDPOINTS';
+  let text = inline ?? '';
+  if (file) {
+    try {
+      text = readFileSync(path.resolve(cwd, file), 'utf8');
+    } catch (error) {
+      throw invalid(`${source}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw invalid(`${source}: not valid JSON`);
+  }
+  const parsed = CallEndpointsSchema.safeParse(json);
+  if (!parsed.success) {
+    throw invalid(parsed.error.issues.map((issue) => `${source}: ${[...issue.path].join('.') || '(top)'}: ${issue.message}`).join('; '));
+  }
+  const missing: string[] = [];
+  const expand = (value: string, where: string) =>
+    value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const found = env[name];
+      if (found === undefined || found === '') missing.push(`${where} uses \${${name}}, which is not set`);
+      return found ?? '';
+    });
+  const endpoints: Record<string, CallEndpoint> = {};
+  for (const [name, endpoint] of Object.entries(parsed.data)) {
+    endpoints[name] = {
+      url: expand(endpoint.url, `${name}.url`),
+      method: endpoint.method,
+      headers: Object.fromEntries(Object.entries(endpoint.headers).map(([key, value]) => [key, expand(value, `${name}.headers.${key}`)])),
+    };
+  }
+  if (missing.length > 0) throw invalid(`${source}: ${missing.join('; ')}`);
+  return endpoints;
+}
+
+function invalid(message: string): ParleyError {
+  return new ParleyError('CONFIG_INVALID', `Invalid configuration: ${message}`);
+}

@@ -1,0 +1,77 @@
+/**
+ * FAQ files in JSON Lines: one `{"id", "title", "answer", "questions"?}` object per line (optionally `tags` and
+ * `locale`). Blank lines and lines starting with `//` are skipped. Each entry is one article with one passage.
+ */
+import { z } from 'zod';
+import { toPlainText } from './markdown.ts';
+import type { Article, KbIssue } from './types.ts';
+
+const FaqEntrySchema = z.strictObject({
+  id: z.string().trim().min(1).regex(/^[\w./-]+$/, 'may only hold letters, digits and . _ / -'),
+  title: z.string().trim().min(1),
+  answer: z.string().trim().min(1),
+  questions: z.array(z.string().trim().min(1)).default([]),
+  tags: z.array(z.string().trim().min(1)).default([]),
+  locale: z.string().regex(/^[a-z]{2,3}([-_][A-Za-z]{2,4})?$/, 'must be a language tag such as en or en-GB').optional(),
+});
+
+/** Parses one FAQ file; entries with a problem are left out and reported at their line. */
+export function parseFaqFile(file: string, source: string, defaultLocale: string): { articles: Article[]; issues: KbIssue[] } {
+  const articles: Article[] = [];
+  const issues: KbIssue[] = [];
+  source
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      const line = i + 1;
+      const text = raw.trim();
+      if (text === '' || text.startsWith('//')) return;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        issues.push({ file, line, message: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` });
+        return;
+      }
+      const parsed = FaqEntrySchema.safeParse(value);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) issues.push({ file, line, message: describe(issue, value) });
+        return;
+      }
+      const entry = parsed.data;
+      const locale = entry.locale ?? defaultLocale;
+      articles.push({
+        id: entry.id,
+        title: entry.title,
+        questions: entry.questions,
+        tags: entry.tags,
+        locale,
+        file,
+        passages: [
+          {
+            id: `${entry.id}#0`,
+            articleId: entry.id,
+            title: entry.title,
+            heading: null,
+            questions: entry.questions,
+            tags: entry.tags,
+            locale,
+            text: toPlainText(entry.answer),
+            file,
+            line,
+          },
+        ],
+      });
+    });
+  return { articles, issues };
+}
+
+function describe(issue: z.core.$ZodIssue, value: unknown): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'each line must be one JSON object {"id", "title", "answer", "questions"?}';
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (fields: id, title, answer, questions, tags, locale)`;
+  const field = issue.path.map(String).join('.');
+  if (issue.code === 'invalid_type' && (value as Record<string, unknown>)[String(issue.path[0])] === undefined) return `missing required field '${field}'`;
+  if (issue.code === 'invalid_type') return `'${field}' must be ${issue.expected === 'array' ? 'a list of strings' : `a ${issue.expected}`}`;
+  if (issue.code === 'too_small') return `'${field}' must not be empty`;
+  return `'${field}' ${issue.message}`;
+}

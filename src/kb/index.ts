@@ -1,0 +1,72 @@
+/**
+ * The product knowledge base. `createKnowledgeBase` is the one way to make one; the app hands it to the engine as
+ * its KnowledgePort, the CLI uses it for `parley kb …`.
+ */
+import type { Logger } from '../infra/logger.ts';
+import type { Queryable } from '../store/types.ts';
+import { DEFAULT_MIN_CONFIDENCE } from './confidence.ts';
+import { MemoryGapStore, SqlGapStore } from './gap-store.ts';
+import { FileKnowledgeBase } from './knowledge-base.ts';
+import type { LexicalSettings } from './lexical-index.ts';
+import { DEFAULT_LOCALE } from './load.ts';
+import { AnswerWriter } from './openai/answer-writer.ts';
+import { Embedder } from './openai/embedder.ts';
+import { createOpenAiClient, type OpenAiSettings } from './openai/settings.ts';
+import type { ProgressSink } from './progress.ts';
+import type { KnowledgeBase } from './types.ts';
+
+export type * from './types.ts';
+export { DEFAULT_MIN_CONFIDENCE } from './confidence.ts';
+export { DEFAULT_MAX_LENGTH } from './knowledge-base.ts';
+export { loadKnowledge } from './load.ts';
+export { groupGaps } from './gap-groups.ts';
+export { maskPrivate } from './mask.ts';
+export { shorten } from './shorten.ts';
+export { DEFAULT_CHAT_MODEL, DEFAULT_EMBEDDING_MODEL, type OpenAiSettings } from './openai/settings.ts';
+
+export interface CreateKnowledgeBaseOptions {
+  /** The knowledge directory (Markdown articles and JSON Lines FAQ files). */
+  dir: string;
+  /** Parley's data directory: embeddings are cached under `<dataDir>/kb/embeddings/`. */
+  dataDir: string;
+  /** Answers below this confidence are declined (and recorded as gaps). Default: DEFAULT_MIN_CONFIDENCE (0.65). */
+  minConfidence?: number;
+  /** With OpenAI (or a compatible server): hybrid retrieval and written answers. Without: lexical and extractive. */
+  openai?: OpenAiSettings;
+  /** Where gaps are kept (table kb_gaps). Without it, gaps are kept in memory only. */
+  db?: Queryable;
+  logger?: Logger;
+  /** Rebuild the index when a file in `dir` changes. Default: false. */
+  watch?: boolean;
+  /** Record declined questions as gaps. Default: true. */
+  recordGaps?: boolean;
+  /** Locale of articles that do not name one, and of questions asked without one. Default: en. */
+  defaultLocale?: string;
+  /** Retrieval tuning; the default was chosen on the StackFAQ dev half. */
+  lexical?: LexicalSettings;
+  /** Where the embedding progress bar goes. Default: stderr. */
+  progress?: ProgressSink;
+}
+
+/** Loads the directory, builds the index (embedding new passages when OpenAI is configured) and returns the base. */
+export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): Promise<KnowledgeBase> {
+  const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  if (!(minConfidence >= 0 && minConfidence <= 1)) throw new RangeError(`minConfidence must be between 0 and 1, not ${minConfidence}`);
+  const client = options.openai ? createOpenAiClient(options.openai) : null;
+  const kb = new FileKnowledgeBase({
+    dir: options.dir,
+    minConfidence,
+    defaultLocale: options.defaultLocale ?? DEFAULT_LOCALE,
+    gapStore: options.db ? new SqlGapStore(options.db) : new MemoryGapStore(),
+    recordGaps: options.recordGaps ?? true,
+    settings: options.lexical,
+    embedder:
+      client && options.openai
+        ? new Embedder({ client, model: options.openai.embeddingModel, dataDir: options.dataDir, logger: options.logger, progressSink: options.progress })
+        : undefined,
+    writer: client && options.openai ? new AnswerWriter(client, options.openai.chatModel, options.logger) : undefined,
+    logger: options.logger,
+    watch: options.watch ?? false,
+  });
+  return kb.start();
+}

@@ -1,0 +1,187 @@
+/**
+ * The knowledge base the bot and the agents share: loads the knowledge directory, keeps an in-memory index
+ * (rebuilt on demand or when files change), answers questions with a calibrated confidence, and records the
+ * questions it could not answer.
+ */
+import type { KnowledgeAnswer, KnowledgeHit } from '../core/knowledge-port.ts';
+import type { Logger } from '../infra/logger.ts';
+import { groupGaps } from './gap-groups.ts';
+import type { GapStore } from './gap-store.ts';
+import { DEFAULT_LOCALE, loadKnowledge } from './load.ts';
+import type { LexicalSettings } from './lexical-index.ts';
+import { maskPrivate } from './mask.ts';
+import type { AnswerWriter } from './openai/answer-writer.ts';
+import type { Embedder } from './openai/embedder.ts';
+import { VectorIndex } from './openai/vector-index.ts';
+import { Retriever, type RetrievedHit } from './retriever.ts';
+import { shorten } from './shorten.ts';
+import { language } from './text.ts';
+import type { AnswerOptions, KbGapGroup, KbIssue, KbStats, KnowledgeBase, LoadedKnowledge, SearchOptions, SearchResult } from './types.ts';
+import { watchDirectory, type Watcher } from './watch.ts';
+
+/** Longest answer when the caller does not say (characters). */
+export const DEFAULT_MAX_LENGTH = 700;
+/** Passages handed to the model: the best passage of each of the first articles. */
+const PASSAGES_FOR_MODEL = 4;
+
+export interface KnowledgeBaseParts {
+  dir: string;
+  minConfidence: number;
+  defaultLocale: string;
+  gapStore: GapStore;
+  recordGaps: boolean;
+  settings?: LexicalSettings;
+  embedder?: Embedder;
+  writer?: AnswerWriter;
+  logger?: Logger;
+  watch: boolean;
+}
+
+export class FileKnowledgeBase implements KnowledgeBase {
+  private loaded: LoadedKnowledge = { articles: [], issues: [], files: 0 };
+  private retriever: Retriever = Retriever.build([], { defaultLocale: DEFAULT_LOCALE });
+  private builtAt = new Date();
+  private inflight: Promise<KbStats> | null = null;
+  private queued: Promise<KbStats> | null = null;
+  private watcher: Watcher | null = null;
+
+  constructor(private readonly parts: KnowledgeBaseParts) {}
+
+  /** First build, and the watcher when asked for. */
+  async start(): Promise<this> {
+    await this.rebuild();
+    if (this.parts.watch) {
+      this.watcher = watchDirectory(this.parts.dir, () => {
+        this.rebuild().catch((error: unknown) => this.parts.logger?.error({ err: error }, 'kb: rebuild after a change failed; the previous index still serves'));
+      });
+    }
+    return this;
+  }
+
+  rebuild(): Promise<KbStats> {
+    if (this.inflight) {
+      // Files changed while building: build once more after this one, however many calls arrive meanwhile.
+      this.queued ??= this.inflight.catch(() => undefined).then(() => {
+        this.queued = null;
+        return this.rebuild();
+      });
+      return this.queued;
+    }
+    this.inflight = this.build().finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  private async build(): Promise<KbStats> {
+    const loaded = await loadKnowledge(this.parts.dir, { defaultLocale: this.parts.defaultLocale });
+    for (const issue of loaded.issues) this.parts.logger?.warn({ file: issue.file, line: issue.line, problem: issue.message }, 'kb: file left out');
+    const vectors = await this.embed(loaded);
+    this.retriever = Retriever.build(loaded.articles, {
+      defaultLocale: this.parts.defaultLocale,
+      settings: this.parts.settings,
+      vectors,
+      embedder: this.parts.embedder,
+      logger: this.parts.logger,
+    });
+    this.loaded = loaded;
+    this.builtAt = new Date();
+    const stats = this.stats();
+    this.parts.logger?.info({ articles: stats.articles, passages: stats.passages, embedded: stats.embedded, issues: stats.issues }, 'kb: index built');
+    return stats;
+  }
+
+  private async embed(loaded: LoadedKnowledge): Promise<VectorIndex | null> {
+    if (!this.parts.embedder) return null;
+    const passages = loaded.articles.flatMap((a) => a.passages);
+    try {
+      return new VectorIndex(passages, await this.parts.embedder.embedPassages(passages));
+    } catch (error) {
+      this.parts.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'kb: embedding passages failed; lexical retrieval only until the next rebuild');
+      return null;
+    }
+  }
+
+  async search(question: string, options: SearchOptions = {}): Promise<SearchResult> {
+    const retrieval = await this.retriever.search(question, options);
+    return { hits: retrieval.hits.map(toKnowledgeHit), confidence: retrieval.confidence };
+  }
+
+  async answer(question: string, options: AnswerOptions = {}): Promise<KnowledgeAnswer> {
+    const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+    const retrieval = await this.retriever.search(question, { locale: options.locale, limit: Math.max(options.limit ?? 5, PASSAGES_FOR_MODEL) });
+    const results = retrieval.hits.slice(0, options.limit ?? 5).map(toKnowledgeHit);
+    const top = retrieval.hits[0];
+    const decline = async (confidence: number): Promise<KnowledgeAnswer> => {
+      if (options.recordGap ?? this.parts.recordGaps) {
+        await this.recordGap({ question, confidence, nearestArticleId: top?.articleId ?? null, locale: options.locale ?? null }).catch((error: unknown) =>
+          this.parts.logger?.error({ err: error }, 'kb: could not record a gap'),
+        );
+      }
+      return { question, results, confidence, answer: null, sources: [] };
+    };
+    if (!top || retrieval.confidence < this.parts.minConfidence) return decline(retrieval.confidence);
+
+    if (this.parts.writer) {
+      const used = retrieval.hits.slice(0, PASSAGES_FOR_MODEL);
+      try {
+        const written = await this.parts.writer.write(question, used.map((h) => h.passage), { maxLength, locale: options.locale ?? top.passage.locale });
+        // The model found no support in the passages: the same "not sure" path, under the threshold.
+        if (!written.ok) return decline(Math.min(retrieval.confidence, Math.max(0, this.parts.minConfidence - 0.01)));
+        const sources = [...new Set(written.used.map((n) => used[n - 1]!.title))];
+        return { question, results, confidence: retrieval.confidence, answer: shorten(written.answer, maxLength), sources };
+      } catch (error) {
+        this.parts.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'kb: the model did not answer; answering with the best passage');
+      }
+    }
+    return { question, results, confidence: retrieval.confidence, answer: shorten(top.passage.text, maxLength), sources: [top.title] };
+  }
+
+  stats(): KbStats {
+    const locales: Record<string, number> = {};
+    const tags = new Map<string, number>();
+    for (const article of this.loaded.articles) {
+      locales[article.locale] = (locales[article.locale] ?? 0) + 1;
+      for (const tag of article.tags) tags.set(tag, (tags.get(tag) ?? 0) + 1);
+    }
+    return {
+      files: this.loaded.files,
+      articles: this.loaded.articles.length,
+      passages: this.loaded.articles.reduce((sum, a) => sum + a.passages.length, 0),
+      locales,
+      tags: Object.fromEntries([...tags].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
+      issues: this.loaded.issues.length,
+      embedded: this.retriever.embedded,
+      builtAt: this.builtAt.toISOString(),
+    };
+  }
+
+  issues(): KbIssue[] {
+    return [...this.loaded.issues];
+  }
+
+  async recordGap(gap: { question: string; confidence: number; nearestArticleId?: string | null; locale?: string | null }): Promise<void> {
+    await this.parts.gapStore.record({
+      question: maskPrivate(gap.question).slice(0, 500),
+      confidence: gap.confidence,
+      nearestArticleId: gap.nearestArticleId ?? null,
+      locale: gap.locale ? language(gap.locale) : null,
+      at: new Date(),
+    });
+  }
+
+  async gaps(options: { limit?: number; since?: Date } = {}): Promise<KbGapGroup[]> {
+    const gaps = await this.parts.gapStore.list({ limit: 5000, since: options.since });
+    return groupGaps(gaps).slice(0, options.limit ?? 50);
+  }
+
+  async close(): Promise<void> {
+    this.watcher?.close();
+    this.watcher = null;
+    await this.inflight?.catch(() => undefined);
+  }
+}
+
+function toKnowledgeHit(hit: RetrievedHit): KnowledgeHit {
+  return { id: hit.articleId, title: hit.title, score: hit.score, passage: hit.passage.text };
+}

@@ -1,0 +1,86 @@
+/**
+ * Reads a knowledge directory: Markdown articles (`*.md`) and FAQ files (`*.jsonl`), recursively. README.md
+ * files and anything whose name starts with `_` or `.` are not knowledge (editors keep notes and drafts there).
+ * A broken file is reported and left out; the rest loads.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseFaqFile } from './faq.ts';
+import { parseFrontMatter } from './front-matter.ts';
+import { splitSections } from './markdown.ts';
+import type { Article, KbIssue, LoadedKnowledge } from './types.ts';
+
+export const DEFAULT_LOCALE = 'en';
+
+/** Whether a path relative to the knowledge directory is a knowledge file. */
+export function isKnowledgeFile(relative: string): boolean {
+  const parts = relative.split(/[\\/]/);
+  if (parts.some((part) => part.startsWith('_') || part.startsWith('.') || part === 'node_modules')) return false;
+  const name = parts.at(-1) ?? '';
+  if (/^readme\.md$/i.test(name)) return false;
+  return /\.(md|markdown|jsonl)$/i.test(name);
+}
+
+/** Loads every article under `dir`; problems come back as issues, never as a throw (except an unreadable `dir`). */
+export async function loadKnowledge(dir: string, options: { defaultLocale?: string } = {}): Promise<LoadedKnowledge> {
+  const defaultLocale = options.defaultLocale ?? DEFAULT_LOCALE;
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((entry) => entry.isFile())
+    // parentPath arrived in Node 20.12; `path` is its older name.
+    .map((entry) => path.join(entry.parentPath ?? (entry as { path?: string }).path ?? dir, entry.name))
+    .filter((file) => isKnowledgeFile(path.relative(dir, file)))
+    .sort();
+
+  const articles: Article[] = [];
+  const issues: KbIssue[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const source = await readFile(file, 'utf8');
+    const relative = path.relative(dir, file).split(path.sep).join('/');
+    const parsed = /\.jsonl$/i.test(file)
+      ? parseFaqFile(file, source, defaultLocale)
+      : parseMarkdownArticle(file, relative.replace(/\.(md|markdown)$/i, ''), source, defaultLocale);
+    issues.push(...parsed.issues);
+    for (const article of parsed.articles) {
+      const first = seen.get(article.id);
+      if (first !== undefined) {
+        issues.push({ file, line: article.passages[0]?.line ?? 1, message: `duplicate article id '${article.id}' (first in ${first})` });
+        continue;
+      }
+      seen.set(article.id, file);
+      articles.push(article);
+    }
+  }
+  return { articles, issues, files: files.length };
+}
+
+/** One Markdown file → one article whose passages are its sections. */
+export function parseMarkdownArticle(
+  file: string,
+  id: string,
+  source: string,
+  defaultLocale: string,
+): { articles: Article[]; issues: KbIssue[] } {
+  const front = parseFrontMatter(source);
+  if (!front.ok) return { articles: [], issues: front.problems.map((problem) => ({ file, ...problem })) };
+  const { title, questions, tags } = front.data;
+  const locale = front.data.locale ?? defaultLocale;
+  const sections = splitSections(front.body, front.bodyLine);
+  if (sections.length === 0) {
+    return { articles: [], issues: [{ file, line: front.bodyLine, message: 'the article has no text after its front matter' }] };
+  }
+  const passages = sections.map((section, n) => ({
+    id: `${id}#${n}`,
+    articleId: id,
+    title,
+    heading: section.heading,
+    questions,
+    tags,
+    locale,
+    text: section.text,
+    file,
+    line: section.line,
+  }));
+  return { articles: [{ id, title, questions, tags, locale, file, passages }], issues: [] };
+}

@@ -1,0 +1,92 @@
+/**
+ * Text analysis shared by indexing, querying, confidence and gap grouping: one tokenizer, one stop list,
+ * one stemmer per language. Index and query must analyse text the same way, so everything goes through here.
+ */
+import { stemmer as danish } from '@orama/stemmers/danish';
+import { stemmer as dutch } from '@orama/stemmers/dutch';
+import { stemmer as english } from '@orama/stemmers/english';
+import { stemmer as french } from '@orama/stemmers/french';
+import { stemmer as german } from '@orama/stemmers/german';
+import { stemmer as italian } from '@orama/stemmers/italian';
+import { stemmer as portuguese } from '@orama/stemmers/portuguese';
+import { stemmer as spanish } from '@orama/stemmers/spanish';
+import { stemmer as swedish } from '@orama/stemmers/swedish';
+
+const STEMMERS: Record<string, (word: string) => string> = {
+  da: danish,
+  de: german,
+  en: english,
+  es: spanish,
+  fr: french,
+  it: italian,
+  nl: dutch,
+  pt: portuguese,
+  sv: swedish,
+};
+
+/**
+ * English function words: a generic list (articles, pronouns, auxiliaries, question words, quantifiers), not one picked by
+ * looking at any evaluation queries. Negations ("not", "no") stay: they change what a customer asks.
+ */
+const ENGLISH_STOP_WORDS = new Set(
+  `a an and are as at be been being but by can could did do does doing for from had has have having he her here
+  hers him his how i if in into is it its itself just me my myself of on or our ours she should so some such than
+  that the their theirs them then there these they this those to too very was we were what when where which who
+  whom why will with would you your yours yourself also am any get got im ive id want wanna please much many more
+  most other only same few each all both own`.split(/\s+/),
+);
+
+const STOP_WORDS: Record<string, Set<string>> = { en: ENGLISH_STOP_WORDS };
+
+/** The language part of a locale: `en-GB` → `en`. */
+export function language(locale: string): string {
+  return locale.toLowerCase().split(/[-_]/)[0] ?? 'en';
+}
+
+/** Lower-case, without diacritics, apostrophes dropped so "don't" and "dont" are one word. */
+export function normalize(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/['’`]/g, '');
+}
+
+/** Splits text into lower-case words and numbers ("IP67", "5G" and "22:00" → "ip67", "5g", "22", "00"). */
+export function tokenize(text: string): string[] {
+  return normalize(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((token) => token.length > 0);
+}
+
+export interface Analyzer {
+  /** A token's index term, or null for a stop word. */
+  term(token: string): string | null;
+  /** tokenize + term, stop words removed. */
+  terms(text: string): string[];
+}
+
+const analyzers = new Map<string, Analyzer>();
+
+/** The analyzer for a locale: its stop words and Snowball stemmer, or lower-casing only for other languages. */
+export function analyzerFor(locale: string): Analyzer {
+  const lang = language(locale);
+  let analyzer = analyzers.get(lang);
+  if (analyzer) return analyzer;
+  const stem = STEMMERS[lang] ?? ((word: string) => word);
+  const stop = STOP_WORDS[lang] ?? new Set<string>();
+  const cache = new Map<string, string | null>();
+  const term = (token: string): string | null => {
+    let value = cache.get(token);
+    if (value !== undefined) return value;
+    value = stop.has(token) ? null : stem(token);
+    if (cache.size < 200_000) cache.set(token, value);
+    return value;
+  };
+  analyzer = {
+    term,
+    terms: (text) => tokenize(text).flatMap((token) => term(token) ?? []),
+  };
+  analyzers.set(lang, analyzer);
+  return analyzer;
+}

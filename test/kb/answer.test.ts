@@ -1,0 +1,92 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createKnowledgeBase, shorten, type KnowledgeBase } from '../../src/kb/index.ts';
+import { article, tempDir } from './support/kb-dir.ts';
+
+describe('shorten: fits a passage into a channel at a sentence boundary', () => {
+  const text = 'Delivery is free over €50. Orders under €50 cost €4.95 in the Netherlands. Returns are free too!';
+  it.each([
+    [200, text],
+    [60, 'Delivery is free over €50.'],
+    [80, 'Delivery is free over €50. Orders under €50 cost €4.95 in the Netherlands.'],
+    [30, 'Delivery is free over €50.'],
+    [20, 'Delivery is free…'],
+  ])('max %i', (max, expected) => {
+    const short = shorten(text, max);
+    expect(short).toBe(expected);
+    expect(short.length).toBeLessThanOrEqual(max);
+  });
+
+  it('cuts at the end of a list line, and does not end on a colon', () => {
+    expect(shorten('You can pay with:\n- iDEAL\n- PayPal\n- Klarna, within 30 days', 36)).toBe('You can pay with:\n- iDEAL\n- PayPal');
+    expect(shorten('Bring these:\nyour order number and the item itself', 20)).toBe('Bring these.');
+  });
+
+  it('does not take "€4.95" or "e.g" for a sentence end', () => {
+    expect(shorten('It costs €4.95 to deliver. Free over €50.', 28)).toBe('It costs €4.95 to deliver.');
+  });
+});
+
+describe('answers', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  let kb: KnowledgeBase | undefined;
+  afterEach(async () => {
+    await kb?.close();
+    kb = undefined;
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  async function base(files: Record<string, string>, options: { watch?: boolean } = {}) {
+    const { dir, cleanup } = await tempDir(files);
+    cleanups.push(cleanup);
+    kb = await createKnowledgeBase({ dir, dataDir: dir, watch: options.watch });
+    return { dir, kb };
+  }
+
+  const delivery = article(
+    { title: 'Delivery times', questions: ['When will my order arrive?'] },
+    '## Netherlands\nOrders placed before 22:00 are delivered the next day. We do not deliver on Sundays. Most deliveries arrive between 09:00 and 21:00.\n\n## Germany\nDelivered by DHL in 2 to 3 business days.',
+  );
+
+  it('offline: the best passage, shortened to fit, with its source title', async () => {
+    const { kb } = await base({ 'delivery.md': delivery, 'returns.md': article({ title: 'Returns' }, 'Return anything within 30 days.') });
+    const full = await kb.answer('when will my order arrive in the netherlands');
+    expect(full.answer).toBe('Orders placed before 22:00 are delivered the next day. We do not deliver on Sundays. Most deliveries arrive between 09:00 and 21:00.');
+    expect(full.sources).toEqual(['Delivery times']);
+    expect(full.results[0]).toMatchObject({ id: 'delivery', title: 'Delivery times' });
+    const short = await kb.answer('when will my order arrive in the netherlands', { maxLength: 90 });
+    expect(short.answer).toBe('Orders placed before 22:00 are delivered the next day. We do not deliver on Sundays.');
+    const germany = await kb.answer('delivery to germany');
+    expect(germany.answer).toBe('Delivered by DHL in 2 to 3 business days.');
+  });
+
+  it('declines under the threshold and records the question as a gap', async () => {
+    const { kb } = await base({ 'delivery.md': delivery });
+    const answer = await kb.answer('do you sell gift cards? mail me at jo@example.com');
+    expect(answer.answer).toBeNull();
+    const gaps = await kb.gaps();
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]!.question).toBe('do you sell gift cards? mail me at [email]');
+    await kb.answer('when will my order arrive');
+    expect(await kb.gaps()).toHaveLength(1); // answered questions are not gaps
+  });
+
+  it('rebuild() picks up new and changed files', async () => {
+    const { dir, kb } = await base({ 'delivery.md': delivery });
+    expect((await kb.answer('do you sell gift cards')).answer).toBeNull();
+    await writeFile(path.join(dir, 'gift-cards.md'), article({ title: 'Gift cards', questions: ['Do you sell gift cards?'] }, 'Yes: gift cards of €25, €50 and €100.'));
+    const stats = await kb.rebuild();
+    expect(stats.articles).toBe(2);
+    expect((await kb.answer('do you sell gift cards')).answer).toBe('Yes: gift cards of €25, €50 and €100.');
+  });
+
+  it('with watch, a saved file is in the index shortly after; a broken one is left out and reported', async () => {
+    const { dir, kb } = await base({ 'delivery.md': delivery }, { watch: true });
+    await writeFile(path.join(dir, 'gift-cards.md'), article({ title: 'Gift cards', questions: ['Do you sell gift cards?'] }, 'Yes: gift cards of €25, €50 and €100.'));
+    await expect.poll(async () => (await kb.answer('do you sell gift cards', { recordGap: false })).answer, { timeout: 5000 }).toBe('Yes: gift cards of €25, €50 and €100.');
+    await writeFile(path.join(dir, 'broken.md'), 'no front matter');
+    await expect.poll(() => kb.issues().map((i) => `${path.basename(i.file)}:${i.line}`), { timeout: 5000 }).toEqual(['broken.md:1']);
+    expect(kb.stats().articles).toBe(2);
+  });
+});

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AskLine } from '../../src/cli/kb-ask.ts';
+import { SqlGapStore } from '../../src/kb/gap-store.ts';
+import { openStore } from '../../src/store/index.ts';
+import { article, demoKnowledge, tempDir } from './support/kb-dir.ts';
+import { runCli } from './support/run-cli.ts';
+
+let dataDir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  ({ dir: dataDir, cleanup } = await tempDir());
+});
+afterAll(() => cleanup());
+
+const parse = (stdout: string) => stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as AskLine);
+
+describe('parley kb ask', () => {
+  it('reads one question per line and writes one JSON line per question, in order', async () => {
+    const questions = ['Is the Pulse Mini waterproof?', 'what is the capital of france', '', 'can I pay with klarna'];
+    const result = await runCli(['kb', 'ask', '--kb', demoKnowledge], { stdin: `${questions.join('\n')}\n`, env: { DATA_DIR: dataDir } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = parse(result.stdout);
+    expect(lines.map((l) => l.question)).toEqual(questions);
+    for (const line of lines) expect(Object.keys(line)).toEqual(['question', 'results', 'confidence', 'answer', 'sources']);
+    const [pulse, france, empty, klarna] = lines;
+    expect(pulse!.results.length).toBeGreaterThanOrEqual(5);
+    expect(Object.keys(pulse!.results[0]!)).toEqual(['id', 'title', 'score']);
+    expect(pulse!.results[0]!.id).toBe('products/pulse-mini');
+    expect(pulse!.answer).toMatch(/IP67/);
+    expect(pulse!.sources).toEqual(['Pulse Mini Bluetooth speaker']);
+    expect(france).toMatchObject({ answer: null, sources: [] });
+    expect(france!.confidence).toBeLessThan(0.65);
+    expect(empty).toEqual({ question: '', results: [], confidence: 0, answer: null, sources: [] });
+    expect(klarna!.results[0]!.id).toBe('orders/payment-methods');
+  });
+
+  it('answers a thousand questions in one call in seconds', async () => {
+    const pool = ['how long does delivery take', 'is the wave 700 on sale', 'do you sell gift cards', 'can I return opened headphones', 'where is your store', 'my laptop will not turn on', 'how much is the halo hub', 'is shipping free to belgium'];
+    const questions = Array.from({ length: 1000 }, (_, i) => `${pool[i % pool.length]} ${i}`);
+    const result = await runCli(['kb', 'ask', '--kb', demoKnowledge], { stdin: questions.join('\n'), env: { DATA_DIR: dataDir } });
+    expect(result.code).toBe(0);
+    const lines = parse(result.stdout);
+    expect(lines.map((l) => l.question)).toEqual(questions);
+    expect(lines.every((l) => l.results.length >= 5)).toBe(true);
+    // Seconds, not minutes: generous for a loaded CI machine (it takes about 2 s on a laptop, start-up included).
+    expect(result.ms).toBeLessThan(20_000);
+  });
+
+  it('with a question: a readable answer, or one JSON line with --json', async () => {
+    const readable = await runCli(['kb', 'ask', '--kb', demoKnowledge, 'do you deliver on sundays?'], { env: { DATA_DIR: dataDir } });
+    expect(readable.code).toBe(0);
+    expect(readable.stdout).toMatch(/^Answer \(confidence 0\.\d\d; source: Delivery times\):\n\n {2}Orders placed before 22:00 are delivered the next day, Monday to Saturday, by PostNL\. We don't deliver on Sundays/);
+    expect(readable.stdout).toContain('Results:\n   1. Delivery times  [shipping/delivery-times]');
+    const json = await runCli(['kb', 'ask', '--json', '--kb', demoKnowledge, 'tell', 'me', 'a', 'joke'], { env: { DATA_DIR: dataDir } });
+    expect(parse(json.stdout)).toHaveLength(1);
+    expect(parse(json.stdout)[0]).toMatchObject({ question: 'tell me a joke', answer: null });
+  });
+
+  it('uses KNOWLEDGE_DIR without --kb', async () => {
+    const { dir, cleanup: done } = await tempDir({ 'only.md': article({ title: 'Only article', questions: ['What is the only article?'] }, 'This is the only article.') });
+    try {
+      const result = await runCli(['kb', 'ask', '--json', 'what is the only article'], { env: { DATA_DIR: dataDir, KNOWLEDGE_DIR: dir } });
+      expect(parse(result.stdout)[0]).toMatchObject({ answer: 'This is the only article.', sources: ['Only article'] });
+    } finally {
+      await done();
+    }
+  });
+});
+
+describe('parley kb check and stats', () => {
+  it('check: broken files as path:line on stdout, exit 1; a clean base exits 0', async () => {
+    const { dir, cleanup: done } = await tempDir({
+      'good.md': article({ title: 'Good' }, 'Fine.'),
+      'bad.md': '---\ntitle: Bad\ntags: [a\n---\ntext',
+      'faq.jsonl': '{"id": "x", "title": "X", "answer": "Yes."}\n{"id": "y", "title": "Y"}\n',
+    });
+    try {
+      const broken = await runCli(['kb', 'check', '--kb', dir], { cwd: dir, env: { DATA_DIR: dataDir } });
+      expect(broken.code).toBe(1);
+      expect(broken.stdout.split('\n')).toEqual([expect.stringMatching(/^bad\.md:3: YAML: /), "faq.jsonl:2: missing required field 'answer'", '']);
+      expect(broken.stderr).toBe('.: 2 problems (3 files, 2 articles, 2 passages loaded)\n');
+      const clean = await runCli(['kb', 'check', '--kb', demoKnowledge], { env: { DATA_DIR: dataDir } });
+      expect(clean.code).toBe(0);
+      expect(clean.stdout).toMatch(/^knowledge: ok, \d+ files, \d+ articles, \d+ passages\n$/);
+    } finally {
+      await done();
+    }
+  });
+
+  it('stats --json counts articles and passages', async () => {
+    const result = await runCli(['kb', 'stats', '--json', '--kb', demoKnowledge], { env: { DATA_DIR: dataDir } });
+    const stats = JSON.parse(result.stdout) as { articles: number; passages: number; locales: Record<string, number>; issues: number };
+    expect(stats.articles).toBeGreaterThanOrEqual(30);
+    expect(stats.passages).toBeGreaterThan(stats.articles);
+    expect(stats.locales).toEqual({ en: stats.articles });
+    expect(stats.issues).toBe(0);
+  });
+
+  it('an unknown subcommand is a usage error', async () => {
+    const result = await runCli(['kb', 'frobnicate'], { env: { DATA_DIR: dataDir } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^parley kb: unknown command 'frobnicate'/);
+  });
+});
+
+describe('parley kb gaps', () => {
+  it('lists recorded gaps grouped, most frequent first', async () => {
+    const { dir, cleanup: done } = await tempDir();
+    try {
+      const store = await openStore({ dataDir: dir });
+      const gaps = new SqlGapStore(store.db);
+      for (const question of ['do you sell drones?', 'gift cards?', 'can I buy a gift card', 'Do you sell gift cards?', 'Do you sell gift cards?']) {
+        await gaps.record({ question, confidence: 0.3, nearestArticleId: 'faq/gift-wrapping', locale: 'en', at: new Date() });
+      }
+      await store.close();
+      const result = await runCli(['kb', 'gaps'], { env: { DATA_DIR: dir } });
+      expect(result.code).toBe(0);
+      const lines = result.stdout.split('\n');
+      expect(lines[0]).toBe(' 4×  Do you sell gift cards?');
+      expect(lines).toContain('     also: gift cards?');
+      expect(result.stdout).toContain(' 1×  do you sell drones?');
+      const json = await runCli(['kb', 'gaps', '--json', '--limit', '1'], { env: { DATA_DIR: dir } });
+      expect(json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { count: number })).toMatchObject([{ count: 4 }]);
+    } finally {
+      await done();
+    }
+  });
+});

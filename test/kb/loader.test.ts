@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadKnowledge } from '../../src/kb/index.ts';
+import { splitSections, toPlainText } from '../../src/kb/markdown.ts';
+import { tempDir } from './support/kb-dir.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+/** Loads `files` and returns the problems as `relative/path:line message`. */
+async function problems(files: Record<string, string>): Promise<string[]> {
+  const { dir, cleanup } = await tempDir(files);
+  cleanups.push(cleanup);
+  const loaded = await loadKnowledge(dir);
+  return loaded.issues.map((i) => `${path.relative(dir, i.file)}:${i.line} ${i.message}`);
+}
+
+describe('Markdown articles: every problem at its path:line', () => {
+  it.each([
+    ['no front matter', '# Hello\ntext', "a.md:1 missing front matter: start the file with '---', then title, questions, tags, locale in YAML, then '---'"],
+    ['front matter not closed', '---\ntitle: A\n\ntext', "a.md:1 front matter is not closed: add a line '---' after it"],
+    ['YAML mistake', '---\ntitle: A\nquestions: [one, two\n---\ntext', 'a.md:3 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    ['missing title', '---\ntags: [a]\n---\ntext', "a.md:1 missing required field 'title'"],
+    ['unknown field', '---\ntitle: A\nquestons:\n  - q?\n---\ntext', "a.md:3 unknown field 'questons' (front matter fields: title, questions, tags, locale)"],
+    ['questions not a list', '---\ntitle: A\nquestions: what?\n---\ntext', "a.md:3 'questions' must be a list"],
+    ['bad locale', '---\ntitle: A\nlocale: English\n---\ntext', "a.md:3 'locale' must be a language tag such as en or en-GB"],
+    ['no text', '---\ntitle: A\n---\n\n', 'a.md:4 the article has no text after its front matter'],
+  ])('%s', async (_name, source, expected) => {
+    expect(await problems({ 'a.md': source })).toEqual([expected]);
+  });
+
+  it('leaves out the broken file and loads the rest', async () => {
+    const { dir, cleanup } = await tempDir({ 'good.md': '---\ntitle: Good\n---\nFine text.', 'bad.md': 'no front matter' });
+    cleanups.push(cleanup);
+    const loaded = await loadKnowledge(dir);
+    expect(loaded.articles.map((a) => a.id)).toEqual(['good']);
+    expect(loaded.issues).toHaveLength(1);
+    expect(loaded.files).toBe(2);
+  });
+
+  it('skips README.md, drafts starting with _ and hidden files', async () => {
+    const { dir, cleanup } = await tempDir({
+      'README.md': '# How to edit',
+      '_draft.md': 'not ready',
+      '.notes/x.md': 'notes',
+      'sub/real.md': '---\ntitle: Real\n---\nText.',
+    });
+    cleanups.push(cleanup);
+    const loaded = await loadKnowledge(dir);
+    expect(loaded.issues).toEqual([]);
+    expect(loaded.articles.map((a) => a.id)).toEqual(['sub/real']);
+  });
+});
+
+describe('FAQ files (JSON Lines): every problem at its line', () => {
+  it('reports bad lines and keeps the good ones', async () => {
+    const lines = [
+      '{"id": "a", "title": "A", "answer": "Yes.", "questions": ["A?"]}',
+      '',
+      '{"id": "b", "title": "B", "answer": "No."',
+      '{"id": "c", "title": "C"}',
+      '{"id": "d", "title": "D", "answer": "Maybe.", "question": ["D?"]}',
+      '{"id": "a", "title": "A again", "answer": "Twice."}',
+      '["not", "an", "object"]',
+    ];
+    const found = await problems({ 'faq.jsonl': lines.join('\n') });
+    expect(found[0]).toMatch(/^faq\.jsonl:3 invalid JSON: /);
+    expect(found.slice(1)).toEqual([
+      "faq.jsonl:4 missing required field 'answer'",
+      "faq.jsonl:5 unknown field 'question' (fields: id, title, answer, questions, tags, locale)",
+      'faq.jsonl:7 each line must be one JSON object {"id", "title", "answer", "questions"?}',
+      expect.stringMatching(/^faq\.jsonl:6 duplicate article id 'a' \(first in .*faq\.jsonl\)$/),
+    ]);
+  });
+});
+
+describe('passages', () => {
+  it('splits at headings, with the heading path and the line each section starts on', () => {
+    const body = ['Intro text.', '', '# Title again', '## Returns', '### Opened items', 'Complete and undamaged.', '## Refunds', '```', '## not a heading', '```', 'In 5 days.'].join('\n');
+    const sections = splitSections(body, 10);
+    expect(sections.map((s) => [s.heading, s.line, s.text])).toEqual([
+      [null, 10, 'Intro text.'],
+      ['Returns › Opened items', 14, 'Complete and undamaged.'],
+      ['Refunds', 16, '## not a heading\nIn 5 days.'],
+    ]);
+  });
+
+  it('turns Markdown into plain text an answer can quote', () => {
+    expect(toPlainText('**Free** [returns](https://x.example/r), see `code` and *this*.\n* one\n* two')).toBe(
+      'Free returns (https://x.example/r), see code and this.\n- one\n- two',
+    );
+  });
+
+  it('the demo knowledge base loads without problems: 30+ articles, FAQ entries included', async () => {
+    const loaded = await loadKnowledge(path.resolve(import.meta.dirname, '../../knowledge'));
+    expect(loaded.issues).toEqual([]);
+    expect(loaded.articles.length).toBeGreaterThanOrEqual(30);
+    expect(loaded.articles.some((a) => a.file.endsWith('.jsonl'))).toBe(true);
+    expect(loaded.articles.find((a) => a.id === 'products/wave-700-anc')!.passages.length).toBeGreaterThan(3);
+  });
+});
