@@ -60,6 +60,7 @@ async function run(): Promise<void> {
   const raw = { queue: new Queue(`raw-${randomUUID().slice(0, 8)}`, { connection: { host: '127.0.0.1', port: 6379 }, prefix }) };
   try {
     // One real handoff gives a real context; the others are copies on conversations of their own, not yet enqueued.
+    process.stdout.write('preparing handoffs…\n');
     await say(url, 'bench-0', 'm1', { text: 'I want to talk to a person' });
     const handoffs = new HandoffStore(app.store.db);
     const template = (await handoffs.openFor((await app.store.findConversation('web', 'bench-0'))!.id))!;
@@ -69,6 +70,8 @@ async function run(): Promise<void> {
       const { conversation } = await app.store.resolveConversation({ channel: 'web', conversationId: `bench-${i + 1}`, userId: `bench-user-${i}` }, customer.id);
       const id = randomUUID();
       await handoffs.insert({ ...template, id, conversationId: conversation.id, createdAt: new Date(), context: { ...template.context, handoffId: id, conversationId: conversation.id } });
+      // Marked announced so the monitor does not enqueue them before the measurement does.
+      await handoffs.markAnnounced(id);
       ids.push(id);
     }
     const seen = new Map<string, (at: number) => void>();

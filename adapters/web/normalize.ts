@@ -14,6 +14,9 @@ const id = z
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -');
 
+/** A BCP 47 language tag as browsers send it (`de`, `de-AT`, `en-US`). */
+export const LocaleTag = z.string().max(35).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag like de or en-US');
+
 const text = z.string().max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`).refine(printable, 'contains control characters');
 
 /** Body of `POST /api/webchat/messages`. */
@@ -23,6 +26,7 @@ export const WebMessageBody = z
     messageId: id,
     text: text.optional(),
     payload: z.string().min(1).max(256).refine(printable, 'contains control characters').optional(),
+    locale: LocaleTag.optional(),
   })
   .strict()
   .refine((body) => (body.text !== undefined && body.text.trim() !== '') || body.payload !== undefined, {
@@ -48,7 +52,11 @@ export function webAddress(conversationId: string): Address {
 }
 
 /** Message ids are the widget's own, so they are scoped to the conversation before they are used for dedupe. */
-export function toInbound(conversationId: string, message: { messageId: string; text?: string; payload?: string }, now: Date): InboundMessage {
+export function toInbound(
+  conversationId: string,
+  message: { messageId: string; text?: string; payload?: string; locale?: string },
+  now: Date,
+): InboundMessage {
   const inbound: InboundMessage = {
     address: webAddress(conversationId),
     externalId: `${conversationId}:${message.messageId}`,
@@ -56,6 +64,7 @@ export function toInbound(conversationId: string, message: { messageId: string; 
   };
   if (message.text !== undefined && message.text.trim() !== '') inbound.text = message.text;
   if (message.payload !== undefined) inbound.payload = message.payload;
+  if (message.locale !== undefined) inbound.locale = message.locale;
   return inbound;
 }
 

@@ -6,7 +6,7 @@ import { ParleyError } from '../../src/core/errors.ts';
 import type { InboxPort } from '../../src/core/inbox-port.ts';
 import type { Logger } from '../../src/infra/logger.ts';
 import type { LiveHub } from './live-hub.ts';
-import { toInbound, toWire, WEB_CHANNEL, webAddress, WebClientFrame, WebMessageBody } from './normalize.ts';
+import { LocaleTag, toInbound, toWire, WEB_CHANNEL, webAddress, WebClientFrame, WebMessageBody } from './normalize.ts';
 
 export interface WebRoutesOptions {
   inbox: InboxPort;
@@ -20,7 +20,9 @@ function badRequest(error: z.ZodError): ParleyError {
   return new ParleyError('BAD_REQUEST', problems.join('; '), { details: problems });
 }
 
-const SocketQuery = z.object({ conversationId: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/) });
+const ConversationParams = z.object({ conversationId: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/) });
+/** `locale` is the browser's language: the greeting and the flows answer in it unless the customer picks another. */
+const SocketQuery = ConversationParams.extend({ locale: LocaleTag.optional().catch(undefined) });
 
 /** The web chat's endpoints: plain HTTP for simple integrations, a WebSocket for the widget. */
 export async function registerWebRoutes(app: FastifyInstance, options: WebRoutesOptions): Promise<void> {
@@ -41,7 +43,7 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
   });
 
   app.get('/api/webchat/conversations/:conversationId/messages', async (request) => {
-    const parsed = SocketQuery.safeParse(request.params);
+    const parsed = ConversationParams.safeParse(request.params);
     if (!parsed.success) throw badRequest(parsed.error);
     const messages = await inbox.history(WEB_CHANNEL, parsed.data.conversationId);
     return { messages: messages.map(toWire) };
@@ -54,7 +56,7 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
       socket.close(1008, 'conversationId is required');
       return;
     }
-    const { conversationId } = parsed.data;
+    const { conversationId, locale } = parsed.data;
     const send = (frame: unknown) => {
       if (socket.readyState === socket.OPEN) socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
     };
@@ -84,14 +86,14 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
       const frame = WebClientFrame.safeParse(json);
       if (!frame.success) throw badRequest(frame.error);
       if (frame.data.type === 'start') {
-        await inbox.open(webAddress(conversationId));
+        await inbox.open(webAddress(conversationId), locale ? { locale } : {});
         return;
       }
       const message = frame.data;
       if ((message.text === undefined || message.text.trim() === '') && message.payload === undefined) {
         throw new ParleyError('BAD_REQUEST', 'text or payload is required');
       }
-      await inbox.receive(toInbound(conversationId, message, now()), {
+      await inbox.receive(toInbound(conversationId, locale ? { ...message, locale } : message, now()), {
         onAccepted: (accepted) => void hub.publish(conversationId, { type: 'message', message: toWire(accepted) }).catch(() => {}),
       });
       send({ type: 'ack', messageId: message.messageId });

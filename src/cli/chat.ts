@@ -44,7 +44,7 @@ export async function chatCommand(args: string[], io: ChatIo = defaultIo()): Pro
     throw new ParleyError('BAD_REQUEST', `no flow named '${startFlow}'; the flows are: ${[...flows.flows.keys()].sort().join(', ')}`);
   }
 
-  const simulator = await openSimulator(flows, simulatorOptions(config));
+  const simulator = await openSimulator(flows, simulatorOptions(config, { useModel: true }));
   let conversation: SimConversation;
   const show = (turn: SimTurn) => printTurn(write, turn, values.debug ? simulator.flowSet : undefined);
   const begin = async () => {

@@ -46,7 +46,7 @@ const subcommands: Record<string, Subcommand> = {
       return 1;
     }
     const config = loadConfig();
-    const outcomes = await runTestFiles(files, dir, { open: (flows) => openSimulator(flows, simulatorOptions(config)) });
+    const outcomes = await runTestFiles(files, dir, { open: (flows) => openSimulator(flows, simulatorOptions(config, { useModel: false })) });
     out(formatReport(outcomes));
     return tally(outcomes).failed > 0 ? 1 : 0;
   },

@@ -1,14 +1,19 @@
-import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { SimulatorEffectOptions } from '../editor/simulator-effects.ts';
 import { createLogger } from '../infra/logger.ts';
 
-/** The simulator's effects, configured as the server's are (CALL_ENDPOINTS, DEMO_MODE, the knowledge directory). */
-export function simulatorOptions(config: Config, cwd = process.cwd()): SimulatorEffectOptions {
+/**
+ * The simulator's effects, configured as the server's are (CALL_ENDPOINTS, DEMO_MODE, KNOWLEDGE_DIR,
+ * KB_MIN_CONFIDENCE). `useModel: false` keeps knowledge answers lexical even when OPENAI_API_KEY is set, so that
+ * conversation tests give the same answers on every run and cost nothing.
+ */
+export function simulatorOptions(config: Config, options: { useModel: boolean }): SimulatorEffectOptions {
   return {
     endpoints: config.callEndpoints ?? {},
     demoMode: config.demoMode,
-    knowledgeDir: path.resolve(cwd, 'knowledge'),
+    knowledgeDir: config.knowledgeDir,
+    minConfidence: config.kbMinConfidence,
+    ...(options.useModel && config.openai ? { openai: config.openai } : {}),
     dataDir: config.dataDir,
     logger: createLogger({ level: 'silent', redact: true }),
   };

@@ -27,8 +27,11 @@ export interface ReceiveOptions {
 /** What an adapter may ask of the core: hand in a message, open a conversation, read its transcript. */
 export interface InboxPort {
   receive(message: InboundMessage, options?: ReceiveOptions): Promise<ReceiveResult>;
-  /** Opens the conversation at `address` and runs the greeting once, the first time only. */
-  open(address: Address, profile?: { name?: string }): Promise<{ replies: AcceptedMessage[] }>;
+  /**
+   * Opens the conversation at `address` and runs the greeting once, the first time only, in `locale` (the channel's
+   * or browser's language) unless the customer has chosen one.
+   */
+  open(address: Address, options?: { profile?: { name?: string }; locale?: string }): Promise<{ replies: AcceptedMessage[] }>;
   /** The conversation's messages, oldest first; empty when the conversation does not exist yet. */
   history(channel: string, conversationExternalId: string, limit?: number): Promise<AcceptedMessage[]>;
 }

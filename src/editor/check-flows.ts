@@ -74,7 +74,7 @@ export function checkFlowSources(sources: readonly FlowSource[]): { flows: numbe
   };
   const graph = new FlowGraph(flows);
   const varsSetAnywhere = new Set<string>();
-  for (const node of graph.nodes.values()) node.facts.sets.forEach((name) => varsSetAnywhere.add(name));
+  for (const node of graph.nodes) node.facts.sets.forEach((name) => varsSetAnywhere.add(name));
   const compiledFiles = new Set([...flows.values()].map((flow) => flow.file));
   for (const source of sources) if (!compiledFiles.has(source.file)) rawVariables(source.source).forEach((name) => varsSetAnywhere.add(name));
 

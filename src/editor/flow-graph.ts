@@ -1,15 +1,19 @@
 /**
  * The steps of every flow as one graph: an edge for each way a step can go on (its next step, a branch, a
- * jump within the flow or to another flow's first step). Built once per check from the compiled flows.
+ * jump within the flow or to another flow's first step). Built once per check from the compiled flows; nodes are
+ * numbered so the checks can keep their marks in plain arrays.
  */
 import type { Flow, Step } from '../engine/model.ts';
 import { stepFacts, type Exit, type StepFacts } from './step-facts.ts';
 
 export interface StepNode {
-  key: string;
+  /** Position in `FlowGraph.nodes`. */
+  index: number;
   flow: Flow;
   step: Step;
   facts: StepFacts;
+  /** Where the step can go next; jumps to steps or flows that do not exist are left out (the loader reports them). */
+  edges: Edge[];
 }
 
 export interface Edge {
@@ -19,19 +23,30 @@ export interface Edge {
   crossFlow: boolean;
 }
 
-export function nodeKey(flow: string, step: string): string {
-  return `${flow}\0${step}`;
-}
-
 export class FlowGraph {
-  readonly nodes = new Map<string, StepNode>();
-  private readonly edges = new Map<string, Edge[]>();
+  readonly nodes: StepNode[] = [];
+  private readonly byFlow = new Map<string, { steps: StepNode[]; byId: Map<string, StepNode> }>();
 
   constructor(readonly flows: ReadonlyMap<string, Flow>) {
     for (const flow of flows.values()) {
+      const steps: StepNode[] = [];
+      const byId = new Map<string, StepNode>();
       for (const step of flow.steps.values()) {
-        const key = nodeKey(flow.name, step.id);
-        this.nodes.set(key, { key, flow, step, facts: stepFacts(step) });
+        const node: StepNode = { index: this.nodes.length, flow, step, facts: stepFacts(step), edges: [] };
+        this.nodes.push(node);
+        steps.push(node);
+        byId.set(step.id, node);
+      }
+      this.byFlow.set(flow.name, { steps, byId });
+    }
+    for (const node of this.nodes) {
+      const own = this.byFlow.get(node.flow.name)!.byId;
+      for (const exit of node.facts.exits) {
+        let to: StepNode | undefined;
+        if (exit.to === 'next') to = node.step.next === undefined ? undefined : own.get(node.step.next);
+        else if ('step' in exit.to) to = own.get(exit.to.step);
+        else to = this.entry(exit.to.flow);
+        if (to) node.edges.push({ to, exit, crossFlow: to.flow !== node.flow });
       }
     }
   }
@@ -39,27 +54,11 @@ export class FlowGraph {
   /** The flow's first step, when the flow exists. */
   entry(flowName: string): StepNode | undefined {
     const flow = this.flows.get(flowName);
-    return flow ? this.nodes.get(nodeKey(flow.name, flow.entry)) : undefined;
-  }
-
-  /** Where a step can go next; jumps to steps or flows that do not exist are left out (the loader reports them). */
-  successors(node: StepNode): Edge[] {
-    let edges = this.edges.get(node.key);
-    if (!edges) {
-      edges = node.facts.exits.flatMap((exit): Edge[] => {
-        let to: StepNode | undefined;
-        if (exit.to === 'next') to = node.step.next === undefined ? undefined : this.nodes.get(nodeKey(node.flow.name, node.step.next));
-        else if ('step' in exit.to) to = this.nodes.get(nodeKey(node.flow.name, exit.to.step));
-        else to = this.entry(exit.to.flow);
-        return to ? [{ to, exit, crossFlow: to.flow !== node.flow }] : [];
-      });
-      this.edges.set(node.key, edges);
-    }
-    return edges;
+    return flow ? this.byFlow.get(flowName)?.byId.get(flow.entry) : undefined;
   }
 
   /** The steps of one flow, in the order the engine placed them. */
-  stepsOf(flow: Flow): StepNode[] {
-    return [...flow.steps.keys()].map((id) => this.nodes.get(nodeKey(flow.name, id))!);
+  stepsOf(flow: Flow): readonly StepNode[] {
+    return this.byFlow.get(flow.name)?.steps ?? [];
   }
 }

@@ -1,14 +1,15 @@
 /**
  * What performs the simulator's effects, composed like the server's (src/app.ts): `call` steps go over HTTP to the
  * configured endpoints, and in demo mode `order_lookup` reaches the demo order API, served here on a local port;
- * `answer` steps ask the knowledge base. The knowledge base is lexical here (no model calls), and records no gaps:
- * an editor's test questions are not customers' unanswered questions.
+ * `answer` steps ask the knowledge base, with the model when one is configured and the caller allows it. The
+ * knowledge base records no gaps here: an editor's test questions are not customers' unanswered questions.
  */
 import { stat } from 'node:fs/promises';
 import type { KnowledgePort } from '../core/knowledge-port.ts';
 import type { FlowSet } from '../engine/index.ts';
 import type { EffectRunner } from '../engine/types.ts';
 import type { Logger } from '../infra/logger.ts';
+import type { OpenAiSettings } from '../kb/index.ts';
 import type { CallEndpoint } from '../integrations/call-endpoints.ts';
 import { createEffectRunner } from '../integrations/effect-runner.ts';
 import { createHttpCaller } from '../integrations/http-call.ts';
@@ -21,6 +22,10 @@ export interface SimulatorEffectOptions {
   demoMode: boolean;
   /** The knowledge directory `answer` steps ask; absent or missing: every answer is unsure. */
   knowledgeDir?: string;
+  /** KB_MIN_CONFIDENCE. */
+  minConfidence?: number;
+  /** With a model (OPENAI_*): hybrid retrieval and written answers; absent: lexical and extractive. */
+  openai?: OpenAiSettings;
   dataDir: string;
   logger: Logger;
 }
@@ -52,7 +57,14 @@ export async function openSimulatorEffects(flows: FlowSet, options: SimulatorEff
   let knowledge: KnowledgePort | undefined;
   if (options.knowledgeDir && usesStep(flows, 'answer') && (await stat(options.knowledgeDir).catch(() => undefined))?.isDirectory()) {
     const { createKnowledgeBase } = await import('../kb/index.ts');
-    knowledge = await createKnowledgeBase({ dir: options.knowledgeDir, dataDir: options.dataDir, recordGaps: false, logger: options.logger });
+    knowledge = await createKnowledgeBase({
+      dir: options.knowledgeDir,
+      dataDir: options.dataDir,
+      ...(options.minConfidence === undefined ? {} : { minConfidence: options.minConfidence }),
+      ...(options.openai ? { openai: options.openai } : {}),
+      recordGaps: false,
+      logger: options.logger,
+    });
   }
   const call = createHttpCaller({ endpoints: () => endpoints, logger: options.logger });
   return {

@@ -9,6 +9,7 @@ import { runTurn, type ConversationState, type FlowSet } from '../engine/index.t
 import type { EffectRunner } from '../engine/types.ts';
 import { Inbox } from '../inbox/inbox.ts';
 import { MemoryConversationLock } from '../inbox/memory-lock.ts';
+import type { TurnHooks } from '../inbox/turn-hooks.ts';
 import { createLogger } from '../infra/logger.ts';
 import { openPgliteDb } from '../store/pglite-db.ts';
 import { SqlStore } from '../store/sql-store.ts';
@@ -33,6 +34,8 @@ export interface SimTurn {
 export interface SimulatorOptions {
   /** Performs calls and knowledge base answers (see simulator-effects.ts); absent: every effect fails as not configured. */
   effects?: EffectRunner;
+  /** The turn hooks the server installs (src/handoff), when they can run without an agent desk. */
+  hooks?: TurnHooks;
   /** Called when the simulator closes, to release what performs the effects. */
   onClose?: () => Promise<void>;
 }
@@ -52,6 +55,7 @@ export class Simulator {
       // As with an agent desk: a handoff gives the conversation to a person, and the bot goes quiet.
       onHandoff: (conversation, reason) => void this.handoffs.set(conversation.id, reason),
       ...(options.effects ? { effects: options.effects } : {}),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
     });
   }
 

@@ -26,7 +26,7 @@ export const BUILT_IN_TEXTS = {
     de: 'Da bin ich mir leider nicht sicher. Können Sie es anders formulieren, oder möchten Sie mit einer Person sprechen?',
   },
   rephraseButton: { en: 'Rephrase', de: 'Anders fragen' },
-  personButton: { en: 'Talk to a person', de: 'Mit einer Person sprechen' },
+  personButton: { en: 'Talk to a person', de: 'Kundenservice' },
   /** After the built-in "Rephrase" button. */
   rephrase: {
     en: 'Sure! Ask me again in other words, the more detail the better.',

@@ -48,7 +48,7 @@ export function ratingButtons(): Button[] {
   return [1, 2, 3, 4, 5].map((n) => ({ title: `${n} ${'★'.repeat(n)}`, payload: `${RATE_PAYLOAD}${n}` }));
 }
 
-/** The rating a customer's answer gives: a rating button, or a typed "4", "4 stars", "4/5", "vier Sterne" is not needed. */
+/** The rating a customer's answer gives: a rating button, or a typed "4", "4 stars", "4/5", "4 Sterne"; else undefined. */
 export function parseRating(input: { text?: string; payload?: string }): number | undefined {
   if (input.payload?.startsWith(RATE_PAYLOAD)) {
     const n = Number(input.payload.slice(RATE_PAYLOAD.length));

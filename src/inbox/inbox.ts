@@ -59,16 +59,17 @@ export class Inbox implements InboxPort {
     });
   }
 
-  open(address: Address, profile?: { name?: string }): Promise<{ replies: AcceptedMessage[] }> {
+  open(address: Address, options: { profile?: { name?: string }; locale?: string } = {}): Promise<{ replies: AcceptedMessage[] }> {
     return this.track(async () => {
       const { store, lock } = this.options;
-      const customer = await store.resolveCustomer(address.channel, address.userId, profile);
+      const customer = await store.resolveCustomer(address.channel, address.userId, options.profile);
       const { conversation } = await store.resolveConversation(address, customer.id);
       return lock.withLock(conversation.id, async () => {
         const current = await this.load(conversation.id);
         // Version 0 means no turn has ever run: greet exactly once, however many tabs open the chat.
         if (current.version !== 0) return { replies: [] };
-        const { replies } = await this.runOne(current, null, { event: 'start' });
+        const opened = options.locale && !current.locale ? { ...current, locale: options.locale } : current;
+        const { replies } = await this.runOne(opened, null, { event: 'start' });
         return { replies };
       });
     });

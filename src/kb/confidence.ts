@@ -15,7 +15,7 @@
  */
 import type { LexicalHit, QueryStats } from './lexical-index.ts';
 
-export const CONFIDENCE_MODEL = { intercept: -4.967, intentCoverage: 6.573, margin: 4.528, logSpecificity: 1.535 } as const;
+export const CONFIDENCE_MODEL = { intercept: -5.021, intentCoverage: 6.795, margin: 4.331, logSpecificity: 1.55 } as const;
 
 /**
  * Default KB_MIN_CONFIDENCE. A wrong answer costs about twice what a needless handoff costs (the customer is

@@ -79,7 +79,7 @@ describe('web chat in a real browser', () => {
 
   beforeEach(async () => {
     // A fresh profile per test: its own localStorage, so its own conversation.
-    context = await browser.newContext();
+    context = await browser.newContext({ locale: 'en-US' });
     page = await context.newPage();
     pageErrors = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -94,7 +94,7 @@ describe('web chat in a real browser', () => {
     await page.locator('#parley-launcher').click();
     await page.locator('#parley-panel').waitFor({ state: 'visible', ...WAIT });
     await expect.poll(() => transcript(page), WAIT).toEqual(GREETING);
-    await expect.poll(() => buttonTitles(page), WAIT).toEqual(['Order status', 'Returns', 'Opening hours & contact', 'Talk to a person', 'Deutsch']);
+    await expect.poll(() => buttonTitles(page), WAIT).toEqual(['Order status', 'Returns', 'Hours & contact', 'Talk to a person', 'Deutsch']);
   }
 
   it('greets, walks the order-status flow by button and by typing, and shows the same conversation after a reload', { timeout: 60_000 }, async () => {
@@ -139,6 +139,20 @@ describe('web chat in a real browser', () => {
     expect(ids.every((id) => id !== null)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     expect(pageErrors).toEqual([]);
+  });
+
+  it("greets a German browser in German and goes on in German", { timeout: 60_000 }, async () => {
+    const german = await browser.newContext({ locale: 'de-DE' });
+    try {
+      const dePage = await german.newPage();
+      await dePage.goto(server.url);
+      await dePage.locator('#parley-launcher').click();
+      await expect.poll(() => transcript(dePage), WAIT).toEqual([bot(/willkommen bei Brightwave/i), bot(/wobei kann ich Ihnen helfen/i)]);
+      await dePage.getByRole('button', { name: 'Bestellstatus' }).click();
+      await expect.poll(async () => (await transcript(dePage)).at(-1), WAIT).toEqual(bot(/Bestellnummer/));
+    } finally {
+      await german.close();
+    }
   });
 
   it('shows a message containing HTML as text and never runs it, live and after a reload', { timeout: 60_000 }, async () => {

@@ -21,7 +21,7 @@ describe('the demo flows\' conversation tests (flows/**/*.test.yaml)', { timeout
 
   it('all pass through the real pipeline', async () => {
     // As `parley flows test` runs them: calls reach the demo order API, answers come from the knowledge directory.
-    const options = simulatorOptions(loadConfig({}, repoRoot), repoRoot);
+    const options = simulatorOptions(loadConfig({}, repoRoot), { useModel: false });
     const outcomes = await runTestFiles(await findTestFiles(demoFlowsDir), demoFlowsDir, { open: (flows) => openSimulator(flows, options) });
     const { passed, failed } = tally(outcomes);
     expect(failed, formatReport(outcomes)).toBe(0);

@@ -9,8 +9,8 @@ beforeAll(async () => {
   flows = await loadFlows(path.resolve('flows'));
 });
 
-const MENU = ['Order status', 'Returns', 'Opening hours & contact', 'Talk to a person', 'Deutsch'];
-const MENU_DE = ['Bestellstatus', 'Rücksendungen', 'Öffnungszeiten & Kontakt', 'Mit einer Person sprechen', 'English'];
+const MENU = ['Order status', 'Returns', 'Hours & contact', 'Talk to a person', 'Deutsch'];
+const MENU_DE = ['Bestellstatus', 'Rücksendungen', 'Zeiten & Kontakt', 'Kundenservice', 'English'];
 /** The fallback offers the flows, without the language button. */
 const OPTIONS = MENU.slice(0, 4);
 const WELCOME = "Hi, and welcome to Brightwave Electronics! I'm the Brightwave assistant.";
@@ -46,7 +46,7 @@ describe('Brightwave demo flows', () => {
       { text: 'Wobei kann ich Ihnen helfen? Tippen Sie auf eine Schaltfläche oder schreiben Sie mir einfach, was Sie brauchen.', buttons: MENU_DE },
     ]);
     expect(chat.state.locale).toBe('de');
-    expect(chat.send('Öffnungszeiten & Kontakt')[0]).toMatch(/^So erreichen Sie Brightwave Electronics:/);
+    expect(chat.send('Zeiten & Kontakt')[0]).toMatch(/^So erreichen Sie Brightwave Electronics:/);
     expect(chat.send('wo ist meine Bestellung?')[0]).toMatch(/^Gern! Wie lautet Ihre Bestellnummer\?/);
     expect(chat.send('menü')[0]).toMatch(/^Wobei kann ich Ihnen helfen\?/);
     expect(chat.send('5')).toEqual([ASK_MENU]);
@@ -167,7 +167,7 @@ describe('Brightwave demo flows', () => {
   it('returns: in German, a German button title answers the question', () => {
     const chat = german();
     expect(chat.send('Ich möchte etwas zurückschicken')[1]).toBe('Was trifft auf Ihren Artikel am ehesten zu?');
-    expect(chat.send('noch originalverpackt')[0]).toBe('Gute Nachricht: Für originalverpackte Artikel erstatten wir den vollen Kaufpreis.');
+    expect(chat.send('originalverpackt')[0]).toBe('Gute Nachricht: Für originalverpackte Artikel erstatten wir den vollen Kaufpreis.');
   });
 
   it('returns: two answers that fit no option pass the customer to a person', () => {

@@ -124,3 +124,23 @@ describe('agent console', () => {
     expect(await t.handoffs.get(id)).toMatchObject({ rating: null, outcome: 'not solved' });
   });
 });
+
+describe('the bot stays quiet on the web chat socket too', () => {
+  it('a customer writing over the WebSocket while a person has the conversation gets no bot message', async () => {
+    const t = (running = await startHandoffApp());
+    await say(t.url, 'sock1', 'm1', { text: 'human' });
+    const customer = await collect(`${t.url.replace('http', 'ws')}/api/webchat/socket?conversationId=sock1`);
+    await eventually(async () => customer.frames.find((f) => f.type === 'history'));
+    customer.socket.send(JSON.stringify({ type: 'message', messageId: 'w1', text: 'hello? where is my order' }));
+    customer.socket.send(JSON.stringify({ type: 'message', messageId: 'w2', payload: 'menu' }));
+    await eventually(async () => (customer.frames.filter((f) => f.type === 'ack').length === 2 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Only what was said after the customer's socket messages counts (the handoff turn's own replies may arrive late).
+    const firstIn = Math.min(...customer.frames.filter((f) => f.type === 'message' && f.message.direction === 'in').map((f) => Number(f.message.id)));
+    const outgoing = customer.frames.filter((f) => f.type === 'message' && f.message.direction === 'out' && Number(f.message.id) > firstIn);
+    expect(Number.isFinite(firstIn)).toBe(true);
+    expect(outgoing).toEqual([]);
+    expect(customer.frames.filter((f) => f.type === 'message' && f.message.direction === 'in').map((f) => f.message.text)).toEqual(['hello? where is my order', null]);
+    customer.socket.close();
+  });
+});

@@ -9,7 +9,7 @@ import type { Check, Finding } from './finding.ts';
 
 export const checkButtons: Check = ({ graph }) => {
   const findings: Finding[] = [];
-  for (const node of graph.nodes.values()) {
+  for (const node of graph.nodes) {
     if (node.step.kind !== 'ask') continue;
     const ask: AskStep = node.step;
     for (const button of node.facts.buttons) {

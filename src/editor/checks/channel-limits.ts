@@ -17,7 +17,7 @@ export const CHANNEL_LIMITS: readonly ChannelLimits[] = [{ channel: 'WhatsApp', 
 
 export const checkChannelLimits: Check = ({ graph }) => {
   const findings: Finding[] = [];
-  for (const node of graph.nodes.values()) {
+  for (const node of graph.nodes) {
     for (const use of node.facts.texts) {
       const length = [...use.text].length;
       for (const limits of CHANNEL_LIMITS) {

@@ -11,7 +11,7 @@ export const checkLoops: Check = ({ graph, locate }) => {
   const findings: Finding[] = [];
   for (const component of cycles(graph)) {
     // Point at a step that jumps back (a goto or a branch), which is where an editor would break the loop.
-    const jumper = component.find((node) => graph.successors(node).some((e) => e.exit.to !== 'next' && component.includes(e.to))) ?? component[0]!;
+    const jumper = component.find((node) => node.edges.some((e) => e.exit.to !== 'next' && component.includes(e.to))) ?? component[0]!;
     const places = component.map((node) => locate(node.flow.name, { step: node.step.id }))
       .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
     const files = [...new Set(places.map((p) => p.file))];
@@ -30,42 +30,42 @@ export const checkLoops: Check = ({ graph, locate }) => {
 
 /** Strongly connected components that contain a cycle, over the edges a turn can follow without waiting (Tarjan). */
 function cycles(graph: FlowGraph): StepNode[][] {
-  const next = (node: StepNode) => (node.facts.waits ? [] : graph.successors(node).map((edge) => edge.to));
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
+  const next = (node: StepNode) => (node.facts.waits ? [] : node.edges.map((edge) => edge.to));
+  const count = graph.nodes.length;
+  const index = new Int32Array(count).fill(-1);
+  const low = new Int32Array(count);
+  const onStack = new Uint8Array(count);
   const stack: StepNode[] = [];
   const found: StepNode[][] = [];
   let counter = 0;
 
-  for (const root of graph.nodes.values()) {
-    if (index.has(root.key)) continue;
+  for (const root of graph.nodes) {
+    if (index[root.index] !== -1) continue;
     const work: { node: StepNode; successors: StepNode[]; i: number }[] = [];
     const enter = (node: StepNode) => {
-      index.set(node.key, counter);
-      low.set(node.key, counter);
-      counter += 1;
+      index[node.index] = low[node.index] = counter++;
       stack.push(node);
-      onStack.add(node.key);
+      onStack[node.index] = 1;
       work.push({ node, successors: next(node), i: 0 });
     };
     enter(root);
     while (work.length > 0) {
       const frame = work.at(-1)!;
+      const at = frame.node.index;
       if (frame.i < frame.successors.length) {
         const to = frame.successors[frame.i++]!;
-        if (!index.has(to.key)) enter(to);
-        else if (onStack.has(to.key)) low.set(frame.node.key, Math.min(low.get(frame.node.key)!, index.get(to.key)!));
+        if (index[to.index] === -1) enter(to);
+        else if (onStack[to.index]) low[at] = Math.min(low[at]!, index[to.index]!);
         continue;
       }
       work.pop();
       const parent = work.at(-1);
-      if (parent) low.set(parent.node.key, Math.min(low.get(parent.node.key)!, low.get(frame.node.key)!));
-      if (low.get(frame.node.key) !== index.get(frame.node.key)) continue;
+      if (parent) low[parent.node.index] = Math.min(low[parent.node.index]!, low[at]!);
+      if (low[at] !== index[at]) continue;
       const component: StepNode[] = [];
       for (;;) {
         const member = stack.pop()!;
-        onStack.delete(member.key);
+        onStack[member.index] = 0;
         component.push(member);
         if (member === frame.node) break;
       }

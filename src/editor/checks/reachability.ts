@@ -9,8 +9,8 @@ export const checkReachability: Check = ({ graph }) => {
   const findings: Finding[] = [];
   const entered = new Set<string>();
   const pressed = new Set<string>();
-  for (const node of graph.nodes.values()) {
-    for (const edge of graph.successors(node)) if (edge.crossFlow) entered.add(edge.to.flow.name);
+  for (const node of graph.nodes) {
+    for (const edge of node.edges) if (edge.crossFlow) entered.add(edge.to.flow.name);
     for (const button of node.facts.buttons) pressed.add(button.payload);
   }
 
@@ -26,27 +26,28 @@ export const checkReachability: Check = ({ graph }) => {
     }
 
     const steps = graph.stepsOf(flow);
-    const reached = new Set<string>();
+    const reached = new Set<StepNode>();
     const entry = graph.entry(flow.name);
     const queue: StepNode[] = entry ? [entry] : [];
     while (queue.length > 0) {
       const node = queue.pop()!;
-      if (reached.has(node.key)) continue;
-      reached.add(node.key);
-      for (const edge of graph.successors(node)) if (!edge.crossFlow) queue.push(edge.to);
+      if (reached.has(node)) continue;
+      reached.add(node);
+      for (const edge of node.edges) if (!edge.crossFlow) queue.push(edge.to);
     }
+    if (reached.size === steps.length) continue;
     // Report only where an unreachable stretch begins: the steps after it are unreachable for the same reason.
-    const unreached = steps.filter((node) => !reached.has(node.key));
-    const fed = new Set(unreached.flatMap((node) => graph.successors(node).filter((e) => !e.crossFlow && e.to !== node).map((e) => e.to.key)));
-    const covered = new Set<string>();
+    const unreached = steps.filter((node) => !reached.has(node));
+    const fed = new Set(unreached.flatMap((node) => node.edges.filter((e) => !e.crossFlow && e.to !== node).map((e) => e.to)));
+    const covered = new Set<StepNode>();
     const cover = (node: StepNode) => {
-      if (covered.has(node.key) || reached.has(node.key)) return;
-      covered.add(node.key);
-      for (const edge of graph.successors(node)) if (!edge.crossFlow) cover(edge.to);
+      if (covered.has(node) || reached.has(node)) return;
+      covered.add(node);
+      for (const edge of node.edges) if (!edge.crossFlow) cover(edge.to);
     };
-    const roots = [...unreached.filter((node) => !fed.has(node.key)), ...unreached];
+    const roots = [...unreached.filter((node) => !fed.has(node)), ...unreached];
     for (const node of roots) {
-      if (covered.has(node.key)) continue;
+      if (covered.has(node)) continue;
       cover(node);
       findings.push({
         severity: 'warning', flow: flow.name, place: { step: node.step.id },

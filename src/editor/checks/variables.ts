@@ -15,11 +15,11 @@ export const checkVariables: Check = ({ graph, varsSetAnywhere }) => {
   const findings: Finding[] = [];
   const known = mustBeSet(graph);
   const setters = new Map<string, Set<string>>();
-  for (const node of graph.nodes.values()) {
+  for (const node of graph.nodes) {
     for (const name of node.facts.sets) (setters.get(name) ?? setters.set(name, new Set()).get(name)!).add(node.flow.name);
   }
 
-  for (const node of graph.nodes.values()) {
+  for (const node of graph.nodes) {
     const seen = new Set<string>();
     for (const read of node.facts.reads) {
       if (ALWAYS_SET.has(read.name)) continue;
@@ -35,7 +35,7 @@ export const checkVariables: Check = ({ graph, varsSetAnywhere }) => {
         });
         continue;
       }
-      const before = known.get(node.key);
+      const before = known[node.index];
       if (read.test || before === undefined || before.has(read.name)) continue;
       const flows = setters.get(read.name) ?? new Set();
       const message = flows.has(node.flow.name)
@@ -54,13 +54,13 @@ function candidates(graph: FlowGraph, node: StepNode, all: ReadonlySet<string>):
 }
 
 /** For each step that can run: the variables set on every way to it (a forward "must" dataflow). */
-function mustBeSet(graph: FlowGraph): Map<string, Set<string>> {
-  const known = new Map<string, Set<string>>();
+function mustBeSet(graph: FlowGraph): (ReadonlySet<string> | undefined)[] {
+  const known: (ReadonlySet<string> | undefined)[] = new Array(graph.nodes.length);
   const work: StepNode[] = [];
   const gotoOnly = new Set<string>();
   const pressed = new Set<string>();
-  for (const node of graph.nodes.values()) {
-    for (const edge of graph.successors(node)) if (edge.crossFlow) gotoOnly.add(edge.to.flow.name);
+  for (const node of graph.nodes) {
+    for (const edge of node.edges) if (edge.crossFlow) gotoOnly.add(edge.to.flow.name);
     for (const button of node.facts.buttons) pressed.add(button.payload);
   }
   for (const flow of graph.flows.values()) {
@@ -69,25 +69,25 @@ function mustBeSet(graph: FlowGraph): Map<string, Set<string>> {
       pressed.has(flow.name) || t.payloads.some((p) => pressed.has(p)) || !gotoOnly.has(flow.name);
     const entry = graph.entry(flow.name);
     if (fresh && entry) {
-      known.set(entry.key, new Set());
+      known[entry.index] = new Set();
       work.push(entry);
     }
   }
   while (work.length > 0) {
     const node = work.pop()!;
-    const here = known.get(node.key)!;
-    for (const edge of graph.successors(node)) {
+    const here = known[node.index]!;
+    for (const edge of node.edges) {
       // Sets are never changed once stored, so an edge that sets nothing can share its source's set.
       const arriving = edge.exit.sets.length === 0 ? here : new Set([...here, ...edge.exit.sets]);
-      const there = known.get(edge.to.key);
+      const there = known[edge.to.index];
       if (there === undefined) {
-        known.set(edge.to.key, arriving);
+        known[edge.to.index] = arriving;
         work.push(edge.to);
         continue;
       }
       const narrowed = [...there].filter((name) => arriving.has(name));
       if (narrowed.length < there.size) {
-        known.set(edge.to.key, new Set(narrowed));
+        known[edge.to.index] = new Set(narrowed);
         work.push(edge.to);
       }
     }

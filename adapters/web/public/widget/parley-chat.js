@@ -497,7 +497,10 @@
 
   function socketUrl() {
     var proto = base.protocol === 'https:' ? 'wss:' : 'ws:';
-    return proto + '//' + base.host + '/api/webchat/socket?conversationId=' + encodeURIComponent(conversationId);
+    var url = proto + '//' + base.host + '/api/webchat/socket?conversationId=' + encodeURIComponent(conversationId);
+    // The bot greets and answers in the browser's language unless the customer picks another one in the chat.
+    var locale = (navigator.languages && navigator.languages[0]) || navigator.language;
+    return locale ? url + '&locale=' + encodeURIComponent(locale) : url;
   }
 
   function setStatus(state) {
