@@ -13,6 +13,7 @@ import type { CallEndpoint } from './integrations/call-endpoints.ts';
 import { createEffectRunner } from './integrations/effect-runner.ts';
 import { createHttpCaller } from './integrations/http-call.ts';
 import { RedisConversationLock } from './inbox/conversation-lock.ts';
+import { createKnowledgeBase, type KnowledgeBase } from './kb/index.ts';
 import { Inbox } from './inbox/inbox.ts';
 import { createLogger, type Logger } from './infra/logger.ts';
 import { connectRedis, type RedisHandle } from './infra/redis.ts';
@@ -42,7 +43,7 @@ export interface App {
 
 export interface CreateAppOptions {
   logger?: Logger;
-  /** The knowledge base `answer` steps ask; absent: every answer step is unsure. */
+  /** The knowledge base `answer` steps ask; absent: the one in KNOWLEDGE_DIR. */
   knowledge?: KnowledgePort;
 }
 
@@ -59,6 +60,21 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     throw error;
   }
 
+  let kb: KnowledgeBase | undefined;
+  try {
+    kb = options.knowledge
+      ? undefined
+      : await createKnowledgeBase({
+          dir: config.knowledgeDir, dataDir: config.dataDir, minConfidence: config.kbMinConfidence, db: store.db, logger,
+          watch: config.kbWatch, ...(config.openai ? { openai: config.openai } : {}),
+        });
+  } catch (error) {
+    await store.close();
+    await redis.close();
+    throw error;
+  }
+  const baseKnowledge = options.knowledge ?? kb;
+
   const hub = new LiveHub(redis.client, redis.duplicate());
   const channels = new Map<string, ChannelAdapter>([['web', createWebSender(hub)]]);
   const outbox = new Outbox({ store, channels, logger, redis: redis.client, maxAttempts: config.outboxMaxAttempts });
@@ -69,9 +85,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const handoff = createAppHandoff({
     config, redis, store, lock, logger, flows: (state) => flows.forState(state),
     dispatch: (conversation, messages) => void outbox.dispatch(conversation.id, conversation.address, messages),
-    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
+    ...(baseKnowledge ? { knowledge: baseKnowledge } : {}),
   });
-  const knowledge = handoff?.knowledge ?? options.knowledge;
+  const knowledge = handoff?.knowledge ?? baseKnowledge;
   const inbox = new Inbox({
     store,
     lock,
@@ -138,6 +154,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await inbox.close();
       await outbox.stop();
       await handoff?.close();
+      await kb?.close();
       await store.close();
       await redis.close();
     },

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ParleyError } from './core/errors.ts';
+import { demoAgent } from './demo/demo-agent.ts';
 import { HANDOFF_ENV, handoffConfig, type HandoffConfig } from './handoff/handoff-config.ts';
 import { loadCallEndpoints, type CallEndpoint } from './integrations/call-endpoints.ts';
 
@@ -128,6 +129,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     openai: e.OPENAI_API_KEY
       ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, chatModel: e.OPENAI_CHAT_MODEL, embeddingModel: e.OPENAI_EMBEDDING_MODEL }
       : undefined,
-    handoff: handoffConfig(e, cleaned, cwd),
+    handoff: withDemoAgent(handoffConfig(e, cleaned, cwd), e.DEMO_MODE),
   };
+}
+
+function withDemoAgent(handoff: HandoffConfig, demoMode: boolean): HandoffConfig {
+  if (!demoMode || handoff.agents.length > 0 || handoff.slack) return handoff;
+  return { ...handoff, agents: [demoAgent(handoff.defaultQueue)] };
 }

@@ -1,5 +1,6 @@
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import { DEMO_AGENT_CREDENTIALS } from '../demo/demo-agent.ts';
 
 /** `parley start`: runs the server until SIGINT / SIGTERM, then stops gracefully. */
 export async function startCommand(): Promise<number> {
@@ -8,6 +9,10 @@ export async function startCommand(): Promise<number> {
   const url = await app.listen();
   app.logger.info({ url }, 'Parley is listening');
   process.stdout.write(`Parley is running: open ${url} to chat with the demo shop.\n`);
+  if (config.handoff.agents.some((agent) => agent.id === DEMO_AGENT_CREDENTIALS.id) && config.demoMode) {
+    const { id, password } = DEMO_AGENT_CREDENTIALS;
+    process.stdout.write(`Agent console: ${url}/agent (demo sign-in: ${id} / ${password}; set AGENTS and DEMO_MODE=false in production).\n`);
+  }
   // SIGHUP publishes the flow directory's current files (kept out when they do not load clean; see the log).
   const reloadFlows = () => void app.flows.reload();
   process.on('SIGHUP', reloadFlows);

@@ -2,6 +2,7 @@
  * The product knowledge base. `createKnowledgeBase` is the one way to make one; the app hands it to the engine as
  * its KnowledgePort, the CLI uses it for `parley kb …`.
  */
+import { ParleyError } from '../core/errors.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { Queryable } from '../store/types.ts';
 import { DEFAULT_MIN_CONFIDENCE } from './confidence.ts';
@@ -51,7 +52,7 @@ export interface CreateKnowledgeBaseOptions {
 /** Loads the directory, builds the index (embedding new passages when OpenAI is configured) and returns the base. */
 export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): Promise<KnowledgeBase> {
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-  if (!(minConfidence >= 0 && minConfidence <= 1)) throw new RangeError(`minConfidence must be between 0 and 1, not ${minConfidence}`);
+  if (!(minConfidence >= 0 && minConfidence <= 1)) throw new ParleyError('CONFIG_INVALID', `minConfidence must be between 0 and 1, not ${minConfidence}`);
   const client = options.openai ? createOpenAiClient(options.openai) : null;
   const kb = new FileKnowledgeBase({
     dir: options.dir,

@@ -78,7 +78,7 @@ function withoutCommon(term: string | null, common: ReadonlySet<string>): string
 
 /**
  * Words in more than this share of the articles are "common" (see `search`). 0.7 costs nothing measurable on the
- * StackFAQ dev half; large bases (over LARGE_BASE passages) use 0.3, trading about 4 points of dev hit@1 for
+ * StackFAQ dev half; large bases (over LARGE_BASE passages) use 0.3, trading 4–8 points of dev hit@1 for
  * queries 5–10 times faster (bench/kb-query.ts).
  */
 const COMMON_SHARE = 0.7;

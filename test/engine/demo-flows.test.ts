@@ -181,9 +181,9 @@ describe('Brightwave demo flows', () => {
   it('contact: opening hours, phone, email and address, even with a typo', () => {
     const [text] = shop().send('What are your openning hours?');
     expect(text).toContain('Monday to Friday 9:00–18:00');
-    expect(text).toContain('+1 555 0142');
+    expect(text).toContain('+31 10 123 4567');
     expect(text).toContain('support@brightwave.example');
-    expect(text).toContain('42 Market Street');
+    expect(text).toContain('Harbour Street 12, 3011 AB Rotterdam');
   });
 
   it('human: a person is promised and the handoff is emitted, in German too', () => {

@@ -125,5 +125,5 @@ describe('parley kb gaps', () => {
     } finally {
       await done();
     }
-  });
+  }, 90_000); // three openings of the embedded database
 });

@@ -1,0 +1,17 @@
+import { hashPassword, type Agent } from '../handoff/agents.ts';
+
+/** Sign-in of the demo's agent console, printed at start. Only ever used in DEMO_MODE with no agents configured. */
+export const DEMO_AGENT_CREDENTIALS = { id: 'demo', password: 'demo' } as const;
+
+/**
+ * In demo mode with no agent desk configured, one demo agent works the default queue, so that "talk to a person"
+ * in the demo chat reaches the console at /agent instead of going nowhere.
+ */
+export function demoAgent(queue: string): Agent {
+  return {
+    id: DEMO_AGENT_CREDENTIALS.id,
+    name: 'Demo agent',
+    queues: [queue],
+    password: hashPassword(DEMO_AGENT_CREDENTIALS.password),
+  };
+}
