@@ -18,7 +18,7 @@ describe('a conversation survives a server restart on the same data directory', 
   });
 
   // Two cold starts of a server process each: PGlite's first start in a new directory takes seconds.
-  it.each(['SIGTERM', 'SIGKILL'] as const)('after %s, the answer to the pending question continues the order-status flow', { timeout: 90_000 }, async (signal) => {
+  it.each(['SIGTERM', 'SIGKILL'] as const)('after %s, the answer to the pending question continues the order-status flow', { timeout: 180_000 }, async (signal) => {
     dataDir = makeDataDir();
     const conversationId = `restart-${signal}-${Date.now()}`;
 

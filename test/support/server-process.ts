@@ -108,7 +108,7 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
     },
   };
 
-  const deadline = Date.now() + (options.healthTimeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.healthTimeoutMs ?? 60_000);
   let lastProblem = 'no answer yet';
   let early: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   void exit.then((result) => (early = result));
