@@ -11,7 +11,7 @@ import type { Config } from './config.ts';
 import type { KnowledgePort } from './core/knowledge-port.ts';
 import type { FlowSet } from './engine/model.ts';
 import type { ConversationState } from './engine/types.ts';
-import { createHandoffSystem, KnowledgeTap, type HandoffSystem } from './handoff/index.ts';
+import { createHandoffSystem, KnowledgeTap, ModelSummaryWriter, type HandoffSystem } from './handoff/index.ts';
 import type { ConversationLock } from './inbox/conversation-lock.ts';
 import type { Logger } from './infra/logger.ts';
 import type { RedisHandle } from './infra/redis.ts';
@@ -42,9 +42,14 @@ export function createAppHandoff(options: AppHandoffOptions): AppHandoff | undef
   const settings = config.handoff;
   if (settings.agents.length === 0 && !settings.slack) return undefined;
   const tap = options.knowledge ? new KnowledgeTap(options.knowledge) : undefined;
+  // With OpenAI configured, the chat model writes the handoff's summary (masked transcript, with a deadline).
+  const summaryWriter = config.openai
+    ? new ModelSummaryWriter({ apiKey: config.openai.apiKey, baseURL: config.openai.baseURL, chatModel: config.openai.chatModel, timeoutMs: settings.summaryTimeoutMs })
+    : undefined;
   const system = createHandoffSystem({
     config: settings, redisUrl: config.redisUrl, redis: redis.client, store: options.store, lock: options.lock,
     dispatch: options.dispatch, flows: options.flows, logger, ...(tap ? { tap } : {}),
+    ...(summaryWriter ? { summaryWriter } : {}),
   });
   const console = new ConsoleDesk(redis.client, redis.duplicate(), `${settings.queuePrefix}:console-events`);
   system.addDesk(console);

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { BOTFRAMEWORK_CHANNEL, createBotFrameworkChannel } from '../adapters/botframework/index.ts';
 import { createWebSender, LiveHub, registerWebRoutes } from '../adapters/web/index.ts';
+import { createWhatsAppSender, registerWhatsAppRoutes, WHATSAPP_CHANNEL } from '../adapters/whatsapp-cloud/index.ts';
 import { createAppHandoff } from './app-handoff.ts';
 import type { Config } from './config.ts';
 import type { ChannelAdapter } from './core/channel.ts';
@@ -11,6 +13,7 @@ import { FlowRegistry } from './engine/flow-registry.ts';
 import { runTurn } from './engine/index.ts';
 import type { CallEndpoint } from './integrations/call-endpoints.ts';
 import { createEffectRunner } from './integrations/effect-runner.ts';
+import { createFlowClassifier } from './integrations/flow-classifier.ts';
 import { createHttpCaller } from './integrations/http-call.ts';
 import { RedisConversationLock } from './inbox/conversation-lock.ts';
 import { createKnowledgeBase, type KnowledgeBase } from './kb/index.ts';
@@ -20,6 +23,7 @@ import { connectRedis, type RedisHandle } from './infra/redis.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { registerAdminRoutes } from './server/admin-routes.ts';
 import { buildHttpServer, type HealthReport } from './server/http-server.ts';
+import { ChannelReferenceStore } from './store/channel-references.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/types.ts';
 
@@ -77,6 +81,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
 
   const hub = new LiveHub(redis.client, redis.duplicate());
   const channels = new Map<string, ChannelAdapter>([['web', createWebSender(hub)]]);
+  const botframework = config.botframework
+    ? createBotFrameworkChannel({ settings: config.botframework, references: new ChannelReferenceStore(store.db), logger })
+    : undefined;
+  if (botframework) channels.set(BOTFRAMEWORK_CHANNEL, botframework.sender);
+  if (config.whatsapp) {
+    const { graphUrl, accessToken, template } = config.whatsapp;
+    const lastInboundAt = (address: { channel: string; conversationId: string }) => store.lastInboundAt(address.channel, address.conversationId);
+    channels.set(WHATSAPP_CHANNEL, createWhatsAppSender({ graphUrl, accessToken, template, lastInboundAt }));
+  }
   const outbox = new Outbox({ store, channels, logger, redis: redis.client, maxAttempts: config.outboxMaxAttempts });
   // In demo mode `order_lookup` reaches the demo order API on this server, once its address is known (listen).
   let endpoints: Record<string, CallEndpoint> = { ...config.callEndpoints };
@@ -87,14 +100,16 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     dispatch: (conversation, messages) => void outbox.dispatch(conversation.id, conversation.address, messages),
     ...(baseKnowledge ? { knowledge: baseKnowledge } : {}),
   });
+  if (botframework && handoff) handoff.system.addDesk(botframework.desk(handoff.system.service));
   const knowledge = handoff?.knowledge ?? baseKnowledge;
+  const classify = config.flowClassifier && config.openai ? createFlowClassifier({ openai: config.openai, logger }) : undefined;
   const inbox = new Inbox({
     store,
     lock,
-    runTurn: (state, input) => runTurn(flows.forState(state), state, input),
+    runTurn: (state, input) => runTurn(flows.forState(state), state, classify ? { ...input, classify: true } : input),
     dispatch: (conversation, replies) => void outbox.dispatch(conversation.id, conversation.address, replies),
     logger,
-    effects: createEffectRunner({ call, logger, ...(knowledge ? { knowledge } : {}) }),
+    effects: createEffectRunner({ call, logger, ...(knowledge ? { knowledge } : {}), ...(classify ? { classify } : {}) }),
     ...(handoff ? { hooks: handoff.system.hooks, onHandoff: handoff.system.onHandoff } : {}),
   });
 
@@ -116,6 +131,16 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
 
   const http = await buildHttpServer({ logger, health, publicDir });
   await registerWebRoutes(http, { inbox, hub, logger });
+  if (config.whatsapp) {
+    await registerWhatsAppRoutes(http, {
+      verifyToken: config.whatsapp.verifyToken,
+      appSecret: config.whatsapp.appSecret,
+      inbox,
+      logger,
+      recordStatus: (update) => store.recordDeliveryStatus(WHATSAPP_CHANNEL, update.externalId, update.status, update.error),
+    });
+  }
+  await botframework?.register(http, { inbox });
   await registerAdminRoutes(http, { token: config.adminToken, flows });
   await handoff?.register(http);
   if (config.demoMode) await registerDemoOrderRoutes(http);

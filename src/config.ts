@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { BOTFRAMEWORK_ENV, botFrameworkConfig, type BotFrameworkConfig } from './botframework-config.ts';
+import { WHATSAPP_ENV, whatsappConfig, type WhatsAppConfig } from '../adapters/whatsapp-cloud/config.ts';
 import { ParleyError } from './core/errors.ts';
 import { demoAgent } from './demo/demo-agent.ts';
 import { HANDOFF_ENV, handoffConfig, type HandoffConfig } from './handoff/handoff-config.ts';
@@ -62,8 +64,14 @@ const EnvSchema = z.object({
   OPENAI_CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
   /** Model that embeds passages and questions (embeddings are cached under DATA_DIR by content hash). */
   OPENAI_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  /** With OPENAI_API_KEY: free text that matches no trigger is given to the chat model to choose a flow, before the fallback. */
+  FLOW_CLASSIFIER: booleanFlag.default(true),
   /** Handoff to people: agents, the queue, waiting customers, the Slack desk (src/handoff/handoff-config.ts). */
   ...HANDOFF_ENV,
+  /** The Bot Framework channel (src/botframework-config.ts). */
+  ...BOTFRAMEWORK_ENV,
+  /** The WhatsApp Cloud API channel (adapters/whatsapp-cloud/config.ts). */
+  ...WHATSAPP_ENV,
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -94,7 +102,13 @@ export interface Config {
   kbWatch: boolean;
   /** Set when OPENAI_API_KEY is. */
   openai: { apiKey: string; baseURL: string | undefined; chatModel: string; embeddingModel: string } | undefined;
+  /** FLOW_CLASSIFIER, and a model to ask (OPENAI_API_KEY): false whenever either is missing. */
+  flowClassifier: boolean;
   handoff: HandoffConfig;
+  /** The Bot Framework channel; undefined when BOTFRAMEWORK is off. */
+  botframework: BotFrameworkConfig | undefined;
+  /** The WhatsApp Cloud API channel; undefined unless its verify token, app secret and access token are all set. */
+  whatsapp: WhatsAppConfig | undefined;
 }
 
 /** Parses the environment into a Config, or throws CONFIG_INVALID naming every bad setting. */
@@ -106,6 +120,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ParleyError('CONFIG_INVALID', `Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  const whatsapp = whatsappConfig(e);
+  if (whatsapp.problems.length > 0) throw new ParleyError('CONFIG_INVALID', `Invalid configuration: ${whatsapp.problems.join('; ')}`);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -129,7 +145,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     openai: e.OPENAI_API_KEY
       ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, chatModel: e.OPENAI_CHAT_MODEL, embeddingModel: e.OPENAI_EMBEDDING_MODEL }
       : undefined,
+    flowClassifier: e.FLOW_CLASSIFIER && e.OPENAI_API_KEY !== undefined,
     handoff: withDemoAgent(handoffConfig(e, cleaned, cwd), e.DEMO_MODE),
+    botframework: botFrameworkConfig(e),
+    whatsapp: whatsapp.config,
   };
 }
 

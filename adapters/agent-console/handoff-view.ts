@@ -13,6 +13,8 @@ export interface HandoffView {
   agentId: string | null;
   agentName: string | null;
   summary: string;
+  /** Who wrote the summary: the chat model or Parley (extractive). */
+  summarySource: 'model' | 'extractive';
   waitingSince: string;
   claimedAt: string | null;
   resolvedAt: string | null;
@@ -32,6 +34,7 @@ export function handoffView(handoff: Handoff): HandoffView {
     agentId: handoff.agentId,
     agentName: handoff.agentName,
     summary: handoff.context.summary,
+    summarySource: handoff.context.summarySource ?? 'extractive',
     waitingSince: handoff.context.waitingSince,
     claimedAt: handoff.claimedAt?.toISOString() ?? null,
     resolvedAt: handoff.resolvedAt?.toISOString() ?? null,

@@ -36,7 +36,7 @@ export function handoffBlocks(handoff: Handoff): unknown[] {
       { type: 'mrkdwn', text: `*Flow:* ${escapeMrkdwn(flow)}` },
       { type: 'mrkdwn', text: `*Known:* ${escapeMrkdwn(clip(vars, 500))}` },
     ] },
-    { type: 'section', text: { type: 'mrkdwn', text: `*Summary:* ${escapeMrkdwn(clip(context.summary, 1500))}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: `*Summary${context.summarySource === 'model' ? ' (written by the model)' : ''}:* ${escapeMrkdwn(clip(context.summary, 1500))}` } },
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*Conversation:*\n${recent}`, 2900) } },
   ];
   if (kb) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Knowledge base:*\n${kb}`, 2900) } });

@@ -4,6 +4,7 @@ import type { ConversationState } from '../engine/types.ts';
 import type { Conversation, Store, StoredMessage } from '../store/types.ts';
 import { HandoffContextV1, type HandoffContext, type HandoffTrigger, type KnowledgeRecord, type TranscriptLine } from './context.ts';
 import type { HandoffStore } from './handoff-store.ts';
+import { summarize, type SummaryOptions } from './summary.ts';
 
 /** Lines of transcript a context carries at most (the newest). */
 export const MAX_TRANSCRIPT_LINES = 500;
@@ -20,6 +21,8 @@ export interface ContextInput {
   knowledge: KnowledgeRecord[];
   flows: FlowSet;
   now: Date;
+  /** The model that writes the summary, and its deadline; absent: the summary is extractive. */
+  summary?: SummaryOptions;
 }
 
 /** The conversation's messages, oldest first, as transcript lines (agents' replies marked as theirs). */
@@ -53,20 +56,6 @@ export function handoffFlow(flows: FlowSet, reason: string, vars: ConversationSt
   return undefined;
 }
 
-/** A few sentences for the agent, taken from what was said (no model): what they asked first, last, and why. */
-export function extractiveSummary(lines: readonly TranscriptLine[], reason: string, vars: ConversationState['vars']): string {
-  const asked = lines.filter((line) => line.from === 'customer' && line.payload === undefined && line.text.trim().length > 0);
-  const clip = (text: string) => (text.length > 160 ? `${text.slice(0, 157)}…` : text);
-  const parts: string[] = [];
-  if (asked[0]) parts.push(`First asked: "${clip(asked[0].text)}".`);
-  if (asked.length > 1) parts.push(`Last wrote: "${clip(asked.at(-1)!.text)}".`);
-  if (asked.length === 0) parts.push('The customer only pressed buttons.');
-  const known = Object.entries(vars).filter(([name, value]) => value !== null && value !== '' && !name.startsWith('_'));
-  if (known.length > 0) parts.push(`Known: ${known.slice(0, 8).map(([name, value]) => `${name} = ${String(value)}`).join(', ')}.`);
-  parts.push(`Handed over because: ${reason}.`);
-  return parts.join(' ');
-}
-
 /** Builds and checks the context of a new handoff from what the store holds. */
 export async function buildContext(store: Store, handoffs: HandoffStore, input: ContextInput): Promise<HandoffContext> {
   const { conversation, before } = input;
@@ -76,6 +65,7 @@ export async function buildContext(store: Store, handoffs: HandoffStore, input: 
   const flowName = before.awaiting?.flow ?? before.flow ?? handoffFlow(input.flows, input.reason, vars);
   const stepId = before.awaiting?.step ?? before.step;
   const locale = conversation.state.locale ?? conversation.locale ?? null;
+  const summary = await summarize({ transcript, reason: input.reason, vars }, input.summary ?? { timeoutMs: 0 });
   return HandoffContextV1.parse({
     version: 1,
     handoffId: input.id,
@@ -96,7 +86,8 @@ export async function buildContext(store: Store, handoffs: HandoffStore, input: 
     transcript,
     flow: { ...(flowName ? { flow: flowName } : {}), ...(stepId ? { step: stepId } : {}), vars },
     knowledge: input.knowledge,
-    summary: extractiveSummary(transcript, input.reason, vars),
+    summary: summary.text,
+    summarySource: summary.source,
     waitingSince: input.now.toISOString(),
   });
 }

@@ -22,6 +22,10 @@ export const HANDOFF_TRIGGERS = [
 ] as const;
 export type HandoffTrigger = (typeof HANDOFF_TRIGGERS)[number];
 
+/** Who wrote a context's summary: the chat model, or Parley from the transcript (no model). */
+export const SUMMARY_SOURCES = ['model', 'extractive'] as const;
+export type SummarySource = (typeof SUMMARY_SOURCES)[number];
+
 /** 1 is served first. BullMQ's own priority scale, so the job's priority is this number. */
 export const PRIORITIES = { urgent: 1, high: 2, normal: 3 } as const;
 
@@ -88,8 +92,10 @@ export const HandoffContextV1 = z.object({
   flow: z.object({ flow: z.string().optional(), step: z.string().optional(), vars: z.record(z.string(), VarValue) }),
   /** What the knowledge base returned for the customer's recent questions (latest last). */
   knowledge: z.array(KnowledgeRecord),
-  /** A few sentences for the agent: extractive unless a model is configured. */
+  /** A few sentences for the agent: written by the chat model when OpenAI is configured and it answered in time, else extractive. */
   summary: z.string(),
+  /** Who wrote `summary`. Absent in contexts stored before it existed: those are extractive. */
+  summarySource: z.enum(SUMMARY_SOURCES).optional(),
   /** When the customer started waiting for a person; the desks show the time waited from it. */
   waitingSince: Iso,
 });

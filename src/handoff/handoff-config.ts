@@ -27,6 +27,8 @@ export const HANDOFF_ENV = {
   HANDOFF_NOTICE_EVERY_MS: z.coerce.number().int().min(1000).default(120_000),
   /** After how long (ms) unclaimed a waiting customer is offered to leave a message. */
   HANDOFF_OFFER_MESSAGE_AFTER_MS: z.coerce.number().int().min(1000).default(600_000),
+  /** How long (ms) the chat model may take to write a handoff's summary (OpenAI configured) before the extractive one is used. */
+  HANDOFF_SUMMARY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
   /** Slack app signing secret; with SLACK_BOT_TOKEN and SLACK_AGENT_CHANNEL it turns the Slack agent desk on. */
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   /** Slack bot token (xoxb-…). */
@@ -50,6 +52,8 @@ export interface HandoffConfig {
   personFlow: string | undefined;
   noticeEveryMs: number;
   offerMessageAfterMs: number;
+  /** Deadline of the model-written summary (ms). */
+  summaryTimeoutMs: number;
   /** Set when the signing secret, bot token and channel all are. */
   slack: { signingSecret: string; botToken: string; channel: string; apiUrl: string } | undefined;
 }
@@ -69,6 +73,7 @@ export function handoffConfig(e: HandoffEnv, env: Record<string, string | undefi
     personFlow: ['', 'none'].includes(e.HANDOFF_PERSON_FLOW.trim()) ? undefined : e.HANDOFF_PERSON_FLOW.trim(),
     noticeEveryMs: e.HANDOFF_NOTICE_EVERY_MS,
     offerMessageAfterMs: e.HANDOFF_OFFER_MESSAGE_AFTER_MS,
+    summaryTimeoutMs: e.HANDOFF_SUMMARY_TIMEOUT_MS,
     slack: e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN && e.SLACK_AGENT_CHANNEL
       ? { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, channel: e.SLACK_AGENT_CHANNEL, apiUrl: e.SLACK_API_URL }
       : undefined,

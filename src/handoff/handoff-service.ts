@@ -12,6 +12,7 @@ import type { Handoff } from './handoff-rows.ts';
 import type { HandoffStore } from './handoff-store.ts';
 import { notice, ratingButtons } from './notices.ts';
 import { returnToBot } from './return-to-bot.ts';
+import type { SummaryWriter } from './summary.ts';
 
 /** How a handoff's job gets on the queue (HandoffQueue in production). */
 export interface HandoffEnqueuer {
@@ -31,6 +32,8 @@ export interface HandoffServiceOptions {
   logger: Logger;
   /** The agents' queue new handoffs wait in. */
   defaultQueue: string;
+  /** Writes the context's summary (the chat model) within `timeoutMs`; absent: the summary is extractive. */
+  summaries?: { writer: SummaryWriter; timeoutMs: number };
   now?: () => Date;
 }
 
@@ -91,6 +94,7 @@ export class HandoffService {
     const flows = this.options.flows(conversation.state);
     const context = await buildContext(store, handoffs, {
       id, conversation, trigger: info.trigger, reason, priority, queue, before: info.before, knowledge: info.knowledge ?? [], flows, now,
+      ...(this.options.summaries ? { summary: { ...this.options.summaries, logger } } : {}),
     });
     const { handoff, created } = await handoffs.insert({ id, conversationId: conversation.id, queue, trigger: info.trigger, reason, priority, context, createdAt: now });
     if (!created) return handoff;

@@ -15,12 +15,15 @@ import { HandoffQueue } from './handoff-queue.ts';
 import { HandoffService } from './handoff-service.ts';
 import { HandoffStore } from './handoff-store.ts';
 import type { KnowledgeTap } from './knowledge-tap.ts';
+import type { SummaryWriter } from './summary.ts';
 import { SignalStore } from './turn-signals.ts';
 
 export { HandoffService } from './handoff-service.ts';
 export { HandoffStore } from './handoff-store.ts';
 export { HandoffQueue } from './handoff-queue.ts';
 export { KnowledgeTap } from './knowledge-tap.ts';
+export { ModelSummaryWriter } from './model-summary.ts';
+export type { SummaryWriter } from './summary.ts';
 export type { AgentDesk, AgentIdentity } from './desk.ts';
 export type { Handoff } from './handoff-rows.ts';
 export type { HandoffContext } from './context.ts';
@@ -36,6 +39,8 @@ export interface HandoffSystemOptions {
   flows: (state: ConversationState) => FlowSet;
   logger: Logger;
   tap?: KnowledgeTap;
+  /** Writes the handoff context's summary (the chat model, when OpenAI is configured). */
+  summaryWriter?: SummaryWriter;
   /** How often the monitor looks (ms). Default 2000. */
   monitorIntervalMs?: number;
 }
@@ -60,6 +65,7 @@ export function createHandoffSystem(options: HandoffSystemOptions): HandoffSyste
   const desks = new DeskFanout([], logger);
   const service = new HandoffService({
     store: options.store, handoffs, queue, desks, lock: options.lock, dispatch: options.dispatch, flows: options.flows, logger, defaultQueue: config.defaultQueue,
+    ...(options.summaryWriter ? { summaries: { writer: options.summaryWriter, timeoutMs: config.summaryTimeoutMs } } : {}),
   });
   const { hooks, onHandoff } = createHandoffHooks({
     service,

@@ -5,7 +5,7 @@
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu;
 const IBAN = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b/g;
 /** 13–19 digits, optionally grouped by spaces or dashes: payment cards. */
-const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
+const CARD = /(?<![\d+-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 /** 7+ digits with an optional leading + and the usual separators: phone numbers. */
 const PHONE = /(?<![\p{L}\d])(?:\+|00)?\(?\d(?:[\s().-]{0,2}\d){6,14}(?!\d)/gu;
 

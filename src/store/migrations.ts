@@ -130,6 +130,28 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX handoff_replies_message ON handoff_replies (message_id);
     `,
   },
+  {
+    // What a channel reported after it took a message (WhatsApp: sent, delivered, read, failed), for agents.
+    id: '0004-message-delivery-status',
+    sql: `
+      ALTER TABLE messages ADD COLUMN delivery_status text;
+      ALTER TABLE messages ADD COLUMN delivery_status_at timestamptz;
+    `,
+  },
+  {
+    // What a channel needs to write into a conversation later, outside the customer's turn (Bot Framework: the
+    // ConversationReference with its serviceUrl). Opaque to Parley; the channel's adapter reads and writes it.
+    id: '0005-channel-references',
+    sql: `
+      CREATE TABLE channel_references (
+        channel text NOT NULL,
+        conversation_id text NOT NULL,
+        reference jsonb NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (channel, conversation_id)
+      );
+    `,
+  },
 ];
 
 /** Advisory lock key shared by every Parley process migrating the same database ("parley" in ASCII). */

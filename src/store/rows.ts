@@ -39,6 +39,8 @@ export interface MessageRow {
   last_error: string | null;
   created_at: Date;
   sent_at: Date | null;
+  /** Added by migration 0004. */
+  delivery_status?: string | null;
 }
 
 export function toCustomer(row: CustomerRow): Customer {
@@ -78,6 +80,7 @@ export function toMessage(row: MessageRow): StoredMessage {
     lastError: row.last_error,
     createdAt: row.created_at,
     sentAt: row.sent_at,
+    deliveryStatus: row.delivery_status ?? null,
   };
 }
 

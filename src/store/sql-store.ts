@@ -261,6 +261,39 @@ export class SqlStore implements Store {
     if (result.rowCount !== 1) throw messageNotFound(messageId);
   }
 
+  async recordDeliveryStatus(
+    channel: string,
+    externalId: string,
+    status: 'sent' | 'delivered' | 'read' | 'failed',
+    error?: string,
+  ): Promise<boolean> {
+    // Channels report out of order (a `read` can overtake its `delivered`): a status never moves backwards.
+    const result = await this.db.query(
+      `UPDATE messages SET
+         delivery_status = CASE
+           WHEN $3::text = 'failed' OR delivery_status IS NULL THEN $3::text
+           WHEN delivery_status = 'failed' THEN delivery_status
+           WHEN array_position(ARRAY['sent', 'delivered', 'read'], $3::text) > array_position(ARRAY['sent', 'delivered', 'read'], delivery_status)
+             THEN $3::text
+           ELSE delivery_status END,
+         delivery_status_at = now(),
+         status = CASE WHEN $3::text = 'failed' THEN 'failed' ELSE status END,
+         last_error = CASE WHEN $3::text = 'failed' THEN $4::text ELSE last_error END
+       WHERE channel = $1 AND external_id = $2 AND direction = 'out'`,
+      [channel, externalId, status, error ?? `the channel reported the message as ${status}`],
+    );
+    return result.rowCount > 0;
+  }
+
+  async lastInboundAt(channel: string, conversationExternalId: string): Promise<Date | null> {
+    const result = await this.db.query<{ at: Date | null }>(
+      `SELECT max(m.created_at) AS at FROM conversations c JOIN messages m ON m.conversation_id = c.id
+       WHERE c.channel = $1 AND c.external_id = $2 AND m.direction = 'in'`,
+      [channel, conversationExternalId],
+    );
+    return result.rows[0]?.at ?? null;
+  }
+
   async pendingOutbound(olderThan: Date, limit: number): Promise<StoredMessage[]> {
     const result = await this.db.query<MessageRow>(
       `SELECT * FROM messages WHERE direction = 'out' AND status = 'pending' AND created_at < $1

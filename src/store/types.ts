@@ -66,6 +66,8 @@ export interface StoredMessage {
   lastError: string | null;
   createdAt: Date;
   sentAt: Date | null;
+  /** For outbound messages: the latest delivery status the channel reported (e.g. `delivered`, `read`), if any. */
+  deliveryStatus?: string | null;
 }
 
 export interface NewOutbound {
@@ -134,6 +136,14 @@ export interface Store {
   markSent(messageId: string, externalId?: string): Promise<void>;
   /** Records a failed attempt (`attempts` counts failed attempts); `final` marks the message failed (visible to agents), else it stays pending. */
   markAttemptFailed(messageId: string, error: string, final: boolean): Promise<void>;
+  /**
+   * Records what a channel reported about an outbound message it took, found by the channel's id for it. Statuses
+   * only move forward (`sent` → `delivered` → `read`); `failed` marks the message failed with `error` as its reason.
+   * Returns false when no outbound message has that id (yet).
+   */
+  recordDeliveryStatus(channel: string, externalId: string, status: 'sent' | 'delivered' | 'read' | 'failed', error?: string): Promise<boolean>;
+  /** When the customer last wrote in the conversation at this address (its latest inbound message), or null. */
+  lastInboundAt(channel: string, conversationExternalId: string): Promise<Date | null>;
   /** Pending outbound messages created before `olderThan`, oldest first: what a crashed process left behind. */
   pendingOutbound(olderThan: Date, limit: number): Promise<StoredMessage[]>;
 }

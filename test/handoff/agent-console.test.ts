@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { say } from '../support/app.ts';
-import { ANA, asAgent, BEN, eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
+import { ANA, asAgent, BEN, collectFrames as collect, eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
 
 /** The web agent console's API and socket, as an agent uses them, against a real app. */
 let running: HandoffApp | undefined;
@@ -9,18 +8,6 @@ afterEach(async () => {
   await running?.close();
   running = undefined;
 });
-
-/** Frames a WebSocket receives, collected as they come. */
-function collect(url: string, headers: Record<string, string> = {}): Promise<{ socket: WebSocket; frames: any[] }> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers });
-    const frames: any[] = [];
-    socket.on('message', (data) => frames.push(JSON.parse(String(data))));
-    socket.once('open', () => resolve({ socket, frames }));
-    socket.once('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
-    socket.once('error', reject);
-  });
-}
 
 describe('agent console', () => {
   it('answers nothing without a valid session, and signs an agent in with an HttpOnly cookie', async () => {

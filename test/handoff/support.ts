@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import WebSocket from 'ws';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { KnowledgePort } from '../../src/core/knowledge-port.ts';
@@ -101,4 +102,16 @@ export async function webTranscript(url: string, conversationId: string): Promis
   const response = await fetch(`${url}/api/webchat/conversations/${conversationId}/messages`);
   const json = (await response.json()) as { messages: Array<{ direction: string; text: string }> };
   return json.messages.map((m) => ({ direction: m.direction, text: m.text }));
+}
+
+/** Opens a WebSocket and collects the JSON frames it receives, as they come. */
+export function collectFrames(url: string, headers: Record<string, string> = {}): Promise<{ socket: WebSocket; frames: any[] }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    const frames: any[] = [];
+    socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+    socket.once('open', () => resolve({ socket, frames }));
+    socket.once('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
+    socket.once('error', reject);
+  });
 }

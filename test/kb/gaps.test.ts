@@ -7,6 +7,7 @@ describe('maskPrivate: no email, phone, card or IBAN reaches the gap list', () =
   it.each([
     ['mail me at jo.doe+shop@example.co.uk please', 'mail me at [email] please'],
     ['call +31 6 1234 5678 tomorrow', 'call [phone] tomorrow'],
+    ['ruf an: +49 151 2345 6789', 'ruf an: [phone]'],
     ['my number is 0612345678', 'my number is [phone]'],
     ['(010) 123-4567 is my landline', '[phone] is my landline'],
     ['card 4111 1111 1111 1111 was charged twice', 'card [card] was charged twice'],

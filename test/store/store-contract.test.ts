@@ -387,6 +387,34 @@ function storeContract(name: string, target: ContractTarget): void {
         expect(await store.pendingOutbound(new Date(Date.now() - 60_000), 10)).toEqual([]);
         expect(made.every((m) => m.createdAt.getTime() <= Date.now() + 1000)).toBe(true);
       });
+
+      it('records delivery statuses by the channel id, never backwards; failed fails the message with its reason', async () => {
+        const conversation = await newConversation('conv-status');
+        const read = await store.insertOutbound(conversation.id, { text: 'read' });
+        const lost = await store.insertOutbound(conversation.id, { text: 'lost' });
+        await store.markSent(read.id, 'wamid.status.1');
+        await store.markSent(lost.id, 'wamid.status.2');
+        expect(await store.recordDeliveryStatus('web', 'wamid.status.1', 'read')).toBe(true);
+        expect(await store.recordDeliveryStatus('web', 'wamid.status.1', 'delivered')).toBe(true);
+        expect(await store.recordDeliveryStatus('web', 'wamid.status.2', 'failed', '131026: Message undeliverable')).toBe(true);
+        expect(await store.recordDeliveryStatus('web', 'wamid.unknown', 'read')).toBe(false);
+        expect(await store.recordDeliveryStatus('slack', 'wamid.status.1', 'read')).toBe(false);
+        const [first, second] = await store.transcript(conversation.id);
+        expect(first).toMatchObject({ status: 'sent', deliveryStatus: 'read' });
+        expect(second).toMatchObject({ status: 'failed', deliveryStatus: 'failed', lastError: '131026: Message undeliverable' });
+      });
+
+      it("tells when the customer last wrote in a conversation", async () => {
+        expect(await store.lastInboundAt('web', 'conv-never')).toBeNull();
+        const conversation = await newConversation('conv-last');
+        await store.insertOutbound(conversation.id, { text: 'we start' });
+        expect(await store.lastInboundAt('web', 'conv-last')).toBeNull();
+        const before = Date.now();
+        await store.insertInbound(conversation.id, inbound('last-1', 'hello', address('conv-last')));
+        const at = await store.lastInboundAt('web', 'conv-last');
+        expect(at).toBeInstanceOf(Date);
+        expect(Math.abs(at!.getTime() - before)).toBeLessThan(5_000);
+      });
     });
 
     describe('database', () => {

@@ -70,7 +70,7 @@ describe('POST /api/webchat/messages', () => {
   it('reports Redis and the database healthy on /healthz, with the channels that are on', async () => {
     const response = await fetch(`${t.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' }, channels: ['web'] });
+    expect(await response.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' }, channels: ['web', 'botframework'] });
   });
 
   it('never writes what the customer said into the logs', async () => {

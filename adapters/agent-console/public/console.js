@@ -63,7 +63,7 @@
     $('position').textContent = position ? `· #${position} in queue` : '';
     $('reason').textContent = h.reason;
     $('trigger').textContent = `(${h.trigger})`;
-    $('summary').textContent = h.summary;
+    $('summary').textContent = h.summary + (h.summarySource === 'model' ? ' (written by the model)' : '');
     $('claim').hidden = h.status !== 'waiting';
     if (!context) return;
     $('flow').textContent = [context.flow.flow, context.flow.step].filter(Boolean).join(' / ') || '—';

@@ -23,6 +23,8 @@ export interface FakeOpenAi {
   reply: (messages: ChatMessage[]) => string;
   /** Answer embedding / chat requests with this HTTP status instead (400: the SDK does not retry). */
   failWith: { embeddings?: number; chat?: number };
+  /** Wait this long (ms) before answering embedding / chat requests (a slow server). */
+  delayMs: { embeddings?: number; chat?: number };
   embeddingRequests(): RecordedRequest[];
   chatRequests(): RecordedRequest[];
   close(): Promise<void>;
@@ -53,14 +55,21 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     requests: [],
     reply: () => 'NOT_SURE',
     failWith: {},
+    delayMs: {},
     embeddingRequests: () => fake.requests.filter((r) => r.path.endsWith('/embeddings')),
     chatRequests: () => fake.requests.filter((r) => r.path.endsWith('/chat/completions')),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
   };
   const server: Server = createServer((req, res) => {
-    void readBody(req).then((body) => {
+    void readBody(req).then(async (body) => {
       const path = req.url ?? '';
       fake.requests.push({ path, body });
+      const delay = path.endsWith('/embeddings') ? fake.delayMs.embeddings : fake.delayMs.chat;
+      if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (res.destroyed) return;
       res.setHeader('content-type', 'application/json');
       if (req.headers.authorization !== 'Bearer test-key') {
         res.statusCode = 401;

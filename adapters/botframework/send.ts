@@ -1,0 +1,96 @@
+import type { Activity, CardAction, CloudAdapter, ConversationReference } from 'botbuilder';
+import type { ChannelAdapter, ChannelCapabilities, RenderedMessage } from '../../src/core/channel.ts';
+import { ParleyError } from '../../src/core/errors.ts';
+import type { Address, Button } from '../../src/core/message.ts';
+import { BOTFRAMEWORK_CHANNEL, MAX_TEXT_LENGTH } from './normalize.ts';
+
+export const botFrameworkCapabilities: ChannelCapabilities = {
+  buttons: true,
+  // Web Chat and the Emulator show more, but past ten suggested actions no channel lays them out well.
+  maxButtons: 10,
+  maxTextLength: MAX_TEXT_LENGTH,
+  markdown: false,
+  media: true,
+};
+
+/** Where conversation references are kept (src/store/channel-references.ts). */
+export interface ReferenceStore {
+  save(channel: string, conversationId: string, reference: unknown): Promise<void>;
+  get<T = unknown>(channel: string, conversationId: string): Promise<T | undefined>;
+}
+
+/**
+ * Buttons as suggested actions (postBack, the payload as value: the channel shows the title, the bot receives the
+ * payload). Teams shows suggested actions only in personal chats and drops postBack, so there they are a hero card
+ * of messageBack buttons, which every Teams scope shows.
+ */
+function buttonsOf(buttons: Button[], reference: Partial<ConversationReference>): Partial<Activity> {
+  if (buttons.length === 0) return {};
+  if (reference.channelId === 'msteams') {
+    const actions: CardAction[] = buttons.map((b) => ({ type: 'messageBack', title: b.title, text: b.title, displayText: b.title, value: { payload: b.payload } }));
+    return { attachments: [{ contentType: 'application/vnd.microsoft.card.hero', content: { buttons: actions } }] };
+  }
+  const actions: CardAction[] = buttons.map((b) => ({ type: 'postBack', title: b.title, value: b.payload }));
+  return { suggestedActions: { to: reference.user?.id ? [reference.user.id] : [], actions } };
+}
+
+/** A rendered message as the activity sent to the customer. */
+export function toActivity(message: RenderedMessage, reference: Partial<ConversationReference>): Partial<Activity> {
+  const activity: Partial<Activity> = { type: 'message', text: message.text, textFormat: 'plain', ...buttonsOf(message.buttons, reference) };
+  const media = message.attachments.flatMap((a) => (a.url ? [{ contentType: a.mimeType ?? 'application/octet-stream', contentUrl: a.url, ...(a.name ? { name: a.name } : {}) }] : []));
+  if (media.length > 0) activity.attachments = [...(activity.attachments ?? []), ...media];
+  return activity;
+}
+
+/** The HTTP status of a failed connector call, when it got that far. */
+function statusOf(error: unknown): number | undefined {
+  const e = error as { statusCode?: unknown; response?: { status?: unknown } } | null;
+  const status = e?.statusCode ?? e?.response?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * A connector error as the outbox reads it: a 4xx (the conversation is gone, the bot was removed, the activity was
+ * refused) will not get better, so it is CHANNEL_SEND_REJECTED; 408, 429, 5xx and network errors are retried.
+ */
+export function sendError(error: unknown): Error {
+  const status = statusOf(error);
+  const reason = error instanceof Error ? error.message : String(error);
+  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+    return new ParleyError('CHANNEL_SEND_REJECTED', `Bot Framework refused the message (${status}): ${reason}`, { cause: error });
+  }
+  return new Error(`Bot Framework send failed${status ? ` (${status})` : ''}: ${reason}`, { cause: error });
+}
+
+export interface BotFrameworkSenderOptions {
+  adapter: CloudAdapter;
+  /** The bot's app id; '' without authentication. */
+  appId: string;
+  references: ReferenceStore;
+}
+
+/**
+ * Sends proactively, through the conversation's stored reference: the same path serves the bot's replies, replies an
+ * agent writes an hour later, and deliveries retried after a restart.
+ */
+export function createBotFrameworkSender(options: BotFrameworkSenderOptions): ChannelAdapter {
+  const { adapter, appId, references } = options;
+  return {
+    id: BOTFRAMEWORK_CHANNEL,
+    capabilities: botFrameworkCapabilities,
+    async send(address: Address, message: RenderedMessage) {
+      const reference = await references.get<Partial<ConversationReference>>(BOTFRAMEWORK_CHANNEL, address.conversationId);
+      if (!reference) throw new ParleyError('CHANNEL_SEND_REJECTED', 'no Bot Framework conversation reference for this conversation');
+      let sentId: string | undefined;
+      try {
+        await adapter.continueConversationAsync(appId, reference, async (context) => {
+          sentId = (await context.sendActivity(toActivity(message, reference)))?.id;
+        });
+      } catch (error) {
+        throw sendError(error);
+      }
+      // Scoped like inbound ids: channels number activities per conversation.
+      return sentId ? { externalId: `${address.conversationId}:${sentId}` } : {};
+    },
+  };
+}
