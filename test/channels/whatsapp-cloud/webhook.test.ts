@@ -158,6 +158,21 @@ describe('WhatsApp Cloud API webhook', () => {
     expect((await messagesOf(t, waId)).filter((m) => m.direction === 'in')).toHaveLength(1);
   });
 
+  it('says nothing of its own while a person has the conversation', async () => {
+    const waId = customer();
+    const ask = inbound('text-message', waId, wamid(), { text: { body: 'I want to talk to a person' } });
+    expect((await postSigned(t.url, ask, SECRET)).status).toBe(200);
+    await waitFor(() => graph.to(waId).some((request) => /number 1 in the queue|in the queue/i.test(textOf(request) ?? '')));
+    const sentBefore = graph.to(waId).length;
+    const later = inbound('text-message', waId, wamid(), { text: { body: 'hello? where is my order' } });
+    expect((await postSigned(t.url, later, SECRET)).status).toBe(200);
+    await waitFor(async () => (await messagesOf(t, waId)).some((m) => m.direction === 'in' && m.text === 'hello? where is my order'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(graph.to(waId)).toHaveLength(sentBefore);
+    const conversation = await t.app.store.findConversation('whatsapp', `${PHONE}:${waId}`);
+    expect(conversation?.mode).toBe('human');
+  });
+
   it('describes media and stores it by reference, never downloading it', async () => {
     const waId = customer();
     const body = fixture('image-message');
