@@ -8,10 +8,8 @@
  * `npx tsx src/handoff/hash-secret.ts <password>` prints a password's `scrypt$…` line.
  */
 import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import { ParleyError } from '../core/errors.ts';
+import { readJsonSetting } from '../infra/json-setting.ts';
 
 const PasswordHash = z.string().regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be scrypt$N$r$p$salt$hash (see src/handoff/hash-secret.ts)');
 const TokenHash = z.string().regex(/^sha256\$[0-9a-f]{64}$/, 'must be sha256$<64 hex digits>');
@@ -39,32 +37,7 @@ const AgentsSchema = z.array(AgentSchema).superRefine((agents, ctx) => {
 
 /** The agents from AGENTS or AGENTS_FILE (not both); empty when neither is set. Never echoes a secret. */
 export function loadAgents(env: Record<string, string | undefined>, cwd: string): Agent[] {
-  const inline = env.AGENTS?.trim() || undefined;
-  const file = env.AGENTS_FILE?.trim() || undefined;
-  if (inline && file) throw invalid('set AGENTS or AGENTS_FILE, not both');
-  if (!inline && !file) return [];
-  const source = file ? `AGENTS_FILE (${file})` : 'AGENTS';
-  let text = inline ?? '';
-  if (file) {
-    try {
-      text = readFileSync(path.resolve(cwd, file), 'utf8');
-    } catch (error) {
-      throw invalid(`${source}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw invalid(`${source}: not valid JSON`);
-  }
-  const parsed = AgentsSchema.safeParse(json);
-  if (!parsed.success) throw invalid(parsed.error.issues.map((i) => `${source}: ${[...i.path].join('.') || '(top)'}: ${i.message}`).join('; '));
-  return parsed.data;
-}
-
-function invalid(message: string): ParleyError {
-  return new ParleyError('CONFIG_INVALID', `Invalid configuration: ${message}`);
+  return readJsonSetting(env, 'AGENTS', AgentsSchema, cwd)?.value ?? [];
 }
 
 /** `scrypt$N$r$p$salt$hash` of a password (N 16384, r 8, p 1, 16-byte salt, 32-byte hash). */

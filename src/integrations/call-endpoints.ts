@@ -9,10 +9,8 @@
  * string (GET, DELETE) or a JSON body (POST, PUT, PATCH). `${NAME}` in the URL or a header is replaced at start
  * by the environment variable NAME, so the secret itself stays in the environment.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import { ParleyError } from '../core/errors.ts';
+import { invalidSetting, readJsonSetting } from '../infra/json-setting.ts';
 
 export const CallEndpointSchema = z.strictObject({
   /** http(s) URL; `{param}` placeholders are filled from the call's parameters. */
@@ -35,29 +33,9 @@ const CallEndpointsSchema = z.record(
  * undefined when neither is set. Throws CONFIG_INVALID naming what is wrong (never a secret's value).
  */
 export function loadCallEndpoints(env: Record<string, string | undefined>, cwd: string): Record<string, CallEndpoint> | undefined {
-  const inline = env.CALL_ENDPOINTS?.trim() || undefined;
-  const file = env.CALL_ENDPOINTS_FILE?.trim() || undefined;
-  if (inline && file) throw invalid('set CALL_ENDPOINTS or CALL_ENDPOINTS_FILE, not both');
-  if (!inline && !file) return undefined;
-  const source = file ? `CALL_ENDPOINTS_FILE (${file})` : 'CALL_ENDPOINTS';
-  let text = inline ?? '';
-  if (file) {
-    try {
-      text = readFileSync(path.resolve(cwd, file), 'utf8');
-    } catch (error) {
-      throw invalid(`${source}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw invalid(`${source}: not valid JSON`);
-  }
-  const parsed = CallEndpointsSchema.safeParse(json);
-  if (!parsed.success) {
-    throw invalid(parsed.error.issues.map((issue) => `${source}: ${[...issue.path].join('.') || '(top)'}: ${issue.message}`).join('; '));
-  }
+  const setting = readJsonSetting(env, 'CALL_ENDPOINTS', CallEndpointsSchema, cwd);
+  if (!setting) return undefined;
+  const { source, value } = setting;
   const missing: string[] = [];
   const expand = (value: string, where: string) =>
     value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
@@ -66,17 +44,14 @@ export function loadCallEndpoints(env: Record<string, string | undefined>, cwd: 
       return found ?? '';
     });
   const endpoints: Record<string, CallEndpoint> = {};
-  for (const [name, endpoint] of Object.entries(parsed.data)) {
+  for (const [name, endpoint] of Object.entries(value)) {
     endpoints[name] = {
       url: expand(endpoint.url, `${name}.url`),
       method: endpoint.method,
       headers: Object.fromEntries(Object.entries(endpoint.headers).map(([key, value]) => [key, expand(value, `${name}.headers.${key}`)])),
     };
   }
-  if (missing.length > 0) throw invalid(`${source}: ${missing.join('; ')}`);
+  if (missing.length > 0) throw invalidSetting(`${source}: ${missing.join('; ')}`);
   return endpoints;
 }
 
-function invalid(message: string): ParleyError {
-  return new ParleyError('CONFIG_INVALID', `Invalid configuration: ${message}`);
-}
