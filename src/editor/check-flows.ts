@@ -7,11 +7,10 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ParleyError, isParleyError } from '../core/errors.ts';
-import { buildFlowSet, type FlowSource } from '../engine/flow-set.ts';
+import { ParleyError } from '../core/errors.ts';
+import { checkFlowSet, type FlowSource } from '../engine/flow-set.ts';
 import { isFlowFile } from '../engine/load-flows.ts';
 import type { Flow, FlowIssue } from '../engine/model.ts';
-import { checkFlowFile } from '../engine/parse-flow-file.ts';
 import { missingTranslations } from '../engine/translations.ts';
 import { checkButtons } from './checks/buttons.ts';
 import { checkChannelLimits } from './checks/channel-limits.ts';
@@ -54,15 +53,9 @@ export async function checkFlowsDir(dir: string, cwd = process.cwd()): Promise<C
 }
 
 export function checkFlowSources(sources: readonly FlowSource[]): { flows: number; problems: Problem[] } {
-  const problems: Problem[] = [];
-  let flows: Map<string, Flow>;
-  try {
-    flows = new Map(buildFlowSet(sources).flows);
-  } catch (error) {
-    if (!isParleyError(error, 'FLOW_INVALID')) throw error;
-    problems.push(...(error.details as FlowIssue[]).map((issue) => ({ ...issue, severity: 'error' as const })));
-    flows = compiledFlows(sources);
-  }
+  const checked = checkFlowSet(sources);
+  const problems: Problem[] = checked.issues.map((issue) => ({ ...issue, severity: 'error' as const }));
+  const flows = new Map<string, Flow>(checked.set.flows);
 
   const locators = new Map<string, FlowLocator>();
   const bySource = new Map(sources.map((s) => [s.file, s.source]));
@@ -88,16 +81,6 @@ export function checkFlowSources(sources: readonly FlowSource[]): { flows: numbe
     problems.push({ file: missing.file, line: missing.line, col: missing.col, severity: 'warning', message: missing.message });
   }
   return { flows: flows.size, problems: sortProblems(problems) };
-}
-
-/** The flows that compiled, when the set as a whole did not; the first file to define a name keeps it. */
-function compiledFlows(sources: readonly FlowSource[]): Map<string, Flow> {
-  const flows = new Map<string, Flow>();
-  for (const source of [...sources].sort((a, b) => (a.file < b.file ? -1 : 1))) {
-    const flow = checkFlowFile(source.file, source.source).flow;
-    if (flow && !flows.has(flow.name)) flows.set(flow.name, flow);
-  }
-  return flows;
 }
 
 /** Variables a file that did not compile still seems to set, so its mistake is not reported again in other files. */

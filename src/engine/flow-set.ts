@@ -14,6 +14,16 @@ export interface FlowSource {
  * a jump to a flow that does not exist, a say button that starts no flow.
  */
 export function buildFlowSet(sources: readonly FlowSource[]): FlowSet {
+  const { issues, set } = checkFlowSet(sources);
+  if (issues.length > 0) throw flowInvalid(issues);
+  return set;
+}
+
+/**
+ * The same checks without throwing: every problem (sorted), and the set of the flows that compiled (the first file
+ * to define a name keeps it), so a checker can go on analysing a set with mistakes without parsing it again.
+ */
+export function checkFlowSet(sources: readonly FlowSource[]): { issues: FlowIssue[]; set: FlowSet } {
   const checks = [...sources].sort((a, b) => (a.file < b.file ? -1 : 1)).map((s) => checkFlowFile(s.file, s.source));
   const issues: FlowIssue[] = checks.flatMap((check) => check.issues);
   const flows = new Map<string, Flow>();
@@ -68,14 +78,14 @@ export function buildFlowSet(sources: readonly FlowSource[]): FlowSet {
     }
   }
 
-  if (issues.length > 0) throw flowInvalid(sortIssues(issues));
-  return {
+  const set: FlowSet = {
     flows,
     version: flowSetVersion(flows),
     ...(startFlow ? { startFlow } : {}),
     ...(fallbackFlow ? { fallbackFlow } : {}),
     payloads,
   };
+  return { issues: sortIssues(issues), set };
 }
 
 /** A content hash of what the flows do (file names and comments do not count). */
