@@ -25,16 +25,8 @@ export interface Handoff {
   offeredMessageAt: Date | null;
 }
 
-export interface NewHandoff {
-  id: string;
-  conversationId: string;
-  queue: string;
-  trigger: HandoffTrigger;
-  reason: string;
-  priority: number;
-  context: HandoffContext;
-  createdAt: Date;
-}
+/** What a new handoff is created with; the rest of a Handoff starts empty (waiting, no agent). */
+export type NewHandoff = Pick<Handoff, 'id' | 'conversationId' | 'queue' | 'trigger' | 'reason' | 'priority' | 'context' | 'createdAt'>;
 
 export interface HandoffRow {
   id: string;

@@ -7,6 +7,7 @@ import { FlowRegistry } from '../../src/engine/flow-registry.ts';
 import { runTurn, type ConversationState } from '../../src/engine/index.ts';
 import { createLogger } from '../../src/infra/logger.ts';
 import { yaml } from './helpers.ts';
+import { until } from '../support/poll.ts';
 
 const v1 = yaml`
   flow: order
@@ -51,15 +52,6 @@ function send(flows: FlowRegistry, state: ConversationState, text: string) {
   return { state: result.state, said: result.actions.flatMap((a) => (a.type === 'say' ? [a.message.text] : [])) };
 }
 
-async function until<T>(read: () => T, ok: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'parley-flows-'));

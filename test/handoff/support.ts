@@ -12,6 +12,7 @@ import { HandoffStore } from '../../src/handoff/handoff-store.ts';
 import { createLogger } from '../../src/infra/logger.ts';
 import { repoRoot } from '../support/app.ts';
 import { createTestDatabase } from '../support/postgres.ts';
+import { until } from '../support/poll.ts';
 
 export const fixtureFlows = path.join(import.meta.dirname, 'fixtures/flows');
 export const ANA = { id: 'ana', name: 'Ana', password: 'correct horse battery', token: 'ana-token-0123456789abcdef' };
@@ -88,13 +89,7 @@ export async function asAgent(url: string, token: string, pathname: string, body
 
 /** Polls until `check` returns a value other than undefined (or throws after `timeoutMs`). */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return (await until(check, (value) => value !== undefined, 'a condition', { timeoutMs, intervalMs: 50 })) as T;
 }
 
 /** The customer's web transcript as [from, text] pairs. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoFlowsDir, say, startTestApp, type TestApp } from '../support/app.ts';
+import { until } from '../support/poll.ts';
 
 /** Publishing flows while Parley runs: the admin endpoint, the file watcher, and conversations under way. */
 const TOKEN = 'test-admin-token-0123456789';
@@ -24,15 +25,6 @@ async function reload(url: string, authorization?: string) {
   return { status: response.status, json: (await response.json()) as any };
 }
 
-async function until<T>(read: () => T, ok: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const welcome = async (t: TestApp, conversation: string) => (await say(t.url, conversation, 'm1', { text: 'hello' })).replies[0]!.text;
 
