@@ -15,6 +15,7 @@ import type { CallEndpoint } from './integrations/call-endpoints.ts';
 import { createEffectRunner } from './integrations/effect-runner.ts';
 import { createFlowClassifier } from './integrations/flow-classifier.ts';
 import { createHttpCaller } from './integrations/http-call.ts';
+import { composeTurnHooks } from './inbox/compose-hooks.ts';
 import { RedisConversationLock } from './inbox/conversation-lock.ts';
 import { createKnowledgeBase, type KnowledgeBase } from './kb/index.ts';
 import { Inbox } from './inbox/inbox.ts';
@@ -103,6 +104,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   if (botframework && handoff) handoff.system.addDesk(botframework.desk(handoff.system.service));
   const knowledge = handoff?.knowledge ?? baseKnowledge;
   const classify = config.flowClassifier && config.openai ? createFlowClassifier({ openai: config.openai, logger }) : undefined;
+  // Earlier hooks take precedence over later ones.
+  const hooks = composeTurnHooks([handoff?.system.hooks]);
   const inbox = new Inbox({
     store,
     lock,
@@ -110,7 +113,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     dispatch: (conversation, replies) => void outbox.dispatch(conversation.id, conversation.address, replies),
     logger,
     effects: createEffectRunner({ call, logger, ...(knowledge ? { knowledge } : {}), ...(classify ? { classify } : {}) }),
-    ...(handoff ? { hooks: handoff.system.hooks, onHandoff: handoff.system.onHandoff } : {}),
+    ...(hooks ? { hooks } : {}),
+    ...(handoff ? { onHandoff: handoff.system.onHandoff } : {}),
   });
 
   const health = async (): Promise<HealthReport> => {
