@@ -30,6 +30,8 @@ export interface AppHandoffOptions {
 
 export interface AppHandoff {
   system: HandoffSystem;
+  /** The console's sign-in sessions (also how admins are recognised, src/server/admin-auth.ts). */
+  sessions: AgentSessions;
   /** The knowledge base as the effects should ask it (recorded for the handoff context). */
   knowledge: KnowledgePort | undefined;
   register(http: FastifyInstance): Promise<void>;
@@ -53,11 +55,12 @@ export function createAppHandoff(options: AppHandoffOptions): AppHandoff | undef
   });
   const console = new ConsoleDesk(redis.client, redis.duplicate(), `${settings.queuePrefix}:console-events`);
   system.addDesk(console);
+  const sessions = new AgentSessions(redis.client, settings.queuePrefix, settings.sessionTtlMs, settings.agents);
   return {
     system,
+    sessions,
     knowledge: tap,
     async register(http) {
-      const sessions = new AgentSessions(redis.client, settings.queuePrefix, settings.sessionTtlMs, settings.agents);
       await registerAgentConsole(http, { service: system.service, sessions, desk: console, logger, ...(tap ? { knowledge: tap } : {}) });
       if (settings.slack) system.addDesk(await registerSlackDesk(http, { ...settings.slack, service: system.service, redis: redis.client, prefix: settings.queuePrefix, logger }));
     },

@@ -22,6 +22,7 @@ import { Inbox } from './inbox/inbox.ts';
 import { createLogger, type Logger } from './infra/logger.ts';
 import { connectRedis, type RedisHandle } from './infra/redis.ts';
 import { Outbox } from './outbox/outbox.ts';
+import { AdminAuth } from './server/admin-auth.ts';
 import { registerAdminRoutes } from './server/admin-routes.ts';
 import { buildHttpServer, type HealthReport } from './server/http-server.ts';
 import { ChannelReferenceStore } from './store/channel-references.ts';
@@ -40,6 +41,8 @@ export interface App {
   redis: RedisHandle;
   /** The flows being served; `flows.reload()` publishes the flow directory's current files if they load clean. */
   flows: FlowRegistry;
+  /** Who may use the operator pages and endpoints (/admin/…). */
+  adminAuth: AdminAuth;
   /** Starts listening; resolves with the base URL. */
   listen(): Promise<string>;
   /** Graceful stop: no new turns, turns under way finish, deliveries under way finish, connections close. */
@@ -133,6 +136,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     return { status: ok ? 'ok' : 'degraded', checks, channels: [...channels.keys()] };
   };
 
+  const adminAuth = new AdminAuth({ token: config.adminToken, ...(handoff ? { sessions: handoff.sessions } : {}) });
   const http = await buildHttpServer({ logger, health, publicDir });
   await registerWebRoutes(http, { inbox, hub, logger });
   if (config.whatsapp) {
@@ -160,6 +164,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     outbox,
     redis,
     flows,
+    adminAuth,
     async listen() {
       await http.listen({ port: config.port, host: config.host });
       const address = http.server.address();

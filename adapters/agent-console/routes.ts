@@ -63,7 +63,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
     return handoff;
   }
 
-  const me = (agent: Agent) => ({ id: agent.id, name: agent.name });
+  const me = (agent: Agent) => ({ id: agent.id, name: agent.name, admin: agent.admin === true });
 
   app.get('/agent/login', (_request, reply) => html(reply, PAGES.login));
   app.get('/agent/login.js', (_request, reply) => html(reply, PAGES.loginJs, 'text/javascript; charset=utf-8'));
@@ -73,14 +73,14 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
     if (!agent) throw new ParleyError('UNAUTHORIZED', 'unknown agent or wrong password');
     const session = await sessions.open(agent);
     const secure = request.protocol === 'https' ? '; Secure' : '';
-    reply.header('set-cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/agent; Max-Age=${sessions.ttlSeconds}${secure}`);
+    reply.header('set-cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${sessions.ttlSeconds}${secure}`);
     return { agent: { ...me(agent), queues: agent.queues } };
   });
 
   app.post('/agent/logout', async (request, reply) => {
     const secret = requestSecret(request.headers);
     if (secret) await sessions.close(secret);
-    reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/agent; Max-Age=0`);
+    reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
     return { ok: true };
   });
 

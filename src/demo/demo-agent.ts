@@ -12,6 +12,7 @@ export function demoAgent(queue: string): Agent {
     id: DEMO_AGENT_CREDENTIALS.id,
     name: 'Demo agent',
     queues: [queue],
+    admin: true,
     password: hashPassword(DEMO_AGENT_CREDENTIALS.password),
   };
 }

@@ -2,7 +2,7 @@
  * The agents who may use the agent console, configured by the admin: AGENTS holds a JSON array (or AGENTS_FILE
  * names a JSON file holding it). Secrets are stored as hashes only:
  *
- *   [{ "id": "ana", "name": "Ana", "queues": ["support"], "password": "scrypt$16384$8$1$<salt>$<hash>" },
+ *   [{ "id": "ana", "name": "Ana", "queues": ["support"], "admin": true, "password": "scrypt$16384$8$1$<salt>$<hash>" },
  *    { "id": "ops", "name": "Ops", "queues": ["support", "billing"], "token": "sha256$<hex of the token's SHA-256>" }]
  *
  * `npx tsx src/handoff/hash-secret.ts <password>` prints a password's `scrypt$…` line.
@@ -20,6 +20,8 @@ export const AgentSchema = z
     name: z.string().min(1).max(100),
     /** The handoff queues this agent works; they see only these. */
     queues: z.array(z.string().min(1).max(64)).min(1),
+    /** Admins also see the operator pages (report, WhatsApp Web sign-in, data requests). Default false. */
+    admin: z.boolean().optional(),
     password: PasswordHash.optional(),
     token: TokenHash.optional(),
   })

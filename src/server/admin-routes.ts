@@ -6,9 +6,9 @@
  *                              → 200 { ok: true, version, issues: [] } | 422 { ok: false, version, issues }
  *                              (`version` is the one served afterwards; issues carry file, line, col, message)
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FlowRegistry } from '../engine/flow-registry.ts';
+import { bearerMatches } from './admin-auth.ts';
 
 export interface AdminRoutesOptions {
   token: string | undefined;
@@ -33,12 +33,4 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
     const result = await options.flows.reload();
     return reply.status(result.ok ? 200 : 422).send({ ok: result.ok, version: result.version, changed: result.changed, issues: result.issues });
   });
-}
-
-/** Constant-time comparison of the presented bearer token with the configured one. */
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match) return false;
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(match[1]!), digest(token));
 }

@@ -23,7 +23,7 @@ describe('agent console', () => {
     expect(wrong.status).toBe(401);
     const right = await fetch(`${t.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'ana', password: ANA.password }) });
     const cookie = right.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^parley_agent=[^;]+; HttpOnly; SameSite=Strict; Path=\/agent/);
+    expect(cookie).toMatch(/^parley_agent=[^;]+; HttpOnly; SameSite=Strict; Path=\/;/);
     const session = cookie.split(';')[0]!;
     const consolePage = await fetch(`${t.url}/agent`, { headers: { cookie: session } });
     expect(consolePage.status).toBe(200);
