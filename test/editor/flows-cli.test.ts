@@ -65,3 +65,26 @@ describe('parley flows (command line)', () => {
     expect(option.stderr).toMatch(/^parley: Unknown option '--otu'/);
   });
 });
+
+describe('parley flows from the bundle that npm install builds (scripts/build-cli.mjs)', () => {
+  let outdir: string;
+  beforeAll(() => {
+    outdir = path.join(repoRoot, 'dist', `test-${process.pid}`);
+    const build = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/build-cli.mjs'), outdir], { cwd: repoRoot, encoding: 'utf8' });
+    expect(build.stderr).toBe('');
+  }, 60_000);
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('reports exactly what the sources report, with the same exit code', async () => {
+    const fromBundle = spawnSync(process.execPath, ['--input-type=module', '-e',
+      `const { main } = await import(${JSON.stringify(path.join(outdir, 'main.js'))}); process.exitCode = await main(['flows', 'check', ${JSON.stringify(dir)}]);`],
+    { cwd: repoRoot, encoding: 'utf8' });
+    const fromSources = spawnSync(process.execPath, [path.join(repoRoot, 'bin/parley.js'), 'flows', 'check', dir],
+      { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, PARLEY_FROM_SOURCES: '1' } });
+    expect(fromSources.status).toBe(1);
+    expect(fromBundle.status).toBe(fromSources.status);
+    expect(fromBundle.stdout).toBe(fromSources.stdout);
+    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { inputs: string[] };
+    expect(manifest.inputs).toContain('src/editor/check-flows.ts');
+  }, 60_000);
+});
