@@ -1,17 +1,22 @@
 /**
- * Knowledge-base query latency at 1k, 10k and 100k passages (synthetic, lexical retrieval as used offline):
- * p50 / p99 of `Retriever.search` for realistic questions (some with a typo), plus the index build time.
- * Passages are made from a Zipf-distributed synthetic vocabulary: 4 passages of ~60 words per article, a title and
- * two example questions each. Runs in-process; nothing is written to disk.
+ * Knowledge-base build time and query latency at 1k, 10k and 100k passages (synthetic, lexical retrieval as used
+ * offline): p50 / p99 of `Retriever.search` for realistic questions (some with a typo), plus the index build time.
+ * Passages are made from the demo knowledge base's own vocabulary (knowledge/), each word drawn as often as it occurs
+ * there, plus catalogue terms (a demo word with a number, like a model name) whose number grows with the base, so
+ * a bigger base also has a bigger vocabulary: 4 passages of ~60 words per article, a title, a heading and two example
+ * questions each. Runs in-process; nothing is written to disk.
  */
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loadKnowledge } from '../src/kb/load.ts';
 import { Retriever } from '../src/kb/retriever.ts';
 import type { Article } from '../src/kb/types.ts';
-import type { Benchmark } from './run.ts';
+import type { Benchmark, BenchOptions } from './run.ts';
 
-const SIZES = (process.env.KB_BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number);
 const QUERIES = 300;
-const VOCABULARY = 20_000;
+/** Share of words that are catalogue terms rather than demo words. */
+const CATALOGUE_SHARE = 0.1;
+const demoKnowledgeDir = path.resolve(import.meta.dirname, '../knowledge');
 
 /** A small deterministic PRNG (mulberry32), so every run measures the same data. */
 function random(seed: number): () => number {
@@ -24,23 +29,29 @@ function random(seed: number): () => number {
   };
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vi', 'so', 'pe', 'dar', 'ben', 'tol', 'gri', 'fas', 'wen', 'chu', 'sta', 'plo', 'ix', 'ome'];
-
-function vocabulary(rand: () => number): string[] {
-  const words = new Set<string>();
-  while (words.size < VOCABULARY) {
-    const n = 2 + Math.floor(rand() * 3);
-    words.add(Array.from({ length: n }, () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)]).join(''));
+/** Every word of the demo knowledge base (titles, headings, questions, passages), as often as it occurs. */
+async function demoWords(): Promise<Map<string, number>> {
+  const { articles } = await loadKnowledge(demoKnowledgeDir);
+  const counts = new Map<string, number>();
+  for (const article of articles) {
+    for (const passage of article.passages) {
+      const text = [passage.heading ?? '', passage.text, article.title, ...article.questions].join(' ').toLowerCase();
+      for (const word of text.match(/[\p{L}\p{N}]+/gu) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
   }
-  return [...words];
+  return counts;
 }
 
-/** Zipf-like: word i drawn with probability ∝ 1/(i+10). */
-function sampler(words: string[], rand: () => number): () => string {
+/**
+ * Draws demo words with their demo frequency; one word in ten is a catalogue term instead (a demo word and a number
+ * below `catalogue`, Zipf-like: low numbers are common).
+ */
+function sampler(counts: Map<string, number>, catalogue: number, rand: () => number): () => string {
+  const words = [...counts.keys()];
   const cumulative: number[] = [];
   let sum = 0;
-  for (let i = 0; i < words.length; i++) cumulative.push((sum += 1 / (i + 10)));
-  return () => {
+  for (const word of words) cumulative.push((sum += counts.get(word)!));
+  const demo = () => {
     const x = rand() * sum;
     let lo = 0;
     let hi = cumulative.length - 1;
@@ -50,6 +61,11 @@ function sampler(words: string[], rand: () => number): () => string {
       else hi = mid;
     }
     return words[lo]!;
+  };
+  return () => {
+    if (rand() >= CATALOGUE_SHARE) return demo();
+    const n = Math.floor(Math.exp(rand() * Math.log(catalogue)));
+    return `${demo()}${n}`;
   };
 }
 
@@ -80,13 +96,20 @@ function percentile(sorted: number[], p: number): number {
 
 export const kbQuery: Benchmark = {
   name: 'kb-query',
-  description: 'knowledge-base query latency (p50/p99) at 1k, 10k and 100k passages, lexical retrieval',
-  async run() {
-    process.stdout.write('| passages | build | p50 | p99 | queries/s (one core) | heap after build |\n| ---: | ---: | ---: | ---: | ---: | ---: |\n');
-    for (const size of SIZES) {
+  description: 'knowledge-base build time and query latency (p50/p99) at 1k, 10k and 100k passages, lexical retrieval',
+  async run(options: BenchOptions) {
+    const sizes = (process.env.KB_BENCH_SIZES ?? (options.quick ? '1000,10000' : '1000,10000,100000')).split(',').map(Number);
+    const counts = await demoWords();
+    process.stdout.write(
+      `Vocabulary: ${counts.size.toLocaleString('en')} distinct words of the demo knowledge base, with their frequencies, ` +
+        `plus catalogue terms (${CATALOGUE_SHARE * 100} % of words); ${QUERIES} questions of 3–6 words per size.\n\n`,
+    );
+    process.stdout.write('| passages | distinct words | build | p50 | p99 | queries/s (one core) | heap after build |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
+    for (const size of sizes) {
       const rand = random(42);
-      const word = sampler(vocabulary(rand), rand);
+      const word = sampler(counts, Math.max(10, size / 4), rand);
       const articles = corpus(size, rand, word);
+      const distinct = new Set(articles.flatMap((a) => a.passages.flatMap((p) => p.text.split(/[ .]+/)))).size;
       const t0 = performance.now();
       const retriever = Retriever.build(articles, { defaultLocale: 'en' });
       const buildMs = performance.now() - t0;
@@ -110,11 +133,11 @@ export const kbQuery: Benchmark = {
       const total = performance.now() - all;
       times.sort((x, y) => x - y);
       process.stdout.write(
-        `| ${size.toLocaleString('en')} | ${(buildMs / 1000).toFixed(1)} s | ${percentile(times, 50).toFixed(2)} ms | ${percentile(times, 99).toFixed(2)} ms | ${Math.round((QUERIES / total) * 1000)} | ${(heap / 2 ** 20).toFixed(0)} MiB |\n`,
+        `| ${size.toLocaleString('en')} | ${distinct.toLocaleString('en')} | ${(buildMs / 1000).toFixed(1)} s | ${percentile(times, 50).toFixed(2)} ms | ${percentile(times, 99).toFixed(2)} ms | ${Math.round((QUERIES / total) * 1000)} | ${(heap / 2 ** 20).toFixed(0)} MiB |\n`,
       );
     }
   },
 };
 
 // Runnable alone: node --import tsx bench/kb-query.ts
-if (import.meta.url === `file://${process.argv[1]}`) await kbQuery.run();
+if (import.meta.url === `file://${process.argv[1]}`) await kbQuery.run({ quick: process.argv.includes("--quick") });

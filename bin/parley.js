@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Runs the CLI. Commands that need no server assets (`flows`) use the bundle that `npm install` builds into
+// Runs the CLI. Every command but `start` uses the bundle that `npm install` builds into
 // dist/cli (scripts/build-cli.mjs) while it is newer than every source file it was built from: this saves
 // transpiling the sources on every `parley flows check`. Everything else, and any command when the bundle is
 // missing or stale, runs the TypeScript sources directly through tsx, so a checkout needs no build step.
 import { readFileSync, statSync } from 'node:fs';
 
-const BUNDLED_COMMANDS = new Set(['flows']);
+const BUNDLED_COMMANDS = new Set(['flows', 'chat', 'kb', 'report', 'customers']);
 const root = new URL('../', import.meta.url);
 
 function freshBundle() {

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Bundles the `parley` CLI's sources into dist/cli/ with esbuild, so commands an editor runs often
-// (`parley flows check`) start without transpiling TypeScript on every run. Runs on `npm install` (prepare).
+// (`parley flows check`, `parley chat`) start without transpiling TypeScript on every run. Runs on `npm install`
+// (prepare). `parley start` is left out: the server finds its assets relative to its source files (import.meta.url),
+// which a bundle would move; any other module that does so fails the build here rather than the command later.
 // bin/parley.js uses the bundle only while it is newer than every source file it was built from; otherwise it
 // runs the sources through tsx, so a stale or missing bundle never changes behaviour, only start-up time.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +28,19 @@ try {
     packages: 'external',
     metafile: true,
     logLevel: 'warning',
+    plugins: [{
+      name: 'parley-cli-bundle',
+      setup(build) {
+        build.onResolve({ filter: /^\.\/start\.ts$/ }, (args) => ({ path: args.path, external: true }));
+        build.onLoad({ filter: /\.ts$/ }, (args) => {
+          const source = readFileSync(args.path, 'utf8');
+          if (source.includes('import.meta')) {
+            return { errors: [{ text: `${path.relative(root, args.path)} uses import.meta, which a bundle would break; keep it out of the CLI commands' imports` }] };
+          }
+          return { contents: source, loader: 'ts' };
+        });
+      },
+    }],
   });
   const inputs = Object.keys(result.metafile.inputs).map((input) => path.relative(root, path.resolve(root, input)));
   writeFileSync(path.join(outdir, 'manifest.json'), `${JSON.stringify({ builtAt: Date.now(), inputs }, null, 1)}\n`);

@@ -1,17 +1,16 @@
 /**
- * Part of the composition root (src/app.ts): the handoff system and its agent desks (the web console at /agent,
- * the Slack desk when configured). Absent when no desk is configured: then a handoff leaves the conversation with
- * the bot, as the inbox documents.
+ * Part of the composition root (src/app.ts): the handoff system and the web console desk at /agent (the Slack desk,
+ * which shares its Bolt app with the Slack customer channel, is added in src/app.ts). Absent when no desk is
+ * configured: then a handoff leaves the conversation with the bot, as the inbox documents.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AgentSessions, ConsoleDesk, registerAgentConsole } from '../adapters/agent-console/index.ts';
-import { registerSlackDesk } from '../adapters/slack/index.ts';
 import type { Config } from './config.ts';
 import type { KnowledgePort } from './core/knowledge-port.ts';
 import type { FlowSet } from './engine/model.ts';
 import type { ConversationState } from './engine/types.ts';
-import { createHandoffSystem, KnowledgeTap, ModelSummaryWriter, type HandoffSystem } from './handoff/index.ts';
+import { createHandoffSystem, KnowledgeTap, ModelSummaryWriter, type Handoff, type HandoffSystem } from './handoff/index.ts';
 import type { ConversationLock } from './inbox/conversation-lock.ts';
 import type { Logger } from './infra/logger.ts';
 import type { RedisHandle } from './infra/redis.ts';
@@ -26,6 +25,8 @@ export interface AppHandoffOptions {
   flows: (state: ConversationState) => FlowSet;
   logger: Logger;
   knowledge?: KnowledgePort;
+  /** Whether a resolve asks for the rating (src/analytics: once per conversation). */
+  askRating?: (conversation: Conversation, handoff: Handoff) => Promise<boolean>;
 }
 
 export interface AppHandoff {
@@ -42,7 +43,7 @@ export interface AppHandoff {
 export function createAppHandoff(options: AppHandoffOptions): AppHandoff | undefined {
   const { config, redis, logger } = options;
   const settings = config.handoff;
-  if (settings.agents.length === 0 && !settings.slack) return undefined;
+  if (settings.agents.length === 0 && !settings.slack?.agentChannel) return undefined;
   const tap = options.knowledge ? new KnowledgeTap(options.knowledge) : undefined;
   // With OpenAI configured, the chat model writes the handoff's summary (masked transcript, with a deadline).
   const summaryWriter = config.openai
@@ -51,7 +52,7 @@ export function createAppHandoff(options: AppHandoffOptions): AppHandoff | undef
   const system = createHandoffSystem({
     config: settings, redisUrl: config.redisUrl, redis: redis.client, store: options.store, lock: options.lock,
     dispatch: options.dispatch, flows: options.flows, logger, ...(tap ? { tap } : {}),
-    ...(summaryWriter ? { summaryWriter } : {}),
+    ...(summaryWriter ? { summaryWriter } : {}), ...(options.askRating ? { askRating: options.askRating } : {}),
   });
   const console = new ConsoleDesk(redis.client, redis.duplicate(), `${settings.queuePrefix}:console-events`);
   system.addDesk(console);
@@ -62,7 +63,6 @@ export function createAppHandoff(options: AppHandoffOptions): AppHandoff | undef
     knowledge: tap,
     async register(http) {
       await registerAgentConsole(http, { service: system.service, sessions, desk: console, logger, ...(tap ? { knowledge: tap } : {}) });
-      if (settings.slack) system.addDesk(await registerSlackDesk(http, { ...settings.slack, service: system.service, redis: redis.client, prefix: settings.queuePrefix, logger }));
     },
     start: () => system.start(),
     close: () => system.close(),

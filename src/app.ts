@@ -2,20 +2,26 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { BOTFRAMEWORK_CHANNEL, createBotFrameworkChannel } from '../adapters/botframework/index.ts';
+import { createSlackChannel, SLACK_CHANNEL } from '../adapters/slack/index.ts';
 import { createWebSender, LiveHub, registerWebRoutes } from '../adapters/web/index.ts';
 import { createWhatsAppSender, registerWhatsAppRoutes, WHATSAPP_CHANNEL } from '../adapters/whatsapp-cloud/index.ts';
+import { createWhatsAppWebChannel, WHATSAPP_WEB_CHANNEL, type WhatsAppWebOverrides } from '../adapters/whatsapp-web/index.ts';
 import { createAppHandoff } from './app-handoff.ts';
+import { createCustomerSystem } from './customers/index.ts';
+import { requestSecret } from '../adapters/agent-console/sessions.ts';
 import type { Config } from './config.ts';
 import type { ChannelAdapter } from './core/channel.ts';
 import type { KnowledgePort } from './core/knowledge-port.ts';
 import { demoOrderEndpoint, registerDemoOrderRoutes } from './demo/demo-orders.ts';
 import { FlowRegistry } from './engine/flow-registry.ts';
-import { runTurn } from './engine/index.ts';
 import type { CallEndpoint } from './integrations/call-endpoints.ts';
 import { createEffectRunner } from './integrations/effect-runner.ts';
 import { createFlowClassifier } from './integrations/flow-classifier.ts';
 import { createHttpCaller } from './integrations/http-call.ts';
 import { composeTurnHooks } from './inbox/compose-hooks.ts';
+import { createAnalytics, runTurnTraced } from './analytics/index.ts';
+import { registerReportRoutes } from './server/report-routes.ts';
+import { createPrivacySystem, removeQueueJobs } from './privacy/index.ts';
 import { RedisConversationLock } from './inbox/conversation-lock.ts';
 import { createKnowledgeBase, type KnowledgeBase } from './kb/index.ts';
 import { Inbox } from './inbox/inbox.ts';
@@ -53,6 +59,8 @@ export interface CreateAppOptions {
   logger?: Logger;
   /** The knowledge base `answer` steps ask; absent: the one in KNOWLEDGE_DIR. */
   knowledge?: KnowledgePort;
+  /** WhatsApp Web: the client factory (tests: a stand-in for whatsapp-web.js's Client) and the connector's timings. */
+  whatsappWeb?: WhatsAppWebOverrides;
 }
 
 /** The composition root: every part is built here, from the configuration, and handed to the parts that use it. */
@@ -89,31 +97,70 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ? createBotFrameworkChannel({ settings: config.botframework, references: new ChannelReferenceStore(store.db), logger })
     : undefined;
   if (botframework) channels.set(BOTFRAMEWORK_CHANNEL, botframework.sender);
+  // One Slack app serves the customer channel and the agent desk (adapters/slack/index.ts).
+  const slack = config.handoff.slack
+    ? createSlackChannel({ settings: config.handoff.slack, references: new ChannelReferenceStore(store.db), logger })
+    : undefined;
+  if (slack?.sender) channels.set(SLACK_CHANNEL, slack.sender);
   if (config.whatsapp) {
     const { graphUrl, accessToken, template } = config.whatsapp;
     const lastInboundAt = (address: { channel: string; conversationId: string }) => store.lastInboundAt(address.channel, address.conversationId);
     channels.set(WHATSAPP_CHANNEL, createWhatsAppSender({ graphUrl, accessToken, template, lastInboundAt }));
   }
-  const outbox = new Outbox({ store, channels, logger, redis: redis.client, maxAttempts: config.outboxMaxAttempts });
+  const whatsappWeb = config.whatsappWeb
+    ? createWhatsAppWebChannel({
+        settings: config.whatsappWeb, redis: redis.client, subscriber: redis.duplicate(), logger, ...options.whatsappWeb,
+        lastInboundAt: (address) => store.lastInboundAt(address.channel, address.conversationId),
+        recordAck: (externalId, status, error) => store.recordDeliveryStatus(WHATSAPP_WEB_CHANNEL, externalId, status, error),
+      })
+    : undefined;
+  if (whatsappWeb) channels.set(WHATSAPP_WEB_CHANNEL, whatsappWeb.sender);
+  // Per-turn analytics, the rating, /metrics (src/analytics); the handoff queue is read at each scrape. The outbox
+  // gets the channels counting their failed sends: add every channel above this line.
+  const analytics = createAnalytics({
+    db: store.db, logger,
+    handoffJobs: async () => (await handoff?.system.queue.bull())?.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed'),
+  });
+  const outbox = new Outbox({ store, channels: analytics.instrument(channels), logger, redis: redis.client, maxAttempts: config.outboxMaxAttempts, claimTtlMs: config.outboxClaimTtlMs });
   // In demo mode `order_lookup` reaches the demo order API on this server, once its address is known (listen).
   let endpoints: Record<string, CallEndpoint> = { ...config.callEndpoints };
   const call = createHttpCaller({ endpoints: () => endpoints, logger });
   const lock = new RedisConversationLock(redis.client, { ttlMs: config.turnLockTtlMs });
+  const customers = createCustomerSystem({
+    config: config.customers, store, logger,
+    deliver: (conversationId, address, messages) => void outbox.dispatch(conversationId, address, messages),
+    isLive: (conversation) => hub.isLive(conversation.externalId).catch(() => false),
+    enabled: (channel) => channels.has(channel),
+  });
   const handoff = createAppHandoff({
     config, redis, store, lock, logger, flows: (state) => flows.forState(state),
-    dispatch: (conversation, messages) => void outbox.dispatch(conversation.id, conversation.address, messages),
+    // Messages a handoff starts go through the consent ledger; agents' replies follow the customer's preferred channel.
+    dispatch: (conversation, messages) => void customers.dispatchStarted(conversation, messages).catch((error: unknown) =>
+      logger.error({ conversationId: conversation.id, err: String(error) }, 'a message the handoff started could not be dispatched')),
     ...(baseKnowledge ? { knowledge: baseKnowledge } : {}),
+    askRating: analytics.askAfterHandoff,
   });
+  handoff?.system.addDesk(analytics.metrics.desk());
   if (botframework && handoff) handoff.system.addDesk(botframework.desk(handoff.system.service));
+  const slackDesk = handoff ? slack?.desk(handoff.system.service) : undefined;
+  if (slackDesk && handoff) handoff.system.addDesk(slackDesk);
   const knowledge = handoff?.knowledge ?? baseKnowledge;
   const classify = config.flowClassifier && config.openai ? createFlowClassifier({ openai: config.openai, logger }) : undefined;
+  const privacy = createPrivacySystem({
+    config: config.privacy, db: store.db, redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
+    ...(handoff ? { removeJobs: async (ids: string[]) => removeQueueJobs(await handoff.system.queue.bull(), redis.client, ids) } : {}),
+  });
   // Earlier hooks take precedence over later ones.
-  const hooks = composeTurnHooks([handoff?.system.hooks]);
+  const hooks = composeTurnHooks([customers.hooks, privacy.hooks, analytics.ratingHooks, handoff?.system.hooks, analytics.recorder]);
   const inbox = new Inbox({
     store,
     lock,
-    runTurn: (state, input) => runTurn(flows.forState(state), state, classify ? { ...input, classify: true } : input),
-    dispatch: (conversation, replies) => void outbox.dispatch(conversation.id, conversation.address, replies),
+    runTurn: (state, input) => runTurnTraced(flows.forState(state), state, classify ? { ...input, classify: true } : input),
+    dispatch: (conversation, replies) => {
+      // The customer just wrote: replies that waited for them (WhatsApp's 24-hour window) go first.
+      void outbox.resumeWaiting(conversation.id, conversation.address);
+      void outbox.dispatch(conversation.id, conversation.address, replies);
+    },
     logger,
     effects: createEffectRunner({ call, logger, ...(knowledge ? { knowledge } : {}), ...(classify ? { classify } : {}) }),
     ...(hooks ? { hooks } : {}),
@@ -149,8 +196,20 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     });
   }
   await botframework?.register(http, { inbox });
+  await whatsappWeb?.register(http, { adminAuth });
+  await slack?.register(http, { inbox });
   await registerAdminRoutes(http, { token: config.adminToken, flows });
   await handoff?.register(http);
+  await privacy.register(http, adminAuth);
+  await registerReportRoutes(http, { db: store.db, adminAuth, metrics: analytics.metrics, metricsToken: config.report.metricsToken, knowledgeDir: config.knowledgeDir });
+  await customers.register(http, {
+    actorOf: async (request) => {
+      const admin = await adminAuth.resolve(request);
+      if (admin) return { id: admin.kind === 'agent' ? admin.agentId : 'admin-token', admin: true, queues: [] };
+      const agent = await handoff?.sessions.resolve(requestSecret(request.headers));
+      return agent ? { id: agent.id, admin: false, queues: agent.queues } : undefined;
+    },
+  });
   if (config.demoMode) await registerDemoOrderRoutes(http);
   if (config.flowsWatch) flows.watch();
 
@@ -177,7 +236,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       if (recovered > 0) logger.info({ conversations: recovered }, 'finished turns left by an earlier process');
       await outbox.sweep(0);
       outbox.startSweeper();
+      whatsappWeb?.start(inbox);
       handoff?.start();
+      await privacy.start();
       return `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     },
     async close() {
@@ -185,9 +246,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       closed = true;
       flows.close();
       await http.close();
+      await whatsappWeb?.stop();
       await inbox.close();
       await outbox.stop();
       await handoff?.close();
+      await privacy.close();
       await kb?.close();
       await store.close();
       await redis.close();

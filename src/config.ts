@@ -2,9 +2,13 @@ import path from 'node:path';
 import { z } from 'zod';
 import { BOTFRAMEWORK_ENV, botFrameworkConfig, type BotFrameworkConfig } from './botframework-config.ts';
 import { WHATSAPP_ENV, whatsappConfig, type WhatsAppConfig } from '../adapters/whatsapp-cloud/config.ts';
+import { WHATSAPP_WEB_ENV, whatsappWebConfig, type WhatsAppWebConfig } from '../adapters/whatsapp-web/config.ts';
+import { CUSTOMERS_ENV, customersConfig, type CustomersConfig } from './customers/customers-config.ts';
 import { ParleyError } from './core/errors.ts';
 import { demoAgent } from './demo/demo-agent.ts';
 import { HANDOFF_ENV, handoffConfig, type HandoffConfig } from './handoff/handoff-config.ts';
+import { REPORT_ENV, reportConfig, type ReportConfig } from './analytics/report-config.ts';
+import { PRIVACY_ENV, privacyConfig, type PrivacyConfig } from './privacy/privacy-config.ts';
 import { loadCallEndpoints, type CallEndpoint } from './integrations/call-endpoints.ts';
 
 const booleanFlag = z
@@ -36,6 +40,8 @@ const EnvSchema = z.object({
   LOG_REDACT: booleanFlag.default(true),
   /** How often the outbox tries to deliver one reply before marking it failed. */
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** How long (ms) a process's claim on a reply it is sending lasts: a killed process's replies are sent by another after this. */
+  OUTBOX_CLAIM_TTL_MS: z.coerce.number().int().min(1000).default(60000),
   /** How long one turn may hold a conversation's lock (ms) before another process may take it over. */
   TURN_LOCK_TTL_MS: z.coerce.number().int().min(1000).default(30000),
   /** Endpoints of `call` steps, as a JSON object (see src/integrations/call-endpoints.ts). */
@@ -66,12 +72,20 @@ const EnvSchema = z.object({
   OPENAI_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
   /** With OPENAI_API_KEY: free text that matches no trigger is given to the chat model to choose a flow, before the fallback. */
   FLOW_CLASSIFIER: booleanFlag.default(true),
-  /** Handoff to people: agents, the queue, waiting customers, the Slack desk (src/handoff/handoff-config.ts). */
+  /** Handoff to people: agents, the queue, waiting customers, the Slack app (src/handoff/handoff-config.ts). */
   ...HANDOFF_ENV,
   /** The Bot Framework channel (src/botframework-config.ts). */
   ...BOTFRAMEWORK_ENV,
   /** The WhatsApp Cloud API channel (adapters/whatsapp-cloud/config.ts). */
   ...WHATSAPP_ENV,
+  /** The WhatsApp Web channel, whatsapp-web.js (adapters/whatsapp-web/config.ts). */
+  ...WHATSAPP_WEB_ENV,
+  /** Customers across channels, consent, /api/notify (src/customers/customers-config.ts). */
+  ...CUSTOMERS_ENV,
+  /** The report and /metrics (src/analytics/report-config.ts). */
+  ...REPORT_ENV,
+  /** Transcript retention (src/privacy/privacy-config.ts). */
+  ...PRIVACY_ENV,
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -90,6 +104,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   logRedact: boolean;
   outboxMaxAttempts: number;
+  outboxClaimTtlMs: number;
   turnLockTtlMs: number;
   /** Undefined when neither CALL_ENDPOINTS nor CALL_ENDPOINTS_FILE is set. */
   callEndpoints: Record<string, CallEndpoint> | undefined;
@@ -109,6 +124,14 @@ export interface Config {
   botframework: BotFrameworkConfig | undefined;
   /** The WhatsApp Cloud API channel; undefined unless its verify token, app secret and access token are all set. */
   whatsapp: WhatsAppConfig | undefined;
+  /** The WhatsApp Web channel (whatsapp-web.js); undefined unless WHATSAPP_WEB is on. */
+  whatsappWeb: WhatsAppWebConfig | undefined;
+  /** Customers across channels, the consent ledger, /api/notify's keys. */
+  customers: CustomersConfig;
+  /** The report and /metrics. */
+  report: ReportConfig;
+  /** Transcript retention. */
+  privacy: PrivacyConfig;
 }
 
 /** Parses the environment into a Config, or throws CONFIG_INVALID naming every bad setting. */
@@ -122,6 +145,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const whatsapp = whatsappConfig(e);
   if (whatsapp.problems.length > 0) throw new ParleyError('CONFIG_INVALID', `Invalid configuration: ${whatsapp.problems.join('; ')}`);
+  const whatsappWeb = whatsappWebConfig(e, path.resolve(cwd, e.DATA_DIR));
+  if (whatsappWeb.problems.length > 0) throw new ParleyError('CONFIG_INVALID', `Invalid configuration: ${whatsappWeb.problems.join('; ')}`);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -133,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     logRedact: e.LOG_REDACT,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    outboxClaimTtlMs: e.OUTBOX_CLAIM_TTL_MS,
     turnLockTtlMs: e.TURN_LOCK_TTL_MS,
     callEndpoints: loadCallEndpoints(cleaned, cwd),
     demoMode: e.DEMO_MODE,
@@ -149,10 +175,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     handoff: withDemoAgent(handoffConfig(e, cleaned, cwd), e.DEMO_MODE),
     botframework: botFrameworkConfig(e),
     whatsapp: whatsapp.config,
+    whatsappWeb: whatsappWeb.config,
+    customers: customersConfig(e),
+    report: reportConfig(e),
+    privacy: privacyConfig(e),
   };
 }
 
 function withDemoAgent(handoff: HandoffConfig, demoMode: boolean): HandoffConfig {
-  if (!demoMode || handoff.agents.length > 0 || handoff.slack) return handoff;
+  if (!demoMode || handoff.agents.length > 0 || handoff.slack?.agentChannel) return handoff;
   return { ...handoff, agents: [demoAgent(handoff.defaultQueue)] };
 }

@@ -1,4 +1,7 @@
+import { MAX_TRANSCRIPT_LINES } from '../../src/handoff/build-context.ts';
 import type { Handoff } from '../../src/handoff/handoff-rows.ts';
+import { WAITING } from '../../src/outbox/waiting.ts';
+import type { Store, StoredMessage } from '../../src/store/types.ts';
 
 /** A handoff as the console's list shows it. */
 export interface HandoffView {
@@ -40,4 +43,36 @@ export function handoffView(handoff: Handoff): HandoffView {
     resolvedAt: handoff.resolvedAt?.toISOString() ?? null,
     outcome: handoff.outcome,
   };
+}
+
+/** Where an outbound message is on its way to the customer, as the console's transcript shows it. */
+export type DeliveryState = 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'waiting';
+
+export interface DeliveryView {
+  state: DeliveryState;
+  /** Why it failed, why it waits, or the error a retry is about. */
+  reason?: string;
+}
+
+/** The delivery state of an outbound message (undefined for the customer's own messages). */
+export function deliveryView(message: Pick<StoredMessage, 'direction' | 'status' | 'deliveryStatus' | 'lastError'>): DeliveryView | undefined {
+  if (message.direction !== 'out') return undefined;
+  if (message.status === 'failed') return { state: 'failed', reason: message.lastError ?? 'not delivered' };
+  if (message.status === 'pending') {
+    if (message.deliveryStatus === WAITING) return { state: 'waiting', reason: message.lastError ?? 'waiting for the customer' };
+    return message.lastError ? { state: 'sending', reason: `retrying after: ${message.lastError}` } : { state: 'sending' };
+  }
+  const reported = message.deliveryStatus;
+  return { state: reported === 'delivered' || reported === 'read' ? reported : 'sent' };
+}
+
+/** Delivery states of the conversation's latest outbound messages, by message id. */
+export async function deliveryStates(store: Store, conversationId: string, limit = MAX_TRANSCRIPT_LINES): Promise<Record<string, DeliveryView>> {
+  const messages = await store.transcript(conversationId, { latest: true, limit: Math.min(limit, 1000) });
+  const states: Record<string, DeliveryView> = {};
+  for (const message of messages) {
+    const view = deliveryView(message);
+    if (view) states[message.id] = view;
+  }
+  return states;
 }

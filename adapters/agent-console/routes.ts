@@ -11,7 +11,7 @@ import type { Handoff } from '../../src/handoff/handoff-rows.ts';
 import type { HandoffService } from '../../src/handoff/handoff-service.ts';
 import type { Logger } from '../../src/infra/logger.ts';
 import type { ConsoleDesk, ConsoleEvent } from './console-events.ts';
-import { handoffView } from './handoff-view.ts';
+import { deliveryStates, handoffView } from './handoff-view.ts';
 import { AgentSessions, requestSecret, SESSION_COOKIE, type Credentials } from './sessions.ts';
 
 export interface AgentConsoleOptions {
@@ -109,7 +109,16 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
     const handoff = await visible(agent, parse(Id, request.params).id);
     const transcript = await transcriptLines(service.store, service.handoffs, handoff.conversationId);
     const position = handoff.status === 'waiting' ? await service.handoffs.position(handoff) : null;
-    return { handoff: handoffView(handoff), context: handoff.context, transcript, position, now: new Date().toISOString() };
+    const delivery = await deliveryStates(service.store, handoff.conversationId);
+    const lines = transcript.map((line) => (delivery[line.id] ? { ...line, delivery: delivery[line.id] } : line));
+    return { handoff: handoffView(handoff), context: handoff.context, transcript: lines, position, now: new Date().toISOString() };
+  });
+
+  // Polled by the console while a handoff is open: sent / delivered / read / failed (why) / waiting (why).
+  app.get('/agent/api/handoffs/:id/delivery', async (request) => {
+    const agent = await agentOf(request);
+    const handoff = await visible(agent, parse(Id, request.params).id);
+    return { delivery: await deliveryStates(service.store, handoff.conversationId) };
   });
 
   app.get('/agent/api/handoffs/:id/suggestions', async (request) => {

@@ -18,6 +18,8 @@ export interface HandoffServicePort {
     findByDeskRef(key: string, value: string): Promise<Handoff | null>;
   };
   resolve(handoffId: string, agent: AgentIdentity, outcome: string): Promise<Handoff>;
+  /** The handoff's conversation: where its address is (the context carries none). */
+  conversation(handoff: Handoff): Promise<{ address: { channel: string; conversationId: string } }>;
 }
 
 export interface BotFrameworkDeskOptions {
@@ -41,7 +43,7 @@ export function transcriptOf(context: HandoffContext, reference: Partial<Convers
       timestamp: new Date(line.at),
       text: line.payload && !line.text ? line.payload : line.text,
       from: fromCustomer
-        ? { id: reference.user?.id ?? context.channel.address.userId, name: context.customer.name ?? '', role: 'user' }
+        ? { id: reference.user?.id ?? 'customer', name: context.customer.name ?? '', role: 'user' }
         : { id: reference.bot?.id ?? 'parley', name: line.from === 'agent' ? 'agent' : reference.bot?.name ?? 'bot', role: 'bot' },
       ...(reference.conversation ? { conversation: reference.conversation } : {}),
     };
@@ -61,9 +63,9 @@ export class BotFrameworkDesk implements AgentDesk {
   constructor(private readonly options: BotFrameworkDeskOptions) {}
 
   async announce(handoff: Handoff): Promise<void> {
-    const address = handoff.context.channel.address;
-    if (address.channel !== BOTFRAMEWORK_CHANNEL || handoff.deskRefs[INITIATED_REF]) return;
+    if (handoff.context.channel.id !== BOTFRAMEWORK_CHANNEL || handoff.deskRefs[INITIATED_REF]) return;
     const { adapter, appId, references, service, logger } = this.options;
+    const { address } = await service.conversation(handoff);
     const reference = await references.get<Partial<ConversationReference>>(BOTFRAMEWORK_CHANNEL, address.conversationId);
     if (!reference) {
       logger.warn({ handoffId: handoff.id }, 'handoff.initiate not sent: no conversation reference');

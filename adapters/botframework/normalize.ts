@@ -1,4 +1,5 @@
 import { type Activity, type ConversationReference, TurnContext } from 'botbuilder';
+import { z } from 'zod';
 import type { Address, Attachment, AttachmentKind, InboundMessage } from '../../src/core/message.ts';
 
 export const BOTFRAMEWORK_CHANNEL = 'botframework';
@@ -12,6 +13,28 @@ export const HANDOFF_END_STATES = ['completed', 'failed'] as const;
 const localeTag = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 // PostgreSQL cannot store NUL, and no one types C0 controls.
 const clean = (value: string) => value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+const account = z.looseObject({ id: z.string().nullish(), name: z.string().nullish() });
+
+/**
+ * The types of the activity fields Parley reads. CloudAdapter checks little of an activity's shape, so a channel (or
+ * anyone, in Emulator mode) sending `attachments: 5` must get a 400 here, not a TypeError deeper down.
+ */
+export const ActivityFields = z.looseObject({
+  type: z.string().nullish(),
+  id: z.string().nullish(),
+  name: z.string().nullish(),
+  serviceUrl: z.string().nullish(),
+  channelId: z.string().nullish(),
+  locale: z.string().nullish(),
+  text: z.string().nullish(),
+  conversation: z.looseObject({ id: z.string().nullish() }).nullish(),
+  from: account.nullish(),
+  recipient: account.nullish(),
+  membersAdded: z.array(account).nullish(),
+  attachments: z.array(z.looseObject({ contentType: z.string().nullish(), contentUrl: z.string().nullish(), name: z.string().nullish() })).nullish(),
+  entities: z.array(z.looseObject({ type: z.string().nullish(), text: z.string().nullish(), mentioned: account.nullish() })).nullish(),
+});
 
 /** The customer and conversation of an activity, or undefined when the activity does not name both. */
 export function addressOf(activity: Partial<Activity>, userId = activity.from?.id): Address | undefined {

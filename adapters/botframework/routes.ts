@@ -1,9 +1,10 @@
 import type { Activity, CloudAdapter, Request as BotRequest, Response as BotResponse } from 'botbuilder';
 import type { FastifyInstance } from 'fastify';
 import { ParleyError } from '../../src/core/errors.ts';
+import { hasUnstorableText } from '../../src/core/storable-text.ts';
 import type { InboxPort } from '../../src/core/inbox-port.ts';
 import type { Logger } from '../../src/infra/logger.ts';
-import { BOTFRAMEWORK_CHANNEL, greetingOf, handoffStatusOf, referenceOf, toInbound } from './normalize.ts';
+import { ActivityFields, BOTFRAMEWORK_CHANNEL, greetingOf, handoffStatusOf, referenceOf, toInbound } from './normalize.ts';
 import type { ReferenceStore } from './send.ts';
 
 export interface BotFrameworkRoutesOptions {
@@ -54,6 +55,12 @@ export async function registerBotFrameworkRoutes(app: FastifyInstance, options: 
   const now = options.now ?? (() => new Date());
 
   async function handle(activity: Partial<Activity>): Promise<void> {
+    const fields = ActivityFields.safeParse(activity);
+    if (!fields.success) {
+      const problems = fields.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+      throw new ParleyError('BAD_REQUEST', `not a Bot Framework activity: ${problems.join('; ')}`, { details: problems });
+    }
+    if (hasUnstorableText(activity)) throw new ParleyError('BAD_REQUEST', 'not a Bot Framework activity: it contains a NUL character or a lone surrogate');
     const reference = referenceOf(activity);
     if (!reference || !activity.conversation?.id) return;
     const conversationId = activity.conversation.id;

@@ -1,29 +1,33 @@
-import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
 import type { TranscriptLine } from '../../src/handoff/context.ts';
 import type { AgentDesk, AgentIdentity } from '../../src/handoff/desk.ts';
 import type { Handoff } from '../../src/handoff/handoff-rows.ts';
+import type { HandoffService } from '../../src/handoff/handoff-service.ts';
+import type { Logger } from '../../src/infra/logger.ts';
 import { CLAIM_ACTION, escapeMrkdwn, handoffBlocks, headline, RESOLVE_ACTION } from './blocks.ts';
-import type { SlackDeskOptions } from './index.ts';
-import { SLACK_ENDPOINTS } from './receiver.ts';
+import { plainText, type SlackMessageEvent } from './normalize.ts';
 
 /** Where a handoff's message is: `<channel>:<ts>`, kept in the handoff's desk_refs under this key. */
 const REF = 'slack';
 
-/** Message events Bolt delivers that are not a person writing (edits, deletions, joins, bots' own). */
-const isPlainMessage = (event: Record<string, unknown>) => event.subtype === undefined && event.bot_id === undefined;
+export interface SlackDeskOptions {
+  /** The Slack app's Bolt app, shared with the customer channel; the desk adds its button listeners to it. */
+  app: App;
+  client: webApi.WebClient;
+  /** Channel id where handoffs are posted; replies in a handoff's thread go to its customer. */
+  channel: string;
+  service: HandoffService;
+  logger: Logger;
+}
 
-export function createSlackDesk(options: SlackDeskOptions): { app: App; receiver: HTTPReceiver; desk: AgentDesk } {
-  const { service, logger, channel } = options;
-  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: SLACK_ENDPOINTS, processBeforeResponse: false, logLevel: LogLevel.ERROR });
-  const app = new App({
-    token: options.botToken,
-    receiver,
-    clientOptions: { slackApiUrl: options.apiUrl },
-    tokenVerificationEnabled: false,
-    deferInitialization: true,
-    logLevel: LogLevel.ERROR,
-  });
-  const client = app.client;
+export interface SlackDesk {
+  desk: AgentDesk;
+  /** A person's message in a thread of the agent channel (routed here by routing.ts). */
+  threadReply(message: SlackMessageEvent, eventId: string | undefined): Promise<void>;
+}
+
+export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
+  const { app, client, service, logger, channel } = options;
 
   const where = (handoff: Handoff) => {
     const ref = handoff.deskRefs[REF];
@@ -55,25 +59,25 @@ export function createSlackDesk(options: SlackDeskOptions): { app: App; receiver
     },
   };
 
-  // Bolt retries delivery on a slow ack; Parley answers at once and deduplicates on event_id all the same.
-  app.event('message', async ({ event, body }) => {
-    const message = event as unknown as Record<string, unknown>;
-    if (!isPlainMessage(message) || message.channel !== channel || typeof message.thread_ts !== 'string') return;
-    if (message.thread_ts === message.ts || typeof message.text !== 'string' || typeof message.user !== 'string') return;
-    const handoff = await service.handoffs.findByDeskRef(REF, `${message.channel}:${message.thread_ts}`);
+  // Slack retries a delivery it thinks failed; replies are deduplicated on event_id all the same.
+  async function threadReply(message: SlackMessageEvent, eventId: string | undefined): Promise<void> {
+    if (typeof message.thread_ts !== 'string' || message.thread_ts === message.ts || typeof message.text !== 'string' || typeof message.user !== 'string') return;
+    const handoff = await service.handoffs.findByDeskRef(REF, `${String(message.channel)}:${message.thread_ts}`);
     if (!handoff || handoff.status === 'resolved') return;
-    const eventId = (body as { event_id?: string }).event_id ?? `${message.channel}:${String(message.ts)}`;
-    await service.reply(handoff.id, slackAgent({ id: message.user }), `slack:${eventId}`, message.text, 'slack').catch(fail('forwarding a thread reply'));
-  });
+    const key = eventId ?? `${String(message.channel)}:${String(message.ts)}`;
+    // The customer sees the agent's text as typed, not Slack's markup of it (&amp;, <link|label>).
+    const text = plainText(message.text, undefined, false);
+    await service.reply(handoff.id, slackAgent({ id: message.user }), `slack:${key}`, text, 'slack').catch(fail('forwarding a thread reply'));
+  }
 
   const onButton = (run: (handoffId: string, agent: AgentIdentity) => Promise<unknown>) =>
     async ({ ack, body, action }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction }) => {
       await ack();
-      await run(action.value ?? '', slackAgent(body.user)).catch(fail(action.action_id));
+      // Not awaited: the request is answered once its listeners finish, and Slack wants interactivity acked at once.
+      void run(action.value ?? '', slackAgent(body.user)).catch(fail(action.action_id));
     };
   app.action<BlockAction<ButtonAction>>(CLAIM_ACTION, onButton((id, agent) => service.claim(id, agent)));
   app.action<BlockAction<ButtonAction>>(RESOLVE_ACTION, onButton((id, agent) => service.resolve(id, agent, 'resolved in Slack')));
-  app.error(async (error) => fail('a Bolt handler')(error));
 
-  return { app, receiver, desk };
+  return { desk, threadReply };
 }

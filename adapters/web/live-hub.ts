@@ -24,6 +24,12 @@ export class LiveHub {
     await this.publisher.publish(this.prefix + conversationId, JSON.stringify(frame));
   }
 
+  /** Whether any server process has a socket open on this conversation right now. */
+  async isLive(conversationId: string): Promise<boolean> {
+    const [, count] = (await this.publisher.pubsub('NUMSUB', this.prefix + conversationId)) as [string, number];
+    return Number(count) > 0;
+  }
+
   /** Returns the function that unsubscribes. */
   async subscribe(conversationId: string, listener: Listener): Promise<() => Promise<void>> {
     let set = this.listeners.get(conversationId);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { hasUnstorableText } from '../../src/core/storable-text.ts';
 import { ParleyError } from '../../src/core/errors.ts';
 import type { InboxPort } from '../../src/core/inbox-port.ts';
 import type { InboundMessage } from '../../src/core/message.ts';
@@ -57,6 +58,7 @@ export async function registerWhatsAppRoutes(app: FastifyInstance, options: What
       } catch {
         throw new ParleyError('BAD_REQUEST', 'body is not valid JSON');
       }
+      if (hasUnstorableText(json)) throw new ParleyError('BAD_REQUEST', 'body contains a NUL character or a lone surrogate');
       const parsed = WebhookBody.safeParse(json);
       if (!parsed.success) {
         const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);

@@ -13,6 +13,9 @@ const MAX_ROW_TITLE = 24;
 const MAX_INTERACTIVE_BODY = 1024;
 /** Free-form messages may be sent only this long after the customer's last message. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Why a reply waits, as agents read it (WHATSAPP_TEMPLATE unset). */
+export const OUTSIDE_WINDOW =
+  "waiting: outside WhatsApp's 24-hour window (no WHATSAPP_TEMPLATE to send instead) — sent when the customer writes again";
 
 /** Up to 10 buttons are native (3 as reply buttons, 4–10 as a list); more become the outbox's numbered list. */
 export const whatsappCapabilities: ChannelCapabilities = {
@@ -21,6 +24,7 @@ export const whatsappCapabilities: ChannelCapabilities = {
   maxTextLength: MAX_TEXT_LENGTH,
   markdown: false,
   media: false,
+  serviceWindow: true,
 };
 
 /** Graph API error codes that mean "later", even when they come with a 400 (rate and throughput limits). */
@@ -29,7 +33,7 @@ const RETRYABLE_CODES = new Set([4, 17, 32, 613, 80007, 130429, 131000, 131016, 
 export interface WhatsAppSenderOptions {
   graphUrl: string;
   accessToken: string;
-  /** Sent instead of a free-form message outside the 24-hour window; without it such a message is refused. */
+  /** Sent instead of a free-form message outside the 24-hour window; without it such a message waits (CHANNEL_SEND_DEFERRED). */
   template?: WhatsAppTemplate | undefined;
   /** When the customer last wrote in this conversation (null: never). */
   lastInboundAt: (address: Address) => Promise<Date | null>;
@@ -105,12 +109,7 @@ export function createWhatsAppSender(options: WhatsAppSenderOptions): ChannelAda
       if (!target) throw new ParleyError('CHANNEL_SEND_REJECTED', `not a WhatsApp Cloud API address: ${address.conversationId}`);
       const last = await options.lastInboundAt(address);
       if (!last || now().getTime() - last.getTime() > SERVICE_WINDOW_MS) {
-        if (!options.template) {
-          throw new ParleyError(
-            'CHANNEL_SEND_REJECTED',
-            'outside the 24-hour window: WhatsApp allows only approved templates, and WHATSAPP_TEMPLATE is not set',
-          );
-        }
+        if (!options.template) throw new ParleyError('CHANNEL_SEND_DEFERRED', OUTSIDE_WINDOW);
         // One template per message: the parts a long message was split into are not sent again.
         if (message.id.includes('.')) return {};
         const { name, language } = options.template;

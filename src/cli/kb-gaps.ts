@@ -1,10 +1,10 @@
 /** `parley kb gaps`: the questions the bot could not answer, similar ones grouped, most frequent first. */
 import { loadConfig } from '../config.ts';
-import { isParleyError, ParleyError } from '../core/errors.ts';
+import { ParleyError } from '../core/errors.ts';
 import { groupGaps, type KbGapGroup } from '../kb/index.ts';
 import { SqlGapStore } from '../kb/gap-store.ts';
-import { openStore } from '../store/open-store.ts';
 import { parseCliArgs } from './parse-cli-args.ts';
+import { withStore } from './with-store.ts';
 
 export async function kbGapsCommand(args: string[]): Promise<number> {
   const { values } = parseCliArgs({
@@ -18,23 +18,11 @@ export async function kbGapsCommand(args: string[]): Promise<number> {
   if (since && Number.isNaN(since.getTime())) throw new ParleyError('BAD_REQUEST', `--since must be a date such as 2025-01-31, not '${values.since}'`);
 
   const config = loadConfig();
-  let store;
-  try {
-    store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  } catch (error) {
-    // The embedded database belongs to one process at a time: a running server holds it.
-    if (isParleyError(error, 'DATABASE_UNAVAILABLE') && !config.databaseUrl) {
-      throw new ParleyError('DATABASE_UNAVAILABLE', `${error.message}\n(is \`parley start\` running with the embedded database? stop it, or use DATABASE_URL)`);
-    }
-    throw error;
-  }
-  try {
+  return withStore(config, async (store) => {
     const groups = groupGaps(await new SqlGapStore(store.db).list({ limit: 5000, since })).slice(0, limit);
     process.stdout.write(values.json ? groups.map((g) => `${JSON.stringify(g)}\n`).join('') : readable(groups));
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 function readable(groups: readonly KbGapGroup[]): string {

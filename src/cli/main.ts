@@ -7,6 +7,8 @@ Commands:
   flows     check, test and export the schema of the flow files (parley flows help)
   chat      chat with the flows in the terminal, as a customer (parley chat --help)
   kb        check, inspect and query the knowledge base; list its gaps (parley kb help)
+  customers export or erase a customer's data; data requests (parley customers help)
+  report    what customers did and said: containment, handoffs, ratings, drop-off, gaps (--since 7d, --json)
   help      show this help
 `;
 
@@ -18,6 +20,8 @@ const commands: Record<string, Command> = {
   flows: async (args) => (await import('./flows.ts')).flowsCommand(args),
   chat: async (args) => (await import('./chat.ts')).chatCommand(args),
   kb: async (args) => (await import('./kb.ts')).kbCommand(args),
+  customers: async (args) => (await import('./customers.ts')).customersCommand(args),
+  report: async (args) => (await import('./report.ts')).reportCommand(args),
   help: async () => {
     process.stdout.write(USAGE);
     return 0;

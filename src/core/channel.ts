@@ -10,6 +10,11 @@ export interface ChannelCapabilities {
   maxTextLength: number;
   markdown: boolean;
   media: boolean;
+  /**
+   * Free-form messages are allowed only for a while after the customer's last message (WhatsApp's 24-hour window).
+   * Its `send` may throw CHANNEL_SEND_DEFERRED; the message then waits, and goes when the customer writes again.
+   */
+  serviceWindow?: boolean;
 }
 
 /** An outbound message after rendering: it fits the channel it is sent on. */

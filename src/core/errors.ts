@@ -15,6 +15,8 @@ export const ErrorCodes = {
   LOCK_TIMEOUT: { status: 503, exit: 75 },
   CHANNEL_SEND_FAILED: { status: 502, exit: 1 },
   CHANNEL_SEND_REJECTED: { status: 502, exit: 1 },
+  /** The channel may not take the message now (WhatsApp's 24-hour window): it waits until the customer writes again. */
+  CHANNEL_SEND_DEFERRED: { status: 409, exit: 1 },
   SHUTTING_DOWN: { status: 503, exit: 75 },
 } as const;
 

@@ -2,7 +2,7 @@ import type { FlowSet } from '../engine/model.ts';
 import { renderTemplate } from '../engine/template.ts';
 import type { ConversationState } from '../engine/types.ts';
 import type { Conversation, Store, StoredMessage } from '../store/types.ts';
-import { HandoffContextV1, type HandoffContext, type HandoffTrigger, type KnowledgeRecord, type TranscriptLine } from './context.ts';
+import { HandoffContextV2, type HandoffContext, type HandoffTrigger, type KnowledgeRecord, type TranscriptLine } from './context.ts';
 import type { HandoffStore } from './handoff-store.ts';
 import { summarize, type SummaryOptions } from './summary.ts';
 
@@ -59,15 +59,17 @@ export function handoffFlow(flows: FlowSet, reason: string, vars: ConversationSt
 /** Builds and checks the context of a new handoff from what the store holds. */
 export async function buildContext(store: Store, handoffs: HandoffStore, input: ContextInput): Promise<HandoffContext> {
   const { conversation, before } = input;
-  const customer = await store.db.query<{ display_name: string | null }>('SELECT display_name FROM customers WHERE id = $1', [conversation.customerId]);
+  const customer = await store.db.query<{ display_name: string | null; preferred_channel: string | null; last_channel: string | null }>(
+    'SELECT display_name, preferred_channel, last_channel FROM customers WHERE id = $1', [conversation.customerId]);
   const transcript = await transcriptLines(store, handoffs, conversation.id);
-  const vars = conversation.state.vars;
+  // Variables whose name starts with `_` are the flows' and Parley's own bookkeeping, not something the agent needs.
+  const vars = Object.fromEntries(Object.entries(conversation.state.vars).filter(([name]) => !name.startsWith('_')));
   const flowName = before.awaiting?.flow ?? before.flow ?? handoffFlow(input.flows, input.reason, vars);
   const stepId = before.awaiting?.step ?? before.step;
   const locale = conversation.state.locale ?? conversation.locale ?? null;
   const summary = await summarize({ transcript, reason: input.reason, vars }, input.summary ?? { timeoutMs: 0 });
-  return HandoffContextV1.parse({
-    version: 1,
+  return HandoffContextV2.parse({
+    version: 2,
     handoffId: input.id,
     conversationId: conversation.id,
     createdAt: input.now.toISOString(),
@@ -79,10 +81,10 @@ export async function buildContext(store: Store, handoffs: HandoffStore, input: 
       id: conversation.customerId,
       name: customer.rows[0]?.display_name ?? null,
       locale,
-      identities: [{ channel: conversation.address.channel, id: conversation.address.userId }],
-      preferredChannel: conversation.address.channel,
+      // The channel they chose, else the one they last used (docs/customers.md): where a late answer reaches them.
+      preferredChannel: customer.rows[0]?.preferred_channel ?? customer.rows[0]?.last_channel ?? conversation.address.channel,
     },
-    channel: { id: conversation.channel, address: conversation.address },
+    channel: { id: conversation.channel },
     transcript,
     flow: { ...(flowName ? { flow: flowName } : {}), ...(stepId ? { step: stepId } : {}), vars },
     knowledge: input.knowledge,

@@ -57,8 +57,43 @@ export const KnowledgeRecord = z.object({
 });
 export type KnowledgeRecord = z.infer<typeof KnowledgeRecord>;
 
+/** Version 1, as stored before issue 7: it also carried the channel's address and the customer's raw identity. */
 export const HandoffContextV1 = z.object({
   version: z.literal(1),
+  handoffId: z.string().uuid(),
+  conversationId: z.string().uuid(),
+  createdAt: Iso,
+  trigger: z.enum(HANDOFF_TRIGGERS),
+  reason: z.string(),
+  priority: z.number().int().min(1).max(10),
+  queue: z.string(),
+  customer: z.object({
+    id: z.string().uuid(),
+    name: z.string().nullable(),
+    locale: z.string().nullable(),
+    identities: z.array(z.object({ channel: z.string(), id: z.string() })),
+    preferredChannel: z.string(),
+  }),
+  channel: z.object({
+    id: z.string(),
+    address: z.object({ channel: z.string(), conversationId: z.string(), userId: z.string() }),
+  }),
+  transcript: z.array(TranscriptLine),
+  flow: z.object({ flow: z.string().optional(), step: z.string().optional(), vars: z.record(z.string(), VarValue) }),
+  knowledge: z.array(KnowledgeRecord),
+  summary: z.string(),
+  summarySource: z.enum(SUMMARY_SOURCES).optional(),
+  waitingSince: Iso,
+});
+export type HandoffContextV1 = z.infer<typeof HandoffContextV1>;
+
+/**
+ * Version 2: only what an agent needs to take the conversation over (docs/handoff.md says why each field is there).
+ * Replies go through Parley to the conversation's own address, so the context carries no address, no phone
+ * number and no channel user id; the customer is their internal id, the name the channel gave and their language.
+ */
+export const HandoffContextV2 = z.object({
+  version: z.literal(2),
   handoffId: z.string().uuid(),
   conversationId: z.string().uuid(),
   createdAt: Iso,
@@ -69,41 +104,44 @@ export const HandoffContextV1 = z.object({
   priority: z.number().int().min(1).max(10),
   /** The agents' queue it waits in; agents see only their queues. */
   queue: z.string(),
-  /**
-   * Only what the customer shared with this conversation: the name the channel gave, the identity they wrote from,
-   * their language. No other identities of theirs are included.
-   */
   customer: z.object({
+    /** Parley's own id (pseudonymous): what an admin's export or erasure of this customer's data is asked with. */
     id: z.string().uuid(),
+    /** How to greet them: the name the channel gave, if any. */
     name: z.string().nullable(),
+    /** The language to answer in. */
     locale: z.string().nullable(),
-    identities: z.array(z.object({ channel: z.string(), id: z.string() })),
     /** Where they want to be answered: the channel they wrote from unless they said otherwise. */
     preferredChannel: z.string(),
   }),
-  /** The channel and address every reply goes to. */
-  channel: z.object({
-    id: z.string(),
-    address: z.object({ channel: z.string(), conversationId: z.string(), userId: z.string() }),
-  }),
-  /** The whole conversation so far, oldest first (at most the last 500 lines). */
+  /** The channel the conversation is on (`web`, `whatsapp`, …): what the agent's reply will look like there. */
+  channel: z.object({ id: z.string() }),
+  /** The whole conversation so far, oldest first (at most the last 500 lines): so nobody asks again. */
   transcript: z.array(TranscriptLine),
-  /** Where the customer was in the flows when the handoff happened, with the variables collected so far. */
+  /** Where the customer was in the flows, with the variables collected so far (internal `_…` variables left out). */
   flow: z.object({ flow: z.string().optional(), step: z.string().optional(), vars: z.record(z.string(), VarValue) }),
-  /** What the knowledge base returned for the customer's recent questions (latest last). */
+  /** What the knowledge base returned for the customer's recent questions (latest last): what the bot tried. */
   knowledge: z.array(KnowledgeRecord),
   /** A few sentences for the agent: written by the chat model when OpenAI is configured and it answered in time, else extractive. */
   summary: z.string(),
-  /** Who wrote `summary`. Absent in contexts stored before it existed: those are extractive. */
+  /** Who wrote `summary`. */
   summarySource: z.enum(SUMMARY_SOURCES).optional(),
   /** When the customer started waiting for a person; the desks show the time waited from it. */
   waitingSince: Iso,
 });
-export type HandoffContext = z.infer<typeof HandoffContextV1>;
+export type HandoffContext = z.infer<typeof HandoffContextV2>;
 
 /** Every version a reader of stored contexts accepts. */
-export const HandoffContextSchema = z.discriminatedUnion('version', [HandoffContextV1]);
+export const HandoffContextSchema = z.discriminatedUnion('version', [HandoffContextV1, HandoffContextV2]);
 
+/** A version-1 context as version 2: the address and the raw identities dropped (migration 0007 does the same in SQL). */
+export function upgradeContext(context: HandoffContextV1 | HandoffContext): HandoffContext {
+  if (context.version === 2) return context;
+  const { identities: _identities, ...customer } = context.customer;
+  return { ...context, version: 2, customer, channel: { id: context.channel.id } };
+}
+
+/** A stored context of any version, as the current version. */
 export function parseHandoffContext(value: unknown): HandoffContext {
-  return HandoffContextSchema.parse(value);
+  return upgradeContext(HandoffContextSchema.parse(value));
 }

@@ -68,6 +68,8 @@ export function createHandoffHooks(options: HandoffHooksOptions): { hooks: TurnH
 
   const hooks: TurnHooks = {
     async beforeEngine(conversation, input) {
+      // Left by a turn that failed after deciding to hand over: this turn decides afresh.
+      pending.delete(conversation.id);
       if (input.event === 'start') return undefined;
       const rated = await rating(conversation, input);
       if (rated) return rated;
@@ -133,6 +135,8 @@ export function createHandoffHooks(options: HandoffHooksOptions): { hooks: TurnH
     },
 
     async committed(conversation, inboundId) {
+      // onHandoff has taken what this turn noted; what is left (a person button whose flow did not hand over) is stale.
+      pending.delete(conversation.id);
       if (conversation.mode !== 'human' || inboundId === null) return;
       await service.customerWrote(conversation, inboundId).catch((error: unknown) =>
         options.logger.warn({ conversationId: conversation.id, err: String(error) }, 'forwarding a customer message to the desks failed'));

@@ -34,6 +34,8 @@ export interface HandoffServiceOptions {
   defaultQueue: string;
   /** Writes the context's summary (the chat model) within `timeoutMs`; absent: the summary is extractive. */
   summaries?: { writer: SummaryWriter; timeoutMs: number };
+  /** Whether a resolve asks for the rating (src/analytics: at most once per conversation); absent: always. */
+  askRating?: (conversation: Conversation, handoff: Handoff) => Promise<boolean>;
   now?: () => Date;
 }
 
@@ -170,11 +172,17 @@ export class HandoffService {
       const back = returnToBot(this.options.flows(conversation.state), conversation.state, done.context.flow.flow);
       const locale = back.state.locale ?? done.context.customer.locale ?? undefined;
       const replies: NewOutbound[] = back.actions.flatMap((action) => (action.type === 'say' ? [action.message] : []));
-      replies.push({ ...notice('resolved', locale, { name: done.agentName ?? agent.name }), buttons: ratingButtons() });
+      const ask = (await this.options.askRating?.(conversation, done)) ?? true;
+      const name = done.agentName ?? agent.name;
+      if (ask) replies.push({ ...notice('resolved', locale, { name }), buttons: ratingButtons() });
+      else {
+        replies.push(notice('resolvedNoRating', locale, { name }));
+        await handoffs.closeRating(done.id, null);
+      }
       const committed = await store.commitTurn({
         conversationId: conversation.id,
         expectedVersion: conversation.version,
-        state: { ...back.state, offered: ratingButtons() },
+        state: ask ? { ...back.state, offered: ratingButtons() } : back.state,
         mode: 'bot',
         inboundId: null,
         replies,

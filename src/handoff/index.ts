@@ -12,7 +12,7 @@ import type { HandoffConfig } from './handoff-config.ts';
 import { createHandoffHooks } from './handoff-hooks.ts';
 import { HandoffMonitor } from './handoff-monitor.ts';
 import { HandoffQueue } from './handoff-queue.ts';
-import { HandoffService } from './handoff-service.ts';
+import { HandoffService, type HandoffServiceOptions } from './handoff-service.ts';
 import { HandoffStore } from './handoff-store.ts';
 import type { KnowledgeTap } from './knowledge-tap.ts';
 import type { SummaryWriter } from './summary.ts';
@@ -41,6 +41,8 @@ export interface HandoffSystemOptions {
   tap?: KnowledgeTap;
   /** Writes the handoff context's summary (the chat model, when OpenAI is configured). */
   summaryWriter?: SummaryWriter;
+  /** Whether a resolve asks for the rating (src/analytics); absent: always. */
+  askRating?: HandoffServiceOptions['askRating'];
   /** How often the monitor looks (ms). Default 2000. */
   monitorIntervalMs?: number;
 }
@@ -66,6 +68,7 @@ export function createHandoffSystem(options: HandoffSystemOptions): HandoffSyste
   const service = new HandoffService({
     store: options.store, handoffs, queue, desks, lock: options.lock, dispatch: options.dispatch, flows: options.flows, logger, defaultQueue: config.defaultQueue,
     ...(options.summaryWriter ? { summaries: { writer: options.summaryWriter, timeoutMs: config.summaryTimeoutMs } } : {}),
+    ...(options.askRating ? { askRating: options.askRating } : {}),
   });
   const { hooks, onHandoff } = createHandoffHooks({
     service,

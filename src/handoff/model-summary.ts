@@ -1,13 +1,13 @@
 /**
  * A summary of the conversation written by the chat model (OpenAI or a compatible server), for the agent taking
  * it over. What leaves the machine is masked first: email addresses, phone numbers, card numbers and IBANs become
- * placeholders (the same masking the knowledge base's gap list uses). The transcript is data: it goes between
+ * placeholders (src/privacy/redact.ts, the one redaction pass). The transcript is data: it goes between
  * delimiters carrying a random nonce, and the system message says instructions inside it are to be ignored.
  */
 import { randomBytes } from 'node:crypto';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { maskPrivate } from '../kb/mask.ts';
+import { redact } from '../privacy/redact.ts';
 import type { SummaryInput, SummaryWriter } from './summary.ts';
 
 /** The newest lines sent to the model, each cut to this many characters: enough for a summary, bounded in cost. */
@@ -24,7 +24,7 @@ export const SUMMARY_SYSTEM_PROMPT = [
 ].join('\n');
 
 export function buildSummaryMessages(input: SummaryInput, nonce = randomBytes(6).toString('hex')): ChatCompletionMessageParam[] {
-  const clean = (text: string) => maskPrivate(text).replace(/<\/?\s*(conversation|facts)[^>]*>/gi, '').replace(/\s+/g, ' ').trim();
+  const clean = (text: string) => redact(text).replace(/<\/?\s*(conversation|facts)[^>]*>/gi, '').replace(/\s+/g, ' ').trim();
   const lines = input.transcript.slice(-MODEL_TRANSCRIPT_LINES).map((line) => {
     const text = clean(line.text).slice(0, MAX_LINE) || (line.payload !== undefined ? '(pressed a button)' : '');
     const buttons = line.buttons?.length ? ` [buttons: ${line.buttons.map(clean).join(' | ')}]` : '';

@@ -32,6 +32,8 @@ const TEXTS = {
     de: 'Ihr Gespräch mit {name} ist beendet. Wie bewerten Sie die Hilfe, von 1 (schlecht) bis 5 (ausgezeichnet)?',
   },
   ratingThanks: { en: 'Thank you for your feedback!', de: 'Vielen Dank für Ihre Rückmeldung!' },
+  /** After a resolve, when the conversation was asked for its rating before (once per conversation). */
+  resolvedNoRating: { en: 'Your conversation with {name} is finished.', de: 'Ihr Gespräch mit {name} ist beendet.' },
 } as const satisfies Record<string, { en: string; de: string }>;
 
 export type NoticeKey = keyof typeof TEXTS;

@@ -9,6 +9,13 @@ export function composeTurnHooks(list: readonly (TurnHooks | undefined)[]): Turn
   if (hooks.length === 0) return undefined;
   if (hooks.length === 1) return hooks[0];
   return {
+    async beforeTurn(conversation, input, inboundId) {
+      for (const hook of hooks) {
+        const override = await hook.beforeTurn?.(conversation, input, inboundId);
+        if (override) return override;
+      }
+      return undefined;
+    },
     async beforeEngine(conversation, input) {
       for (const hook of hooks) {
         const override = await hook.beforeEngine?.(conversation, input);
@@ -23,8 +30,8 @@ export function composeTurnHooks(list: readonly (TurnHooks | undefined)[]): Turn
       }
       return undefined;
     },
-    async committed(conversation, inboundId, input) {
-      for (const hook of hooks) await hook.committed?.(conversation, inboundId, input);
+    async committed(conversation, inboundId, input, turn) {
+      for (const hook of hooks) await hook.committed?.(conversation, inboundId, input, turn);
     },
   };
 }

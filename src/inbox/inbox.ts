@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { AcceptedMessage, InboxPort, ReceiveOptions, ReceiveResult } from '../core/inbox-port.ts';
 import { isParleyError, ParleyError } from '../core/errors.ts';
 import type { Address, InboundMessage } from '../core/message.ts';
@@ -6,11 +8,15 @@ import { failedEffect, runWithEffects, MAX_EFFECTS_PER_TURN } from '../engine/ru
 import type { EffectRunner, EngineAction, TurnInput, TurnResult, ConversationState } from '../engine/types.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { Conversation, ConversationMode, NewOutbound, Store, StoredMessage } from '../store/types.ts';
+import { findAnsweredInbound } from '../store/answered-inbound.ts';
 import type { ConversationLock } from './conversation-lock.ts';
-import type { TurnHooks, TurnOverride } from './turn-hooks.ts';
+import type { TurnFacts, TurnHooks, TurnOverride } from './turn-hooks.ts';
 
-/** Runs one turn of a conversation's flow: the engine, behind whichever flow set is current. */
-export type TurnRunner = (state: ConversationState, input: TurnInput) => TurnResult;
+/**
+ * Runs one turn of a conversation's flow: the engine, behind whichever flow set is current. It may say which flows
+ * the run went through (`flows`, see src/analytics/flow-trace.ts); the turn's facts carry them to the hooks.
+ */
+export type TurnRunner = (state: ConversationState, input: TurnInput) => TurnResult & { flows?: readonly string[] };
 
 /** Where committed replies go to be delivered. */
 export type ReplyDispatcher = (conversation: Conversation, replies: StoredMessage[]) => void;
@@ -47,6 +53,10 @@ export class Inbox implements InboxPort {
   receive(message: InboundMessage, receiveOptions: ReceiveOptions = {}): Promise<ReceiveResult> {
     return this.track(async () => {
       const { store, lock } = this.options;
+      // A redelivery of a message already answered gets the same replies at once: queued behind the conversation's
+      // lock, a channel retrying one message thousands of times would hold up the conversation's new messages.
+      const answered = await findAnsweredInbound(store.db, message.address.channel, message.externalId);
+      if (answered) return { inbound: answered, replies: await store.repliesTo(answered.id), duplicate: true };
       const customer = await store.resolveCustomer(message.address.channel, message.address.userId, message.profile);
       const { conversation } = await store.resolveConversation(message.address, customer.id);
       return lock.withLock(conversation.id, async () => {
@@ -126,19 +136,30 @@ export class Inbox implements InboxPort {
 
   private async runOne(conversation: Conversation, inboundId: string | null, input: TurnInput) {
     const { store, logger } = this.options;
+    const started = performance.now();
+    const traceId = randomBytes(16).toString('hex');
+    const spanId = randomBytes(8).toString('hex');
     const log = logger.child({ conversationId: conversation.id, inboundId });
     let state = withChannelLocale(conversation);
     let mode: ConversationMode = conversation.mode;
     let replies: NewOutbound[] = [];
     let handoffReason: string | undefined;
+    const flows: string[] = [];
+    const run: TurnRunner = (current, turnInput) => {
+      const result = this.options.runTurn(current, turnInput);
+      for (const name of result.flows ?? []) if (!flows.includes(name)) flows.push(name);
+      return result;
+    };
+    const first = await this.options.hooks?.beforeTurn?.(conversation, input, inboundId);
+    if (first) ({ state, replies } = fromOverride(first, state));
     // While a person has the conversation the bot says nothing of its own: the message is only recorded.
-    if (mode === 'bot') {
+    else if (mode === 'bot') {
       const { effects, hooks } = this.options;
       const early = await hooks?.beforeEngine?.(conversation, input);
       if (early?.kind === 'reply') ({ state, replies, handoffReason } = fromOverride(early, state));
       else {
         // Effects run inside the turn, under its lock, and everything they lead to is committed once below.
-        const result = await runWithEffects(this.options.runTurn, state, early?.input ?? input, (request, current) =>
+        const result = await runWithEffects(run, state, early?.input ?? input, (request, current) =>
           effects ? effects(request, { conversationId: conversation.id, ...(current.locale ? { locale: current.locale } : {}) })
             : Promise.resolve(failedEffect(request, 'not_configured')),
         this.options.maxEffectsPerTurn ?? MAX_EFFECTS_PER_TURN);
@@ -159,19 +180,33 @@ export class Inbox implements InboxPort {
         inboundId,
         replies,
       });
-      log.info({ replies: committed.replies.length, mode, flow: state.flow, step: state.step }, 'turn committed');
+      const durationMs = Math.round(performance.now() - started);
+      const outcome = turnOutcome(handoffReason, mode, committed.replies.length);
+      // One line per turn, OpenTelemetry-style ids and names, never what the customer wrote (docs/report.md).
+      log.info({
+        event: 'turn', trace_id: traceId, span_id: spanId, channel: conversation.channel, flow: state.flow ?? null, step: state.step ?? null,
+        mode, outcome, replies: committed.replies.length, duration_ms: durationMs,
+      }, 'turn committed');
       this.options.dispatch(committed.conversation, committed.replies);
       if (handoffReason !== undefined) {
         if (this.options.onHandoff) await this.options.onHandoff(committed.conversation, handoffReason);
         else log.warn('handoff requested but no agent desk is configured');
       }
-      await this.options.hooks?.committed?.(committed.conversation, inboundId, input);
+      await this.options.hooks?.committed?.(committed.conversation, inboundId, input, { flows, replies: committed.replies.length, outcome, durationMs, traceId, spanId });
       return committed;
     } catch (error) {
       if (isParleyError(error, 'CONFLICT')) log.error('turn lost its lock: another process moved the conversation');
+      log.warn({ event: 'turn', trace_id: traceId, span_id: spanId, channel: conversation.channel, outcome: 'failed', duration_ms: Math.round(performance.now() - started) }, 'turn failed');
       throw error;
     }
   }
+}
+
+/** What a turn came to, for its log line: `handoff`, `with_person` (recorded while a person has it), `replied`, `no_reply`. */
+function turnOutcome(handoffReason: string | undefined, mode: ConversationMode, replies: number): TurnFacts['outcome'] {
+  if (handoffReason !== undefined) return 'handoff';
+  if (mode === 'human') return 'with_person';
+  return replies > 0 ? 'replied' : 'no_reply';
 }
 
 /** The conversation's state, with the channel's locale when the customer has not chosen one yet. */

@@ -16,10 +16,34 @@ export type TurnOverride =
  * the process that runs the turn; a hook that throws fails the turn (it is retried like any failed turn).
  */
 export interface TurnHooks {
+  /**
+   * Before anything else, in either mode (also while a person has the conversation): the customer's own commands
+   * about their channels and consent (src/customers: STOP, "message me on WhatsApp"). A reply ends the turn with
+   * it (the mode stays as it is; its `handoff` is ignored). `inboundId` is null for turns Parley started itself.
+   */
+  beforeTurn?(conversation: Conversation, input: TurnInput, inboundId: string | null): Promise<Extract<TurnOverride, { kind: 'reply' }> | undefined>;
   /** In bot mode, before the engine: the customer asked for a person, rated a past handoff, … */
   beforeEngine?(conversation: Conversation, input: TurnInput): Promise<TurnOverride | undefined>;
   /** In bot mode, after the engine (and its effects): the knowledge base declined twice, frustration, … */
   afterEngine?(conversation: Conversation, input: TurnInput, result: TurnResult): Promise<Extract<TurnOverride, { kind: 'reply' }> | undefined>;
-  /** After every committed turn, in either mode; `inboundId` is null for turns Parley started itself. */
-  committed?(conversation: Conversation, inboundId: string | null, input: TurnInput): Promise<void>;
+  /**
+   * After every committed turn, in either mode; `inboundId` is null for turns Parley started itself. `turn` says
+   * what the turn did (for analytics and metrics); it never carries what the customer wrote.
+   */
+  committed?(conversation: Conversation, inboundId: string | null, input: TurnInput, turn: TurnFacts): Promise<void>;
+}
+
+/** What one committed turn did, measured by the turn pipeline (never what the customer wrote). */
+export interface TurnFacts {
+  /** The flows the engine ran in during the turn, in the order it reached them; empty when it did not run. */
+  flows: readonly string[];
+  /** Replies the turn committed. */
+  replies: number;
+  /** `handoff`, `with_person` (recorded while a person has the conversation), `replied` or `no_reply`. */
+  outcome: 'handoff' | 'with_person' | 'replied' | 'no_reply';
+  /** From taking the turn up to its commit. */
+  durationMs: number;
+  /** W3C-style ids of the turn (32 and 16 hex digits), also on its log line. */
+  traceId: string;
+  spanId: string;
 }

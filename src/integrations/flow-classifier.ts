@@ -12,7 +12,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { z } from 'zod';
 import type { ClassifyCandidate, EffectRequest, EffectResult } from '../engine/types.ts';
 import type { Logger } from '../infra/logger.ts';
-import { maskPrivate } from '../kb/mask.ts';
+import { redact } from '../privacy/redact.ts';
 import { createOpenAiClient, type OpenAiSettings } from '../kb/openai/settings.ts';
 
 export type ClassifyRequest = Extract<EffectRequest, { kind: 'classify' }>;
@@ -74,7 +74,7 @@ export function classifySystemPrompt(): string {
 /** The messages sent to the model; `nonce` is random unless a test fixes it. */
 export function classifyMessages(request: ClassifyRequest, nonce = randomBytes(6).toString('hex')): ChatCompletionMessageParam[] {
   const flows = request.candidates.map((c) => ({ flow: c.flow, description: c.description, examples: c.examples }));
-  const text = neutralize(maskPrivate(request.text)).slice(0, MAX_TEXT_LENGTH);
+  const text = neutralize(redact(request.text)).slice(0, MAX_TEXT_LENGTH);
   const user = [
     `The flows, as JSON, between <flows-${nonce}> and </flows-${nonce}>:`,
     `<flows-${nonce}>\n${neutralize(JSON.stringify(flows, null, 1))}\n</flows-${nonce}>`,

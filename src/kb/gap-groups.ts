@@ -10,7 +10,7 @@ import type { KbGap, KbGapGroup } from './types.ts';
 
 export const GAP_SIMILARITY = 2 / 3;
 const EXAMPLES = 3;
-/** Placeholders left by maskPrivate: not words of the question. */
+/** Placeholders left by the redaction pass (src/privacy/redact.ts): not words of the question. */
 const MASKS = /\[(email|phone|card|iban)\]/g;
 
 interface Wording {

@@ -9,7 +9,7 @@ import { groupGaps } from './gap-groups.ts';
 import type { GapStore } from './gap-store.ts';
 import { DEFAULT_LOCALE, loadKnowledge } from './load.ts';
 import type { LexicalSettings } from './lexical-index.ts';
-import { maskPrivate } from './mask.ts';
+import { redact } from '../privacy/redact.ts';
 import type { AnswerWriter } from './openai/answer-writer.ts';
 import type { Embedder } from './openai/embedder.ts';
 import { VectorIndex } from './openai/vector-index.ts';
@@ -162,7 +162,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
 
   async recordGap(gap: { question: string; confidence: number; nearestArticleId?: string | null; locale?: string | null }): Promise<void> {
     await this.parts.gapStore.record({
-      question: maskPrivate(gap.question).slice(0, 500),
+      question: redact(gap.question).slice(0, 500),
       confidence: gap.confidence,
       nearestArticleId: gap.nearestArticleId ?? null,
       locale: gap.locale ? language(gap.locale) : null,

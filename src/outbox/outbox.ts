@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ChannelAdapter } from '../core/channel.ts';
 import { isParleyError } from '../core/errors.ts';
@@ -5,6 +6,7 @@ import type { Address } from '../core/message.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { Store, StoredMessage } from '../store/types.ts';
 import { renderForChannel } from './render.ts';
+import { markWaiting, releaseWaiting } from './waiting.ts';
 
 export interface OutboxOptions {
   store: Store;
@@ -19,6 +21,15 @@ export interface OutboxOptions {
   claimTtlMs?: number;
 }
 
+/**
+ * Takes the claim, or keeps it when it is already ours: this process sends a message from one place at a time
+ * (`inFlight`), so a claim of ours that is still there was left by a release that failed, e.g. while Redis was down
+ * (it comes back with Redis's append-only file, and would hold the reply back for the claim's whole TTL).
+ */
+const CLAIM = `local v = redis.call('get', KEYS[1])
+if v == false or v == ARGV[1] then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`;
+
 const defaultBackoff = (attempt: number) => Math.min(500 * 2 ** (attempt - 1), 30_000);
 
 /**
@@ -32,6 +43,8 @@ export class Outbox {
   private stopping = false;
   private readonly backoff: (attempt: number) => number;
   private readonly claimTtlMs: number;
+  /** This process's claims carry this token, so a claim it failed to release (Redis was down) does not block it. */
+  private readonly claimToken = randomUUID();
 
   constructor(private readonly options: OutboxOptions) {
     this.backoff = options.backoffMs ?? defaultBackoff;
@@ -43,16 +56,40 @@ export class Outbox {
     const pending = messages.filter((m) => m.status === 'pending' && !this.inFlight.has(m.id));
     if (pending.length === 0) return this.chains.get(conversationId) ?? Promise.resolve();
     for (const message of pending) this.inFlight.add(message.id);
-    const previous = this.chains.get(conversationId) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      for (const message of pending) {
-        try {
-          await this.deliver(address, message);
-        } finally {
-          this.inFlight.delete(message.id);
-        }
-      }
+    return this.enqueue(conversationId, () => this.deliverAll(address, pending));
+  }
+
+  /**
+   * The customer wrote: on a channel with a service window, the replies that were waiting for them go out now,
+   * before anything dispatched after this call. Does not wait.
+   */
+  resumeWaiting(conversationId: string, address: Address): Promise<void> {
+    if (!this.options.channels.get(address.channel)?.capabilities.serviceWindow) return Promise.resolve();
+    return this.enqueue(conversationId, async () => {
+      const released = await releaseWaiting(this.options.store.db, conversationId).catch((error: unknown) => {
+        // They stay waiting, and are tried again when the customer next writes.
+        this.options.logger.warn({ conversationId, err: String(error) }, 'could not release replies waiting for the customer');
+        return [];
+      });
+      const mine = released.filter((m) => !this.inFlight.has(m.id));
+      for (const message of mine) this.inFlight.add(message.id);
+      await this.deliverAll(address, mine);
     });
+  }
+
+  private async deliverAll(address: Address, messages: StoredMessage[]): Promise<void> {
+    for (const message of messages) {
+      try {
+        await this.deliver(address, message);
+      } finally {
+        this.inFlight.delete(message.id);
+      }
+    }
+  }
+
+  private enqueue(conversationId: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.chains.get(conversationId) ?? Promise.resolve();
+    const next = previous.then(work);
     this.chains.set(conversationId, next);
     void next.then(() => {
       if (this.chains.get(conversationId) === next) this.chains.delete(conversationId);
@@ -73,8 +110,8 @@ export class Outbox {
     const claimKey = `parley:outbox:claim:${message.conversationId}:${message.id}`;
     const sentKey = `parley:outbox:sent:${message.conversationId}:${message.id}`;
     for (let attempt = message.attempts + 1; attempt <= maxAttempts && !this.stopping; attempt++) {
-      const claimed = await redis.set(claimKey, '1', 'PX', this.claimTtlMs, 'NX').catch(() => null);
-      if (claimed !== 'OK') {
+      const claimed = await redis.eval(CLAIM, 1, claimKey, this.claimToken, String(this.claimTtlMs)).catch(() => 0);
+      if (claimed !== 1) {
         // Another process is sending it, or Redis is down: a later sweep picks it up if it is still pending.
         return;
       }
@@ -90,6 +127,13 @@ export class Outbox {
           externalId ??= result.externalId;
         }
       } catch (error) {
+        if (isParleyError(error, 'CHANNEL_SEND_DEFERRED')) {
+          // Not an attempt: the reply waits for the customer's next message (resumeWaiting), untouched by sweeps.
+          await markWaiting(store.db, message.id, error.message).catch(() => {});
+          await redis.del(claimKey).catch(() => {});
+          log.info('reply waits for the customer to write again');
+          return;
+        }
         const permanent = isParleyError(error, 'CHANNEL_SEND_REJECTED');
         const final = permanent || attempt >= maxAttempts;
         const reason = error instanceof Error ? error.message : String(error);

@@ -152,6 +152,166 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Issue 7, the customer's choice (src/customers): phone identities in E.164 across channels, the preferred channel,
+    // the consent ledger with its refusals, one-time link codes, links made, and /api/notify's idempotency keys.
+    id: '0006-customer-channels-consent',
+    sql: `
+      ALTER TABLE identities ADD COLUMN phone text;
+      UPDATE identities SET phone = '+' || external_id WHERE channel = 'whatsapp' AND external_id ~ '^[1-9][0-9]{5,14}$';
+      CREATE INDEX identities_phone ON identities (phone, created_at) WHERE phone IS NOT NULL;
+
+      ALTER TABLE customers ADD COLUMN preferred_channel text;
+      ALTER TABLE customers ADD COLUMN preferred_channel_at timestamptz;
+      ALTER TABLE customers ADD COLUMN last_channel text;
+
+      ALTER TABLE messages ADD COLUMN purpose text CHECK (purpose IN ('service', 'marketing', 'notifications'));
+
+      CREATE TABLE consent_events (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        customer_id uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+        channel text NOT NULL,
+        purpose text NOT NULL CHECK (purpose IN ('service', 'marketing', 'notifications')),
+        state text NOT NULL CHECK (state IN ('granted', 'withdrawn')),
+        how text NOT NULL CHECK (how IN ('keyword', 'button', 'api', 'agent', 'implied-by-contact')),
+        said text,
+        shown text,
+        actor text,
+        message_id bigint REFERENCES messages (id) ON DELETE SET NULL,
+        at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX consent_events_current ON consent_events (customer_id, channel, purpose, id);
+
+      CREATE TABLE consent_refusals (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        customer_id uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+        channel text,
+        purpose text NOT NULL,
+        source text NOT NULL,
+        reason text NOT NULL,
+        message_id bigint REFERENCES messages (id) ON DELETE SET NULL,
+        at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX consent_refusals_customer ON consent_refusals (customer_id, id);
+
+      CREATE TABLE link_codes (
+        id uuid PRIMARY KEY,
+        customer_id uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+        code_hash text NOT NULL,
+        target_channel text NOT NULL,
+        target_user_id text,
+        redeem_on text NOT NULL CHECK (redeem_on IN ('issuer', 'target')),
+        attempts integer NOT NULL DEFAULT 0,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX link_codes_open ON link_codes (customer_id) WHERE used_at IS NULL;
+      CREATE INDEX link_codes_target ON link_codes (target_channel, code_hash) WHERE used_at IS NULL;
+      CREATE INDEX link_codes_sent ON link_codes (target_channel, target_user_id, created_at);
+
+      CREATE TABLE link_code_failures (
+        customer_id uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+        at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX link_code_failures_customer ON link_code_failures (customer_id, at);
+
+      CREATE TABLE customer_links (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        customer_id uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+        absorbed_customer_id uuid NOT NULL,
+        how text NOT NULL CHECK (how IN ('code', 'agent')),
+        actor text,
+        at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX customer_links_customer ON customer_links (customer_id);
+
+      CREATE TABLE notify_requests (
+        key_id text NOT NULL,
+        idempotency_key text NOT NULL,
+        request_hash text NOT NULL,
+        customer_id uuid REFERENCES customers (id) ON DELETE CASCADE,
+        status integer,
+        response jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (key_id, idempotency_key)
+      );
+    `,
+  },
+  {
+    // Issue 7, the customer's data (src/privacy): requests customers make in conversation ("delete my data") for an
+    // admin; the audit of every erasure, without identifiers; handoff contexts rewritten to version 2, which carries
+    // neither the channel's address nor the customer's raw identity (src/handoff/context.ts).
+    id: '0007-privacy',
+    sql: `
+      CREATE TABLE data_requests (
+        id uuid PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('export', 'erase')),
+        customer_id uuid REFERENCES customers (id) ON DELETE SET NULL,
+        source text NOT NULL CHECK (source IN ('conversation', 'admin')),
+        status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        done_at timestamptz,
+        done_by text
+      );
+      CREATE INDEX data_requests_open ON data_requests (created_at) WHERE status = 'open';
+      CREATE INDEX data_requests_customer ON data_requests (customer_id);
+
+      CREATE TABLE erasure_audit (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        requested_by text NOT NULL,
+        data_request_id uuid,
+        counts jsonb NOT NULL
+      );
+
+      UPDATE handoffs SET context = jsonb_set(
+        jsonb_set(context #- '{customer,identities}', '{channel}', jsonb_build_object('id', context -> 'channel' -> 'id')),
+        '{version}', '2')
+      WHERE context ->> 'version' = '1';
+
+      CREATE INDEX messages_created ON messages (created_at);
+    `,
+  },
+  {
+    // Voice of the customer (src/analytics): one row per turn, and the one rating a conversation may give. Rows
+    // carry the pseudonymous customer id and no channel identity or text; erasing the customer removes them.
+    id: '0008-analytics',
+    sql: `
+      CREATE TABLE analytics_turns (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        conversation_id uuid NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        customer_id uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+        channel text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('start', 'message')),
+        at timestamptz NOT NULL DEFAULT now(),
+        day date NOT NULL,
+        flows text[] NOT NULL DEFAULT '{}',
+        flow text,
+        step text,
+        mode text NOT NULL CHECK (mode IN ('bot', 'human')),
+        outcome text NOT NULL,
+        replies integer NOT NULL,
+        duration_ms integer NOT NULL
+      );
+      CREATE INDEX analytics_turns_at ON analytics_turns (at);
+      CREATE INDEX analytics_turns_conversation ON analytics_turns (conversation_id, id);
+      CREATE INDEX analytics_turns_customer ON analytics_turns (customer_id);
+
+      CREATE TABLE conversation_ratings (
+        conversation_id uuid PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+        customer_id uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+        channel text NOT NULL,
+        flow text,
+        handoff_id uuid,
+        asked_at timestamptz NOT NULL DEFAULT now(),
+        closed_at timestamptz,
+        rating smallint CHECK (rating BETWEEN 1 AND 5)
+      );
+      CREATE INDEX conversation_ratings_closed ON conversation_ratings (closed_at);
+      CREATE INDEX conversation_ratings_customer ON conversation_ratings (customer_id);
+    `,
+  },
 ];
 
 /** Advisory lock key shared by every Parley process migrating the same database ("parley" in ASCII). */

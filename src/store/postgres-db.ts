@@ -19,7 +19,7 @@ export function isConnectionError(error: unknown): boolean {
     return true;
   }
   // pg reports a lost or timed-out connection without a code.
-  return /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+  return /Connection terminated|timeout exceeded when trying to connect|encountered a connection error and is not queryable/i.test(error.message);
 }
 
 /** The URL without its password, fit for an error message or a log line. */
@@ -76,6 +76,11 @@ export function openPostgresDb(url: string, options: PostgresDbOptions = {}): Db
   });
   // An idle client losing its connection must not crash the process; the next query gets a fresh one.
   pool.on('error', () => {});
+  // pg-pool listens for a client's errors only while it is idle. A connection the server drops while the client is
+  // checked out but between queries (pg_terminate_backend, a failover; even in the same packet as the end of its
+  // handshake) would otherwise be an uncaught 'error' event that ends the process. The client is then unqueryable:
+  // its next query fails as a connection error, and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   let closed = false;
 
   return {

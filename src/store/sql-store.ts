@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ParleyError } from '../core/errors.ts';
 import type { Address, InboundMessage } from '../core/message.ts';
 import type { ConversationState } from '../engine/types.ts';
+import { phoneOfIdentity } from '../customers/phone-identity.ts';
 import { runMigrations } from './migrations.ts';
 import { json, toConversation, toCustomer, toMessage, type ConversationRow, type CustomerRow, type MessageRow } from './rows.ts';
 import type { CommitTurn, Conversation, Customer, Db, NewOutbound, Queryable, Store, StoredMessage, TranscriptOptions } from './types.ts';
@@ -68,18 +69,29 @@ export class SqlStore implements Store {
       const row = updated.rows[0];
       return row ? toCustomer(row) : known;
     }
+    // A phone number is one person on every phone channel (src/customers/phone-identity.ts): a new identity with a
+    // number already known joins that number's customer. The advisory lock serializes first sightings of one number.
+    const phone = phoneOfIdentity(channel, externalUserId) ?? null;
     return this.db.transaction(async (tx) => {
-      const id = randomUUID();
-      const created = await tx.query<CustomerRow>('INSERT INTO customers (id, display_name) VALUES ($1, $2) RETURNING *', [id, name]);
+      let row: CustomerRow | undefined;
+      if (phone !== null) {
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [phone]);
+        const same = await tx.query<CustomerRow>(
+          `SELECT c.* FROM identities i JOIN customers c ON c.id = i.customer_id WHERE i.phone = $1 ORDER BY i.created_at LIMIT 1`,
+          [phone],
+        );
+        row = same.rows[0];
+      }
+      const id = row?.id ?? randomUUID();
+      if (!row) row = (await tx.query<CustomerRow>('INSERT INTO customers (id, display_name) VALUES ($1, $2) RETURNING *', [id, name])).rows[0];
       const claimed = await tx.query(
-        `INSERT INTO identities (channel, external_id, customer_id) VALUES ($1, $2, $3)
+        `INSERT INTO identities (channel, external_id, customer_id, phone) VALUES ($1, $2, $3, $4)
          ON CONFLICT (channel, external_id) DO NOTHING RETURNING customer_id`,
-        [channel, externalUserId, id],
+        [channel, externalUserId, id, phone],
       );
-      const row = created.rows[0];
       if (claimed.rowCount === 1 && row) return toCustomer(row);
       // Someone else created this identity meanwhile (ON CONFLICT waited for their commit): use theirs.
-      await tx.query('DELETE FROM customers WHERE id = $1', [id]);
+      await tx.query('DELETE FROM customers WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM identities WHERE customer_id = $1)', [id]);
       const theirs = await this.customerByIdentity(tx, channel, externalUserId);
       if (!theirs) throw new ParleyError('CONFLICT', `Identity ${channel}/${externalUserId} vanished while being resolved`);
       return theirs;
@@ -297,6 +309,7 @@ export class SqlStore implements Store {
   async pendingOutbound(olderThan: Date, limit: number): Promise<StoredMessage[]> {
     const result = await this.db.query<MessageRow>(
       `SELECT * FROM messages WHERE direction = 'out' AND status = 'pending' AND created_at < $1
+         AND delivery_status IS DISTINCT FROM 'waiting'
        ORDER BY created_at, id LIMIT $2`,
       [olderThan, limit],
     );

@@ -144,6 +144,9 @@ export interface Store {
   recordDeliveryStatus(channel: string, externalId: string, status: 'sent' | 'delivered' | 'read' | 'failed', error?: string): Promise<boolean>;
   /** When the customer last wrote in the conversation at this address (its latest inbound message), or null. */
   lastInboundAt(channel: string, conversationExternalId: string): Promise<Date | null>;
-  /** Pending outbound messages created before `olderThan`, oldest first: what a crashed process left behind. */
+  /**
+   * Pending outbound messages created before `olderThan`, oldest first: what a crashed process left behind. Replies
+   * waiting for the customer to write again (delivery status `waiting`, src/outbox/waiting.ts) are not among them.
+   */
   pendingOutbound(olderThan: Date, limit: number): Promise<StoredMessage[]>;
 }

@@ -31,9 +31,9 @@ describe('handoff settings', () => {
     expect(resolveQueueOptions({ redisUrl: 'redis://x', logger })).toMatchObject({ name: 'handoffs', prefix: '{parley}', attempts: 8 });
   });
 
-  it('turns the Slack desk on only with all three Slack settings', () => {
+  it('turns the Slack desk on with the Slack app settings and SLACK_AGENT_CHANNEL (more in test/channels/slack/config.test.ts)', () => {
     expect(loadConfig({}).handoff.slack).toBeUndefined();
-    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/set all three/);
-    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_AGENT_CHANNEL: 'C1' }).handoff.slack).toMatchObject({ channel: 'C1', apiUrl: 'https://slack.com/api/' });
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/set both/);
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_AGENT_CHANNEL: 'C1' }).handoff.slack).toMatchObject({ agentChannel: 'C1', apiUrl: 'https://slack.com/api/' });
   });
 });

@@ -106,7 +106,7 @@ describe('the handoff context, with OpenAI configured (a local OpenAI-compatible
     fake.delayMs = {};
     fake.reply = () => MODEL_SUMMARY;
     const { context } = await handOver('sum-model');
-    expect(context).toMatchObject({ version: 1, summary: MODEL_SUMMARY, summarySource: 'model' });
+    expect(context).toMatchObject({ version: 2, summary: MODEL_SUMMARY, summarySource: 'model' });
     const [request] = fake.chatRequests();
     expect(request!.body.model).toBe('test-chat');
     const sent = JSON.stringify(request!.body.messages as ChatMessage[]);

@@ -115,6 +115,37 @@ describe('Outbox', () => {
     expect((await store.transcript(conversation.id)).every((m) => m.status === 'sent')).toBe(true);
   });
 
+  it('keeps a reply the channel defers waiting (no attempt, not swept), and sends it first when the customer writes', async () => {
+    let open = false;
+    const sent: string[] = [];
+    const adapter: ChannelAdapter = {
+      id: 'test',
+      capabilities: { buttons: false, maxButtons: 0, maxTextLength: 1000, markdown: false, media: false, serviceWindow: true },
+      async send(_address, message) {
+        if (!open) throw new ParleyError('CHANNEL_SEND_DEFERRED', 'waiting: outside the window');
+        sent.push(message.text);
+        return {};
+      },
+    };
+    const box = outbox(adapter);
+    const [late] = await commitReplies(['agent reply']);
+    await box.dispatch(conversation.id, conversation.address, [late!]);
+    expect(await box.sweep(0)).toBe(0);
+    const [waiting] = await store.transcript(conversation.id);
+    expect(waiting).toMatchObject({ status: 'pending', attempts: 0, deliveryStatus: 'waiting', lastError: 'waiting: outside the window' });
+    expect(sent).toEqual([]);
+
+    open = true;
+    const answer = await commitReplies(['answer to the new message']);
+    void box.resumeWaiting(conversation.id, conversation.address);
+    await box.dispatch(conversation.id, conversation.address, answer);
+    expect(sent).toEqual(['agent reply', 'answer to the new message']);
+    expect((await store.transcript(conversation.id)).map((m) => [m.status, m.attempts, m.lastError])).toEqual([
+      ['sent', 0, null],
+      ['sent', 0, null],
+    ]);
+  });
+
   it('marks a reply for a channel that is not enabled as failed instead of dropping it', async () => {
     const replies = await commitReplies(['nowhere to go']);
     const box = new Outbox({ store, channels: new Map(), logger, redis, maxAttempts: 3, backoffMs: () => 5 });

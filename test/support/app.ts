@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App, type CreateAppOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/infra/logger.ts';
 
@@ -19,7 +19,7 @@ export interface TestApp {
 }
 
 /** A real Parley app on a free port, with its own data directory, the real Redis, and PGlite unless a URL is given. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: Omit<CreateAppOptions, 'logger'> = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'parley-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', FLOWS_DIR: demoFlowsDir, REDIS_AUTOSTART: 'false', ...env, DATA_DIR: dataDir }, repoRoot);
   const logs: string[] = [];
@@ -30,7 +30,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
   });
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'debug', redact: config.logRedact, destination });
-  const app = await createApp(config, { logger });
+  const app = await createApp(config, { ...options, logger });
   const url = await app.listen();
   return {
     app,

@@ -13,6 +13,8 @@ export interface ServerProcess {
   port: number;
   dataDir: string;
   child: ChildProcess;
+  /** `performance.now()` of this process when the child was spawned (to line up the child's own clocks, e.g. a CPU profile). */
+  spawnedAt: number;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
   /** Sends the signal and resolves once the process has exited. */
@@ -30,6 +32,8 @@ export interface StartServerOptions {
   healthTimeoutMs?: number;
   /** How long `stop()` waits for the exit before it sends SIGKILL. Default 15 s. */
   stopTimeoutMs?: number;
+  /** Options for Node itself, before the script (e.g. `--cpu-prof`, `--expose-gc`). Default none. */
+  nodeArgs?: string[];
 }
 
 /** A port nothing listens on right now, on the loopback interface. */
@@ -70,7 +74,7 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
   const dataDir = options.dataDir ?? makeDataDir();
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [parleyBin, 'start'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), parleyBin, 'start'], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -85,6 +89,7 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const spawnedAt = performance.now();
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -96,6 +101,7 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
     port,
     dataDir,
     child,
+    spawnedAt,
     output: () => output,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

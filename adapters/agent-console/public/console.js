@@ -44,7 +44,28 @@
     item.dataset.id = entry.id;
     item.append(el('span', `${entry.from} · ${new Date(entry.at).toLocaleTimeString()}`, 'meta'), el('span', entry.text, 'text'));
     if (entry.payload) item.append(el('span', `pressed: ${entry.payload}`, 'meta'));
+    if (entry.from !== 'customer') item.append(deliveryBadge(entry.delivery));
     return item;
+  }
+
+  // Delivery of the bot's and agents' messages: sent / delivered / read, failed (why), waiting (why).
+  const DELIVERY_LABELS = { sending: 'sending…', sent: '✓ sent', delivered: '✓✓ delivered', read: '✓✓ read', failed: '✗ failed', waiting: '⏸ waiting' };
+  function deliveryBadge(delivery) {
+    const badge = el('span', undefined, 'delivery');
+    setDelivery(badge, delivery);
+    return badge;
+  }
+  function setDelivery(badge, delivery) {
+    badge.dataset.state = delivery?.state ?? '';
+    badge.textContent = delivery ? DELIVERY_LABELS[delivery.state] + (delivery.reason ? ` — ${delivery.reason}` : '') : '';
+  }
+  async function refreshDelivery() {
+    if (!selected || document.hidden) return;
+    const { delivery } = await api(`/agent/api/handoffs/${selected}/delivery`);
+    for (const item of $('transcript').querySelectorAll('li')) {
+      const badge = item.querySelector('.delivery');
+      if (badge && delivery[item.dataset.id]) setDelivery(badge, delivery[item.dataset.id]);
+    }
   }
 
   function addLine(entry) {
@@ -148,8 +169,11 @@
   api('/agent/api/me').then(({ agent }) => {
     me = agent;
     $('me').textContent = `${agent.name} · ${agent.queues.join(', ')}`;
+    // Admins get a link to the WhatsApp Web login (QR code) when that channel is on.
+    if (agent.admin) fetch('/admin/whatsapp-web/status').then((r) => { $('whatsapp-web').hidden = !r.ok; }, () => {});
     connect();
     return refresh();
   }, fail);
+  setInterval(() => refreshDelivery().catch(() => {}), 3000);
   setInterval(() => { renderList(); if (selected && handoffs.get(selected)) $('wait').textContent = waited(handoffs.get(selected).waitingSince); }, 1000);
 })();

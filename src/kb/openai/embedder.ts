@@ -4,6 +4,7 @@
  */
 import type OpenAI from 'openai';
 import type { Logger } from '../../infra/logger.ts';
+import { redact } from '../../privacy/redact.ts';
 import { progressBar, type ProgressSink } from '../progress.ts';
 import type { Passage } from '../types.ts';
 import { contentHash, EmbeddingCache } from './embedding-cache.ts';
@@ -46,8 +47,9 @@ export class Embedder {
     return hashes.map((hash) => this.cache.get(hash)!);
   }
 
+  /** The customer's question leaves the machine redacted, like every prompt. */
   async embedQuery(text: string): Promise<Float32Array> {
-    const [vector] = await this.request([text]);
+    const [vector] = await this.request([redact(text)]);
     return vector!;
   }
 

@@ -1,10 +1,12 @@
 /**
  * What Parley sends the model to write an answer. The passages and the customer's question are data: they go in
  * the user message between delimiters carrying a random nonce, so text inside them cannot close a block and
- * pose as instructions, and the system message says that instructions found inside them are to be ignored.
+ * pose as instructions, and the system message says that instructions found inside them are to be ignored. The
+ * question is redacted first (src/privacy/redact.ts): no email address, phone, card or IBAN reaches the model.
  */
 import { randomBytes } from 'node:crypto';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { redact } from '../../privacy/redact.ts';
 
 /** What the model replies when the passages do not answer the question. */
 export const NOT_SURE = 'NOT_SURE';
@@ -42,7 +44,7 @@ export function buildMessages(question: string, passages: readonly PromptPassage
     ...blocks,
     '',
     `The customer's question, between <question-${nonce}> and </question-${nonce}>:`,
-    `<question-${nonce}>\n${neutralize(question)}\n</question-${nonce}>`,
+    `<question-${nonce}>\n${neutralize(redact(question))}\n</question-${nonce}>`,
   ].join('\n');
   return [
     { role: 'system', content: systemPrompt(maxLength) },

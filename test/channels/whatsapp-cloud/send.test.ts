@@ -97,13 +97,13 @@ describe('createWhatsAppSender', () => {
     expect(error).not.toBeInstanceOf(ParleyError);
   });
 
-  it('refuses free-form messages outside the 24-hour window, or to a customer who never wrote', async () => {
+  it('defers free-form messages outside the 24-hour window, or to a customer who never wrote, until they write', async () => {
     for (const last of [new Date(now.getTime() - 24 * 3600_000 - 1), null]) {
       lastInbound = last;
       const error = await sender().send(address, { id: '5', text: 'Hello', buttons: [], attachments: [] }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ParleyError);
-      expect((error as ParleyError).code).toBe('CHANNEL_SEND_REJECTED');
-      expect((error as ParleyError).message).toMatch(/outside the 24-hour window/);
+      expect((error as ParleyError).code).toBe('CHANNEL_SEND_DEFERRED');
+      expect((error as ParleyError).message).toMatch(/outside WhatsApp's 24-hour window/);
     }
     expect(graph.requests).toHaveLength(0);
   });

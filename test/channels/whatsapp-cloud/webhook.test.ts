@@ -239,7 +239,7 @@ describe('WhatsApp Cloud API webhook', () => {
     expect(graph.requests.filter((r) => r.body.to === waId)).toHaveLength(2);
   });
 
-  it('outside the 24-hour window does not send a free-form reply, and marks it failed with the reason', async () => {
+  it('outside the 24-hour window keeps a free-form reply waiting, with the reason, and sends it first when the customer writes again', async () => {
     const waId = customer();
     await postSigned(t.url, inbound('text-message', waId, wamid()), SECRET);
     await waitFor(() => graph.to(waId).length >= 2);
@@ -248,10 +248,17 @@ describe('WhatsApp Cloud API webhook', () => {
     const before = graph.requests.length;
     const late = await t.app.store.insertOutbound(conversation.id, { text: 'An agent here: your refund went out today.' });
     await t.app.outbox.dispatch(conversation.id, conversation.address, [late]);
+    await t.app.outbox.sweep(0);
     const [row] = (await messagesOf(t, waId)).filter((m) => m.id === late.id);
-    expect(row).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(row!.last_error).toMatch(/outside the 24-hour window/);
+    expect(row).toMatchObject({ status: 'pending', attempts: 0, delivery_status: 'waiting' });
+    expect(row!.last_error).toMatch(/outside WhatsApp's 24-hour window .* sent when the customer writes again/);
     expect(graph.requests.length).toBe(before);
+
+    await postSigned(t.url, inbound('text-message', waId, wamid()), SECRET);
+    await waitFor(() => graph.to(waId).length >= 4);
+    expect(textOf(graph.to(waId)[2]!)).toBe('An agent here: your refund went out today.');
+    const [sent] = (await messagesOf(t, waId)).filter((m) => m.id === late.id);
+    expect(sent).toMatchObject({ status: 'sent', attempts: 0, last_error: null });
   });
 });
 

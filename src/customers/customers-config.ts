@@ -1,0 +1,48 @@
+/**
+ * The settings of src/customers. Their zod shape is spread into src/config.ts's EnvSchema, so they are parsed with
+ * every other setting, once, at start.
+ */
+import { getCountries, type CountryCode } from 'libphonenumber-js';
+import { z } from 'zod';
+import { hashToken } from '../handoff/agents.ts';
+
+const countries = new Set<string>(getCountries());
+const KeyEntry = /^(?:([A-Za-z0-9_.-]{1,64})=)?(sha256\$[0-9a-f]{64}|\S{24,})$/;
+
+export const CUSTOMERS_ENV = {
+  /**
+   * API keys of the business's systems for /api/notify, /api/consents, /api/link-codes and /api/customers/:id: comma-separated `name=sha256$<hex>`
+   * (hash with `npx tsx src/handoff/hash-secret.ts --token KEY`), or a plain key of 24+ characters. Unset: 404.
+   */
+  NOTIFY_API_KEYS: z
+    .string()
+    .refine((value) => value.split(',').every((entry) => KeyEntry.test(entry.trim())), 'each key must be name=sha256$<64 hex> or a key of 24+ characters')
+    .optional(),
+  /** Country (ISO 3166 code, e.g. DE) of phone numbers written without their country code (`0151 …`); unset: refused. */
+  PHONE_DEFAULT_COUNTRY: z
+    .string()
+    .transform((value) => value.toUpperCase())
+    .refine((value) => countries.has(value), 'must be a country code like DE')
+    .optional(),
+};
+
+export interface ApiKey {
+  /** Shown in the ledger as who recorded a consent (`api:<name>`), never the key. */
+  name: string;
+  /** `sha256$<hex>`: keys are compared by their hash, in constant time. */
+  hash: string;
+}
+
+export interface CustomersConfig {
+  /** Empty: /api/notify and /api/consents answer 404. */
+  apiKeys: ApiKey[];
+  defaultCountry: CountryCode | undefined;
+}
+
+export function customersConfig(env: { NOTIFY_API_KEYS?: string | undefined; PHONE_DEFAULT_COUNTRY?: string | undefined }): CustomersConfig {
+  const apiKeys = (env.NOTIFY_API_KEYS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean).map((entry, index) => {
+    const [, name, secret] = KeyEntry.exec(entry)!;
+    return { name: name ?? `key${index + 1}`, hash: secret!.startsWith('sha256$') ? secret! : hashToken(secret!) };
+  });
+  return { apiKeys, defaultCountry: env.PHONE_DEFAULT_COUNTRY as CountryCode | undefined };
+}

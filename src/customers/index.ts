@@ -1,0 +1,70 @@
+/**
+ * The customer's choice (issue 7): one customer across channels, the preferred channel, the consent ledger, and
+ * the API the business's systems notify through. See docs/customers.md.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Address } from '../core/message.ts';
+import type { TurnHooks } from '../inbox/turn-hooks.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { Conversation, Store, StoredMessage } from '../store/types.ts';
+import { registerAgentLinkRoutes, type LinkActor } from './agent-link-routes.ts';
+import { ConsentLedger } from './consent-ledger.ts';
+import { registerCustomerApi } from './customer-api.ts';
+import { CustomerDirectory } from './customer-directory.ts';
+import { createCustomerHooks } from './customer-hooks.ts';
+import type { CustomersConfig } from './customers-config.ts';
+import { LinkCodes } from './link-codes.ts';
+import { OutboundRouter } from './outbound-router.ts';
+
+export { CUSTOMERS_ENV, customersConfig, type CustomersConfig } from './customers-config.ts';
+export { ConsentLedger } from './consent-ledger.ts';
+export { CustomerDirectory } from './customer-directory.ts';
+export { normalizePhone } from './phone-identity.ts';
+
+export interface CustomerSystemOptions {
+  config: CustomersConfig;
+  store: Store;
+  deliver: (conversationId: string, address: Address, messages: StoredMessage[]) => void;
+  isLive: (conversation: Conversation) => Promise<boolean>;
+  enabled: (channel: string) => boolean;
+  logger: Logger;
+}
+
+export interface CustomerSystem {
+  hooks: TurnHooks;
+  ledger: ConsentLedger;
+  directory: CustomerDirectory;
+  router: OutboundRouter;
+  /** For the handoff: its messages go through the ledger, and agents' replies to the preferred channel. */
+  dispatchStarted(conversation: Conversation, messages: StoredMessage[]): Promise<void>;
+  register(http: FastifyInstance, agents: { actorOf: (request: import('fastify').FastifyRequest) => Promise<LinkActor | undefined> }): Promise<void>;
+}
+
+export function createCustomerSystem(options: CustomerSystemOptions): CustomerSystem {
+  const { store, logger, config } = options;
+  const db = store.db;
+  const directory = new CustomerDirectory(db);
+  const ledger = new ConsentLedger(db);
+  const router = new OutboundRouter({
+    db, directory, ledger, deliver: options.deliver, isLive: options.isLive, enabled: options.enabled, logger,
+    fail: (messageId, reason) => store.markAttemptFailed(messageId, reason, true),
+  });
+  const codes = new LinkCodes(db);
+  const hooks = createCustomerHooks({ db, directory, ledger, codes, router, enabled: options.enabled, defaultCountry: config.defaultCountry, logger });
+  return {
+    hooks,
+    ledger,
+    directory,
+    router,
+    async dispatchStarted(conversation, messages) {
+      // Agents' replies (the handoff records them) follow the customer; its notices stay in their conversation.
+      const ids = messages.map((m) => m.id);
+      const agents = await db.query<{ message_id: string }>('SELECT message_id FROM handoff_replies WHERE message_id = ANY($1::bigint[])', [ids]);
+      await router.dispatchStarted(conversation, messages, new Set(agents.rows.map((r) => String(r.message_id))));
+    },
+    async register(http, agents) {
+      await registerCustomerApi(http, { db, config, directory, ledger, router, codes });
+      await registerAgentLinkRoutes(http, { db, directory, actorOf: agents.actorOf, defaultCountry: config.defaultCountry });
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * `parley customers erase` and POST /admin/customers/:id/erase: deletes everything Parley holds about one customer.
+ *
+ * In one database transaction: every row of every table with a customer or conversation column (discovered from the
+ * schema, see personal-tables.ts; the foreign keys cascade as well), the unanswered questions recorded from their
+ * messages (kb_gaps keeps no link to who asked, so they are matched by text), the customer row; their data requests
+ * are closed and lose their link to them; and an audit row is written. The audit row holds when, who asked and how
+ * many rows each table lost: no identifier of the customer, not even a hash of their id (nothing would ever need to
+ * be matched against it, and a hash of an id that stays in backups would link them back).
+ *
+ * Then, outside the transaction, Redis: the handoff queue's jobs of their handoffs (finished and failed ones are kept
+ * by BullMQ otherwise), and every key under Parley's prefixes whose name carries one of their ids (conversation
+ * locks, the outbox's delivery markers, the handoff triggers' signals, …). A Redis failure is reported, not hidden:
+ * the database part stays done, and running the erase again finds nothing in the database and retries Redis.
+ */
+import type { Redis } from 'ioredis';
+import { ParleyError } from '../core/errors.ts';
+import type { Db, Queryable } from '../store/types.ts';
+import { ident, personalTables, subjectFilter } from './personal-tables.ts';
+import { loadSubject, subjectGapIds } from './subject.ts';
+
+export interface EraseDeps {
+  db: Db;
+  /** Parley's Redis; absent, only the database is erased (and `redis` in the result says so). */
+  redis?: Redis;
+  /** Prefixes of Parley's Redis keys (`parley:`, the handoff queue's `{parley}`). */
+  redisPrefixes: readonly string[];
+  /** Removes the handoff queue's jobs by id (job id = handoff id); returns how many it removed. */
+  removeJobs?: (jobIds: string[]) => Promise<number>;
+}
+
+export interface EraseRequest {
+  /** Who asked, for the audit: `admin`, `agent:<id>`, `cli`, `customer request (approved by …)`. No customer data. */
+  requestedBy: string;
+  /** The data request this erasure answers, if any. */
+  dataRequestId?: string;
+}
+
+export interface EraseResult {
+  auditId: string;
+  /** Rows deleted per table (the customer's row under `customers`). */
+  counts: Record<string, number>;
+  redis: { keys: number; jobs: number } | { error: string } | 'skipped';
+}
+
+export async function eraseCustomer(deps: EraseDeps, customerId: string, request: EraseRequest): Promise<EraseResult> {
+  const { db } = deps;
+  const erased = await db.transaction(async (tx) => {
+    const exists = await tx.query('SELECT id FROM customers WHERE id = $1 FOR UPDATE', [customerId]);
+    if (exists.rowCount === 0) throw new ParleyError('NOT_FOUND', 'no customer with that id');
+    const subject = await loadSubject(tx, customerId);
+    const conversationIds = subject.conversations.map((c) => c.id);
+    const handoffs = await tx.query<{ id: string }>('SELECT id FROM handoffs WHERE conversation_id = ANY($1::uuid[])', [conversationIds]);
+    const identities = await tx.query<{ external_id: string }>('SELECT external_id FROM identities WHERE customer_id = $1', [customerId]);
+    const gapIds = await subjectGapIds(tx, subject);
+
+    const tables = await personalTables(tx);
+    const counts: Record<string, number> = {};
+    // Counted before anything is deleted: the cascades would empty the later tables first.
+    for (const table of tables) {
+      const { where, params } = subjectFilter(table, subject);
+      const counted = await tx.query<{ n: string | number }>(`SELECT count(*) AS n FROM ${ident(table.name)} WHERE ${where}`, params);
+      const n = Number(counted.rows[0]?.n ?? 0);
+      if (n > 0) counts[table.name] = n;
+    }
+    for (const table of tables) {
+      const { where, params } = subjectFilter(table, subject);
+      await tx.query(`DELETE FROM ${ident(table.name)} WHERE ${where}`, params);
+    }
+    if (gapIds.length > 0) {
+      await tx.query('DELETE FROM kb_gaps WHERE id::text = ANY($1::text[])', [gapIds]);
+      counts.kb_gaps = gapIds.length;
+    }
+    await tx.query(
+      "UPDATE data_requests SET status = 'done', done_at = COALESCE(done_at, now()), done_by = COALESCE(done_by, $2), customer_id = NULL WHERE customer_id = $1",
+      [customerId, request.requestedBy],
+    );
+    await tx.query('DELETE FROM customers WHERE id = $1', [customerId]);
+    counts.customers = 1;
+    const audit = await tx.query<{ id: string | number }>(
+      'INSERT INTO erasure_audit (requested_by, data_request_id, counts) VALUES ($1, $2, $3::jsonb) RETURNING id',
+      [request.requestedBy, request.dataRequestId ?? null, JSON.stringify(counts)],
+    );
+    return {
+      auditId: String(audit.rows[0]!.id),
+      counts,
+      ids: [customerId, ...conversationIds, ...handoffs.rows.map((h) => h.id)],
+      // Channel ids are only swept when long enough not to occur by chance inside unrelated key names.
+      channelIds: [...subject.conversations.map((c) => c.externalId), ...identities.rows.map((i) => i.external_id)].filter((id) => id.length >= 8),
+      handoffIds: handoffs.rows.map((h) => h.id),
+    };
+  });
+
+  let redis: EraseResult['redis'] = 'skipped';
+  if (deps.redis) {
+    try {
+      const jobs = deps.removeJobs && erased.handoffIds.length > 0 ? await deps.removeJobs(erased.handoffIds) : 0;
+      const keys = await sweepKeys(deps.redis, deps.redisPrefixes, [...erased.ids, ...erased.channelIds]);
+      redis = { keys, jobs };
+    } catch (error) {
+      redis = { error: error instanceof Error ? error.name : 'error' };
+    }
+    await recordRedis(db, erased.auditId, redis);
+  }
+  return { auditId: erased.auditId, counts: erased.counts, redis };
+}
+
+async function recordRedis(db: Queryable, auditId: string, redis: EraseResult['redis']): Promise<void> {
+  const extra = typeof redis === 'object' && 'keys' in redis ? { redis_keys: redis.keys, queue_jobs: redis.jobs } : { redis_failed: 1 };
+  await db.query('UPDATE erasure_audit SET counts = counts || $2::jsonb WHERE id = $1', [auditId, JSON.stringify(extra)]);
+}
+
+/** Deletes every key under the prefixes whose name contains one of the ids; returns how many. */
+export async function sweepKeys(redis: Redis, prefixes: readonly string[], ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  let deleted = 0;
+  for (const prefix of new Set(prefixes)) {
+    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      const mine = keys.filter((key) => ids.some((id) => key.includes(id)));
+      if (mine.length > 0) deleted += await redis.del(...mine);
+    } while (cursor !== '0');
+  }
+  return deleted;
+}

@@ -1,0 +1,43 @@
+/**
+ * `parley customers export` and GET /admin/customers/:id/export: everything Parley holds about one customer, as
+ * JSON. The customer row, then every row of every table that has a customer or conversation column (discovered
+ * from the schema, so tables added later are included: identities, conversations with their state, messages,
+ * handoffs with their context and rating, the consent ledger, analytics, …), their data requests, and the
+ * unanswered questions recorded from their messages.
+ */
+import { ParleyError } from '../core/errors.ts';
+import type { Queryable } from '../store/types.ts';
+import { loadSubject, subjectGapIds, subjectRows } from './subject.ts';
+
+export const EXPORT_FORMAT = 'parley-customer-export/1';
+
+export interface CustomerExport {
+  format: typeof EXPORT_FORMAT;
+  exportedAt: string;
+  customer: Record<string, unknown>;
+  /** Rows by table name, each table's own columns as they are stored. */
+  tables: Record<string, Record<string, unknown>[]>;
+  dataRequests: Record<string, unknown>[];
+  /** Questions the knowledge base could not answer, as recorded for editors (redacted), that came from this customer. */
+  unansweredQuestions: Record<string, unknown>[];
+}
+
+export async function exportCustomer(db: Queryable, customerId: string, now = new Date()): Promise<CustomerExport> {
+  const customer = await db.query<Record<string, unknown>>('SELECT * FROM customers WHERE id = $1', [customerId]);
+  if (!customer.rows[0]) throw new ParleyError('NOT_FOUND', 'no customer with that id');
+  const subject = await loadSubject(db, customerId);
+  const tables = await subjectRows(db, subject);
+  const requests = await db.query<Record<string, unknown>>('SELECT * FROM data_requests WHERE customer_id = $1 ORDER BY created_at', [customerId]);
+  const gapIds = await subjectGapIds(db, subject);
+  const gaps = gapIds.length
+    ? await db.query<Record<string, unknown>>('SELECT question, confidence, nearest_article_id, locale, created_at FROM kb_gaps WHERE id::text = ANY($1::text[]) ORDER BY id', [gapIds])
+    : { rows: [] };
+  return {
+    format: EXPORT_FORMAT,
+    exportedAt: now.toISOString(),
+    customer: customer.rows[0],
+    tables,
+    dataRequests: requests.rows,
+    unansweredQuestions: gaps.rows,
+  };
+}

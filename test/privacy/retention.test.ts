@@ -1,0 +1,86 @@
+/**
+ * Transcript retention on the real Redis and BullMQ: the job scheduler (one fixed id, however many processes
+ * start it) runs the purge, which deletes old messages and unanswered questions and blanks old resolved handoffs'
+ * transcripts, in batches, and leaves everything newer alone.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/infra/logger.ts';
+import { purgeTranscripts, RETENTION_SCHEDULER_ID, RetentionJob } from '../../src/privacy/retention.ts';
+import { openPgliteDb, runMigrations, type Db } from '../../src/store/index.ts';
+import { until } from '../support/poll.ts';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const logger = createLogger({ level: 'silent', redact: true });
+const DAY = 86_400_000;
+
+async function conversationWithHistory(db: Db, now: Date): Promise<string> {
+  const customer = randomUUID();
+  const conversation = randomUUID();
+  await db.query('INSERT INTO customers (id) VALUES ($1)', [customer]);
+  await db.query(`INSERT INTO conversations (id, channel, external_id, customer_id, address) VALUES ($1, 'web', $2, $3, '{}'::jsonb)`, [conversation, conversation, customer]);
+  const insert = (text: string, daysAgo: number) =>
+    db.query(`INSERT INTO messages (conversation_id, direction, channel, text, status, created_at) VALUES ($1, 'in', 'web', $2, 'processed', $3)`, [conversation, text, new Date(now.getTime() - daysAgo * DAY)]);
+  for (let i = 0; i < 7; i++) await insert(`old message ${i}`, 40 + i);
+  await insert('recent message', 2);
+  const context = (text: string) => JSON.stringify({ version: 2, transcript: [{ id: '1', at: now.toISOString(), from: 'customer', text }], knowledge: [{ question: text }], summary: `asked: ${text}`, flow: { flow: 'human', vars: { email: 'a@example.org' } }, reason: `customer said "${text}"` });
+  await db.query(`INSERT INTO handoffs (id, conversation_id, queue, trigger, reason, priority, status, context, created_at) VALUES ($1, $2, 'support', 'customer_request', 'customer said "old"', 3, 'resolved', $3::jsonb, $4)`,
+    [randomUUID(), conversation, context('old'), new Date(now.getTime() - 50 * DAY)]);
+  await db.query(`INSERT INTO kb_gaps (question, confidence, created_at) VALUES ('old gap', 0.1, $1), ('new gap', 0.1, $2)`, [new Date(now.getTime() - 45 * DAY), now]);
+  return conversation;
+}
+
+describe('transcript retention', () => {
+  let db: Db;
+  const now = new Date();
+
+  beforeAll(async () => {
+    db = await openPgliteDb();
+    await runMigrations(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('deletes in batches what is older than the period, and nothing newer', async () => {
+    const conversation = await conversationWithHistory(db, now);
+    const counts = await purgeTranscripts(db, new Date(now.getTime() - 30 * DAY), 3);
+    expect(counts).toEqual({ messages: 7, handoffContexts: 1, kbGaps: 1 });
+    const messages = await db.query<{ text: string }>('SELECT text FROM messages WHERE conversation_id = $1', [conversation]);
+    expect(messages.rows).toEqual([{ text: 'recent message' }]);
+    const handoff = await db.query<{ reason: string; context: Record<string, unknown> }>('SELECT reason, context FROM handoffs WHERE conversation_id = $1', [conversation]);
+    expect(handoff.rows[0]!.reason).toBe('customer_request');
+    expect(handoff.rows[0]!.context).toMatchObject({ version: 2, transcript: [], knowledge: [], summary: '', reason: 'customer_request', flow: { flow: 'human', vars: {} } });
+    expect((await db.query('SELECT question FROM kb_gaps')).rows).toEqual([{ question: 'new gap' }]);
+    expect(await purgeTranscripts(db, new Date(now.getTime() - 30 * DAY), 3)).toEqual({ messages: 0, handoffContexts: 0, kbGaps: 0 });
+  });
+
+  it('runs as one BullMQ job scheduler, whichever process starts it, and is removed when retention is turned off', async () => {
+    await db.query('DELETE FROM messages');
+    await db.query('DELETE FROM kb_gaps');
+    const conversation = await conversationWithHistory(db, now);
+    const prefix = `{ptest-${randomBytes(4).toString('hex')}}`;
+    const options = { db, redisUrl: REDIS_URL, prefix, days: 30, everyMs: 60_000, logger };
+    const first = new RetentionJob(options);
+    const second = new RetentionJob(options);
+    const inspect = new Queue('privacy', { connection: { url: REDIS_URL }, prefix });
+    try {
+      await Promise.all([first.start(), second.start()]);
+      expect((await inspect.getJobSchedulers()).map((s) => s.key)).toEqual([RETENTION_SCHEDULER_ID]);
+      await until(() => db.query('SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [conversation]), (r) => r.rows[0]!.n === 1, 'the scheduled purge', { timeoutMs: 15_000 });
+      expect((await db.query('SELECT question FROM kb_gaps')).rows).toEqual([{ question: 'new gap' }]);
+      expect(await inspect.getCompletedCount()).toBe(1);
+
+      const off = new RetentionJob({ ...options, days: undefined });
+      await off.start();
+      await off.close();
+      expect(await inspect.getJobSchedulers()).toEqual([]);
+    } finally {
+      await first.close();
+      await second.close();
+      await inspect.obliterate({ force: true }).catch(() => {});
+      await inspect.close();
+    }
+  }, 30_000);
+});

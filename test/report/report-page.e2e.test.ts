@@ -1,0 +1,143 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../support/poll.ts';
+import { ADMIN_TOKEN, ANA, MIA, call, driveConversations, startReportApp, type ReportApp } from './support.ts';
+
+/** The report page in Debian's Chromium: who may see it, and that its charts draw the data. */
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const WAIT = { timeout: 20_000 };
+const CHARTS = ['containment-chart', 'reasons-chart', 'dropoff-chart'];
+
+let t: ReportApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  t = await startReportApp();
+  await driveConversations(t.url);
+  // c2 left the order number question unanswered; an hour passes, so it counts as dropped off (quiet for 30 min).
+  const c2 = (await t.app.store.findConversation('web', 'c2'))!;
+  await t.app.store.db.query(`UPDATE analytics_turns SET at = at - interval '1 hour' WHERE conversation_id = $1`, [c2.id]);
+  await until(() => call(t.url, '/admin/api/report?since=1d', ADMIN_TOKEN), (r) => r.json?.totals.dropOffs === 1, 'the drop-off');
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ARGS, headless: true });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function signIn(page: Page, who: { id: string; password: string }): Promise<void> {
+  await page.locator('#agent-id').fill(who.id);
+  await page.locator('#agent-password').fill(who.password);
+  await page.locator('#sign-in').click();
+}
+
+/** Pixels of a PNG (a screenshot) that differ from white, counted in the browser itself. */
+function inkIn(page: Page, png: Buffer): Promise<number> {
+  return page.evaluate(async (dataUrl) => {
+    const image = new Image();
+    image.src = dataUrl;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d')!;
+    context.drawImage(image, 0, 0);
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i]! < 235 || data[i + 1]! < 235 || data[i + 2]! < 235) ink++;
+    return ink;
+  }, `data:image/png;base64,${png.toString('base64')}`);
+}
+
+describe('the report page in a real browser', () => {
+  it('sends an anonymous browser to the sign-in page, and refuses an agent who is not an admin', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${t.url}/admin/report`);
+    expect(new URL(page.url()).pathname).toBe('/agent/login');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/admin/report');
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    const signedIn = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/agent/login', WAIT);
+    const reloaded = page.waitForEvent('load', WAIT);
+    await signIn(page, ANA);
+    expect((await signedIn).status()).toBe(200);
+    // Ana is signed in, is sent on to the report, and the report sends her back to the sign-in page.
+    await reloaded;
+    expect(requested).toContain('/admin/report');
+    expect(new URL(page.url()).pathname).toBe('/agent/login');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/admin/report');
+    expect(await page.locator('canvas').count()).toBe(0);
+    expect(await page.evaluate(async () => (await fetch('/admin/api/report')).status)).toBe(401);
+    expect(await page.evaluate(async () => (await fetch('/agent/api/me')).status)).toBe(200);
+    await context.close();
+  });
+
+  it('signs an admin in and back to the report, whose charts draw the data; a gap links to its new article', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1600 } });
+    const page = await context.newPage();
+    // Screenshots are decoded on a blank page: the report's Content-Security-Policy allows no data: images.
+    const scratch = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // The report's own pages (the sign-in page is the console's, with its own history) must log no error: no CSP violation.
+    page.on('console', (message) => {
+      const where = message.location().url;
+      if (message.type() === 'error' && where.startsWith(`${t.url}/admin/`)) errors.push(`${where}:${message.location().lineNumber} ${message.text()}`);
+    });
+    await page.goto(`${t.url}/admin/report`);
+    await signIn(page, MIA);
+    await page.waitForURL(`${t.url}/admin/report`, WAIT);
+    await page.locator('body[data-ready="true"]').waitFor(WAIT);
+
+    expect(await page.locator('#tiles .tile').first().textContent()).toContain('5');
+    for (const id of CHARTS) {
+      const canvas = page.locator(`#${id}`);
+      expect(Number(await canvas.getAttribute('data-drawn')), id).toBeGreaterThan(0);
+      // The chart's own pixels: a drawn chart has thousands of painted pixels.
+      const painted = await canvas.evaluate((element: HTMLCanvasElement) => {
+        const { data } = element.getContext('2d')!.getImageData(0, 0, element.width, element.height);
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+        return n;
+      });
+      expect(painted, id).toBeGreaterThan(2000);
+      // And what the screen shows: the canvas's screenshot against a screenshot of a blank canvas of the same size.
+      const box = (await canvas.boundingBox())!;
+      const shot = await canvas.screenshot();
+      await page.evaluate(({ width, height }) => {
+        const blank = document.createElement('canvas');
+        blank.id = 'blank';
+        blank.width = Math.round(width);
+        blank.height = Math.round(height);
+        document.body.prepend(blank);
+      }, box);
+      const blankShot = await page.locator('#blank').screenshot();
+      await page.evaluate(() => document.getElementById('blank')!.remove());
+      expect(await inkIn(scratch, blankShot), `${id} blank`).toBe(0);
+      expect(await inkIn(scratch, shot), id).toBeGreaterThan(1000);
+    }
+
+    const rows = page.locator('#gaps tbody tr', { hasText: 'do you sell drones?' });
+    expect(await rows.count()).toBe(1);
+    const dropOff = page.locator('#flows tbody tr', { hasText: 'order_status' });
+    expect(await dropOff.locator('td').allTextContents()).toEqual(['order_status', '3', '67%', '1', '–', '1']);
+    await rows.locator('a', { hasText: 'write the article' }).click();
+    await page.locator('#article-content').waitFor(WAIT);
+    expect(await page.locator('#article-path').textContent()).toMatch(/knowledge\/do-you-sell-drones\.md$/);
+    expect(await page.locator('#article-content').textContent()).toContain('questions:\n  - "do you sell drones?"');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('after signing in, goes only to a page of this server', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${t.url}/agent/login?next=${encodeURIComponent('//evil.example/steal')}`);
+    await signIn(page, MIA);
+    await page.waitForURL(`${t.url}/agent`, WAIT);
+    await context.close();
+  });
+});
