@@ -159,9 +159,7 @@ describe(`bad input at every webhook (seed ${FUZZ_SEED})`, () => {
 
   it('Slack: validly signed bad bodies at /slack/events and /slack/interactivity', async () => {
     const event = () => ({ type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: `Ev${randomUUID()}`, event_time: 1, event: { type: 'message', channel: 'C0AGENTS', user: 'U1', text: 'hi', ts: '1.000001' } });
-    // Only bodies that cannot be an event: a signed event with a field of the wrong type reaches Bolt's listeners,
-    // which answer 500 for some (left to the Slack channel, under way as this was written).
-    await fuzz('slack events', 6, event, (bad) => post('/slack/events', bad, slackHeaders(bad.body)), { mutants: false });
+    await fuzz('slack events', 6, event, (bad) => post('/slack/events', bad, slackHeaders(bad.body)));
     await fuzz('slack interactivity', 7, event, (bad) => post('/slack/interactivity', bad, slackHeaders(bad.body)), { mutants: false });
   });
 
