@@ -1,15 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HandoffQueue } from '../../src/handoff/handoff-queue.ts';
 import { createLogger } from '../../src/infra/logger.ts';
 import { repoRoot, say } from '../support/app.ts';
+import { kill, startRedis } from '../support/redis-server.ts';
 import { ANA, asAgent, dropPrefix, eventually, freshPrefix, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
 
 /**
@@ -22,30 +22,13 @@ afterEach(async () => {
   cleanups.length = 0;
 });
 
-async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], { stdio: 'ignore' });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
-  probe.on('error', () => {});
-  await probe.connect().catch(() => {});
-  await probe.ping();
-  probe.disconnect();
-  return child;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
 describe('handoffs when things fail', () => {
   it('Redis restarted while handoffs are enqueued and an agent replies: nothing lost, nothing sent twice', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const dir = mkdtempSync(path.join(tmpdir(), 'parley-redis-'));
     let redis = await startRedis(port, dir);
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-    cleanups.push(() => stop(redis));
+    cleanups.push(() => kill(redis));
     const redisUrl = `redis://127.0.0.1:${port}`;
     const t: HandoffApp = await startHandoffApp({ REDIS_URL: redisUrl });
     cleanups.push(() => t.close());
@@ -62,7 +45,7 @@ describe('handoffs when things fail', () => {
     await Promise.all(customers.map((c) => say(t.url, c, 'm1', { text: 'can I talk to a human' })));
 
     // Redis dies with those handoffs just enqueued; the agent replies while it is down; then it comes back.
-    await stop(redis);
+    await kill(redis);
     const reply = await asAgent(t.url, ANA.token, `/agent/api/handoffs/${first.id}/replies`, { messageId: 'during-outage', text: 'Sorry for the wait, I am here.' });
     expect(reply.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -103,11 +86,11 @@ describe('handoffs when things fail', () => {
     await queue.add(handoffId, 3);
 
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/crash-worker.ts'), redisUrl, prefix], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-    cleanups.push(() => stop(child));
+    cleanups.push(() => kill(child));
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
     await eventually(async () => (output.includes(`started ${handoffId}`) ? true : undefined), 20_000);
-    await stop(child);
+    await kill(child);
 
     const runs: string[] = [];
     const survivor = new HandoffQueue({ redisUrl, prefix, logger });
