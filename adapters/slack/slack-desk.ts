@@ -46,9 +46,13 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
       const posted = await client.chat.postMessage({ channel, text: headline(handoff), blocks: handoffBlocks(handoff) as never });
       if (!posted.ok || !posted.ts) throw new Error(`chat.postMessage failed: ${posted.error ?? 'no ts'}`);
       await service.handoffs.setDeskRef(handoff.id, REF, `${posted.channel ?? channel}:${posted.ts}`);
+      // An agent may press Claim the moment the message shows, before its reference above is stored: then `changed`
+      // found nothing to update, and the message is brought up to date here.
+      const now = await service.handoffs.get(handoff.id);
+      if (now && now.status !== handoff.status) await desk.changed?.(now);
     },
     async changed(handoff) {
-      const at = where(handoff);
+      const at = where(handoff) ?? where((await service.handoffs.get(handoff.id)) ?? handoff);
       if (at) await client.chat.update({ channel: at.channel, ts: at.ts, text: headline(handoff), blocks: handoffBlocks(handoff) as never });
     },
     async line(handoff: Handoff, line: TranscriptLine, origin?: string) {
