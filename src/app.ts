@@ -94,7 +94,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const hub = new LiveHub(redis.client, redis.duplicate());
   const channels = new Map<string, ChannelAdapter>([['web', createWebSender(hub)]]);
   const botframework = config.botframework
-    ? createBotFrameworkChannel({ settings: config.botframework, references: new ChannelReferenceStore(store.db), logger })
+    ? createBotFrameworkChannel({ settings: config.botframework, references: new ChannelReferenceStore(store.db), logger, sendTimeoutMs: config.channelSendTimeoutMs })
     : undefined;
   if (botframework) channels.set(BOTFRAMEWORK_CHANNEL, botframework.sender);
   // One Slack app serves the customer channel and the agent desk (adapters/slack/index.ts).
@@ -105,7 +105,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   if (config.whatsapp) {
     const { graphUrl, accessToken, template } = config.whatsapp;
     const lastInboundAt = (address: { channel: string; conversationId: string }) => store.lastInboundAt(address.channel, address.conversationId);
-    channels.set(WHATSAPP_CHANNEL, createWhatsAppSender({ graphUrl, accessToken, template, lastInboundAt }));
+    channels.set(WHATSAPP_CHANNEL, createWhatsAppSender({ graphUrl, accessToken, template, lastInboundAt, timeoutMs: config.channelSendTimeoutMs }));
   }
   const whatsappWeb = config.whatsappWeb
     ? createWhatsAppWebChannel({

@@ -42,6 +42,8 @@ const EnvSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   /** How long (ms) a process's claim on a reply it is sending lasts: a killed process's replies are sent by another after this. */
   OUTBOX_CLAIM_TTL_MS: z.coerce.number().int().min(1000).default(60000),
+  /** How long (ms) a channel's API (WhatsApp Cloud, Bot Framework) may take to accept one reply before the send is abandoned and retried. */
+  CHANNEL_SEND_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15000),
   /** How long one turn may hold a conversation's lock (ms) before another process may take it over. */
   TURN_LOCK_TTL_MS: z.coerce.number().int().min(1000).default(30000),
   /** Endpoints of `call` steps, as a JSON object (see src/integrations/call-endpoints.ts). */
@@ -105,6 +107,7 @@ export interface Config {
   logRedact: boolean;
   outboxMaxAttempts: number;
   outboxClaimTtlMs: number;
+  channelSendTimeoutMs: number;
   turnLockTtlMs: number;
   /** Undefined when neither CALL_ENDPOINTS nor CALL_ENDPOINTS_FILE is set. */
   callEndpoints: Record<string, CallEndpoint> | undefined;
@@ -143,6 +146,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ParleyError('CONFIG_INVALID', `Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (e.CHANNEL_SEND_TIMEOUT_MS >= e.OUTBOX_CLAIM_TTL_MS) {
+    // A claim that lapses while its send is still under way lets another process send the same reply.
+    throw new ParleyError('CONFIG_INVALID', `Invalid configuration: CHANNEL_SEND_TIMEOUT_MS (${e.CHANNEL_SEND_TIMEOUT_MS}) must be below OUTBOX_CLAIM_TTL_MS (${e.OUTBOX_CLAIM_TTL_MS})`);
+  }
   const whatsapp = whatsappConfig(e);
   if (whatsapp.problems.length > 0) throw new ParleyError('CONFIG_INVALID', `Invalid configuration: ${whatsapp.problems.join('; ')}`);
   const whatsappWeb = whatsappWebConfig(e, path.resolve(cwd, e.DATA_DIR));
@@ -159,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logRedact: e.LOG_REDACT,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     outboxClaimTtlMs: e.OUTBOX_CLAIM_TTL_MS,
+    channelSendTimeoutMs: e.CHANNEL_SEND_TIMEOUT_MS,
     turnLockTtlMs: e.TURN_LOCK_TTL_MS,
     callEndpoints: loadCallEndpoints(cleaned, cwd),
     demoMode: e.DEMO_MODE,

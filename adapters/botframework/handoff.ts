@@ -4,7 +4,7 @@ import type { AgentDesk, AgentIdentity, Handoff, HandoffContext } from '../../sr
 import type { Logger } from '../../src/infra/logger.ts';
 import { BOTFRAMEWORK_CHANNEL, HANDOFF_END_STATES } from './normalize.ts';
 import type { ReferenceStore } from './send.ts';
-import { sendError } from './send.ts';
+import { sendActivityBefore, sendFailure } from './send.ts';
 
 /** desk_refs key: the channel's conversation id, once `handoff.initiate` was sent for the handoff. */
 export const INITIATED_REF = 'botframework';
@@ -28,6 +28,8 @@ export interface BotFrameworkDeskOptions {
   references: ReferenceStore;
   service: HandoffServicePort;
   logger: Logger;
+  /** How long the channel service may take to accept the handoff event; 15 s unless given. */
+  timeoutMs?: number;
 }
 
 /** The channel's side of a handoff that ended on the channel (e.g. an Omnichannel agent closed it). */
@@ -76,13 +78,15 @@ export class BotFrameworkDesk implements AgentDesk {
       handoffId: handoff.id, reason: context.reason, trigger: context.trigger, priority: context.priority, queue: context.queue,
       summary: context.summary, locale: context.customer.locale, flow: context.flow.flow ?? null,
     };
+    const timeoutMs = this.options.timeoutMs ?? 15_000;
+    const deadline = AbortSignal.timeout(timeoutMs);
     try {
       await adapter.continueConversationAsync(appId, reference, async (turn) => {
-        await turn.sendActivity(EventFactory.createHandoffInitiation(turn, handoffContext, transcriptOf(context, reference)));
+        await sendActivityBefore(adapter, turn, EventFactory.createHandoffInitiation(turn, handoffContext, transcriptOf(context, reference)), deadline);
       });
     } catch (error) {
       // Thrown: the queue's job is retried, and announcing is idempotent on the other desks.
-      throw sendError(error);
+      throw sendFailure(error, deadline, timeoutMs);
     }
     await service.handoffs.setDeskRef(handoff.id, INITIATED_REF, address.conversationId);
     logger.info({ handoffId: handoff.id }, 'handoff.initiate sent to the Bot Framework channel');

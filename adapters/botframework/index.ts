@@ -17,6 +17,8 @@ export interface BotFrameworkChannelOptions {
   settings: BotFrameworkConfig;
   references: ReferenceStore;
   logger: Logger;
+  /** How long one send may take before it is cut off (and retried by the outbox); 15 s unless given. */
+  sendTimeoutMs?: number;
 }
 
 export interface BotFrameworkChannel {
@@ -39,9 +41,9 @@ export function createBotFrameworkChannel(options: BotFrameworkChannelOptions): 
   const appId = settings.appId ?? '';
   let desk: BotFrameworkDesk | undefined;
   return {
-    sender: createBotFrameworkSender({ adapter, appId, references }),
+    sender: createBotFrameworkSender({ adapter, appId, references, ...(options.sendTimeoutMs ? { timeoutMs: options.sendTimeoutMs } : {}) }),
     desk(service) {
-      desk = new BotFrameworkDesk({ adapter, appId, references, service, logger });
+      desk = new BotFrameworkDesk({ adapter, appId, references, service, logger, ...(options.sendTimeoutMs ? { timeoutMs: options.sendTimeoutMs } : {}) });
       return desk;
     },
     async register(http, { inbox }) {

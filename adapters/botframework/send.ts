@@ -1,4 +1,4 @@
-import type { Activity, CardAction, CloudAdapter, ConversationReference } from 'botbuilder';
+import { TurnContext, type Activity, type CardAction, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { ChannelAdapter, ChannelCapabilities, RenderedMessage } from '../../src/core/channel.ts';
 import { ParleyError } from '../../src/core/errors.ts';
 import type { Address, Button } from '../../src/core/message.ts';
@@ -67,6 +67,40 @@ export interface BotFrameworkSenderOptions {
   /** The bot's app id; '' without authentication. */
   appId: string;
   references: ReferenceStore;
+  /** How long the channel service may take to accept one activity; 15 s unless given. */
+  timeoutMs?: number;
+}
+
+/** The part of botframework-connector's ConnectorClient a send uses; its request options take an abort signal. */
+interface ConversationsClient {
+  conversations: {
+    replyToActivity(conversationId: string, activityId: string, activity: Partial<Activity>, options: { abortSignal: AbortSignal }): Promise<{ id?: string }>;
+    sendToConversation(conversationId: string, activity: Partial<Activity>, options: { abortSignal: AbortSignal }): Promise<{ id?: string }>;
+  };
+}
+
+/**
+ * Sends one activity in a turn as TurnContext.sendActivity would (addressed by the turn's conversation reference,
+ * through the turn's connector client), but cut off at `deadline`: botbuilder's own send has no time limit, so a
+ * channel service that takes the request and never answers would hold everything waiting behind it, and a caller
+ * that gave up on it while the SDK went on retrying in the background would send it twice. Aborted, the SDK does
+ * not retry; the caller does (the outbox, in order; the handoff queue).
+ */
+export async function sendActivityBefore(adapter: CloudAdapter, turn: TurnContext, activity: Partial<Activity>, deadline: AbortSignal): Promise<string | undefined> {
+  const client = turn.turnState.get<ConversationsClient>(adapter.ConnectorClientKey);
+  const addressed = TurnContext.applyConversationReference({ ...activity }, TurnContext.getConversationReference(turn.activity));
+  const conversationId = addressed.conversation!.id;
+  const options = { abortSignal: deadline };
+  const response = addressed.replyToId
+    ? await client.conversations.replyToActivity(conversationId, addressed.replyToId, addressed, options)
+    : await client.conversations.sendToConversation(conversationId, addressed, options);
+  return response.id;
+}
+
+/** An error for a send cut off at its deadline, or the connector's error as the outbox reads it. */
+export function sendFailure(error: unknown, deadline: AbortSignal, timeoutMs: number): Error {
+  if (deadline.aborted) return new Error(`Bot Framework send: no answer from the channel service within ${timeoutMs} ms`, { cause: error });
+  return sendError(error);
 }
 
 /**
@@ -74,7 +108,7 @@ export interface BotFrameworkSenderOptions {
  * agent writes an hour later, and deliveries retried after a restart.
  */
 export function createBotFrameworkSender(options: BotFrameworkSenderOptions): ChannelAdapter {
-  const { adapter, appId, references } = options;
+  const { adapter, appId, references, timeoutMs = 15_000 } = options;
   return {
     id: BOTFRAMEWORK_CHANNEL,
     capabilities: botFrameworkCapabilities,
@@ -82,12 +116,13 @@ export function createBotFrameworkSender(options: BotFrameworkSenderOptions): Ch
       const reference = await references.get<Partial<ConversationReference>>(BOTFRAMEWORK_CHANNEL, address.conversationId);
       if (!reference) throw new ParleyError('CHANNEL_SEND_REJECTED', 'no Bot Framework conversation reference for this conversation');
       let sentId: string | undefined;
+      const deadline = AbortSignal.timeout(timeoutMs);
       try {
-        await adapter.continueConversationAsync(appId, reference, async (context) => {
-          sentId = (await context.sendActivity(toActivity(message, reference)))?.id;
+        await adapter.continueConversationAsync(appId, reference, async (turn) => {
+          sentId = await sendActivityBefore(adapter, turn, toActivity(message, reference), deadline);
         });
       } catch (error) {
-        throw sendError(error);
+        throw sendFailure(error, deadline, timeoutMs);
       }
       // Scoped like inbound ids: channels number activities per conversation.
       return sentId ? { externalId: `${address.conversationId}:${sentId}` } : {};

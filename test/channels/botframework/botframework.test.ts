@@ -19,7 +19,7 @@ describe('Bot Framework channel (Emulator, no app id)', () => {
 
   beforeAll(async () => {
     connector = await new FakeConnector().start();
-    t = await startTestApp({ FLOWS_WATCH: 'false', KB_WATCH: 'false', HANDOFF_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' });
+    t = await startTestApp({ FLOWS_WATCH: 'false', KB_WATCH: 'false', HANDOFF_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', CHANNEL_SEND_TIMEOUT_MS: '1000' });
   });
   afterAll(async () => {
     await t?.close();
@@ -126,6 +126,29 @@ describe('Bot Framework channel (Emulator, no app id)', () => {
     const failed = await count(t, `SELECT count(*)::text AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.external_id = $1 AND m.status <> 'sent' AND m.direction = 'out'`, [ids.conversationId]);
     expect(failed).toBe(0);
   }, 30_000);
+
+  it('cuts off a send the serviceUrl takes and never answers after CHANNEL_SEND_TIMEOUT_MS, and delivers the reply once, when it answers again', async () => {
+    const ids = fresh();
+    connector.hang = true;
+    const abandonedBefore = connector.abandoned;
+    try {
+      expect((await postActivity(t.url, activity('message', { ...ids, id: randomUUID() }))).status).toBe(200);
+      // Without a time limit the first request would hold the conversation for as long as the connection lasts.
+      await connector.waitFor(() => connector.abandoned >= abandonedBefore + 1, 10_000);
+      expect(connector.messages(ids.conversationId)).toEqual([]);
+    } finally {
+      connector.hang = false;
+    }
+    await connector.waitFor(() => connector.texts(ids.conversationId).includes(MENU), 20_000);
+    // Nothing the cut-off requests carried arrives later as a second copy.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const texts = connector.texts(ids.conversationId);
+    expect(texts).toHaveLength(2);
+    expect(new Set(texts).size).toBe(2);
+    const row = await t.app.store.db.query<{ status: string; last_error: string | null }>(
+      `SELECT m.status, m.last_error FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.external_id = $1 AND m.direction = 'out' ORDER BY m.id LIMIT 1`, [ids.conversationId]);
+    expect(row.rows[0]?.status).toBe('sent');
+  }, 40_000);
 
   it('gives up at once when the serviceUrl answers 404 (the conversation is gone)', async () => {
     const ids = fresh();

@@ -19,6 +19,10 @@ export class FakeConnector {
   /** The status the next sends get; 200 answers with a new activity id. */
   status = 200;
   attempts = 0;
+  /** Takes the sends and never answers them, as a channel service that hangs. */
+  hang = false;
+  /** Sends the bot gave up on (closed the connection) before an answer came. */
+  abandoned = 0;
   private server: Server | undefined;
   url = '';
   private counter = 0;
@@ -34,6 +38,12 @@ export class FakeConnector {
           return;
         }
         this.attempts++;
+        if (this.hang) {
+          res.on('close', () => {
+            if (!res.writableEnded) this.abandoned++;
+          });
+          return;
+        }
         if (this.status !== 200) {
           res.writeHead(this.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'ServiceError', message: 'failing on purpose' } }));
           return;
