@@ -124,13 +124,19 @@ describe('the voice-of-the-customer report', () => {
     expect(text).toContain('# TYPE parley_delivery_failures_total counter');
     expect(samples.get('process_cpu_user_seconds_total')).toBeGreaterThan(0);
 
-    // A Bot Framework conversation whose serviceUrl refuses the reply for good (404): one failure, by channel.
+    // A Bot Framework conversation whose serviceUrl refuses the replies for good (404): one failure per refused
+    // reply, by channel, once every reply of the turn has settled.
     const connector = await new FakeConnector().start();
+    const conversationId = `${randomUUID()}|livechat`;
+    const outbound = async (status: string) => Number((await t.app.store.db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       WHERE c.external_id = $1 AND m.direction = 'out' AND m.status = $2`, [conversationId, status])).rows[0]?.n);
+    const label = 'parley_delivery_failures_total{channel="botframework",kind="rejected"}';
     try {
       connector.status = 404;
-      await postActivity(t.url, activity('message', { conversationId: `${randomUUID()}|livechat`, id: randomUUID(), serviceUrl: connector.url }));
-      const after = await until(scrape, (s) => s.samples.has('parley_delivery_failures_total{channel="botframework",kind="rejected"}'), 'the delivery failure');
-      expect(after.samples.get('parley_delivery_failures_total{channel="botframework",kind="rejected"}')).toBe(1);
+      await postActivity(t.url, activity('message', { conversationId, id: randomUUID(), serviceUrl: connector.url }));
+      const settled = async () => ({ pending: await outbound('pending'), failed: await outbound('failed'), metrics: await scrape() });
+      await until(settled, (x) => x.pending === 0 && x.failed >= 1 && x.metrics.samples.get(label) === x.failed, 'a failure counted for each refused reply');
     } finally {
       await connector.close();
     }
