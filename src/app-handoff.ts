@@ -26,7 +26,7 @@ export interface AppHandoffOptions {
   logger: Logger;
   knowledge?: KnowledgePort;
   /** Whether a resolve asks for the rating (src/analytics: once per conversation). */
-  askRating?: (conversation: Conversation, handoff: Handoff) => Promise<boolean>;
+  askRating: (conversation: Conversation, handoff: Handoff) => Promise<boolean>;
 }
 
 export interface AppHandoff {
@@ -52,7 +52,7 @@ export function createAppHandoff(options: AppHandoffOptions): AppHandoff | undef
   const system = createHandoffSystem({
     config: settings, redisUrl: config.redisUrl, redis: redis.client, store: options.store, lock: options.lock,
     dispatch: options.dispatch, flows: options.flows, logger, ...(tap ? { tap } : {}),
-    ...(summaryWriter ? { summaryWriter } : {}), ...(options.askRating ? { askRating: options.askRating } : {}),
+    ...(summaryWriter ? { summaryWriter } : {}), askRating: options.askRating,
   });
   const console = new ConsoleDesk(redis.client, redis.duplicate(), `${settings.queuePrefix}:console-events`);
   system.addDesk(console);

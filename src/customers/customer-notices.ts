@@ -1,5 +1,5 @@
 /** What Parley tells a customer about their channels and consent, in the languages the demo speaks. */
-import { localize } from '../engine/localize.ts';
+import { localize, localizeNotice } from '../engine/localize.ts';
 import type { Button } from '../core/message.ts';
 import type { NewOutbound } from '../store/types.ts';
 import type { Purpose } from './consent-ledger.ts';
@@ -76,7 +76,7 @@ const PURPOSE_WORDS: Record<Purpose, { en: string; de: string }> = {
 export type CustomerNoticeKey = keyof typeof TEXTS;
 
 export function customerText(key: CustomerNoticeKey, locale: string | undefined, values: Record<string, string | number> = {}): string {
-  return localize(TEXTS[key], locale).replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
+  return localizeNotice(TEXTS[key], locale, values);
 }
 
 export function customerNotice(key: CustomerNoticeKey, locale: string | undefined, values: Record<string, string | number> = {}, buttons?: Button[]): NewOutbound {

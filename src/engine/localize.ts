@@ -27,3 +27,8 @@ export function localize(text: LocalText, locale: string | undefined, defaultLoc
 export function hasLocale(text: Readonly<Record<string, string>>, locale: string): boolean {
   return text[locale] !== undefined || text[locale.split('-')[0]!] !== undefined;
 }
+
+/** A built-in notice in the locale, with `{name}` placeholders filled from `values` (missing ones left empty). */
+export function localizeNotice(text: LocalText, locale: string | undefined, values: Readonly<Record<string, string | number>> = {}): string {
+  return localize(text, locale).replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
+}

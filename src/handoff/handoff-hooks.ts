@@ -1,12 +1,13 @@
 /**
  * The handoff triggers, as hooks of the turn pipeline: the customer asking for a person (before the engine, in any
  * words), frustration (anger, the same question again), the knowledge base declining twice in a row, an ask
- * failing its retries, a flow's handoff step; and the rating after a resolved handoff. Each records why.
+ * failing its retries, a flow's handoff step. Each records why. (The rating after a resolved handoff is taken by
+ * src/analytics' rating hooks, which run before these.)
  */
 import { DEFAULT_MIN_CONFIDENCE } from '../engine/steps/answer.ts';
 import { BUILT_IN_PAYLOADS } from '../engine/messages.ts';
 import type { FlowSet } from '../engine/model.ts';
-import type { ConversationState, EngineAction, TurnInput, TurnResult } from '../engine/types.ts';
+import type { ConversationState, EngineAction, TurnResult } from '../engine/types.ts';
 import type { HandoffListener } from '../inbox/inbox.ts';
 import type { TurnHooks, TurnOverride } from '../inbox/turn-hooks.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -15,7 +16,7 @@ import type { HandoffTrigger, KnowledgeRecord } from './context.ts';
 import { angerLevel, isRepeatedQuestion, questionKey } from './frustration.ts';
 import type { HandoffService } from './handoff-service.ts';
 import type { KnowledgeTap } from './knowledge-tap.ts';
-import { notice, parseRating } from './notices.ts';
+import { notice } from './notices.ts';
 import { detectPersonRequest } from './person-request.ts';
 import type { SignalStore, TurnSignals } from './turn-signals.ts';
 
@@ -56,23 +57,11 @@ export function createHandoffHooks(options: HandoffHooksOptions): { hooks: TurnH
     return { kind: 'reply', replies: [...said, queued], handoff: reason, ...(state ? { state } : {}) };
   }
 
-  async function rating(conversation: Conversation, input: TurnInput): Promise<Reply | undefined> {
-    const open = await service.handoffs.openRatingFor(conversation.id);
-    if (!open) return undefined;
-    const stars = parseRating(input);
-    await service.handoffs.closeRating(open.id, stars ?? null);
-    if (stars === undefined) return undefined;
-    const { offered: _offered, ...state } = conversation.state;
-    return { kind: 'reply', replies: [notice('ratingThanks', locale(conversation))], state };
-  }
-
   const hooks: TurnHooks = {
     async beforeEngine(conversation, input) {
       // Left by a turn that failed after deciding to hand over: this turn decides afresh.
       pending.delete(conversation.id);
       if (input.event === 'start') return undefined;
-      const rated = await rating(conversation, input);
-      if (rated) return rated;
       const text = input.text?.trim() ?? '';
       if (input.payload !== undefined && [BUILT_IN_PAYLOADS.person, options.personPayload].includes(input.payload)) {
         pending.set(conversation.id, { trigger: 'customer_request', before: conversation.state, knowledge: [] });

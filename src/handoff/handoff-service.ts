@@ -34,8 +34,11 @@ export interface HandoffServiceOptions {
   defaultQueue: string;
   /** Writes the context's summary (the chat model) within `timeoutMs`; absent: the summary is extractive. */
   summaries?: { writer: SummaryWriter; timeoutMs: number };
-  /** Whether a resolve asks for the rating (src/analytics: at most once per conversation); absent: always. */
-  askRating?: (conversation: Conversation, handoff: Handoff) => Promise<boolean>;
+  /**
+   * Whether a resolve asks for the rating, and opens the question there: src/analytics asks at most once per
+   * conversation, and its rating hooks take the answer.
+   */
+  askRating: (conversation: Conversation, handoff: Handoff) => Promise<boolean>;
   now?: () => Date;
 }
 
@@ -172,7 +175,7 @@ export class HandoffService {
       const back = returnToBot(this.options.flows(conversation.state), conversation.state, done.context.flow.flow);
       const locale = back.state.locale ?? done.context.customer.locale ?? undefined;
       const replies: NewOutbound[] = back.actions.flatMap((action) => (action.type === 'say' ? [action.message] : []));
-      const ask = (await this.options.askRating?.(conversation, done)) ?? true;
+      const ask = await this.options.askRating(conversation, done);
       const name = done.agentName ?? agent.name;
       if (ask) replies.push({ ...notice('resolved', locale, { name }), buttons: ratingButtons() });
       else {

@@ -98,11 +98,6 @@ export class HandoffStore {
     );
   }
 
-  openRatingFor(conversationId: string): Promise<Handoff | null> {
-    return this.one(`SELECT * FROM handoffs WHERE conversation_id = $1 AND rating_asked_at IS NOT NULL AND rating_closed_at IS NULL
-      ORDER BY resolved_at DESC LIMIT 1`, [conversationId]);
-  }
-
   /** Stores the rating (null: the customer moved on without one) and closes the question. */
   async closeRating(id: string, rating: number | null): Promise<void> {
     await this.db.query('UPDATE handoffs SET rating = $2, rating_closed_at = now() WHERE id = $1 AND rating_closed_at IS NULL', [id, rating]);

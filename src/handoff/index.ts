@@ -41,8 +41,8 @@ export interface HandoffSystemOptions {
   tap?: KnowledgeTap;
   /** Writes the handoff context's summary (the chat model, when OpenAI is configured). */
   summaryWriter?: SummaryWriter;
-  /** Whether a resolve asks for the rating (src/analytics); absent: always. */
-  askRating?: HandoffServiceOptions['askRating'];
+  /** Whether a resolve asks for the rating (src/analytics, which also takes the answer). */
+  askRating: HandoffServiceOptions['askRating'];
   /** How often the monitor looks (ms). Default 2000. */
   monitorIntervalMs?: number;
 }
@@ -68,7 +68,7 @@ export function createHandoffSystem(options: HandoffSystemOptions): HandoffSyste
   const service = new HandoffService({
     store: options.store, handoffs, queue, desks, lock: options.lock, dispatch: options.dispatch, flows: options.flows, logger, defaultQueue: config.defaultQueue,
     ...(options.summaryWriter ? { summaries: { writer: options.summaryWriter, timeoutMs: config.summaryTimeoutMs } } : {}),
-    ...(options.askRating ? { askRating: options.askRating } : {}),
+    askRating: options.askRating,
   });
   const { hooks, onHandoff } = createHandoffHooks({
     service,

@@ -1,5 +1,5 @@
 /** What Parley tells the customer about their handoff, in the languages the demo speaks. */
-import { localize } from '../engine/localize.ts';
+import { localizeNotice } from '../engine/localize.ts';
 import { BUILT_IN_TEXTS } from '../engine/messages.ts';
 import type { Button } from '../core/message.ts';
 import type { NewOutbound } from '../store/types.ts';
@@ -31,7 +31,6 @@ const TEXTS = {
     en: 'Your conversation with {name} is finished. How would you rate the help you got, from 1 (poor) to 5 (excellent)?',
     de: 'Ihr Gespräch mit {name} ist beendet. Wie bewerten Sie die Hilfe, von 1 (schlecht) bis 5 (ausgezeichnet)?',
   },
-  ratingThanks: { en: 'Thank you for your feedback!', de: 'Vielen Dank für Ihre Rückmeldung!' },
   /** After a resolve, when the conversation was asked for its rating before (once per conversation). */
   resolvedNoRating: { en: 'Your conversation with {name} is finished.', de: 'Ihr Gespräch mit {name} ist beendet.' },
 } as const satisfies Record<string, { en: string; de: string }>;
@@ -42,8 +41,7 @@ export type NoticeKey = keyof typeof TEXTS;
 export const RATE_PAYLOAD = '#rate:';
 
 export function notice(key: NoticeKey, locale: string | undefined, values: Record<string, string | number> = {}): NewOutbound {
-  const text = localize(TEXTS[key], locale).replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
-  return { text };
+  return { text: localizeNotice(TEXTS[key], locale, values) };
 }
 
 export function ratingButtons(): Button[] {
