@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { say } from '../support/app.ts';
 import { ANA, eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
 
-/** The agent console in Debian's Chromium: sign in, see a handoff live, read it, answer, resolve. */
+/** The agent console in Debian's Chromium: sign in, see a handoff live, read it, answer, link an identity, resolve. */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const WAIT = { timeout: 15_000 };
@@ -14,7 +14,8 @@ describe('agent console in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startHandoffApp();
+    // WhatsApp on (no message goes there), so an agent can link a customer's WhatsApp number.
+    t = await startHandoffApp({ WHATSAPP_VERIFY_TOKEN: 'verify', WHATSAPP_APP_SECRET: 'secret', WHATSAPP_ACCESS_TOKEN: 'token' });
     browser = await chromium.launch({ executablePath: chromiumPath, args: ARGS, headless: true });
   });
 
@@ -23,7 +24,7 @@ describe('agent console in a real browser', () => {
     await t?.close();
   });
 
-  it('signs in, shows a new handoff live, renders customer text as text, and the reply reaches the customer', async () => {
+  it("signs in, shows a new handoff live, renders customer text as text, the reply reaches the customer, and links the customer's WhatsApp number", async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -58,6 +59,20 @@ describe('agent console in a real browser', () => {
       return lines.find((line) => line.text === 'Hello! Let me check your parcel.');
     });
     expect(customerSees.direction).toBe('out');
+
+    // The customer told Ana their WhatsApp number on the phone: she links it to them. A mistyped one is refused
+    // with the reason and stores nothing.
+    await page.locator('#link-channel').selectOption('whatsapp');
+    await page.locator('#link-identity').fill('call me maybe');
+    await page.locator('#link').click();
+    await page.locator('#link-result', { hasText: 'Not linked: with.identity: not an identity on whatsapp' }).waitFor(WAIT);
+    await page.locator('#link-identity').fill('+49 151 23456789');
+    await page.locator('#link').click();
+    await page.locator('#link-result', { hasText: 'Linked. This customer is known on: ' }).waitFor(WAIT);
+    expect(await page.locator('#link-result').textContent()).toContain('WhatsApp +4915123456789');
+    const owners = await t.app.store.db.query<{ customer_id: string }>(`SELECT customer_id FROM identities WHERE channel = 'whatsapp'`);
+    const handedOver = await t.app.store.db.query<{ customer_id: string }>('SELECT c.customer_id FROM handoffs h JOIN conversations c ON c.id = h.conversation_id');
+    expect(owners.rows).toEqual([{ customer_id: handedOver.rows[0]!.customer_id }]);
 
     await page.locator('#outcome').selectOption('solved');
     await page.locator('#resolve').click();

@@ -4,6 +4,8 @@
   const handoffs = new Map();
   let selected = null;
   let me = null;
+  // The selected handoff's customer, as the link endpoint knows them (a link may merge them into another id).
+  let customerId = null;
 
   const el = (tag, text, className) => {
     const node = document.createElement(tag);
@@ -75,6 +77,24 @@
     list.scrollTop = list.scrollHeight;
   }
 
+  // Identities an agent can link, for the channels this server has on (from /healthz).
+  const CHANNEL_NAMES = { whatsapp: 'WhatsApp', 'whatsapp-web': 'WhatsApp (Web)', web: 'Web chat', slack: 'Slack', botframework: 'Teams / Bot Framework' };
+  const PHONE_CHANNELS = new Set(['whatsapp', 'whatsapp-web']);
+  async function loadLinkChannels() {
+    const health = await fetch('/healthz').then((r) => r.json());
+    const select = $('link-channel');
+    select.replaceChildren(...health.channels.map((id) => {
+      const option = el('option', CHANNEL_NAMES[id] ?? id);
+      option.value = id;
+      return option;
+    }));
+    linkPlaceholder();
+  }
+  function linkPlaceholder() {
+    $('link-identity').placeholder = PHONE_CHANNELS.has($('link-channel').value) ? 'phone number, e.g. +49 151 23456789' : "the customer's id on that channel";
+  }
+  const describeIdentity = (i) => `${CHANNEL_NAMES[i.channel] ?? i.channel}${i.phone ? ` ${i.phone}` : ''}`;
+
   function renderHead(h, context, position) {
     $('panel').hidden = false;
     $('customer').textContent = context?.customer.name ?? h.customerName ?? 'Customer';
@@ -87,6 +107,7 @@
     $('summary').textContent = h.summary + (h.summarySource === 'model' ? ' (written by the model)' : '');
     $('claim').hidden = h.status !== 'waiting';
     if (!context) return;
+    customerId = context.customer.id;
     $('flow').textContent = [context.flow.flow, context.flow.step].filter(Boolean).join(' / ') || '—';
     const vars = $('vars');
     vars.replaceChildren();
@@ -105,8 +126,10 @@
 
   async function select(id) {
     selected = id;
+    customerId = null;
     renderList();
     $('error').textContent = '';
+    $('link-result').textContent = '';
     try {
       const detail = await api(`/agent/api/handoffs/${id}`);
       handoffs.set(id, detail.handoff);
@@ -140,6 +163,18 @@
       renderList();
     }, fail);
   });
+  $('link-channel').addEventListener('change', linkPlaceholder);
+  $('link-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const identity = $('link-identity').value.trim();
+    if (!identity || !customerId) return;
+    $('link-result').textContent = 'linking…';
+    api('/agent/api/customers/link', { customerId, with: { channel: $('link-channel').value, identity } }).then((r) => {
+      customerId = r.customerId;
+      $('link-identity').value = '';
+      $('link-result').textContent = `Linked. This customer is known on: ${r.identities.map(describeIdentity).join(', ')}.`;
+    }, (error) => ($('link-result').textContent = `Not linked: ${error.message}`));
+  });
   $('logout').addEventListener('click', () => api('/agent/logout', {}).finally(() => window.location.assign('/agent/login')));
 
   function connect() {
@@ -172,6 +207,7 @@
     // Admins get a link to the WhatsApp Web login (QR code) when that channel is on.
     if (agent.admin) fetch('/admin/whatsapp-web/status').then((r) => { $('whatsapp-web').hidden = !r.ok; }, () => {});
     connect();
+    loadLinkChannels().catch(fail);
     return refresh();
   }, fail);
   setInterval(() => refreshDelivery().catch(() => {}), 3000);
