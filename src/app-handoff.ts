@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { AgentSessions, ConsoleDesk, registerAgentConsole } from '../adapters/agent-console/index.ts';
+import { AgentSessions, ConsoleDesk, registerAgentConsole, SignInThrottle } from '../adapters/agent-console/index.ts';
 import type { Config } from './config.ts';
 import type { KnowledgePort } from './core/knowledge-port.ts';
 import type { FlowSet } from './engine/model.ts';
@@ -62,7 +62,8 @@ export function createAppHandoff(options: AppHandoffOptions): AppHandoff | undef
     sessions,
     knowledge: tap,
     async register(http) {
-      await registerAgentConsole(http, { service: system.service, sessions, desk: console, logger, ...(tap ? { knowledge: tap } : {}) });
+      const throttle = new SignInThrottle(redis.client, settings.queuePrefix);
+      await registerAgentConsole(http, { service: system.service, sessions, throttle, desk: console, logger, ...(tap ? { knowledge: tap } : {}) });
     },
     start: () => system.start(),
     close: () => system.close(),

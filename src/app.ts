@@ -184,7 +184,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   };
 
   const adminAuth = new AdminAuth({ token: config.adminToken, ...(handoff ? { sessions: handoff.sessions } : {}) });
-  const http = await buildHttpServer({ logger, health, publicDir });
+  const http = await buildHttpServer({ logger, health, publicDir, trustProxy: config.trustProxy });
   await registerWebRoutes(http, { inbox, hub, logger });
   if (config.whatsapp) {
     await registerWhatsAppRoutes(http, {

@@ -24,6 +24,11 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Interface the server listens on. */
   HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * Which proxies in front of Parley to believe about the client (X-Forwarded-For, -Proto): `true` (any), a number of
+   * hops, or comma-separated addresses / CIDR ranges. Unset: none.
+   */
+  TRUST_PROXY: z.string().regex(/^(true|false|\d+|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/, 'true, false, a number of hops, or comma-separated addresses / CIDR ranges').optional(),
   /** Where the embedded database (PGlite) and a Redis started by Parley keep their files. */
   DATA_DIR: z.string().min(1).default('./.parley'),
   /** PostgreSQL connection string; when unset Parley uses PGlite under DATA_DIR. */
@@ -98,6 +103,8 @@ export const SETTING_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
 export interface Config {
   port: number;
   host: string;
+  /** Fastify's trustProxy: which proxies' X-Forwarded-* headers to believe. */
+  trustProxy: boolean | number | string[];
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string;
@@ -137,6 +144,13 @@ export interface Config {
   privacy: PrivacyConfig;
 }
 
+function trustProxyOf(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((entry) => entry.trim());
+}
+
 /** Parses the environment into a Config, or throws CONFIG_INVALID naming every bad setting. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
@@ -157,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     port: e.PORT,
     host: e.HOST,
+    trustProxy: trustProxyOf(e.TRUST_PROXY),
     dataDir: path.resolve(cwd, e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,

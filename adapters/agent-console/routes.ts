@@ -13,10 +13,12 @@ import type { Logger } from '../../src/infra/logger.ts';
 import type { ConsoleDesk, ConsoleEvent } from './console-events.ts';
 import { deliveryStates, handoffView } from './handoff-view.ts';
 import { AgentSessions, requestSecret, SESSION_COOKIE, type Credentials } from './sessions.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
 
 export interface AgentConsoleOptions {
   service: HandoffService;
   sessions: AgentSessions;
+  throttle: SignInThrottle;
   desk: ConsoleDesk;
   logger: Logger;
   /** Suggested answers for the customer's last question; absent: none are shown. */
@@ -46,7 +48,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
  * HttpOnly cookie, or `Authorization: Bearer <session or agent token>`); agents see only their queues.
  */
 export async function registerAgentConsole(app: FastifyInstance, options: AgentConsoleOptions): Promise<void> {
-  const { service, sessions, desk } = options;
+  const { service, sessions, throttle, desk } = options;
   const html = (reply: FastifyReply, body: string, type = 'text/html; charset=utf-8') =>
     reply.header('content-type', type).header('cache-control', 'no-store').header('x-frame-options', 'DENY')
       .header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'").send(body);
@@ -69,8 +71,21 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
   app.get('/agent/login.js', (_request, reply) => html(reply, PAGES.loginJs, 'text/javascript; charset=utf-8'));
 
   app.post('/agent/login', async (request, reply) => {
-    const agent = await sessions.check(parse(LoginBody, request.body) as Credentials);
-    if (!agent) throw new ParleyError('UNAUTHORIZED', 'unknown agent or wrong password');
+    const credentials = parse(LoginBody, request.body) as Credentials;
+    const attempt = { ...('id' in credentials ? { agentId: credentials.id } : {}), address: request.ip };
+    const waitMs = await throttle.waitMs(attempt);
+    if (waitMs > 0) {
+      const minutes = Math.ceil(waitMs / 60_000);
+      options.logger.warn({ agentId: attempt.agentId, address: attempt.address }, 'agent sign-in refused: too many failed attempts');
+      return reply.status(429).header('retry-after', String(Math.ceil(waitMs / 1000)))
+        .send({ error: { code: 'TOO_MANY_ATTEMPTS', message: `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}` } });
+    }
+    const agent = await sessions.check(credentials);
+    if (!agent) {
+      await throttle.failed(attempt);
+      throw new ParleyError('UNAUTHORIZED', 'unknown agent or wrong password');
+    }
+    await throttle.succeeded(attempt);
     const session = await sessions.open(agent);
     const secure = request.protocol === 'https' ? '; Secure' : '';
     reply.header('set-cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${sessions.ttlSeconds}${secure}`);

@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   publicDir?: string;
   /** Largest request body accepted, in bytes. Default 64 KiB. */
   bodyLimit?: number;
+  /** Which proxies' X-Forwarded-For / -Proto to believe (request.ip, request.protocol). Default: none. */
+  trustProxy?: boolean | number | string[];
 }
 
 /** Fastify's own client errors carry a code and a 4xx status; they keep both. */
@@ -26,6 +28,10 @@ function toParleyError(error: FastifyError): ParleyError | undefined {
   if (status === 413) return new ParleyError('PAYLOAD_TOO_LARGE', 'request body is too large');
   if (status >= 400 && status < 500) return new ParleyError('BAD_REQUEST', error.message, { details: error.code });
   return undefined;
+}
+
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }
 
 /**
@@ -38,6 +44,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     return503OnClosing: true,
+    // A number of hops is a function to Fastify's types: trust the nearest `hops` proxies.
+    trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : options.trustProxy ?? false,
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
