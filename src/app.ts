@@ -149,6 +149,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const privacy = createPrivacySystem({
     config: config.privacy, db: store.db, redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
     ...(handoff ? { removeJobs: async (ids: string[]) => removeQueueJobs(await handoff.system.queue.bull(), redis.client, ids) } : {}),
+    ...(slack?.deskCopies ? { handoffCopies: [slack.deskCopies] } : {}),
   });
   // Earlier hooks take precedence over later ones.
   const hooks = composeTurnHooks([customers.hooks, privacy.hooks, analytics.ratingHooks, handoff?.system.hooks, analytics.recorder]);

@@ -12,10 +12,13 @@ import { routeOf } from './routing.ts';
 import { createSlackApp } from './slack-app.ts';
 import { createSlackDesk, type SlackDesk } from './slack-desk.ts';
 import { createSlackSender, type ReferenceStore } from './send.ts';
+import { slackDeskCopies } from './desk-copies.ts';
+import type { HandoffCopies } from '../../src/privacy/customer-erase.ts';
 
 export { SLACK_CHANNEL, MAX_TEXT_LENGTH, conversationOf, parseConversation, plainText, pressToInbound, toInbound } from './normalize.ts';
 export { createSlackSender, sendError, slackCapabilities, toSlackMessage } from './send.ts';
 export { routeOf } from './routing.ts';
+export { slackDeskCopies } from './desk-copies.ts';
 
 export interface SlackChannelOptions {
   settings: SlackConfig;
@@ -28,6 +31,8 @@ export interface SlackChannel {
   sender: ChannelAdapter | undefined;
   /** The agent desk, with the handoff service; undefined when SLACK_AGENT_CHANNEL is not set. */
   desk(service: HandoffService): AgentDesk | undefined;
+  /** The agent desk's messages about handoffs, for an erase to delete; undefined without the desk. */
+  deskCopies: HandoffCopies | undefined;
   /** Mounts the one Request URL (/slack/events, /slack/interactivity) for both sides. */
   register(http: FastifyInstance, options: { inbox: InboxPort }): Promise<void>;
 }
@@ -56,6 +61,7 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
 
   return {
     sender: settings.customers ? createSlackSender({ client: sendClient, references }) : undefined,
+    deskCopies: settings.agentChannel ? slackDeskCopies(client) : undefined,
     desk(service) {
       if (!settings.agentChannel) return undefined;
       desk = createSlackDesk({ app, client, channel: settings.agentChannel, service, logger });

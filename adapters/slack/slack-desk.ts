@@ -8,7 +8,7 @@ import { CLAIM_ACTION, escapeMrkdwn, handoffBlocks, headline, RESOLVE_ACTION } f
 import { plainText, type SlackMessageEvent } from './normalize.ts';
 
 /** Where a handoff's message is: `<channel>:<ts>`, kept in the handoff's desk_refs under this key. */
-const REF = 'slack';
+export const DESK_REF = 'slack';
 
 export interface SlackDeskOptions {
   /** The Slack app's Bolt app, shared with the customer channel; the desk adds its button listeners to it. */
@@ -30,7 +30,7 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
   const { app, client, service, logger, channel } = options;
 
   const where = (handoff: Handoff) => {
-    const ref = handoff.deskRefs[REF];
+    const ref = handoff.deskRefs[DESK_REF];
     if (!ref) return undefined;
     const [refChannel, ts] = ref.split(':');
     return refChannel && ts ? { channel: refChannel, ts } : undefined;
@@ -42,10 +42,10 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
   const desk: AgentDesk = {
     id: 'slack',
     async announce(handoff) {
-      if (handoff.deskRefs[REF]) return;
+      if (handoff.deskRefs[DESK_REF]) return;
       const posted = await client.chat.postMessage({ channel, text: headline(handoff), blocks: handoffBlocks(handoff) as never });
       if (!posted.ok || !posted.ts) throw new Error(`chat.postMessage failed: ${posted.error ?? 'no ts'}`);
-      await service.handoffs.setDeskRef(handoff.id, REF, `${posted.channel ?? channel}:${posted.ts}`);
+      await service.handoffs.setDeskRef(handoff.id, DESK_REF, `${posted.channel ?? channel}:${posted.ts}`);
       // An agent may press Claim the moment the message shows, before its reference above is stored: then `changed`
       // found nothing to update, and the message is brought up to date here.
       const now = await service.handoffs.get(handoff.id);
@@ -66,7 +66,7 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
   // Slack retries a delivery it thinks failed; replies are deduplicated on event_id all the same.
   async function threadReply(message: SlackMessageEvent, eventId: string | undefined): Promise<void> {
     if (typeof message.thread_ts !== 'string' || message.thread_ts === message.ts || typeof message.text !== 'string' || typeof message.user !== 'string') return;
-    const handoff = await service.handoffs.findByDeskRef(REF, `${String(message.channel)}:${message.thread_ts}`);
+    const handoff = await service.handoffs.findByDeskRef(DESK_REF, `${String(message.channel)}:${message.thread_ts}`);
     if (!handoff || handoff.status === 'resolved') return;
     const key = eventId ?? `${String(message.channel)}:${String(message.ts)}`;
     // The customer sees the agent's text as typed, not Slack's markup of it (&amp;, <link|label>).

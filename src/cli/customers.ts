@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../config.ts';
 import { ParleyError } from '../core/errors.ts';
 import { HandoffQueue } from '../handoff/handoff-queue.ts';
-import { eraseCustomer } from '../privacy/customer-erase.ts';
+import { eraseCustomer, type HandoffCopies } from '../privacy/customer-erase.ts';
 import { exportCustomer } from '../privacy/customer-export.ts';
 import { resolveCustomerRef } from '../privacy/customer-ref.ts';
 import { DataRequests } from '../privacy/data-requests.ts';
@@ -100,23 +100,36 @@ async function eraseCommand(args: string[]): Promise<number> {
       const connected = await redis.connect().then(() => true, () => false);
       const requests = new DataRequests(store.db);
       const dataRequestId = await requests.openRequestId(customerId, 'erase');
+      const handoffCopies = await deskCopiesOf(config);
       const result = await eraseCustomer(
         {
           db: store.db,
           redisPrefixes: [PARLEY_KEY_PREFIX, config.handoff.queuePrefix],
           ...(connected ? { redis, removeJobs: async (ids: string[]) => removeQueueJobs(await queue.bull(), redis, ids) } : {}),
+          handoffCopies,
         },
         customerId,
         { requestedBy: dataRequestId ? 'customer request, approved by cli' : 'cli', ...(dataRequestId ? { dataRequestId } : {}) },
       );
       const rows = Object.entries(result.counts).map(([table, n]) => `${table} ${n}`).join(', ');
       process.stdout.write(`erased customer ${customerId}: ${rows} (audit ${result.auditId})\n`);
+      let exit = 0;
       if (typeof result.redis === 'object' && 'keys' in result.redis) {
         process.stdout.write(`redis: ${result.redis.keys} keys, ${result.redis.jobs} queue jobs removed\n`);
-        return 0;
+      } else {
+        process.stderr.write(`parley customers: the database is erased, but Redis at ${new URL(config.redisUrl).host} was not reachable: its keys expire on their own, but run the erase again when it is up to remove the queue's jobs now\n`);
+        exit = 1;
       }
-      process.stderr.write(`parley customers: the database is erased, but Redis at ${new URL(config.redisUrl).host} was not reachable: its keys expire on their own, but run the erase again when it is up to remove the queue's jobs now\n`);
-      return 1;
+      for (const [desk, done] of Object.entries(result.copies)) {
+        if ('error' in done) {
+          process.stderr.write(`parley customers: the ${desk} desk's messages about their handoffs could not be deleted (${done.error}); delete them in ${desk}: ${done.left.join(', ')}\n`);
+          exit = 1;
+          continue;
+        }
+        process.stdout.write(`${desk}: ${done.deleted} desk messages deleted\n`);
+        if (done.left.length > 0) process.stderr.write(`parley customers: ${done.left.length} ${desk} message(s) in their handoffs' threads were written by people, which the app cannot delete; a workspace admin can, in ${desk}: ${done.left.join(', ')}\n`);
+      }
+      return exit;
     } finally {
       await queue.close();
       redis.disconnect();
@@ -139,4 +152,12 @@ async function requestsCommand(args: string[]): Promise<number> {
     }
     return 0;
   });
+}
+
+/** The agent desks' copies of handoffs outside Parley that an erase reaches: the Slack desk's, when it is set up. */
+async function deskCopiesOf(config: ReturnType<typeof loadConfig>): Promise<HandoffCopies[]> {
+  const slack = config.handoff.slack;
+  if (!slack?.agentChannel) return [];
+  const [{ webApi }, { slackDeskCopies }] = await Promise.all([import('@slack/bolt'), import('../../adapters/slack/desk-copies.ts')]);
+  return [slackDeskCopies(new webApi.WebClient(slack.botToken, { slackApiUrl: slack.apiUrl }))];
 }

@@ -12,6 +12,10 @@
  * by BullMQ otherwise), and every key under Parley's prefixes whose name carries one of their ids (conversation
  * locks, the outbox's delivery markers, the handoff triggers' signals, …). A Redis failure is reported, not hidden:
  * the database part stays done, and running the erase again finds nothing in the database and retries Redis.
+ *
+ * Last, the copies of their handoffs that agent desks keep outside Parley (the Slack desk's messages), through each
+ * desk's `HandoffCopies`. What a desk cannot delete (a person's own reply in a Slack thread) or could not reach is
+ * counted and reported with where it is, so the admin can remove it there.
  */
 import type { Redis } from 'ioredis';
 import { ParleyError } from '../core/errors.ts';
@@ -27,6 +31,24 @@ export interface EraseDeps {
   redisPrefixes: readonly string[];
   /** Removes the handoff queue's jobs by id (job id = handoff id); returns how many it removed. */
   removeJobs?: (jobIds: string[]) => Promise<number>;
+  /** Agent desks that keep copies of handoffs outside Parley. */
+  handoffCopies?: readonly HandoffCopies[];
+}
+
+/** Where an agent desk put a handoff (the handoff's desk_refs, e.g. `slack` → `<channel>:<ts>`). */
+export type DeskRefs = Readonly<Record<string, string>>;
+
+/** What a desk removed of its copies, and what it could not (with where each is, for the admin). */
+export interface CopiesErased {
+  deleted: number;
+  left: string[];
+}
+
+/** An agent desk's copies of handoffs outside Parley, deleted there on an erase. */
+export interface HandoffCopies {
+  /** The desk (`slack`): its counts in the audit are `<name>_messages_deleted` / `_left`. */
+  name: string;
+  erase(handoffs: readonly DeskRefs[]): Promise<CopiesErased>;
 }
 
 export interface EraseRequest {
@@ -41,6 +63,8 @@ export interface EraseResult {
   /** Rows deleted per table (the customer's row under `customers`). */
   counts: Record<string, number>;
   redis: { keys: number; jobs: number } | { error: string } | 'skipped';
+  /** Per desk with copies outside Parley: what was deleted there and what is left, or why it could not be reached. */
+  copies: Record<string, CopiesErased | { error: string; left: string[] }>;
 }
 
 export async function eraseCustomer(deps: EraseDeps, customerId: string, request: EraseRequest): Promise<EraseResult> {
@@ -50,7 +74,7 @@ export async function eraseCustomer(deps: EraseDeps, customerId: string, request
     if (exists.rowCount === 0) throw new ParleyError('NOT_FOUND', 'no customer with that id');
     const subject = await loadSubject(tx, customerId);
     const conversationIds = subject.conversations.map((c) => c.id);
-    const handoffs = await tx.query<{ id: string }>('SELECT id FROM handoffs WHERE conversation_id = ANY($1::uuid[])', [conversationIds]);
+    const handoffs = await tx.query<{ id: string; desk_refs: DeskRefs | null }>('SELECT id, desk_refs FROM handoffs WHERE conversation_id = ANY($1::uuid[])', [conversationIds]);
     const identities = await tx.query<{ external_id: string }>('SELECT external_id FROM identities WHERE customer_id = $1', [customerId]);
     const gapIds = await subjectGapIds(tx, subject);
 
@@ -88,6 +112,7 @@ export async function eraseCustomer(deps: EraseDeps, customerId: string, request
       // Channel ids are only swept when long enough not to occur by chance inside unrelated key names.
       channelIds: [...subject.conversations.map((c) => c.externalId), ...identities.rows.map((i) => i.external_id)].filter((id) => id.length >= 8),
       handoffIds: handoffs.rows.map((h) => h.id),
+      deskRefs: handoffs.rows.map((h) => h.desk_refs ?? {}),
     };
   });
 
@@ -100,13 +125,27 @@ export async function eraseCustomer(deps: EraseDeps, customerId: string, request
     } catch (error) {
       redis = { error: error instanceof Error ? error.name : 'error' };
     }
-    await recordRedis(db, erased.auditId, redis);
+    await recordCounts(db, erased.auditId, typeof redis === 'object' && 'keys' in redis ? { redis_keys: redis.keys, queue_jobs: redis.jobs } : { redis_failed: 1 });
   }
-  return { auditId: erased.auditId, counts: erased.counts, redis };
+
+  const copies: EraseResult['copies'] = {};
+  for (const desk of deps.handoffCopies ?? []) {
+    const refs = erased.deskRefs.filter((r) => r[desk.name] !== undefined);
+    if (refs.length === 0) continue;
+    try {
+      copies[desk.name] = await desk.erase(refs);
+    } catch (error) {
+      copies[desk.name] = { error: error instanceof Error ? error.message : String(error), left: refs.map((r) => r[desk.name]!) };
+    }
+    const done = copies[desk.name]!;
+    await recordCounts(db, erased.auditId, 'error' in done
+      ? { [`${desk.name}_failed`]: 1, [`${desk.name}_messages_left`]: done.left.length }
+      : { [`${desk.name}_messages_deleted`]: done.deleted, [`${desk.name}_messages_left`]: done.left.length });
+  }
+  return { auditId: erased.auditId, counts: erased.counts, redis, copies };
 }
 
-async function recordRedis(db: Queryable, auditId: string, redis: EraseResult['redis']): Promise<void> {
-  const extra = typeof redis === 'object' && 'keys' in redis ? { redis_keys: redis.keys, queue_jobs: redis.jobs } : { redis_failed: 1 };
+async function recordCounts(db: Queryable, auditId: string, extra: Record<string, number>): Promise<void> {
   await db.query('UPDATE erasure_audit SET counts = counts || $2::jsonb WHERE id = $1', [auditId, JSON.stringify(extra)]);
 }
 

@@ -35,6 +35,8 @@ export interface PrivacySystemOptions {
   queuePrefix: string;
   /** Removes handoff jobs by id; absent when no handoff queue runs. */
   removeJobs?: EraseDeps['removeJobs'];
+  /** Agent desks' copies of handoffs outside Parley (the Slack desk's messages). */
+  handoffCopies?: EraseDeps['handoffCopies'];
   logger: Logger;
 }
 
@@ -57,6 +59,7 @@ export function createPrivacySystem(options: PrivacySystemOptions): PrivacySyste
     redis: options.redis,
     redisPrefixes: [PARLEY_KEY_PREFIX, options.queuePrefix],
     ...(options.removeJobs ? { removeJobs: options.removeJobs } : {}),
+    ...(options.handoffCopies ? { handoffCopies: options.handoffCopies } : {}),
   };
   return {
     hooks: createPrivacyHooks({ requests, logger: options.logger }),

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, startTestApp, type TestApp } from '../support/app.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { findInRedis, findInTables, identifiers, person, seed, uniquePrefix } from './support.ts';
+import { SlackApi } from '../channels/slack/slack-api.ts';
 
 const prefix = uniquePrefix();
 const carol = person('Carol Danvers', '+44 7911 123456', '447911123456', 'carol.d@example.org');
@@ -68,11 +69,25 @@ describe('export and erase from the CLI (PostgreSQL)', () => {
     expect(data.customer.id).toBe(carol.customerId);
     expect(data.tables.messages.map((m: { text: string }) => m.text)).toContain(`Hi, I am ${carol.name}, my number is ${carol.phone} and my email ${carol.email}`);
 
+    // Her handoff is on a Slack agent desk too (a thread of two messages), which the command reaches with the
+    // Slack settings alone: the Web API at a local stand-in.
+    const slack = new SlackApi();
+    slack.respond = (call) => (call.method === 'conversations.replies'
+      ? { status: 200, body: { ok: true, messages: [{ ts: '1800000000.000100' }, { ts: '1800000000.000200', thread_ts: '1800000000.000100' }] } }
+      : undefined);
+    await slack.start();
+    await t.app.store.db.query(`UPDATE handoffs SET desk_refs = '{"slack": "CDESK:1800000000.000100"}'::jsonb
+      WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = $1)`, [carol.customerId]);
+    const slackEnv = { SLACK_SIGNING_SECRET: 'slack-signing-secret', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_AGENT_CHANNEL: 'CDESK', SLACK_API_URL: slack.url };
+
     const daveRows = await findInTables(t, identifiers(dave));
-    const erased = await parley(['customers', 'erase', `+${carol.whatsapp}`, '--yes'], env);
+    const erased = await parley(['customers', 'erase', `+${carol.whatsapp}`, '--yes'], { ...env, ...slackEnv }).finally(() => slack.close());
     expect(erased.stderr).toBe('');
     expect(erased.code).toBe(0);
-    expect(erased.stdout).toMatch(new RegExp(`^erased customer ${carol.customerId}: .*customers 1 \\(audit \\d+\\)\\nredis: \\d+ keys, 1 queue jobs removed\\n$`));
+    expect(erased.stdout).toMatch(new RegExp(`^erased customer ${carol.customerId}: .*customers 1 \\(audit \\d+\\)\\nredis: \\d+ keys, 1 queue jobs removed\\nslack: 2 desk messages deleted\\n$`));
+    expect(slack.calls.filter((c) => c.method === 'chat.delete').map((c) => [c.args.channel, c.args.ts])).toEqual([
+      ['CDESK', '1800000000.000200'], ['CDESK', '1800000000.000100'],
+    ]);
 
     expect(await findInTables(t, identifiers(carol))).toEqual([]);
     expect(await findInRedis(t, ['parley:', prefix], identifiers(carol))).toEqual([]);
