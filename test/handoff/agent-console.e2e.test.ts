@@ -1,7 +1,7 @@
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { say } from '../support/app.ts';
-import { ANA, eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
+import { ANA, BEN, eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
 
 /** The agent console in Debian's Chromium: sign in, see a handoff live, read it, answer, link an identity, resolve. */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,6 +30,19 @@ describe('agent console in a real browser', () => {
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${t.url}/agent`);
     expect(new URL(page.url()).pathname).toBe('/agent/login');
+    // Someone guessing Ben's password is told why the sixth try is refused, even a right one.
+    await page.locator('#agent-id').fill('ben');
+    for (let i = 0; i < 5; i++) {
+      await page.locator('#agent-password').fill(`guess ${i}`);
+      await page.locator('#sign-in').click();
+      await page.locator('#login-error', { hasText: 'Unknown agent or wrong password.' }).waitFor(WAIT);
+      await page.evaluate(() => (document.getElementById('login-error')!.textContent = ''));
+    }
+    await page.locator('#agent-password').fill(BEN.password);
+    await page.locator('#sign-in').click();
+    await page.locator('#login-error', { hasText: 'Too many failed sign-ins; try again in 15 minutes.' }).waitFor(WAIT);
+    expect(new URL(page.url()).pathname).toBe('/agent/login');
+
     await page.locator('#agent-id').fill('ana');
     await page.locator('#agent-password').fill(ANA.password);
     await page.locator('#sign-in').click();

@@ -18,5 +18,8 @@ document.getElementById('login').addEventListener('submit', async (event) => {
     body: JSON.stringify({ id: document.getElementById('agent-id').value, password: document.getElementById('agent-password').value }),
   });
   if (response.ok) window.location.assign(nextPath());
-  else error.textContent = 'Unknown agent or wrong password.';
+  else if (response.status === 429) {
+    const message = (await response.json().catch(() => ({}))).error?.message ?? 'too many failed sign-ins; try again later';
+    error.textContent = `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
+  } else error.textContent = 'Unknown agent or wrong password.';
 });
