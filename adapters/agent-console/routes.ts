@@ -73,7 +73,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
   app.post('/agent/login', async (request, reply) => {
     const credentials = parse(LoginBody, request.body) as Credentials;
     const attempt = { ...('id' in credentials ? { agentId: credentials.id } : {}), address: request.ip };
-    const waitMs = await throttle.waitMs(attempt);
+    const waitMs = await throttle.admit(attempt);
     if (waitMs > 0) {
       const minutes = Math.ceil(waitMs / 60_000);
       options.logger.warn({ agentId: attempt.agentId, address: attempt.address }, 'agent sign-in refused: too many failed attempts');
@@ -81,10 +81,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
         .send({ error: { code: 'TOO_MANY_ATTEMPTS', message: `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}` } });
     }
     const agent = await sessions.check(credentials);
-    if (!agent) {
-      await throttle.failed(attempt);
-      throw new ParleyError('UNAUTHORIZED', 'unknown agent or wrong password');
-    }
+    if (!agent) throw new ParleyError('UNAUTHORIZED', 'unknown agent or wrong password');
     await throttle.succeeded(attempt);
     const session = await sessions.open(agent);
     const secure = request.protocol === 'https' ? '; Secure' : '';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 export interface SignInLimits {
-  /** Failed sign-ins of one agent id from one address. */
+  /** Failed sign-ins of one agent id from one address (the next attempt is refused). */
   perAgentAndAddress: number;
   /** Failed sign-ins of one agent id from anywhere: caps guessing spread over many addresses. */
   perAgent: number;
@@ -19,45 +19,47 @@ export interface SignInAttempt {
 }
 
 /**
- * Failed console sign-ins, counted in Redis so that every server process sees the same counts: past a limit in the
- * window, sign-in is refused (429) until the window of the count that hit it passes, right password or not, so
- * passwords cannot be guessed at speed. A right password clears the count of that agent at that address.
+ * Console sign-ins, counted in Redis so that every server process sees the same counts. Each attempt is counted
+ * before its password is checked (an atomic INCR per count), so a burst of parallel guesses is held to the limit as
+ * well as a slow series; past a limit in the window, sign-in is refused (429) until the window of the count that hit
+ * it passes, right password or not. A right password takes its attempt back off the counts and clears that agent's
+ * count at that address, so only failures add up.
  */
 export class SignInThrottle {
   constructor(private readonly redis: Redis, private readonly prefix: string, private readonly limits: SignInLimits = SIGN_IN_LIMITS) {}
 
-  /** 0 when the attempt may go ahead; otherwise how long (ms) until it may. */
-  async waitMs(attempt: SignInAttempt): Promise<number> {
+  /** Counts the attempt; 0 when it may go ahead, otherwise how long (ms) until one may. */
+  async admit(attempt: SignInAttempt): Promise<number> {
     const counts = this.counts(attempt);
     const pipeline = this.redis.multi();
-    for (const { key } of counts) pipeline.get(key).pttl(key);
+    // The window starts at the first attempt; later ones do not extend it.
+    for (const { key } of counts) pipeline.set(key, 0, 'PX', this.limits.windowMs, 'NX').incr(key).pttl(key);
     const results = (await pipeline.exec()) ?? [];
     let wait = 0;
     counts.forEach(({ limit }, i) => {
-      const failures = Number(results[i * 2]?.[1] ?? 0);
-      const ttl = Number(results[i * 2 + 1]?.[1] ?? 0);
-      if (failures >= limit) wait = Math.max(wait, ttl > 0 ? ttl : this.limits.windowMs);
+      const attempts = Number(results[i * 3 + 1]?.[1] ?? 0);
+      const ttl = Number(results[i * 3 + 2]?.[1] ?? 0);
+      if (attempts > limit) wait = Math.max(wait, ttl > 0 ? ttl : this.limits.windowMs);
     });
     return wait;
   }
 
-  async failed(attempt: SignInAttempt): Promise<void> {
+  /** The right password: this attempt was no failure. */
+  async succeeded(attempt: SignInAttempt): Promise<void> {
     const pipeline = this.redis.multi();
-    // The window starts at the first failure; later failures do not extend it.
-    for (const { key } of this.counts(attempt)) pipeline.set(key, 0, 'PX', this.limits.windowMs, 'NX').incr(key);
+    for (const { key, kind } of this.counts(attempt)) {
+      if (kind === 'agent-address') pipeline.del(key);
+      else pipeline.decr(key);
+    }
     await pipeline.exec();
   }
 
-  async succeeded(attempt: SignInAttempt): Promise<void> {
-    if (attempt.agentId !== undefined) await this.redis.del(this.key('agent-address', attempt.agentId, attempt.address));
-  }
-
-  private counts(attempt: SignInAttempt): { key: string; limit: number }[] {
+  private counts(attempt: SignInAttempt): { key: string; kind: string; limit: number }[] {
     const { agentId, address } = attempt;
-    const counts = [{ key: this.key('address', address), limit: this.limits.perAddress }];
+    const counts = [{ key: this.key('address', address), kind: 'address', limit: this.limits.perAddress }];
     if (agentId !== undefined) {
-      counts.push({ key: this.key('agent', agentId), limit: this.limits.perAgent });
-      counts.push({ key: this.key('agent-address', agentId, address), limit: this.limits.perAgentAndAddress });
+      counts.push({ key: this.key('agent', agentId), kind: 'agent', limit: this.limits.perAgent });
+      counts.push({ key: this.key('agent-address', agentId, address), kind: 'agent-address', limit: this.limits.perAgentAndAddress });
     }
     return counts;
   }

@@ -30,6 +30,13 @@ describe('console sign-in limits', () => {
     expect(log).not.toContain('guess 4');
   });
 
+  it('holds a burst of parallel guesses to the same limit', async () => {
+    const t = (running = await startHandoffApp());
+    const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => signIn(t.url, { id: 'ana', password: `burst ${i}` }).then((r) => r.status)));
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+  });
+
   it('a right password within the limit clears the count', async () => {
     const t = (running = await startHandoffApp());
     for (let i = 0; i < 4; i++) expect((await signIn(t.url, { id: 'ana', password: 'guess' })).status).toBe(401);
