@@ -99,7 +99,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   if (botframework) channels.set(BOTFRAMEWORK_CHANNEL, botframework.sender);
   // One Slack app serves the customer channel and the agent desk (adapters/slack/index.ts).
   const slack = config.handoff.slack
-    ? createSlackChannel({ settings: config.handoff.slack, references: new ChannelReferenceStore(store.db), logger })
+    ? createSlackChannel({ settings: config.handoff.slack, references: new ChannelReferenceStore(store.db), logger, sendTimeoutMs: config.channelSendTimeoutMs })
     : undefined;
   if (slack?.sender) channels.set(SLACK_CHANNEL, slack.sender);
   if (config.whatsapp) {

@@ -47,7 +47,7 @@ const EnvSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   /** How long (ms) a process's claim on a reply it is sending lasts: a killed process's replies are sent by another after this. */
   OUTBOX_CLAIM_TTL_MS: z.coerce.number().int().min(1000).default(60000),
-  /** How long (ms) a channel's API (WhatsApp Cloud, Bot Framework) may take to accept one reply before the send is abandoned and retried. */
+  /** How long (ms) a channel's API (WhatsApp Cloud, Bot Framework, Slack) may take to accept one reply before the send is abandoned and retried. */
   CHANNEL_SEND_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15000),
   /** How long one turn may hold a conversation's lock (ms) before another process may take it over. */
   TURN_LOCK_TTL_MS: z.coerce.number().int().min(1000).default(30000),

@@ -24,6 +24,8 @@ export interface SlackChannelOptions {
   settings: SlackConfig;
   references: ReferenceStore;
   logger: Logger;
+  /** How long a customer reply may take to be accepted (CHANNEL_SEND_TIMEOUT_MS). */
+  sendTimeoutMs?: number;
 }
 
 export interface SlackChannel {
@@ -44,7 +46,7 @@ export interface SlackChannel {
  */
 export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
   const { settings, references, logger } = options;
-  const { app, receiver, client, sendClient } = createSlackApp({ ...settings, logger });
+  const { app, receiver, client, sendClient } = createSlackApp({ ...settings, logger, ...(options.sendTimeoutMs ? { sendTimeoutMs: options.sendTimeoutMs } : {}) });
   let desk: SlackDesk | undefined;
   let customers: SlackCustomers | undefined;
 

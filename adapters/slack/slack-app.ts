@@ -8,6 +8,8 @@ export interface SlackAppOptions {
   /** Slack Web API base URL. */
   apiUrl: string;
   logger: Logger;
+  /** How long a customer reply's Web API call may take (CHANNEL_SEND_TIMEOUT_MS); 15 s unless given. */
+  sendTimeoutMs?: number;
 }
 
 export interface SlackApp {
@@ -69,6 +71,6 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     throw error;
   });
   const client = new webApi.WebClient(botToken, { slackApiUrl: apiUrl, logger });
-  const sendClient = new webApi.WebClient(botToken, { slackApiUrl: apiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 });
+  const sendClient = new webApi.WebClient(botToken, { slackApiUrl: apiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: options.sendTimeoutMs ?? 15_000 });
   return { app, receiver, client, sendClient };
 }

@@ -43,7 +43,7 @@ describe('Slack customer channel', () => {
     database = await createTestDatabase();
     t = await startTestApp({
       SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: TOKEN, SLACK_AGENT_CHANNEL: AGENTS, SLACK_API_URL: slack.url,
-      DATABASE_URL: database.url, HANDOFF_QUEUE_PREFIX: prefix, FLOWS_WATCH: 'false', KB_WATCH: 'false',
+      DATABASE_URL: database.url, HANDOFF_QUEUE_PREFIX: prefix, FLOWS_WATCH: 'false', KB_WATCH: 'false', CHANNEL_SEND_TIMEOUT_MS: '1000',
     });
   });
   afterAll(async () => {
@@ -237,6 +237,22 @@ describe('Slack customer channel', () => {
     expect(out.map((m) => m.status)).toEqual(['sent', 'sent']);
     // Two failed attempts recorded on the first reply; the second went out at its first try.
     expect(out.map((m) => m.attempts)).toEqual([2, 0]);
+  });
+
+  it('cuts off a reply the Web API takes and never answers after CHANNEL_SEND_TIMEOUT_MS, and sends it again, in order', async () => {
+    const channel = dmChannel();
+    let hung = 0;
+    slack.respond = (call) => (call.method === 'chat.postMessage' && call.args.channel === channel && hung++ === 0 ? 'hang' : undefined);
+    const abandonedBefore = slack.abandoned;
+    await postEvent(envelope(dm(channel, 'hi')));
+    const sent = await waitFor(() => (slack.posts(channel).length >= 2 ? slack.posts(channel) : undefined), 15_000);
+    expect(slack.abandoned).toBe(abandonedBefore + 1);
+    expect(sent[0]!.args.text).toMatch(/welcome to Brightwave/);
+    expect(sent[1]!.args.blocks.some((b: any) => b.type === 'actions')).toBe(true);
+    await quiet();
+    expect(slack.posts(channel)).toHaveLength(2);
+    const out = (await messagesOf(channel)).filter((m) => m.direction === 'out');
+    expect(out.map((m) => m.status)).toEqual(['sent', 'sent']);
   });
 
   it('fails a reply at once, visibly, when Slack refuses it for good (channel_not_found)', async () => {

@@ -9,7 +9,8 @@ export interface SlackCall {
   args: Record<string, any>;
 }
 
-export type SlackResponder = (call: SlackCall, index: number) => { status: number; body: unknown; headers?: Record<string, string> } | undefined;
+/** An answer, `hang` (take the request and never answer it), or undefined for the default `ok: true`. */
+export type SlackResponder = (call: SlackCall, index: number) => { status: number; body: unknown; headers?: Record<string, string> } | 'hang' | undefined;
 
 /**
  * A local stand-in for the Slack Web API (what SLACK_API_URL points at): records every call, and answers as
@@ -20,6 +21,8 @@ export class SlackApi {
   /** Calls answered `ok: true`, in order. */
   readonly accepted: SlackCall[] = [];
   respond: SlackResponder = () => undefined;
+  /** Hanging calls the client gave up on (closed the connection) before an answer. */
+  abandoned = 0;
   url = '';
   private server: Server | undefined;
   private ts = 1_800_000_000;
@@ -35,6 +38,12 @@ export class SlackApi {
         const call: SlackCall = { method, authorization: request.headers.authorization, args };
         this.calls.push(call);
         const answer = this.respond(call, this.calls.length - 1);
+        if (answer === 'hang') {
+          response.on('close', () => {
+            if (!response.writableEnded) this.abandoned++;
+          });
+          return;
+        }
         if (answer) {
           response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body));
           return;
