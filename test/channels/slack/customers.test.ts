@@ -218,6 +218,18 @@ describe('Slack customer channel', () => {
     expect(await messagesOf(channel)).toHaveLength(0);
   });
 
+  /** The welcome, then the menu with its buttons, each posted once and marked sent; returns the stored replies. */
+  async function greetedOnceInOrder(channel: string) {
+    const sent = await waitFor(() => (slack.posts(channel).length >= 2 ? slack.posts(channel) : undefined), 15_000);
+    expect(sent[0]!.args.text).toMatch(/welcome to Brightwave/);
+    expect(sent[1]!.args.blocks.some((b: any) => b.type === 'actions')).toBe(true);
+    await quiet();
+    expect(slack.posts(channel)).toHaveLength(2);
+    const out = (await messagesOf(channel)).filter((m) => m.direction === 'out');
+    expect(out.map((m) => m.status)).toEqual(['sent', 'sent']);
+    return out;
+  }
+
   it('retries while the Web API answers 500 or rate-limits, then delivers each reply once, in order', async () => {
     const channel = dmChannel();
     let failures = 0;
@@ -227,14 +239,8 @@ describe('Slack customer channel', () => {
       return failures === 1 ? { status: 500, body: { ok: false } } : { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } };
     };
     await postEvent(envelope(dm(channel, 'hi')));
-    const sent = await waitFor(() => (slack.posts(channel).length >= 2 ? slack.posts(channel) : undefined), 15_000);
+    const out = await greetedOnceInOrder(channel);
     expect(failures).toBe(2);
-    expect(sent[0]!.args.text).toMatch(/welcome to Brightwave/);
-    expect(sent[1]!.args.blocks.some((b: any) => b.type === 'actions')).toBe(true);
-    await quiet();
-    expect(slack.posts(channel)).toHaveLength(2);
-    const out = (await messagesOf(channel)).filter((m) => m.direction === 'out');
-    expect(out.map((m) => m.status)).toEqual(['sent', 'sent']);
     // Two failed attempts recorded on the first reply; the second went out at its first try.
     expect(out.map((m) => m.attempts)).toEqual([2, 0]);
   });
@@ -245,14 +251,8 @@ describe('Slack customer channel', () => {
     slack.respond = (call) => (call.method === 'chat.postMessage' && call.args.channel === channel && hung++ === 0 ? 'hang' : undefined);
     const abandonedBefore = slack.abandoned;
     await postEvent(envelope(dm(channel, 'hi')));
-    const sent = await waitFor(() => (slack.posts(channel).length >= 2 ? slack.posts(channel) : undefined), 15_000);
+    await greetedOnceInOrder(channel);
     expect(slack.abandoned).toBe(abandonedBefore + 1);
-    expect(sent[0]!.args.text).toMatch(/welcome to Brightwave/);
-    expect(sent[1]!.args.blocks.some((b: any) => b.type === 'actions')).toBe(true);
-    await quiet();
-    expect(slack.posts(channel)).toHaveLength(2);
-    const out = (await messagesOf(channel)).filter((m) => m.direction === 'out');
-    expect(out.map((m) => m.status)).toEqual(['sent', 'sent']);
   });
 
   it('fails a reply at once, visibly, when Slack refuses it for good (channel_not_found)', async () => {
