@@ -54,6 +54,7 @@ export function createPrivacySystem(options: PrivacySystemOptions): PrivacySyste
   const requests = new DataRequests(options.db);
   const retention = new RetentionJob({
     db: options.db, redisUrl: options.redisUrl, prefix: options.queuePrefix, days: options.config.retentionDays, logger: options.logger,
+    ...(options.handoffCopies ? { handoffCopies: options.handoffCopies } : {}),
   });
   const eraseDeps: Omit<EraseDeps, 'db'> = {
     redis: options.redis,

@@ -2,7 +2,9 @@
  * Transcript retention (TRANSCRIPT_RETENTION_DAYS): what customers wrote is kept N days, then deleted, in batches so
  * a large backlog never holds long locks: messages (both directions), the transcript, knowledge records, summary,
  * variables and reason inside resolved handoffs' contexts (the handoff row stays, for counts and ratings), and the
- * knowledge base's unanswered questions.
+ * knowledge base's unanswered questions; and, through each agent desk's HandoffCopies, what the desk keeps of those
+ * old resolved handoffs outside Parley (the Slack desk's messages). A desk that cannot be reached is tried again at
+ * the next interval; what it cannot delete (a person's own Slack reply) is logged with its place, once.
  *
  * It runs as a repeatable BullMQ job: one job scheduler with a fixed id (RETENTION_SCHEDULER_ID) on the queue
  * `privacy`, so however many Parley processes start, the purge runs once per interval, in whichever process's worker
@@ -13,6 +15,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../infra/logger.ts';
 import type { Queryable } from '../store/types.ts';
+import type { DeskRefs, HandoffCopies } from './customer-erase.ts';
 
 export const RETENTION_QUEUE = 'privacy';
 export const RETENTION_SCHEDULER_ID = 'transcript-retention';
@@ -58,6 +61,8 @@ export interface RetentionJobOptions {
   days: number | undefined;
   /** How often the purge runs. Default one hour. */
   everyMs?: number;
+  /** Agent desks' copies of handoffs outside Parley, deleted with the handoffs' transcripts. */
+  handoffCopies?: readonly HandoffCopies[];
   queueName?: string;
   logger: Logger;
   now?: () => Date;
@@ -104,12 +109,35 @@ export class RetentionJob {
   }
 
   /** One purge of everything older than the retention period. */
-  async runOnce(): Promise<PurgeCounts> {
+  async runOnce(): Promise<PurgeCounts & { deskMessages: number }> {
     const days = this.options.days ?? 0;
     const now = this.options.now?.() ?? new Date();
-    const counts = await purgeTranscripts(this.options.db, new Date(now.getTime() - days * 86_400_000));
-    if (counts.messages + counts.handoffContexts + counts.kbGaps > 0) this.options.logger.info({ ...counts, days }, 'transcript retention: old customer text deleted');
-    return counts;
+    const olderThan = new Date(now.getTime() - days * 86_400_000);
+    const counts = await purgeTranscripts(this.options.db, olderThan);
+    let deskMessages = 0;
+    for (const desk of this.options.handoffCopies ?? []) deskMessages += await this.purgeDeskCopies(desk, olderThan);
+    if (counts.messages + counts.handoffContexts + counts.kbGaps + deskMessages > 0) {
+      this.options.logger.info({ ...counts, deskMessages, days }, 'transcript retention: old customer text deleted');
+    }
+    return { ...counts, deskMessages };
+  }
+
+  /** A desk's copies of resolved handoffs older than `olderThan`, in batches; the desk's reference goes once done. */
+  private async purgeDeskCopies(desk: HandoffCopies, olderThan: Date): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const old = await this.options.db.query<{ id: string; desk_refs: DeskRefs }>(
+        `SELECT id, desk_refs FROM handoffs WHERE status = 'resolved' AND created_at < $1 AND desk_refs ? $2 ORDER BY created_at LIMIT $3`,
+        [olderThan, desk.name, RETENTION_BATCH]);
+      if (old.rowCount === 0) return deleted;
+      const done = await desk.erase(old.rows.map((row) => row.desk_refs));
+      deleted += done.deleted;
+      if (done.left.length > 0) {
+        this.options.logger.warn({ desk: desk.name, left: done.left }, 'transcript retention: messages people wrote in old handoff threads are left; the app cannot delete them');
+      }
+      await this.options.db.query('UPDATE handoffs SET desk_refs = desk_refs - $2::text WHERE id = ANY($1::uuid[])', [old.rows.map((row) => row.id), desk.name]);
+      if (old.rowCount < RETENTION_BATCH) return deleted;
+    }
   }
 
   async close(): Promise<void> {

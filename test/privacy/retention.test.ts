@@ -10,6 +10,9 @@ import { createLogger } from '../../src/infra/logger.ts';
 import { purgeTranscripts, RETENTION_SCHEDULER_ID, RetentionJob } from '../../src/privacy/retention.ts';
 import { openPgliteDb, runMigrations, type Db } from '../../src/store/index.ts';
 import { until } from '../support/poll.ts';
+import { webApi } from '@slack/bolt';
+import { slackDeskCopies } from '../../adapters/slack/desk-copies.ts';
+import { SlackApi } from '../channels/slack/slack-api.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const logger = createLogger({ level: 'silent', redact: true });
@@ -83,4 +86,40 @@ describe('transcript retention', () => {
       await inspect.close();
     }
   }, 30_000);
+
+  it("deletes the Slack desk's messages of old resolved handoffs with their transcripts, once, and leaves newer and open ones", async () => {
+    const slack = new SlackApi();
+    const live = new Set(['C1:100.1', 'C1:100.2', 'C1:200.1', 'C1:300.1']);
+    slack.respond = (call) => {
+      if (call.method === 'conversations.replies') {
+        // The old handoff's thread: its message and one line the app posted.
+        const thread = call.args.ts === '100.1' ? ['100.1', '100.2'] : [call.args.ts];
+        return { status: 200, body: { ok: true, messages: thread.filter((ts) => live.has(`C1:${ts}`)).map((ts) => ({ ts })) } };
+      }
+      if (call.method === 'chat.delete') live.delete(`${call.args.channel}:${call.args.ts}`);
+      return undefined;
+    };
+    await slack.start();
+    const conversation = await conversationWithHistory(db, now);
+    const handoff = (status: string, daysAgo: number, ref: string) => db.query(
+      `INSERT INTO handoffs (id, conversation_id, queue, trigger, reason, priority, status, context, desk_refs, created_at)
+       VALUES ($1, $2, 'support', 'customer_request', 'r', 3, $3, '{"version": 2, "transcript": []}'::jsonb, jsonb_build_object('slack', $4::text), $5)`,
+      [randomUUID(), conversation, status, ref, new Date(now.getTime() - daysAgo * DAY)]);
+    await handoff('resolved', 40, 'C1:100.1');
+    await handoff('resolved', 2, 'C1:200.1');
+    await handoff('waiting', 40, 'C1:300.1');
+    const job = new RetentionJob({ db, redisUrl: REDIS_URL, prefix: '{ptest-unused}', days: 30, logger, now: () => now,
+      handoffCopies: [slackDeskCopies(new webApi.WebClient('xoxb-test', { slackApiUrl: slack.url }))] });
+    try {
+      expect((await job.runOnce()).deskMessages).toBe(2);
+      expect([...live].sort()).toEqual(['C1:200.1', 'C1:300.1']);
+      // Done once: the old handoff no longer points at Slack, and the next run asks Slack nothing.
+      const calls = slack.calls.length;
+      expect((await job.runOnce()).deskMessages).toBe(0);
+      expect(slack.calls.length).toBe(calls);
+    } finally {
+      await job.close();
+      await slack.close();
+    }
+  });
 });
