@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { say } from '../support/app.ts';
-import { SlackApi } from '../channels/slack/slack-api.ts';
+import { ChannelHistory, SlackApi } from '../channels/slack/slack-api.ts';
 import { eventually, startHandoffApp, type HandoffApp } from '../handoff/support.ts';
 
 /**
@@ -11,35 +11,14 @@ const CHANNEL = 'CAGENTS9';
 const ADMIN_TOKEN = 'slack-copies-admin-token-0123456789';
 const PERSON_TS = '1900000000.000900';
 
-interface Message { ts: string; thread_ts?: string; bot: boolean; text: string }
-
 describe('erasing a customer with handoffs on the Slack desk', () => {
   let t: HandoffApp;
   const slack = new SlackApi();
-  const channelMessages = new Map<string, Message>();
-  let next = 1_800_000_000;
+  const history = new ChannelHistory(CHANNEL);
+  const channelMessages = history.messages;
 
   beforeAll(async () => {
-    slack.respond = (call) => {
-      const ok = (body: Record<string, unknown>) => ({ status: 200, body: { ok: true, ...body } });
-      if (call.method === 'chat.postMessage' && call.args.channel === CHANNEL) {
-        const ts = `${next++}.000100`;
-        channelMessages.set(ts, { ts, ...(call.args.thread_ts ? { thread_ts: call.args.thread_ts } : {}), bot: true, text: call.args.text });
-        return ok({ channel: CHANNEL, ts });
-      }
-      if (call.method === 'conversations.replies') {
-        const thread = [...channelMessages.values()].filter((m) => m.ts === call.args.ts || m.thread_ts === call.args.ts);
-        return thread.length === 0 ? { status: 200, body: { ok: false, error: 'thread_not_found' } } : ok({ messages: thread, has_more: false });
-      }
-      if (call.method === 'chat.delete') {
-        const message = channelMessages.get(call.args.ts);
-        if (!message) return { status: 200, body: { ok: false, error: 'message_not_found' } };
-        if (!message.bot) return { status: 200, body: { ok: false, error: 'cant_delete_message' } };
-        channelMessages.delete(call.args.ts);
-        return ok({ channel: call.args.channel, ts: call.args.ts });
-      }
-      return undefined;
-    };
+    slack.respond = history.respond;
     await slack.start();
     t = await startHandoffApp({ SLACK_SIGNING_SECRET: 'slack-signing-secret', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_AGENT_CHANNEL: CHANNEL, SLACK_API_URL: slack.url, ADMIN_TOKEN });
   });
@@ -51,11 +30,11 @@ describe('erasing a customer with handoffs on the Slack desk', () => {
   it("deletes the handoff's message and every line Parley posted in its thread; a person's own reply is left and reported with its place", async () => {
     await say(t.url, 'erase-me', 'm1', { text: 'warranty claim' });
     await say(t.url, 'erase-me', 'm2', { text: 'soundbar' });
-    const parent = await eventually(async () => [...channelMessages.values()].find((m) => !m.thread_ts));
+    const parent = await eventually(async () => history.firstPost());
     await say(t.url, 'erase-me', 'm3', { text: 'My order number is BW-55555' });
     await eventually(async () => [...channelMessages.values()].find((m) => m.thread_ts === parent.ts && m.text.includes('BW-55555')));
     // An agent answered in the thread from their own Slack account.
-    channelMessages.set(PERSON_TS, { ts: PERSON_TS, thread_ts: parent.ts, bot: false, text: 'Looking into BW-55555 now' });
+    history.personReply(parent.ts, PERSON_TS, 'Looking into BW-55555 now');
     const unrelated = { ts: '1700000000.000001', bot: true, text: 'another handoff' };
     channelMessages.set(unrelated.ts, unrelated);
 

@@ -67,6 +67,53 @@ export class SlackApi {
   }
 }
 
+export interface ChannelMessage { ts: string; thread_ts?: string; bot: boolean; text: string }
+
+/**
+ * One channel's history as Slack keeps it for the app, for SlackApi.respond: the app's posts (threads by
+ * thread_ts), conversations.replies, and chat.delete, which refuses a message a person wrote (cant_delete_message).
+ */
+export class ChannelHistory {
+  readonly messages = new Map<string, ChannelMessage>();
+  private next = 1_800_000_000;
+
+  constructor(readonly channel: string) {}
+
+  /** Answers the calls about this channel; others get SlackApi's default. */
+  readonly respond: SlackResponder = (call) => {
+    const ok = (body: Record<string, unknown>) => ({ status: 200, body: { ok: true, ...body } });
+    const fail = (error: string) => ({ status: 200, body: { ok: false, error } });
+    if (call.args.channel !== this.channel) return undefined;
+    if (call.method === 'chat.postMessage') {
+      const ts = `${this.next++}.000100`;
+      this.messages.set(ts, { ts, ...(call.args.thread_ts ? { thread_ts: call.args.thread_ts } : {}), bot: true, text: call.args.text });
+      return ok({ channel: this.channel, ts });
+    }
+    if (call.method === 'conversations.replies') {
+      const thread = [...this.messages.values()].filter((m) => m.ts === call.args.ts || m.thread_ts === call.args.ts);
+      return thread.length === 0 ? fail('thread_not_found') : ok({ messages: thread, has_more: false });
+    }
+    if (call.method === 'chat.delete') {
+      const message = this.messages.get(call.args.ts);
+      if (!message) return fail('message_not_found');
+      if (!message.bot) return fail('cant_delete_message');
+      this.messages.delete(call.args.ts);
+      return ok({ channel: this.channel, ts: call.args.ts });
+    }
+    return undefined;
+  };
+
+  /** The first message the app posted outside a thread (a handoff's message on the desk). */
+  firstPost(): ChannelMessage | undefined {
+    return [...this.messages.values()].find((m) => !m.thread_ts);
+  }
+
+  /** A reply a person wrote in a thread from their own Slack account. */
+  personReply(threadTs: string, ts: string, text: string): void {
+    this.messages.set(ts, { ts, thread_ts: threadTs, bot: false, text });
+  }
+}
+
 /** Slack's request signature headers for `body`. */
 export function signed(body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
