@@ -4,6 +4,7 @@ import { BOTFRAMEWORK_ENV, botFrameworkConfig, type BotFrameworkConfig } from '.
 import { WHATSAPP_ENV, whatsappConfig, type WhatsAppConfig } from '../adapters/whatsapp-cloud/config.ts';
 import { WHATSAPP_WEB_ENV, whatsappWebConfig, type WhatsAppWebConfig } from '../adapters/whatsapp-web/config.ts';
 import { CUSTOMERS_ENV, customersConfig, type CustomersConfig } from './customers/customers-config.ts';
+import { DEFAULT_SEND_TIMEOUT_MS } from './core/channel.ts';
 import { ParleyError } from './core/errors.ts';
 import { demoAgent } from './demo/demo-agent.ts';
 import { HANDOFF_ENV, handoffConfig, type HandoffConfig } from './handoff/handoff-config.ts';
@@ -48,7 +49,7 @@ const EnvSchema = z.object({
   /** How long (ms) a process's claim on a reply it is sending lasts: a killed process's replies are sent by another after this. */
   OUTBOX_CLAIM_TTL_MS: z.coerce.number().int().min(1000).default(60000),
   /** How long (ms) a channel's API (WhatsApp Cloud, Bot Framework, Slack) may take to accept one reply before the send is abandoned and retried. */
-  CHANNEL_SEND_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15000),
+  CHANNEL_SEND_TIMEOUT_MS: z.coerce.number().int().min(1000).default(DEFAULT_SEND_TIMEOUT_MS),
   /** How long one turn may hold a conversation's lock (ms) before another process may take it over. */
   TURN_LOCK_TTL_MS: z.coerce.number().int().min(1000).default(30000),
   /** Endpoints of `call` steps, as a JSON object (see src/integrations/call-endpoints.ts). */

@@ -1,4 +1,5 @@
 import { type Activity, type CloudAdapter, type ConversationReference, EventFactory, type Transcript } from 'botbuilder';
+import { DEFAULT_SEND_TIMEOUT_MS } from '../../src/core/channel.ts';
 import { isParleyError } from '../../src/core/errors.ts';
 import type { AgentDesk, AgentIdentity, Handoff, HandoffContext } from '../../src/handoff/index.ts';
 import type { Logger } from '../../src/infra/logger.ts';
@@ -78,7 +79,7 @@ export class BotFrameworkDesk implements AgentDesk {
       handoffId: handoff.id, reason: context.reason, trigger: context.trigger, priority: context.priority, queue: context.queue,
       summary: context.summary, locale: context.customer.locale, flow: context.flow.flow ?? null,
     };
-    const timeoutMs = this.options.timeoutMs ?? 15_000;
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
     const deadline = AbortSignal.timeout(timeoutMs);
     try {
       await adapter.continueConversationAsync(appId, reference, async (turn) => {

@@ -1,5 +1,5 @@
 import { TurnContext, type Activity, type CardAction, type CloudAdapter, type ConversationReference } from 'botbuilder';
-import type { ChannelAdapter, ChannelCapabilities, RenderedMessage } from '../../src/core/channel.ts';
+import { DEFAULT_SEND_TIMEOUT_MS, type ChannelAdapter, type ChannelCapabilities, type RenderedMessage } from '../../src/core/channel.ts';
 import { ParleyError } from '../../src/core/errors.ts';
 import type { Address, Button } from '../../src/core/message.ts';
 import { BOTFRAMEWORK_CHANNEL, MAX_TEXT_LENGTH } from './normalize.ts';
@@ -108,7 +108,7 @@ export function sendFailure(error: unknown, deadline: AbortSignal, timeoutMs: nu
  * agent writes an hour later, and deliveries retried after a restart.
  */
 export function createBotFrameworkSender(options: BotFrameworkSenderOptions): ChannelAdapter {
-  const { adapter, appId, references, timeoutMs = 15_000 } = options;
+  const { adapter, appId, references, timeoutMs = DEFAULT_SEND_TIMEOUT_MS } = options;
   return {
     id: BOTFRAMEWORK_CHANNEL,
     capabilities: botFrameworkCapabilities,

@@ -1,4 +1,5 @@
 import { App, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import { DEFAULT_SEND_TIMEOUT_MS } from '../../src/core/channel.ts';
 import type { Logger } from '../../src/infra/logger.ts';
 import { SLACK_ENDPOINTS } from './receiver.ts';
 
@@ -71,6 +72,6 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     throw error;
   });
   const client = new webApi.WebClient(botToken, { slackApiUrl: apiUrl, logger });
-  const sendClient = new webApi.WebClient(botToken, { slackApiUrl: apiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: options.sendTimeoutMs ?? 15_000 });
+  const sendClient = new webApi.WebClient(botToken, { slackApiUrl: apiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS });
   return { app, receiver, client, sendClient };
 }

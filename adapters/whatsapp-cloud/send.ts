@@ -1,4 +1,4 @@
-import type { ChannelAdapter, ChannelCapabilities, RenderedMessage, SendResult } from '../../src/core/channel.ts';
+import { DEFAULT_SEND_TIMEOUT_MS, type ChannelAdapter, type ChannelCapabilities, type RenderedMessage, type SendResult } from '../../src/core/channel.ts';
 import { ParleyError } from '../../src/core/errors.ts';
 import type { Address, Button } from '../../src/core/message.ts';
 import { splitText } from '../../src/outbox/render.ts';
@@ -79,7 +79,7 @@ export function createWhatsAppSender(options: WhatsAppSenderOptions): ChannelAda
         method: 'POST',
         headers: { authorization: `Bearer ${options.accessToken}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+        signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS),
       });
     } catch (error) {
       throw new Error(`WhatsApp Graph API unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

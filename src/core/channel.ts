@@ -38,3 +38,6 @@ export interface ChannelAdapter {
   /** Deliver one rendered message. Throw to have the outbox retry; throw a permanent ParleyError to give up. */
   send(address: Address, message: RenderedMessage): Promise<SendResult>;
 }
+
+/** How long a channel's API may take to accept one message (CHANNEL_SEND_TIMEOUT_MS unless configured otherwise). */
+export const DEFAULT_SEND_TIMEOUT_MS = 15_000;
