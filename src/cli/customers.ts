@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../config.ts';
+import { loadConfig, type Config } from '../config.ts';
 import { ParleyError } from '../core/errors.ts';
 import { HandoffQueue } from '../handoff/handoff-queue.ts';
 import { eraseCustomer, type HandoffCopies } from '../privacy/customer-erase.ts';
@@ -155,7 +155,7 @@ async function requestsCommand(args: string[]): Promise<number> {
 }
 
 /** The agent desks' copies of handoffs outside Parley that an erase reaches: the Slack desk's, when it is set up. */
-async function deskCopiesOf(config: ReturnType<typeof loadConfig>): Promise<HandoffCopies[]> {
+async function deskCopiesOf(config: Config): Promise<HandoffCopies[]> {
   const slack = config.handoff.slack;
   if (!slack?.agentChannel) return [];
   const [{ webApi }, { slackDeskCopies }] = await Promise.all([import('@slack/bolt'), import('../../adapters/slack/desk-copies.ts')]);
