@@ -8,7 +8,8 @@ export interface GraphRequest {
   body: any;
 }
 
-export type GraphResponder = (request: GraphRequest, index: number) => { status: number; body: unknown } | undefined;
+/** An answer, `hang` (take the request and never answer it), or undefined for the default: accepted. */
+export type GraphResponder = (request: GraphRequest, index: number) => { status: number; body: unknown } | 'hang' | undefined;
 
 /**
  * A local stand-in for the Graph API's `/{phone_number_id}/messages`: records every request, and answers as
@@ -19,6 +20,8 @@ export class GraphServer {
   /** Requests that were accepted (answered 200), in order. */
   readonly accepted: GraphRequest[] = [];
   respond: GraphResponder = () => undefined;
+  /** Hanging requests the client gave up on (closed the connection) before an answer. */
+  abandoned = 0;
   private server: Server | undefined;
   private counter = 0;
   url = '';
@@ -35,6 +38,12 @@ export class GraphServer {
         };
         this.requests.push(request);
         const answer = this.respond(request, this.requests.length - 1);
+        if (answer === 'hang') {
+          res.on('close', () => {
+            if (!res.writableEnded) this.abandoned++;
+          });
+          return;
+        }
         if (answer) {
           res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
           return;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../../support/poll.ts';
 import { createWhatsAppSender, toGraphMessage, truncate } from '../../../adapters/whatsapp-cloud/send.ts';
 import { whatsappAddress } from '../../../adapters/whatsapp-cloud/normalize.ts';
 import { ParleyError } from '../../../src/core/errors.ts';
@@ -88,6 +89,17 @@ describe('createWhatsAppSender', () => {
     const error = await sender().send(address, { id: '3', text: 'Hello', buttons: [], attachments: [] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(error instanceof ParleyError && error.code === 'CHANNEL_SEND_REJECTED').toBe(permanent);
+  });
+
+  it('cuts off a request the Graph API takes and never answers after its time limit, as a temporary failure', async () => {
+    graph.respond = () => 'hang';
+    const timed = createWhatsAppSender({ graphUrl: graph.url, accessToken: 'token', lastInboundAt: async () => new Date(), timeoutMs: 300 });
+    const abandonedBefore = graph.abandoned;
+    const error = await timed.send(address, { id: '5', text: 'Hello', buttons: [], attachments: [] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(ParleyError);
+    expect((error as Error).message).toMatch(/^WhatsApp Graph API unreachable: .*timeout/);
+    await until(() => graph.abandoned, (n) => n === abandonedBefore + 1, 'the cut-off request to close');
   });
 
   it('treats an unreachable Graph API as temporary', async () => {
