@@ -8,6 +8,7 @@ import { DEFAULT_SEND_TIMEOUT_MS } from './core/channel.ts';
 import { ParleyError } from './core/errors.ts';
 import { demoAgent } from './demo/demo-agent.ts';
 import { HANDOFF_ENV, handoffConfig, type HandoffConfig } from './handoff/handoff-config.ts';
+import { checkRoutesServed } from './handoff/handoff-routes.ts';
 import { REPORT_ENV, reportConfig, type ReportConfig } from './analytics/report-config.ts';
 import { PRIVACY_ENV, privacyConfig, type PrivacyConfig } from './privacy/privacy-config.ts';
 import { loadCallEndpoints, type CallEndpoint } from './integrations/call-endpoints.ts';
@@ -169,6 +170,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (whatsapp.problems.length > 0) throw new ParleyError('CONFIG_INVALID', `Invalid configuration: ${whatsapp.problems.join('; ')}`);
   const whatsappWeb = whatsappWebConfig(e, path.resolve(cwd, e.DATA_DIR));
   if (whatsappWeb.problems.length > 0) throw new ParleyError('CONFIG_INVALID', `Invalid configuration: ${whatsappWeb.problems.join('; ')}`);
+  const handoff = withDemoAgent(handoffConfig(e, cleaned, cwd), e.DEMO_MODE);
+  checkRoutesServed(handoff.routes, handoff.agents, Boolean(handoff.slack?.agentChannel));
   return {
     port: e.PORT,
     host: e.HOST,
@@ -196,7 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, chatModel: e.OPENAI_CHAT_MODEL, embeddingModel: e.OPENAI_EMBEDDING_MODEL }
       : undefined,
     flowClassifier: e.FLOW_CLASSIFIER && e.OPENAI_API_KEY !== undefined,
-    handoff: withDemoAgent(handoffConfig(e, cleaned, cwd), e.DEMO_MODE),
+    handoff,
     botframework: botFrameworkConfig(e),
     whatsapp: whatsapp.config,
     whatsappWeb: whatsappWeb.config,

@@ -5,6 +5,7 @@ import type { Conversation, Store, StoredMessage } from '../store/types.ts';
 import { HandoffContextV2, type HandoffContext, type HandoffTrigger, type KnowledgeRecord, type TranscriptLine } from './context.ts';
 import type { HandoffStore } from './handoff-store.ts';
 import { summarize, type SummaryOptions } from './summary.ts';
+import type { RouteFacts } from './handoff-routes.ts';
 
 /** Lines of transcript a context carries at most (the newest). */
 export const MAX_TRANSCRIPT_LINES = 500;
@@ -15,7 +16,8 @@ export interface ContextInput {
   trigger: HandoffTrigger;
   reason: string;
   priority: number;
-  queue: string;
+  /** The queue for what is known of the handoff (HANDOFF_ROUTES). */
+  queueFor: (facts: RouteFacts) => string;
   /** The state before the turn that handed over: where the customer was. */
   before: ConversationState;
   knowledge: KnowledgeRecord[];
@@ -76,7 +78,7 @@ export async function buildContext(store: Store, handoffs: HandoffStore, input: 
     trigger: input.trigger,
     reason: input.reason,
     priority: input.priority,
-    queue: input.queue,
+    queue: input.queueFor({ flow: flowName, locale: locale ?? undefined, channel: conversation.channel, trigger: input.trigger }),
     customer: {
       id: conversation.customerId,
       name: customer.rows[0]?.display_name ?? null,

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ParleyError } from '../core/errors.ts';
 import { loadAgents, type Agent } from './agents.ts';
+import { readHandoffRoutes, type HandoffRoute } from './handoff-routes.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -23,8 +24,12 @@ export const HANDOFF_ENV = {
   HANDOFF_QUEUE_PREFIX: z.string().regex(/\{[^{}]+\}/, 'must contain a {hash tag}, like {parley}').default('{parley}'),
   /** Attempts to announce a handoff on the desks before its job is kept as failed. */
   HANDOFF_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
-  /** The agents' queue new handoffs wait in. */
+  /** The agents' queue new handoffs wait in, unless HANDOFF_ROUTES sends them elsewhere. */
   HANDOFF_DEFAULT_QUEUE: z.string().min(1).max(64).default('support'),
+  /** Rules that pick a handoff's queue by flow, language, channel or trigger (JSON array; see src/handoff/handoff-routes.ts). */
+  HANDOFF_ROUTES: z.string().optional(),
+  /** A JSON file with the routes, instead of HANDOFF_ROUTES. */
+  HANDOFF_ROUTES_FILE: z.string().optional(),
   /** Payload of the flow that hands over when a customer asks for a person in any words; `none`: a built-in message. */
   HANDOFF_PERSON_FLOW: z.string().default('human'),
   /** How often (ms) a waiting customer is told their place in the queue again. */
@@ -54,6 +59,8 @@ export interface HandoffConfig {
   queuePrefix: string;
   attempts: number;
   defaultQueue: string;
+  /** Tried in order; the first that matches picks the queue (handoff-routes.ts). */
+  routes: HandoffRoute[];
   /** Undefined when HANDOFF_PERSON_FLOW is `none`. */
   personFlow: string | undefined;
   noticeEveryMs: number;
@@ -86,6 +93,7 @@ export function handoffConfig(e: HandoffEnv, env: Record<string, string | undefi
     queuePrefix: e.HANDOFF_QUEUE_PREFIX,
     attempts: e.HANDOFF_ATTEMPTS,
     defaultQueue: e.HANDOFF_DEFAULT_QUEUE,
+    routes: readHandoffRoutes(env, cwd),
     personFlow: ['', 'none'].includes(e.HANDOFF_PERSON_FLOW.trim()) ? undefined : e.HANDOFF_PERSON_FLOW.trim(),
     noticeEveryMs: e.HANDOFF_NOTICE_EVERY_MS,
     offerMessageAfterMs: e.HANDOFF_OFFER_MESSAGE_AFTER_MS,

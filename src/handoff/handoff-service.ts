@@ -13,6 +13,7 @@ import type { HandoffStore } from './handoff-store.ts';
 import { notice, ratingButtons } from './notices.ts';
 import { returnToBot } from './return-to-bot.ts';
 import type { SummaryWriter } from './summary.ts';
+import { routeHandoff, type HandoffRoute, type RouteFacts } from './handoff-routes.ts';
 
 /** How a handoff's job gets on the queue (HandoffQueue in production). */
 export interface HandoffEnqueuer {
@@ -32,6 +33,8 @@ export interface HandoffServiceOptions {
   logger: Logger;
   /** The agents' queue new handoffs wait in. */
   defaultQueue: string;
+  /** Rules that send a handoff to another queue than `defaultQueue` (HANDOFF_ROUTES). */
+  routes?: readonly HandoffRoute[];
   /** Writes the context's summary (the chat model) within `timeoutMs`; absent: the summary is extractive. */
   summaries?: { writer: SummaryWriter; timeoutMs: number };
   /**
@@ -82,8 +85,15 @@ export class HandoffService {
 
   /** What a customer handed over with this trigger is told: a person is coming, and their place in the queue. */
   async queuedNotice(conversation: Conversation, trigger: HandoffTrigger): Promise<NewOutbound> {
-    const position = await this.options.handoffs.nextPosition(this.options.defaultQueue, PRIORITY_OF[trigger]);
-    return notice('queued', conversation.state.locale ?? conversation.locale ?? undefined, { n: position });
+    const locale = conversation.state.locale ?? conversation.locale ?? undefined;
+    const { state } = conversation;
+    const queue = this.queueFor({ flow: state.awaiting?.flow ?? state.flow, locale, channel: conversation.channel, trigger });
+    const position = await this.options.handoffs.nextPosition(queue, PRIORITY_OF[trigger]);
+    return notice('queued', locale, { n: position });
+  }
+
+  private queueFor(facts: RouteFacts): string {
+    return routeHandoff(this.options.routes ?? [], facts, this.options.defaultQueue);
   }
 
   /**
@@ -95,12 +105,12 @@ export class HandoffService {
     const id = randomUUID();
     const now = this.now();
     const priority = PRIORITY_OF[info.trigger];
-    const queue = this.options.defaultQueue;
     const flows = this.options.flows(conversation.state);
     const context = await buildContext(store, handoffs, {
-      id, conversation, trigger: info.trigger, reason, priority, queue, before: info.before, knowledge: info.knowledge ?? [], flows, now,
+      id, conversation, trigger: info.trigger, reason, priority, queueFor: (facts) => this.queueFor(facts), before: info.before, knowledge: info.knowledge ?? [], flows, now,
       ...(this.options.summaries ? { summary: { ...this.options.summaries, logger } } : {}),
     });
+    const { queue } = context;
     const { handoff, created } = await handoffs.insert({ id, conversationId: conversation.id, queue, trigger: info.trigger, reason, priority, context, createdAt: now });
     if (!created) return handoff;
     logger.info({ handoffId: id, conversationId: conversation.id, trigger: info.trigger, priority }, 'handoff opened');

@@ -66,7 +66,7 @@ export function createHandoffSystem(options: HandoffSystemOptions): HandoffSyste
   const queue = new HandoffQueue({ redisUrl: options.redisUrl, name: config.queueName, prefix: config.queuePrefix, attempts: config.attempts, logger });
   const desks = new DeskFanout([], logger);
   const service = new HandoffService({
-    store: options.store, handoffs, queue, desks, lock: options.lock, dispatch: options.dispatch, flows: options.flows, logger, defaultQueue: config.defaultQueue,
+    store: options.store, handoffs, queue, desks, lock: options.lock, dispatch: options.dispatch, flows: options.flows, logger, defaultQueue: config.defaultQueue, routes: config.routes,
     ...(options.summaryWriter ? { summaries: { writer: options.summaryWriter, timeoutMs: config.summaryTimeoutMs } } : {}),
     askRating: options.askRating,
   });
