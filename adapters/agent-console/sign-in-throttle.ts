@@ -46,12 +46,16 @@ export class SignInThrottle {
 
   /** The right password: this attempt was no failure. */
   async succeeded(attempt: SignInAttempt): Promise<void> {
+    const counts = this.counts(attempt);
     const pipeline = this.redis.multi();
-    for (const { key, kind } of this.counts(attempt)) {
+    for (const { key, kind } of counts) {
       if (kind === 'agent-address') pipeline.del(key);
       else pipeline.decr(key);
     }
-    await pipeline.exec();
+    const results = (await pipeline.exec()) ?? [];
+    // A count whose window ended in between was created again by DECR, at -1 and without an expiry: it goes.
+    const recreated = counts.filter(({ kind }, i) => kind !== 'agent-address' && Number(results[i]?.[1]) < 0).map(({ key }) => key);
+    if (recreated.length > 0) await this.redis.del(...recreated);
   }
 
   private counts(attempt: SignInAttempt): { key: string; kind: string; limit: number }[] {

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { SIGN_IN_LIMITS, SignInThrottle } from '../../adapters/agent-console/sign-in-throttle.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ANA, BEN, startHandoffApp, type HandoffApp } from './support.ts';
 
@@ -62,6 +64,21 @@ describe('console sign-in limits', () => {
     for (let i = 0; i < 5; i++) await signIn(proxied.url, { id: 'ana', password: 'guess' }, { 'x-forwarded-for': '203.0.113.9' });
     expect((await signIn(proxied.url, { id: 'ana', password: ANA.password }, { 'x-forwarded-for': '203.0.113.9' })).status).toBe(429);
     expect((await signIn(proxied.url, { id: 'ana', password: ANA.password }, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(200);
+  });
+
+  it('leaves no count behind when a window ends between the attempt and its right password', async () => {
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const prefix = `{signin-${process.pid}-${Date.now()}}`;
+    try {
+      const throttle = new SignInThrottle(redis, prefix, { ...SIGN_IN_LIMITS, windowMs: 50 });
+      const attempt = { agentId: 'ana', address: '203.0.113.1' };
+      expect(await throttle.admit(attempt)).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      await throttle.succeeded(attempt);
+      expect(await redis.keys(`${prefix}*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('reads TRUST_PROXY as true, a number of hops, or addresses', () => {
