@@ -1,5 +1,6 @@
 import { MAX_TRANSCRIPT_LINES } from '../../src/handoff/build-context.ts';
 import type { Handoff } from '../../src/handoff/handoff-rows.ts';
+import type { HandoffStore } from '../../src/handoff/handoff-store.ts';
 import { WAITING } from '../../src/outbox/waiting.ts';
 import type { Store, StoredMessage } from '../../src/store/types.ts';
 
@@ -66,9 +67,15 @@ export function deliveryView(message: Pick<StoredMessage, 'direction' | 'status'
   return { state: reported === 'delivered' || reported === 'read' ? reported : 'sent' };
 }
 
-/** Delivery states of the conversation's latest outbound messages, by message id. */
-export async function deliveryStates(store: Store, conversationId: string, limit = MAX_TRANSCRIPT_LINES): Promise<Record<string, DeliveryView>> {
-  const messages = await store.transcript(conversationId, { latest: true, limit: Math.min(limit, 1000) });
+/**
+ * Delivery states of the conversation's latest outbound messages, by message id, and of its agents' replies that
+ * went out on the customer's other channel.
+ */
+export async function deliveryStates(store: Store, handoffs: HandoffStore, conversationId: string, limit = MAX_TRANSCRIPT_LINES): Promise<Record<string, DeliveryView>> {
+  const messages = [
+    ...await store.transcript(conversationId, { latest: true, limit: Math.min(limit, 1000) }),
+    ...await handoffs.agentRepliesElsewhere(conversationId),
+  ];
   const states: Record<string, DeliveryView> = {};
   for (const message of messages) {
     const view = deliveryView(message);

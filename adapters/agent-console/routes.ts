@@ -121,7 +121,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
     const handoff = await visible(agent, parse(Id, request.params).id);
     const transcript = await transcriptLines(service.store, service.handoffs, handoff.conversationId);
     const position = handoff.status === 'waiting' ? await service.handoffs.position(handoff) : null;
-    const delivery = await deliveryStates(service.store, handoff.conversationId);
+    const delivery = await deliveryStates(service.store, service.handoffs, handoff.conversationId);
     const lines = transcript.map((line) => (delivery[line.id] ? { ...line, delivery: delivery[line.id] } : line));
     return { handoff: handoffView(handoff), context: handoff.context, transcript: lines, position, now: new Date().toISOString() };
   });
@@ -130,7 +130,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
   app.get('/agent/api/handoffs/:id/delivery', async (request) => {
     const agent = await agentOf(request);
     const handoff = await visible(agent, parse(Id, request.params).id);
-    return { delivery: await deliveryStates(service.store, handoff.conversationId) };
+    return { delivery: await deliveryStates(service.store, service.handoffs, handoff.conversationId) };
   });
 
   app.get('/agent/api/handoffs/:id/suggestions', async (request) => {

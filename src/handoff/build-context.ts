@@ -37,12 +37,15 @@ export async function transcriptLines(store: Store, handoffs: HandoffStore, conv
     afterId = page.at(-1)!.id;
   }
   const agents = await handoffs.agentMessageIds(conversationId);
-  return all.slice(-limit).map((message) => toLine(message, agents));
+  const elsewhere = await handoffs.agentRepliesElsewhere(conversationId);
+  const lines = elsewhere.length === 0 ? all : [...all, ...elsewhere].sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+  return lines.slice(-limit).map((message) => toLine(message, agents, elsewhere.some((m) => m.id === message.id)));
 }
 
-export function toLine(message: StoredMessage, agentMessages: ReadonlySet<string>): TranscriptLine {
+export function toLine(message: StoredMessage, agentMessages: ReadonlySet<string>, onOtherChannel = false): TranscriptLine {
   const from = message.direction === 'in' ? 'customer' : agentMessages.has(message.id) ? 'agent' : 'bot';
   const line: TranscriptLine = { id: message.id, at: message.createdAt.toISOString(), from, text: message.text ?? '' };
+  if (onOtherChannel) line.channel = message.channel;
   if (message.payload !== null) line.payload = message.payload;
   if (message.buttons.length > 0) line.buttons = message.buttons.map((button) => button.title);
   return line;

@@ -42,6 +42,8 @@ export const TranscriptLine = z.object({
   payload: z.string().optional(),
   /** Titles of the buttons the bot offered with this line. */
   buttons: z.array(z.string()).optional(),
+  /** The channel the line went out on, when it is not the conversation's (an agent's reply on the customer's other channel). */
+  channel: z.string().optional(),
 });
 export type TranscriptLine = z.infer<typeof TranscriptLine>;
 

@@ -158,6 +158,19 @@ export class HandoffStore {
     });
   }
 
+  /**
+   * Agents' replies in this conversation's handoffs that now live in another conversation of the customer: a reply
+   * sent after the customer left the web chat goes out on their other channel and moves with it (outbound-router.ts).
+   */
+  async agentRepliesElsewhere(conversationId: string): Promise<StoredMessage[]> {
+    const result = await this.db.query<MessageRow>(
+      `SELECT m.* FROM handoff_replies r JOIN handoffs h ON h.id = r.handoff_id JOIN messages m ON m.id = r.message_id
+       WHERE h.conversation_id = $1 AND m.conversation_id <> $1 ORDER BY m.id`,
+      [conversationId],
+    );
+    return result.rows.map(toMessage);
+  }
+
   /** Ids of the conversation's messages that agents wrote. */
   async agentMessageIds(conversationId: string): Promise<Set<string>> {
     const result = await this.db.query<{ message_id: string }>(

@@ -207,6 +207,13 @@ describe('the customer\'s choice: channels, preference, consent', () => {
     const whatsapp = (await t.app.store.findConversation('whatsapp', `${PHONE_ID}:${wa}`))!;
     const kept = await t.app.store.transcript(whatsapp.id, { limit: 1000 });
     expect(kept.find((m) => m.text === later)).toMatchObject({ channel: 'whatsapp', direction: 'out' });
+    // The agent still sees it in the handoff's transcript, in its place, marked with the channel it went out on.
+    const detail = await eventually(async () => {
+      const json = (await asAgent(t.url, ANA.token, `/agent/api/handoffs/${handoff.id}`)).json;
+      return json.transcript.find((line: { text: string; delivery?: { state: string } }) => line.text === later && line.delivery?.state === 'sent') ? json : undefined;
+    });
+    const agentLines = detail.transcript.filter((line: { from: string }) => line.from === 'agent');
+    expect(agentLines.map((line: { text: string; channel?: string }) => [line.text, line.channel])).toEqual([[live, undefined], [later, 'whatsapp']]);
   });
 
   async function findHandoff(webConversation: string) {

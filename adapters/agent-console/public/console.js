@@ -44,7 +44,8 @@
   function line(entry) {
     const item = el('li', undefined, entry.from);
     item.dataset.id = entry.id;
-    item.append(el('span', `${entry.from} · ${new Date(entry.at).toLocaleTimeString()}`, 'meta'), el('span', entry.text, 'text'));
+    const via = entry.channel ? ` · on ${CHANNEL_NAMES[entry.channel] ?? entry.channel}` : '';
+    item.append(el('span', `${entry.from}${via} · ${new Date(entry.at).toLocaleTimeString()}`, 'meta'), el('span', entry.text, 'text'));
     if (entry.payload) item.append(el('span', `pressed: ${entry.payload}`, 'meta'));
     if (entry.from !== 'customer') item.append(deliveryBadge(entry.delivery));
     return item;
