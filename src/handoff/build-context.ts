@@ -5,7 +5,6 @@ import type { Conversation, Store, StoredMessage } from '../store/types.ts';
 import { HandoffContextV2, type HandoffContext, type HandoffTrigger, type KnowledgeRecord, type TranscriptLine } from './context.ts';
 import type { HandoffStore } from './handoff-store.ts';
 import { summarize, type SummaryOptions } from './summary.ts';
-import type { RouteFacts } from './handoff-routes.ts';
 
 /** Lines of transcript a context carries at most (the newest). */
 export const MAX_TRANSCRIPT_LINES = 500;
@@ -16,8 +15,7 @@ export interface ContextInput {
   trigger: HandoffTrigger;
   reason: string;
   priority: number;
-  /** The queue for what is known of the handoff (HANDOFF_ROUTES). */
-  queueFor: (facts: RouteFacts) => string;
+  queue: string;
   /** The state before the turn that handed over: where the customer was. */
   before: ConversationState;
   knowledge: KnowledgeRecord[];
@@ -51,6 +49,11 @@ export function toLine(message: StoredMessage, agentMessages: ReadonlySet<string
   return line;
 }
 
+/** The flow the customer was in when handed over with this reason: where they waited, else where the step is. */
+export function flowOfHandoff(before: ConversationState, flows: FlowSet, reason: string, vars: ConversationState['vars']): string | undefined {
+  return before.awaiting?.flow ?? before.flow ?? handoffFlow(flows, reason, vars);
+}
+
 /** The flow whose `handoff` step gave this reason (the engine's handoff action does not name its flow). */
 export function handoffFlow(flows: FlowSet, reason: string, vars: ConversationState['vars']): string | undefined {
   for (const flow of flows.flows.values()) {
@@ -69,7 +72,7 @@ export async function buildContext(store: Store, handoffs: HandoffStore, input: 
   const transcript = await transcriptLines(store, handoffs, conversation.id);
   // Variables whose name starts with `_` are the flows' and Parley's own bookkeeping, not something the agent needs.
   const vars = Object.fromEntries(Object.entries(conversation.state.vars).filter(([name]) => !name.startsWith('_')));
-  const flowName = before.awaiting?.flow ?? before.flow ?? handoffFlow(input.flows, input.reason, vars);
+  const flowName = flowOfHandoff(before, input.flows, input.reason, vars);
   const stepId = before.awaiting?.step ?? before.step;
   const locale = conversation.state.locale ?? conversation.locale ?? null;
   const summary = await summarize({ transcript, reason: input.reason, vars }, input.summary ?? { timeoutMs: 0 });
@@ -81,7 +84,7 @@ export async function buildContext(store: Store, handoffs: HandoffStore, input: 
     trigger: input.trigger,
     reason: input.reason,
     priority: input.priority,
-    queue: input.queueFor({ flow: flowName, locale: locale ?? undefined, channel: conversation.channel, trigger: input.trigger }),
+    queue: input.queue,
     customer: {
       id: conversation.customerId,
       name: customer.rows[0]?.display_name ?? null,

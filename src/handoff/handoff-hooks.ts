@@ -53,7 +53,7 @@ export function createHandoffHooks(options: HandoffHooksOptions): { hooks: TurnH
   /** The turn's replies, then the customer's place in the queue; the reason goes to onHandoff with the trigger. */
   async function handOver(conversation: Conversation, trigger: HandoffTrigger, reason: string, said: Reply['replies'], knowledge: KnowledgeRecord[], state?: ConversationState): Promise<Reply> {
     pending.set(conversation.id, { trigger, before: conversation.state, knowledge });
-    const queued = await service.queuedNotice(conversation, trigger);
+    const queued = await service.queuedNotice(conversation, trigger, reason);
     return { kind: 'reply', replies: [...said, queued], handoff: reason, ...(state ? { state } : {}) };
   }
 

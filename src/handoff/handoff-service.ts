@@ -5,7 +5,7 @@ import type { ConversationState } from '../engine/types.ts';
 import type { ConversationLock } from '../inbox/conversation-lock.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { Conversation, NewOutbound, Store, StoredMessage } from '../store/types.ts';
-import { buildContext, toLine } from './build-context.ts';
+import { buildContext, flowOfHandoff, toLine } from './build-context.ts';
 import { PRIORITIES, type HandoffTrigger, type KnowledgeRecord } from './context.ts';
 import type { AgentIdentity, DeskFanout } from './desk.ts';
 import type { Handoff } from './handoff-rows.ts';
@@ -13,7 +13,7 @@ import type { HandoffStore } from './handoff-store.ts';
 import { notice, ratingButtons } from './notices.ts';
 import { returnToBot } from './return-to-bot.ts';
 import type { SummaryWriter } from './summary.ts';
-import { routeHandoff, type HandoffRoute, type RouteFacts } from './handoff-routes.ts';
+import { routeHandoff, type HandoffRoute } from './handoff-routes.ts';
 
 /** How a handoff's job gets on the queue (HandoffQueue in production). */
 export interface HandoffEnqueuer {
@@ -84,16 +84,17 @@ export class HandoffService {
   }
 
   /** What a customer handed over with this trigger is told: a person is coming, and their place in the queue. */
-  async queuedNotice(conversation: Conversation, trigger: HandoffTrigger): Promise<NewOutbound> {
-    const locale = conversation.state.locale ?? conversation.locale ?? undefined;
-    const { state } = conversation;
-    const queue = this.queueFor({ flow: state.awaiting?.flow ?? state.flow, locale, channel: conversation.channel, trigger });
+  async queuedNotice(conversation: Conversation, trigger: HandoffTrigger, reason: string): Promise<NewOutbound> {
+    const queue = this.queueOf(conversation, conversation.state, trigger, reason);
     const position = await this.options.handoffs.nextPosition(queue, PRIORITY_OF[trigger]);
-    return notice('queued', locale, { n: position });
+    return notice('queued', conversation.state.locale ?? conversation.locale ?? undefined, { n: position });
   }
 
-  private queueFor(facts: RouteFacts): string {
-    return routeHandoff(this.options.routes ?? [], facts, this.options.defaultQueue);
+  /** The queue HANDOFF_ROUTES picks for this handoff, from the state before the turn that handed over. */
+  private queueOf(conversation: Conversation, before: ConversationState, trigger: HandoffTrigger, reason: string): string {
+    const flow = flowOfHandoff(before, this.options.flows(conversation.state), reason, conversation.state.vars);
+    const locale = conversation.state.locale ?? conversation.locale ?? undefined;
+    return routeHandoff(this.options.routes ?? [], { flow, locale, channel: conversation.channel, trigger }, this.options.defaultQueue);
   }
 
   /**
@@ -105,12 +106,12 @@ export class HandoffService {
     const id = randomUUID();
     const now = this.now();
     const priority = PRIORITY_OF[info.trigger];
+    const queue = this.queueOf(conversation, info.before, info.trigger, reason);
     const flows = this.options.flows(conversation.state);
     const context = await buildContext(store, handoffs, {
-      id, conversation, trigger: info.trigger, reason, priority, queueFor: (facts) => this.queueFor(facts), before: info.before, knowledge: info.knowledge ?? [], flows, now,
+      id, conversation, trigger: info.trigger, reason, priority, queue, before: info.before, knowledge: info.knowledge ?? [], flows, now,
       ...(this.options.summaries ? { summary: { ...this.options.summaries, logger } } : {}),
     });
-    const { queue } = context;
     const { handoff, created } = await handoffs.insert({ id, conversationId: conversation.id, queue, trigger: info.trigger, reason, priority, context, createdAt: now });
     if (!created) return handoff;
     logger.info({ handoffId: id, conversationId: conversation.id, trigger: info.trigger, priority }, 'handoff opened');

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { hashToken } from '../../src/handoff/agents.ts';
 import { routeHandoff, type HandoffRoute } from '../../src/handoff/handoff-routes.ts';
 import { say } from '../support/app.ts';
 import { ANA, asAgent, BEN, eventually, startHandoffApp, type HandoffApp } from './support.ts';
@@ -44,8 +45,13 @@ describe('routed handoffs in the agent console', () => {
     running = undefined;
   });
 
-  it("a warranty claim waits in billing, where Ben sees it and Ana does not; other handoffs stay in the default queue", async () => {
-    const t = (running = await startHandoffApp({ HANDOFF_ROUTES: JSON.stringify([{ flow: 'warranty', queue: 'billing' }]) }));
+  it("a warranty claim waits in billing, where Ben sees it and Ana does not; a person request goes to escalations, counted there; others stay in support", async () => {
+    const agents = JSON.stringify([
+      { id: ANA.id, name: ANA.name, queues: ['support', 'escalations'], token: hashToken(ANA.token) },
+      { id: BEN.id, name: BEN.name, queues: ['billing'], token: hashToken(BEN.token) },
+    ]);
+    const routes = [{ flow: 'warranty', queue: 'billing' }, { flow: 'human', queue: 'escalations' }];
+    const t = (running = await startHandoffApp({ AGENTS: agents, HANDOFF_ROUTES: JSON.stringify(routes) }));
     await say(t.url, 'route1', 'm1', { text: 'warranty claim' });
     const told = await say(t.url, 'route1', 'm2', { text: 'laptop' });
     expect(told.replies.at(-1)!.text).toBe('A person from our team will be with you shortly. You are number 1 in the queue.');
@@ -53,9 +59,18 @@ describe('routed handoffs in the agent console', () => {
     expect(forBen).toMatchObject({ queue: 'billing', reason: 'warranty claim for laptop' });
     expect((await asAgent(t.url, ANA.token, '/agent/api/handoffs')).json.handoffs).toEqual([]);
 
-    await say(t.url, 'route2', 'm1', { text: 'talk to a person' });
-    const forAna = await eventually(async () => (await asAgent(t.url, ANA.token, '/agent/api/handoffs')).json.handoffs[0]);
-    expect(forAna.queue).toBe('support');
+    // A handoff waits in support (an order number the bot could not read); then a customer asks for a person, and
+    // the `human` flow hands over in the turn it starts: the place they are told is counted in the queue the
+    // route picks (empty), not in support.
+    await say(t.url, 'route0', 'm1', { text: 'where is my order' });
+    await say(t.url, 'route0', 'm2', { text: 'no idea' });
+    await say(t.url, 'route0', 'm3', { text: 'still no idea' });
+    await eventually(async () => (await asAgent(t.url, ANA.token, '/agent/api/handoffs')).json.handoffs.find((h: { queue: string }) => h.queue === 'support'));
+    const human = await say(t.url, 'route3', 'm1', { text: 'human' });
+    expect(human.replies.at(-1)!.text).toBe('A person from our team will be with you shortly. You are number 1 in the queue.');
+    const escalated = await eventually(async () => (await asAgent(t.url, ANA.token, '/agent/api/handoffs')).json.handoffs.find((h: { queue: string }) => h.queue === 'escalations'));
+    expect(escalated.reason).toBe('customer asked for a person');
+
     expect((await asAgent(t.url, BEN.token, '/agent/api/handoffs')).json.handoffs.map((h: { id: string }) => h.id)).toEqual([forBen.id]);
   });
 });
