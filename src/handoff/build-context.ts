@@ -36,8 +36,9 @@ export async function transcriptLines(store: Store, handoffs: HandoffStore, conv
   }
   const agents = await handoffs.agentMessageIds(conversationId);
   const elsewhere = await handoffs.agentRepliesElsewhere(conversationId);
+  const moved = new Set(elsewhere.map((message) => message.id));
   const lines = elsewhere.length === 0 ? all : [...all, ...elsewhere].sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
-  return lines.slice(-limit).map((message) => toLine(message, agents, elsewhere.some((m) => m.id === message.id)));
+  return lines.slice(-limit).map((message) => toLine(message, agents, moved.has(message.id)));
 }
 
 export function toLine(message: StoredMessage, agentMessages: ReadonlySet<string>, onOtherChannel = false): TranscriptLine {
