@@ -40,6 +40,8 @@ describe('privacy page in a real browser', () => {
     await say(t.url, 'forget-me', 'm2', { payload: '#privacy:erase' });
     await say(t.url, 'forget-me', 'm3', { text: 'talk to a person' });
     const parent = await eventually(async () => history.firstPost());
+    // Parley knows where the handoff's message is once it has stored the desk's reference to it.
+    await eventually(async () => (await t.handoffs.findByDeskRef('slack', `${CHANNEL}:${parent.ts}`)) ?? undefined);
     history.personReply(parent.ts, PERSON_TS, 'On it');
 
     const page = await browser.newPage();

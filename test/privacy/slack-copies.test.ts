@@ -31,6 +31,8 @@ describe('erasing a customer with handoffs on the Slack desk', () => {
     await say(t.url, 'erase-me', 'm1', { text: 'warranty claim' });
     await say(t.url, 'erase-me', 'm2', { text: 'soundbar' });
     const parent = await eventually(async () => history.firstPost());
+    // The desk threads the customer's later lines once it has stored where the handoff's message is.
+    await eventually(async () => (await t.handoffs.findByDeskRef('slack', `${CHANNEL}:${parent.ts}`)) ?? undefined);
     await say(t.url, 'erase-me', 'm3', { text: 'My order number is BW-55555' });
     await eventually(async () => [...channelMessages.values()].find((m) => m.thread_ts === parent.ts && m.text.includes('BW-55555')));
     // An agent answered in the thread from their own Slack account.
