@@ -5,8 +5,8 @@
  *   { "order_lookup": { "url": "https://shop.example/api/orders/{order}", "method": "GET",
  *                       "headers": { "Authorization": "Bearer ${ORDER_API_TOKEN}" } } }
  *
- * `{param}` in the URL is filled from the step's `with:` (URL-encoded); the other parameters go in the query
- * string (GET, DELETE) or a JSON body (POST, PUT, PATCH). `${NAME}` in the URL or a header is replaced at start
+ * `{param}` in the URL is filled from the step's `with:` (URL-encoded, and refused when it would make a path segment
+ * `.` or `..`); the other parameters go in the query string (GET, DELETE) or a JSON body (POST, PUT, PATCH). `${NAME}` in the URL or a header is replaced at start
  * by the environment variable NAME, so the secret itself stays in the environment.
  */
 import { z } from 'zod';

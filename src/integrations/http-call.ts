@@ -40,7 +40,7 @@ export function createHttpCaller(options: HttpCallOptions): (request: CallReques
     const endpoint = options.endpoints()[request.endpoint];
     if (!endpoint) return failure('not_configured');
     const built = buildRequest(endpoint, request.params);
-    if (!built) return failure('missing_param');
+    if (typeof built === 'string') return failure(built);
     const timeoutMs = Math.min(Math.max(request.timeoutMs, 1), MAX_CALL_TIMEOUT_MS);
     try {
       const response = await fetchImpl(built.url, {
@@ -73,23 +73,49 @@ function failure(error: string, status?: number): CallResult {
   return { kind: 'call', ok: false, error, ...(status === undefined ? {} : { status }) };
 }
 
-/** The URL with `{param}` filled, and the other parameters in the query string or the JSON body. */
-export function buildRequest(endpoint: CallEndpoint, params: Readonly<Record<string, VarValue>>): { url: string; body?: string } | undefined {
+/** Why parameters could not be put into the URL: a `{param}` without a value, or one that would not stay one segment. */
+export type BuildError = 'missing_param' | 'invalid_param';
+
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/**
+ * The URL with `{param}` filled, and the other parameters in the query string or the JSON body. A value is
+ * percent-encoded, so `/`, `?` and `#` stay inside it; but `.` is not encoded, and URL parsing reads a path segment
+ * of `.` or `..` (or `%2E%2E`) as a step up the path, so a customer's `..` would reach another resource of the API.
+ * A path segment that a parameter turns into a dot-segment is refused (`invalid_param`).
+ */
+export function buildRequest(endpoint: CallEndpoint, params: Readonly<Record<string, VarValue>>): { url: string; body?: string } | BuildError {
   const rest: Record<string, VarValue> = { ...params };
-  let missing = false;
-  const filled = endpoint.url.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
-    const value = params[name];
-    delete rest[name];
-    if (value === undefined || value === null || value === '') missing = true;
-    return encodeURIComponent(String(value ?? ''));
+  let error: BuildError | undefined;
+  const fill = (text: string) =>
+    text.replace(PLACEHOLDER, (_, name: string) => {
+      const value = params[name];
+      delete rest[name];
+      if (value === undefined || value === null || value === '') error ??= 'missing_param';
+      return encodeURIComponent(String(value ?? ''));
+    });
+  // Path segments are filled one by one (the scheme and host split along too, harmlessly); the query and fragment whole.
+  const tailAt = endpoint.url.search(/[?#]/);
+  const [head, tail] = tailAt < 0 ? [endpoint.url, ''] : [endpoint.url.slice(0, tailAt), endpoint.url.slice(tailAt)];
+  const segments = head.split('/').map((segment) => {
+    const filled = fill(segment);
+    if (filled !== segment && isDotSegment(filled)) error ??= 'invalid_param';
+    return filled;
   });
-  if (missing) return undefined;
+  const filled = segments.join('/') + fill(tail);
+  if (error) return error;
   if (endpoint.method === 'GET' || endpoint.method === 'DELETE') {
     const url = new URL(filled);
     for (const [name, value] of Object.entries(rest)) if (value !== null) url.searchParams.set(name, String(value));
     return { url: url.toString() };
   }
   return { url: filled, body: JSON.stringify(rest) };
+}
+
+/** `.` or `..`, as the URL standard reads a path segment: `%2E` (either case) counts as a dot. */
+function isDotSegment(segment: string): boolean {
+  const dots = segment.replace(/%2e/gi, '.');
+  return dots === '.' || dots === '..';
 }
 
 /** The body as text, or undefined as soon as it passes `maxBytes`. */

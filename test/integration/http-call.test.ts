@@ -111,6 +111,25 @@ describe('http call', () => {
     expect(await call(request('gone'))).toEqual({ kind: 'call', ok: false, error: 'network' });
   });
 
+  it.each([
+    ['.', '/orders/{order}', { order: '.' }],
+    ['..', '/orders/{order}/items', { order: '..' }],
+    ['two parameters that make one ..', '/orders/{a}{b}', { a: '.', b: '.' }],
+    ['a parameter beside an encoded dot in the URL', '/orders/{a}%2E', { a: '.' }],
+  ])('refuses a path parameter that makes a dot-segment (%s), without calling', async (_name, route, params) => {
+    const before = received.length;
+    expect(await caller({ e: { url: `${base}${route}` } })(request('e', params))).toEqual({ kind: 'call', ok: false, error: 'invalid_param' });
+    expect(received.length).toBe(before);
+  });
+
+  it('accepts dots that stay inside a segment or sit in the query', async () => {
+    const call = caller({ file: { url: `${base}/orders/{order}.json` }, query: { url: `${base}/orders/x?ref={ref}` } });
+    expect(await call(request('file', { order: '.' }))).toMatchObject({ ok: true });
+    expect(received.at(-1)?.url).toBe('/orders/..json');
+    expect(await call(request('query', { ref: '..' }))).toMatchObject({ ok: true });
+    expect(received.at(-1)?.url).toBe('/orders/x?ref=..');
+  });
+
   it('logs the endpoint and outcome, never the parameters, the answer or the credentials', async () => {
     logs.length = 0;
     const call = caller({ lookup: { url: `${base}/orders/{order}`, headers: { Authorization: 'Bearer s3cret' } } });
