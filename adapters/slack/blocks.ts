@@ -11,9 +11,19 @@ export function escapeMrkdwn(text: string): string {
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+/** One line on the handoff, as plain text (the message's header block). */
 export function headline(handoff: Handoff): string {
   const who = handoff.context.customer.name ?? 'A customer';
   return `${who} on ${handoff.context.channel.id} needs a person: ${handoff.reason}`;
+}
+
+/**
+ * The message's top-level `text` (notifications, screen readers): Slack parses it as mrkdwn, so the customer's name
+ * and the reason (which may quote the customer) are escaped; unescaped, a name like `<!channel>` notified everyone
+ * in the agent channel and `<https://…|label>` became a link.
+ */
+export function fallbackText(handoff: Handoff): string {
+  return escapeMrkdwn(headline(handoff));
 }
 
 function statusLine(handoff: Handoff): string {

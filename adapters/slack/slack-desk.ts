@@ -4,7 +4,7 @@ import type { AgentDesk, AgentIdentity } from '../../src/handoff/desk.ts';
 import type { Handoff } from '../../src/handoff/handoff-rows.ts';
 import type { HandoffService } from '../../src/handoff/handoff-service.ts';
 import type { Logger } from '../../src/infra/logger.ts';
-import { CLAIM_ACTION, escapeMrkdwn, handoffBlocks, headline, RESOLVE_ACTION } from './blocks.ts';
+import { CLAIM_ACTION, escapeMrkdwn, fallbackText, handoffBlocks, RESOLVE_ACTION } from './blocks.ts';
 import { plainText, type SlackMessageEvent } from './normalize.ts';
 
 /** Where a handoff's message is: `<channel>:<ts>`, kept in the handoff's desk_refs under this key. */
@@ -43,7 +43,7 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
     id: 'slack',
     async announce(handoff) {
       if (handoff.deskRefs[DESK_REF]) return;
-      const posted = await client.chat.postMessage({ channel, text: headline(handoff), blocks: handoffBlocks(handoff) as never });
+      const posted = await client.chat.postMessage({ channel, text: fallbackText(handoff), blocks: handoffBlocks(handoff) as never });
       if (!posted.ok || !posted.ts) throw new Error(`chat.postMessage failed: ${posted.error ?? 'no ts'}`);
       await service.handoffs.setDeskRef(handoff.id, DESK_REF, `${posted.channel ?? channel}:${posted.ts}`);
       // An agent may press Claim the moment the message shows, before its reference above is stored: then `changed`
@@ -53,7 +53,7 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
     },
     async changed(handoff) {
       const at = where(handoff) ?? where((await service.handoffs.get(handoff.id)) ?? handoff);
-      if (at) await client.chat.update({ channel: at.channel, ts: at.ts, text: headline(handoff), blocks: handoffBlocks(handoff) as never });
+      if (at) await client.chat.update({ channel: at.channel, ts: at.ts, text: fallbackText(handoff), blocks: handoffBlocks(handoff) as never });
     },
     async line(handoff: Handoff, line: TranscriptLine, origin?: string) {
       const at = where(handoff);
