@@ -1,8 +1,10 @@
 /**
  * FAQ files in JSON Lines: one `{"id", "title", "answer", "questions"?}` object per line (optionally `tags` and
  * `locale`). Blank lines and lines starting with `//` are skipped. Each entry is one article with one passage.
+ * A translated file (`faq.de.jsonl`) gives its entries its locale and uses the original's ids.
  */
 import { z } from 'zod';
+import { LOCALE_TAG, LOCALE_TAG_MESSAGE, localeDisagrees, passageId, sameLocale } from './locale-suffix.ts';
 import { toPlainText } from './markdown.ts';
 import type { Article, KbIssue } from './types.ts';
 
@@ -12,11 +14,19 @@ const FaqEntrySchema = z.strictObject({
   answer: z.string().trim().min(1),
   questions: z.array(z.string().trim().min(1)).default([]),
   tags: z.array(z.string().trim().min(1)).default([]),
-  locale: z.string().regex(/^[a-z]{2,3}([-_][A-Za-z]{2,4})?$/, 'must be a language tag such as en or en-GB').optional(),
+  locale: z.string().regex(LOCALE_TAG, LOCALE_TAG_MESSAGE).optional(),
 });
 
-/** Parses one FAQ file; entries with a problem are left out and reported at their line. */
-export function parseFaqFile(file: string, source: string, defaultLocale: string): { articles: Article[]; issues: KbIssue[] } {
+/**
+ * Parses one FAQ file; entries with a problem are left out and reported at their line. `fileLocale` is the locale
+ * the file's name gives (`faq.de.jsonl`); an entry's own `locale` must agree with it.
+ */
+export function parseFaqFile(
+  file: string,
+  source: string,
+  defaultLocale: string,
+  fileLocale: string | null = null,
+): { articles: Article[]; issues: KbIssue[] } {
   const articles: Article[] = [];
   const issues: KbIssue[] = [];
   source
@@ -39,7 +49,11 @@ export function parseFaqFile(file: string, source: string, defaultLocale: string
         return;
       }
       const entry = parsed.data;
-      const locale = entry.locale ?? defaultLocale;
+      if (fileLocale && entry.locale && !sameLocale(entry.locale, fileLocale)) {
+        issues.push({ file, line, message: localeDisagrees(entry.locale, fileLocale) });
+        return;
+      }
+      const locale = fileLocale ?? entry.locale ?? defaultLocale;
       articles.push({
         id: entry.id,
         title: entry.title,
@@ -49,7 +63,7 @@ export function parseFaqFile(file: string, source: string, defaultLocale: string
         file,
         passages: [
           {
-            id: `${entry.id}#0`,
+            id: passageId(entry.id, locale, defaultLocale, 0),
             articleId: entry.id,
             title: entry.title,
             heading: null,

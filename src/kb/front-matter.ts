@@ -4,15 +4,13 @@
  */
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
+import { LOCALE_TAG, LOCALE_TAG_MESSAGE, localeDisagrees, sameLocale } from './locale-suffix.ts';
 
 export const FrontMatterSchema = z.strictObject({
   title: z.string().trim().min(1),
   questions: z.array(z.string().trim().min(1)).default([]),
   tags: z.array(z.string().trim().min(1)).default([]),
-  locale: z
-    .string()
-    .regex(/^[a-z]{2,3}([-_][A-Za-z]{2,4})?$/, 'must be a language tag such as en or en-GB')
-    .optional(),
+  locale: z.string().regex(LOCALE_TAG, LOCALE_TAG_MESSAGE).optional(),
 });
 
 export type FrontMatter = z.infer<typeof FrontMatterSchema>;
@@ -23,8 +21,11 @@ export type FrontMatterResult =
 
 const FIELDS = "title, questions, tags, locale";
 
-/** Splits a Markdown file into its front matter (validated) and its body. */
-export function parseFrontMatter(source: string): FrontMatterResult {
+/**
+ * Splits a Markdown file into its front matter (validated) and its body. `fileLocale` is the locale the file's
+ * name gives (`x.de.md`): a `locale` field must agree with it, and `data.locale` is it.
+ */
+export function parseFrontMatter(source: string, options: { fileLocale?: string | null } = {}): FrontMatterResult {
   const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (lines[0]?.trim() !== '---') {
     return { ok: false, problems: [{ line: 1, message: `missing front matter: start the file with '---', then ${FIELDS} in YAML, then '---'` }] };
@@ -54,7 +55,12 @@ export function parseFrontMatter(source: string): FrontMatterResult {
     });
     return { ok: false, problems };
   }
-  return { ok: true, data: parsed.data, bodyLine: end + 2, body: lines.slice(end + 1).join('\n') };
+  const { fileLocale } = options;
+  if (fileLocale && parsed.data.locale && !sameLocale(parsed.data.locale, fileLocale)) {
+    return { ok: false, problems: [{ line: lineOfKey(doc, 'locale', lineAt), message: localeDisagrees(parsed.data.locale, fileLocale) }] };
+  }
+  const data = fileLocale ? { ...parsed.data, locale: fileLocale } : parsed.data;
+  return { ok: true, data, bodyLine: end + 2, body: lines.slice(end + 1).join('\n') };
 }
 
 function describe(issue: z.core.$ZodIssue): string {

@@ -1,12 +1,14 @@
 /**
  * Reads a knowledge directory: Markdown articles (`*.md`) and FAQ files (`*.jsonl`), recursively. README.md
  * files and anything whose name starts with `_` or `.` are not knowledge (editors keep notes and drafts there).
- * A broken file is reported and left out; the rest loads.
+ * A broken file is reported and left out; the rest loads. A translation sits beside its original as
+ * `<name>.<locale>.md` (`faq.<locale>.jsonl`) with the original's id: articles are identified by (id, locale).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFaqFile } from './faq.ts';
 import { parseFrontMatter } from './front-matter.ts';
+import { normalizeLocale, passageId, splitLocaleSuffix } from './locale-suffix.ts';
 import { splitSections } from './markdown.ts';
 import type { Article, KbIssue, LoadedKnowledge } from './types.ts';
 
@@ -34,35 +36,50 @@ export async function loadKnowledge(dir: string, options: { defaultLocale?: stri
 
   const articles: Article[] = [];
   const issues: KbIssue[] = [];
+  /** `locale id` → the file that has it first. */
   const seen = new Map<string, string>();
+  /** Passage id → its file: only an id spelt like a translation's (`a@de.md`) could take one twice. */
+  const passageFiles = new Map<string, string>();
   for (const file of files) {
     const source = await readFile(file, 'utf8');
     const relative = path.relative(dir, file).split(path.sep).join('/');
-    const parsed = /\.jsonl$/i.test(file)
-      ? parseFaqFile(file, source, defaultLocale)
-      : parseMarkdownArticle(file, relative.replace(/\.(md|markdown)$/i, ''), source, defaultLocale);
+    const faq = /\.jsonl$/i.test(file);
+    const { base, locale } = splitLocaleSuffix(relative.replace(/\.(md|markdown|jsonl)$/i, ''));
+    const parsed = faq ? parseFaqFile(file, source, defaultLocale, locale) : parseMarkdownArticle(file, base, source, defaultLocale, locale);
     issues.push(...parsed.issues);
     for (const article of parsed.articles) {
-      const first = seen.get(article.id);
+      const line = article.passages[0]?.line ?? 1;
+      const key = `${normalizeLocale(article.locale)} ${article.id}`;
+      const first = seen.get(key);
       if (first !== undefined) {
-        issues.push({ file, line: article.passages[0]?.line ?? 1, message: `duplicate article id '${article.id}' (first in ${first})` });
+        issues.push({ file, line, message: `duplicate article id '${article.id}' in locale ${article.locale} (first in ${first})` });
         continue;
       }
-      seen.set(article.id, file);
+      const taken = article.passages.find((p) => passageFiles.has(p.id));
+      if (taken) {
+        issues.push({ file, line, message: `passage id '${taken.id}' is already used by ${passageFiles.get(taken.id)}: rename the file` });
+        continue;
+      }
+      seen.set(key, file);
+      for (const p of article.passages) passageFiles.set(p.id, file);
       articles.push(article);
     }
   }
   return { articles, issues, files: files.length };
 }
 
-/** One Markdown file → one article whose passages are its sections. */
+/**
+ * One Markdown file → one article whose passages are its sections. `fileLocale` is the locale its name gives
+ * (`x.de.md`), which the front matter's `locale` must agree with.
+ */
 export function parseMarkdownArticle(
   file: string,
   id: string,
   source: string,
   defaultLocale: string,
+  fileLocale: string | null = null,
 ): { articles: Article[]; issues: KbIssue[] } {
-  const front = parseFrontMatter(source);
+  const front = parseFrontMatter(source, { fileLocale });
   if (!front.ok) return { articles: [], issues: front.problems.map((problem) => ({ file, ...problem })) };
   const { title, questions, tags } = front.data;
   const locale = front.data.locale ?? defaultLocale;
@@ -71,7 +88,7 @@ export function parseMarkdownArticle(
     return { articles: [], issues: [{ file, line: front.bodyLine, message: 'the article has no text after its front matter' }] };
   }
   const passages = sections.map((section, n) => ({
-    id: `${id}#${n}`,
+    id: passageId(id, locale, defaultLocale, n),
     articleId: id,
     title,
     heading: section.heading,

@@ -2,8 +2,12 @@ import type { KnowledgeAnswer, KnowledgeHit, KnowledgePort } from '../core/knowl
 
 /** One retrievable piece of an article: a Markdown section, or an FAQ answer. */
 export interface Passage {
-  /** `<article id>#<n>`, n counting from 0 in file order. */
+  /**
+   * `<article id>#<n>` in the default locale, `<article id>@<locale>#<n>` in others (`products/wave-700-anc@de#2`),
+   * n counting from 0 in file order: unique across the whole base.
+   */
   id: string;
+  /** The article's id, the same in every locale of the article. */
   articleId: string;
   /** The article's title. */
   title: string;
@@ -20,12 +24,17 @@ export interface Passage {
   line: number;
 }
 
+/** An article in one locale; (id, locale) is unique in a base, and translations share their original's id. */
 export interface Article {
-  /** FAQ id, or the Markdown file's path relative to the knowledge directory, without extension. */
+  /**
+   * FAQ id, or the Markdown file's path relative to the knowledge directory without extension and without a
+   * locale suffix (`products/wave-700-anc.de.md` → `products/wave-700-anc`).
+   */
   id: string;
   title: string;
   questions: string[];
   tags: string[];
+  /** From the file name's suffix (`.de.md`, `faq.de.jsonl`), else the front matter's or entry's, else the default. */
   locale: string;
   file: string;
   passages: Passage[];

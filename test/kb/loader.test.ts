@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/kb/index.ts';
 import { splitSections, toPlainText } from '../../src/kb/markdown.ts';
-import { tempDir } from './support/kb-dir.ts';
+import { article, tempDir } from './support/kb-dir.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -71,8 +71,78 @@ describe('FAQ files (JSON Lines): every problem at its line', () => {
       "faq.jsonl:4 missing required field 'answer'",
       "faq.jsonl:5 unknown field 'question' (fields: id, title, answer, questions, tags, locale)",
       'faq.jsonl:7 each line must be one JSON object {"id", "title", "answer", "questions"?}',
-      expect.stringMatching(/^faq\.jsonl:6 duplicate article id 'a' \(first in .*faq\.jsonl\)$/),
+      expect.stringMatching(/^faq\.jsonl:6 duplicate article id 'a' in locale en \(first in .*faq\.jsonl\)$/),
     ]);
+  });
+});
+
+describe('translations beside their original (<name>.<locale>.md, faq.<locale>.jsonl)', () => {
+  const english = article({ title: 'Wave 700 ANC', questions: ['Is it waterproof?'] }, 'Intro.\n\n## Battery\n30 hours.');
+  const german = article({ title: 'Wave 700 ANC', questions: ['Sind die Kopfhörer wasserdicht?'] }, 'Einleitung.\n\n## Akku\n30 Stunden.');
+
+  async function load(files: Record<string, string>) {
+    const { dir, cleanup } = await tempDir(files);
+    cleanups.push(cleanup);
+    return { dir, loaded: await loadKnowledge(dir) };
+  }
+
+  it('loads a German file with locale de and the original\'s id; the same id in en and de is no duplicate', async () => {
+    const { loaded } = await load({ 'products/wave.md': english, 'products/wave.de.md': german });
+    expect(loaded.issues).toEqual([]);
+    expect(loaded.articles.map((a) => [a.id, a.locale, a.title])).toEqual([
+      ['products/wave', 'de', 'Wave 700 ANC'],
+      ['products/wave', 'en', 'Wave 700 ANC'],
+    ]);
+    const de = loaded.articles.find((a) => a.locale === 'de')!;
+    expect(de.passages.map((p) => [p.id, p.articleId, p.locale, p.heading])).toEqual([
+      ['products/wave@de#0', 'products/wave', 'de', null],
+      ['products/wave@de#1', 'products/wave', 'de', 'Akku'],
+    ]);
+    expect(loaded.articles.find((a) => a.locale === 'en')!.passages.map((p) => p.id)).toEqual(['products/wave#0', 'products/wave#1']);
+  });
+
+  it('passage ids are unique across the demo knowledge base, English and German', async () => {
+    const loaded = await loadKnowledge(path.resolve(import.meta.dirname, '../../knowledge'));
+    const ids = loaded.articles.flatMap((a) => a.passages.map((p) => p.id));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('a translation without an original is an article in its language only', async () => {
+    const { loaded } = await load({ 'only-german.de.md': german });
+    expect(loaded.issues).toEqual([]);
+    expect(loaded.articles.map((a) => [a.id, a.locale])).toEqual([['only-german', 'de']]);
+  });
+
+  it('a duplicate id within one locale is reported at path:line, across Markdown and FAQ files', async () => {
+    const found = await problems({
+      'wave.de.md': german,
+      'wave.md': english,
+      'faq.de.jsonl': '{"id": "gift", "title": "Geschenk", "answer": "Ja."}\n{"id": "wave", "title": "Wave", "answer": "Doppelt."}\n',
+      'faq.jsonl': '{"id": "gift", "title": "Gift", "answer": "Yes."}\n',
+    });
+    expect(found).toEqual([expect.stringMatching(/^wave\.de\.md:6 duplicate article id 'wave' in locale de \(first in .*faq\.de\.jsonl\)$/)]);
+  });
+
+  it("a front matter or FAQ locale that disagrees with the file name is reported at its line; one that agrees is fine", async () => {
+    const found = await problems({
+      'a.de.md': article({ title: 'A', locale: 'en' }, 'Text.'),
+      'b.de.md': article({ title: 'B', locale: 'de' }, 'Text.'),
+      'faq.de.jsonl': '{"id": "x", "title": "X", "answer": "Ja.", "locale": "de"}\n{"id": "y", "title": "Y", "answer": "Yes.", "locale": "en"}\n',
+    });
+    expect(found).toEqual([
+      "a.de.md:3 'locale' is en but the file name says de: leave the field out or make them agree",
+      "faq.de.jsonl:2 'locale' is en but the file name says de: leave the field out or make them agree",
+    ]);
+  });
+
+  it('a dotted name that is not a language stays part of the id', async () => {
+    const { loaded } = await load({ 'notes.ok.md': article({ title: 'OK' }, 'Text.'), 'guide.en-GB.md': article({ title: 'Guide' }, 'Text.') });
+    expect(loaded.articles.map((a) => [a.id, a.locale])).toEqual([['guide', 'en-GB'], ['notes.ok', 'en']]);
+  });
+
+  it('a file whose id is spelt like a translation\'s passages cannot take their ids', async () => {
+    const found = await problems({ 'a.de.md': article({ title: 'A' }, 'Text.'), 'a@de.md': article({ title: 'A' }, 'Text.'), 'b.md': article({ title: 'B' }, 'Text.') });
+    expect(found).toEqual([expect.stringMatching(/^a@de\.md:4 passage id 'a@de#0' is already used by .*a\.de\.md: rename the file$/)]);
   });
 });
 
