@@ -88,12 +88,13 @@ describe('parley kb check and stats', () => {
     }
   });
 
-  it('stats --json counts articles and passages', async () => {
+  it('stats --json counts articles, passages and articles per locale', async () => {
     const result = await runCli(['kb', 'stats', '--json', '--kb', demoKnowledge], { env: { DATA_DIR: dataDir } });
     const stats = JSON.parse(result.stdout) as { articles: number; passages: number; locales: Record<string, number>; issues: number };
     expect(stats.articles).toBeGreaterThanOrEqual(30);
     expect(stats.passages).toBeGreaterThan(stats.articles);
-    expect(stats.locales).toEqual({ en: stats.articles });
+    expect(Object.keys(stats.locales).sort()).toEqual(['de', 'en']);
+    expect(stats.locales.en! + stats.locales.de!).toBe(stats.articles);
     expect(stats.issues).toBe(0);
   });
 
