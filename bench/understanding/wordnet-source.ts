@@ -1,0 +1,3 @@
+export async function wordnetSynonyms(): Promise<null> {
+  return null;
+}

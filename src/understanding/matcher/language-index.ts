@@ -1,0 +1,136 @@
+/**
+ * The documents of one language, indexed three ways: each short field as a TF-IDF vector of word stems and of
+ * character n-grams (nearest neighbour, top-k mean and centroid), and each whole document for BM25.
+ */
+import { Bm25 } from './bm25.ts';
+import { Speller } from './fuzzy.ts';
+import type { MatcherOptions } from './options.ts';
+import { analyzerFor, charGrams, tokenize, type Analyzer } from './text.ts';
+import type { MatchDoc } from './types.ts';
+import { VectorSpace } from './vector-space.ts';
+
+/** Per document, in this order: nearest field, mean of the top-k fields, centroid, BM25, query coverage. */
+export const FEATURES = ['nearest', 'topMean', 'centroid', 'bm25', 'coverage'] as const;
+export type Features = [number, number, number, number, number];
+
+export class LanguageIndex {
+  private readonly analyzer: Analyzer;
+  private readonly words: VectorSpace;
+  private readonly chars: VectorSpace | null;
+  /** Each document's fields are units unitStart[d] .. unitStart[d + 1] - 1. */
+  private readonly unitStart: Int32Array;
+  private readonly wordCentroidNorm: Float64Array;
+  private readonly charCentroidNorm: Float64Array | null;
+  private readonly bm25: Bm25;
+  private readonly speller: Speller;
+
+  constructor(
+    readonly docs: readonly MatchDoc[],
+    locale: string,
+    private readonly options: MatcherOptions,
+  ) {
+    this.analyzer = analyzerFor(locale);
+    const unitKinds = new Set(options.unitKinds);
+    const wordRows: string[][] = [];
+    const charRows: string[][] = [];
+    const unitDoc: number[] = [];
+    this.unitStart = new Int32Array(docs.length + 1);
+    const bm25Docs: Array<Array<[string, number]>> = [];
+    const vocabulary = new Map<string, number>();
+    docs.forEach((doc, d) => {
+      this.unitStart[d] = wordRows.length;
+      const weighted: Array<[string, number]> = [];
+      const seen = new Set<string>();
+      for (const field of doc.fields) {
+        const tokens = tokenize(field.text);
+        for (const token of tokens) seen.add(token);
+        const stems = this.stems(tokens);
+        const weight = options.fieldWeights[field.kind];
+        for (const stem of stems) weighted.push([stem, weight]);
+        if (!unitKinds.has(field.kind) || tokens.length === 0) continue;
+        wordRows.push(stems);
+        if (options.charGrams) charRows.push(charGrams(tokens, options.charGrams.min, options.charGrams.max));
+        unitDoc.push(d);
+      }
+      for (const token of seen) vocabulary.set(token, (vocabulary.get(token) ?? 0) + 1);
+      bm25Docs.push(weighted);
+    });
+    this.unitStart[docs.length] = wordRows.length;
+    const groupOf = Int32Array.from(unitDoc);
+    this.words = VectorSpace.build(wordRows);
+    this.wordCentroidNorm = this.words.groupNorms(groupOf, docs.length);
+    this.chars = options.charGrams ? VectorSpace.build(charRows) : null;
+    this.charCentroidNorm = this.chars ? this.chars.groupNorms(groupOf, docs.length) : null;
+    this.bm25 = new Bm25(bm25Docs, options.bm25);
+    this.speller = new Speller(vocabulary);
+  }
+
+  /** Stems of the words that are not function words. */
+  private stems(tokens: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const token of tokens) if (!this.analyzer.isStop(token)) out.push(this.analyzer.stem(token));
+    return out;
+  }
+
+  /** Every document's features for the query, in document order. */
+  features(query: string): Features[] {
+    const o = this.options;
+    const raw = tokenize(query);
+    const tokens = o.typos ? raw.map((t) => this.speller.correct(t) ?? t) : raw;
+    const stems = this.stems(tokens);
+    const extra: Array<[string, number]> = [];
+    if (o.synonyms) {
+      const own = new Set(stems);
+      for (const token of tokens) {
+        if (this.analyzer.isStop(token)) continue;
+        for (const [word, weight] of o.synonyms.synonyms(token, this.analyzer.language)) {
+          const stem = this.analyzer.stem(word);
+          if (!own.has(stem) && this.words.has(stem)) {
+            own.add(stem);
+            extra.push([stem, weight]);
+          }
+        }
+      }
+    }
+    const units = this.words.rows;
+    const wordScores = new Float64Array(units);
+    this.words.accumulate(this.words.vector(stems, extra), wordScores);
+    const charScores = new Float64Array(units);
+    if (this.chars && o.charGrams) this.chars.accumulate(this.chars.vector(charGrams(raw, o.charGrams.min, o.charGrams.max)), charScores);
+    const docs = this.docs.length;
+    const bm25 = new Float64Array(docs);
+    const coverage = new Float64Array(docs);
+    const terms: Array<readonly [string, number]> = [...new Set(stems)].map((s) => [s, 1] as const);
+    this.bm25.score([...terms, ...extra], bm25, coverage);
+    const share = this.chars ? o.charShare : 0;
+    const out: Features[] = new Array(docs);
+    const top = new Float64Array(o.topK);
+    for (let d = 0; d < docs; d++) {
+      let nearest = 0;
+      let wordSum = 0;
+      let charSum = 0;
+      top.fill(0);
+      for (let u = this.unitStart[d]!; u < this.unitStart[d + 1]!; u++) {
+        const s = (1 - share) * wordScores[u]! + share * charScores[u]!;
+        wordSum += wordScores[u]!;
+        charSum += charScores[u]!;
+        if (s > nearest) nearest = s;
+        if (s > top[top.length - 1]!) {
+          let i = top.length - 1;
+          while (i > 0 && top[i - 1]! < s) {
+            top[i] = top[i - 1]!;
+            i--;
+          }
+          top[i] = s;
+        }
+      }
+      const count = Math.min(o.topK, this.unitStart[d + 1]! - this.unitStart[d]!);
+      let topSum = 0;
+      for (let i = 0; i < count; i++) topSum += top[i]!;
+      const wordCentroid = this.wordCentroidNorm[d]! > 0 ? wordSum / this.wordCentroidNorm[d]! : 0;
+      const charCentroid = this.charCentroidNorm && this.charCentroidNorm[d]! > 0 ? charSum / this.charCentroidNorm[d]! : 0;
+      out[d] = [nearest, count > 0 ? topSum / count : 0, (1 - share) * wordCentroid + share * charCentroid, bm25[d]!, coverage[d]!];
+    }
+    return out;
+  }
+}

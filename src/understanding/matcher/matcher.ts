@@ -1,0 +1,57 @@
+/**
+ * Ranks documents (flows, knowledge passages) for a customer's message on one scale: a linear model over
+ * lexical features (see language-index.ts) squashed to 0..1. Built once, then read-only.
+ */
+import { LanguageIndex, type Features } from './language-index.ts';
+import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from './options.ts';
+import { language } from './text.ts';
+import type { MatchDoc, MatchScore } from './types.ts';
+
+export class Matcher {
+  private constructor(
+    private readonly indexes: ReadonlyMap<string, LanguageIndex>,
+    readonly options: MatcherOptions,
+  ) {}
+
+  static build(docs: readonly MatchDoc[], options: Partial<MatcherOptions> = {}): Matcher {
+    const settings = { ...DEFAULT_MATCHER_OPTIONS, ...options };
+    if (settings.model.length !== 6) throw new Error('matcher: the model needs an intercept and 5 feature weights');
+    const byLanguage = new Map<string, MatchDoc[]>();
+    for (const doc of docs) {
+      const lang = language(doc.locale);
+      const list = byLanguage.get(lang) ?? [];
+      list.push(doc);
+      byLanguage.set(lang, list);
+    }
+    return new Matcher(new Map([...byLanguage].map(([lang, list]) => [lang, new LanguageIndex(list, lang, settings)])), settings);
+  }
+
+  /** Documents of the query's language, best first (ties by id), at most `limit` (default 10), score above 0.001. */
+  rank(query: string, options: { locale: string; limit?: number }): MatchScore[] {
+    const scored = this.features(query, options.locale).map(({ id, features }) => ({ id, score: round(this.score(features)) }));
+    return scored
+      .filter((s) => s.score >= 0.001)
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, options.limit ?? 10);
+  }
+
+  /** Every document's raw features for the query (for tuning and for explaining a decision). */
+  features(query: string, locale: string): Array<{ id: string; features: Features }> {
+    const index = this.indexes.get(language(locale));
+    if (!index) return [];
+    return index.features(query).map((features, d) => ({ id: index.docs[d]!.id, features }));
+  }
+
+  score(features: Features): number {
+    const m = this.options.model;
+    let z = m[0]!;
+    for (let i = 0; i < features.length; i++) z += m[i + 1]! * features[i]!;
+    // Nothing in common with the query at all is no match, whatever the intercept says.
+    if (features.every((f) => f === 0)) return 0;
+    return 1 / (1 + Math.exp(-z));
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
