@@ -56,13 +56,13 @@ export function createAppHandoff(options: AppHandoffOptions): AppHandoff | undef
   });
   const console = new ConsoleDesk(redis.client, redis.duplicate(), `${settings.queuePrefix}:console-events`);
   system.addDesk(console);
-  const sessions = new AgentSessions(redis.client, settings.queuePrefix, settings.sessionTtlMs, settings.agents);
+  const throttle = new SignInThrottle(redis.client, settings.queuePrefix);
+  const sessions = new AgentSessions(redis.client, settings.queuePrefix, settings.sessionTtlMs, settings.agents, throttle);
   return {
     system,
     sessions,
     knowledge: tap,
     async register(http) {
-      const throttle = new SignInThrottle(redis.client, settings.queuePrefix);
       await registerAgentConsole(http, { service: system.service, sessions, throttle, desk: console, logger, ...(tap ? { knowledge: tap } : {}) });
     },
     start: () => system.start(),

@@ -12,7 +12,7 @@ import type { HandoffService } from '../../src/handoff/handoff-service.ts';
 import type { Logger } from '../../src/infra/logger.ts';
 import type { ConsoleDesk, ConsoleEvent } from './console-events.ts';
 import { deliveryStates, handoffView } from './handoff-view.ts';
-import { AgentSessions, requestSecret, SESSION_COOKIE, type Credentials } from './sessions.ts';
+import { AgentSessions, requestSecret, SESSION_COOKIE, tooManyAttempts, type Credentials } from './sessions.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 
 export interface AgentConsoleOptions {
@@ -27,7 +27,11 @@ export interface AgentConsoleOptions {
 
 const publicDir = new URL('./public/', import.meta.url);
 const asset = (name: string) => readFileSync(new URL(name, publicDir), 'utf8');
-const PAGES = { login: asset('login.html'), loginJs: asset('login.js'), console: asset('console.html'), js: asset('console.js'), css: asset('console.css') };
+const PAGES = { login: asset('login.html'), console: asset('console.html'), js: asset('console.js'), css: asset('console.css') };
+const JS = 'text/javascript; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
+/** What the sign-in page needs, served to anyone. */
+const LOGIN_ASSETS = [['/agent/login.js', asset('login.js'), JS], ['/agent/next-path.js', asset('next-path.js'), JS], ['/agent/login.css', asset('login.css'), CSS]] as const;
 
 const LoginBody = z.union([
   z.strictObject({ id: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
@@ -51,10 +55,10 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
   const { service, sessions, throttle, desk } = options;
   const html = (reply: FastifyReply, body: string, type = 'text/html; charset=utf-8') =>
     reply.header('content-type', type).header('cache-control', 'no-store').header('x-frame-options', 'DENY')
-      .header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'").send(body);
+      .header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'").send(body);
 
   async function agentOf(request: FastifyRequest): Promise<Agent> {
-    const agent = await sessions.resolve(requestSecret(request.headers));
+    const agent = await sessions.ofRequest(request);
     if (!agent) throw new ParleyError('UNAUTHORIZED', 'sign in first');
     return agent;
   }
@@ -68,17 +72,15 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
   const me = (agent: Agent) => ({ id: agent.id, name: agent.name, admin: agent.admin === true });
 
   app.get('/agent/login', (_request, reply) => html(reply, PAGES.login));
-  app.get('/agent/login.js', (_request, reply) => html(reply, PAGES.loginJs, 'text/javascript; charset=utf-8'));
+  for (const [path, body, type] of LOGIN_ASSETS) app.get(path, (_request, reply) => html(reply, body, type));
 
   app.post('/agent/login', async (request, reply) => {
     const credentials = parse(LoginBody, request.body) as Credentials;
     const attempt = { ...('id' in credentials ? { agentId: credentials.id } : {}), address: request.ip };
     const waitMs = await throttle.admit(attempt);
     if (waitMs > 0) {
-      const minutes = Math.ceil(waitMs / 60_000);
       options.logger.warn({ agentId: attempt.agentId, address: attempt.address }, 'agent sign-in refused: too many failed attempts');
-      return reply.status(429).header('retry-after', String(Math.ceil(waitMs / 1000)))
-        .send({ error: { code: 'TOO_MANY_ATTEMPTS', message: `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}` } });
+      throw tooManyAttempts(waitMs);
     }
     const agent = await sessions.check(credentials);
     if (!agent) throw new ParleyError('UNAUTHORIZED', 'unknown agent or wrong password');
@@ -97,9 +99,9 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
   });
 
   // Pages: a browser without a session is sent to the sign-in page; nothing of the console is served to it.
-  for (const [path, body, type] of [['/agent', PAGES.console, undefined], ['/agent/console.js', PAGES.js, 'text/javascript; charset=utf-8'], ['/agent/console.css', PAGES.css, 'text/css; charset=utf-8']] as const) {
+  for (const [path, body, type] of [['/agent', PAGES.console, undefined], ['/agent/console.js', PAGES.js, JS], ['/agent/console.css', PAGES.css, CSS]] as const) {
     app.get(path, async (request, reply) => {
-      const agent = await sessions.resolve(requestSecret(request.headers));
+      const agent = await sessions.ofRequest(request);
       if (!agent) return path === '/agent' ? reply.redirect('/agent/login', 303) : reply.status(401).send({ error: { code: 'UNAUTHORIZED', message: 'sign in first' } });
       return html(reply, body, type);
     });

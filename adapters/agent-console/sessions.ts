@@ -1,11 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { ParleyError } from '../../src/core/errors.ts';
 import { verifyPassword, verifyToken, type Agent } from '../../src/handoff/agents.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
 
 export const SESSION_COOKIE = 'parley_agent';
 
 /** What an agent signs in with: their id and password, or their token. */
 export type Credentials = { id: string; password: string } | { token: string };
+
+/** What a request that presents an agent credential carries; `ip` is the client's address as Fastify believes it. */
+export interface CredentialRequest {
+  headers: Record<string, string | string[] | undefined>;
+  ip: string;
+}
 
 /**
  * Console sessions, in Redis so any server process recognises them. Only a hash of the session id is stored, so
@@ -14,7 +22,11 @@ export type Credentials = { id: string; password: string } | { token: string };
 export class AgentSessions {
   private readonly byId: Map<string, Agent>;
 
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly ttlMs: number, agents: readonly Agent[]) {
+  /** With a throttle, bearer values are limited like passwords (per address), wherever they are presented. */
+  constructor(
+    private readonly redis: Redis, private readonly prefix: string, private readonly ttlMs: number, agents: readonly Agent[],
+    private readonly throttle?: SignInThrottle,
+  ) {
     this.byId = new Map(agents.map((agent) => [agent.id, agent]));
   }
 
@@ -52,6 +64,23 @@ export class AgentSessions {
     return this.byToken(secret);
   }
 
+  /**
+   * The agent a request is signed in as (session cookie, or a bearer session id or agent token), or undefined. A
+   * bearer value is an attempt at the sign-in limits of the client's address: a wrong one counts as a failure, and
+   * past the limit even a right one is refused with TOO_MANY_ATTEMPTS. A session cookie is not counted: its 256-bit
+   * id is not guessable, and the signed-in agent keeps working while someone at their address guesses.
+   */
+  async ofRequest(request: CredentialRequest): Promise<Agent | undefined> {
+    const bearer = bearerOf(request.headers);
+    if (bearer === undefined || !this.throttle) return this.resolve(requestSecret(request.headers));
+    const attempt = { address: request.ip };
+    const waitMs = await this.throttle.admit(attempt);
+    if (waitMs > 0) throw tooManyAttempts(waitMs);
+    const agent = await this.resolve(bearer);
+    if (agent) await this.throttle.succeeded(attempt);
+    return agent;
+  }
+
   private byToken(token: string): Agent | undefined {
     for (const agent of this.byId.values()) if (agent.token && verifyToken(token, agent.token)) return agent;
     return undefined;
@@ -62,15 +91,39 @@ export class AgentSessions {
   }
 }
 
+/** Refused for too many failed attempts: the answer says when to come back (Retry-After, and in minutes). */
+export function tooManyAttempts(waitMs: number): ParleyError {
+  const minutes = Math.ceil(waitMs / 60_000);
+  return new ParleyError('TOO_MANY_ATTEMPTS', `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`, {
+    retryAfterSeconds: Math.ceil(waitMs / 1000),
+  });
+}
+
+/** The bearer value of a request, if it has an Authorization: Bearer header. */
+function bearerOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const auth = headers.authorization;
+  return typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : undefined;
+}
+
 /** The session cookie's value, or the bearer token, of a request. */
 export function requestSecret(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const auth = headers.authorization;
-  if (typeof auth === 'string' && /^Bearer\s+/i.test(auth)) return auth.replace(/^Bearer\s+/i, '').trim();
+  const bearer = bearerOf(headers);
+  if (bearer !== undefined) return bearer;
+  return sessionCookie(headers);
+}
+
+/** The agent session cookie's value, if the request carries one. */
+export function sessionCookie(headers: Record<string, string | string[] | undefined>): string | undefined {
   const cookie = headers.cookie;
   if (typeof cookie !== 'string') return undefined;
   for (const part of cookie.split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
+    if (name !== SESSION_COOKIE) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined; // malformed percent-encoding: no session
+    }
   }
   return undefined;
 }

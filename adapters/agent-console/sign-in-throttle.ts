@@ -1,9 +1,13 @@
+import { isIPv6 } from 'node:net';
 import type { Redis } from 'ioredis';
 
 export interface SignInLimits {
   /** Failed sign-ins of one agent id from one address (the next attempt is refused). */
   perAgentAndAddress: number;
-  /** Failed sign-ins of one agent id from anywhere: caps guessing spread over many addresses. */
+  /**
+   * Failed sign-ins of one agent id from anywhere: caps guessing spread over many addresses. Past it, only addresses
+   * that have not failed for that agent may still try, so one address cannot lock an agent out everywhere.
+   */
   perAgent: number;
   /** Failed sign-ins from one address, whatever the id or token: caps trying many ids. */
   perAddress: number;
@@ -18,30 +22,49 @@ export interface SignInAttempt {
   address: string;
 }
 
+// KEYS: address count, then (with an agent id) the agent's count and the agent-at-this-address count.
+// ARGV: window ms, per-address limit, per-agent limit, per-agent-and-address limit.
+// Returns 0 after counting the attempt, or the ms until one may try, without counting: a refused attempt is no
+// guess, so it neither adds to a count nor extends a lock.
+const ADMIT = `
+local window = tonumber(ARGV[1])
+local wait = 0
+local function count(key) return tonumber(redis.call('GET', key) or '0') end
+local function hold(key)
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then ttl = window end
+  if ttl > wait then wait = ttl end
+end
+if count(KEYS[1]) >= tonumber(ARGV[2]) then hold(KEYS[1]) end
+if #KEYS == 3 then
+  local here = count(KEYS[3])
+  if here >= tonumber(ARGV[4]) then hold(KEYS[3]) end
+  if here > 0 and count(KEYS[2]) >= tonumber(ARGV[3]) then hold(KEYS[2]) end
+end
+if wait > 0 then return wait end
+for _, key in ipairs(KEYS) do
+  redis.call('SET', key, 0, 'PX', window, 'NX')
+  redis.call('INCR', key)
+end
+return 0
+`;
+
 /**
- * Console sign-ins, counted in Redis so that every server process sees the same counts. Each attempt is counted
- * before its password is checked (an atomic INCR per count), so a burst of parallel guesses is held to the limit as
- * well as a slow series; past a limit in the window, sign-in is refused (429) until the window of the count that hit
- * it passes, right password or not. A right password takes its attempt back off the counts and clears that agent's
- * count at that address, so only failures add up.
+ * Console sign-ins (passwords, and bearer tokens wherever an agent credential is presented), counted in Redis so that
+ * every server process sees the same counts. Each attempt is checked and counted in one atomic script before its
+ * password is checked, so a burst of parallel guesses is held to the limit as well as a slow series. Past a limit in
+ * the window, sign-in is refused (429) until the window of the count that hit it passes, right password or not; a
+ * refused attempt is not counted. A right password takes its attempt back off the counts and clears that agent's
+ * count at that address, so only failures add up. The window starts at a count's first failure and is not extended.
  */
 export class SignInThrottle {
   constructor(private readonly redis: Redis, private readonly prefix: string, private readonly limits: SignInLimits = SIGN_IN_LIMITS) {}
 
-  /** Counts the attempt; 0 when it may go ahead, otherwise how long (ms) until one may. */
+  /** Counts the attempt; 0 when it may go ahead, otherwise how long (ms) until one may (and nothing was counted). */
   async admit(attempt: SignInAttempt): Promise<number> {
-    const counts = this.counts(attempt);
-    const pipeline = this.redis.multi();
-    // The window starts at the first attempt; later ones do not extend it.
-    for (const { key } of counts) pipeline.set(key, 0, 'PX', this.limits.windowMs, 'NX').incr(key).pttl(key);
-    const results = (await pipeline.exec()) ?? [];
-    let wait = 0;
-    counts.forEach(({ limit }, i) => {
-      const attempts = Number(results[i * 3 + 1]?.[1] ?? 0);
-      const ttl = Number(results[i * 3 + 2]?.[1] ?? 0);
-      if (attempts > limit) wait = Math.max(wait, ttl > 0 ? ttl : this.limits.windowMs);
-    });
-    return wait;
+    const keys = this.counts(attempt).map(({ key }) => key);
+    const { windowMs, perAddress, perAgent, perAgentAndAddress } = this.limits;
+    return Number(await this.redis.eval(ADMIT, keys.length, ...keys, windowMs, perAddress, perAgent, perAgentAndAddress));
   }
 
   /** The right password: this attempt was no failure. */
@@ -58,12 +81,14 @@ export class SignInThrottle {
     if (recreated.length > 0) await this.redis.del(...recreated);
   }
 
-  private counts(attempt: SignInAttempt): { key: string; kind: string; limit: number }[] {
-    const { agentId, address } = attempt;
-    const counts = [{ key: this.key('address', address), kind: 'address', limit: this.limits.perAddress }];
+  /** In the order the script reads them: address, agent, agent at address. */
+  private counts(attempt: SignInAttempt): { key: string; kind: string }[] {
+    const { agentId } = attempt;
+    const address = clientOf(attempt.address);
+    const counts = [{ key: this.key('address', address), kind: 'address' }];
     if (agentId !== undefined) {
-      counts.push({ key: this.key('agent', agentId), kind: 'agent', limit: this.limits.perAgent });
-      counts.push({ key: this.key('agent-address', agentId, address), kind: 'agent-address', limit: this.limits.perAgentAndAddress });
+      counts.push({ key: this.key('agent', agentId), kind: 'agent' });
+      counts.push({ key: this.key('agent-address', agentId, address), kind: 'agent-address' });
     }
     return counts;
   }
@@ -71,4 +96,14 @@ export class SignInThrottle {
   private key(kind: string, ...parts: string[]): string {
     return `${this.prefix}:sign-in-failures:${kind}:${parts.map(encodeURIComponent).join(':')}`;
   }
+}
+
+/** An IPv6 client is counted by its /64: one subscriber usually holds the whole prefix, so each address is no new client. */
+export function clientOf(address: string): string {
+  if (!isIPv6(address) || address.includes('.')) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const headParts = head ? head.split(':') : [];
+  const tailParts = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...headParts, ...Array(8 - headParts.length - tailParts.length).fill('0'), ...tailParts] : headParts;
+  return `${groups.slice(0, 4).map((group) => group.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

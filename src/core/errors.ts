@@ -6,6 +6,10 @@ export const ErrorCodes = {
   BAD_REQUEST: { status: 400, exit: 2 },
   PAYLOAD_TOO_LARGE: { status: 413, exit: 2 },
   UNAUTHORIZED: { status: 401, exit: 2 },
+  /** A browser request from another origin carrying the agent session cookie (src/server/same-origin.ts). */
+  FORBIDDEN: { status: 403, exit: 2 },
+  /** Too many failed sign-ins or bearer-token attempts; the response says when to try again (Retry-After). */
+  TOO_MANY_ATTEMPTS: { status: 429, exit: 75 },
   NOT_FOUND: { status: 404, exit: 2 },
   CONFLICT: { status: 409, exit: 1 },
   FLOW_INVALID: { status: 500, exit: 1 },
@@ -27,14 +31,17 @@ export class ParleyError extends Error {
   readonly status: number;
   readonly exitCode: number;
   readonly details?: unknown;
+  /** Sent as Retry-After (seconds) with the HTTP answer. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, { cause: options.cause });
     this.name = 'ParleyError';
     this.code = code;
     this.status = ErrorCodes[code].status;
     this.exitCode = ErrorCodes[code].exit;
     this.details = options.details;
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

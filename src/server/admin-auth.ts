@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { requestSecret, type AgentSessions } from '../../adapters/agent-console/sessions.ts';
+import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
 
 export type Admin = { kind: 'token' } | { kind: 'agent'; agentId: string; name: string };
 
@@ -24,11 +24,11 @@ export class AdminAuth {
     return this.options.token !== undefined || this.options.sessions !== undefined;
   }
 
-  /** The admin making this request, or undefined. */
-  async resolve(request: Pick<FastifyRequest, 'headers'>): Promise<Admin | undefined> {
+  /** The admin making this request, or undefined. A wrong bearer value counts against the client's sign-in limits. */
+  async resolve(request: Pick<FastifyRequest, 'headers' | 'ip'>): Promise<Admin | undefined> {
     const { token, sessions } = this.options;
     if (token && bearerMatches(request.headers.authorization, token)) return { kind: 'token' };
-    const agent = await sessions?.resolve(requestSecret(request.headers));
+    const agent = await sessions?.ofRequest(request);
     return agent?.admin ? { kind: 'agent', agentId: agent.id, name: agent.name } : undefined;
   }
 }

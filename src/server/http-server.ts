@@ -56,6 +56,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
       return reply.status(status).send({ error: { code: known?.code ?? 'INTERNAL', message: known?.message ?? 'internal error' } });
     }
     request.log.info({ route: request.routeOptions.url, code: known.code }, 'request refused');
+    if (known.retryAfterSeconds !== undefined) void reply.header('retry-after', String(known.retryAfterSeconds));
     return reply.status(known.status).send({ error: { code: known.code, message: known.message, details: known.details } });
   });
 

@@ -1,12 +1,6 @@
-// Signs the agent in and opens the console, or the page that sent them here (`?next=/admin/report`): only a path
-// on this server, so the sign-in page cannot be used to send someone elsewhere. The session cookie is HttpOnly,
-// so this script never sees it.
-function nextPath() {
-  const next = new URLSearchParams(window.location.search).get('next');
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return '/agent';
-  const url = new URL(next, window.location.origin);
-  return url.origin === window.location.origin ? url.pathname + url.search + url.hash : '/agent';
-}
+// Signs the agent in and opens the console, or the page that sent them here (`?next=/admin/report`, only a path on
+// this server: next-path.js). The session cookie is HttpOnly, so this script never sees it.
+import { sameOriginPath } from './next-path.js';
 
 document.getElementById('login').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -17,7 +11,7 @@ document.getElementById('login').addEventListener('submit', async (event) => {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ id: document.getElementById('agent-id').value, password: document.getElementById('agent-password').value }),
   });
-  if (response.ok) window.location.assign(nextPath());
+  if (response.ok) window.location.assign(sameOriginPath(new URLSearchParams(window.location.search).get('next'), window.location.origin));
   else if (response.status === 429) {
     const message = (await response.json().catch(() => ({}))).error?.message ?? 'too many failed sign-ins; try again later';
     error.textContent = `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
