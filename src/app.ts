@@ -131,6 +131,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     deliver: (conversationId, address, messages) => void outbox.dispatch(conversationId, address, messages),
     isLive: (conversation) => hub.isLive(conversation.externalId).catch(() => false),
     enabled: (channel) => channels.has(channel),
+    redis: redis.client, redisPrefix: config.handoff.queuePrefix,
   });
   const handoff = createAppHandoff({
     config, redis, store, lock, logger, flows: (state) => flows.forState(state),

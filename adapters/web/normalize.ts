@@ -56,6 +56,7 @@ export function toInbound(
   conversationId: string,
   message: { messageId: string; text?: string; payload?: string; locale?: string },
   now: Date,
+  clientAddress?: string,
 ): InboundMessage {
   const inbound: InboundMessage = {
     address: webAddress(conversationId),
@@ -65,6 +66,7 @@ export function toInbound(
   if (message.text !== undefined && message.text.trim() !== '') inbound.text = message.text;
   if (message.payload !== undefined) inbound.payload = message.payload;
   if (message.locale !== undefined) inbound.locale = message.locale;
+  if (clientAddress !== undefined) inbound.clientAddress = clientAddress;
   return inbound;
 }
 

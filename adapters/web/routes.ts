@@ -33,7 +33,7 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
     const parsed = WebMessageBody.safeParse(request.body);
     if (!parsed.success) throw badRequest(parsed.error);
     const body = parsed.data;
-    const result = await inbox.receive(toInbound(body.conversationId, body, now()), {
+    const result = await inbox.receive(toInbound(body.conversationId, body, now(), request.ip), {
       onAccepted: (message) => void hub.publish(body.conversationId, { type: 'message', message: toWire(message) }).catch(() => {}),
     });
     return {
@@ -93,7 +93,7 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
       if ((message.text === undefined || message.text.trim() === '') && message.payload === undefined) {
         throw new ParleyError('BAD_REQUEST', 'text or payload is required');
       }
-      await inbox.receive(toInbound(conversationId, locale ? { ...message, locale } : message, now()), {
+      await inbox.receive(toInbound(conversationId, locale ? { ...message, locale } : message, now(), request.ip), {
         onAccepted: (accepted) => void hub.publish(conversationId, { type: 'message', message: toWire(accepted) }).catch(() => {}),
       });
       send({ type: 'ack', messageId: message.messageId });

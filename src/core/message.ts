@@ -42,6 +42,12 @@ export interface InboundMessage {
   receivedAt: Date;
   locale?: string;
   profile?: { name?: string };
+  /**
+   * The client's network address, for channels whose customers connect to Parley themselves (the web chat:
+   * Fastify's `request.ip`, which honours TRUST_PROXY). Used only to limit what one client may try (linking); never
+   * stored, never logged with the message.
+   */
+  clientAddress?: string;
 }
 
 /** One message to a customer, before it is rendered for a channel's capabilities. */

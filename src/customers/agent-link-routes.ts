@@ -5,8 +5,12 @@
  *     → 200 { customerId, merged, identities }
  *
  * A console session (or an agent's token) is required; an agent who is not an admin may link only customers with a
- * handoff in their queues. ADMIN_TOKEN works too. An identity Parley has not seen on a phone channel is added to
- * the customer (so `{ channel: "whatsapp", identity: "+49 151 …" }` reaches them there once they write).
+ * handoff in their queues, on both sides (else 404, the same as for no such customer). ADMIN_TOKEN works too. A
+ * number Parley has not seen on a phone channel is added to the customer (so `{ channel: "whatsapp", identity:
+ * "+49 151 …" }` reaches them there once they write), recorded in customer_links as `agent-word`: the agent's word,
+ * not a proof.
+ *
+ *   GET /agent/api/customers/links[?customerId=…&limit=100]   (admins) → 200 { links: [{ customerId, absorbedCustomerId, how, actor, channel, at }] }
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -34,10 +38,15 @@ const LinkBody = z.strictObject({
   ]),
 });
 
+/** One answer for "no such customer" and "not in your queues", so an agent cannot tell them apart. */
+const notYours = () => new ParleyError('NOT_FOUND', 'no such customer in your queues');
+
 export async function registerAgentLinkRoutes(http: FastifyInstance, options: AgentLinkOptions): Promise<void> {
   const { db, directory } = options;
 
+  /** Whether the customer exists and the actor may see them: admins any, agents those with a handoff in their queues. */
   async function mayLink(actor: LinkActor, customerId: string): Promise<boolean> {
+    if (!(await directory.exists(customerId))) return false;
     if (actor.admin) return true;
     const result = await db.query(
       `SELECT 1 FROM handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE c.customer_id = $1 AND h.queue = ANY($2::text[]) LIMIT 1`,
@@ -51,26 +60,52 @@ export async function registerAgentLinkRoutes(http: FastifyInstance, options: Ag
     const parsed = LinkBody.safeParse(request.body);
     if (!parsed.success) throw new ParleyError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
     const body = parsed.data;
-    if (!(await directory.exists(body.customerId)) || !(await mayLink(actor, body.customerId))) throw new ParleyError('NOT_FOUND', 'no such customer in your queues');
+    if (!(await mayLink(actor, body.customerId))) throw notYours();
     let other: string | null;
     if ('customerId' in body.with) {
-      other = (await directory.exists(body.with.customerId)) ? body.with.customerId : null;
-      if (!other) throw new ParleyError('NOT_FOUND', 'no such customer');
+      other = body.with.customerId;
     } else {
       const { channel } = body.with;
       const userId = channelUserId(channel, body.with.identity, options.defaultCountry);
       if (!userId) throw new ParleyError('BAD_REQUEST', `with.identity: not an identity on ${channel}`);
       other = await directory.byIdentity(channel, userId);
       if (!other) {
-        if (!isPhoneChannel(channel)) throw new ParleyError('NOT_FOUND', `Parley has not seen this identity on ${channel}`);
-        await db.query('INSERT INTO identities (channel, external_id, customer_id, phone) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-          [channel, userId, body.customerId, phoneOfIdentity(channel, userId) ?? null]);
+        if (!isPhoneChannel(channel)) throw notYours();
+        // A number Parley has never seen joins this customer (who is in the agent's queues) on the agent's word alone.
+        await db.transaction(async (tx) => {
+          const added = await tx.query('INSERT INTO identities (channel, external_id, customer_id, phone) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+            [channel, userId, body.customerId, phoneOfIdentity(channel, userId) ?? null]);
+          if (added.rowCount === 1) {
+            await tx.query(`INSERT INTO customer_links (customer_id, how, actor, channel) VALUES ($1, 'agent-word', $2, $3)`, [body.customerId, actor.id, channel]);
+          }
+        });
         other = body.customerId;
       }
     }
+    // Both sides must be the agent's: the answer names the other customer's identities (a web chat id reads its transcript).
+    if (other !== body.customerId && !(await mayLink(actor, other))) throw notYours();
     const merged = other === body.customerId ? null : await mergeCustomers(db, body.customerId, other, { how: 'agent', actor: actor.id });
     const customerId = merged?.customerId ?? body.customerId;
     const identities = await directory.identities(customerId);
     return { customerId, merged: merged !== null, identities: identities.map((i) => ({ channel: i.channel, identity: i.userId, phone: i.phone })) };
+  });
+
+  // For admins: every link, who made it, when and how; no identity is shown, only the channel an agent vouched for.
+  http.get('/agent/api/customers/links', async (request) => {
+    const actor = await options.actorOf(request);
+    if (!actor) throw new ParleyError('UNAUTHORIZED', 'sign in first');
+    if (!actor.admin) throw new ParleyError('NOT_FOUND', 'not found');
+    const query = z.object({ customerId: z.string().uuid().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).safeParse(request.query);
+    if (!query.success) throw new ParleyError('BAD_REQUEST', 'customerId must be a customer id, limit 1 to 500');
+    const { customerId, limit } = query.data;
+    const rows = await db.query<{ id: string; customer_id: string; absorbed_customer_id: string | null; how: string; actor: string | null; channel: string | null; at: Date }>(
+      `SELECT id, customer_id, absorbed_customer_id, how, actor, channel, at FROM customer_links
+       WHERE $1::uuid IS NULL OR customer_id = $1::uuid ORDER BY id DESC LIMIT $2`,
+      [customerId ?? null, limit]);
+    return {
+      links: rows.rows.map((r) => ({
+        id: String(r.id), customerId: r.customer_id, absorbedCustomerId: r.absorbed_customer_id, how: r.how, actor: r.actor, channel: r.channel, at: r.at.toISOString(),
+      })),
+    };
   });
 }

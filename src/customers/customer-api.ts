@@ -177,8 +177,8 @@ export async function registerCustomerApi(http: FastifyInstance, options: Custom
     const there = holder ? await directory.latestConversation(holder, body.channel) : null;
     if (!holder || !there || there.address.userId !== userId) throw new ParleyError('NOT_FOUND', `the customer has not written to us from this identity on ${body.channel}`);
     if (holder === customerId) return reply.status(200).send({ customerId, linked: true });
-    if (await codes.throttled(customerId, body.channel, userId)) {
-      return reply.status(429).send({ error: { code: 'TOO_MANY_CODES', message: 'a code went to this identity within the last minute, or this customer asked for 5 this hour' } });
+    if (!(await codes.mayBeSent(customerId, body.channel, userId, config.links.codesPerNumberPerDay))) {
+      return reply.status(429).send({ error: { code: 'TOO_MANY_CODES', message: 'a code went to this identity within the last minute, or it got its codes for the day, or this customer asked for its codes for the day' } });
     }
     const code = await codes.issue(customerId, body.channel, 'issuer', userId);
     const locale = there.state.locale ?? there.locale ?? undefined;

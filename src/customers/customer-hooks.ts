@@ -14,10 +14,12 @@ import { parseConsentCommand, type ConsentCommand } from './consent-keywords.ts'
 import type { CustomerDirectory } from './customer-directory.ts';
 import { LINK_PAYLOAD, parseLinkCode, parseLinkRequest, parsePreference, PREFER_PAYLOAD } from './customer-intents.ts';
 import { customerNotice, customerText, purposeWords } from './customer-notices.ts';
-import { LINK_CODE_MAX_ATTEMPTS, type LinkCodes } from './link-codes.ts';
+import type { LinkLimits } from './customers-config.ts';
+import type { LinkAddressLimits } from './link-address-limits.ts';
+import { LINK_CODE_MAX_ATTEMPTS, normalizeLongCode, type LinkCodes } from './link-codes.ts';
 import { mergeCustomers } from './merge-customers.ts';
 import type { OutboundRouter } from './outbound-router.ts';
-import { normalizePhone, userIdForPhone } from './phone-identity.ts';
+import { isPhoneChannel, normalizePhone, userIdForPhone } from './phone-identity.ts';
 
 export interface CustomerHooksOptions {
   db: Db;
@@ -27,13 +29,16 @@ export interface CustomerHooksOptions {
   router: OutboundRouter;
   enabled: (channel: string) => boolean;
   defaultCountry?: CountryCode | undefined;
+  /** Linking per client address (web chat); channels without an address rely on the limits per customer and identity. */
+  addressLimits: LinkAddressLimits;
+  limits: Pick<LinkLimits, 'codesPerNumberPerDay'>;
   logger: Logger;
 }
 
 type Reply = Extract<TurnOverride, { kind: 'reply' }>;
 
 export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
-  const { directory, ledger, codes } = options;
+  const { directory, ledger, codes, addressLimits: limits } = options;
   const localeOf = (c: Conversation) => c.state.locale ?? c.locale ?? undefined;
   const reply = (...replies: Reply['replies']): Reply => ({ kind: 'reply', replies });
   const how = (input: TurnInput) => (input.payload !== undefined ? 'button' : 'keyword');
@@ -78,37 +83,51 @@ export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
     return reply(customerNotice('preferenceUnknown', locale, { channel: label }, [{ title: customerText('on', locale, { channel: label }).slice(0, 20), payload: `${LINK_PAYLOAD}${wanted}` }]));
   }
 
-  async function link(conversation: Conversation, channels: string[], number: string | undefined, said?: 'en' | 'de'): Promise<Reply> {
+  async function link(conversation: Conversation, channels: string[], number: string | undefined, said: 'en' | 'de' | undefined, clientAddress: string | undefined): Promise<Reply> {
     const locale = said === 'de' ? 'de' : localeOf(conversation);
+    const customerId = conversation.customerId;
     const others = channels.filter((c) => c !== conversation.channel && options.enabled(c));
     if (others.length === 0) {
       const label = channelLabel(channels[0] ?? conversation.channel, locale);
       return reply(customerNotice(channels.includes(conversation.channel) ? 'linkSameChannel' : 'channelUnavailable', locale, { channel: label }));
     }
-    const origin = channelLabel(conversation.channel, locale);
-    if (number !== undefined) {
-      const phone = normalizePhone(number, options.defaultCountry);
-      if (!phone) return reply(customerNotice('linkBadNumber', locale));
-      const known = await options.db.query<{ channel: string; external_id: string; customer_id: string }>(
-        'SELECT channel, external_id, customer_id FROM identities WHERE phone = $1 AND channel = ANY($2::text[]) ORDER BY created_at', [phone, others]);
-      const identity = known.rows[0];
-      if (identity?.customer_id === conversation.customerId) return reply(customerNotice('linkAlready', locale, { channel: channelLabel(identity.channel, locale) }));
-      const there = identity ? await directory.latestConversation(identity.customer_id, identity.channel) : null;
-      if (identity && there && (await codes.throttled(conversation.customerId, identity.channel, identity.external_id))) {
-        return reply(customerNotice('linkTooMany', locale));
-      }
-      if (identity && there) {
-        const code = await codes.issue(conversation.customerId, identity.channel, 'issuer', identity.external_id);
-        const sent = await options.router.start(there, customerNotice('linkCodeMessage', localeOf(there) ?? locale, { origin, code }), 'service', 'link');
-        if (sent.sent) return reply(customerNotice('linkCodeSent', locale, { channel: channelLabel(identity.channel, locale) }));
-      }
-      const channel = identity?.channel ?? others[0]!;
-      const code = await codes.issue(conversation.customerId, channel, 'target', userIdForPhone(channel, phone) ?? null);
-      return reply(customerNotice('linkCodeShow', locale, { channel: channelLabel(channel, locale), code }));
+    const phoneChannels = others.filter(isPhoneChannel);
+    if (phoneChannels.length === 0) {
+      // No identity to bind the code to (the web chat's visitors are anonymous): a long code, any identity there may send it.
+      if (!(await limits.attempt(clientAddress)) || !(await codes.requestAllowed(customerId))) return reply(customerNotice('linkTooMany', locale));
+      const code = await codes.issue(customerId, others[0]!, 'target', null);
+      return reply(customerNotice('linkCodeShow', locale, { channel: channelLabel(others[0]!, locale), code }));
     }
-    const channel = others[0]!;
-    const code = await codes.issue(conversation.customerId, channel, 'target', null);
-    return reply(customerNotice('linkCodeShow', locale, { channel: channelLabel(channel, locale), code }));
+    const label = channelLabel(phoneChannels[0]!, locale);
+    // Every code for a phone channel is bound to the number it may link: without a number there is none to bind it to.
+    if (number === undefined) return reply(customerNotice('linkNeedsNumber', locale, { channel: label }));
+    const phone = normalizePhone(number, options.defaultCountry);
+    if (!phone) return reply(customerNotice('linkBadNumber', locale));
+    const known = await options.db.query<{ channel: string; external_id: string; customer_id: string }>(
+      'SELECT channel, external_id, customer_id FROM identities WHERE phone = $1 AND channel = ANY($2::text[]) ORDER BY created_at', [phone, phoneChannels]);
+    const identity = known.rows[0];
+    if (identity?.customer_id === customerId) return reply(customerNotice('linkAlready', locale, { channel: channelLabel(identity.channel, locale) }));
+    if (!(await limits.attempt(clientAddress)) || !(await codes.requestAllowed(customerId))) return reply(customerNotice('linkTooMany', locale));
+    const channel = identity?.channel ?? phoneChannels[0]!;
+    const shown = await codes.issue(customerId, channel, 'target', userIdForPhone(channel, phone)!);
+    // Known number or stranger, the visitor reads the same reply; a code also goes to a number we already chat with,
+    // within the limits per number, per customer and per client address.
+    if (identity) await sendCode(conversation, identity, clientAddress);
+    return reply(customerNotice('linkCodeNumber', locale, { channel: label, number: phone, code: shown }));
+  }
+
+  async function sendCode(conversation: Conversation, identity: { channel: string; external_id: string; customer_id: string }, clientAddress: string | undefined): Promise<void> {
+    const there = await directory.latestConversation(identity.customer_id, identity.channel);
+    if (!there || there.address.userId !== identity.external_id) return;
+    if (!(await codes.mayBeSent(conversation.customerId, identity.channel, identity.external_id, options.limits.codesPerNumberPerDay))) return;
+    if (!(await limits.send(clientAddress))) return;
+    const code = await codes.issue(conversation.customerId, identity.channel, 'issuer', identity.external_id);
+    const origin = channelLabel(conversation.channel, localeOf(there));
+    const sent = await options.router.start(there, customerNotice('linkCodeMessage', localeOf(there), { origin, code }), 'service', 'link');
+    if (!sent.sent) {
+      const pending = await codes.pendingFor(conversation.customerId);
+      if (pending) await codes.discard(pending.id);
+    }
   }
 
   async function linked(conversation: Conversation, a: string, b: string, otherChannel: string): Promise<Reply> {
@@ -121,34 +140,40 @@ export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
     ]));
   }
 
-  async function code(conversation: Conversation, typed: string): Promise<Reply | undefined> {
+  async function code(conversation: Conversation, typed: string, clientAddress: string | undefined): Promise<Reply | undefined> {
     const locale = localeOf(conversation);
-    const pending = await codes.pendingFor(conversation.customerId);
+    const customerId = conversation.customerId;
+    const long = normalizeLongCode(typed) !== undefined;
+    const pending = long ? null : await codes.pendingFor(customerId);
     if (pending) {
       if (pending.expired) {
         await codes.discard(pending.id);
         return reply(customerNotice('linkCodeGone', locale));
       }
+      if (!(await limits.attempt(clientAddress))) return reply(customerNotice('linkTooMany', locale));
       if (await codes.redeemIssuer(pending, typed)) {
         const other = pending.targetUserId ? await directory.byIdentity(pending.targetChannel, pending.targetUserId) : null;
         if (!other) return reply(customerNotice('linkCodeGone', locale));
-        return linked(conversation, conversation.customerId, other, pending.targetChannel);
+        return linked(conversation, customerId, other, pending.targetChannel);
       }
       return reply(customerNotice(pending.attempts + 1 >= LINK_CODE_MAX_ATTEMPTS ? 'linkCodeGone' : 'linkWrongCode', locale));
     }
-    // Codes shown on another channel are guessed at most a few times an hour from one customer.
-    if (!(await codes.openOn(conversation.channel)) || !(await codes.guessesLeft(conversation.customerId))) return undefined;
-    const issued = await codes.redeemTarget(conversation.channel, conversation.address.userId, typed);
-    if (!issued) {
-      await codes.recordFailure(conversation.customerId);
-      return undefined;
+    // Six digits are a code only where one waits for this very identity (else it may be an order number).
+    if (!long && !(await codes.waitsFor(conversation.channel, conversation.address.userId))) return undefined;
+    // Past this customer's wrong codes for the hour, or this address's attempts, nothing is checked.
+    if (!(await codes.guessesLeft(customerId)) || !(await limits.attempt(clientAddress))) return undefined;
+    const result = await codes.redeemTarget(conversation.channel, conversation.address.userId, typed);
+    if (!result) return undefined;
+    if (result.kind === 'wrong') {
+      await codes.recordFailure(customerId);
+      return reply(customerNotice('linkWrongCode', locale));
     }
-    const origin = await directory.channelsByRecency(issued.customerId);
-    return linked(conversation, issued.customerId, conversation.customerId, origin[0] ?? conversation.channel);
+    const origin = await directory.channelsByRecency(result.code.customerId);
+    return linked(conversation, result.code.customerId, customerId, origin[0] ?? conversation.channel);
   }
 
   return {
-    async beforeTurn(conversation, input, inboundId) {
+    async beforeTurn(conversation, input, inboundId, inbound) {
       if (inboundId === null) return undefined;
       const customerId = conversation.customerId;
       await directory.noteChannel(customerId, conversation.channel);
@@ -161,12 +186,12 @@ export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
       }
       const typed = parseLinkCode(input);
       if (typed) {
-        const done = await code(conversation, typed);
+        const done = await code(conversation, typed, inbound?.clientAddress);
         if (done) return done;
       }
       const request = parseLinkRequest(input);
       // German words are answered in German; English ones in the conversation's language.
-      if (request) return link(conversation, request.channels, request.number, request.locale);
+      if (request) return link(conversation, request.channels, request.number, request.locale, inbound?.clientAddress);
       const preference = parsePreference(input);
       if (preference) return prefer(conversation, input, inboundId, preference.channels, preference.locale);
       return undefined;

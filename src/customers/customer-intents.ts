@@ -4,6 +4,7 @@
  * and ask for it ("message me on WhatsApp instead"); asking about a channel ("do you have WhatsApp?") is no request.
  */
 import { CHANNEL_WORD, channelsNamed } from './channel-words.ts';
+import { normalizeLongCode } from './link-codes.ts';
 
 /** Payload of the preference buttons: `#prefer:<channel>` (`#prefer:last` goes back to the last one used). */
 export const PREFER_PAYLOAD = '#prefer:';
@@ -67,9 +68,13 @@ export function parseLinkRequest(input: { text?: string; payload?: string }): { 
   return undefined;
 }
 
-/** A one-time link code as typed: six digits, perhaps as `482 913` or `482-913`. */
+/**
+ * A one-time link code as typed: six digits, perhaps as `482 913` or `482-913`; or a long code (`K7PQ2-MXW9R`, any
+ * case), returned without its dash.
+ */
 export function parseLinkCode(input: { text?: string; payload?: string }): string | undefined {
   if (input.payload !== undefined || !input.text) return undefined;
   const match = /^\s*(\d{3})[ -]?(\d{3})\s*[.!]?\s*$/.exec(input.text);
-  return match ? `${match[1]}${match[2]}` : undefined;
+  if (match) return `${match[1]}${match[2]}`;
+  return input.text.length <= 24 ? normalizeLongCode(input.text.trim().replace(/[.!]$/, '')) : undefined;
 }

@@ -29,6 +29,14 @@ const TEXTS = {
     en: 'Your code to link this chat with {origin}: {code}. It is valid for 10 minutes. If you did not ask for it, ignore this message.',
     de: 'Ihr Code, um diesen Chat mit {origin} zu verknüpfen: {code}. Er ist 10 Minuten gültig. Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese Nachricht.',
   },
+  linkCodeNumber: {
+    en: 'To link {channel} {number} with this chat, send us this code from that number on {channel}: {code} (valid for 10 minutes). If we already chat with you there, you may get a code from us there too: type that one here instead.',
+    de: 'Um {channel} {number} mit diesem Chat zu verknüpfen, schicken Sie uns von dieser Nummer über {channel} diesen Code: {code} (10 Minuten gültig). Wenn wir dort schon mit Ihnen schreiben, bekommen Sie von uns vielleicht auch dort einen Code: Geben Sie dann diesen hier ein.',
+  },
+  linkNeedsNumber: {
+    en: 'Which number? Write "link my {channel}" with your number, e.g. "link my {channel} +49 151 23456789".',
+    de: 'Welche Nummer? Schreiben Sie „{channel} verknüpfen“ mit Ihrer Nummer, z. B. „{channel} verknüpfen +49 151 23456789“.',
+  },
   linkCodeShow: {
     en: 'To link {channel} with this chat, send us this code there: {code} (valid for 10 minutes).',
     de: 'Um {channel} mit diesem Chat zu verknüpfen, schicken Sie uns dort diesen Code: {code} (10 Minuten gültig).',
@@ -54,8 +62,8 @@ const TEXTS = {
     de: 'Über {channel} können wir Ihnen leider nicht schreiben.',
   },
   linkTooMany: {
-    en: 'A code was sent just now. Please wait a minute, then ask again.',
-    de: 'Gerade wurde schon ein Code verschickt. Bitte warten Sie eine Minute und fragen Sie dann noch einmal.',
+    en: 'You asked for a code just now. Please wait a while, then ask again.',
+    de: 'Sie haben gerade schon einen Code angefordert. Bitte warten Sie etwas und fragen Sie dann noch einmal.',
   },
   linkAlready: { en: '{channel} is already linked with this chat.', de: '{channel} ist bereits mit diesem Chat verknüpft.' },
   linkBadNumber: {

@@ -24,6 +24,12 @@ export const CUSTOMERS_ENV = {
     .transform((value) => value.toUpperCase())
     .refine((value) => countries.has(value), 'must be a country code like DE')
     .optional(),
+  /** Link requests and link codes typed from one client address (web chat) in an hour; past it they are not checked. */
+  LINK_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Link codes Parley sends to phone numbers in a day on behalf of one client address (web chat). */
+  LINK_CODES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Link codes Parley sends to one number (one channel identity) in a day, whoever asks: customers and the business's app. */
+  LINK_CODES_PER_NUMBER: z.coerce.number().int().min(1).max(100).default(3),
 };
 
 export interface ApiKey {
@@ -37,12 +43,33 @@ export interface CustomersConfig {
   /** Empty: /api/notify and /api/consents answer 404. */
   apiKeys: ApiKey[];
   defaultCountry: CountryCode | undefined;
+  links: LinkLimits;
 }
 
-export function customersConfig(env: { NOTIFY_API_KEYS?: string | undefined; PHONE_DEFAULT_COUNTRY?: string | undefined }): CustomersConfig {
+/** How often linking may be tried (docs/customers.md, "Limits on linking"). */
+export interface LinkLimits {
+  /** Link requests and typed codes per client address and hour. */
+  attemptsPerAddressPerHour: number;
+  /** Codes sent to numbers per client address and day. */
+  codesPerAddressPerDay: number;
+  /** Codes sent to one channel identity per day. */
+  codesPerNumberPerDay: number;
+}
+
+export const DEFAULT_LINK_LIMITS: LinkLimits = { attemptsPerAddressPerHour: 20, codesPerAddressPerDay: 10, codesPerNumberPerDay: 3 };
+
+export function customersConfig(env: {
+  NOTIFY_API_KEYS?: string | undefined; PHONE_DEFAULT_COUNTRY?: string | undefined;
+  LINK_ATTEMPTS_PER_ADDRESS?: number; LINK_CODES_PER_ADDRESS?: number; LINK_CODES_PER_NUMBER?: number;
+}): CustomersConfig {
   const apiKeys = (env.NOTIFY_API_KEYS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean).map((entry, index) => {
     const [, name, secret] = KeyEntry.exec(entry)!;
     return { name: name ?? `key${index + 1}`, hash: secret!.startsWith('sha256$') ? secret! : hashToken(secret!) };
   });
-  return { apiKeys, defaultCountry: env.PHONE_DEFAULT_COUNTRY as CountryCode | undefined };
+  const links: LinkLimits = {
+    attemptsPerAddressPerHour: env.LINK_ATTEMPTS_PER_ADDRESS ?? DEFAULT_LINK_LIMITS.attemptsPerAddressPerHour,
+    codesPerAddressPerDay: env.LINK_CODES_PER_ADDRESS ?? DEFAULT_LINK_LIMITS.codesPerAddressPerDay,
+    codesPerNumberPerDay: env.LINK_CODES_PER_NUMBER ?? DEFAULT_LINK_LIMITS.codesPerNumberPerDay,
+  };
+  return { apiKeys, defaultCountry: env.PHONE_DEFAULT_COUNTRY as CountryCode | undefined, links };
 }

@@ -3,6 +3,7 @@
  * the API the business's systems notify through. See docs/customers.md.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Address } from '../core/message.ts';
 import type { TurnHooks } from '../inbox/turn-hooks.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -13,6 +14,7 @@ import { registerCustomerApi } from './customer-api.ts';
 import { CustomerDirectory } from './customer-directory.ts';
 import { createCustomerHooks } from './customer-hooks.ts';
 import type { CustomersConfig } from './customers-config.ts';
+import { LinkAddressLimits } from './link-address-limits.ts';
 import { LinkCodes } from './link-codes.ts';
 import { OutboundRouter } from './outbound-router.ts';
 
@@ -27,6 +29,9 @@ export interface CustomerSystemOptions {
   deliver: (conversationId: string, address: Address, messages: StoredMessage[]) => void;
   isLive: (conversation: Conversation) => Promise<boolean>;
   enabled: (channel: string) => boolean;
+  /** Parley's Redis and the prefix of its keys there (HANDOFF_QUEUE_PREFIX): linking is counted per client address. */
+  redis: Redis;
+  redisPrefix: string;
   logger: Logger;
 }
 
@@ -50,7 +55,10 @@ export function createCustomerSystem(options: CustomerSystemOptions): CustomerSy
     fail: (messageId, reason) => store.markAttemptFailed(messageId, reason, true),
   });
   const codes = new LinkCodes(db);
-  const hooks = createCustomerHooks({ db, directory, ledger, codes, router, enabled: options.enabled, defaultCountry: config.defaultCountry, logger });
+  const addressLimits = new LinkAddressLimits(options.redis, config.links, options.redisPrefix);
+  const hooks = createCustomerHooks({
+    db, directory, ledger, codes, router, enabled: options.enabled, defaultCountry: config.defaultCountry, addressLimits, limits: config.links, logger,
+  });
   return {
     hooks,
     ledger,

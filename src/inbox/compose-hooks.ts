@@ -9,9 +9,9 @@ export function composeTurnHooks(list: readonly (TurnHooks | undefined)[]): Turn
   if (hooks.length === 0) return undefined;
   if (hooks.length === 1) return hooks[0];
   return {
-    async beforeTurn(conversation, input, inboundId) {
+    async beforeTurn(conversation, input, inboundId, inbound) {
       for (const hook of hooks) {
-        const override = await hook.beforeTurn?.(conversation, input, inboundId);
+        const override = await hook.beforeTurn?.(conversation, input, inboundId, inbound);
         if (override) return override;
       }
       return undefined;

@@ -10,7 +10,7 @@ import type { Logger } from '../infra/logger.ts';
 import type { Conversation, ConversationMode, NewOutbound, Store, StoredMessage } from '../store/types.ts';
 import { findAnsweredInbound } from '../store/answered-inbound.ts';
 import type { ConversationLock } from './conversation-lock.ts';
-import type { TurnFacts, TurnHooks, TurnOverride } from './turn-hooks.ts';
+import type { InboundFacts, TurnFacts, TurnHooks, TurnOverride } from './turn-hooks.ts';
 
 /**
  * Runs one turn of a conversation's flow: the engine, behind whichever flow set is current. It may say which flows
@@ -47,6 +47,8 @@ export interface InboxOptions {
 export class Inbox implements InboxPort {
   private readonly active = new Set<Promise<unknown>>();
   private closing = false;
+  /** Client addresses of messages this process accepted and has not run yet, by inbound id (see InboundFacts). */
+  private readonly clientAddresses = new Map<string, string>();
 
   constructor(private readonly options: InboxOptions) {}
 
@@ -61,6 +63,7 @@ export class Inbox implements InboxPort {
       const { conversation } = await store.resolveConversation(message.address, customer.id);
       return lock.withLock(conversation.id, async () => {
         const { message: inbound, duplicate } = await store.insertInbound(conversation.id, message);
+        if (!duplicate && message.clientAddress !== undefined) this.clientAddresses.set(inbound.id, message.clientAddress);
         if (!duplicate) receiveOptions.onAccepted?.(inbound);
         await this.drain(conversation.id);
         const replies = await store.repliesTo(inbound.id);
@@ -130,11 +133,16 @@ export class Inbox implements InboxPort {
       const input: TurnInput = {};
       if (inbound.text !== null) input.text = inbound.text;
       if (inbound.payload !== null) input.payload = inbound.payload;
-      await this.runOne(conversation, inbound.id, input);
+      const clientAddress = this.clientAddresses.get(inbound.id);
+      try {
+        await this.runOne(conversation, inbound.id, input, clientAddress === undefined ? undefined : { clientAddress });
+      } finally {
+        this.clientAddresses.delete(inbound.id);
+      }
     }
   }
 
-  private async runOne(conversation: Conversation, inboundId: string | null, input: TurnInput) {
+  private async runOne(conversation: Conversation, inboundId: string | null, input: TurnInput, facts?: InboundFacts) {
     const { store, logger } = this.options;
     const started = performance.now();
     const traceId = randomBytes(16).toString('hex');
@@ -150,7 +158,7 @@ export class Inbox implements InboxPort {
       for (const name of result.flows ?? []) if (!flows.includes(name)) flows.push(name);
       return result;
     };
-    const first = await this.options.hooks?.beforeTurn?.(conversation, input, inboundId);
+    const first = await this.options.hooks?.beforeTurn?.(conversation, input, inboundId, facts);
     if (first) ({ state, replies } = fromOverride(first, state));
     // While a person has the conversation the bot says nothing of its own: the message is only recorded.
     else if (mode === 'bot') {

@@ -20,8 +20,9 @@ export interface TurnHooks {
    * Before anything else, in either mode (also while a person has the conversation): the customer's own commands
    * about their channels and consent (src/customers: STOP, "message me on WhatsApp"). A reply ends the turn with
    * it (the mode stays as it is; its `handoff` is ignored). `inboundId` is null for turns Parley started itself.
+   * `inbound` carries what the channel knew of the message beyond its content, when this process accepted it.
    */
-  beforeTurn?(conversation: Conversation, input: TurnInput, inboundId: string | null): Promise<Extract<TurnOverride, { kind: 'reply' }> | undefined>;
+  beforeTurn?(conversation: Conversation, input: TurnInput, inboundId: string | null, inbound?: InboundFacts): Promise<Extract<TurnOverride, { kind: 'reply' }> | undefined>;
   /** In bot mode, before the engine: the customer asked for a person, rated a past handoff, … */
   beforeEngine?(conversation: Conversation, input: TurnInput): Promise<TurnOverride | undefined>;
   /** In bot mode, after the engine (and its effects): the knowledge base declined twice, frustration, … */
@@ -31,6 +32,15 @@ export interface TurnHooks {
    * what the turn did (for analytics and metrics); it never carries what the customer wrote.
    */
   committed?(conversation: Conversation, inboundId: string | null, input: TurnInput, turn: TurnFacts): Promise<void>;
+}
+
+/**
+ * What the channel knew of a customer's message beyond its content. Held in memory only, for the turn: a turn that
+ * another process recovers after a crash runs without it.
+ */
+export interface InboundFacts {
+  /** The client's network address (web chat: `request.ip`, honouring TRUST_PROXY); for limits, never stored or logged. */
+  clientAddress?: string;
 }
 
 /** What one committed turn did, measured by the turn pipeline (never what the customer wrote). */

@@ -312,6 +312,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX conversation_ratings_customer ON conversation_ratings (customer_id);
     `,
   },
+  {
+    // Issue 14: an agent may add a number Parley has never seen to a customer on their word alone; customer_links
+    // records it (`agent-word`, which channel, no identity) beside the links proved by a code or made by merging.
+    id: '0010-customer-links-agent-word',
+    sql: `
+      ALTER TABLE customer_links ALTER COLUMN absorbed_customer_id DROP NOT NULL;
+      ALTER TABLE customer_links DROP CONSTRAINT customer_links_how_check;
+      ALTER TABLE customer_links ADD CONSTRAINT customer_links_how_check CHECK (how IN ('code', 'agent', 'agent-word'));
+      ALTER TABLE customer_links ADD COLUMN channel text;
+    `,
+  },
 ];
 
 /** Advisory lock key shared by every Parley process migrating the same database ("parley" in ASCII). */

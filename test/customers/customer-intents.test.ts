@@ -71,6 +71,10 @@ describe('linking', () => {
     ['482-913', '482913'],
     ['4829130', undefined],
     ['BW-12345', undefined],
+    ['K7PQ2-MXW9R', 'K7PQ2MXW9R'],
+    ['k7pq2 mxw9r.', 'K7PQ2MXW9R'],
+    ['strengthen', undefined],
+    ['K7PQ2-MXW9O', undefined],
   ])('the code %s → %s', (text, expected) => {
     expect(parseLinkCode({ text })).toBe(expected);
   });

@@ -76,13 +76,18 @@ describe('export and erase on request (PGlite)', () => {
   it('erases every trace of the customer, in every table and Redis key, and keeps the other customer', async () => {
     expect(await findInTables(t, identifiers(alice))).not.toEqual([]);
     expect((await fetch(`${t.url}/admin/customers/${alice.customerId}/erase`, { method: 'POST' })).status).toBe(401);
+    // Her links: one proved by a code (the customer it absorbed is gone), one an agent vouched for (docs/customers.md).
+    await t.app.store.db.query(`INSERT INTO customer_links (customer_id, absorbed_customer_id, how) VALUES ($1, gen_random_uuid(), 'code')`, [alice.customerId]);
+    await t.app.store.db.query(`INSERT INTO customer_links (customer_id, how, actor, channel) VALUES ($1, 'agent-word', 'ana', 'whatsapp')`, [alice.customerId]);
     const bobBefore = await findInTables(t, identifiers(bob));
     const bobKeys = await findInRedis(t, ['parley:', prefix], identifiers(bob));
 
     const response = await fetch(`${t.url}/admin/customers/${alice.customerId}/erase`, { method: 'POST', headers: auth });
     expect(response.status).toBe(200);
     const result = await response.json();
-    expect(result.counts).toMatchObject({ customers: 1, identities: 2, conversations: 1, handoffs: 1, channel_references: 1, kb_gaps: 1 });
+    expect(result.counts).toMatchObject({ customers: 1, identities: 2, conversations: 1, handoffs: 1, channel_references: 1, kb_gaps: 1, customer_links: 2 });
+    // Nothing of her links is left: not who linked her, nor when, nor the id of the customer she absorbed.
+    expect((await t.app.store.db.query('SELECT 1 FROM customer_links WHERE customer_id = $1', [alice.customerId])).rowCount).toBe(0);
     expect(result.counts.messages).toBeGreaterThanOrEqual(8);
     expect(result.redis.jobs).toBe(1);
     expect(result.redis.keys).toBeGreaterThan(0);
