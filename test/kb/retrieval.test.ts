@@ -96,6 +96,31 @@ describe('confidence: off-topic questions are declined', () => {
   });
 });
 
+describe('the demo knowledge base in German: a German question is answered from the German article, under the shared id', () => {
+  // None of these is an example question of its article, word for word.
+  it.each([
+    ['Blenden die Wave 700 Kopfhörer Lärm im Flugzeug aus?', 'products/wave-700-anc', 'Wave 700 ANC Kopfhörer'],
+    ['kann ich beim nova x eine speicherkarte reinstecken', 'products/nova-x-5g', 'Nova X 5G Smartphone'],
+    ['wie lange dauert der versand nach deutschland', 'shipping/delivery-times', 'Lieferzeiten'],
+    ['ich hab mein passwort vergessen', 'account/your-account', 'Ihr Brightwave-Kundenkonto'],
+    ['kann ich mit klarna bezahlen', 'orders/payment-methods', 'Zahlungsarten'],
+    ['mein paket kam beschädigt an', 'shipping/damaged-or-missing-parcel', 'Beschädigte oder fehlende Pakete'],
+    ['funktionieren lumen lampen mit alexa', 'faq/lumen-compatibility', 'Lumen-Lampen mit anderen Systemen'],
+  ])('%s', async (question, id, title) => {
+    const answer = await kb.answer(question, { locale: 'de' });
+    expect(answer.results[0]?.id).toBe(id);
+    expect(answer.confidence).toBeGreaterThanOrEqual(DEFAULT_MIN_CONFIDENCE);
+    expect(answer.sources).toEqual([title]);
+  });
+
+  it('the same article in English keeps its English title and text', async () => {
+    const answer = await kb.answer('can I pay with klarna', { locale: 'en' });
+    expect(answer.results[0]?.id).toBe('orders/payment-methods');
+    expect(answer.sources).toEqual(['Payment methods']);
+    expect(kb.stats().locales).toEqual({ en: 45, de: 45 });
+  });
+});
+
 describe('locales', () => {
   it('answers from the articles in the asked language, and falls back to the default language', async () => {
     const { dir, cleanup: done } = await tempDir({
