@@ -213,7 +213,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     },
   });
   if (config.demoMode) await registerDemoOrderRoutes(http);
-  if (config.flowsWatch) flows.watch();
+  if (config.flowsWatch) await flows.watch();
 
   let closed = false;
   return {
@@ -246,7 +246,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     async close() {
       if (closed) return;
       closed = true;
-      flows.close();
+      await flows.close();
       await http.close();
       await whatsappWeb?.stop();
       await inbox.close();

@@ -8,10 +8,9 @@
  * grace period (or in another process, which never had that version), they continue on the current set, where the
  * runner moves them to a safe point if their step is gone (see runner.ts).
  */
-import { watch, type FSWatcher } from 'node:fs';
-import path from 'node:path';
 import { isParleyError } from '../core/errors.ts';
 import type { Logger } from '../infra/logger.ts';
+import { watchTree, type TreeWatcher } from '../infra/watch-tree.ts';
 import { isFlowFile, loadFlows } from './load-flows.ts';
 import type { FlowIssue, FlowSet } from './model.ts';
 import type { ConversationState } from './types.ts';
@@ -41,8 +40,7 @@ export class FlowRegistry {
   private currentSet: FlowSet;
   private readonly retired = new Map<string, { set: FlowSet; until: number }>();
   private queue: Promise<unknown> = Promise.resolve();
-  private watcher: FSWatcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private watcher: TreeWatcher | undefined;
   private readonly now: () => number;
   private readonly graceMs: number;
 
@@ -81,22 +79,23 @@ export class FlowRegistry {
     return run;
   }
 
-  /** Reloads (debounced) whenever a flow file under the directory changes. */
-  watch(): void {
-    if (this.watcher) return;
-    const debounceMs = this.options.debounceMs ?? 300;
-    this.watcher = watch(this.options.dir, { recursive: true }, (_event, filename) => {
-      if (filename && !isFlowFile(path.basename(filename.toString()))) return;
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => void this.reload(), debounceMs);
+  /** Reloads (debounced) whenever a flow file under the directory (or a folder in it) changes; settles once watching. */
+  async watch(): Promise<void> {
+    if (this.watcher) return this.watcher.ready;
+    this.watcher = watchTree(this.options.dir, {
+      what: 'flows',
+      relevant: (relative) => isFlowFile(relative.split('/').at(-1) ?? ''),
+      debounceMs: this.options.debounceMs ?? 300,
+      logger: this.options.logger,
+      onChange: () => void this.reload(),
     });
-    this.watcher.on('error', (error) => this.options.logger.error({ err: error.message }, 'watching the flow directory failed'));
+    return this.watcher.ready;
   }
 
-  close(): void {
-    clearTimeout(this.timer);
-    this.watcher?.close();
+  async close(): Promise<void> {
+    const watcher = this.watcher;
     this.watcher = undefined;
+    await watcher?.close();
   }
 
   private async load(): Promise<ReloadResult> {

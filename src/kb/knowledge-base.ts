@@ -5,9 +5,10 @@
  */
 import type { KnowledgeAnswer, KnowledgeHit } from '../core/knowledge-port.ts';
 import type { Logger } from '../infra/logger.ts';
+import { watchTree, type TreeWatcher } from '../infra/watch-tree.ts';
 import { groupGaps } from './gap-groups.ts';
 import type { GapStore } from './gap-store.ts';
-import { DEFAULT_LOCALE, loadKnowledge } from './load.ts';
+import { DEFAULT_LOCALE, isKnowledgeFile, loadKnowledge } from './load.ts';
 import type { LexicalSettings } from './lexical-index.ts';
 import { redact } from '../privacy/redact.ts';
 import type { AnswerWriter } from './openai/answer-writer.ts';
@@ -17,7 +18,6 @@ import { Retriever, type RetrievedHit } from './retriever.ts';
 import { shorten } from './shorten.ts';
 import { language } from './text.ts';
 import type { AnswerOptions, KbGapGroup, KbIssue, KbStats, KnowledgeBase, LoadedKnowledge, SearchOptions, SearchResult } from './types.ts';
-import { watchDirectory, type Watcher } from './watch.ts';
 
 /** Longest answer when the caller does not say (characters). */
 export const DEFAULT_MAX_LENGTH = 700;
@@ -43,7 +43,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
   private builtAt = new Date();
   private inflight: Promise<KbStats> | null = null;
   private queued: Promise<KbStats> | null = null;
-  private watcher: Watcher | null = null;
+  private watcher: TreeWatcher | null = null;
 
   constructor(private readonly parts: KnowledgeBaseParts) {}
 
@@ -51,9 +51,16 @@ export class FileKnowledgeBase implements KnowledgeBase {
   async start(): Promise<this> {
     await this.rebuild();
     if (this.parts.watch) {
-      this.watcher = watchDirectory(this.parts.dir, () => {
-        this.rebuild().catch((error: unknown) => this.parts.logger?.error({ err: error }, 'kb: rebuild after a change failed; the previous index still serves'));
+      this.watcher = watchTree(this.parts.dir, {
+        what: 'knowledge',
+        relevant: isKnowledgeFile,
+        debounceMs: 200,
+        logger: this.parts.logger,
+        onChange: () => {
+          this.rebuild().catch((error: unknown) => this.parts.logger?.error({ err: error }, 'kb: rebuild after a change failed; the previous index still serves'));
+        },
       });
+      await this.watcher.ready;
     }
     return this;
   }
@@ -176,7 +183,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
   }
 
   async close(): Promise<void> {
-    this.watcher?.close();
+    await this.watcher?.close();
     this.watcher = null;
     await this.inflight?.catch(() => undefined);
   }

@@ -60,7 +60,7 @@ beforeEach(async () => {
   clock = 1_000;
 });
 afterEach(async () => {
-  registry?.close();
+  await registry?.close();
   registry = undefined;
   await rm(dir, { recursive: true, force: true });
 });
@@ -85,7 +85,7 @@ describe('FlowRegistry.reload', () => {
 
   it('reloads by itself when a flow file changes, but not with a broken file', async () => {
     const flows = await open();
-    flows.watch();
+    await flows.watch();
     const first = flows.current.version;
     await writeFile(path.join(dir, 'order.yaml'), 'flow: order\nsteps:\n  - sya: oops\n');
     await until(() => logs.join(''), (text) => text.includes('flows not reloaded'), 'the broken file to be refused');

@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,5 +108,43 @@ describe('publishing by saving a file', () => {
     edit(dir, 'greeting.yaml', (s) => s.replace('interrupts: maybe', 'interrupts: true').replace("Hi, and welcome to Brightwave Electronics! I'm the Brightwave assistant.", NEW_WELCOME));
     await until(() => t.app.flows.current.version, (version) => version !== served, 'the fixed file to be published');
     expect(await welcome(t, 'after-fix')).toBe(NEW_WELCOME);
+  });
+
+  const flow = (says: string) => `flow: zebra\ndescription: a test flow\nsteps:\n  - say: "${says}"\n`;
+  /** What the bot answers a press of the `zebra` button, in a new conversation. */
+  const zebra = async () => (await say(t.url, randomUUID(), 'm1', { payload: 'zebra' })).replies[0]?.text ?? '';
+  const served = (expected: string, what: string) => until(zebra, (text) => text === expected, what, { intervalMs: 100 });
+  const gone = () => until(zebra, (text) => !text.startsWith('zebra'), 'the flow to be gone', { intervalMs: 100 });
+  /** How editors like vim and VS Code save: a temporary file beside it, renamed over the flow. */
+  const renameSave = (file: string, content: string) => {
+    writeFileSync(`${file}.swp`, content);
+    renameSync(`${file}.swp`, file);
+  };
+
+  it.each([
+    ['at the top', ''],
+    ['in a new nested folder', 'team/extra'],
+  ])('publishes rename-saves, plain saves and deletes %s', async (_where, folder) => {
+    const file = path.join(dir, folder, 'zebra.yaml');
+    mkdirSync(path.dirname(file), { recursive: true });
+    renameSave(file, flow('zebra one'));
+    await served('zebra one', 'the new flow');
+    // Saved by rename again, then in place: each is published (Node's own recursive watch lost the file after a rename).
+    renameSave(file, flow('zebra two'));
+    await served('zebra two', 'the rename-saved flow');
+    writeFileSync(file, flow('zebra three'));
+    await served('zebra three', 'the flow saved in place');
+    unlinkSync(file);
+    await gone();
+  });
+
+  it('logs a watcher error and keeps publishing', async () => {
+    const loop = path.join(dir, 'team', 'loop');
+    mkdirSync(path.dirname(loop), { recursive: true });
+    symlinkSync('loop', loop); // stat() fails with ELOOP
+    await until(() => t.logs.join(''), (logs) => logs.includes('watching flows failed'), 'the watcher error to be logged');
+    unlinkSync(loop);
+    writeFileSync(path.join(dir, 'team', 'zebra.yaml'), flow('zebra after the error'));
+    await served('zebra after the error', 'a save after the error');
   });
 });
