@@ -8,7 +8,7 @@ import { createWhatsAppSender, registerWhatsAppRoutes, WHATSAPP_CHANNEL } from '
 import { createWhatsAppWebChannel, WHATSAPP_WEB_CHANNEL, type WhatsAppWebOverrides } from '../adapters/whatsapp-web/index.ts';
 import { createAppHandoff } from './app-handoff.ts';
 import { createCustomerSystem } from './customers/index.ts';
-import { requestSecret } from '../adapters/agent-console/sessions.ts';
+import { requestSecret, SESSION_COOKIE } from '../adapters/agent-console/sessions.ts';
 import type { Config } from './config.ts';
 import type { ChannelAdapter } from './core/channel.ts';
 import type { KnowledgePort } from './core/knowledge-port.ts';
@@ -186,7 +186,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   };
 
   const adminAuth = new AdminAuth({ token: config.adminToken, ...(handoff ? { sessions: handoff.sessions } : {}) });
-  const http = await buildHttpServer({ logger, health, publicDir, trustProxy: config.trustProxy });
+  const http = await buildHttpServer({
+    logger, health, publicDir, trustProxy: config.trustProxy,
+    // The public web chat is embedded on other origins; every other request carrying the agent cookie must be same-origin.
+    sameOrigin: { cookie: SESSION_COOKIE, publicPrefixes: ['/api/webchat'] },
+  });
   await registerWebRoutes(http, { inbox, hub, logger });
   if (config.whatsapp) {
     await registerWhatsAppRoutes(http, {

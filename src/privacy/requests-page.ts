@@ -1,7 +1,7 @@
 /**
  * GET /admin/privacy: the data requests customers made, for admins in a browser (an admin agent signed in to the
  * console; anyone else is sent to the sign-in page). Each open request links to the customer's export and has an
- * erase button (POST /admin/customers/:id/erase, same session cookie; SameSite=Strict keeps other sites out).
+ * erase button (POST /admin/customers/:id/erase, same session cookie; src/server/same-origin.ts keeps other origins out).
  */
 import type { DataRequest } from './data-requests.ts';
 

@@ -3,6 +3,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ParleyError } from '../core/errors.ts';
 import type { Logger } from '../infra/logger.ts';
+import { registerSameOriginCheck, type SameOriginOptions } from './same-origin.ts';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -19,6 +20,8 @@ export interface HttpServerOptions {
   bodyLimit?: number;
   /** Which proxies' X-Forwarded-For / -Proto to believe (request.ip, request.protocol). Default: none. */
   trustProxy?: boolean | number | string[];
+  /** Refuse cross-origin requests that carry this session cookie (src/server/same-origin.ts). */
+  sameOrigin?: SameOriginOptions;
 }
 
 /** Fastify's own client errors carry a code and a 4xx status; they keep both. */
@@ -78,6 +81,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   });
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  // After the WebSocket plugin's own onRequest hook, which marks a handshake so that a refused one is closed.
+  if (options.sameOrigin) registerSameOriginCheck(app, options.sameOrigin);
   if (options.publicDir) await app.register(fastifyStatic, { root: options.publicDir, index: 'index.html' });
 
   app.get('/healthz', async (_request, reply) => {
