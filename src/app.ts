@@ -25,6 +25,7 @@ import { createPrivacySystem, removeQueueJobs } from './privacy/index.ts';
 import { RedisConversationLock } from './inbox/conversation-lock.ts';
 import { createKnowledgeBase, type KnowledgeBase } from './kb/index.ts';
 import { Inbox } from './inbox/inbox.ts';
+import { Understander } from './understanding/understander.ts';
 import { createLogger, type Logger } from './infra/logger.ts';
 import { connectRedis, type RedisHandle } from './infra/redis.ts';
 import { Outbox } from './outbox/outbox.ts';
@@ -81,7 +82,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     kb = options.knowledge
       ? undefined
       : await createKnowledgeBase({
-          dir: config.knowledgeDir, dataDir: config.dataDir, minConfidence: config.kbMinConfidence, db: store.db, logger,
+          dir: config.knowledgeDir, dataDir: config.dataDir, minConfidence: config.minConfidence, db: store.db, logger,
           watch: config.kbWatch, ...(config.openai ? { openai: config.openai } : {}),
         });
   } catch (error) {
@@ -154,9 +155,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   // Earlier hooks take precedence over later ones.
   const hooks = composeTurnHooks([customers.hooks, privacy.hooks, analytics.ratingHooks, handoff?.system.hooks, analytics.recorder]);
+  const understander = new Understander({ minConfidence: config.minConfidence, ...(kb ? { knowledge: () => kb.snapshot() } : {}) });
   const inbox = new Inbox({
     store,
     lock,
+    understand: (state, text) => understander.understand(flows.forState(state), text, state.locale ? { locale: state.locale } : {}),
     runTurn: (state, input) => runTurnTraced(flows.forState(state), state, classify ? { ...input, classify: true } : input),
     dispatch: (conversation, replies) => {
       // The customer just wrote: replies that waited for them (WhatsApp's 24-hour window) go first.

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MIN_CONFIDENCE } from './kb/confidence.ts';
 import { BOTFRAMEWORK_ENV, botFrameworkConfig, type BotFrameworkConfig } from './botframework-config.ts';
 import { WHATSAPP_ENV, whatsappConfig, type WhatsAppConfig } from '../adapters/whatsapp-cloud/config.ts';
 import { WHATSAPP_WEB_ENV, whatsappWebConfig, type WhatsAppWebConfig } from '../adapters/whatsapp-web/config.ts';
@@ -67,8 +68,13 @@ const EnvSchema = z.object({
   FLOWS_GRACE_MS: z.coerce.number().int().min(0).default(1_800_000),
   /** Directory of the knowledge base: Markdown articles and JSON Lines FAQ files. */
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
-  /** Knowledge answers below this confidence (0..1) are declined: the bot says it is not sure and offers a person. */
-  KB_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.65),
+  /**
+   * The one threshold of the understanding step (0..1): a free-text message starts the flow or gets the answer that
+   * ranks first only when the calibrated confidence reaches it; below, the bot says it is not sure and offers the
+   * closest candidates and a person. KB_MIN_CONFIDENCE is its former name, still read.
+   */
+  UNDERSTANDING_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).optional(),
+  KB_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).optional(),
   /** Rebuild the knowledge index when a file under KNOWLEDGE_DIR changes. */
   KB_WATCH: booleanFlag.default(true),
   /** Key for OpenAI or an OpenAI-compatible server: hybrid retrieval and written answers. Unset: lexical and extractive. */
@@ -125,7 +131,8 @@ export interface Config {
   flowsWatch: boolean;
   flowsGraceMs: number;
   knowledgeDir: string;
-  kbMinConfidence: number;
+  /** UNDERSTANDING_MIN_CONFIDENCE (or KB_MIN_CONFIDENCE), default DEFAULT_MIN_CONFIDENCE. */
+  minConfidence: number;
   kbWatch: boolean;
   /** Set when OPENAI_API_KEY is. */
   openai: { apiKey: string; baseURL: string | undefined; chatModel: string; embeddingModel: string } | undefined;
@@ -193,7 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     flowsWatch: e.FLOWS_WATCH,
     flowsGraceMs: e.FLOWS_GRACE_MS,
     knowledgeDir: path.resolve(cwd, e.KNOWLEDGE_DIR),
-    kbMinConfidence: e.KB_MIN_CONFIDENCE,
+    minConfidence: e.UNDERSTANDING_MIN_CONFIDENCE ?? e.KB_MIN_CONFIDENCE ?? DEFAULT_MIN_CONFIDENCE,
     kbWatch: e.KB_WATCH,
     openai: e.OPENAI_API_KEY
       ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, chatModel: e.OPENAI_CHAT_MODEL, embeddingModel: e.OPENAI_EMBEDDING_MODEL }

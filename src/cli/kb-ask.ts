@@ -30,7 +30,7 @@ export async function kbAskCommand(args: string[]): Promise<number> {
   const kb = await createKnowledgeBase({
     dir: knowledgeDir(config, values.kb),
     dataDir: config.dataDir,
-    minConfidence: config.kbMinConfidence,
+    minConfidence: config.minConfidence,
     openai: values.offline ? undefined : config.openai,
     recordGaps: false,
     logger: cliLogger(config),
@@ -39,7 +39,7 @@ export async function kbAskCommand(args: string[]): Promise<number> {
     const question = positionals.join(' ').trim();
     if (question !== '') {
       const line = await ask(kb, question);
-      process.stdout.write(values.json ? `${JSON.stringify(line)}\n` : readable(line, config.kbMinConfidence));
+      process.stdout.write(values.json ? `${JSON.stringify(line)}\n` : readable(line, config.minConfidence));
       return 0;
     }
     await askEachLine(kb);

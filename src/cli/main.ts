@@ -7,6 +7,7 @@ Commands:
   flows     check, test and export the schema of the flow files (parley flows help)
   chat      chat with the flows in the terminal, as a customer (parley chat --help)
   kb        check, inspect and query the knowledge base; list its gaps (parley kb help)
+  route     what the understanding step decides for each message on stdin, as JSON lines (--flows, --kb)
   customers export or erase a customer's data; data requests (parley customers help)
   report    what customers did and said: containment, handoffs, ratings, drop-off, gaps (--since 7d, --json)
   help      show this help
@@ -20,6 +21,7 @@ const commands: Record<string, Command> = {
   flows: async (args) => (await import('./flows.ts')).flowsCommand(args),
   chat: async (args) => (await import('./chat.ts')).chatCommand(args),
   kb: async (args) => (await import('./kb.ts')).kbCommand(args),
+  route: async (args) => (await import('./route.ts')).routeCommand(args),
   customers: async (args) => (await import('./customers.ts')).customersCommand(args),
   report: async (args) => (await import('./report.ts')).reportCommand(args),
   help: async () => {

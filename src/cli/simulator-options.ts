@@ -12,7 +12,7 @@ export function simulatorOptions(config: Config, options: { useModel: boolean })
     endpoints: config.callEndpoints ?? {},
     demoMode: config.demoMode,
     knowledgeDir: config.knowledgeDir,
-    minConfidence: config.kbMinConfidence,
+    minConfidence: config.minConfidence,
     ...(options.useModel && config.openai ? { openai: config.openai } : {}),
     dataDir: config.dataDir,
     logger: createLogger({ level: 'silent', redact: true }),

@@ -20,9 +20,21 @@ export interface KnowledgeAnswer {
   answer: string | null;
   /** Titles of the articles the answer used. */
   sources: string[];
+  /**
+   * Declined because the understanding step was not sure what was asked (not because the knowledge base has no
+   * answer to a question it understood): such a decline offers the closest candidates, and is not a `kb_declined`.
+   */
+  notUnderstood?: boolean;
 }
 
 /** How the core asks the knowledge base; the engine reaches it only through an `answer` effect. */
 export interface KnowledgePort {
-  answer(question: string, options?: { maxLength?: number; locale?: string }): Promise<KnowledgeAnswer>;
+  answer(question: string, options?: KnowledgeQuestionOptions): Promise<KnowledgeAnswer>;
+}
+
+export interface KnowledgeQuestionOptions {
+  maxLength?: number;
+  locale?: string;
+  /** The understanding step's decision on this question (see the `answer` effect): answer from this article, or decline. */
+  understood?: { article: string | null; confidence: number };
 }

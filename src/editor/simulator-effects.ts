@@ -5,7 +5,9 @@
  * knowledge base records no gaps here: an editor's test questions are not customers' unanswered questions.
  */
 import { stat } from 'node:fs/promises';
-import type { KnowledgePort } from '../core/knowledge-port.ts';
+import { DEFAULT_MIN_CONFIDENCE } from '../kb/confidence.ts';
+import type { KnowledgeBase } from '../kb/types.ts';
+import { Understander } from '../understanding/understander.ts';
 import type { FlowSet } from '../engine/index.ts';
 import type { EffectRunner } from '../engine/types.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -32,14 +34,16 @@ export interface SimulatorEffectOptions {
 
 export interface SimulatorEffects {
   effects: EffectRunner;
+  /** The understanding step over the flows given per call and this knowledge base, as the server runs it. */
+  understander: Understander;
   close(): Promise<void>;
 }
 
 /** A simulator whose effects are performed as configured. */
 export async function openSimulator(flows: FlowSet, options: SimulatorEffectOptions): Promise<Simulator> {
-  const { effects, close } = await openSimulatorEffects(flows, options);
+  const { effects, understander, close } = await openSimulatorEffects(flows, options);
   try {
-    return await Simulator.open(flows, { effects, onClose: close });
+    return await Simulator.open(flows, { effects, understander, onClose: close });
   } catch (error) {
     await close();
     throw error;
@@ -54,7 +58,7 @@ export async function openSimulatorEffects(flows: FlowSet, options: SimulatorEff
     closers.push(demo.close);
     endpoints = { ...endpoints, order_lookup: demo.endpoint };
   }
-  let knowledge: KnowledgePort | undefined;
+  let knowledge: KnowledgeBase | undefined;
   if (options.knowledgeDir && usesStep(flows, 'answer') && (await stat(options.knowledgeDir).catch(() => undefined))?.isDirectory()) {
     const { createKnowledgeBase } = await import('../kb/index.ts');
     knowledge = await createKnowledgeBase({
@@ -67,8 +71,14 @@ export async function openSimulatorEffects(flows: FlowSet, options: SimulatorEff
     });
   }
   const call = createHttpCaller({ endpoints: () => endpoints, logger: options.logger });
+  const kb = knowledge;
+  const understander = new Understander({
+    minConfidence: options.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
+    ...(kb ? { knowledge: () => kb.snapshot() } : {}),
+  });
   return {
     effects: createEffectRunner({ call, logger: options.logger, ...(knowledge ? { knowledge } : {}) }),
+    understander,
     close: async () => {
       for (const close of closers) await close();
     },

@@ -8,6 +8,7 @@ import type { Address, Button } from '../core/message.ts';
 import { runTurn, type ConversationState, type FlowSet } from '../engine/index.ts';
 import type { EffectRunner } from '../engine/types.ts';
 import { Inbox } from '../inbox/inbox.ts';
+import type { Understander } from '../understanding/understander.ts';
 import { MemoryConversationLock } from '../inbox/memory-lock.ts';
 import type { TurnHooks } from '../inbox/turn-hooks.ts';
 import { createLogger } from '../infra/logger.ts';
@@ -36,6 +37,8 @@ export interface SimulatorOptions {
   effects?: EffectRunner;
   /** The turn hooks the server installs (src/handoff), when they can run without an agent desk. */
   hooks?: TurnHooks;
+  /** The understanding step (see simulator-effects.ts); absent: the engine matches triggers itself. */
+  understander?: Understander;
   /** Called when the simulator closes, to release what performs the effects. */
   onClose?: () => Promise<void>;
 }
@@ -55,6 +58,7 @@ export class Simulator {
       // As with an agent desk: a handoff gives the conversation to a person, and the bot goes quiet.
       onHandoff: (conversation, reason) => void this.handoffs.set(conversation.id, reason),
       ...(options.effects ? { effects: options.effects } : {}),
+      ...(options.understander ? { understand: (state: ConversationState, text: string) => options.understander!.understand(this.flows, text, state.locale ? { locale: state.locale } : {}) } : {}),
       ...(options.hooks ? { hooks: options.hooks } : {}),
     });
   }

@@ -108,6 +108,7 @@ export function compileFlow(input: FlowFileInput, map: SourceMap): Compiled {
   const triggers = input.triggers ?? {};
   const flow: Flow = {
     name: input.flow,
+    ...(input.title === undefined ? {} : { title: text(input.title, ['title']) }),
     ...(input.description === undefined ? {} : { description: input.description }),
     file: map.file,
     interrupts: input.interrupts ?? false,

@@ -37,6 +37,13 @@ export const BUILT_IN_TEXTS = {
     en: "I'm passing you to a colleague, together with this conversation, so you won't have to repeat yourself.",
     de: 'Ich gebe Sie an eine Kollegin oder einen Kollegen weiter, zusammen mit diesem Gespräch, damit Sie nichts wiederholen müssen.',
   },
+  /** The understanding step was not sure what the customer asked: the closest candidates follow as buttons. */
+  closest: {
+    en: "I'm not sure I understood. Is it one of these? Or put it another way, or talk to a person.",
+    de: 'Ich bin mir nicht sicher, ob ich Sie richtig verstanden habe. Geht es um eines davon? Oder formulieren Sie es anders, oder sprechen Sie mit einer Person.',
+  },
+  /** Under an answer from an article that exists only in another language. */
+  inEnglish: { en: '(This article is in English.)', de: '(Dieser Artikel ist auf Englisch.)' },
   /** Before each source title under an answer from the knowledge base. */
   source: { en: 'Source', de: 'Quelle' },
 } as const satisfies Record<string, { en: string; de: string }>;
@@ -55,3 +62,6 @@ export const BUILT_IN = {
  * (`say` buttons must start a flow), so they never clash.
  */
 export const BUILT_IN_PAYLOADS = { rephrase: '#rephrase', person: '#person' } as const;
+
+/** An offered article: `#article:<id>` answers the question the customer asked from that article. */
+export const ARTICLE_PAYLOAD = '#article:';

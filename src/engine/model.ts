@@ -129,6 +129,8 @@ export interface Triggers {
 
 export interface Flow {
   name: string;
+  /** What a button offering the flow says ("Order status"): shown when the bot offers the closest candidates. */
+  title?: LocalText;
   description?: string;
   /** The file it was read from, for messages; not part of the version hash. */
   file: string;

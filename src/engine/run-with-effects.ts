@@ -25,7 +25,8 @@ export async function runWithEffects(run: TurnRunner, state: ConversationState, 
     if (last?.type !== 'effect') return { state: result.state, actions };
     if (performed >= maxEffects) return abandon(result.state, actions);
     const outcome = await perform(last.request, result.state).catch(() => failedEffect(last.request, 'failed'));
-    result = run(result.state, { effect: outcome });
+    // The turn's understanding goes with each resumption: the step that resumes may need it (an unsure answer offers its candidates).
+    result = run(result.state, { effect: outcome, ...(input.understood ? { understood: input.understood } : {}) });
     actions.push(...result.actions);
   }
 }

@@ -32,8 +32,10 @@
 import type { Button } from '../core/message.ts';
 import { classifiedFlow, classifyRequest } from './classify.ts';
 import { DEFAULT_LOCALE } from './localize.ts';
-import { BUILT_IN_PAYLOADS, BUILT_IN_TEXTS } from './messages.ts';
+import type { Understood } from '../core/understanding.ts';
+import { ARTICLE_PAYLOAD, BUILT_IN_PAYLOADS, BUILT_IN_TEXTS } from './messages.ts';
 import type { AskStep, Flow, FlowSet, Step } from './model.ts';
+import { ASKED_VAR } from './steps/answer.ts';
 import { answerAsk } from './steps/ask.ts';
 import { executeStep, resumeStep } from './steps/index.ts';
 import type { StepContext, StepResult } from './steps/result.ts';
@@ -56,9 +58,12 @@ type Position = { flow: string; step: string } & ({ attempts: number } | { effec
 
 export function runTurn(flows: FlowSet, state: ConversationState, input: TurnInput): TurnResult {
   const vars: Vars = startVars(state);
-  const start = (name: string) => drive(flows, state, name, undefined, undefined, vars);
+  const understood = input.understood;
+  const start = (name: string) => drive(flows, state, name, undefined, undefined, vars, understood);
   if (input.effect) return resume(flows, state, input, vars);
   vars.last_message = (input.text ?? '').trim();
+  // The language the customer writes in is followed, whatever the browser said (a message with no telling words keeps it).
+  if (understood?.language && input.payload === undefined) vars.locale = understood.language;
 
   if (input.event === 'start') {
     return flows.startFlow ? start(flows.startFlow) : settle(flows, state, vars, []);
@@ -81,6 +86,9 @@ export function runTurn(flows: FlowSet, state: ConversationState, input: TurnInp
 
   const byPayload = chosen === undefined ? undefined : flows.payloads.get(chosen);
   if (byPayload) return start(byPayload);
+  const offeredArticle = chosen?.startsWith(ARTICLE_PAYLOAD) ? chosen.slice(ARTICLE_PAYLOAD.length) : undefined;
+  if (offeredArticle) return answerFromArticle(flows, state, vars, offeredArticle);
+  if (understood && chosen === undefined && text.trim() !== '') return decided(flows, state, vars, understood);
   const matched = text.trim() === '' ? undefined : matchTrigger(flows.flows.values(), text);
   if (matched) return start(matched);
   const lost = state.awaiting ? flows.flows.get(state.awaiting.flow) : undefined;
@@ -90,9 +98,30 @@ export function runTurn(flows: FlowSet, state: ConversationState, input: TurnInp
   return fallback(flows, state, vars);
 }
 
+/**
+ * Free text the understanding step decided on: its flow, or the fallback flow, whose answer step then answers from
+ * the chosen article (or, when the step was not sure, offers the closest candidates).
+ */
+function decided(flows: FlowSet, state: ConversationState, vars: Vars, understood: Understood): TurnResult {
+  const { decision } = understood;
+  if (decision.kind === 'flow' && flows.flows.has(decision.flow)) return drive(flows, state, decision.flow, undefined, undefined, vars, understood);
+  return fallback(flows, state, vars, understood);
+}
+
+/**
+ * An article the bot offered was pressed: the fallback's answer step answers the question asked before from it,
+ * as if the understanding step had chosen it.
+ */
+function answerFromArticle(flows: FlowSet, state: ConversationState, vars: Vars, article: string): TurnResult {
+  const kept = state.vars[ASKED_VAR];
+  const question = typeof kept === 'string' && kept !== '' ? kept : article;
+  const understood: Understood = { decision: { kind: 'knowledge', article, confidence: 1 }, candidates: [], why: 'the customer chose this article' };
+  return fallback(flows, state, { ...vars, last_message: question }, understood);
+}
+
 /** The `fallback: true` flow, or the built-in apology when there is none. */
-function fallback(flows: FlowSet, state: ConversationState, vars: Vars): TurnResult {
-  if (flows.fallbackFlow) return drive(flows, state, flows.fallbackFlow, undefined, undefined, vars);
+function fallback(flows: FlowSet, state: ConversationState, vars: Vars, understood?: Understood): TurnResult {
+  if (flows.fallbackFlow) return drive(flows, state, flows.fallbackFlow, undefined, undefined, vars, understood);
   return settle(flows, state, vars, [sayAction(BUILT_IN_TEXTS.didNotCatch, undefined, context(undefined, vars))]);
 }
 
@@ -113,9 +142,9 @@ function resume(flows: FlowSet, state: ConversationState, input: TurnInput, vars
   const flow = pending ? flows.flows.get(pending.flow) : undefined;
   if (!pending || !flow || !input.effect) return settle(flows, state, vars, []);
   const step = flow.steps.get(pending.step);
-  const resumed = step ? resumeStep(step, input.effect, context(flow, vars)) : undefined;
-  if (!step || !resumed) return drive(flows, state, flow.name, undefined, undefined, vars);
-  return drive(flows, state, flow.name, step.id, resumed, vars);
+  const resumed = step ? resumeStep(step, input.effect, context(flow, vars, input.understood)) : undefined;
+  if (!step || !resumed) return drive(flows, state, flow.name, undefined, undefined, vars, input.understood);
+  return drive(flows, state, flow.name, step.id, resumed, vars, input.understood);
 }
 
 /** The engine's own buttons, offered when an answer step is unsure and has no `on_unsure`. */
@@ -131,8 +160,8 @@ function startVars(state: ConversationState): Vars {
   return { ...state.vars, ...(state.locale ? { locale: state.locale } : {}) };
 }
 
-function context(flow: Flow | undefined, vars: Vars): StepContext {
-  return { vars, defaultLocale: flow?.defaultLocale ?? DEFAULT_LOCALE };
+function context(flow: Flow | undefined, vars: Vars, understood?: Understood): StepContext {
+  return { vars, defaultLocale: flow?.defaultLocale ?? DEFAULT_LOCALE, ...(understood ? { understood } : {}) };
 }
 
 /** A typed "2" or a button's title, when the last message offered buttons. */
@@ -161,7 +190,7 @@ function interruptingFlow(flows: FlowSet, text: string): string | undefined {
  * result that step already produced (an answered ask, a resumed effect).
  */
 function drive(flows: FlowSet, before: ConversationState, flowName: string, stepId: string | undefined,
-  pending: StepResult | undefined, vars: Vars): TurnResult {
+  pending: StepResult | undefined, vars: Vars, understood?: Understood): TurnResult {
   let flow = flows.flows.get(flowName)!;
   let current = stepId ?? flow.entry;
   let result = pending;
@@ -174,7 +203,7 @@ function drive(flows: FlowSet, before: ConversationState, flowName: string, step
         const restored = startVars(before);
         return settle(flows, before, restored, [sayAction(BUILT_IN_TEXTS.loop, undefined, context(undefined, restored))]);
       }
-      result = executeStep(step, context(flow, vars));
+      result = executeStep(step, context(flow, vars, understood));
     }
     if (result.vars) vars = result.vars;
     actions.push(...result.actions);

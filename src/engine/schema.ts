@@ -209,6 +209,7 @@ export const TriggersSchema = z.strictObject({
 
 export const FlowFileSchema = z.strictObject({
   flow: FlowName,
+  title: LocalizedText.optional(),
   description: z.string().optional(),
   default_locale: LocaleKey.optional(),
   interrupts: z.boolean().optional(),

@@ -1,4 +1,5 @@
 import type { Button, OutboundMessage } from '../core/message.ts';
+import type { Understood } from '../core/understanding.ts';
 
 /** A value a flow can hold in a variable. */
 export type VarValue = string | number | boolean | null;
@@ -36,6 +37,12 @@ export interface TurnInput {
   /** The result of the effect the previous runTurn call of this turn asked for. */
   effect?: EffectResult;
   /**
+   * What the understanding step decided for this turn's free text (src/understanding). With it, free text is
+   * never matched by the engine itself: the decision starts a flow or the fallback's answer, or declines. Without
+   * it (the engine on its own, in unit tests), the engine matches triggers itself (triggers.ts).
+   */
+  understood?: Understood;
+  /**
    * Free text that matches no trigger may be classified: instead of starting the fallback the engine asks for a
    * `classify` effect (FLOW_CLASSIFIER, with a model configured). Keywords, payloads and buttons never are.
    */
@@ -71,6 +78,11 @@ export type EffectRequest =
   | {
       kind: 'answer';
       question: string;
+      /**
+       * Set when the question is the message the understanding step already decided on: answer from this article
+       * with this confidence (null: the step was not sure, so the knowledge base declines) instead of ranking again.
+       */
+      understood?: { article: string | null; confidence: number };
     }
   | {
       kind: 'classify';

@@ -1,4 +1,4 @@
-import type { KnowledgeAnswer, KnowledgePort } from '../core/knowledge-port.ts';
+import type { KnowledgeAnswer, KnowledgePort, KnowledgeQuestionOptions } from '../core/knowledge-port.ts';
 import type { KnowledgeRecord } from './context.ts';
 
 /**
@@ -11,7 +11,7 @@ export class KnowledgeTap implements KnowledgePort {
 
   constructor(private readonly inner: KnowledgePort, private readonly keep = 500) {}
 
-  async answer(question: string, options?: { maxLength?: number; locale?: string }): Promise<KnowledgeAnswer> {
+  async answer(question: string, options?: KnowledgeQuestionOptions): Promise<KnowledgeAnswer> {
     const answer = await this.inner.answer(question, options);
     this.recent.delete(question);
     this.recent.set(question, { answer, at: new Date() });

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { AcceptedMessage, InboxPort, ReceiveOptions, ReceiveResult } from '../core/inbox-port.ts';
 import { isParleyError, ParleyError } from '../core/errors.ts';
 import type { Address, InboundMessage } from '../core/message.ts';
+import type { Understood } from '../core/understanding.ts';
 import { normalizeLocale } from '../engine/localize.ts';
 import { failedEffect, runWithEffects, MAX_EFFECTS_PER_TURN } from '../engine/run-with-effects.ts';
 import type { EffectRunner, EngineAction, TurnInput, TurnResult, ConversationState } from '../engine/types.ts';
@@ -36,6 +37,11 @@ export interface InboxOptions {
   hooks?: TurnHooks;
   /** Performs the engine's effects (calls, knowledge base answers); absent: every effect fails as `not_configured`. */
   effects?: EffectRunner;
+  /**
+   * The understanding step: what a free-text message asks for, decided once before the engine runs
+   * (src/understanding). Absent: the engine matches triggers itself.
+   */
+  understand?: (state: ConversationState, text: string) => Promise<Understood>;
   /** Effects one turn may perform before the turn is stopped with an apology. Default MAX_EFFECTS_PER_TURN (5). */
   maxEffectsPerTurn?: number;
 }
@@ -126,6 +132,15 @@ export class Inbox implements InboxPort {
     return conversation;
   }
 
+  /** Free text gets the understanding step's decision; its candidates and reasons go to the debug log, never the text. */
+  private async understood(state: ConversationState, input: TurnInput, log: Logger): Promise<TurnInput> {
+    const text = input.text?.trim() ?? '';
+    if (!this.options.understand || text === '' || input.payload !== undefined || input.event) return input;
+    const understood = await this.options.understand(state, text);
+    log.debug({ event: 'understood', decision: understood.decision, candidates: understood.candidates.map(({ kind, id, score }) => ({ kind, id, score })), language: understood.language ?? null, why: understood.why }, 'understood');
+    return { ...input, understood };
+  }
+
   /** Must run under the conversation's lock. */
   private async drain(conversationId: string): Promise<void> {
     for (const inbound of await this.options.store.pendingInbound(conversationId)) {
@@ -166,8 +181,9 @@ export class Inbox implements InboxPort {
       const early = await hooks?.beforeEngine?.(conversation, input);
       if (early?.kind === 'reply') ({ state, replies, handoffReason } = fromOverride(early, state));
       else {
+        const engineInput = await this.understood(state, early?.input ?? input, log);
         // Effects run inside the turn, under its lock, and everything they lead to is committed once below.
-        const result = await runWithEffects(run, state, early?.input ?? input, (request, current) =>
+        const result = await runWithEffects(run, state, engineInput, (request, current) =>
           effects ? effects(request, { conversationId: conversation.id, ...(current.locale ? { locale: current.locale } : {}) })
             : Promise.resolve(failedEffect(request, 'not_configured')),
         this.options.maxEffectsPerTurn ?? MAX_EFFECTS_PER_TURN);

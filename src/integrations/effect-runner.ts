@@ -25,7 +25,10 @@ export function createEffectRunner(options: EffectRunnerOptions): EffectRunner {
       if (request.kind === 'call') return await options.call(request);
       if (request.kind === 'classify') return options.classify ? await options.classify(request) : failedEffect(request, 'not_configured');
       if (!options.knowledge) return failedEffect(request, 'not_configured');
-      const found = await options.knowledge.answer(request.question, context.locale ? { locale: context.locale } : {});
+      const found = await options.knowledge.answer(request.question, {
+        ...(context.locale ? { locale: context.locale } : {}),
+        ...(request.understood ? { understood: request.understood } : {}),
+      });
       return { kind: 'answer', confidence: found.confidence, answer: found.answer, sources: found.sources };
     } catch (error) {
       options.logger.warn({ conversationId: context.conversationId, effect: request.kind, err: error instanceof Error ? error.name : 'error' }, 'effect failed');

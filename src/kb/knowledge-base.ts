@@ -15,12 +15,16 @@ import type { AnswerWriter } from './openai/answer-writer.ts';
 import type { Embedder } from './openai/embedder.ts';
 import { VectorIndex } from './openai/vector-index.ts';
 import { Retriever, type RetrievedHit } from './retriever.ts';
+import { answerSentences, bestPassage } from './answer-sentences.ts';
 import { shorten } from './shorten.ts';
 import { language } from './text.ts';
-import type { AnswerOptions, KbGapGroup, KbIssue, KbStats, KnowledgeBase, LoadedKnowledge, SearchOptions, SearchResult } from './types.ts';
+import type { AnswerOptions, Article, KbGapGroup, KbIssue, KbStats, KnowledgeBase, LoadedKnowledge, SearchOptions, SearchResult } from './types.ts';
 
 /** Longest answer when the caller does not say (characters). */
 export const DEFAULT_MAX_LENGTH = 700;
+/** Said under an offline answer quoted from an article written in another language than the question. */
+const IN_OTHER_LANGUAGE: Record<string, string> = { en: '(This article is only available in German.)', de: '(Dieser Artikel ist nur auf Englisch verfügbar.)' };
+
 /** Passages handed to the model: the best passage of each of the first articles. */
 const PASSAGES_FOR_MODEL = 4;
 
@@ -114,7 +118,13 @@ export class FileKnowledgeBase implements KnowledgeBase {
     return { hits: retrieval.hits.map(toKnowledgeHit), confidence: retrieval.confidence };
   }
 
+  /** The articles as loaded now, and a version that changes with every rebuild (the understanding step indexes them). */
+  snapshot(): { version: string; articles: readonly Article[] } {
+    return { version: this.builtAt.toISOString() + String(this.loaded.articles.length), articles: this.loaded.articles };
+  }
+
   async answer(question: string, options: AnswerOptions = {}): Promise<KnowledgeAnswer> {
+    if (options.understood) return this.answerUnderstood(question, options.understood, options);
     const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
     const retrieval = await this.retriever.search(question, { locale: options.locale, limit: Math.max(options.limit ?? 5, PASSAGES_FOR_MODEL) });
     const results = retrieval.hits.slice(0, options.limit ?? 5).map(toKnowledgeHit);
@@ -141,7 +151,38 @@ export class FileKnowledgeBase implements KnowledgeBase {
         this.parts.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'kb: the model did not answer; answering with the best passage');
       }
     }
-    return { question, results, confidence: retrieval.confidence, answer: shorten(top.passage.text, maxLength), sources: [top.title] };
+    return { question, results, confidence: retrieval.confidence, answer: answerSentences(top.passage, question, maxLength), sources: [top.title] };
+  }
+
+  /**
+   * The answer to a question the understanding step already decided on: from its article, in the asked language
+   * when the article has it (else as written, and said so), or a decline (recorded as a gap) when it was not sure.
+   */
+  private async answerUnderstood(question: string, understood: { article: string | null; confidence: number }, options: AnswerOptions): Promise<KnowledgeAnswer> {
+    const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+    const asked = language(options.locale ?? this.parts.defaultLocale);
+    const versions = understood.article === null ? [] : this.loaded.articles.filter((a) => a.id === understood.article);
+    const article = versions.find((a) => language(a.locale) === asked) ?? versions.find((a) => language(a.locale) === language(this.parts.defaultLocale)) ?? versions[0];
+    const passage = article ? bestPassage(article.passages, question) : undefined;
+    if (!article || !passage) {
+      if (options.recordGap ?? this.parts.recordGaps) {
+        await this.recordGap({ question, confidence: understood.confidence, nearestArticleId: null, locale: options.locale ?? null }).catch((error: unknown) =>
+          this.parts.logger?.error({ err: error }, 'kb: could not record a gap'));
+      }
+      return { question, results: [], confidence: understood.confidence, answer: null, sources: [], notUnderstood: true };
+    }
+    const results = [{ id: article.id, title: article.title, score: understood.confidence, passage: passage.text }];
+    if (this.parts.writer) {
+      try {
+        const written = await this.parts.writer.write(question, [passage], { maxLength, locale: options.locale ?? article.locale });
+        if (written.ok) return { question, results, confidence: understood.confidence, answer: shorten(written.answer, maxLength), sources: [article.title] };
+      } catch (error) {
+        this.parts.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'kb: the model did not answer; answering with the passage');
+      }
+    }
+    const answer = answerSentences(passage, question, maxLength);
+    const other = language(article.locale) !== asked ? ` ${IN_OTHER_LANGUAGE[asked] ?? ''}`.trimEnd() : '';
+    return { question, results, confidence: understood.confidence, answer: `${answer}${other}`, sources: [article.title] };
   }
 
   stats(): KbStats {

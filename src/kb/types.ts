@@ -109,6 +109,8 @@ export interface AnswerOptions extends SearchOptions {
   maxLength?: number;
   /** Record the question as a gap when the knowledge base declines. Default: the `recordGaps` option. */
   recordGap?: boolean;
+  /** The understanding step's decision on this question: answer from this article (null: decline) with this confidence. */
+  understood?: { article: string | null; confidence: number };
 }
 
 /** The product knowledge base: the core's KnowledgePort plus what editors and the CLI need. */
@@ -124,6 +126,8 @@ export interface KnowledgeBase extends KnowledgePort {
   recordGap(gap: { question: string; confidence: number; nearestArticleId?: string | null; locale?: string | null }): Promise<void>;
   /** Unanswered questions grouped by similarity, most frequent first. */
   gaps(options?: { limit?: number; since?: Date }): Promise<KbGapGroup[]>;
+  /** The articles as loaded now, with a version that changes on every rebuild. */
+  snapshot(): { version: string; articles: readonly Article[] };
   /** Stops watching the directory. */
   close(): Promise<void>;
 }

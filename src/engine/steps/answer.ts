@@ -1,18 +1,30 @@
 import type { AnswerStep } from '../model.ts';
-import { BUILT_IN_PAYLOADS, BUILT_IN_TEXTS } from '../messages.ts';
+import { ARTICLE_PAYLOAD, BUILT_IN_PAYLOADS, BUILT_IN_TEXTS } from '../messages.ts';
 import { renderTemplate } from '../template.ts';
 import type { EffectResult } from '../types.ts';
 import { CONTINUE, textFor, type StepContext, type StepResult } from './result.ts';
 import { sayAction } from './say.ts';
 
+/** The variable that keeps the question the bot was unsure about, for the article buttons it offered. */
+export const ASKED_VAR = 'unsure_question';
+
 /** The lowest confidence at which an answer is given, unless the step sets `min_confidence`. */
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
-/** Asks the caller for the knowledge base's answer; an empty question (a button press) is unsure straight away. */
+/**
+ * Asks the caller for the knowledge base's answer; an empty question (a button press) is unsure straight away.
+ * When the question is the customer's message and the understanding step decided on it, the request carries
+ * that decision, so the knowledge base answers from the article chosen (or declines) without ranking again.
+ */
 export function runAnswer(step: AnswerStep, ctx: StepContext): StepResult {
   const question = renderTemplate(step.question, ctx.vars).trim();
   if (question === '') return unsure(step, ctx);
-  return { actions: [], next: { kind: 'effect', request: { kind: 'answer', question } } };
+  const decision = ctx.understood?.decision;
+  const asked = typeof ctx.vars.last_message === 'string' && question === ctx.vars.last_message.trim();
+  const understood = decision && asked && decision.kind !== 'flow'
+    ? { article: decision.kind === 'knowledge' ? decision.article : null, confidence: decision.confidence }
+    : undefined;
+  return { actions: [], next: { kind: 'effect', request: { kind: 'answer', question, ...(understood ? { understood } : {}) } } };
 }
 
 /**
@@ -20,7 +32,8 @@ export function runAnswer(step: AnswerStep, ctx: StepContext): StepResult {
  * article, or stores it in `save`; anything less confident takes `on_unsure`.
  */
 export function resumeAnswer(step: AnswerStep, result: EffectResult, ctx: StepContext): StepResult {
-  const threshold = step.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  // Without its own threshold a step takes the knowledge base's decision: it declines below the one threshold.
+  const threshold = step.minConfidence ?? 0;
   if (result.kind !== 'answer' || result.answer === null || result.answer.trim() === '' || !(result.confidence >= threshold)) {
     return unsure(step, ctx);
   }
@@ -32,10 +45,24 @@ export function resumeAnswer(step: AnswerStep, result: EffectResult, ctx: StepCo
 }
 
 function unsure(step: AnswerStep, ctx: StepContext): StepResult {
+  const closest = closestOffers(ctx);
+  if (closest.length > 0) {
+    const buttons = [...closest, { title: BUILT_IN_TEXTS.personButton, payload: BUILT_IN_PAYLOADS.person }];
+    // Kept so that an offered article, once pressed, answers this question rather than its own title.
+    const asked = typeof ctx.vars.last_message === 'string' ? ctx.vars.last_message : '';
+    return { actions: [sayAction(BUILT_IN_TEXTS.closest, buttons, ctx)], vars: { ...ctx.vars, [ASKED_VAR]: asked }, next: { kind: 'stop' } };
+  }
   if (step.onUnsure) return { actions: [], next: { kind: 'jump', target: step.onUnsure } };
   const buttons = [
     { title: BUILT_IN_TEXTS.rephraseButton, payload: BUILT_IN_PAYLOADS.rephrase },
     { title: BUILT_IN_TEXTS.personButton, payload: BUILT_IN_PAYLOADS.person },
   ];
   return { actions: [sayAction(BUILT_IN_TEXTS.unsure, buttons, ctx)], next: { kind: 'stop' } };
+}
+
+/** Buttons for the understanding step's closest candidates (at most three) when it was not sure. */
+function closestOffers(ctx: StepContext): Array<{ title: string; payload: string }> {
+  const understood = ctx.understood;
+  if (!understood || understood.decision.kind !== 'decline') return [];
+  return understood.candidates.slice(0, 3).map((c) => ({ title: c.title, payload: c.kind === 'flow' ? c.id : `${ARTICLE_PAYLOAD}${c.id}` }));
 }

@@ -1,5 +1,6 @@
 import { localize } from '../localize.ts';
 import type { LocalText, Target } from '../model.ts';
+import type { Understood } from '../../core/understanding.ts';
 import type { EffectRequest, EngineAction, VarValue } from '../types.ts';
 
 /** Where the runner goes after a step. */
@@ -25,6 +26,8 @@ export interface StepContext {
   vars: Readonly<Record<string, VarValue>>;
   /** The running flow's `default_locale`. */
   defaultLocale: string;
+  /** What the understanding step made of this turn's message, when it was free text. */
+  understood?: Understood;
 }
 
 export const CONTINUE: Next = { kind: 'continue' };

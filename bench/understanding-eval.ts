@@ -1,0 +1,155 @@
+/**
+ * `npm run eval:understanding [-- --set dev|test] [--banking77] [--all]`: how well Parley understands customers.
+ *
+ * - The Brightwave set (eval/brightwave, written for the demo shop, English and German): every message decided as
+ *   the turn pipeline decides a first message: Parley's own commands (STOP, "delete my data", "link my WhatsApp",
+ *   "message me on WhatsApp instead", asking for a person) by the hooks that act on them, everything else by the
+ *   understanding step. Accuracy and confidently wrong outcomes (a wrong flow or article above the threshold) per
+ *   language, and a confusion table of the misses. Tune on `--set dev` (the default), report on `--set test`.
+ * - BANKING77 (../shared/datasets/banking77, or BANKING77_DIR), with `--banking77`: the 77 intents as flows whose
+ *   examples are the first 10 train messages of each (and then all of them), an empty knowledge base, each test
+ *   message decided through `parley route` as a separate process; a decline counts as wrong.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseConsentCommand } from '../src/customers/consent-keywords.ts';
+import { parseLinkRequest, parsePreference } from '../src/customers/customer-intents.ts';
+import { loadFlows } from '../src/engine/load-flows.ts';
+import { detectPersonRequest } from '../src/handoff/person-request.ts';
+import { DEFAULT_MIN_CONFIDENCE } from '../src/kb/confidence.ts';
+import { loadKnowledge } from '../src/kb/load.ts';
+import { detectDataRequest } from '../src/privacy/data-request-intent.ts';
+import { Understander } from '../src/understanding/understander.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const setName = args.includes('--set') ? args[args.indexOf('--set') + 1]! : 'dev';
+const threshold = Number(process.env.UNDERSTANDING_MIN_CONFIDENCE ?? DEFAULT_MIN_CONFIDENCE);
+
+interface Labelled {
+  text: string;
+  locale: string;
+  expect: string[];
+  tags?: string[];
+}
+
+/** A built-in command, as the hooks before the engine recognise it. */
+function builtIn(text: string): string | undefined {
+  const consent = parseConsentCommand({ text });
+  if (consent) return consent.kind === 'stop' ? 'intent:consent-stop' : 'intent:consent-start';
+  const data = detectDataRequest(text);
+  if (data) return data.kind === 'erase' ? 'intent:data-erase' : 'intent:data-export';
+  if (parseLinkRequest({ text })) return 'intent:link';
+  if (parsePreference({ text })) return 'intent:prefer-channel';
+  if (detectPersonRequest(text)) return 'flow:human';
+  return undefined;
+}
+
+async function brightwave(): Promise<void> {
+  const file = path.join(root, 'eval/brightwave', `${setName}.jsonl`);
+  const items = (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Labelled);
+  const flows = await loadFlows(path.join(root, 'flows'));
+  const knowledge = await loadKnowledge(path.join(root, 'knowledge'), { defaultLocale: 'en' });
+  const understander = new Understander({ minConfidence: threshold, knowledge: () => ({ version: 'eval', articles: knowledge.articles }) });
+  const tally = new Map<string, { n: number; right: number; confidentlyWrong: number }>();
+  const misses = new Map<string, number>();
+  const missLines: string[] = [];
+  for (const item of items) {
+    const command = builtIn(item.text);
+    let outcome: string;
+    let confidence = 1;
+    if (command) outcome = command;
+    else {
+      const { decision } = await understander.understand(flows, item.text, { locale: item.locale });
+      confidence = decision.confidence;
+      outcome = decision.kind === 'flow' ? `flow:${decision.flow}` : decision.kind === 'knowledge' ? `article:${decision.article}` : 'decline';
+    }
+    const right = item.expect.includes(outcome);
+    for (const key of [item.locale, 'all']) {
+      const t = tally.get(key) ?? { n: 0, right: 0, confidentlyWrong: 0 };
+      t.n += 1;
+      if (right) t.right += 1;
+      else if (outcome !== 'decline' && confidence >= threshold) t.confidentlyWrong += 1;
+      tally.set(key, t);
+    }
+    if (!right) {
+      const key = `${item.expect.join(' | ')}  →  ${outcome}`;
+      misses.set(key, (misses.get(key) ?? 0) + 1);
+      if (process.env.EVAL_VERBOSE) missLines.push(`  ${JSON.stringify(item.text)} (${item.locale}) expected ${item.expect.join('|')} got ${outcome} @${confidence}`);
+    }
+  }
+  const out: string[] = [`Brightwave ${setName} half: ${items.length} messages, threshold ${threshold}`, '', '| language | messages | right | accuracy | confidently wrong |', '| --- | ---: | ---: | ---: | ---: |'];
+  for (const key of ['en', 'de', 'all']) {
+    const t = tally.get(key);
+    if (t) out.push(`| ${key} | ${t.n} | ${t.right} | ${(t.right / t.n).toFixed(3)} | ${t.confidentlyWrong} |`);
+  }
+  out.push('', 'Misses (expected → decided), most frequent first:', '| expected | decided | count |', '| --- | --- | ---: |');
+  for (const [key, count] of [...misses].sort((a, b) => b[1] - a[1])) {
+    const [expected, decided] = key.split('  →  ');
+    out.push(`| ${expected} | ${decided} | ${count} |`);
+  }
+  process.stdout.write(`${out.join('\n')}\n${missLines.join('\n')}\n\n`);
+}
+
+function banking77Dir(): string {
+  return process.env.BANKING77_DIR ?? path.resolve(root, '../shared/datasets/banking77');
+}
+
+function parseCsv(text: string): Array<{ text: string; category: string }> {
+  const rows: Array<{ text: string; category: string }> = [];
+  for (const line of text.split('\n').slice(1)) {
+    if (line.trim() === '') continue;
+    const m = /^(?:"((?:[^"]|"")*)"|([^,]*)),(.*)$/.exec(line.trim());
+    if (m) rows.push({ text: (m[1] ?? m[2] ?? '').replace(/""/g, '"'), category: m[3]!.trim() });
+  }
+  return rows;
+}
+
+async function routeAll(flowsDir: string, kbDir: string, texts: string[]): Promise<Array<{ kind: string; flow: string | null }>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bin/parley.js'), 'route', '--flows', flowsDir, '--kb', kbDir], {
+    cwd: root, env: { ...process.env, PARLEY_FROM_SOURCES: '1', LOG_LEVEL: 'silent' }, stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdin.end(texts.map((t) => `${JSON.stringify({ text: t, locale: 'en' })}\n`).join(''));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  if (code !== 0) throw new Error(`parley route exited ${code}`);
+  return output.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { kind: string; flow: string | null });
+}
+
+async function banking77(): Promise<void> {
+  const dir = banking77Dir();
+  if (!existsSync(path.join(dir, 'train.csv'))) {
+    process.stdout.write(`BANKING77 is not at ${dir} (set BANKING77_DIR); not evaluated.\n`);
+    return;
+  }
+  const train = parseCsv(await readFile(path.join(dir, 'train.csv'), 'utf8'));
+  const test = parseCsv(await readFile(path.join(dir, 'test.csv'), 'utf8'));
+  const byIntent = new Map<string, string[]>();
+  for (const row of train) byIntent.set(row.category, [...(byIntent.get(row.category) ?? []), row.text]);
+  for (const [label, perIntent] of [['10 examples per intent', 10], ['all train examples', Infinity]] as const) {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'parley-b77-'));
+    try {
+      await mkdir(path.join(tmp, 'flows'));
+      await mkdir(path.join(tmp, 'kb'));
+      for (const [intent, examples] of byIntent) {
+        const yaml = [`flow: ${intent}`, 'triggers:', '  examples:', ...examples.slice(0, perIntent).map((e) => `    - ${JSON.stringify(e)}`), 'steps:', '  - end: true', ''].join('\n');
+        await writeFile(path.join(tmp, 'flows', `${intent}.yaml`), yaml);
+      }
+      const started = Date.now();
+      const decided = await routeAll(path.join(tmp, 'flows'), path.join(tmp, 'kb'), test.map((r) => r.text));
+      const right = decided.filter((d, i) => d.kind === 'flow' && d.flow === test[i]!.category).length;
+      const declined = decided.filter((d) => d.kind === 'decline').length;
+      process.stdout.write(`BANKING77 test, ${label}: accuracy ${(right / test.length).toFixed(3)} (${right}/${test.length}; ${declined} declined) through parley route in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+}
+
+await brightwave();
+if (args.includes('--banking77') || args.includes('--all')) await banking77();

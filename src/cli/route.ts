@@ -1,0 +1,75 @@
+/**
+ * `parley route [--flows DIR] [--kb DIR] [--json] [--locale en]`: what the understanding step decides for each
+ * customer message on standard input, one per line (plain text, or a JSON line `{"text", "locale"}`), decided as the
+ * first message of a new conversation (no greeting before it). One JSON line out per line in, in order. Needs no
+ * database, Redis or network: the flows and the knowledge base are read from their directories.
+ */
+import { createInterface } from 'node:readline';
+import { loadConfig } from '../config.ts';
+import { loadFlows } from '../engine/load-flows.ts';
+import { loadKnowledge } from '../kb/load.ts';
+import { Understander } from '../understanding/understander.ts';
+import type { Understood } from '../core/understanding.ts';
+import { parseCliArgs } from './parse-cli-args.ts';
+
+export interface RouteLine {
+  kind: 'flow' | 'knowledge' | 'decline';
+  flow: string | null;
+  article: string | null;
+  confidence: number;
+  candidates: Array<{ kind: string; id: string; score: number }>;
+  language: string | null;
+}
+
+export async function routeCommand(args: string[]): Promise<number> {
+  const { values } = parseCliArgs({
+    args,
+    options: { flows: { type: 'string' }, kb: { type: 'string' }, json: { type: 'boolean' }, locale: { type: 'string' } },
+    allowPositionals: false,
+  });
+  const config = loadConfig();
+  const flows = await loadFlows(values.flows ?? config.flowsDir);
+  const knowledge = await loadKnowledge(values.kb ?? config.knowledgeDir, { defaultLocale: 'en' });
+  const snapshot = { version: 'cli', articles: knowledge.articles };
+  const understander = new Understander({ minConfidence: config.minConfidence, knowledge: () => snapshot });
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const out: string[] = [];
+  const flush = () => {
+    if (out.length > 0) process.stdout.write(out.join(''));
+    out.length = 0;
+  };
+  for await (const raw of lines) {
+    const { text, locale } = parseLine(raw);
+    const understood = text.trim() === '' ? undefined : await understander.understand(flows, text, { locale: locale ?? values.locale ?? 'en' });
+    out.push(`${JSON.stringify(toLine(understood))}\n`);
+    if (out.length >= 256) flush();
+  }
+  flush();
+  return 0;
+}
+
+function parseLine(raw: string): { text: string; locale?: string } {
+  const trimmed = raw.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(trimmed) as { text?: unknown; locale?: unknown };
+      if (typeof parsed.text === 'string') return { text: parsed.text, ...(typeof parsed.locale === 'string' ? { locale: parsed.locale } : {}) };
+    } catch {
+      // Not JSON after all: the line is the message.
+    }
+  }
+  return { text: raw };
+}
+
+export function toLine(understood: Understood | undefined): RouteLine {
+  if (!understood) return { kind: 'decline', flow: null, article: null, confidence: 0, candidates: [], language: null };
+  const { decision } = understood;
+  return {
+    kind: decision.kind,
+    flow: decision.kind === 'flow' ? decision.flow : null,
+    article: decision.kind === 'knowledge' ? decision.article : null,
+    confidence: decision.confidence,
+    candidates: understood.candidates.map(({ kind, id, score }) => ({ kind, id, score })),
+    language: understood.language ?? null,
+  };
+}
