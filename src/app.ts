@@ -190,7 +190,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
 
   const adminAuth = new AdminAuth({ token: config.adminToken, ...(handoff ? { sessions: handoff.sessions } : {}) });
   const http = await buildHttpServer({
-    logger, health, publicDir, trustProxy: config.trustProxy,
+    logger, health, publicDir, trustProxy: config.trustProxy, requestTimeoutMs: config.requestTimeoutMs,
     // The public web chat is embedded on other origins; every other request carrying the agent cookie must be same-origin.
     sameOrigin: { cookie: SESSION_COOKIE, publicPrefixes: ['/api/webchat'] },
   });

@@ -32,6 +32,11 @@ const EnvSchema = z.object({
    * hops, or comma-separated addresses / CIDR ranges. Unset: none.
    */
   TRUST_PROXY: z.string().regex(/^(true|false|\d+|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/, 'true, false, a number of hops, or comma-separated addresses / CIDR ranges').optional(),
+  /**
+   * How long (ms) a client may take to send one whole request, headers and body; a slower one gets 408 and its
+   * connection is closed. WebSocket connections and keep-alive idle time are not counted.
+   */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Where the embedded database (PGlite) and a Redis started by Parley keep their files. */
   DATA_DIR: z.string().min(1).default('./.parley'),
   /** PostgreSQL connection string; when unset Parley uses PGlite under DATA_DIR. */
@@ -113,6 +118,8 @@ export interface Config {
   host: string;
   /** Fastify's trustProxy: which proxies' X-Forwarded-* headers to believe. */
   trustProxy: boolean | number | string[];
+  /** HTTP_REQUEST_TIMEOUT_MS: the time limit for receiving one request (408 past it). */
+  requestTimeoutMs: number;
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string;
@@ -183,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     trustProxy: trustProxyOf(e.TRUST_PROXY),
+    requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     dataDir: path.resolve(cwd, e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,

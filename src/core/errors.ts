@@ -5,6 +5,8 @@
 export const ErrorCodes = {
   BAD_REQUEST: { status: 400, exit: 2 },
   PAYLOAD_TOO_LARGE: { status: 413, exit: 2 },
+  /** The request (headers and body) did not arrive within HTTP_REQUEST_TIMEOUT_MS. */
+  REQUEST_TIMEOUT: { status: 408, exit: 2 },
   UNAUTHORIZED: { status: 401, exit: 2 },
   /** A browser request from another origin carrying the agent session cookie (src/server/same-origin.ts). */
   FORBIDDEN: { status: 403, exit: 2 },

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
@@ -18,6 +20,8 @@ export interface HttpServerOptions {
   publicDir?: string;
   /** Largest request body accepted, in bytes. Default 64 KiB. */
   bodyLimit?: number;
+  /** How long (ms) a client may take to send one whole request (HTTP_REQUEST_TIMEOUT_MS); past it 408. Default 30 s. */
+  requestTimeoutMs?: number;
   /** Which proxies' X-Forwarded-For / -Proto to believe (request.ip, request.protocol). Default: none. */
   trustProxy?: boolean | number | string[];
   /** Refuse cross-origin requests that carry this session cookie (src/server/same-origin.ts). */
@@ -33,6 +37,23 @@ function toParleyError(error: FastifyError): ParleyError | undefined {
   return undefined;
 }
 
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (too slow, headers too large, malformed), answered in
+ * Parley's error shape; the connection is closed, as Node does.
+ */
+function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    ? [408, 'REQUEST_TIMEOUT', 'the request did not arrive in time']
+    : error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'BAD_REQUEST', 'request headers are too large'] : [400, 'BAD_REQUEST', 'malformed request'];
+  this.log.debug({ code: error.code, status }, 'client error');
+  if (socket.writable) {
+    const body = JSON.stringify({ error: { code, message } });
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
 function trustHops(hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops;
 }
@@ -42,7 +63,14 @@ function trustHops(hops: number): (address: string, hop: number) => boolean {
  * Channels register their own routes on it.
  */
 export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  // Node's own limit on receiving a request, body included: a body that trickles in (or never ends) gets 408 and the
+  // connection is closed. It ends when the request has arrived, so WebSockets and long answers are not cut off.
+  // Node checks it every connectionsCheckingInterval; once a second keeps the 408 near the limit.
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
+    requestTimeout,
+    clientErrorHandler,
+    http: { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout), connectionsCheckingInterval: Math.min(1000, requestTimeout) },
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 64 * 1024,

@@ -34,12 +34,13 @@ describe('cross-origin requests carrying the agent session cookie', () => {
 
   it('an erase posted from a sibling origin is refused with 403 and erases nothing', async () => {
     const ref = await customer();
-    for (const headers of [
+    const attacks: Record<string, string>[] = [
       { origin: SIBLING },
       { origin: SIBLING, 'sec-fetch-site': 'same-site' },
       { 'sec-fetch-site': 'cross-site' },
       { origin: 'null' },
-    ]) {
+    ];
+    for (const headers of attacks) {
       const refused = await erase(ref, { cookie: admin, ...headers });
       expect(refused.status).toBe(403);
       expect(await refused.json()).toEqual({ error: { code: 'FORBIDDEN', message: 'cross-origin request refused' } });
