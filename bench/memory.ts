@@ -13,6 +13,7 @@ import { openStore } from '../src/store/open-store.ts';
 import { dropPrefix } from '../test/handoff/support.ts';
 import { createTestDatabase } from '../test/support/postgres.ts';
 import { makeDataDir, removeDataDir, startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
+import { LENIENT_WEBCHAT_ENV } from '../test/support/webchat-env.ts';
 import { fmt, table } from './http-load.ts';
 import type { Benchmark, BenchOptions } from './run.ts';
 import { MESSAGES_PER_SEEDED_CONVERSATION, seedConversations, seededConversationId } from './seed-conversations.ts';
@@ -86,7 +87,7 @@ async function measure(database: 'pglite' | 'postgres', size: Sizes): Promise<st
     startServerProcess({
       dataDir: dataDirs[i]!,
       nodeArgs: ['--expose-gc', '--import', PROBE],
-      env: { LOG_LEVEL: 'warn', HANDOFF_QUEUE_PREFIX: prefix, ...(databases[i] ? { DATABASE_URL: databases[i].url } : {}) },
+      env: { LOG_LEVEL: 'warn', HANDOFF_QUEUE_PREFIX: prefix, ...LENIENT_WEBCHAT_ENV, ...(databases[i] ? { DATABASE_URL: databases[i].url } : {}) },
       healthTimeoutMs: 300_000,
     }).then((server) => (servers.push(server), server));
   try {

@@ -194,7 +194,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     // The public web chat is embedded on other origins; every other request carrying the agent cookie must be same-origin.
     sameOrigin: { cookie: SESSION_COOKIE, publicPrefixes: ['/api/webchat'] },
   });
-  await registerWebRoutes(http, { inbox, hub, logger });
+  await registerWebRoutes(http, { inbox, hub, logger, config: config.web });
   if (config.whatsapp) {
     await registerWhatsAppRoutes(http, {
       verifyToken: config.whatsapp.verifyToken,
@@ -219,7 +219,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       return agent ? { id: agent.id, admin: false, queues: agent.queues } : undefined;
     },
   });
-  if (config.demoMode) await registerDemoOrderRoutes(http);
+  if (config.demoOrders) await registerDemoOrderRoutes(http);
   if (config.flowsWatch) await flows.watch();
 
   let closed = false;
@@ -237,7 +237,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await http.listen({ port: config.port, host: config.host });
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
-      if (config.demoMode && !endpoints.order_lookup) {
+      if (config.demoOrders && !endpoints.order_lookup) {
         const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
         endpoints = { ...endpoints, order_lookup: demoOrderEndpoint(`http://${host}:${port}`) };
       }

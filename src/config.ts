@@ -8,15 +8,16 @@ import { CUSTOMERS_ENV, customersConfig, type CustomersConfig } from './customer
 import { DEFAULT_SEND_TIMEOUT_MS } from './core/channel.ts';
 import { ParleyError } from './core/errors.ts';
 import { demoAgent } from './demo/demo-agent.ts';
+import { demoModeOf } from './demo/demo-mode.ts';
+import { WEB_ENV, webConfig, type WebConfig } from '../adapters/web/config.ts';
+import { booleanSetting } from './infra/boolean-setting.ts';
 import { HANDOFF_ENV, handoffConfig, type HandoffConfig } from './handoff/handoff-config.ts';
 import { checkRoutesServed } from './handoff/handoff-routes.ts';
 import { REPORT_ENV, reportConfig, type ReportConfig } from './analytics/report-config.ts';
 import { PRIVACY_ENV, privacyConfig, type PrivacyConfig } from './privacy/privacy-config.ts';
 import { loadCallEndpoints, type CallEndpoint } from './integrations/call-endpoints.ts';
 
-const booleanFlag = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
-  .transform((value) => ['1', 'true', 'yes', 'on'].includes(value));
+const booleanFlag = booleanSetting;
 
 /**
  * Every setting Parley reads, parsed once at start. Below the composition root nothing reads `process.env`.
@@ -25,8 +26,8 @@ const booleanFlag = z
 const EnvSchema = z.object({
   /** HTTP port of the server. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Interface the server listens on. */
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Interface the server listens on. Unset: 127.0.0.1 in demo mode, else 0.0.0.0. */
+  HOST: z.string().min(1).optional(),
   /**
    * Which proxies in front of Parley to believe about the client (X-Forwarded-For, -Proto): `true` (any), a number of
    * hops, or comma-separated addresses / CIDR ranges. Unset: none.
@@ -63,8 +64,10 @@ const EnvSchema = z.object({
   CALL_ENDPOINTS: z.string().optional(),
   /** A JSON file with the endpoints of `call` steps, instead of CALL_ENDPOINTS. */
   CALL_ENDPOINTS_FILE: z.string().optional(),
-  /** Serve the demo shop's order API at /demo/orders/:number, and point `order_lookup` at it unless configured. */
-  DEMO_MODE: booleanFlag.default(true),
+  /** Demo mode: the demo agent demo / demo, 127.0.0.1. Unset: on unless agents or a channel's secrets are set (src/demo/demo-mode.ts). */
+  DEMO_MODE: booleanFlag.optional(),
+  /** Serve the demo shop's order API at /demo/orders/:number, and point `order_lookup` at it unless configured. Unset: on unless DEMO_MODE=false. */
+  DEMO_ORDERS: booleanFlag.optional(),
   /** Bearer token of the /admin endpoints (flow reload); unset: they answer 404. At least 16 characters. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Reload the flows when a file in FLOWS_DIR changes. */
@@ -106,6 +109,8 @@ const EnvSchema = z.object({
   ...REPORT_ENV,
   /** Transcript retention (src/privacy/privacy-config.ts). */
   ...PRIVACY_ENV,
+  /** The web chat's limits and conversation ids (adapters/web/config.ts). */
+  ...WEB_ENV,
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -133,7 +138,10 @@ export interface Config {
   turnLockTtlMs: number;
   /** Undefined when neither CALL_ENDPOINTS nor CALL_ENDPOINTS_FILE is set. */
   callEndpoints: Record<string, CallEndpoint> | undefined;
+  /** Demo mode: the demo agent (with no agents configured), 127.0.0.1 by default. */
   demoMode: boolean;
+  /** The demo shop's order API at /demo/orders/:number, used by `order_lookup` unless CALL_ENDPOINTS names one. */
+  demoOrders: boolean;
   adminToken: string | undefined;
   flowsWatch: boolean;
   flowsGraceMs: number;
@@ -158,6 +166,8 @@ export interface Config {
   report: ReportConfig;
   /** Transcript retention. */
   privacy: PrivacyConfig;
+  /** The web chat's limits and conversation ids. */
+  web: WebConfig;
 }
 
 function trustProxyOf(value: string | undefined): boolean | number | string[] {
@@ -184,11 +194,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (whatsapp.problems.length > 0) throw new ParleyError('CONFIG_INVALID', `Invalid configuration: ${whatsapp.problems.join('; ')}`);
   const whatsappWeb = whatsappWebConfig(e, path.resolve(cwd, e.DATA_DIR));
   if (whatsappWeb.problems.length > 0) throw new ParleyError('CONFIG_INVALID', `Invalid configuration: ${whatsappWeb.problems.join('; ')}`);
-  const handoff = withDemoAgent(handoffConfig(e, cleaned, cwd), e.DEMO_MODE);
+  const demoMode = demoModeOf(e);
+  const withDemoMode = { ...e, DEMO_MODE: demoMode };
+  const handoff = withDemoAgent(handoffConfig(e, cleaned, cwd), demoMode);
   checkRoutesServed(handoff.routes, handoff.agents, Boolean(handoff.slack?.agentChannel));
   return {
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (demoMode ? '127.0.0.1' : '0.0.0.0'),
     trustProxy: trustProxyOf(e.TRUST_PROXY),
     requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     dataDir: path.resolve(cwd, e.DATA_DIR),
@@ -203,7 +215,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     channelSendTimeoutMs: e.CHANNEL_SEND_TIMEOUT_MS,
     turnLockTtlMs: e.TURN_LOCK_TTL_MS,
     callEndpoints: loadCallEndpoints(cleaned, cwd),
-    demoMode: e.DEMO_MODE,
+    demoMode,
+    demoOrders: e.DEMO_ORDERS ?? e.DEMO_MODE !== false,
     adminToken: e.ADMIN_TOKEN,
     flowsWatch: e.FLOWS_WATCH,
     flowsGraceMs: e.FLOWS_GRACE_MS,
@@ -215,12 +228,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     flowClassifier: e.FLOW_CLASSIFIER && e.OPENAI_API_KEY !== undefined,
     handoff,
-    botframework: botFrameworkConfig(e),
+    // Demo mode as decided above (unset DEMO_MODE is not false): it turns the Bot Framework Emulator on by default.
+    botframework: botFrameworkConfig(withDemoMode),
     whatsapp: whatsapp.config,
     whatsappWeb: whatsappWeb.config,
     customers: customersConfig(e),
     report: reportConfig(e),
     privacy: privacyConfig(e),
+    web: webConfig(e),
   };
 }
 

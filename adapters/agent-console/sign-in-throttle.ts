@@ -1,5 +1,5 @@
-import { isIPv6 } from 'node:net';
 import type { Redis } from 'ioredis';
+import { clientOf } from '../../src/infra/client-address.ts';
 
 export interface SignInLimits {
   /** Failed sign-ins of one agent id from one address (the next attempt is refused). */
@@ -96,14 +96,4 @@ export class SignInThrottle {
   private key(kind: string, ...parts: string[]): string {
     return `${this.prefix}:sign-in-failures:${kind}:${parts.map(encodeURIComponent).join(':')}`;
   }
-}
-
-/** An IPv6 client is counted by its /64: one subscriber usually holds the whole prefix, so each address is no new client. */
-export function clientOf(address: string): string {
-  if (!isIPv6(address) || address.includes('.')) return address;
-  const [head = '', tail = ''] = address.split('::');
-  const headParts = head ? head.split(':') : [];
-  const tailParts = tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...headParts, ...Array(8 - headParts.length - tailParts.length).fill('0'), ...tailParts] : headParts;
-  return `${groups.slice(0, 4).map((group) => group.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

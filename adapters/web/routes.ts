@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { ParleyError } from '../../src/core/errors.ts';
 import type { InboxPort } from '../../src/core/inbox-port.ts';
 import type { Logger } from '../../src/infra/logger.ts';
+import { checkConversationId, newConversationId, type ConversationIdPolicy } from './conversation-id.ts';
+import type { WebConfig } from './config.ts';
+import { WebChatLimits } from './limits.ts';
 import type { LiveHub } from './live-hub.ts';
 import { LocaleTag, toInbound, toWire, WEB_CHANNEL, webAddress, WebClientFrame, WebMessageBody } from './normalize.ts';
 
@@ -12,8 +15,12 @@ export interface WebRoutesOptions {
   inbox: InboxPort;
   hub: LiveHub;
   logger: Logger;
+  /** The limits and the id rule; default: WEB_ENV's defaults. */
+  config?: WebConfig;
   now?: () => Date;
 }
+
+const DEFAULTS: WebConfig = { addressLimit: 120, conversationLimit: 30, socketQueue: 16, weakIds: false };
 
 function badRequest(error: z.ZodError): ParleyError {
   const problems = error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
@@ -27,12 +34,27 @@ const SocketQuery = ConversationParams.extend({ locale: LocaleTag.optional().cat
 /** The web chat's endpoints: plain HTTP for simple integrations, a WebSocket for the widget. */
 export async function registerWebRoutes(app: FastifyInstance, options: WebRoutesOptions): Promise<void> {
   const { inbox, hub, logger } = options;
+  const config = options.config ?? DEFAULTS;
   const now = options.now ?? (() => new Date());
+  const limits = new WebChatLimits(config);
+  const ids: ConversationIdPolicy = {
+    weakIds: config.weakIds,
+    exists: async (conversationId) => (await inbox.history(WEB_CHANNEL, conversationId, 1)).length > 0,
+  };
+  // Every web chat request (a socket's handshake too) counts against its client address, before anything is read.
+  const perAddress = { onRequest: async (request: { ip: string }) => limits.address(request.ip) };
 
-  app.post('/api/webchat/messages', async (request) => {
+  /** A new conversation under an id the server chose, for integrations that would rather not make one. */
+  app.post('/api/webchat/conversations', perAddress, async (_request, reply) => {
+    return reply.status(201).send({ conversationId: newConversationId() });
+  });
+
+  app.post('/api/webchat/messages', perAddress, async (request) => {
     const parsed = WebMessageBody.safeParse(request.body);
     if (!parsed.success) throw badRequest(parsed.error);
     const body = parsed.data;
+    limits.conversation(body.conversationId);
+    await checkConversationId(body.conversationId, ids);
     const result = await inbox.receive(toInbound(body.conversationId, body, now(), request.ip), {
       onAccepted: (message) => void hub.publish(body.conversationId, { type: 'message', message: toWire(message) }).catch(() => {}),
     });
@@ -42,14 +64,14 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
     };
   });
 
-  app.get('/api/webchat/conversations/:conversationId/messages', async (request) => {
+  app.get('/api/webchat/conversations/:conversationId/messages', perAddress, async (request) => {
     const parsed = ConversationParams.safeParse(request.params);
     if (!parsed.success) throw badRequest(parsed.error);
     const messages = await inbox.history(WEB_CHANNEL, parsed.data.conversationId);
     return { messages: messages.map(toWire) };
   });
 
-  app.get('/api/webchat/socket', { websocket: true }, async (socket: WebSocket, request) => {
+  app.get('/api/webchat/socket', { websocket: true, ...perAddress }, async (socket: WebSocket, request) => {
     const parsed = SocketQuery.safeParse(request.query);
     if (!parsed.success) {
       socket.send(JSON.stringify({ type: 'error', error: 'conversationId is required' }));
@@ -57,42 +79,72 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
       return;
     }
     const { conversationId, locale } = parsed.data;
+    const address = request.ip;
     const send = (frame: unknown) => {
       if (socket.readyState === socket.OPEN) socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
     };
+    const sendError = (error: unknown, messageId?: string) => {
+      if (!(error instanceof ParleyError)) logger.error({ err: String(error) }, 'web chat frame failed');
+      const known = error instanceof ParleyError ? error : undefined;
+      send({
+        type: 'error',
+        code: known?.code ?? 'INTERNAL',
+        error: known?.message ?? 'Something went wrong',
+        ...(messageId !== undefined ? { messageId } : {}),
+        ...(known?.retryAfterSeconds !== undefined ? { retryAfter: known.retryAfterSeconds } : {}),
+      });
+    };
+    try {
+      await checkConversationId(conversationId, ids);
+    } catch (error) {
+      sendError(error);
+      socket.close(1008, 'conversationId refused');
+      return;
+    }
     // Buffer frames published while the history is being read, so nothing falls between history and live.
     const early: string[] = [];
     let live = false;
     const unsubscribe = await hub.subscribe(conversationId, (frame) => (live ? send(frame) : early.push(frame)));
     socket.on('close', () => void unsubscribe());
-    // Frames of one socket are handled one after another, so the customer's messages keep their order.
+    // Frames of one socket are handled one after another, so the customer's messages keep their order. A frame is
+    // admitted (parsed, counted against the limits, a place in the bounded queue) when it arrives, and worked only
+    // while its socket is open: a client that left leaves nothing to do behind it.
     let queue: Promise<void> = Promise.resolve();
+    let waiting = 0;
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
-      queue = queue.then(() => handleFrame(raw, isBinary)).catch((error: unknown) => {
-        const code = error instanceof ParleyError ? error.code : 'INTERNAL';
-        if (!(error instanceof ParleyError)) logger.error({ err: String(error) }, 'web chat frame failed');
-        send({ type: 'error', code, error: error instanceof ParleyError ? error.message : 'Something went wrong' });
-      });
+      let frame: WebClientFrame | undefined;
+      let invalid: unknown;
+      try {
+        frame = parseFrame(raw, isBinary);
+      } catch (error) {
+        invalid = error;
+      }
+      const messageId = frame?.type === 'message' ? frame.messageId : undefined;
+      try {
+        limits.address(address);
+        if (!frame) throw invalid;
+        limits.conversation(conversationId);
+        if (waiting >= config.socketQueue) {
+          throw new ParleyError('RATE_LIMITED', 'too many messages waiting for an answer; try again in 1 s', { retryAfterSeconds: 1 });
+        }
+      } catch (error) {
+        sendError(error, messageId);
+        return;
+      }
+      const admitted = frame;
+      waiting += 1;
+      queue = queue
+        .then(() => (socket.readyState === socket.OPEN ? handleFrame(admitted) : undefined))
+        .catch((error: unknown) => sendError(error, messageId))
+        .finally(() => (waiting -= 1));
     });
 
-    async function handleFrame(raw: Buffer, isBinary: boolean): Promise<void> {
-      if (isBinary || raw.length > 64 * 1024) throw new ParleyError('BAD_REQUEST', 'frames must be JSON text of at most 64 KiB');
-      let json: unknown;
-      try {
-        json = JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new ParleyError('BAD_REQUEST', 'frame is not valid JSON');
-      }
-      const frame = WebClientFrame.safeParse(json);
-      if (!frame.success) throw badRequest(frame.error);
-      if (frame.data.type === 'start') {
+    async function handleFrame(frame: WebClientFrame): Promise<void> {
+      if (frame.type === 'start') {
         await inbox.open(webAddress(conversationId), locale ? { locale } : {});
         return;
       }
-      const message = frame.data;
-      if ((message.text === undefined || message.text.trim() === '') && message.payload === undefined) {
-        throw new ParleyError('BAD_REQUEST', 'text or payload is required');
-      }
+      const message = frame;
       await inbox.receive(toInbound(conversationId, locale ? { ...message, locale } : message, now(), request.ip), {
         onAccepted: (accepted) => void hub.publish(conversationId, { type: 'message', message: toWire(accepted) }).catch(() => {}),
       });
@@ -113,4 +165,21 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
       socket.close(1011, 'history unavailable');
     }
   });
+}
+
+/** A client frame, checked; throws BAD_REQUEST naming what is wrong. */
+function parseFrame(raw: Buffer, isBinary: boolean): WebClientFrame {
+  if (isBinary || raw.length > 64 * 1024) throw new ParleyError('BAD_REQUEST', 'frames must be JSON text of at most 64 KiB');
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ParleyError('BAD_REQUEST', 'frame is not valid JSON');
+  }
+  const frame = WebClientFrame.safeParse(json);
+  if (!frame.success) throw badRequest(frame.error);
+  if (frame.data.type === 'message' && (frame.data.text === undefined || frame.data.text.trim() === '') && frame.data.payload === undefined) {
+    throw new ParleyError('BAD_REQUEST', 'text or payload is required');
+  }
+  return frame.data;
 }

@@ -11,7 +11,10 @@ export async function startCommand(): Promise<number> {
   process.stdout.write(`Parley is running: open ${url} to chat with the demo shop.\n`);
   if (config.handoff.agents.some((agent) => agent.id === DEMO_AGENT_CREDENTIALS.id) && config.demoMode) {
     const { id, password } = DEMO_AGENT_CREDENTIALS;
-    process.stdout.write(`Agent console: ${url}/agent (demo sign-in: ${id} / ${password}; set AGENTS and DEMO_MODE=false in production).\n`);
+    process.stdout.write(`Agent console: ${url}/agent (demo sign-in: ${id} / ${password}; demo mode ends as soon as AGENTS or a channel is configured).\n`);
+    if (!isLoopback(config.host)) {
+      process.stdout.write(`Warning: demo mode listens on ${config.host} (HOST): anyone who reaches it can sign in as ${id} / ${password}, an admin.\n`);
+    }
   }
   // SIGHUP publishes the flow directory's current files (kept out when they do not load clean; see the log).
   const reloadFlows = () => void app.flows.reload();
@@ -27,4 +30,8 @@ export async function startCommand(): Promise<number> {
   process.off('SIGHUP', reloadFlows);
   await app.close();
   return 0;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -20,8 +20,8 @@ import { Simulator } from './simulator.ts';
 export interface SimulatorEffectOptions {
   /** CALL_ENDPOINTS, as configured. */
   endpoints?: Readonly<Record<string, CallEndpoint>>;
-  /** DEMO_MODE: serve the demo order API and point `order_lookup` at it unless configured. */
-  demoMode: boolean;
+  /** DEMO_ORDERS: serve the demo order API and point `order_lookup` at it unless configured. */
+  demoOrders: boolean;
   /** The knowledge directory `answer` steps ask; absent or missing: every answer is unsure. */
   knowledgeDir?: string;
   /** KB_MIN_CONFIDENCE. */
@@ -53,7 +53,7 @@ export async function openSimulator(flows: FlowSet, options: SimulatorEffectOpti
 export async function openSimulatorEffects(flows: FlowSet, options: SimulatorEffectOptions): Promise<SimulatorEffects> {
   const closers: (() => Promise<void>)[] = [];
   let endpoints: Record<string, CallEndpoint> = { ...options.endpoints };
-  if (options.demoMode && !endpoints.order_lookup) {
+  if (options.demoOrders && !endpoints.order_lookup) {
     const demo = await serveDemoOrders();
     closers.push(demo.close);
     endpoints = { ...endpoints, order_lookup: demo.endpoint };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, freshPrefix } from '../handoff/support.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { makeDataDir, removeDataDir, startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { LENIENT_WEBCHAT_ENV } from '../support/webchat-env.ts';
 import { expectAnsweredOnce, expectHandoffsDelivered, faultFlows, planStream, runStream } from './support.ts';
 
 /**
@@ -21,7 +22,7 @@ describe('server killed with SIGKILL mid-stream', () => {
     env = {
       DATABASE_URL: database.url, FLOWS_DIR: faultFlows, FLOWS_WATCH: 'false', KB_WATCH: 'false', HANDOFF_QUEUE_PREFIX: prefix,
       // The killed process's conversation locks and claims on replies expire after these, instead of 30 s and 60 s.
-      TURN_LOCK_TTL_MS: '2000', OUTBOX_CLAIM_TTL_MS: '3000', CHANNEL_SEND_TIMEOUT_MS: '2000',
+      TURN_LOCK_TTL_MS: '2000', OUTBOX_CLAIM_TTL_MS: '3000', CHANNEL_SEND_TIMEOUT_MS: '2000', ...LENIENT_WEBCHAT_ENV,
     };
     server = await startServerProcess({ dataDir, env });
   });

@@ -10,7 +10,7 @@ import type { KnowledgePort } from '../../src/core/knowledge-port.ts';
 import { hashPassword, hashToken } from '../../src/handoff/agents.ts';
 import { HandoffStore } from '../../src/handoff/handoff-store.ts';
 import { createLogger } from '../../src/infra/logger.ts';
-import { repoRoot } from '../support/app.ts';
+import { LENIENT_WEBCHAT_ENV, repoRoot } from '../support/app.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { until } from '../support/poll.ts';
 
@@ -59,7 +59,7 @@ export async function startHandoffApp(env: Record<string, string> = {}, options:
   const prefix = env.HANDOFF_QUEUE_PREFIX ?? freshPrefix();
   const config = loadConfig({
     PORT: '0', HOST: '127.0.0.1', FLOWS_DIR: fixtureFlows, REDIS_AUTOSTART: 'false', FLOWS_WATCH: 'false', KB_WATCH: 'false',
-    AGENTS: agentsJson, HANDOFF_QUEUE_PREFIX: prefix, DATA_DIR: dataDir, DATABASE_URL: database.url, ...env,
+    AGENTS: agentsJson, HANDOFF_QUEUE_PREFIX: prefix, DATA_DIR: dataDir, DATABASE_URL: database.url, ...LENIENT_WEBCHAT_ENV, ...env,
   }, repoRoot);
   const logs: string[] = [];
   const destination = new Writable({ write(chunk: Buffer, _e, callback) { logs.push(chunk.toString('utf8')); callback(); } });

@@ -6,7 +6,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { hashPassword, hashToken } from '../../src/handoff/agents.ts';
 import { createLogger } from '../../src/infra/logger.ts';
-import { demoFlowsDir, repoRoot, say } from '../support/app.ts';
+import { demoFlowsDir, LENIENT_WEBCHAT_ENV, repoRoot, say } from '../support/app.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { until } from '../support/poll.ts';
 import { dropPrefix, freshPrefix } from '../handoff/support.ts';
@@ -37,7 +37,7 @@ export async function startReportApp(): Promise<ReportApp> {
   const config = loadConfig({
     PORT: '0', HOST: '127.0.0.1', FLOWS_DIR: demoFlowsDir, REDIS_AUTOSTART: 'false', FLOWS_WATCH: 'false', KB_WATCH: 'false',
     AGENTS: agentsJson, HANDOFF_QUEUE_PREFIX: prefix, DATA_DIR: dataDir, DATABASE_URL: database.url,
-    ADMIN_TOKEN, METRICS_TOKEN,
+    ADMIN_TOKEN, METRICS_TOKEN, ...LENIENT_WEBCHAT_ENV,
   }, repoRoot);
   const logs: string[] = [];
   const destination = new Writable({ write(chunk: Buffer, _e, callback) { logs.push(chunk.toString('utf8')); callback(); } });

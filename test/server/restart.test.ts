@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { say } from '../support/app.ts';
 import { makeDataDir, removeDataDir, startServerProcess, type ServerProcess } from '../support/server-process.ts';
@@ -20,7 +21,7 @@ describe('a conversation survives a server restart on the same data directory', 
   // Two cold starts of a server process each: PGlite's first start in a new directory takes seconds.
   it.each(['SIGTERM', 'SIGKILL'] as const)('after %s, the answer to the pending question continues the order-status flow', { timeout: 180_000 }, async (signal) => {
     dataDir = makeDataDir();
-    const conversationId = `restart-${signal}-${Date.now()}`;
+    const conversationId = `restart-${signal}-${randomUUID()}`;
 
     server = await startServerProcess({ dataDir });
     const asked = await say(server.url, conversationId, 'm1', { text: 'where is my order' });

@@ -5,6 +5,9 @@ import { Writable } from 'node:stream';
 import { createApp, type App, type CreateAppOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/infra/logger.ts';
+import { LENIENT_WEBCHAT_ENV } from './webchat-env.ts';
+
+export { LENIENT_WEBCHAT_ENV };
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const demoFlowsDir = path.join(repoRoot, 'flows');
@@ -21,7 +24,7 @@ export interface TestApp {
 /** A real Parley app on a free port, with its own data directory, the real Redis, and PGlite unless a URL is given. */
 export async function startTestApp(env: Record<string, string> = {}, options: Omit<CreateAppOptions, 'logger'> = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'parley-test-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', FLOWS_DIR: demoFlowsDir, REDIS_AUTOSTART: 'false', ...env, DATA_DIR: dataDir }, repoRoot);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', FLOWS_DIR: demoFlowsDir, REDIS_AUTOSTART: 'false', ...LENIENT_WEBCHAT_ENV, ...env, DATA_DIR: dataDir }, repoRoot);
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
