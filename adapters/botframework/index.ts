@@ -11,7 +11,8 @@ import { createBotFrameworkSender, type ReferenceStore } from './send.ts';
 export { BotFrameworkDesk, transcriptOf } from './handoff.ts';
 export { registerBotFrameworkRoutes } from './routes.ts';
 export { botFrameworkCapabilities, createBotFrameworkSender, sendError, toActivity, type ReferenceStore } from './send.ts';
-export { BOTFRAMEWORK_CHANNEL, MAX_TEXT_LENGTH, addressOf, greetingOf, handoffStatusOf, referenceOf, toInbound } from './normalize.ts';
+export { serviceUrlAllowed, isLoopbackHost, type ServiceUrlPolicy } from './verify.ts';
+export { BOTFRAMEWORK_CHANNEL, MAX_TEXT_LENGTH, activityIdOf, addressOf, greetingOf, handoffStatusOf, referenceOf, toInbound } from './normalize.ts';
 
 export interface BotFrameworkChannelOptions {
   settings: BotFrameworkConfig;
@@ -41,14 +42,14 @@ export function createBotFrameworkChannel(options: BotFrameworkChannelOptions): 
   const appId = settings.appId ?? '';
   let desk: BotFrameworkDesk | undefined;
   return {
-    sender: createBotFrameworkSender({ adapter, appId, references, ...(options.sendTimeoutMs ? { timeoutMs: options.sendTimeoutMs } : {}) }),
+    sender: createBotFrameworkSender({ adapter, appId, references, policy: settings, ...(options.sendTimeoutMs ? { timeoutMs: options.sendTimeoutMs } : {}) }),
     desk(service) {
       desk = new BotFrameworkDesk({ adapter, appId, references, service, logger, ...(options.sendTimeoutMs ? { timeoutMs: options.sendTimeoutMs } : {}) });
       return desk;
     },
     async register(http, { inbox }) {
       await registerBotFrameworkRoutes(http, {
-        adapter, inbox, references, logger,
+        adapter, auth, settings, inbox, references, logger,
         handoffStatus: async (conversationId, state, message) => {
           if (desk) await desk.status(conversationId, state, message);
           else logger.info({ state }, 'handoff.status received, but no agent desk is configured');

@@ -15,22 +15,26 @@ const localeTag = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const clean = (value: string) => value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 const account = z.looseObject({ id: z.string().nullish(), name: z.string().nullish() });
+/** An account the schema requires, with its id (A2060, A2070). */
+const requiredAccount = z.looseObject({ id: z.string().min(1), name: z.string().nullish() });
 
 /**
- * The types of the activity fields Parley reads. CloudAdapter checks little of an activity's shape, so a channel (or
- * anyone, in Emulator mode) sending `attachments: 5` must get a 400 here, not a TypeError deeper down.
+ * The activity fields Parley reads, with their types, and those the Activity schema requires of a channel: `type`,
+ * `channelId`, `from.id`, `recipient.id`, `conversation.id`, and the `serviceUrl` replies go to. CloudAdapter checks
+ * little of an activity's shape, so a channel (or the Emulator) sending `attachments: 5` or no `recipient` must get a
+ * 400 naming the field here, not a TypeError from inside botbuilder.
  */
 export const ActivityFields = z.looseObject({
-  type: z.string().nullish(),
+  type: z.string().min(1),
   id: z.string().nullish(),
   name: z.string().nullish(),
-  serviceUrl: z.string().nullish(),
-  channelId: z.string().nullish(),
+  serviceUrl: z.string().min(1),
+  channelId: z.string().min(1),
   locale: z.string().nullish(),
   text: z.string().nullish(),
-  conversation: z.looseObject({ id: z.string().nullish() }).nullish(),
-  from: account.nullish(),
-  recipient: account.nullish(),
+  conversation: z.looseObject({ id: z.string().min(1) }),
+  from: requiredAccount,
+  recipient: requiredAccount,
   membersAdded: z.array(account).nullish(),
   attachments: z.array(z.looseObject({ contentType: z.string().nullish(), contentUrl: z.string().nullish(), name: z.string().nullish() })).nullish(),
   entities: z.array(z.looseObject({ type: z.string().nullish(), text: z.string().nullish(), mentioned: account.nullish() })).nullish(),
@@ -70,6 +74,15 @@ function kindOf(contentType: string): AttachmentKind {
   if (contentType.startsWith('audio/')) return 'audio';
   if (contentType.startsWith('video/')) return 'video';
   return 'file';
+}
+
+/**
+ * The activity id in an inbound message's `externalId` (`<conversation id>:<activity id>`), when it is one of this
+ * conversation's; undefined for an id from elsewhere (a message moved here from another conversation).
+ */
+export function activityIdOf(externalId: string, conversationId: string): string | undefined {
+  const prefix = `${conversationId}:`;
+  return externalId.startsWith(prefix) && externalId.length > prefix.length ? externalId.slice(prefix.length) : undefined;
 }
 
 /** A `message` activity as Parley's inbound message; undefined for other activities and empty messages. */

@@ -2,7 +2,8 @@ import { TurnContext, type Activity, type CardAction, type CloudAdapter, type Co
 import { DEFAULT_SEND_TIMEOUT_MS, type ChannelAdapter, type ChannelCapabilities, type RenderedMessage } from '../../src/core/channel.ts';
 import { ParleyError } from '../../src/core/errors.ts';
 import type { Address, Button } from '../../src/core/message.ts';
-import { BOTFRAMEWORK_CHANNEL, MAX_TEXT_LENGTH } from './normalize.ts';
+import { activityIdOf, BOTFRAMEWORK_CHANNEL, MAX_TEXT_LENGTH } from './normalize.ts';
+import { serviceUrlAllowed, type ServiceUrlPolicy } from './verify.ts';
 
 export const botFrameworkCapabilities: ChannelCapabilities = {
   buttons: true,
@@ -67,6 +68,8 @@ export interface BotFrameworkSenderOptions {
   /** The bot's app id; '' without authentication. */
   appId: string;
   references: ReferenceStore;
+  /** Where a stored reference's serviceUrl may point (checked again at send: references stored before a change). */
+  policy: ServiceUrlPolicy;
   /** How long the channel service may take to accept one activity; 15 s unless given. */
   timeoutMs?: number;
 }
@@ -85,10 +88,16 @@ interface ConversationsClient {
  * channel service that takes the request and never answers would hold everything waiting behind it, and a caller
  * that gave up on it while the SDK went on retrying in the background would send it twice. Aborted, the SDK does
  * not retry; the caller does (the outbox, in order; the handoff queue).
+ *
+ * With `replyToId` (the customer's activity it answers) it is a reply to that activity; without, a new message in
+ * the conversation (sendToConversation). The turn is a continuation whose own activity id no channel knows, so the
+ * replyToId applyConversationReference would copy from it is never used.
  */
-export async function sendActivityBefore(adapter: CloudAdapter, turn: TurnContext, activity: Partial<Activity>, deadline: AbortSignal): Promise<string | undefined> {
+export async function sendActivityBefore(adapter: CloudAdapter, turn: TurnContext, activity: Partial<Activity>, deadline: AbortSignal, replyToId?: string): Promise<string | undefined> {
   const client = turn.turnState.get<ConversationsClient>(adapter.ConnectorClientKey);
   const addressed = TurnContext.applyConversationReference({ ...activity }, TurnContext.getConversationReference(turn.activity));
+  if (replyToId) addressed.replyToId = replyToId;
+  else delete addressed.replyToId;
   const conversationId = addressed.conversation!.id;
   const options = { abortSignal: deadline };
   const response = addressed.replyToId
@@ -105,21 +114,26 @@ export function sendFailure(error: unknown, deadline: AbortSignal, timeoutMs: nu
 
 /**
  * Sends proactively, through the conversation's stored reference: the same path serves the bot's replies, replies an
- * agent writes an hour later, and deliveries retried after a restart.
+ * agent writes an hour later, and deliveries retried after a restart. A reply to the customer's message goes as a
+ * reply to that activity; everything else Parley sends goes into the conversation as a new message.
  */
 export function createBotFrameworkSender(options: BotFrameworkSenderOptions): ChannelAdapter {
-  const { adapter, appId, references, timeoutMs = DEFAULT_SEND_TIMEOUT_MS } = options;
+  const { adapter, appId, references, policy, timeoutMs = DEFAULT_SEND_TIMEOUT_MS } = options;
   return {
     id: BOTFRAMEWORK_CHANNEL,
     capabilities: botFrameworkCapabilities,
     async send(address: Address, message: RenderedMessage) {
       const reference = await references.get<Partial<ConversationReference>>(BOTFRAMEWORK_CHANNEL, address.conversationId);
       if (!reference) throw new ParleyError('CHANNEL_SEND_REJECTED', 'no Bot Framework conversation reference for this conversation');
+      if (!reference.serviceUrl || !serviceUrlAllowed(reference.serviceUrl, policy)) {
+        throw new ParleyError('CHANNEL_SEND_REJECTED', "the conversation's serviceUrl is not one Parley replies to (BOTFRAMEWORK_SERVICE_URL_HOSTS, BOTFRAMEWORK_EMULATOR)");
+      }
       let sentId: string | undefined;
       const deadline = AbortSignal.timeout(timeoutMs);
+      const replyToId = message.replyTo ? activityIdOf(message.replyTo, address.conversationId) : undefined;
       try {
         await adapter.continueConversationAsync(appId, reference, async (turn) => {
-          sentId = await sendActivityBefore(adapter, turn, toActivity(message, reference), deadline);
+          sentId = await sendActivityBefore(adapter, turn, toActivity(message, reference), deadline, replyToId);
         });
       } catch (error) {
         throw sendFailure(error, deadline, timeoutMs);

@@ -24,6 +24,12 @@ export interface RenderedMessage {
   text: string;
   buttons: Button[];
   attachments: Attachment[];
+  /**
+   * The channel's id (the adapter's own `InboundMessage.externalId`) of the customer's message this answers, so a
+   * channel that threads can place it there (Bot Framework: replyToId). Absent for messages Parley started later:
+   * an agent's reply, a notification, a greeting.
+   */
+  replyTo?: string;
 }
 
 export interface SendResult {

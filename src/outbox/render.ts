@@ -6,6 +6,8 @@ export interface Renderable {
   text: string | null;
   buttons: Button[];
   attachments: Attachment[];
+  /** The channel's id of the customer's message this answers (StoredMessage.replyToExternalId). */
+  replyToExternalId?: string | null;
 }
 
 /** Buttons as a numbered list, for channels that cannot show them; the engine maps a typed "2" back to a button. */
@@ -61,5 +63,7 @@ export function renderForChannel(message: Renderable, capabilities: ChannelCapab
     text: part,
     buttons: index === parts.length - 1 ? buttons : [],
     attachments: index === parts.length - 1 ? attachments : [],
+    // Every part answers the same message.
+    ...(message.replyToExternalId ? { replyTo: message.replyToExternalId } : {}),
   }));
 }

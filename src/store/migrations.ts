@@ -313,6 +313,17 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    // Issue 14: a reply carries the channel's id of the customer's message it answers (Bot Framework sends it as
+    // replyToId, so the Emulator and Teams place the reply under that message); null for messages Parley started.
+    // Kept on the reply so the outbox reads no other row to send it. Replies still waiting get theirs now.
+    id: '0009-reply-to-external-id',
+    sql: `
+      ALTER TABLE messages ADD COLUMN reply_to_external_id text;
+      UPDATE messages AS o SET reply_to_external_id = i.external_id FROM messages AS i
+        WHERE o.in_reply_to = i.id AND o.direction = 'out' AND o.status = 'pending' AND i.channel = o.channel;
+    `,
+  },
+  {
     // Issue 14: an agent may add a number Parley has never seen to a customer on their word alone; customer_links
     // records it (`agent-word`, which channel, no identity) beside the links proved by a code or made by merging.
     id: '0010-customer-links-agent-word',

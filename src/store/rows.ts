@@ -41,6 +41,8 @@ export interface MessageRow {
   sent_at: Date | null;
   /** Added by migration 0004. */
   delivery_status?: string | null;
+  /** Added by migration 0009. */
+  reply_to_external_id?: string | null;
 }
 
 export function toCustomer(row: CustomerRow): Customer {
@@ -81,6 +83,7 @@ export function toMessage(row: MessageRow): StoredMessage {
     createdAt: row.created_at,
     sentAt: row.sent_at,
     deliveryStatus: row.delivery_status ?? null,
+    replyToExternalId: row.reply_to_external_id ?? null,
   };
 }
 

@@ -15,8 +15,9 @@ export const TRANSCRIPT_DEFAULT_LIMIT = 100;
 export const TRANSCRIPT_MAX_LIMIT = 1000;
 
 const INSERT_OUT = `
-  INSERT INTO messages (conversation_id, direction, channel, text, buttons, attachments, status, in_reply_to)
-  VALUES ($1, 'out', $2, $3, $4::jsonb, $5::jsonb, 'pending', $6)
+  INSERT INTO messages (conversation_id, direction, channel, text, buttons, attachments, status, in_reply_to, reply_to_external_id)
+  VALUES ($1, 'out', $2, $3, $4::jsonb, $5::jsonb, 'pending', $6,
+    (SELECT external_id FROM messages WHERE id = $6 AND direction = 'in' AND channel = $2))
   RETURNING *`;
 
 function emptyState(): ConversationState {

@@ -68,6 +68,8 @@ export interface StoredMessage {
   sentAt: Date | null;
   /** For outbound messages: the latest delivery status the channel reported (e.g. `delivered`, `read`), if any. */
   deliveryStatus?: string | null;
+  /** For replies: the channel's id (`externalId`) of the customer's message they answer, for channels that thread. */
+  replyToExternalId?: string | null;
 }
 
 export interface NewOutbound {

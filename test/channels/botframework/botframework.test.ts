@@ -19,7 +19,7 @@ describe('Bot Framework channel (Emulator, no app id)', () => {
 
   beforeAll(async () => {
     connector = await new FakeConnector().start();
-    t = await startTestApp({ FLOWS_WATCH: 'false', KB_WATCH: 'false', HANDOFF_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', CHANNEL_SEND_TIMEOUT_MS: '1000' });
+    t = await startTestApp({ FLOWS_WATCH: 'false', KB_WATCH: 'false', HANDOFF_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', CHANNEL_SEND_TIMEOUT_MS: '1000', BOTFRAMEWORK_EMULATOR: 'true' });
   });
   afterAll(async () => {
     await t?.close();
@@ -110,6 +110,17 @@ describe('Bot Framework channel (Emulator, no app id)', () => {
   it('refuses a body that is not an activity with 400', async () => {
     const response = await postActivity(t.url, { hello: 'world' });
     expect(response.status).toBe(400);
+  });
+
+  it.each(['recipient', 'from', 'conversation', 'channelId', 'serviceUrl', 'type'])('refuses an activity without %s (required by the Activity schema) with a 400 that names it, and stores nothing', async (field) => {
+    const ids = fresh();
+    const { [field]: _dropped, ...incomplete } = activity('message', { ...ids, id: randomUUID() });
+    const response = await postActivity(t.url, incomplete);
+    expect(response.status).toBe(400);
+    const body = JSON.parse(response.text);
+    expect(body.error.code).toBe('BAD_REQUEST');
+    expect(body.error.message).toContain(`${field}:`);
+    expect(await count(t, 'SELECT count(*)::text AS n FROM conversations WHERE external_id = $1', [ids.conversationId])).toBe(0);
   });
 
   it('retries while the serviceUrl answers 500 and delivers once it recovers', async () => {
