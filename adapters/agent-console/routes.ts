@@ -10,6 +10,7 @@ import { transcriptLines } from '../../src/handoff/build-context.ts';
 import type { Handoff } from '../../src/handoff/handoff-rows.ts';
 import type { HandoffService } from '../../src/handoff/handoff-service.ts';
 import type { Logger } from '../../src/infra/logger.ts';
+import { PAGE_CSP } from '../../src/server/security-headers.ts';
 import type { ConsoleDesk, ConsoleEvent } from './console-events.ts';
 import { deliveryStates, handoffView } from './handoff-view.ts';
 import { AgentSessions, requestSecret, SESSION_COOKIE, tooManyAttempts, type Credentials } from './sessions.ts';
@@ -55,7 +56,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
   const { service, sessions, throttle, desk } = options;
   const html = (reply: FastifyReply, body: string, type = 'text/html; charset=utf-8') =>
     reply.header('content-type', type).header('cache-control', 'no-store').header('x-frame-options', 'DENY')
-      .header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'").send(body);
+      .header('content-security-policy', PAGE_CSP).send(body);
 
   async function agentOf(request: FastifyRequest): Promise<Agent> {
     const agent = await sessions.ofRequest(request);

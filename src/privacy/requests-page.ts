@@ -3,7 +3,15 @@
  * console; anyone else is sent to the sign-in page). Each open request links to the customer's export and has an
  * erase button (POST /admin/customers/:id/erase, same session cookie; src/server/same-origin.ts keeps other origins out).
  */
+import { readFileSync } from 'node:fs';
 import type { DataRequest } from './data-requests.ts';
+
+const publicDir = new URL('./privacy-public/', import.meta.url);
+/** The page's stylesheet and script, served at /admin/privacy.css and /admin/privacy.js (the CSP allows no inline ones). */
+export const PRIVACY_ASSETS = {
+  css: readFileSync(new URL('privacy.css', publicDir), 'utf8'),
+  js: readFileSync(new URL('privacy.js', publicDir), 'utf8'),
+};
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -19,29 +27,13 @@ export function requestsPage(requests: readonly DataRequest[]): string {
   });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Data requests · Parley</title>
-<style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{padding:.3rem .7rem;border-bottom:1px solid #ddd;text-align:left}</style>
+<link rel="stylesheet" href="/admin/privacy.css">
+<script src="/admin/privacy.js" defer></script>
 </head><body>
 <h1>Data requests</h1>
 <p>Requests customers made in conversation. Export hands you their data as JSON; erase deletes it everywhere and cannot be undone
 (see docs/privacy.md). Check that the request really comes from the customer before you carry it out.</p>
 <table><thead><tr><th>asked</th><th>reference</th><th>kind</th><th>status</th><th>customer</th><th></th></tr></thead>
 <tbody>${rows.join('\n') || '<tr><td colspan="6">No data requests.</td></tr>'}</tbody></table>
-<script>
-for (const button of document.querySelectorAll('button[data-erase]')) {
-  button.addEventListener('click', async () => {
-    if (!confirm('Erase this customer and everything Parley holds about them? This cannot be undone.')) return;
-    const response = await fetch('/admin/customers/' + encodeURIComponent(button.dataset.erase) + '/erase', { method: 'POST' });
-    if (!response.ok) return alert('Not erased: ' + (await response.text()));
-    // What the erase could not reach is said before the page reloads: the admin has to remove it by hand.
-    const result = await response.json();
-    const notes = Object.entries(result.copies || {}).map(([desk, done]) => done.error
-      ? desk + ': its messages could not be deleted (' + done.error + '); delete them there: ' + done.left.join(', ')
-      : done.left.length ? desk + ': ' + done.left.length + ' message(s) written by people are left there; a workspace admin can delete them: ' + done.left.join(', ') : '').filter(Boolean);
-    if (result.redis && result.redis.error) notes.push('Redis was not reachable: erase again when it is up.');
-    if (notes.length) alert('Erased. ' + notes.join(' '));
-    location.reload();
-  });
-}
-</script>
 </body></html>`;
 }

@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { ParleyError } from '../core/errors.ts';
 import type { Logger } from '../infra/logger.ts';
 import { registerSameOriginCheck, type SameOriginOptions } from './same-origin.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -103,6 +104,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
   });
+
+  registerSecurityHeaders(app);
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');

@@ -19,6 +19,7 @@ import { ParleyError } from '../core/errors.ts';
 import type { Queryable } from '../store/types.ts';
 import { bearerMatches, type AdminAuth } from './admin-auth.ts';
 import { articleDraft, articlePage } from './report-article.ts';
+import { PAGE_CSP } from './security-headers.ts';
 
 export interface ReportRoutesOptions {
   db: Queryable;
@@ -39,7 +40,6 @@ const ASSETS = {
   css: asset('report.css'),
   chart: readFileSync(chartJsPath, 'utf8'),
 };
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const ReportQuery = z.strictObject({ since: z.string().max(40).optional(), quiet: z.string().max(10).optional() });
 const ArticleQuery = z.strictObject({ q: z.union([z.string().min(1).max(500), z.array(z.string().min(1).max(500)).min(1).max(4)]) });
@@ -54,7 +54,7 @@ export async function registerReportRoutes(app: FastifyInstance, options: Report
   const { adminAuth } = options;
   const send = (reply: FastifyReply, body: string, type: string) =>
     reply.header('content-type', type).header('cache-control', 'no-store').header('x-frame-options', 'DENY')
-      .header('x-content-type-options', 'nosniff').header('content-security-policy', CSP).send(body);
+      .header('x-content-type-options', 'nosniff').header('content-security-policy', PAGE_CSP).send(body);
 
   /** Pages: without an admin, a browser goes to the sign-in page and comes back; nothing of the report is served. */
   const page = (route: string, body: (request: FastifyRequest) => string, type = 'text/html; charset=utf-8') =>
