@@ -86,7 +86,7 @@ describe('a channel API failing for a while', () => {
     t = await startTestApp({
       DATABASE_URL: database.url, FLOWS_DIR: faultFlows, FLOWS_WATCH: 'false', KB_WATCH: 'false', HANDOFF_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent',
       WHATSAPP_VERIFY_TOKEN: 'verify-token', WHATSAPP_APP_SECRET: SECRET, WHATSAPP_ACCESS_TOKEN: 'EAAG-token',
-      WHATSAPP_GRAPH_URL: `${graph.url}/v21.0`,
+      WHATSAPP_GRAPH_URL: `${graph.url}/v21.0`, BOTFRAMEWORK_EMULATOR: 'true',
     });
   });
   afterAll(async () => {

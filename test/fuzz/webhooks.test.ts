@@ -54,6 +54,7 @@ describe(`bad input at every webhook (seed ${FUZZ_SEED})`, () => {
       DATABASE_URL: database.url, FLOWS_DIR: faultFlows, FLOWS_WATCH: 'false', KB_WATCH: 'false', HANDOFF_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn',
       WHATSAPP_VERIFY_TOKEN: 'verify-token', WHATSAPP_APP_SECRET: WA_SECRET, WHATSAPP_ACCESS_TOKEN: 'EAAG-token', WHATSAPP_GRAPH_URL: 'http://127.0.0.1:9/v21.0',
       SLACK_SIGNING_SECRET: SLACK_SECRET, SLACK_BOT_TOKEN: 'xoxb-fuzz', SLACK_AGENT_CHANNEL: 'C0AGENTS', SLACK_API_URL: slack.url,
+      BOTFRAMEWORK_EMULATOR: 'true',
     });
     admin = new pg.Client({ connectionString: database.url });
     await admin.connect();

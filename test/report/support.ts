@@ -37,7 +37,7 @@ export async function startReportApp(): Promise<ReportApp> {
   const config = loadConfig({
     PORT: '0', HOST: '127.0.0.1', FLOWS_DIR: demoFlowsDir, REDIS_AUTOSTART: 'false', FLOWS_WATCH: 'false', KB_WATCH: 'false',
     AGENTS: agentsJson, HANDOFF_QUEUE_PREFIX: prefix, DATA_DIR: dataDir, DATABASE_URL: database.url,
-    ADMIN_TOKEN, METRICS_TOKEN, ...LENIENT_WEBCHAT_ENV,
+    ADMIN_TOKEN, METRICS_TOKEN, BOTFRAMEWORK_EMULATOR: 'true', ...LENIENT_WEBCHAT_ENV,
   }, repoRoot);
   const logs: string[] = [];
   const destination = new Writable({ write(chunk: Buffer, _e, callback) { logs.push(chunk.toString('utf8')); callback(); } });
