@@ -7,6 +7,7 @@ import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from '../../src/understa
 import { banking77, brightwave, stackfaq, type EvalSet, type Task } from './data.ts';
 import { tfidfNearest, plainBm25 } from './baselines.ts';
 import { evaluate, matcherMethod, type Method } from './evaluate.ts';
+import { speed } from './speed.ts';
 import { wordnetSynonyms } from './wordnet-source.ts';
 
 const started = Date.now();
@@ -59,5 +60,7 @@ for (const [source, list] of sets) {
   }
 }
 process.stderr.write('\n');
+const timing = speed(sets[0]?.[1]?.[1], sets[1]?.[1]?.[0]);
+if (timing) out.push('', timing);
 out.push('', `(${((Date.now() - started) / 1000).toFixed(1)} s)`);
 process.stdout.write(out.join('\n') + '\n');

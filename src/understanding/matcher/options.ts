@@ -31,9 +31,9 @@ export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = {
   bm25: { k1: 1.2, b: 0.75 },
   unitKinds: ['title', 'question', 'example', 'keyword', 'description', 'heading'],
   charGrams: { min: 3, max: 5 },
-  charShare: 0.5,
+  charShare: 0.6,
   topK: 3,
   typos: true,
   synonyms: null,
-  model: [-6, 6, 2, 2, 3, 2],
+  model: [-6.78, 0.43, 3.45, 3.45, 3.45, 0.43],
 };

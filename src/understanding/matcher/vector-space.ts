@@ -16,39 +16,42 @@ export class VectorSpace {
     readonly rows: number,
   ) {}
 
-  /** `rows[i]` is row i's terms, repeated as often as they occur; `rowWeights` scales a row's terms (default 1). */
+  /** `rows[i]` is row i's terms, repeated as often as they occur. */
   static build(rows: ReadonlyArray<readonly string[]>): VectorSpace {
+    // Flat arrays rather than a tuple per posting: building is dominated by allocation otherwise.
     const vocabulary = new Map<string, number>();
-    const counts = rows.map((terms) => {
-      const tf = new Map<number, number>();
+    const rowStart = new Int32Array(rows.length + 1);
+    const termIds: number[] = [];
+    const termCounts: number[] = [];
+    const df: number[] = [];
+    const tf = new Map<number, number>();
+    rows.forEach((terms, row) => {
+      rowStart[row] = termIds.length;
+      tf.clear();
       for (const term of terms) {
         let id = vocabulary.get(term);
-        if (id === undefined) vocabulary.set(term, (id = vocabulary.size));
+        if (id === undefined) vocabulary.set(term, (id = vocabulary.size)), df.push(0);
         tf.set(id, (tf.get(id) ?? 0) + 1);
       }
-      return tf;
+      for (const [id, f] of tf) termIds.push(id), termCounts.push(f), df[id]!++;
     });
-    const df = new Float64Array(vocabulary.size);
-    for (const tf of counts) for (const id of tf.keys()) df[id]!++;
-    const idf = df.map((d) => Math.log((rows.length + 1) / (d + 1)) + 1);
-    const lists: Array<Array<[number, number]>> = Array.from({ length: vocabulary.size }, () => []);
-    counts.forEach((tf, row) => {
+    rowStart[rows.length] = termIds.length;
+    const idf = Float64Array.from(df, (d) => Math.log((rows.length + 1) / (d + 1)) + 1);
+    const postingRows = df.map((d) => new Int32Array(d));
+    const postingWeights = df.map((d) => new Float64Array(d));
+    const fill = new Int32Array(df.length);
+    for (let row = 0; row < rows.length; row++) {
       let norm = 0;
-      const entries = [...tf].map(([id, f]) => {
-        const w = (1 + Math.log(f)) * idf[id]!;
-        norm += w * w;
-        return [id, w] as const;
-      });
+      for (let k = rowStart[row]!; k < rowStart[row + 1]!; k++) norm += ((1 + Math.log(termCounts[k]!)) * idf[termIds[k]!]!) ** 2;
       norm = Math.sqrt(norm) || 1;
-      for (const [id, w] of entries) lists[id]!.push([row, w / norm]);
-    });
-    return new VectorSpace(
-      vocabulary,
-      idf,
-      lists.map((l) => Int32Array.from(l, (e) => e[0])),
-      lists.map((l) => Float64Array.from(l, (e) => e[1])),
-      rows.length,
-    );
+      for (let k = rowStart[row]!; k < rowStart[row + 1]!; k++) {
+        const id = termIds[k]!;
+        const at = fill[id]!++;
+        postingRows[id]![at] = row;
+        postingWeights[id]![at] = ((1 + Math.log(termCounts[k]!)) * idf[id]!) / norm;
+      }
+    }
+    return new VectorSpace(vocabulary, idf, postingRows, postingWeights, rows.length);
   }
 
   has(term: string): boolean {
@@ -85,19 +88,27 @@ export class VectorSpace {
     return { ids, weights: ids.map((id) => weights.get(id)! / norm) };
   }
 
-  /** Per group of rows, the length of the sum of its rows' vectors (for cosine similarity to a group's centroid). */
+  /**
+   * Per group of rows, the length of the sum of its rows' vectors (for cosine similarity to a group's centroid).
+   * A group's rows must be consecutive (postings are in row order, so a group's entries for a term are adjacent).
+   */
   groupNorms(groupOf: Int32Array, groups: number): Float64Array {
     const squares = new Float64Array(groups);
-    const sums = new Map<number, number>();
     for (let id = 0; id < this.postingRows.length; id++) {
-      sums.clear();
       const rows = this.postingRows[id]!;
       const weights = this.postingWeights[id]!;
+      let group = -1;
+      let sum = 0;
       for (let j = 0; j < rows.length; j++) {
         const g = groupOf[rows[j]!]!;
-        sums.set(g, (sums.get(g) ?? 0) + weights[j]!);
+        if (g !== group) {
+          if (group >= 0) squares[group]! += sum * sum;
+          group = g;
+          sum = 0;
+        }
+        sum += weights[j]!;
       }
-      for (const [g, sum] of sums) squares[g]! += sum * sum;
+      if (group >= 0) squares[group]! += sum * sum;
     }
     return squares.map(Math.sqrt);
   }

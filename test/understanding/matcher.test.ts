@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { Matcher, type MatchDoc } from '../../src/understanding/matcher/index.ts';
+
+const docs: MatchDoc[] = [
+  {
+    id: 'flow:returns',
+    locale: 'en',
+    fields: [
+      { kind: 'description', text: 'Our 30-day returns, and what to do for unopened, opened or defective items.' },
+      { kind: 'keyword', text: 'refund' },
+      { kind: 'example', text: 'I want to return my headphones' },
+      { kind: 'example', text: 'can I send my speaker back' },
+      { kind: 'example', text: 'my laptop stopped working' },
+    ],
+  },
+  {
+    id: 'flow:greeting',
+    locale: 'en',
+    fields: [
+      { kind: 'keyword', text: 'hello' },
+      { kind: 'keyword', text: 'hi' },
+      { kind: 'example', text: 'good morning' },
+    ],
+  },
+  {
+    id: 'article:products/halo-hub',
+    locale: 'en',
+    fields: [
+      { kind: 'title', text: 'Halo Hub smart home hub' },
+      { kind: 'question', text: 'Does the Halo Hub work with Thread and Matter?' },
+      { kind: 'text', text: 'The Halo Hub connects Zigbee, Thread and Matter devices and runs your routines offline.' },
+    ],
+  },
+  {
+    id: 'article:products/wave-700',
+    locale: 'en',
+    fields: [
+      { kind: 'title', text: 'Wave 700 noise-cancelling headphones' },
+      { kind: 'heading', text: 'Battery' },
+      { kind: 'text', text: 'The battery lasts 30 hours with noise cancelling on; ten minutes of charging give three hours.' },
+    ],
+  },
+  {
+    id: 'article:returns/return-policy',
+    locale: 'de',
+    fields: [
+      { kind: 'title', text: 'Rückgabe und Rücksendung' },
+      { kind: 'question', text: 'Wie funktioniert die Rücksendung?' },
+      { kind: 'text', text: 'Sie können Artikel innerhalb von 30 Tagen zurückschicken. Die Rücksendung ist kostenlos.' },
+    ],
+  },
+  {
+    id: 'article:products/wave-700',
+    locale: 'de',
+    fields: [
+      { kind: 'title', text: 'Wave 700 Kopfhörer mit Geräuschunterdrückung' },
+      { kind: 'heading', text: 'Akku' },
+      { kind: 'text', text: 'Der Akku hält 30 Stunden mit Geräuschunterdrückung.' },
+    ],
+  },
+];
+
+const matcher = Matcher.build(docs);
+const top = (query: string, locale = 'en') => matcher.rank(query, { locale, limit: 3 })[0]?.id;
+
+describe('matcher', () => {
+  it('finds a flow from a paraphrase of its examples', () => {
+    expect(top('how do I send back the headphones I bought')).toBe('flow:returns');
+    expect(top('how long does the battery last on the wave 700')).toBe('article:products/wave-700');
+  });
+
+  it('finds the document through a typo of one of its words', () => {
+    expect(top('i want to retrun my headphnes')).toBe('flow:returns');
+    expect(top('does the halo hub support thred')).toBe('article:products/halo-hub');
+  });
+
+  it('never corrects a word the documents contain: a product name one letter from a greeting stays the product', () => {
+    expect(top('halo')).toBe('article:products/halo-hub');
+    expect(top('helo')).toBe('flow:greeting');
+  });
+
+  it('stems German and meets only documents of the query language', () => {
+    expect(top('wie funktionieren rücksendungen', 'de')).toBe('article:returns/return-policy');
+    expect(top('wie lange hält der akku', 'de-DE')).toBe('article:products/wave-700');
+    expect(matcher.rank('rücksendungen', { locale: 'en' }).map((s) => s.id)).not.toContain('article:returns/return-policy');
+    expect(matcher.rank('battery', { locale: 'fr' })).toEqual([]);
+  });
+
+  it('scores in [0, 1], best first, higher for a close match than for a loose one, nothing for no overlap', () => {
+    const ranked = matcher.rank('can I send my speaker back', { locale: 'en', limit: 10 });
+    expect(ranked.length).toBeGreaterThan(0);
+    for (const s of ranked) expect(s.score).toBeGreaterThanOrEqual(0), expect(s.score).toBeLessThanOrEqual(1);
+    expect(ranked.map((s) => s.score)).toEqual([...ranked.map((s) => s.score)].sort((a, b) => b - a));
+    const loose = matcher.rank('can I send my speaker to a friend', { locale: 'en' })[0]!;
+    expect(ranked[0]!.score).toBeGreaterThan(loose.score);
+    expect(matcher.rank('xqzv', { locale: 'en' })).toEqual([]);
+    expect(matcher.rank('', { locale: 'en' })).toEqual([]);
+  });
+
+  it('gives the same ranking every time, equal scores ordered by id', () => {
+    const again = Matcher.build([...docs].reverse());
+    const query = 'headphones battery return';
+    expect(again.rank(query, { locale: 'en' })).toEqual(matcher.rank(query, { locale: 'en' }));
+    const twins = Matcher.build([
+      { id: 'b', locale: 'en', fields: [{ kind: 'example', text: 'track my parcel' }] },
+      { id: 'a', locale: 'en', fields: [{ kind: 'example', text: 'track my parcel' }] },
+    ]);
+    expect(twins.rank('track parcel', { locale: 'en' }).map((s) => s.id)).toEqual(['a', 'b']);
+  });
+
+  it('limits the list', () => {
+    expect(matcher.rank('headphones battery return hub', { locale: 'en', limit: 2 })).toHaveLength(2);
+  });
+});
