@@ -55,24 +55,29 @@ async function brightwave(): Promise<void> {
   const flows = await loadFlows(path.join(root, 'flows'));
   const knowledge = await loadKnowledge(path.join(root, 'knowledge'), { defaultLocale: 'en' });
   const understander = new Understander({ minConfidence: threshold, knowledge: () => ({ version: 'eval', articles: knowledge.articles }) });
-  const tally = new Map<string, { n: number; right: number; confidentlyWrong: number }>();
+  const tally = new Map<string, { n: number; right: number; confidentlyWrong: number; rankedFirst: number }>();
   const misses = new Map<string, number>();
   const missLines: string[] = [];
   for (const item of items) {
     const command = builtIn(item.text);
     let outcome: string;
     let confidence = 1;
+    let first = command;
     if (command) outcome = command;
     else {
-      const { decision } = await understander.understand(flows, item.text, { locale: item.locale });
+      const { decision, candidates } = await understander.understand(flows, item.text, { locale: item.locale });
+      const top = candidates[0];
+      first = decision.kind === 'decline' ? (top ? `${top.kind === 'flow' ? 'flow' : 'article'}:${top.id}` : 'decline') : undefined;
       confidence = decision.confidence;
       outcome = decision.kind === 'flow' ? `flow:${decision.flow}` : decision.kind === 'knowledge' ? `article:${decision.article}` : 'decline';
     }
     const right = item.expect.includes(outcome);
+    const rankedFirst = right || (first !== undefined && item.expect.includes(first));
     for (const key of [item.locale, 'all']) {
-      const t = tally.get(key) ?? { n: 0, right: 0, confidentlyWrong: 0 };
+      const t = tally.get(key) ?? { n: 0, right: 0, confidentlyWrong: 0, rankedFirst: 0 };
       t.n += 1;
       if (right) t.right += 1;
+      if (rankedFirst) t.rankedFirst += 1;
       else if (outcome !== 'decline' && confidence >= threshold) t.confidentlyWrong += 1;
       tally.set(key, t);
     }
@@ -82,10 +87,10 @@ async function brightwave(): Promise<void> {
       if (process.env.EVAL_VERBOSE) missLines.push(`  ${JSON.stringify(item.text)} (${item.locale}) expected ${item.expect.join('|')} got ${outcome} @${confidence}`);
     }
   }
-  const out: string[] = [`Brightwave ${setName} half: ${items.length} messages, threshold ${threshold}`, '', '| language | messages | right | accuracy | confidently wrong |', '| --- | ---: | ---: | ---: | ---: |'];
+  const out: string[] = [`Brightwave ${setName} half: ${items.length} messages, threshold ${threshold}`, '', '| language | messages | right | accuracy | confidently wrong | right one ranked first |', '| --- | ---: | ---: | ---: | ---: | ---: |'];
   for (const key of ['en', 'de', 'all']) {
     const t = tally.get(key);
-    if (t) out.push(`| ${key} | ${t.n} | ${t.right} | ${(t.right / t.n).toFixed(3)} | ${t.confidentlyWrong} |`);
+    if (t) out.push(`| ${key} | ${t.n} | ${t.right} | ${(t.right / t.n).toFixed(3)} | ${t.confidentlyWrong} | ${(t.rankedFirst / t.n).toFixed(3)} |`);
   }
   out.push('', 'Misses (expected → decided), most frequent first:', '| expected | decided | count |', '| --- | --- | ---: |');
   for (const [key, count] of [...misses].sort((a, b) => b[1] - a[1])) {

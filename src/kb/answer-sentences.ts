@@ -42,7 +42,10 @@ export function answerSentences(passage: Passage, question: string, maxLength: n
   const all = sentences(passage.text);
   if (all.length <= 1) return shorten(passage.text, maxLength);
   const analyzer = analyzerFor(passage.locale);
-  const termSets = all.map((s) => new Set(analyzer.terms(s)));
+  // Editors put the answer to a section's question in its first sentences (knowledge/README.md): the first sentence
+  // is read with the heading, so "how long does the battery last" finds "Up to 40 hours…" under "Battery and charging".
+  const headingTerms = analyzer.terms(passage.heading ?? '');
+  const termSets = all.map((s, i) => new Set([...analyzer.terms(s), ...(i === 0 ? headingTerms : [])]));
   // A word in every sentence tells them apart least: weight by how few sentences have it.
   const weight = (term: string) => Math.log(1 + all.length / (1 + termSets.filter((t) => t.has(term)).length));
   const wanted = [...new Set(analyzer.terms(question))];

@@ -36,7 +36,23 @@ const ENGLISH_STOP_WORDS = new Set(
   most other only same few each all both own`.split(/\s+/),
 );
 
-const STOP_WORDS: Record<string, Set<string>> = { en: ENGLISH_STOP_WORDS };
+/** German function words, as general a list as the English one (diacritics already removed by `normalize`). */
+const GERMAN_STOP_WORDS = new Set(
+  `aber alle allem allen aller alles als also am an auch auf aus bei beim bin bis bist bitte da damit dann das dass
+  dem den denn der des dich die dies diese diesem diesen dieser dieses dir doch dort du durch ein eine einem einen
+  einer eines er es etwa euch euer eure fur gibt gern gerne hab habe haben hallo hat hatte hier ich ihm ihn ihr ihre
+  ihrem ihren ihrer im in ist ja jetzt kann kannst konnen konnte mal man mich mir mit mochte muss nach nicht noch
+  nun nur ob oder ohne schon sehr sein seine sich sie sind so soll sollte uber um und uns unser unsere vom von vor
+  war waren was weil welche welcher welches wenn wer werde werden wie wieder will wir wird wo wurde wurden zu zum
+  zur mein meine meinen meinem meiner dein deine euren eurem ihr`.split(/\s+/),
+);
+
+const STOP_WORDS: Record<string, Set<string>> = { en: ENGLISH_STOP_WORDS, de: GERMAN_STOP_WORDS };
+
+/** German written without umlauts ("haelt", "Rueckgabe") is the same word as with them ("hält" → "halt"). */
+const TRANSLITERATION: Record<string, (token: string) => string> = {
+  de: (token) => token.replace(/ae/g, 'a').replace(/oe/g, 'o').replace(/(?<!q)ue/g, 'u'),
+};
 
 /** The language part of a locale: `en-GB` → `en`. */
 export function language(locale: string): string {
@@ -75,11 +91,13 @@ export function analyzerFor(locale: string): Analyzer {
   if (analyzer) return analyzer;
   const stem = STEMMERS[lang] ?? ((word: string) => word);
   const stop = STOP_WORDS[lang] ?? new Set<string>();
+  const transliterate = TRANSLITERATION[lang] ?? ((token: string) => token);
   const cache = new Map<string, string | null>();
   const term = (token: string): string | null => {
     let value = cache.get(token);
     if (value !== undefined) return value;
-    value = stop.has(token) ? null : stem(token);
+    const plain = transliterate(token);
+    value = stop.has(plain) ? null : stem(plain);
     if (cache.size < 200_000) cache.set(token, value);
     return value;
   };

@@ -21,7 +21,7 @@ const joined = (text: string) => tokenize(text).join(' ');
  */
 export function essentialKeyword(flows: readonly Flow[], text: string): string | undefined {
   const words = tokenize(text);
-  if (words.length === 0 || words.length > 6) return undefined;
+  if (words.length === 0 || words.length > 8) return undefined;
   const said = words.join(' ');
   const core = words.filter((w) => !COURTESY.has(w)).join(' ');
   for (const flow of flows) {

@@ -5,6 +5,9 @@ import type { EffectResult } from '../types.ts';
 import { CONTINUE, textFor, type StepContext, type StepResult } from './result.ts';
 import { sayAction } from './say.ts';
 
+/** Below this confidence the closest candidates are too far off to offer. */
+export const OFFER_FLOOR = 0.4;
+
 /** The variable that keeps the question the bot was unsure about, for the article buttons it offered. */
 export const ASKED_VAR = 'unsure_question';
 
@@ -41,7 +44,8 @@ export function resumeAnswer(step: AnswerStep, result: EffectResult, ctx: StepCo
   const label = textFor(ctx, BUILT_IN_TEXTS.source);
   const sources = [...new Set(result.sources)].map((title) => `${label}: ${title}`);
   const text = sources.length > 0 ? `${result.answer}\n\n${sources.join('\n')}` : result.answer;
-  return { actions: [{ type: 'say', message: { text } }], next: CONTINUE };
+  const offer = offeredFlowButton(ctx);
+  return { actions: [{ type: 'say', message: { text, ...(offer ? { buttons: [offer] } : {}) } }], next: CONTINUE };
 }
 
 function unsure(step: AnswerStep, ctx: StepContext): StepResult {
@@ -63,6 +67,16 @@ function unsure(step: AnswerStep, ctx: StepContext): StepResult {
 /** Buttons for the understanding step's closest candidates (at most three) when it was not sure. */
 function closestOffers(ctx: StepContext): Array<{ title: string; payload: string }> {
   const understood = ctx.understood;
-  if (!understood || understood.decision.kind !== 'decline') return [];
+  // Nothing came close ("purple elephants"): the flow's own "not sure" (its menu) serves better than far-off guesses.
+  if (!understood || understood.decision.kind !== 'decline' || understood.decision.confidence < OFFER_FLOOR) return [];
   return understood.candidates.slice(0, 3).map((c) => ({ title: c.title, payload: c.kind === 'flow' ? c.id : `${ARTICLE_PAYLOAD}${c.id}` }));
+}
+
+/** A flow the message also fits, offered under the answer ("I want to return something": the policy, and [Returns]). */
+function offeredFlowButton(ctx: StepContext): { title: string; payload: string } | undefined {
+  const decision = ctx.understood?.decision;
+  if (decision?.kind !== 'knowledge' || !decision.offerFlow) return undefined;
+  const flow = decision.offerFlow;
+  const title = ctx.understood!.candidates.find((c) => c.kind === 'flow' && c.id === flow)?.title ?? flow.replace(/[_-]+/g, ' ');
+  return { title, payload: flow };
 }
