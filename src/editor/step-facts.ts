@@ -68,7 +68,11 @@ function describeStep(step: Step): StepFacts {
     case 'ask': {
       const buttons = buttonUses(step.buttons, true);
       return facts({
-        exits: [{ to: 'next', sets: [step.var] }, ...(step.onFail ? [{ to: step.onFail, sets: [] }] : [])],
+        exits: [
+          { to: 'next', sets: [step.var] },
+          ...(step.onFail ? [{ to: step.onFail, sets: [] }] : []),
+          ...(step.onUnknown ? [{ to: step.onUnknown, sets: [] }] : []),
+        ],
         waits: true,
         sets: [step.var],
         texts: [...texts(step.prompt, ['ask'], 'message'), ...texts(step.retry, ['retry'], 'message'), ...buttonTexts(buttons)],

@@ -7,7 +7,7 @@
 import { parseCondition } from './condition.ts';
 import { DEFAULT_LOCALE, normalizeLocale } from './localize.ts';
 import type { Flow, FlowButton, FlowIssue, LocalText, LocatedText, Step, Target, Validator } from './model.ts';
-import { durationMs, type BranchInput, type FlowFileInput, type LocalizedTextInput, type StepInput, type TargetInput, type ValidateInput } from './schema.ts';
+import { BRANCH_KEYS, durationMs, type BranchInput, type BranchKey, type FlowFileInput, type LocalizedTextInput, type StepInput, type TargetInput, type ValidateInput } from './schema.ts';
 import { DEFAULT_CALL_TIMEOUT_MS } from './steps/call.ts';
 import type { Path, SourceMap } from './source-map.ts';
 
@@ -138,8 +138,6 @@ interface Context {
   text: (value: LocalizedTextInput, path: Path) => LocalText;
 }
 
-const BRANCH_KEYS = ['then', 'else', 'on_fail', 'on_error', 'on_unsure'] as const;
-type BranchKey = (typeof BRANCH_KEYS)[number];
 
 function compileStep(item: Placed, ctx: Context): Step {
   const { input, path, id, next } = item;
@@ -167,6 +165,7 @@ function compileStep(item: Placed, ctx: Context): Step {
       ...(input.retry === undefined ? {} : { retry: ctx.text(input.retry, [...path, 'retry']) }),
       retries: input.retries ?? 2,
       ...(input.on_fail === undefined ? {} : { onFail: ctx.branchTarget(item, 'on_fail', input.on_fail) }),
+      ...(input.on_unknown === undefined ? {} : { onUnknown: ctx.branchTarget(item, 'on_unknown', input.on_unknown) }),
     };
   }
   if ('if' in input) {
@@ -208,5 +207,6 @@ function validator(input: ValidateInput | undefined): Validator {
   if (input === undefined) return { type: 'text' };
   if (typeof input === 'string') return { type: input };
   if (input.type === 'choice') return { type: 'choice' };
+  if (input.type === 'code') return { ...input, separator: input.separator ?? '-' };
   return input;
 }

@@ -4,7 +4,7 @@
  * type key) so "unknown key 'buttns'" is reported instead of seven alternatives.
  */
 import type { core } from 'zod';
-import { KNOWN_KEYS, STEP_KINDS } from './schema.ts';
+import { BRANCH_KEYS as BRANCH_KEYS_LIST, KNOWN_KEYS, STEP_KINDS } from './schema.ts';
 import type { Path, Problem } from './source-map.ts';
 
 type Issue = core.$ZodIssue;
@@ -109,7 +109,7 @@ function expectedOf(lists: readonly (readonly Issue[])[]): string[] {
   return [...out];
 }
 
-const BRANCH_KEYS = new Set<PropertyKey>(['then', 'else', 'on_fail', 'on_error', 'on_unsure']);
+const BRANCH_KEYS = new Set<PropertyKey>(BRANCH_KEYS_LIST);
 
 function isStepPosition(path: Path): boolean {
   const last = path.at(-1);

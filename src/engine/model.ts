@@ -26,6 +26,11 @@ export type Validator =
   | { type: 'email' }
   | { type: 'phone' }
   | { type: 'pattern'; pattern: string }
+  /**
+   * A reference such as an order number: `prefix` and `digits` digits, found anywhere in the answer however the
+   * customer writes it (`bw12345`, `BW 12345`, `#bw-12345`), stored as `prefix` + `separator` + digits (`BW-12345`).
+   */
+  | { type: 'code'; prefix: string; digits: number; separator: string }
   | { type: 'choice' };
 
 interface StepBase {
@@ -51,6 +56,8 @@ export interface AskStep extends StepBase {
   retry?: LocalText;
   retries: number;
   onFail?: Target;
+  /** Taken, without spending a retry, when a wrong answer says the customer doesn't have or know it. */
+  onUnknown?: Target;
 }
 
 export interface IfStep extends StepBase {

@@ -22,10 +22,14 @@
  *       var: email
  *       validate: email                 # text | number | email | phone | choice, or
  *                                       # { type: pattern, pattern } / { type: number, min, max } /
+ *                                       # { type: code, prefix: BW, digits: 5, separator: "-" } (an order
+ *                                       # number found in the answer as customers write it, stored BW-12345) /
  *                                       # { type: choice, options: [...] } (or choices from the ask's buttons)
  *       retry: "That isn't an email."   # sent after a wrong answer (default: a hint for the type)
  *       retries: 2                      # wrong answers re-asked before on_fail (default 2)
  *       on_fail: { goto: human }        # a branch; without one the flow ends with an apology
+ *       on_unknown: { goto: help }      # a branch taken, without spending a retry, when a wrong answer says the
+ *                                       # customer doesn't have or know it ("I don't have the number", "keine Ahnung")
  *     - if: "email contains '@brightwave'"     # condition language: see condition.ts
  *       then: { goto: staff }           # a branch: one step or a list of steps, run in place
  *       else: [{ say: "..." }]          # a branch that does not jump continues after the `if`
@@ -123,6 +127,12 @@ export const ValidateSchema = z.union([
     z.strictObject({ type: z.literal('email') }),
     z.strictObject({ type: z.literal('phone') }),
     z.strictObject({ type: z.literal('pattern'), pattern: Regex }),
+    z.strictObject({
+      type: z.literal('code'),
+      prefix: z.string().regex(/^[A-Za-z]{1,10}$/, 'must be 1 to 10 letters, like BW'),
+      digits: z.int().min(1).max(20),
+      separator: z.string().regex(/^[-/._ ]?$/, "must be one of - / . _ or a space, or '' for none").optional(),
+    }),
     z.strictObject({ type: z.literal('choice'), options: z.array(z.string().min(1)).min(1).optional() }),
   ]),
 ]);
@@ -146,6 +156,9 @@ export const AskStep = z.strictObject({
   retry: LocalizedText.optional(),
   retries: z.int().min(0).max(10).optional(),
   get on_fail() {
+    return BranchSchema.optional();
+  },
+  get on_unknown() {
     return BranchSchema.optional();
   },
 });
@@ -191,6 +204,10 @@ export const AnswerStep = z.strictObject({
   },
 });
 
+/** The keys whose value is a branch (one step or a list of steps). */
+export const BRANCH_KEYS = ['then', 'else', 'on_fail', 'on_unknown', 'on_error', 'on_unsure'] as const;
+export type BranchKey = (typeof BRANCH_KEYS)[number];
+
 /** The key that names a step's type; the order matches StepSchema's options. */
 export const STEP_KINDS = ['say', 'ask', 'if', 'set', 'goto', 'handoff', 'end', 'call', 'answer'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
@@ -229,7 +246,7 @@ export const KNOWN_KEYS = [
   ...Object.keys(FlowFileSchema.shape),
   ...Object.keys(TriggersSchema.shape),
   ...STEP_KINDS,
-  'id', 'buttons', 'title', 'payload', 'var', 'validate', 'retry', 'retries', 'on_fail', 'then', 'else',
-  'type', 'pattern', 'options', 'min', 'max', 'step', 'flow',
+  'id', 'buttons', 'title', 'payload', 'var', 'validate', 'retry', 'retries', 'on_fail', 'on_unknown', 'then', 'else',
+  'type', 'pattern', 'options', 'min', 'max', 'prefix', 'digits', 'separator', 'step', 'flow',
   'with', 'save', 'timeout', 'on_error', 'min_confidence', 'on_unsure',
 ];

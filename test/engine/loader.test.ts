@@ -121,7 +121,7 @@ describe('parseFlowFile reports each kind of mistake at its position', () => {
           var: day
           validate: { type: date }
     `;
-    expect(problemIn(source)).toBe("5:23 unknown type 'date'; use one of 'text', 'number', 'email', 'phone', 'pattern', 'choice'");
+    expect(problemIn(source)).toBe("5:23 unknown type 'date'; use one of 'text', 'number', 'email', 'phone', 'pattern', 'code', 'choice'");
   });
 
   it('a condition that does not parse, pointing inside it', () => {

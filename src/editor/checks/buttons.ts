@@ -4,7 +4,7 @@
  * rejected as a wrong answer, not taken as a way out). Say buttons that start no flow are reported by the loader.
  */
 import type { AskStep } from '../../engine/model.ts';
-import { checkAnswer } from '../../engine/validators.ts';
+import { checkAnswer, codeExample } from '../../engine/validators.ts';
 import type { Check, Finding } from './finding.ts';
 
 export const checkButtons: Check = ({ graph }) => {
@@ -34,6 +34,8 @@ function expects(ask: AskStep): string {
       return 'a phone number';
     case 'pattern':
       return `text matching ${ask.validate.pattern}`;
+    case 'code':
+      return `a number like ${codeExample(ask.validate)}`;
     default:
       return 'another answer';
   }

@@ -18,6 +18,8 @@ export function runAsk(step: AskStep, ctx: StepContext): StepResult {
 export function answerAsk(step: AskStep, answer: string, attempts: number, ctx: StepContext): StepResult {
   const checked = checkAnswer(step.validate, answer, step.buttons);
   if (checked.ok) return { actions: [], vars: { ...ctx.vars, [step.var]: checked.value }, next: CONTINUE };
+  // "I don't have the number": asking again would only loop, so the flow's way out is taken and no retry is spent.
+  if (checked.unknown && step.onUnknown) return { actions: [], next: { kind: 'jump', target: step.onUnknown } };
   if (attempts + 1 <= step.retries) {
     const retry = step.retry ?? `${defaultRetryHint(step.validate, localeOf(ctx))} ${renderTemplate(textFor(ctx, step.prompt), ctx.vars)}`;
     return { actions: [sayAction(retry, step.buttons, ctx)], next: { kind: 'wait', attempts: attempts + 1 } };
