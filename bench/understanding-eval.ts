@@ -141,13 +141,15 @@ async function banking77(): Promise<void> {
     try {
       await mkdir(path.join(tmp, 'flows'));
       await mkdir(path.join(tmp, 'kb'));
+      // Flow names are letters, digits, _ and -: "reverted_card_payment?" becomes "reverted_card_payment_".
+      const flowName = (intent: string) => intent.replace(/[^A-Za-z0-9_-]/g, '_');
       for (const [intent, examples] of byIntent) {
-        const yaml = [`flow: ${intent}`, 'triggers:', '  examples:', ...examples.slice(0, perIntent).map((e) => `    - ${JSON.stringify(e)}`), 'steps:', '  - end: true', ''].join('\n');
-        await writeFile(path.join(tmp, 'flows', `${intent}.yaml`), yaml);
+        const yaml = [`flow: ${flowName(intent)}`, 'triggers:', '  examples:', ...examples.slice(0, perIntent).map((e) => `    - ${JSON.stringify(e)}`), 'steps:', '  - end: true', ''].join('\n');
+        await writeFile(path.join(tmp, 'flows', `${flowName(intent)}.yaml`), yaml);
       }
       const started = Date.now();
       const decided = await routeAll(path.join(tmp, 'flows'), path.join(tmp, 'kb'), test.map((r) => r.text));
-      const right = decided.filter((d, i) => d.kind === 'flow' && d.flow === test[i]!.category).length;
+      const right = decided.filter((d, i) => d.kind === 'flow' && d.flow === flowName(test[i]!.category)).length;
       const declined = decided.filter((d) => d.kind === 'decline').length;
       process.stdout.write(`BANKING77 test, ${label}: accuracy ${(right / test.length).toFixed(3)} (${right}/${test.length}; ${declined} declined) through parley route in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     } finally {

@@ -16,7 +16,7 @@ export const CHAT_USAGE = `Usage: parley chat [--flow NAME] [--debug] [--flows D
 
 Chat with the flows as a customer would. Type a message, or a button's number to press it.
   --flow NAME   start with this flow instead of the greeting
-  --debug       after each turn, show the flow, the step and the variables
+  --debug       after each turn, show what was understood (candidates, scores, why), the flow, the step and the variables
   --flows DIR   the flow files (default: FLOWS_DIR, else ./flows)
 In the chat: /restart reloads the flow files and starts over, /text 2 sends "2" as typed text (not a
 button press), /quit leaves.
@@ -102,7 +102,13 @@ function printTurn(write: (text: string) => void, turn: SimTurn, flows: FlowSet 
     write('  (a person has this conversation; the bot stays quiet. /restart to start over)');
   }
   if (!flows) return;
-  const { state } = turn;
+  const { state, understood } = turn;
+  if (understood) {
+    const { decision } = understood;
+    const chosen = decision.kind === 'flow' ? `flow ${decision.flow}` : decision.kind === 'knowledge' ? `article ${decision.article}` : 'not sure (decline)';
+    write(`  · understood: ${chosen} at ${decision.confidence}${understood.language ? `, written in ${understood.language}` : ''}: ${understood.why}`);
+    if (understood.candidates.length > 0) write(`  · candidates: ${understood.candidates.map((c) => `${c.kind} ${c.id} ${c.score}`).join(', ')}`);
+  }
   const where = state.awaiting
     ? `flow ${state.awaiting.flow} › step ${stepLabel(flows, state.awaiting.flow, state.awaiting.step).replace(/^'(.*)'$/, '$1')} (waiting for an answer${state.awaiting.attempts > 0 ? `, ${state.awaiting.attempts} wrong so far` : ''})`
     : 'idle: no flow is waiting for an answer';

@@ -8,6 +8,7 @@ import type { Address, Button } from '../core/message.ts';
 import { runTurn, type ConversationState, type FlowSet } from '../engine/index.ts';
 import type { EffectRunner } from '../engine/types.ts';
 import { Inbox } from '../inbox/inbox.ts';
+import type { Understood } from '../core/understanding.ts';
 import type { Understander } from '../understanding/understander.ts';
 import { MemoryConversationLock } from '../inbox/memory-lock.ts';
 import type { TurnHooks } from '../inbox/turn-hooks.ts';
@@ -28,6 +29,8 @@ export interface SimTurn {
   replies: SimReply[];
   /** The reason, when this turn handed the conversation to a person. */
   handoff?: string;
+  /** What the understanding step decided for the message, when it was free text. */
+  understood?: Understood;
   state: ConversationState;
   mode: ConversationMode;
 }
@@ -47,6 +50,8 @@ export class Simulator {
   private readonly handoffs = new Map<string, string>();
   private readonly inbox: Inbox;
   private sequence = 0;
+  /** What the understanding step made of the message of the turn under way, for `--debug`. */
+  private understood: Understood | undefined;
 
   private constructor(private readonly store: Store, private flows: FlowSet, private readonly options: SimulatorOptions) {
     this.inbox = new Inbox({
@@ -58,7 +63,11 @@ export class Simulator {
       // As with an agent desk: a handoff gives the conversation to a person, and the bot goes quiet.
       onHandoff: (conversation, reason) => void this.handoffs.set(conversation.id, reason),
       ...(options.effects ? { effects: options.effects } : {}),
-      ...(options.understander ? { understand: (state: ConversationState, text: string) => options.understander!.understand(this.flows, text, state.locale ? { locale: state.locale } : {}) } : {}),
+      ...(options.understander ? { understand: async (state: ConversationState, text: string) => {
+        const understood = await options.understander!.understand(this.flows, text, state.locale ? { locale: state.locale } : {});
+        this.understood = understood;
+        return understood;
+      } } : {}),
       ...(options.hooks ? { hooks: options.hooks } : {}),
     });
   }
@@ -95,6 +104,7 @@ export class Simulator {
   /** @internal */
   async run(address: Address, action: { open: true } | { text?: string; payload?: string }, locale?: string): Promise<SimTurn> {
     let replies;
+    this.understood = undefined;
     if ('open' in action) {
       replies = (await this.inbox.open(address)).replies;
     } else {
@@ -115,6 +125,7 @@ export class Simulator {
     return {
       replies: replies.map((reply) => ({ text: reply.text ?? '', buttons: reply.buttons })),
       ...(handoff === undefined ? {} : { handoff }),
+      ...(this.understood ? { understood: this.understood } : {}),
       state: conversation?.state ?? { vars: {} },
       mode: conversation?.mode ?? 'bot',
     };

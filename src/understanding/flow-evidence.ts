@@ -1,0 +1,77 @@
+/**
+ * Evidence for a flow that the lexical ranking under-weighs, because a flow's documents are a few short lines:
+ * - the message says nearly what one of the flow's examples says (most of their content words in common);
+ * - the message carries a value one of the flow's questions asks for (an order number for the order-status flow):
+ *   "status of BW-12345", "has bw 23456 shipped yet". Values are tried as written and in the `AB-123` form.
+ */
+import type { Flow } from '../engine/model.ts';
+import { analyzerFor, tokenize } from '../kb/text.ts';
+import { detectLanguage } from './language.ts';
+
+/** Dice overlap of content words from which a message says what an example says. */
+export const NEAR_EXAMPLE = 0.75;
+
+/** The best Dice overlap of the message's content words with one of the flow's examples in its language. */
+export function exampleOverlap(flow: Flow, text: string, lang: string): number {
+  const analyzer = analyzerFor(lang);
+  const said = new Set(analyzer.terms(text));
+  if (said.size === 0) return 0;
+  let best = 0;
+  for (const example of flow.triggers.examples) {
+    const exampleLang = detectLanguage(example);
+    if (exampleLang && exampleLang !== lang) continue;
+    const wanted = new Set(analyzer.terms(example));
+    if (wanted.size === 0) continue;
+    let shared = 0;
+    for (const term of wanted) if (said.has(term)) shared += 1;
+    best = Math.max(best, (2 * shared) / (wanted.size + said.size));
+  }
+  return best;
+}
+
+/** The patterns of a flow's `pattern` questions, unanchored, to find such a value inside a message. */
+function valuePatterns(flow: Flow): RegExp[] {
+  const found: RegExp[] = [];
+  for (const step of flow.steps.values()) {
+    if (step.kind !== 'ask') continue;
+    const validate = step.validate as { type: string; pattern?: string; prefix?: string; digits?: number };
+    const source = validate.type === 'pattern' && validate.pattern ? validate.pattern.replace(/^\^/, '').replace(/\$$/, '')
+      : validate.type === 'code' && validate.prefix ? `${escapeRegExp(validate.prefix)}[\\s-]?\\d{${validate.digits ?? 1},}` : undefined;
+    if (source === undefined) continue;
+    try {
+      found.push(new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{N}])`, 'iu'));
+    } catch {
+      // A pattern the flow check already reports; nothing to find with it.
+    }
+  }
+  return found;
+}
+
+/** True when the message carries a value one of the flow's questions asks for. */
+export function carriesValue(flow: Flow, text: string): boolean {
+  const patterns = valuePatterns(flow);
+  if (patterns.length === 0) return false;
+  const joined = text.replace(/\b([A-Za-z]{1,4})[\s-]?(\d{3,})\b/g, '$1-$2');
+  return patterns.some((p) => p.test(text) || p.test(joined) || p.test(joined.toUpperCase()));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A keyword phrase of several words found as written ("real person", "where is my order"), or a one-word keyword
+ * in a message of at most two content words ("where is my parcel?"): evidence, weighed with the ranking.
+ */
+export function keywordEvidence(flow: Flow, text: string, lang: string): boolean {
+  const words = tokenize(text);
+  const joined = ` ${words.join(' ')} `;
+  const content = analyzerFor(lang).terms(text);
+  for (const keyword of flow.triggers.keywords) {
+    const phrase = tokenize(keyword);
+    if (phrase.length === 0) continue;
+    if (phrase.length >= 2 && joined.includes(` ${phrase.join(' ')} `)) return true;
+    if (phrase.length === 1 && content.length <= 2 && words.includes(phrase[0]!)) return true;
+  }
+  return false;
+}
