@@ -42,6 +42,13 @@ export const BUILT_IN_TEXTS = {
     en: "I'm not sure I understood. Is it one of these? Or put it another way, or talk to a person.",
     de: 'Ich bin mir nicht sicher, ob ich Sie richtig verstanden habe. Geht es um eines davon? Oder formulieren Sie es anders, oder sprechen Sie mit einer Person.',
   },
+  /** "I don't know" to an ask that has no `on_unknown` or `on_fail`: the question follows, with a person button. */
+  noAnswer: {
+    en: "No problem. A colleague can help you with this: tap “Talk to a person”. Or answer whenever you're ready.",
+    de: 'Kein Problem. Eine Kollegin oder ein Kollege hilft Ihnen gern dabei: Tippen Sie auf „Kundenservice“. Oder antworten Sie, sobald Sie so weit sind.',
+  },
+  /** A question asked while an ask waits that the knowledge base then could not answer after all; the question follows. */
+  asideUnsure: { en: "Sorry, I can't answer that one here.", de: 'Entschuldigung, das kann ich hier leider nicht beantworten.' },
   /** Under an answer from an article that exists only in another language. */
   inEnglish: { en: '(This article is in English.)', de: '(Dieser Artikel ist auf Englisch.)' },
   /** Before each source title under an answer from the knowledge base. */

@@ -40,7 +40,7 @@ export function failedEffect(request: EffectRequest, error: string): EffectResul
 
 /** Too many effects: the effect asked for is not performed, the customer gets one apology, the conversation goes idle. */
 function abandon(state: ConversationState, actions: EngineAction[]): TurnResult {
-  const { flow: _flow, step: _step, pendingEffect: _pending, awaiting: _awaiting, offered: _offered, ...idle } = state;
+  const { flow: _flow, step: _step, pendingEffect: _pending, awaiting: _awaiting, offered: _offered, resume: _resume, ...idle } = state;
   const { last_message: _last, ...vars } = state.vars;
   const apology: EngineAction = { type: 'say', message: { text: localize(BUILT_IN_TEXTS.loop, state.locale) } };
   return { state: { ...idle, vars }, actions: [...actions.slice(0, -1), apology] };

@@ -8,7 +8,12 @@
  *    The engine's own buttons (`#rephrase`, `#person`, offered when an answer step is unsure) are handled here.
  * 3. While an ask waits, the input is its answer, except:
  *    - a pressed button that is not one of the ask's own and starts a flow switches to that flow;
- *    - a message that is exactly a keyword of an `interrupts: true` flow ("menu", "agent") switches to it.
+ *    - a message that is exactly a keyword of an `interrupts: true` flow ("menu", "agent") switches to it;
+ *    - free text is judged by digression.ts: a choice answered in other words answers it; a question the knowledge
+ *      base or another flow answers with high confidence is answered on the side (the fallback flow's answer step
+ *      alone, or the other flow), and then the ask is asked again with its wrong answers so far unchanged, unless
+ *      the other flow waits on a question of its own or hands over (it replaced the ask); "I don't know" takes the
+ *      ask's way out (steps/ask-again.ts). While such an answer waits for its effect, `state.resume` holds the ask.
  * 4. Otherwise a payload that starts a flow (its name or `triggers.payloads`) starts it; then free text is
  *    matched against triggers (triggers.ts); then, with `input.classify`, a model may choose a flow (classify.ts);
  *    then the `fallback: true` flow; then a built-in apology.
@@ -36,13 +41,15 @@ import type { Understood } from '../core/understanding.ts';
 import { ARTICLE_PAYLOAD, BUILT_IN_PAYLOADS, BUILT_IN_TEXTS } from './messages.ts';
 import type { AskStep, Flow, FlowSet, Step } from './model.ts';
 import { ASKED_VAR } from './steps/answer.ts';
+import { judgeAnswer } from './digression.ts';
 import { answerAsk } from './steps/ask.ts';
+import { answerUnknown, repeatAsk } from './steps/ask-again.ts';
 import { executeStep, resumeStep } from './steps/index.ts';
 import type { StepContext, StepResult } from './steps/result.ts';
 import { sayAction } from './steps/say.ts';
 import { sameText } from './text.ts';
 import { isExactKeyword, matchTrigger } from './triggers.ts';
-import type { ConversationState, EffectRequest, EngineAction, TurnInput, TurnResult, VarValue } from './types.ts';
+import type { ConversationState, EffectRequest, EngineAction, Resume, TurnInput, TurnResult, VarValue } from './types.ts';
 
 export const MAX_STEPS_PER_TURN = 100;
 
@@ -60,7 +67,7 @@ export function runTurn(flows: FlowSet, state: ConversationState, input: TurnInp
   const vars: Vars = startVars(state);
   const understood = input.understood;
   const start = (name: string) => drive(flows, state, name, undefined, undefined, vars, understood);
-  if (input.effect) return resume(flows, state, input, vars);
+  if (input.effect) return state.resume ? resumeAside(flows, state, input, vars, state.resume) : resume(flows, state, input, vars);
   vars.last_message = (input.text ?? '').trim();
   // The language the customer writes in is followed, whatever the browser said (a message with no telling words keeps it).
   if (understood?.language && input.payload === undefined) vars.locale = understood.language;
@@ -80,7 +87,8 @@ export function runTurn(flows: FlowSet, state: ConversationState, input: TurnInp
     if (pressed) return start(pressed);
     const escape = chosen === undefined ? interruptingFlow(flows, text) : undefined;
     if (escape) return start(escape);
-    const answered = answerAsk(waiting.step, chosen ?? text, waiting.attempts, context(waiting.flow, vars));
+    if (chosen === undefined) return answerWaiting(flows, state, waiting, text, vars, understood);
+    const answered = answerAsk(waiting.step, chosen, waiting.attempts, context(waiting.flow, vars));
     return drive(flows, state, waiting.flow.name, waiting.step.id, answered, vars);
   }
 
@@ -147,6 +155,51 @@ function resume(flows: FlowSet, state: ConversationState, input: TurnInput, vars
   return drive(flows, state, flow.name, step.id, resumed, vars, input.understood);
 }
 
+type Waiting = { flow: Flow; step: AskStep; attempts: number };
+
+/** Free text while an ask waits: its answer, "I don't know", or a question asked on the side (digression.ts). */
+function answerWaiting(flows: FlowSet, state: ConversationState, waiting: Waiting, text: string, vars: Vars, understood?: Understood): TurnResult {
+  const { flow, step, attempts } = waiting;
+  const verdict = judgeAnswer(flows, flow, step, text, understood);
+  const here = context(flow, vars, understood);
+  if (verdict.kind === 'answer') return drive(flows, state, flow.name, step.id, answerAsk(step, verdict.value, attempts, here), vars);
+  if (verdict.kind === 'unknown') return drive(flows, state, flow.name, step.id, answerUnknown(step, attempts, here), vars);
+  const back: Resume = { flow: flow.name, step: step.id, attempts, via: verdict.via };
+  const from = verdict.via === 'answer' ? verdict.step : undefined;
+  return backToAsk(flows, drive(flows, state, verdict.flow, from, undefined, vars, understood), back);
+}
+
+/**
+ * A digression's answer came back from its effect. Another flow simply goes on; the knowledge base's answer is said
+ * alone (the fallback flow's other steps are for a conversation that had nothing else going on), or, when it was
+ * not sure after all, a short apology; then the ask again.
+ */
+function resumeAside(flows: FlowSet, state: ConversationState, input: TurnInput, vars: Vars, back: Resume): TurnResult {
+  if (back.via === 'flow') return backToAsk(flows, resume(flows, state, input, vars), back);
+  const pending = state.pendingEffect && 'step' in state.pendingEffect ? state.pendingEffect : undefined;
+  const flow = pending ? flows.flows.get(pending.flow) : undefined;
+  const step = pending ? flow?.steps.get(pending.step) : undefined;
+  const ctx = context(flow, vars, input.understood);
+  const answered = step && input.effect ? resumeStep(step, input.effect, ctx) : undefined;
+  const said = answered?.next.kind === 'continue' ? answered.actions : [sayAction(BUILT_IN_TEXTS.asideUnsure, undefined, ctx)];
+  return backToAsk(flows, settle(flows, state, answered?.vars ?? vars, said), back);
+}
+
+/**
+ * After a digression's run: still waiting for an effect, it keeps `resume`; waiting on an ask of its own or handed
+ * over, it replaced the ask; otherwise (it said its piece and ended) the ask is asked again, as it was.
+ */
+function backToAsk(flows: FlowSet, result: TurnResult, back: Resume): TurnResult {
+  if (result.state.pendingEffect) return { ...result, state: { ...result.state, resume: back } };
+  const flow = flows.flows.get(back.flow);
+  const step = flow?.steps.get(back.step);
+  const replaced = result.state.awaiting !== undefined || result.actions.some((action) => action.type === 'handoff');
+  if (replaced || !flow || step?.kind !== 'ask') return result;
+  const vars = startVars(result.state);
+  const again = drive(flows, result.state, flow.name, step.id, repeatAsk(step, back.attempts, context(flow, vars)), vars);
+  return { state: again.state, actions: [...result.actions.filter((action) => action.type !== 'end'), ...again.actions] };
+}
+
 /** The engine's own buttons, offered when an answer step is unsure and has no `on_unsure`. */
 function builtInButton(flows: FlowSet, state: ConversationState, payload: string, vars: Vars): TurnResult | undefined {
   const ctx = context(undefined, vars);
@@ -172,7 +225,7 @@ function resolveOffered(text: string, offered: readonly Button[]): string | unde
 }
 
 /** The ask the conversation waits on, unless the flows changed under it so that it no longer exists. */
-function awaitedAsk(flows: FlowSet, state: ConversationState): { flow: Flow; step: AskStep; attempts: number } | undefined {
+function awaitedAsk(flows: FlowSet, state: ConversationState): Waiting | undefined {
   const awaiting = state.awaiting;
   const flow = awaiting ? flows.flows.get(awaiting.flow) : undefined;
   const step = awaiting ? flow?.steps.get(awaiting.step) : undefined;

@@ -26,6 +26,20 @@ export interface ConversationState {
   pendingEffect?: { flow: string; step: string } | { classify: true };
   /** The conversation's language (BCP 47, e.g. `en`, `de`), from the channel or the customer's choice. */
   locale?: string;
+  /**
+   * Set while a question the customer asked on the side of a waiting ask is being answered and that answer waits for
+   * an effect: the ask to ask again afterwards, its wrong answers so far, and whether the digression is the knowledge
+   * base's answer alone (`answer`) or another flow (`flow`). See digression.ts.
+   */
+  resume?: Resume;
+}
+
+/** The ask a digression returns to. */
+export interface Resume {
+  flow: string;
+  step: string;
+  attempts: number;
+  via: 'answer' | 'flow';
 }
 
 /** What the customer did this turn. */

@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadFlows } from '../../src/engine/load-flows.ts';
+import type { FlowSet } from '../../src/engine/model.ts';
+import { loadKnowledge } from '../../src/kb/load.ts';
+import { detectLanguage } from '../../src/understanding/language.ts';
+import { Understander } from '../../src/understanding/understander.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+let flows: FlowSet;
+let understander: Understander;
+
+beforeAll(async () => {
+  flows = await loadFlows(path.join(root, 'flows'));
+  const { articles } = await loadKnowledge(path.join(root, 'knowledge'), { defaultLocale: 'en' });
+  understander = new Understander({ minConfidence: 0.55, knowledge: () => ({ version: 'demo', articles }) });
+});
+
+const decide = async (text: string, locale = 'en') => (await understander.understand(flows, text, { locale })).decision;
+
+describe('the understanding step on the demo shop', () => {
+  it('lets a keyword decide alone only when the message is essentially that keyword', async () => {
+    expect(await decide('menu')).toMatchObject({ kind: 'flow', flow: 'greeting', confidence: 1 });
+    expect(await decide('agent please')).toMatchObject({ kind: 'flow', flow: 'human' });
+    expect(await decide('can I talk to a real person')).toMatchObject({ kind: 'flow', flow: 'human' });
+    // "warranty" is a keyword of the returns flow, but an article answers the question.
+    expect(await decide('is the warranty still valid if I drop my phone')).toMatchObject({ kind: 'knowledge' });
+  });
+
+  it('answers a German question from the knowledge base, even in a conversation that started in English', async () => {
+    const understood = await understander.understand(flows, 'wie lange hält der Akku der Wave 700', { locale: 'en' });
+    expect(understood.language).toBe('de');
+    expect(understood.decision).toMatchObject({ kind: 'knowledge', article: 'products/wave-700-anc' });
+  });
+
+  it('starts the flow that needs the value the message carries', async () => {
+    expect(await decide('has bw 23456 shipped yet')).toMatchObject({ kind: 'flow', flow: 'order_status' });
+    expect(await decide('status von BW-34567?', 'de')).toMatchObject({ kind: 'flow', flow: 'order_status' });
+  });
+
+  it('declines what it does not understand, keeping the closest candidates to offer', async () => {
+    const understood = await understander.understand(flows, 'purple elephants dancing', { locale: 'en' });
+    expect(understood.decision.kind).toBe('decline');
+    expect(understood.decision.confidence).toBeLessThan(0.55);
+    expect(understood.why).toMatch(/closest|nothing/);
+  });
+
+  it('never reads a product name as a greeting with a typo', async () => {
+    const decision = await decide('does the halo hub work with matter');
+    expect(decision.kind === 'flow' && decision.flow === 'greeting').toBe(false);
+  });
+});
+
+describe('language detection', () => {
+  it('tells English from German by the words, and says nothing for messages without telling words', () => {
+    expect(detectLanguage('where is my order')).toBe('en');
+    expect(detectLanguage('wo bleibt mein Paket')).toBe('de');
+    expect(detectLanguage('ich moechte meine Kopfhoerer zurueckgeben')).toBe('de');
+    expect(detectLanguage('BW-12345')).toBeUndefined();
+    expect(detectLanguage('ok')).toBeUndefined();
+  });
+});
+
+describe('parley route', () => {
+  it('writes one JSON line per message, in order, with the decision and its candidates', async () => {
+    const input = ['menu', JSON.stringify({ text: 'wie lange hält der Akku der Wave 700', locale: 'de' }), 'purple elephants dancing'].join('\n');
+    const child = promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'bin/parley.js'), 'route'], {
+      cwd: root, env: { ...process.env, PARLEY_FROM_SOURCES: '1' },
+    });
+    child.child.stdin!.end(`${input}\n`);
+    const { stdout } = await child;
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; flow: string | null; article: string | null; confidence: number; candidates: unknown[] });
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ kind: 'flow', flow: 'greeting', article: null, confidence: 1 });
+    expect(lines[1]).toMatchObject({ kind: 'knowledge', flow: null, article: 'products/wave-700-anc' });
+    expect(lines[2]).toMatchObject({ kind: 'decline', flow: null, article: null });
+    expect(lines[1]!.candidates.length).toBeGreaterThan(0);
+  });
+});
