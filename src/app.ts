@@ -16,7 +16,6 @@ import { demoOrderEndpoint, registerDemoOrderRoutes } from './demo/demo-orders.t
 import { FlowRegistry } from './engine/flow-registry.ts';
 import type { CallEndpoint } from './integrations/call-endpoints.ts';
 import { createEffectRunner } from './integrations/effect-runner.ts';
-import { createFlowClassifier } from './integrations/flow-classifier.ts';
 import { createHttpCaller } from './integrations/http-call.ts';
 import { composeTurnHooks } from './inbox/compose-hooks.ts';
 import { createAnalytics, runTurnTraced } from './analytics/index.ts';
@@ -25,6 +24,7 @@ import { createPrivacySystem, removeQueueJobs } from './privacy/index.ts';
 import { RedisConversationLock } from './inbox/conversation-lock.ts';
 import { createKnowledgeBase, type KnowledgeBase } from './kb/index.ts';
 import { Inbox } from './inbox/inbox.ts';
+import { createModelChooser, mayAskModel } from './understanding/model-choice.ts';
 import { Understander } from './understanding/understander.ts';
 import { createLogger, type Logger } from './infra/logger.ts';
 import { connectRedis, type RedisHandle } from './infra/redis.ts';
@@ -147,7 +147,6 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const slackDesk = handoff ? slack?.desk(handoff.system.service) : undefined;
   if (slackDesk && handoff) handoff.system.addDesk(slackDesk);
   const knowledge = handoff?.knowledge ?? baseKnowledge;
-  const classify = config.flowClassifier && config.openai ? createFlowClassifier({ openai: config.openai, logger }) : undefined;
   const privacy = createPrivacySystem({
     config: config.privacy, db: store.db, redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
     ...(handoff ? { removeJobs: async (ids: string[]) => removeQueueJobs(await handoff.system.queue.bull(), redis.client, ids) } : {}),
@@ -155,19 +154,23 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   // Earlier hooks take precedence over later ones.
   const hooks = composeTurnHooks([customers.hooks, privacy.hooks, analytics.ratingHooks, handoff?.system.hooks, analytics.recorder]);
-  const understander = new Understander({ minConfidence: config.minConfidence, ...(kb ? { knowledge: () => kb.snapshot() } : {}) });
+  // With UNDERSTANDING_MODEL and OpenAI, the chat model may choose among the offline candidates (model-choice.ts).
+  const chooser = config.understandingModel && config.openai ? createModelChooser({ openai: config.openai, logger }) : undefined;
+  const understander = new Understander({
+    minConfidence: config.minConfidence, ...(kb ? { knowledge: () => kb.snapshot() } : {}), ...(chooser ? { chooser } : {}),
+  });
   const inbox = new Inbox({
     store,
     lock,
-    understand: (state, text) => understander.understand(flows.forState(state), text, state.locale ? { locale: state.locale } : {}),
-    runTurn: (state, input) => runTurnTraced(flows.forState(state), state, classify ? { ...input, classify: true } : input),
+    understand: (state, text) => understander.understand(flows.forState(state), text, { ...(state.locale ? { locale: state.locale } : {}), model: mayAskModel(state, text) }),
+    runTurn: (state, input) => runTurnTraced(flows.forState(state), state, input),
     dispatch: (conversation, replies) => {
       // The customer just wrote: replies that waited for them (WhatsApp's 24-hour window) go first.
       void outbox.resumeWaiting(conversation.id, conversation.address);
       void outbox.dispatch(conversation.id, conversation.address, replies);
     },
     logger,
-    effects: createEffectRunner({ call, logger, ...(knowledge ? { knowledge } : {}), ...(classify ? { classify } : {}) }),
+    effects: createEffectRunner({ call, logger, ...(knowledge ? { knowledge } : {}) }),
     ...(hooks ? { hooks } : {}),
     ...(handoff ? { onHandoff: handoff.system.onHandoff } : {}),
   });

@@ -93,8 +93,13 @@ const EnvSchema = z.object({
   OPENAI_CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
   /** Model that embeds passages and questions (embeddings are cached under DATA_DIR by content hash). */
   OPENAI_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
-  /** With OPENAI_API_KEY: free text that matches no trigger is given to the chat model to choose a flow, before the fallback. */
-  FLOW_CLASSIFIER: booleanFlag.default(true),
+  /**
+   * With OPENAI_API_KEY: the chat model may choose among the understanding step's first candidates (masked text);
+   * buttons, answers to a waiting question and messages that are essentially a keyword never reach it. Unset: true.
+   * FLOW_CLASSIFIER is its former name, still read.
+   */
+  UNDERSTANDING_MODEL: booleanFlag.optional(),
+  FLOW_CLASSIFIER: booleanFlag.optional(),
   /** Handoff to people: agents, the queue, waiting customers, the Slack app (src/handoff/handoff-config.ts). */
   ...HANDOFF_ENV,
   /** The Bot Framework channel (src/botframework-config.ts). */
@@ -151,8 +156,8 @@ export interface Config {
   kbWatch: boolean;
   /** Set when OPENAI_API_KEY is. */
   openai: { apiKey: string; baseURL: string | undefined; chatModel: string; embeddingModel: string } | undefined;
-  /** FLOW_CLASSIFIER, and a model to ask (OPENAI_API_KEY): false whenever either is missing. */
-  flowClassifier: boolean;
+  /** UNDERSTANDING_MODEL (or FLOW_CLASSIFIER), and a model to ask (OPENAI_API_KEY): false whenever either is missing. */
+  understandingModel: boolean;
   handoff: HandoffConfig;
   /** The Bot Framework channel; undefined when BOTFRAMEWORK is off. */
   botframework: BotFrameworkConfig | undefined;
@@ -226,7 +231,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     openai: e.OPENAI_API_KEY
       ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, chatModel: e.OPENAI_CHAT_MODEL, embeddingModel: e.OPENAI_EMBEDDING_MODEL }
       : undefined,
-    flowClassifier: e.FLOW_CLASSIFIER && e.OPENAI_API_KEY !== undefined,
+    understandingModel: (e.UNDERSTANDING_MODEL ?? e.FLOW_CLASSIFIER ?? true) && e.OPENAI_API_KEY !== undefined,
     handoff,
     // Demo mode as decided above (unset DEMO_MODE is not false): it turns the Bot Framework Emulator on by default.
     botframework: botFrameworkConfig(withDemoMode),

@@ -1,6 +1,6 @@
 /** The flow engine: load flow files, then run conversation turns as pure functions of (flows, state, input). */
 export type {
-  ClassifyCandidate, ConversationState, EffectContext, EffectRequest, EffectResult, EffectRunner, EngineAction, TurnInput, TurnResult, VarValue,
+  ConversationState, EffectContext, EffectRequest, EffectResult, EffectRunner, EngineAction, TurnInput, TurnResult, VarValue,
 } from './types.ts';
 export type { Flow, FlowButton, FlowIssue, FlowSet, LocalText, LocatedText, Step, Target, Triggers, Validator } from './model.ts';
 export { loadFlows, isFlowFile } from './load-flows.ts';
@@ -13,6 +13,5 @@ export { localize, normalizeLocale, DEFAULT_LOCALE } from './localize.ts';
 export { missingTranslations, flowSetLocales, type MissingTranslation } from './translations.ts';
 export { CALL_ERROR_VAR, DEFAULT_CALL_TIMEOUT_MS, MAX_CALL_TIMEOUT_MS } from './steps/call.ts';
 export { DEFAULT_MIN_CONFIDENCE } from './steps/answer.ts';
-export { CLASSIFY_MIN_CONFIDENCE, classifyCandidates } from './classify.ts';
 export { FlowFileSchema } from './schema.ts';
 export { parseCondition, evaluateCondition, type Condition } from './condition.ts';

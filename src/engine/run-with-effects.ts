@@ -34,7 +34,6 @@ export async function runWithEffects(run: TurnRunner, state: ConversationState, 
 /** The result of an effect that could not be performed. */
 export function failedEffect(request: EffectRequest, error: string): EffectResult {
   if (request.kind === 'call') return { kind: 'call', ok: false, error };
-  if (request.kind === 'classify') return { kind: 'classify', flow: null, confidence: 0, error };
   return { kind: 'answer', confidence: 0, answer: null, sources: [] };
 }
 

@@ -15,8 +15,8 @@
  *      the other flow waits on a question of its own or hands over (it replaced the ask); "I don't know" takes the
  *      ask's way out (steps/ask-again.ts). While such an answer waits for its effect, `state.resume` holds the ask.
  * 4. Otherwise a payload that starts a flow (its name or `triggers.payloads`) starts it; then free text is
- *    matched against triggers (triggers.ts); then, with `input.classify`, a model may choose a flow (classify.ts);
- *    then the `fallback: true` flow; then a built-in apology.
+ *    decided by the understanding step (`input.understood`, src/understanding) or, without it, matched against
+ *    triggers (triggers.ts); then the `fallback: true` flow; then a built-in apology.
  *
  * Flows that changed under a conversation (a reload): when the ask it waits on no longer exists, a message that
  * starts a flow starts it, and any other message moves the conversation to the start of the flow it was in (a
@@ -24,8 +24,6 @@
  *
  * Effects: a `call` or `answer` step stops the run and returns `{ type: 'effect', request }` as the last action,
  * with the step in `state.pendingEffect`; `runTurn(flows, state, { effect: result })` continues from that step.
- * A `classify` effect stops an idle run the same way (`pendingEffect: { classify: true }`), and its result
- * starts the chosen flow or the fallback.
  *
  * Steps run until an ask waits, an effect is needed or the flow ends. A run does at most MAX_STEPS_PER_TURN
  * steps: past that (a loop of jumps in the flows) everything the run produced is dropped, the customer gets one
@@ -35,7 +33,6 @@
  * `last_message` is the text of this turn's message; it is kept in the state only while an effect is pending.
  */
 import type { Button } from '../core/message.ts';
-import { classifiedFlow, classifyRequest } from './classify.ts';
 import { DEFAULT_LOCALE } from './localize.ts';
 import type { Understood } from '../core/understanding.ts';
 import { ARTICLE_PAYLOAD, BUILT_IN_PAYLOADS, BUILT_IN_TEXTS } from './messages.ts';
@@ -49,7 +46,7 @@ import type { StepContext, StepResult } from './steps/result.ts';
 import { sayAction } from './steps/say.ts';
 import { sameText } from './text.ts';
 import { isExactKeyword, matchTrigger } from './triggers.ts';
-import type { ConversationState, EffectRequest, EngineAction, Resume, TurnInput, TurnResult, VarValue } from './types.ts';
+import type { ConversationState, EngineAction, Resume, TurnInput, TurnResult, VarValue } from './types.ts';
 
 export const MAX_STEPS_PER_TURN = 100;
 
@@ -101,8 +98,6 @@ export function runTurn(flows: FlowSet, state: ConversationState, input: TurnInp
   if (matched) return start(matched);
   const lost = state.awaiting ? flows.flows.get(state.awaiting.flow) : undefined;
   if (lost) return start(lost.name);
-  const classify = input.classify && chosen === undefined ? classifyRequest(flows, text) : undefined;
-  if (classify) return awaitClassification(flows, state, vars, classify);
   return fallback(flows, state, vars);
 }
 
@@ -133,20 +128,9 @@ function fallback(flows: FlowSet, state: ConversationState, vars: Vars, understo
   return settle(flows, state, vars, [sayAction(BUILT_IN_TEXTS.didNotCatch, undefined, context(undefined, vars))]);
 }
 
-/** Stops idle with a `classify` effect; `last_message` is kept so that the fallback can still use it. */
-function awaitClassification(flows: FlowSet, state: ConversationState, vars: Vars, request: EffectRequest): TurnResult {
-  const idle = settle(flows, state, vars, [{ type: 'effect', request }]);
-  const kept = { ...idle.state.vars, last_message: vars.last_message ?? '' };
-  return { ...idle, state: { ...idle.state, pendingEffect: { classify: true }, vars: kept } };
-}
-
 /** Continues the step that asked for an effect; when the flows changed and it is gone, restarts its flow. */
 function resume(flows: FlowSet, state: ConversationState, input: TurnInput, vars: Vars): TurnResult {
   const pending = state.pendingEffect;
-  if (pending && 'classify' in pending) {
-    const chosen = input.effect ? classifiedFlow(flows, input.effect) : undefined;
-    return chosen ? drive(flows, state, chosen, undefined, undefined, vars) : fallback(flows, state, vars);
-  }
   const flow = pending ? flows.flows.get(pending.flow) : undefined;
   if (!pending || !flow || !input.effect) return settle(flows, state, vars, []);
   const step = flow.steps.get(pending.step);
@@ -217,8 +201,8 @@ function context(flow: Flow | undefined, vars: Vars, understood?: Understood): S
   return { vars, defaultLocale: flow?.defaultLocale ?? DEFAULT_LOCALE, ...(understood ? { understood } : {}) };
 }
 
-/** A typed "2" or a button's title, when the last message offered buttons. */
-function resolveOffered(text: string, offered: readonly Button[]): string | undefined {
+/** A typed "2" or a button's title, when the last message offered buttons (the understanding step asks too). */
+export function resolveOffered(text: string, offered: readonly Button[]): string | undefined {
   const answer = text.trim();
   if (/^\d+$/.test(answer)) return offered[Number(answer) - 1]?.payload;
   return offered.find((button) => sameText(button.title, answer))?.payload;

@@ -19,11 +19,8 @@ export interface ConversationState {
   offered?: Button[];
   /** Version of the flow set the active flow was started on (content hash), for safe reloads. */
   flowVersion?: string;
-  /**
-   * Set while the turn waits for an effect's result (see EffectRequest): the step that asked, or `classify` when
-   * free text matched no trigger and a model is choosing the flow (the conversation is idle meanwhile).
-   */
-  pendingEffect?: { flow: string; step: string } | { classify: true };
+  /** Set while the turn waits for an effect's result (see EffectRequest): the step that asked. */
+  pendingEffect?: { flow: string; step: string };
   /** The conversation's language (BCP 47, e.g. `en`, `de`), from the channel or the customer's choice. */
   locale?: string;
   /**
@@ -56,11 +53,6 @@ export interface TurnInput {
    * it (the engine on its own, in unit tests), the engine matches triggers itself (triggers.ts).
    */
   understood?: Understood;
-  /**
-   * Free text that matches no trigger may be classified: instead of starting the fallback the engine asks for a
-   * `classify` effect (FLOW_CLASSIFIER, with a model configured). Keywords, payloads and buttons never are.
-   */
-  classify?: boolean;
 }
 
 export type EngineAction =
@@ -97,21 +89,7 @@ export type EffectRequest =
        * with this confidence (null: the step was not sure, so the knowledge base declines) instead of ranking again.
        */
       understood?: { article: string | null; confidence: number };
-    }
-  | {
-      kind: 'classify';
-      /** What the customer wrote; the classifier masks private data before it leaves the machine. */
-      text: string;
-      /** The flows it may choose, with what their editors wrote about them. */
-      candidates: ClassifyCandidate[];
     };
-
-/** A flow a classifier may choose, described by its `description` and `triggers.examples`. */
-export interface ClassifyCandidate {
-  flow: string;
-  description: string;
-  examples: string[];
-}
 
 export type EffectResult =
   | {
@@ -131,15 +109,6 @@ export type EffectResult =
       answer: string | null;
       /** Titles of the articles the answer came from. */
       sources: string[];
-    }
-  | {
-      kind: 'classify';
-      /** The chosen candidate's name, or null when none fits. */
-      flow: string | null;
-      /** 0..1; the engine starts the flow from CLASSIFY_MIN_CONFIDENCE. */
-      confidence: number;
-      /** Why there is no choice: `not_configured`, `failed`, `invalid_reply`. */
-      error?: string;
     };
 
 /** What the caller knows about the conversation an effect is for. */
@@ -151,6 +120,6 @@ export interface EffectContext {
 
 /**
  * Performs an effect for the turn pipeline. Never throws: a failure is a result (`{ kind: 'call', ok: false,
- * error }`, an answer with confidence 0, a classification without a flow).
+ * error }`, an answer with confidence 0).
  */
 export type EffectRunner = (request: EffectRequest, context: EffectContext) => Promise<EffectResult>;

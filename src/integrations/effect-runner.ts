@@ -1,21 +1,17 @@
 /**
- * Routes the engine's effects to what performs them: `call` to the HTTP caller, `answer` to the knowledge base,
- * `classify` to the flow classifier. Never throws: a failure becomes a failed result, which the flow handles
- * (on_error, on_unsure; a failed classification runs the fallback).
+ * Routes the engine's effects to what performs them: `call` to the HTTP caller, `answer` to the knowledge base.
+ * Never throws: a failure becomes a failed result, which the flow handles (on_error, on_unsure).
  */
 import type { KnowledgePort } from '../core/knowledge-port.ts';
 import { failedEffect } from '../engine/run-with-effects.ts';
 import type { EffectRunner } from '../engine/types.ts';
 import type { Logger } from '../infra/logger.ts';
-import type { FlowClassifier } from './flow-classifier.ts';
 import type { CallRequest, CallResult } from './http-call.ts';
 
 export interface EffectRunnerOptions {
   call: (request: CallRequest) => Promise<CallResult>;
   /** Absent: no knowledge base, so every answer step is unsure. */
   knowledge?: KnowledgePort;
-  /** Absent: no model, so no classification chooses a flow. */
-  classify?: FlowClassifier;
   logger: Logger;
 }
 
@@ -23,7 +19,6 @@ export function createEffectRunner(options: EffectRunnerOptions): EffectRunner {
   return async (request, context) => {
     try {
       if (request.kind === 'call') return await options.call(request);
-      if (request.kind === 'classify') return options.classify ? await options.classify(request) : failedEffect(request, 'not_configured');
       if (!options.knowledge) return failedEffect(request, 'not_configured');
       const found = await options.knowledge.answer(request.question, {
         ...(context.locale ? { locale: context.locale } : {}),

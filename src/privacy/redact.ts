@@ -1,6 +1,6 @@
 /**
  * The one redaction pass for customer text that leaves Parley's own records: every prompt sent to a model (knowledge
- * answers, the handoff summary, the flow classifier, question embeddings), every log line, the knowledge base's
+ * answers, the handoff summary, the understanding model, question embeddings), every log line, the knowledge base's
  * gap list. Email addresses, IBANs, payment card numbers and phone numbers become placeholders; what says nothing
  * about who wrote (order numbers like BW-12345, tracking and reference numbers, dates, prices) stays.
  *

@@ -36,10 +36,9 @@ export interface Reply {
 /** Answers an effect in a test, synchronously. */
 export type EffectAnswerer = (request: EffectRequest) => EffectResult;
 
-/** What Parley does with no endpoints, knowledge base or model: every call fails, every answer is unsure, nothing is classified. */
+/** What Parley does with no endpoints, knowledge base or model: every call fails, every answer is unsure. */
 export const noEffects: EffectAnswerer = (request) => {
   if (request.kind === 'call') return { kind: 'call', ok: false, error: 'not_configured' };
-  if (request.kind === 'classify') return { kind: 'classify', flow: null, confidence: 0, error: 'not_configured' };
   return { kind: 'answer', confidence: 0, answer: null, sources: [] };
 };
 
