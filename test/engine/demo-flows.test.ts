@@ -174,8 +174,19 @@ describe('Brightwave demo flows', () => {
     const chat = shop();
     chat.send('return');
     expect(chat.send('maybe')).toEqual(["Sorry, I didn't get that. Please pick one of the three options."]);
-    chat.send('dunno');
+    chat.send('purple');
     expect(chat.handoffs()).toEqual(['customer asked for a person']);
+  });
+
+  it('returns: "I don\'t know" explains the three options and asks again, spending no retry and handing nobody over', () => {
+    const chat = shop();
+    chat.send('return');
+    const [explained, asked] = chat.replies('dunno');
+    expect(explained?.text).toMatch(/^No problem\. "Still unopened": the packaging was never opened\./);
+    expect(explained?.buttons).toEqual(['Talk to a person']);
+    expect(asked).toEqual({ text: 'Which of these fits your item best?', buttons: ['Still unopened', 'Opened, works fine', 'Defective or damaged'] });
+    expect(chat.send('maybe')).toEqual(["Sorry, I didn't get that. Please pick one of the three options."]);
+    expect(chat.handoffs()).toEqual([]);
   });
 
   it('contact: opening hours, phone, email and address, even with a typo', () => {
