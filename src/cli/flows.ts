@@ -8,7 +8,8 @@ import { parseCliArgs } from './parse-cli-args.ts';
 export const FLOWS_USAGE = `Usage: parley flows <command>
 
 Commands:
-  check [DIR]                     report every problem in the flow files (default DIR: FLOWS_DIR, else ./flows)
+  check [DIR] [--kb DIR]          report every problem in the flow files (default DIR: FLOWS_DIR, else ./flows), and
+                                  keywords common in the knowledge base (default --kb: KNOWLEDGE_DIR, else ./knowledge)
   test [DIR]                      run the conversation tests (*.test.yaml) under DIR against its flows
   schema [--tests] [--out FILE]   print (or write) the JSON Schema of flow files (--tests: of test files)
 `;
@@ -18,9 +19,10 @@ type Subcommand = (args: string[]) => Promise<number>;
 // Each subcommand loads only what it uses: `check` runs often and should not wait for the database code `test` needs.
 const subcommands: Record<string, Subcommand> = {
   check: async (args) => {
-    const { positionals } = parseCliArgs({ args, allowPositionals: true, options: {} });
+    const { positionals, values } = parseCliArgs({ args, allowPositionals: true, options: { kb: { type: 'string' } } });
     const { checkFlowsDir, formatProblem, summarize } = await import('../editor/check-flows.ts');
-    const result = await checkFlowsDir(flowsDir(positionals[0]));
+    const knowledgeDir = values.kb === undefined ? loadConfig().knowledgeDir : path.resolve(values.kb);
+    const result = await checkFlowsDir(flowsDir(positionals[0]), process.cwd(), { knowledgeDir });
     for (const problem of result.problems) out(formatProblem(problem));
     if (result.files === 0) {
       out(`no flow files (*.yaml) in ${positionals[0] ?? 'the flows directory'}`);

@@ -2,7 +2,7 @@
  * `parley flows check`: every problem in every flow file at once. The engine's loader finds what makes a
  * file unusable (YAML, schema, unknown steps and flows, duplicates); the checks in ./checks find what makes a
  * flow behave badly (loops, unreachable steps, unset variables, colliding triggers, buttons, channel limits,
- * missing translations).
+ * missing translations, keywords common in the knowledge base).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,9 +11,11 @@ import { ParleyError } from '../core/errors.ts';
 import { checkFlowSet, type FlowSource } from '../engine/flow-set.ts';
 import { isFlowFile } from '../engine/load-flows.ts';
 import type { Flow, FlowIssue } from '../engine/model.ts';
+import type { Article } from '../kb/types.ts';
 import { missingTranslations } from '../engine/translations.ts';
 import { checkButtons } from './checks/buttons.ts';
 import { checkChannelLimits } from './checks/channel-limits.ts';
+import { checkKnowledgeKeywords, indexKnowledgeTerms } from './checks/knowledge-keywords.ts';
 import type { Check, CheckContext, Severity } from './checks/finding.ts';
 import { checkLoops } from './checks/loops.ts';
 import { checkReachability } from './checks/reachability.ts';
@@ -33,7 +35,12 @@ export interface CheckResult {
   problems: Problem[];
 }
 
-export const CHECKS: readonly Check[] = [checkReachability, checkLoops, checkVariables, checkTriggers, checkButtons, checkChannelLimits];
+export const CHECKS: readonly Check[] = [checkReachability, checkLoops, checkVariables, checkTriggers, checkButtons, checkChannelLimits, checkKnowledgeKeywords];
+
+export interface CheckOptions {
+  /** The knowledge base's articles, to warn about keywords many of them use; absent: no such warnings. */
+  knowledge?: readonly Article[];
+}
 
 /** Reads every flow file under `dir` (recursively); names files relative to `cwd`, as the editor types them. */
 export async function readFlowSources(dir: string, cwd = process.cwd()): Promise<FlowSource[]> {
@@ -47,12 +54,20 @@ export async function readFlowSources(dir: string, cwd = process.cwd()): Promise
   return Promise.all(files.map(async (file) => ({ file: path.relative(cwd, file) || file, source: await readFile(file, 'utf8') })));
 }
 
-export async function checkFlowsDir(dir: string, cwd = process.cwd()): Promise<CheckResult> {
-  const sources = await readFlowSources(dir, cwd);
-  return { files: sources.length, ...checkFlowSources(sources) };
+/** Checks the flow files under `dir`, and their keywords against the knowledge base in `knowledgeDir` when there is one. */
+export async function checkFlowsDir(dir: string, cwd = process.cwd(), options: { knowledgeDir?: string } = {}): Promise<CheckResult> {
+  const [sources, knowledge] = await Promise.all([readFlowSources(dir, cwd), readKnowledge(options.knowledgeDir)]);
+  return { files: sources.length, ...checkFlowSources(sources, knowledge ? { knowledge } : {}) };
 }
 
-export function checkFlowSources(sources: readonly FlowSource[]): { flows: number; problems: Problem[] } {
+/** The articles under `dir`; none when there is no such directory (a broken file is left out, as the server does). */
+async function readKnowledge(dir: string | undefined): Promise<readonly Article[] | undefined> {
+  if (dir === undefined || !(await stat(dir).catch(() => undefined))?.isDirectory()) return undefined;
+  const { loadKnowledge } = await import('../kb/load.ts');
+  return (await loadKnowledge(dir)).articles;
+}
+
+export function checkFlowSources(sources: readonly FlowSource[], options: CheckOptions = {}): { flows: number; problems: Problem[] } {
   const checked = checkFlowSet(sources);
   const problems: Problem[] = checked.issues.map((issue) => ({ ...issue, severity: 'error' as const }));
   const flows = new Map<string, Flow>(checked.set.flows);
@@ -71,7 +86,7 @@ export function checkFlowSources(sources: readonly FlowSource[]): { flows: numbe
   const compiledFiles = new Set([...flows.values()].map((flow) => flow.file));
   for (const source of sources) if (!compiledFiles.has(source.file)) rawVariables(source.source).forEach((name) => varsSetAnywhere.add(name));
 
-  const ctx: CheckContext = { graph, varsSetAnywhere, locate };
+  const ctx: CheckContext = { graph, varsSetAnywhere, locate, ...(options.knowledge ? { knowledge: indexKnowledgeTerms(options.knowledge) } : {}) };
   for (const check of CHECKS) {
     for (const finding of check(ctx)) {
       problems.push({ ...locate(finding.flow, finding.place), severity: finding.severity, message: finding.message });

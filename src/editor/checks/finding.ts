@@ -1,5 +1,6 @@
 import type { FlowGraph } from '../flow-graph.ts';
 import type { Place } from '../locate.ts';
+import type { KnowledgeTerms } from './knowledge-keywords.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -17,6 +18,8 @@ export interface CheckContext {
   varsSetAnywhere: ReadonlySet<string>;
   /** Where a place is, for messages that mention another place ("also a keyword of flow 'a' (flows/a.yaml:4)"). */
   locate(flow: string, place: Place): { file: string; line: number; col: number };
+  /** The knowledge base's titles, questions and headings, when there is one to check keywords against. */
+  knowledge?: KnowledgeTerms;
 }
 
 /** One check over all the flows. */
