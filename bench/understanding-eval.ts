@@ -54,7 +54,8 @@ async function brightwave(): Promise<void> {
   const items = (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Labelled);
   const flows = await loadFlows(path.join(root, 'flows'));
   const knowledge = await loadKnowledge(path.join(root, 'knowledge'), { defaultLocale: 'en' });
-  const understander = new Understander({ minConfidence: threshold, knowledge: () => ({ version: 'eval', articles: knowledge.articles }) });
+  const ranker = process.env.UNDERSTANDING_RANKER === 'lexical' ? 'lexical' : process.env.UNDERSTANDING_RANKER === 'matcher' ? 'matcher' : undefined;
+  const understander = new Understander({ minConfidence: threshold, knowledge: () => ({ version: 'eval', articles: knowledge.articles }), ...(ranker ? { ranker } : {}) });
   const tally = new Map<string, { n: number; right: number; confidentlyWrong: number; rankedFirst: number }>();
   const misses = new Map<string, number>();
   const missLines: string[] = [];
@@ -115,7 +116,8 @@ function parseCsv(text: string): Array<{ text: string; category: string }> {
 }
 
 async function routeAll(flowsDir: string, kbDir: string, texts: string[]): Promise<Array<{ kind: string; flow: string | null }>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bin/parley.js'), 'route', '--flows', flowsDir, '--kb', kbDir], {
+  const ranker = process.env.UNDERSTANDING_RANKER ? ['--ranker', process.env.UNDERSTANDING_RANKER] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bin/parley.js'), 'route', '--flows', flowsDir, '--kb', kbDir, ...ranker], {
     cwd: root, env: { ...process.env, PARLEY_FROM_SOURCES: '1', LOG_LEVEL: 'silent' }, stdio: ['pipe', 'pipe', 'inherit'],
   });
   let output = '';

@@ -24,14 +24,15 @@ export interface RouteLine {
 export async function routeCommand(args: string[]): Promise<number> {
   const { values } = parseCliArgs({
     args,
-    options: { flows: { type: 'string' }, kb: { type: 'string' }, json: { type: 'boolean' }, locale: { type: 'string' } },
+    options: { flows: { type: 'string' }, kb: { type: 'string' }, json: { type: 'boolean' }, locale: { type: 'string' }, ranker: { type: 'string' } },
     allowPositionals: false,
   });
   const config = loadConfig();
   const flows = await loadFlows(values.flows ?? config.flowsDir);
   const knowledge = await loadKnowledge(values.kb ?? config.knowledgeDir, { defaultLocale: 'en' });
   const snapshot = { version: 'cli', articles: knowledge.articles };
-  const understander = new Understander({ minConfidence: config.minConfidence, knowledge: () => snapshot });
+  const ranker = values.ranker === 'lexical' || values.ranker === 'matcher' ? values.ranker : undefined;
+  const understander = new Understander({ minConfidence: config.minConfidence, knowledge: () => snapshot, ...(ranker ? { ranker } : {}) });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const out: string[] = [];
   const flush = () => {

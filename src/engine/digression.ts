@@ -9,7 +9,9 @@
  * 2. A message that reads as a question and that the knowledge base or another flow answers with high confidence
  *    (`input.understood`, at least DIGRESSION_MIN_CONFIDENCE) is a digression.
  * 3. A choice answered in other words (option-match.ts) answers.
- * 4. Any other message that is understood with high confidence is a digression too: it is no answer anyway.
+ * 4. For a choice, any other message that is understood with high confidence is a digression too: it is no answer
+ *    anyway. For a value (an order number, an email), a statement is a try at the answer ("my order number is
+ *    12345"), so it spends a retry with the ask's own hint rather than being answered on the side.
  * 5. "I don't know", "I don't have it", "weiß ich nicht", "hab ich nicht" (unknown-answer.ts) take the ask's way
  *    out (steps/ask-again.ts).
  * 6. Anything else is a wrong answer, and spends one of the ask's retries.
@@ -46,7 +48,7 @@ export function judgeAnswer(flows: FlowSet, flow: Flow, step: AskStep, text: str
   if (aside && question) return aside;
   const meant = step.validate.type === 'choice' ? matchOption(text, step.buttons ?? [], knownWords(flows)) : undefined;
   if (meant !== undefined) return { kind: 'answer', value: meant };
-  if (aside) return aside;
+  if (aside && step.validate.type === 'choice') return aside;
   if (checked.unknown) return { kind: 'unknown' };
   return { kind: 'answer', value: text };
 }

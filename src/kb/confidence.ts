@@ -21,10 +21,10 @@ export const CONFIDENCE_MODEL = { intercept: -5.021, intentCoverage: 6.795, marg
  * Default UNDERSTANDING_MIN_CONFIDENCE, the one threshold for flows and answers alike. A wrong answer costs about
  * twice what a needless "not sure" costs (the customer is misled, then needs a person anyway), so the threshold is
  * the one that does best by right answers minus twice the confidently wrong ones on the dev half of the
- * Brightwave set (npm run eval:understanding): 0.55 there (0.65, the StackFAQ-only choice before, declined a tenth
- * more right answers for no fewer wrong ones).
+ * Brightwave set (npm run eval:understanding) with the matcher's calibrated confidence: 0.5 there (0.65, the
+ * StackFAQ-only choice before, declined far more right answers for few fewer wrong ones).
  */
-export const DEFAULT_MIN_CONFIDENCE = 0.55;
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 export interface ConfidenceFeatures {
   intentCoverage: number;

@@ -13,15 +13,10 @@ export const NEAR_EXAMPLE = 0.75;
 
 /** The best Dice overlap of the message's content words with one of the flow's examples in its language. */
 export function exampleOverlap(flow: Flow, text: string, lang: string): number {
-  const analyzer = analyzerFor(lang);
-  const said = new Set(analyzer.terms(text));
+  const said = new Set(analyzerFor(lang).terms(text));
   if (said.size === 0) return 0;
   let best = 0;
-  for (const example of flow.triggers.examples) {
-    const exampleLang = detectLanguage(example);
-    if (exampleLang && exampleLang !== lang) continue;
-    const wanted = new Set(analyzer.terms(example));
-    if (wanted.size === 0) continue;
+  for (const wanted of exampleTerms(flow, lang)) {
     let shared = 0;
     for (const term of wanted) if (said.has(term)) shared += 1;
     best = Math.max(best, (2 * shared) / (wanted.size + said.size));
@@ -29,9 +24,32 @@ export function exampleOverlap(flow: Flow, text: string, lang: string): number {
   return best;
 }
 
-/** The patterns of a flow's `pattern` questions, unanchored, to find such a value inside a message. */
+/** Flows are immutable once loaded: what is derived from them is computed once per flow. */
+const termsCache = new WeakMap<Flow, Map<string, Array<Set<string>>>>();
+const patternsCache = new WeakMap<Flow, RegExp[]>();
+
+/** The content words of each of the flow's examples written in `lang` (or in no telling language). */
+function exampleTerms(flow: Flow, lang: string): Array<Set<string>> {
+  let byLang = termsCache.get(flow);
+  if (!byLang) termsCache.set(flow, (byLang = new Map()));
+  let sets = byLang.get(lang);
+  if (!sets) {
+    const analyzer = analyzerFor(lang);
+    sets = flow.triggers.examples
+      .filter((example) => { const l = detectLanguage(example); return l === undefined || l === lang; })
+      .map((example) => new Set(analyzer.terms(example)))
+      .filter((set) => set.size > 0);
+    byLang.set(lang, sets);
+  }
+  return sets;
+}
+
+/** The patterns of a flow's `pattern` and `code` questions, unanchored, to find such a value inside a message. */
 function valuePatterns(flow: Flow): RegExp[] {
+  const cached = patternsCache.get(flow);
+  if (cached) return cached;
   const found: RegExp[] = [];
+  patternsCache.set(flow, found);
   for (const step of flow.steps.values()) {
     if (step.kind !== 'ask') continue;
     const validate = step.validate as { type: string; pattern?: string; prefix?: string; digits?: number };

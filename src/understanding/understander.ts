@@ -10,8 +10,11 @@
  * The index is rebuilt when the flows or the knowledge base change (it is built in well under a second).
  */
 import type { Understood, ScoredCandidate, Decision } from '../core/understanding.ts';
-import type { FlowSet } from '../engine/model.ts';
+import type { Flow, FlowSet } from '../engine/model.ts';
+import { carriesValue, exampleOverlap, keywordEvidence, NEAR_EXAMPLE } from './flow-evidence.ts';
 import { Retriever, type RetrievedHit } from '../kb/retriever.ts';
+import { matcherConfidence } from './confidence.ts';
+import { Matcher, type MatchDoc } from './matcher/index.ts';
 import { language as languageOf } from '../kb/text.ts';
 import type { Article } from '../kb/types.ts';
 import { articlesForEveryLanguage, flowArticles, flowOfDoc, LANGUAGES, rankableFlows } from './candidate-docs.ts';
@@ -32,6 +35,11 @@ export interface UnderstanderOptions {
   knowledge?: () => KnowledgeSnapshot;
   /** The language used when neither the message nor the conversation tells (`en`). */
   defaultLocale?: string;
+  /**
+   * Which offline ranker scores the candidates: the matcher (the default), or the knowledge base's lexical
+   * retriever, kept for comparison (`parley route --ranker lexical`).
+   */
+  ranker?: 'lexical' | 'matcher';
   /**
    * The chat model's choice among the candidates (UNDERSTANDING_MODEL, with OpenAI configured); absent: offline
    * only. Never asked when the message is essentially a keyword, nor when `understand` is told not to.
@@ -58,6 +66,36 @@ interface Index {
   flows: FlowSet;
   titles: Map<string, string>;
   vocabulary: LanguageVocabulary;
+  matcher?: Matcher;
+}
+
+/**
+ * The same candidates as matcher documents: a passage of an article is a document (title, questions, heading,
+ * text), a flow is one document per language whose fields are its description, keywords and every example (the
+ * matcher weighs the closest example, the closest few and their centre).
+ */
+function matchDocs(articles: readonly Article[]): MatchDoc[] {
+  return articles.flatMap((article): MatchDoc[] => {
+    if (flowOfDoc(article.id) !== undefined) {
+      const [about, ...examples] = article.passages;
+      const fields: MatchDoc['fields'] = [
+        ...(about?.text ? [{ kind: 'description' as const, text: about.text }] : []),
+        ...(about?.questions ?? []).map((text) => ({ kind: 'keyword' as const, text })),
+        ...examples.flatMap((p) => p.questions.map((text) => ({ kind: 'example' as const, text }))),
+      ];
+      return fields.length > 0 ? [{ id: article.id, locale: article.locale, fields }] : [];
+    }
+    return article.passages.map((p): MatchDoc => ({
+      id: article.id,
+      locale: article.locale,
+      fields: [
+        { kind: 'title', text: p.title },
+        ...p.questions.map((text) => ({ kind: 'question' as const, text })),
+        ...(p.heading ? [{ kind: 'heading' as const, text: p.heading }] : []),
+        { kind: 'text', text: p.text },
+      ],
+    }));
+  });
 }
 
 export class Understander {
@@ -76,11 +114,20 @@ export class Understander {
     const withLanguage = (u: Omit<Understood, 'language'>): Understood => (detected ? { ...u, language: detected } : u);
 
     const keyword = essentialKeyword(rankableFlows(flows), text);
-    const retrieval = await index.retriever.search(text, { locale: lang, limit: CANDIDATES_KEPT });
-    const candidates = toCandidates(retrieval.hits, index.titles, lang);
+    const retrieval = await this.rank(index, splitModelNames(text), lang);
+    const candidates = retrieval.candidates;
     if (keyword) {
       const decision: Decision = { kind: 'flow', flow: keyword, confidence: 1 };
       return withLanguage({ decision, candidates, why: `the message is the flow's keyword: ${keyword}` });
+    }
+    const evidence = flowEvidence(rankableFlows(flows), text, lang);
+    const articleFirst = candidates[0]?.kind === 'knowledge' && retrieval.confidence >= KEYWORD_EVIDENCE;
+    // A keyword is evidence, not a verdict: an article that answers with more confidence still answers (and offers the flow).
+    if (evidence && !(evidence.keywordOnly && articleFirst)) {
+      const confidence = Math.max(retrieval.confidence, evidence.confidence);
+      if (confidence >= this.options.minConfidence) {
+        return withLanguage({ decision: { kind: 'flow', flow: evidence.flow, confidence }, candidates, why: evidence.why });
+      }
     }
     const offline = withLanguage(this.decide(candidates, retrieval.confidence));
     const chooser = options.model === false ? undefined : this.options.chooser;
@@ -112,6 +159,25 @@ export class Understander {
     return { ...offline, decision: decisionFor(chosen, confidence, [chosen, ...rest]), why: `the model chose ${chosen.kind} ${chosen.id} at ${choice.confidence} (offline: ${offline.why})` };
   }
 
+  /** The candidates, best first, and the confidence that the first is right, from the ranker in use. */
+  private async rank(index: Index, text: string, lang: string): Promise<{ candidates: ScoredCandidate[]; confidence: number }> {
+    if (index.matcher) {
+      const ranked = index.matcher.rank(text, { locale: lang, limit: CANDIDATES_KEPT * 4 });
+      const seen = new Set<string>();
+      const candidates: ScoredCandidate[] = [];
+      for (const { id, score } of ranked) {
+        if (seen.has(id) || candidates.length >= CANDIDATES_KEPT) continue;
+        seen.add(id);
+        const flow = flowOfDoc(id);
+        candidates.push({ kind: flow ? 'flow' : 'knowledge', id: flow ?? id, score, title: index.titles.get(`${id}\u0000${lang}`) ?? id });
+      }
+      const [first, second] = candidates;
+      return { candidates, confidence: first ? matcherConfidence(first.score, second?.score ?? 0) : 0 };
+    }
+    const retrieval = await index.retriever.search(text, { locale: lang, limit: CANDIDATES_KEPT });
+    return { candidates: toCandidates(retrieval.hits, index.titles, lang), confidence: retrieval.confidence };
+  }
+
   private indexFor(flows: FlowSet): Index {
     const knowledge = this.options.knowledge?.() ?? { version: '', articles: [] };
     const key = `${flows.version}\u0000${knowledge.version}`;
@@ -121,10 +187,28 @@ export class Understander {
     for (const article of articles) titles.set(`${article.id}\u0000${languageOf(article.locale)}`, article.title);
     const vocabulary = buildVocabulary(knowledge.articles.flatMap((a) => a.passages.map((p) => ({ language: languageOf(a.locale), text: `${p.title} ${p.text}` }))));
     const retriever = Retriever.build(articles, { defaultLocale: LANGUAGES[0] });
-    this.index = { key, retriever, flows, titles, vocabulary };
+    const matcher = this.options.ranker === 'lexical' ? undefined : Matcher.build(matchDocs(articles));
+    this.index = { key, retriever, flows, titles, vocabulary, ...(matcher ? { matcher } : {}) };
     return this.index;
   }
 }
+
+/** A flow the message names a value for, or says nearly what one of its examples says. */
+function flowEvidence(flows: readonly Flow[], text: string, lang: string): { flow: string; confidence: number; why: string; keywordOnly?: true } | undefined {
+  for (const flow of flows) if (carriesValue(flow, text)) return { flow: flow.name, confidence: 0.9, why: `the message carries a value the ${flow.name} flow asks for` };
+  let best: { flow: string; overlap: number } | undefined;
+  for (const flow of flows) {
+    const overlap = exampleOverlap(flow, text, lang);
+    if (overlap >= NEAR_EXAMPLE && (!best || overlap > best.overlap)) best = { flow: flow.name, overlap };
+  }
+  if (best) return { flow: best.flow, confidence: round3(best.overlap), why: `the message says nearly what an example of ${best.flow} says (${round3(best.overlap)})` };
+  const named = flows.filter((flow) => keywordEvidence(flow, text, lang));
+  if (named.length === 1) return { flow: named[0]!.name, confidence: KEYWORD_EVIDENCE, why: `the message names a keyword phrase of ${named[0]!.name}`, keywordOnly: true };
+  return undefined;
+}
+
+/** Confidence a keyword phrase (or a one-word keyword in a two-word message) lends its flow. */
+const KEYWORD_EVIDENCE = 0.75;
 
 function toCandidates(hits: readonly RetrievedHit[], titles: ReadonlyMap<string, string>, lang: string): ScoredCandidate[] {
   const best = hits[0]?.score ?? 0;
@@ -148,6 +232,11 @@ function decisionFor(top: ScoredCandidate, confidence: number, candidates: reado
 function offeredFlow(candidates: readonly ScoredCandidate[]): { offerFlow?: string } {
   const flow = candidates.slice(1, 3).find((c) => c.kind === 'flow' && c.score >= 0.6);
   return flow ? { offerFlow: flow.id } : {};
+}
+
+/** "wave700", "aero14" are written as the articles write them: "wave 700", "aero 14". */
+function splitModelNames(text: string): string {
+  return text.replace(/\b(\p{L}{3,})(\d{2,})\b/gu, '$1 $2');
 }
 
 function round3(x: number): number {

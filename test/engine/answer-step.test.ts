@@ -30,8 +30,9 @@ describe('answer step', () => {
     expect(chat.send('Rückgabe?')[0]).toBe('You have {{30}} days to return it.\n\nQuelle: Rückgabe');
   });
 
-  it('without on_unsure, an answer under the threshold says the built-in "not sure" with rephrase and person buttons', () => {
-    const chat = new Chat(flowsFrom({ 'fallback.yaml': fallback }), undefined, knows(0.49));
+  it('without on_unsure, an answer the knowledge base declined says the built-in "not sure" with rephrase and person buttons', () => {
+    const declined: EffectAnswerer = (request) => (request.kind === 'answer' ? { kind: 'answer', confidence: 0.49, answer: null, sources: [] } : { kind: 'call', ok: false, error: 'x' });
+    const chat = new Chat(flowsFrom({ 'fallback.yaml': fallback }), undefined, declined);
     expect(chat.replies('How long can I return things?')).toEqual([{ text: BUILT_IN.unsure, buttons: ['Rephrase', 'Talk to a person'] }]);
     expect(chat.state.offered?.map((b) => b.payload)).toEqual([BUILT_IN_PAYLOADS.rephrase, BUILT_IN_PAYLOADS.person]);
     expect(chat.send('1')).toEqual(['Sure! Ask me again in other words, the more detail the better.']);

@@ -50,7 +50,8 @@ describe('parley kb ask', () => {
   it('with a question: a readable answer, or one JSON line with --json', async () => {
     const readable = await runCli(['kb', 'ask', '--kb', demoKnowledge, 'do you deliver on sundays?'], { env: { DATA_DIR: dataDir } });
     expect(readable.code).toBe(0);
-    expect(readable.stdout).toMatch(/^Answer \(confidence 0\.\d\d; source: Delivery times\):\n\n {2}Orders placed before 22:00 are delivered the next day, Monday to Saturday, by PostNL\. We don't deliver on Sundays/);
+    // The sentence that answers the question, not the passage's opening.
+    expect(readable.stdout).toMatch(/^Answer \(confidence 0\.\d\d; source: Delivery times\):\n\n {2}We don't deliver on Sundays/);
     expect(readable.stdout).toContain('Results:\n   1. Delivery times  [shipping/delivery-times]');
     const json = await runCli(['kb', 'ask', '--json', '--kb', demoKnowledge, 'tell', 'me', 'a', 'joke'], { env: { DATA_DIR: dataDir } });
     expect(parse(json.stdout)).toHaveLength(1);
