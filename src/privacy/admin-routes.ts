@@ -18,7 +18,8 @@ import { exportCustomer } from './customer-export.ts';
 import { eraseCustomer, type EraseDeps } from './customer-erase.ts';
 import { resolveCustomerRef } from './customer-ref.ts';
 import type { DataRequests } from './data-requests.ts';
-import { PRIVACY_ASSETS, requestsPage } from './requests-page.ts';
+import { PRIVACY_ASSETS } from './privacy-assets.ts';
+import { requestsPage } from './requests-page.ts';
 import { PAGE_CSP } from '../server/security-headers.ts';
 import { toJson } from './subject.ts';
 

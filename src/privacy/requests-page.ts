@@ -3,15 +3,7 @@
  * console; anyone else is sent to the sign-in page). Each open request links to the customer's export and has an
  * erase button (POST /admin/customers/:id/erase, same session cookie; src/server/same-origin.ts keeps other origins out).
  */
-import { readFileSync } from 'node:fs';
 import type { DataRequest } from './data-requests.ts';
-
-const publicDir = new URL('./privacy-public/', import.meta.url);
-/** The page's stylesheet and script, served at /admin/privacy.css and /admin/privacy.js (the CSP allows no inline ones). */
-export const PRIVACY_ASSETS = {
-  css: readFileSync(new URL('privacy.css', publicDir), 'utf8'),
-  js: readFileSync(new URL('privacy.js', publicDir), 'utf8'),
-};
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
