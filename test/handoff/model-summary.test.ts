@@ -80,7 +80,7 @@ describe('the handoff context, with OpenAI configured (a local OpenAI-compatible
   beforeAll(async () => {
     fake = await startFakeOpenAi();
     t = await startHandoffApp(
-      { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, OPENAI_CHAT_MODEL: 'test-chat', HANDOFF_SUMMARY_TIMEOUT_MS: '1000' },
+      { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, OPENAI_CHAT_MODEL: 'test-chat', HANDOFF_SUMMARY_TIMEOUT_MS: '1000', UNDERSTANDING_MODEL: 'false' },
       { knowledge: quietKnowledge },
     );
   }, 60_000);

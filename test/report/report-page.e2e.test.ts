@@ -120,14 +120,14 @@ describe('the report page in a real browser', () => {
       expect(await inkIn(scratch, shot), id).toBeGreaterThan(1000);
     }
 
-    const rows = page.locator('#gaps tbody tr', { hasText: 'do you sell drones?' });
+    const rows = page.locator('#gaps tbody tr', { hasText: 'do you sell lawn mowers?' });
     expect(await rows.count()).toBe(1);
     const dropOff = page.locator('#flows tbody tr', { hasText: 'order_status' });
     expect(await dropOff.locator('td').allTextContents()).toEqual(['order_status', '3', '67%', '1', '–', '1']);
     await rows.locator('a', { hasText: 'write the article' }).click();
     await page.locator('#article-content').waitFor(WAIT);
-    expect(await page.locator('#article-path').textContent()).toMatch(/knowledge\/do-you-sell-drones\.md$/);
-    expect(await page.locator('#article-content').textContent()).toContain('questions:\n  - "do you sell drones?"');
+    expect(await page.locator('#article-path').textContent()).toMatch(/knowledge\/do-you-sell-lawn-mowers\.md$/);
+    expect(await page.locator('#article-content').textContent()).toContain('questions:\n  - "do you sell lawn mowers?"');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -58,7 +58,7 @@ describe('the voice-of-the-customer report', () => {
     expect(r.byDay.find((d: { day: string }) => d.day === today)).toMatchObject({ conversations: 5, contained: 3 });
     expect(r.breakdown).toContainEqual(expect.objectContaining({ day: today, channel: 'web', flow: 'order_status', conversations: 3, dropOffs: 1 }));
     expect(r.breakdown).toContainEqual(expect.objectContaining({ day: today, channel: 'web', flow: null, conversations: 5 }));
-    expect(r.gaps.map((g: { question: string }) => g.question)).toContain('do you sell drones?');
+    expect(r.gaps.map((g: { question: string }) => g.question)).toContain('do you sell lawn mowers?');
 
     // A conversation waiting on a question is not a drop-off until it has been quiet for the quiet period (30 min).
     expect((await report('since=1d')).totals.dropOffs).toBe(0);
@@ -93,7 +93,7 @@ describe('the voice-of-the-customer report', () => {
     expect(text).toMatch(/^all\s+5\s+60%\s+2\s/m);
     expect(text).toMatch(/^order_status · ask_number\s+3\s+1\s+33%$/m);
     expect(text).toContain('asked for a person');
-    expect(text).toContain('do you sell drones?');
+    expect(text).toContain('do you sell lawn mowers?');
     expect(bad).toMatchObject({ code: 2 });
     expect((bad as { stderr: string }).stderr).toContain("since must be a duration such as 7d");
   }, 90_000);

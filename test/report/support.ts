@@ -78,7 +78,7 @@ const texts = (reply: Awaited<ReturnType<typeof say>>) => reply.replies.map((r) 
  *   c1  greeting, "thanks, bye" → the rating question → 5; a second goodbye is not asked again      contained
  *   c2  order status, then silence at the order number question                                    drop-off
  *   c3  "talk to a person" → claimed, answered, resolved by Mia → rating 4                           handoff: customer_request
- *   c4  order found; "do you sell drones?" (a knowledge gap); "thanks" → question → "menu" (no rating)  contained
+ *   c4  order found; "do you sell lawn mowers?" (a knowledge gap); "thanks" → question → "menu" (no rating)  contained
  *   c5  three wrong order numbers → handed over, still waiting                                      handoff: ask_failed
  */
 export async function driveConversations(url: string): Promise<{ ratingQuestion: string[]; askedAgain: string[] }> {
@@ -98,7 +98,7 @@ export async function driveConversations(url: string): Promise<{ ratingQuestion:
 
   await say(url, 'c4', 'm1', { text: 'where is my order' });
   await say(url, 'c4', 'm2', { text: 'BW-12345' });
-  await say(url, 'c4', 'm3', { text: 'do you sell drones?' });
+  await say(url, 'c4', 'm3', { text: 'do you sell lawn mowers?' });
   await say(url, 'c4', 'm4', { text: 'thanks' });
   await say(url, 'c4', 'm5', { text: 'menu' });
 

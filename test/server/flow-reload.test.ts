@@ -74,11 +74,11 @@ describe('POST /admin/flows/reload', () => {
     expect(refused.json.ok).toBe(false);
     expect(refused.json.version).toBe(served);
     expect(refused.json.issues).toEqual([
-      { file: path.join(dir, 'contact.yaml'), line: 17, col: 5, message: "unknown step type 'sya' (did you mean 'say'?); a step is one of say, ask, if, set, goto, handoff, end, call, answer" },
+      { file: path.join(dir, 'contact.yaml'), line: 18, col: 5, message: "unknown step type 'sya' (did you mean 'say'?); a step is one of say, ask, if, set, goto, handoff, end, call, answer" },
     ]);
     expect(t.app.flows.current.version).toBe(served);
     expect((await say(t.url, 'still-served', 'm1', { text: 'opening hours' })).replies[0]!.text).toMatch(/^Here's how to reach Brightwave/);
-    expect(t.logs.join('')).toContain(`"at":"${path.join(dir, 'contact.yaml')}:17:5"`);
+    expect(t.logs.join('')).toContain(`"at":"${path.join(dir, 'contact.yaml')}:18:5"`);
   });
 });
 

@@ -170,7 +170,7 @@ describe('the Understander with a model', () => {
     minConfidence, knowledge: () => snapshot, chooser: createModelChooser({ openai: settings(fake.baseURL), logger, timeoutMs: 2000 }),
   });
   const offline = new Understander({ minConfidence: 0.65, knowledge: () => snapshot });
-  const unsure = 'the speaker I bought crackles, what can I do?';
+  const unsure = 'the speaker I got is weird, take it back?';
 
   it('a confident choice becomes the decision, at the higher of the two confidences', async () => {
     const before = await offline.understand(flows, unsure);

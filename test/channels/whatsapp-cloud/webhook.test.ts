@@ -1,3 +1,4 @@
+import { hashPassword } from '../../../src/handoff/agents.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signBody } from '../../../adapters/whatsapp-cloud/verify.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
@@ -14,8 +15,11 @@ let seq = 0;
 const customer = () => `4915${String(process.pid % 1000).padStart(3, '0')}${String(++seq).padStart(5, '0')}`;
 const wamid = () => `wamid.IN${Date.now().toString(36)}${++seq}`;
 
+// With channel secrets set demo mode (and its demo agent) is off: one agent of our own, so that handoffs have a desk.
+const AGENTS = JSON.stringify([{ id: 'ana', name: 'Ana', queues: ['support'], password: hashPassword('correct horse battery') }]);
+
 function env(graph: GraphServer, extra: Record<string, string> = {}): Record<string, string> {
-  return { WHATSAPP_VERIFY_TOKEN: VERIFY, WHATSAPP_APP_SECRET: SECRET, WHATSAPP_ACCESS_TOKEN: TOKEN, WHATSAPP_GRAPH_URL: graph.url, LOG_LEVEL: 'silent', ...extra };
+  return { WHATSAPP_VERIFY_TOKEN: VERIFY, WHATSAPP_APP_SECRET: SECRET, WHATSAPP_ACCESS_TOKEN: TOKEN, WHATSAPP_GRAPH_URL: graph.url, LOG_LEVEL: 'silent', AGENTS, ...extra };
 }
 
 async function messagesOf(t: TestApp, waId: string) {
