@@ -4,7 +4,6 @@
  * failing its retries, a flow's handoff step. Each records why. (The rating after a resolved handoff is taken by
  * src/analytics' rating hooks, which run before these.)
  */
-import { DEFAULT_MIN_CONFIDENCE } from '../engine/steps/answer.ts';
 import { BUILT_IN_PAYLOADS } from '../engine/messages.ts';
 import type { FlowSet } from '../engine/model.ts';
 import type { ConversationState, EngineAction, TurnResult } from '../engine/types.ts';
@@ -102,7 +101,9 @@ export function createHandoffHooks(options: HandoffHooksOptions): { hooks: TurnH
       let declines = sig.kbDeclines;
       for (const question of asked) {
         const record = records.find((r) => r.question === question);
-        const declined = record ? record.answer === null || record.confidence < DEFAULT_MIN_CONFIDENCE : offersPerson(result.actions);
+        // Declined: understood, and the knowledge base had no answer. A message the understanding step was not sure
+        // about was offered the closest candidates instead, and is not counted.
+        const declined = record ? record.answer === null && !options.tap!.notUnderstood(question) : offersPerson(result.actions);
         declines = declined ? declines + 1 : 0;
       }
       const knowledge = [...sig.knowledge, ...records].slice(-3);

@@ -19,6 +19,14 @@ export class KnowledgeTap implements KnowledgePort {
     return answer;
   }
 
+  /**
+   * True when the last answer to this question was a decline because the understanding step was not sure what was
+   * asked: not a question the knowledge base understood and could not answer (so no `kb_declined`).
+   */
+  notUnderstood(question: string): boolean {
+    return this.recent.get(question)?.answer.notUnderstood === true;
+  }
+
   /** The last answer to this question, as a context record, or undefined when it was not asked lately. */
   record(question: string): KnowledgeRecord | undefined {
     const found = this.recent.get(question);

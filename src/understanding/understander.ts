@@ -15,7 +15,7 @@ import { carriesValue, exampleOverlap, keywordEvidence, NEAR_EXAMPLE } from './f
 import { Retriever, type RetrievedHit } from '../kb/retriever.ts';
 import { matcherConfidence } from './confidence.ts';
 import { Matcher, type MatchDoc } from './matcher/index.ts';
-import { language as languageOf } from '../kb/text.ts';
+import { language as languageOf, tokenize } from '../kb/text.ts';
 import type { Article } from '../kb/types.ts';
 import { articlesForEveryLanguage, flowArticles, flowOfDoc, LANGUAGES, rankableFlows } from './candidate-docs.ts';
 import { essentialKeyword } from './keywords.ts';
@@ -129,7 +129,11 @@ export class Understander {
         return withLanguage({ decision: { kind: 'flow', flow: evidence.flow, confidence }, candidates, why: evidence.why });
       }
     }
-    const offline = withLanguage(this.decide(candidates, retrieval.confidence));
+    const decided = this.decide(candidates, retrieval.confidence);
+    const opener = decided.decision.kind === 'decline' ? greetingOpener(flows, text) : undefined;
+    const offline = withLanguage(opener
+      ? { decision: { kind: 'flow', flow: opener, confidence: this.options.minConfidence }, candidates, why: `nothing else understood, and the message opens with a keyword of the ${opener} flow, which starts conversations` }
+      : decided);
     const chooser = options.model === false ? undefined : this.options.chooser;
     return chooser && candidates.length > 0 ? this.withModel(chooser, offline, { text, language: lang, candidates, flows }) : offline;
   }
@@ -209,6 +213,17 @@ function flowEvidence(flows: readonly Flow[], text: string, lang: string): { flo
 
 /** Confidence a keyword phrase (or a one-word keyword in a two-word message) lends its flow. */
 const KEYWORD_EVIDENCE = 0.75;
+
+/**
+ * "Hi, I am Alice…", "Hallo, ich hab da mal eine Frage": a message nothing else understands that opens with a keyword
+ * of the flow that starts conversations (the greeting) is greeted, rather than told the bot is not sure.
+ */
+function greetingOpener(flows: FlowSet, text: string): string | undefined {
+  const start = flows.startFlow ? flows.flows.get(flows.startFlow) : undefined;
+  if (!start) return undefined;
+  const said = ` ${tokenize(text).join(' ')} `;
+  return start.triggers.keywords.some((k) => tokenize(k).length > 0 && said.startsWith(` ${tokenize(k).join(' ')} `)) ? start.name : undefined;
+}
 
 function toCandidates(hits: readonly RetrievedHit[], titles: ReadonlyMap<string, string>, lang: string): ScoredCandidate[] {
   const best = hits[0]?.score ?? 0;
