@@ -74,10 +74,13 @@ export class AgentSessions {
     const bearer = bearerOf(request.headers);
     if (bearer === undefined || !this.throttle) return this.resolve(requestSecret(request.headers));
     const attempt = { address: request.ip };
-    const waitMs = await this.throttle.admit(attempt);
+    // With Redis down nothing can be counted: agents with a right token keep working (as they do without sessions),
+    // a wrong value is refused as always, only uncounted until Redis is back.
+    const waitMs = await this.throttle.admit(attempt).catch(() => undefined);
+    if (waitMs === undefined) return this.resolve(bearer);
     if (waitMs > 0) throw tooManyAttempts(waitMs);
     const agent = await this.resolve(bearer);
-    if (agent) await this.throttle.succeeded(attempt);
+    if (agent) await this.throttle.succeeded(attempt).catch(() => undefined);
     return agent;
   }
 
