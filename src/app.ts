@@ -25,7 +25,7 @@ import { RedisConversationLock } from './inbox/conversation-lock.ts';
 import { createKnowledgeBase, type KnowledgeBase } from './kb/index.ts';
 import { Inbox } from './inbox/inbox.ts';
 import { createModelChooser, mayAskModel } from './understanding/model-choice.ts';
-import { Understander } from './understanding/understander.ts';
+import { Understander, understandOptions } from './understanding/understander.ts';
 import { createLogger, type Logger } from './infra/logger.ts';
 import { connectRedis, type RedisHandle } from './infra/redis.ts';
 import { Outbox } from './outbox/outbox.ts';
@@ -162,7 +162,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const inbox = new Inbox({
     store,
     lock,
-    understand: (state, text) => understander.understand(flows.forState(state), text, { ...(state.locale ? { locale: state.locale } : {}), model: mayAskModel(state, text) }),
+    understand: (state, text) => understander.understand(flows.forState(state), text, { ...understandOptions(state), model: mayAskModel(state, text) }),
     runTurn: (state, input) => runTurnTraced(flows.forState(state), state, input),
     dispatch: (conversation, replies) => {
       // The customer just wrote: replies that waited for them (WhatsApp's 24-hour window) go first.

@@ -29,6 +29,10 @@ export interface Understood {
   candidates: ScoredCandidate[];
   /** The language the message is written in, when the words make it clear (`en`, `de`); absent for "ok" or "BW-12345". */
   language?: string;
+  /** A second question in the same message, confidently understood: offered as a button beside the first's answer. */
+  second?: { candidate: ScoredCandidate; question: string };
+  /** The question as understood, when it differs from the message: a follow-up read with the previous question. */
+  query?: string;
   /** Why the winner won, for `parley chat --debug` and the turn's debug log. */
   why: string;
 }

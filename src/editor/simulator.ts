@@ -9,7 +9,7 @@ import { runTurn, type ConversationState, type FlowSet } from '../engine/index.t
 import type { EffectRunner } from '../engine/types.ts';
 import { Inbox } from '../inbox/inbox.ts';
 import type { Understood } from '../core/understanding.ts';
-import type { Understander } from '../understanding/understander.ts';
+import { understandOptions, type Understander } from '../understanding/understander.ts';
 import { MemoryConversationLock } from '../inbox/memory-lock.ts';
 import type { TurnHooks } from '../inbox/turn-hooks.ts';
 import { createLogger } from '../infra/logger.ts';
@@ -64,7 +64,7 @@ export class Simulator {
       onHandoff: (conversation, reason) => void this.handoffs.set(conversation.id, reason),
       ...(options.effects ? { effects: options.effects } : {}),
       ...(options.understander ? { understand: async (state: ConversationState, text: string) => {
-        const understood = await options.understander!.understand(this.flows, text, state.locale ? { locale: state.locale } : {});
+        const understood = await options.understander!.understand(this.flows, text, understandOptions(state));
         this.understood = understood;
         return understood;
       } } : {}),

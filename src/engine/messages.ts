@@ -70,5 +70,8 @@ export const BUILT_IN = {
  */
 export const BUILT_IN_PAYLOADS = { rephrase: '#rephrase', person: '#person' } as const;
 
+/** The variable that keeps the customer's last question answered from the knowledge base, for follow-ups ("and the Pulse Mini?"). */
+export const LAST_QUESTION_VAR = 'last_question';
+
 /** An offered article: `#article:<id>` answers the question the customer asked from that article. */
 export const ARTICLE_PAYLOAD = '#article:';

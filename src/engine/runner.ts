@@ -35,7 +35,7 @@
 import type { Button } from '../core/message.ts';
 import { DEFAULT_LOCALE } from './localize.ts';
 import type { Understood } from '../core/understanding.ts';
-import { ARTICLE_PAYLOAD, BUILT_IN_PAYLOADS, BUILT_IN_TEXTS } from './messages.ts';
+import { ARTICLE_PAYLOAD, BUILT_IN_PAYLOADS, BUILT_IN_TEXTS, LAST_QUESTION_VAR } from './messages.ts';
 import type { AskStep, Flow, FlowSet, Step } from './model.ts';
 import { ASKED_VAR } from './steps/answer.ts';
 import { judgeAnswer } from './digression.ts';
@@ -108,7 +108,8 @@ export function runTurn(flows: FlowSet, state: ConversationState, input: TurnInp
 function decided(flows: FlowSet, state: ConversationState, vars: Vars, understood: Understood): TurnResult {
   const { decision } = understood;
   if (decision.kind === 'flow' && flows.flows.has(decision.flow)) return drive(flows, state, decision.flow, undefined, undefined, vars, understood);
-  return fallback(flows, state, vars, understood);
+  const asked: Vars = decision.kind === 'knowledge' && typeof vars.last_message === 'string' ? { [LAST_QUESTION_VAR]: vars.last_message } : {};
+  return fallback(flows, state, { ...vars, ...asked }, understood);
 }
 
 /**

@@ -27,11 +27,13 @@ export function bestPassage(passages: readonly Passage[], question: string): Pas
   let best: { passage: Passage; score: number } | undefined;
   for (const passage of passages) {
     const analyzer = analyzerFor(passage.locale);
-    const wanted = new Set(analyzer.terms(question));
+    // Every passage of an article is about what its title names (the product): those words tell passages apart least.
+    const title = new Set(analyzer.terms(passage.title));
+    const wanted = new Set(analyzer.terms(question).filter((term) => !title.has(term)));
     const heading = new Set(analyzer.terms(passage.heading ?? ''));
     const body = new Set(analyzer.terms(passage.text));
     let score = 0;
-    for (const term of wanted) score += (heading.has(term) ? 2 : 0) + (body.has(term) ? 1 : 0);
+    for (const term of wanted) score += (heading.has(term) ? 3 : 0) + (body.has(term) ? 1 : 0);
     if (!best || score > best.score) best = { passage, score };
   }
   return best?.passage;

@@ -11,6 +11,8 @@
  */
 import type { Understood, ScoredCandidate, Decision } from '../core/understanding.ts';
 import type { Flow, FlowSet } from '../engine/model.ts';
+import { LAST_QUESTION_VAR } from '../engine/messages.ts';
+import type { ConversationState } from '../engine/types.ts';
 import { carriesValue, exampleOverlap, keywordEvidence, NEAR_EXAMPLE } from './flow-evidence.ts';
 import { Retriever, type RetrievedHit } from '../kb/retriever.ts';
 import { matcherConfidence } from './confidence.ts';
@@ -18,6 +20,8 @@ import { Matcher, type MatchDoc } from './matcher/index.ts';
 import { language as languageOf, tokenize } from '../kb/text.ts';
 import type { Article } from '../kb/types.ts';
 import { articlesForEveryLanguage, flowArticles, flowOfDoc, LANGUAGES, rankableFlows } from './candidate-docs.ts';
+import { isFollowUp, withPreviousQuestion } from './follow-up.ts';
+import { questionParts } from './two-questions.ts';
 import { essentialKeyword } from './keywords.ts';
 import { candidateId, type ModelChooser } from './model-choice.ts';
 import { buildVocabulary, detectLanguage, type LanguageVocabulary } from './language.ts';
@@ -50,6 +54,8 @@ export interface UnderstanderOptions {
 export interface UnderstandOptions {
   /** The conversation's language, used when the message's own words do not tell. */
   locale?: string;
+  /** The customer's previous question, for a follow-up that leaves out its subject ("and the Pulse Mini?"). */
+  previous?: string;
   /** false: decide offline only (the message answers a waiting question or picks a button: see mayAskModel). */
   model?: boolean;
 }
@@ -108,13 +114,35 @@ export class Understander {
   }
 
   async understand(flows: FlowSet, text: string, options: UnderstandOptions = {}): Promise<Understood> {
+    const whole = await this.understandOne(flows, text, options);
+    const parts = questionParts(text);
+    if (parts.length < 2 || whole.decision.kind === 'flow') return whole;
+    // Two questions: each is understood on its own; the first is answered and a confident second is offered.
+    const [first, second] = await Promise.all(parts.map((part) => this.understandOne(flows, part, { ...options, model: false })));
+    const chosen = first!.decision.kind === 'knowledge' && first!.decision.confidence >= whole.decision.confidence ? first! : whole;
+    const other = second!.decision;
+    const offered = other.kind === 'decline' ? undefined : second!.candidates.find((c) => c.id === (other.kind === 'flow' ? other.flow : other.article));
+    const primary = chosen.decision.kind === 'knowledge' ? chosen.decision.article : undefined;
+    if (!offered || offered.id === primary) return chosen === whole ? whole : { ...chosen, ...(whole.language ? { language: whole.language } : {}) };
+    return { ...chosen, ...(whole.language ? { language: whole.language } : {}), second: { candidate: offered, question: parts[1]! }, why: `${chosen.why}; a second question (${offered.kind} ${offered.id}) is offered` };
+  }
+
+  private async understandOne(flows: FlowSet, text: string, options: UnderstandOptions): Promise<Understood> {
     const index = this.indexFor(flows);
     const detected = detectLanguage(text, index.vocabulary);
     const lang = detected ?? languageOf(options.locale ?? this.options.defaultLocale ?? 'en');
-    const withLanguage = (u: Omit<Understood, 'language'>): Understood => (detected ? { ...u, language: detected } : u);
+    let query = splitModelNames(text);
+    const followUp = options.previous !== undefined && isFollowUp(text);
+    const withLanguage = (u: Omit<Understood, 'language'>): Understood => ({
+      ...u, ...(detected ? { language: detected } : {}), ...(followUp ? { query } : {}),
+    });
 
     const keyword = essentialKeyword(rankableFlows(flows), text);
-    const retrieval = await this.rank(index, splitModelNames(text), lang);
+    if (followUp && options.previous) {
+      const before = (await this.rank(index, splitModelNames(options.previous), lang)).candidates[0];
+      query = withPreviousQuestion(query, splitModelNames(options.previous), before?.title);
+    }
+    const retrieval = await this.rank(index, query, lang);
     const candidates = retrieval.candidates;
     if (keyword) {
       const decision: Decision = { kind: 'flow', flow: keyword, confidence: 1 };
@@ -256,4 +284,10 @@ function splitModelNames(text: string): string {
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** What the conversation's state tells the understanding step: its language, and the customer's previous question. */
+export function understandOptions(state: ConversationState): UnderstandOptions {
+  const previous = state.vars[LAST_QUESTION_VAR];
+  return { ...(state.locale ? { locale: state.locale } : {}), ...(typeof previous === 'string' && previous !== '' ? { previous } : {}) };
 }

@@ -27,7 +27,9 @@ export function runAnswer(step: AnswerStep, ctx: StepContext): StepResult {
   const understood = decision && asked && decision.kind !== 'flow'
     ? { article: decision.kind === 'knowledge' ? decision.article : null, confidence: decision.confidence }
     : undefined;
-  return { actions: [], next: { kind: 'effect', request: { kind: 'answer', question, ...(understood ? { understood } : {}) } } };
+  // A follow-up ("and the Pulse Mini?") is answered as the question it was understood as.
+  const asking = understood && ctx.understood?.query ? ctx.understood.query : question;
+  return { actions: [], next: { kind: 'effect', request: { kind: 'answer', question: asking, ...(understood ? { understood } : {}) } } };
 }
 
 /**
@@ -44,8 +46,11 @@ export function resumeAnswer(step: AnswerStep, result: EffectResult, ctx: StepCo
   const label = textFor(ctx, BUILT_IN_TEXTS.source);
   const sources = [...new Set(result.sources)].map((title) => `${label}: ${title}`);
   const text = sources.length > 0 ? `${result.answer}\n\n${sources.join('\n')}` : result.answer;
-  const offer = offeredFlowButton(ctx);
-  return { actions: [{ type: 'say', message: { text, ...(offer ? { buttons: [offer] } : {}) } }], next: CONTINUE };
+  const offers = [offeredFlowButton(ctx), secondQuestionButton(ctx)].filter((b) => b !== undefined);
+  const second = ctx.understood?.second;
+  // The second question is kept, so that its button, once pressed, answers it rather than its article's title.
+  const vars = second ? { vars: { ...ctx.vars, [ASKED_VAR]: second.question } } : {};
+  return { actions: [{ type: 'say', message: { text, ...(offers.length > 0 ? { buttons: offers } : {}) } }], ...vars, next: CONTINUE };
 }
 
 function unsure(step: AnswerStep, ctx: StepContext): StepResult {
@@ -70,6 +75,14 @@ function closestOffers(ctx: StepContext): Array<{ title: string; payload: string
   // Nothing came close ("purple elephants"): the flow's own "not sure" (its menu) serves better than far-off guesses.
   if (!understood || understood.decision.kind !== 'decline' || understood.decision.confidence < OFFER_FLOOR) return [];
   return understood.candidates.slice(0, 3).map((c) => ({ title: c.title, payload: c.kind === 'flow' ? c.id : `${ARTICLE_PAYLOAD}${c.id}` }));
+}
+
+/** A second question in the same message, offered under the first one's answer. */
+function secondQuestionButton(ctx: StepContext): { title: string; payload: string } | undefined {
+  const second = ctx.understood?.second;
+  if (!second) return undefined;
+  const { candidate } = second;
+  return { title: candidate.title, payload: candidate.kind === 'flow' ? candidate.id : `${ARTICLE_PAYLOAD}${candidate.id}` };
 }
 
 /** A flow the message also fits, offered under the answer ("I want to return something": the policy, and [Returns]). */
