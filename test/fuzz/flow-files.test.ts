@@ -58,7 +58,8 @@ describe(`broken flow files (seed ${FUZZ_SEED})`, () => {
     }
     // Most single breaks are caught (some are harmless: a missing description, an extra keyword).
     expect(broken).toBeGreaterThan(100);
-  });
+    // Every field of every demo flow, each time over the whole set: tens of seconds on a busy 2-core machine.
+  }, 180_000);
 
   it('truncated and binary files: a located error, never an exception', () => {
     const r = rng(FUZZ_SEED + 101);
