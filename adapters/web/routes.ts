@@ -41,6 +41,11 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
     weakIds: config.weakIds,
     exists: async (conversationId) => (await inbox.history(WEB_CHANNEL, conversationId, 1)).length > 0,
   };
+  /** `{ locale }` when the conversation's language is known, so the widget shows its own text in it; else nothing. */
+  const localeOf = async (conversationId: string): Promise<{ locale?: string }> => {
+    const locale = await inbox.locale(WEB_CHANNEL, conversationId);
+    return locale ? { locale } : {};
+  };
   // Every web chat request (a socket's handshake too) counts against its client address, before anything is read.
   const perAddress = { onRequest: async (request: { ip: string }) => limits.address(request.ip) };
 
@@ -61,6 +66,7 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
     return {
       duplicate: result.duplicate,
       replies: result.replies.map((reply) => ({ id: reply.id, text: reply.text ?? '', buttons: reply.buttons })),
+      ...(await localeOf(body.conversationId)),
     };
   });
 
@@ -68,7 +74,7 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
     const parsed = ConversationParams.safeParse(request.params);
     if (!parsed.success) throw badRequest(parsed.error);
     const messages = await inbox.history(WEB_CHANNEL, parsed.data.conversationId);
-    return { messages: messages.map(toWire) };
+    return { messages: messages.map(toWire), ...(await localeOf(parsed.data.conversationId)) };
   });
 
   app.get('/api/webchat/socket', { websocket: true, ...perAddress }, async (socket: WebSocket, request) => {
@@ -142,18 +148,19 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
     async function handleFrame(frame: WebClientFrame): Promise<void> {
       if (frame.type === 'start') {
         await inbox.open(webAddress(conversationId), locale ? { locale } : {});
+        send({ type: 'locale', ...(await localeOf(conversationId)) });
         return;
       }
       const message = frame;
       await inbox.receive(toInbound(conversationId, locale ? { ...message, locale } : message, now(), request.ip), {
         onAccepted: (accepted) => void hub.publish(conversationId, { type: 'message', message: toWire(accepted) }).catch(() => {}),
       });
-      send({ type: 'ack', messageId: message.messageId });
+      send({ type: 'ack', messageId: message.messageId, ...(await localeOf(conversationId)) });
     }
 
     try {
       const history = await inbox.history(WEB_CHANNEL, conversationId);
-      send({ type: 'history', messages: history.map(toWire) });
+      send({ type: 'history', messages: history.map(toWire), ...(await localeOf(conversationId)) });
       const seen = new Set(history.map((m) => m.id));
       for (const frame of early) {
         const parsedFrame = JSON.parse(frame) as { message?: { id?: string } };

@@ -34,4 +34,9 @@ export interface InboxPort {
   open(address: Address, options?: { profile?: { name?: string }; locale?: string }): Promise<{ replies: AcceptedMessage[] }>;
   /** The conversation's messages, oldest first; empty when the conversation does not exist yet. */
   history(channel: string, conversationExternalId: string, limit?: number): Promise<AcceptedMessage[]>;
+  /**
+   * The language the bot speaks in the conversation: the one the customer chose or writes in, else the channel's
+   * (`de`, `en-US`); null while the conversation does not exist or neither is known. A client shows its own text in it.
+   */
+  locale(channel: string, conversationExternalId: string): Promise<string | null>;
 }

@@ -100,6 +100,11 @@ export class Inbox implements InboxPort {
     return this.options.store.transcript(conversation.id, { limit, latest: true });
   }
 
+  async locale(channel: string, conversationExternalId: string): Promise<string | null> {
+    const conversation = await this.options.store.findConversation(channel, conversationExternalId);
+    return conversation ? (withChannelLocale(conversation).locale ?? null) : null;
+  }
+
   /** Finishes turns that a crashed process accepted but never ran. */
   async recover(limit = 100): Promise<number> {
     const ids = await this.options.store.conversationsWithPendingInbound(limit);

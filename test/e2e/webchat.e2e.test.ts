@@ -1,53 +1,12 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { removeDataDir, startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { bot, buttonTitles, customer, launchChromium, transcript, type, WAIT } from '../support/webchat-browser.ts';
 
 /**
  * The demo storefront and its chat widget in a real Chromium, against a real `parley start` process:
  * what a customer sees and does, from opening the chat to reloading the page.
  */
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const WAIT = { timeout: 15_000 };
-
-interface Line {
-  from: 'bot' | 'customer';
-  text: string;
-}
-
-/** The conversation as it reads on screen, top to bottom. */
-function transcript(page: Page): Promise<Line[]> {
-  return page.locator('#parley-messages .parley-message').evaluateAll((nodes) =>
-    nodes.map((node) => ({
-      from: node.classList.contains('parley-out') ? ('bot' as const) : ('customer' as const),
-      text: node.querySelector('.parley-bubble')?.textContent ?? '',
-    })),
-  );
-}
-
-/** Titles of the quick-reply buttons on screen. */
-function buttonTitles(page: Page): Promise<string[]> {
-  return page.locator('#parley-messages .parley-button').allTextContents();
-}
-
-async function type(page: Page, text: string, how: 'enter' | 'send-button' = 'enter'): Promise<void> {
-  await page.locator('#parley-input').fill(text);
-  if (how === 'enter') await page.locator('#parley-input').press('Enter');
-  else await page.locator('#parley-send').click();
-}
-
-const bot = (pattern: RegExp) => ({ from: 'bot', text: expect.stringMatching(pattern) });
-const customer = (text: string) => ({ from: 'customer', text });
 
 const GREETING = [bot(/welcome to Brightwave/i), bot(/what can I help you with/i)];
 
@@ -59,14 +18,8 @@ describe('web chat in a real browser', () => {
   let pageErrors: string[];
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) {
-      throw new Error(
-        `Chromium not found at ${chromiumPath}. The end-to-end tests need a real browser: install Debian's chromium ` +
-          `(apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH to a Chromium binary.`,
-      );
-    }
     server = await startServerProcess();
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

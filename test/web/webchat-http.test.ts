@@ -34,6 +34,20 @@ describe('POST /api/webchat/messages', () => {
     expect(await messageCount()).toBe(before + 3);
   });
 
+  it("tells the conversation's language with the replies and with the history, so a client shows its own text in it", async () => {
+    // The browser says English; the customer writes German, and the bot follows what they write.
+    const first = await postJson(`${t.url}/api/webchat/messages`, {
+      conversationId: 'conv-lang', messageId: 'm1', text: 'Guten Tag, ich habe eine Frage zu meiner Bestellung', locale: 'en-US',
+    });
+    expect(first.json.locale).toBe('de');
+    const history = await fetch(`${t.url}/api/webchat/conversations/conv-lang/messages`).then((r) => r.json());
+    expect(history.locale).toBe('de');
+    expect(history.messages.length).toBeGreaterThan(0);
+    // A conversation that does not exist yet has no language to tell.
+    const none = await fetch(`${t.url}/api/webchat/conversations/conv-lang-none/messages`).then((r) => r.json());
+    expect(none).toEqual({ messages: [] });
+  });
+
   it('keeps conversations apart even when their clients reuse message ids', async () => {
     await say(t.url, 'conv-x', 'same', { text: 'a' });
     const other = await say(t.url, 'conv-y', 'same', { text: 'b' });

@@ -8,10 +8,12 @@
  *
  * Wire protocol, over one WebSocket per tab at /api/webchat/socket?conversationId=<id>:
  *   server -> client
- *     { type: "history", messages: Message[] }        right after connecting, oldest first
+ *     { type: "history", messages: Message[], locale? }  right after connecting, oldest first
  *     { type: "message", message: Message }           every new message of the conversation
- *     { type: "ack", messageId }                      a client message was accepted
- *     { type: "error", messageId?, error }            a client message (or the frame) was refused
+ *     { type: "ack", messageId, locale? }             a client message was accepted (and its turn ran)
+ *     { type: "locale", locale? }                     after "start": the greeting's language
+ *     { type: "error", messageId?, code, error }      a client message (or the frame) was refused
+ *   locale: the conversation's language (the one the bot answers in); the widget's own text follows it.
  *   Message = { id, direction: "in"|"out", text: string|null, buttons: [{title, payload}], createdAt,
  *               clientMessageId? }   (clientMessageId: on the customer's own messages, the messageId the client sent)
  *   client -> server
@@ -37,11 +39,126 @@
   var BACKOFF_MAX_MS = 15000;
 
   var script = document.currentScript;
+  // data-subtitle / data-placeholder, when the page sets them, replace the catalogue's text in every language.
   var config = {
     title: (script && script.getAttribute('data-title')) || 'Brightwave',
-    subtitle: (script && script.getAttribute('data-subtitle')) || 'We usually reply in a few seconds',
-    placeholder: (script && script.getAttribute('data-placeholder')) || 'Write a message…',
+    subtitle: (script && script.getAttribute('data-subtitle')) || null,
+    placeholder: (script && script.getAttribute('data-placeholder')) || null,
   };
+
+  // ---------------------------------------------------------------- the widget's own text, per language
+
+  /**
+   * One catalogue per language; a third language is one more object with the same keys. Counts go through
+   * Intl.PluralRules (`one` / `other`), times through Intl.DateTimeFormat in the chosen locale.
+   */
+  var MESSAGES = {
+    en: {
+      openChat: 'Open chat',
+      closeChat: 'Close chat',
+      chatWith: function (title) { return 'Chat with ' + title; },
+      subtitle: 'We usually reply in a few seconds',
+      connecting: 'Connecting…',
+      reconnecting: 'Reconnecting…',
+      offline: 'You are offline',
+      messages: 'Messages',
+      typing: function (title) { return title + ' is typing'; },
+      yourMessage: 'Your message',
+      placeholder: 'Write a message…',
+      send: 'Send',
+      sending: 'Sending…',
+      notSent: 'Not sent',
+      retry: 'Retry',
+      quickReplies: 'Quick replies',
+      unread: { one: '{n} unread message', other: '{n} unread messages' },
+      poweredBy: 'Powered by Parley',
+      errors: {
+        RATE_LIMITED: 'you are sending messages too quickly, please wait a moment',
+        BAD_REQUEST: 'this message could not be read',
+        other: 'something went wrong',
+      },
+    },
+    de: {
+      openChat: 'Chat öffnen',
+      closeChat: 'Chat schließen',
+      chatWith: function (title) { return 'Chat mit ' + title; },
+      subtitle: 'Antwort meist in wenigen Sekunden',
+      connecting: 'Verbindung wird hergestellt…',
+      reconnecting: 'Verbinde erneut…',
+      offline: 'Sie sind offline',
+      messages: 'Nachrichten',
+      typing: function (title) { return title + ' schreibt'; },
+      yourMessage: 'Ihre Nachricht',
+      placeholder: 'Nachricht schreiben…',
+      send: 'Senden',
+      sending: 'Wird gesendet…',
+      notSent: 'Nicht gesendet',
+      retry: 'Erneut senden',
+      quickReplies: 'Antwortvorschläge',
+      unread: { one: '{n} ungelesene Nachricht', other: '{n} ungelesene Nachrichten' },
+      poweredBy: 'Bereitgestellt von Parley',
+      errors: {
+        RATE_LIMITED: 'Sie senden zu schnell, bitte warten Sie einen Moment',
+        BAD_REQUEST: 'diese Nachricht konnte nicht gelesen werden',
+        other: 'etwas ist schiefgelaufen',
+      },
+    },
+  };
+  var FALLBACK_LANGUAGE = 'en';
+  var STORAGE_LOCALE = 'parley.locale';
+
+  /** The catalogue's language for a tag (`de-AT` -> `de`), or null when there is none for it. */
+  function supported(tag) {
+    if (typeof tag !== 'string' || !tag) return null;
+    var lang = tag.toLowerCase().split(/[-_]/)[0];
+    return Object.prototype.hasOwnProperty.call(MESSAGES, lang) ? lang : null;
+  }
+  function validTag(tag) {
+    try { return Intl.getCanonicalLocales(tag)[0] || null; } catch (e) { return null; }
+  }
+
+  /**
+   * Before the conversation has a language: the first of the browser's languages the widget speaks (the customer's
+   * own), else the page's <html lang> (a German page read in a French browser is in German), else null.
+   */
+  function firstSupported(candidates) {
+    for (var i = 0; i < candidates.length; i++) {
+      var tag = candidates[i] && validTag(candidates[i]);
+      if (tag && supported(tag)) return tag;
+    }
+    return null;
+  }
+  function browserLanguages() {
+    return (navigator.languages ? Array.prototype.slice.call(navigator.languages) : []).concat([navigator.language]);
+  }
+  function initialLocale() {
+    return firstSupported(browserLanguages().concat([document.documentElement.getAttribute('lang')]));
+  }
+
+  /**
+   * The conversation's language once the server has told it (the bot answers in it, and follows the language the
+   * customer writes in); before that the initial locale above; else English. The bot is greeted in the same one.
+   */
+  var conversationLocale = null;
+  function chooseLocale() {
+    var tag = firstSupported([conversationLocale]) || initialLocale() || FALLBACK_LANGUAGE;
+    return { lang: supported(tag), tag: tag };
+  }
+  var current = chooseLocale();
+  function t(key) { return MESSAGES[current.lang][key]; }
+  function plural(key, n) {
+    var forms = t(key);
+    var form = 'other';
+    try { form = new Intl.PluralRules(current.tag).select(n); } catch (e) { /* keep other */ }
+    return (forms[form] || forms.other).replace('{n}', formatNumber(n));
+  }
+  function formatNumber(n) {
+    try { return new Intl.NumberFormat(current.tag).format(n); } catch (e) { return String(n); }
+  }
+  function errorText(code) {
+    var errors = t('errors');
+    return (code && errors[code]) || errors.other;
+  }
   // The widget talks to the server it was loaded from (the page's own host on the storefront).
   var base = (function () {
     try {
@@ -80,6 +197,16 @@
     conversationId = uuid();
     storageSet('localStorage', STORAGE_ID, conversationId);
   }
+
+  // The conversation's language as last seen, so a reload shows the widget in it before the server answers.
+  (function () {
+    var remembered = storageGet('localStorage', STORAGE_LOCALE);
+    var cut = remembered ? remembered.lastIndexOf('|') : -1;
+    if (cut > 0 && remembered.slice(0, cut) === conversationId) {
+      conversationLocale = remembered.slice(cut + 1);
+      current = chooseLocale();
+    }
+  })();
 
   // ---------------------------------------------------------------- DOM helpers
 
@@ -155,14 +282,23 @@
     if (last < text.length) node.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  /** The time of day in the widget's locale; a message from an earlier day shows its date too. */
   function formatTime(iso) {
     var d = iso ? new Date(iso) : new Date();
     if (isNaN(d.getTime())) return '';
+    var today = new Date().toDateString() === d.toDateString();
     try {
-      return d.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+      // The locale's own short forms: "3:05 PM" in en-US, "15:05" in de, "5. Dez. 2026, 15:05" on an earlier day.
+      return new Intl.DateTimeFormat(current.tag, today ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' }).format(d);
     } catch (e) {
       return d.toTimeString().slice(0, 5);
     }
+  }
+  /** The full date and time, for the time element's tooltip. */
+  function formatFull(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return '';
+    try { return new Intl.DateTimeFormat(current.tag, { dateStyle: 'full', timeStyle: 'short' }).format(d); } catch (e) { return ''; }
   }
 
   // ---------------------------------------------------------------- build the widget
@@ -176,14 +312,13 @@
     'aria-describedby': 'parley-unread',
     className: 'parley-launcher',
     type: 'button',
-    'aria-label': 'Open chat',
     'aria-controls': 'parley-panel',
     'aria-expanded': 'false',
   }, [icon(ICON_CHAT, 28), badge]);
 
-  var statusText = el('span', { className: 'parley-status-text', text: config.subtitle });
+  var statusText = el('span', { className: 'parley-status-text' });
   var statusDot = el('span', { className: 'parley-status-dot', 'aria-hidden': 'true' });
-  var closeButton = el('button', { className: 'parley-close', type: 'button', 'aria-label': 'Close chat' }, [icon(ICON_CLOSE, 20)]);
+  var closeButton = el('button', { className: 'parley-close', type: 'button' }, [icon(ICON_CLOSE, 20)]);
   var header = el('div', { className: 'parley-header' }, [
     el('div', { className: 'parley-avatar', 'aria-hidden': 'true', text: config.title.charAt(0).toUpperCase() }),
     el('div', { className: 'parley-heading' }, [
@@ -199,10 +334,10 @@
     role: 'log',
     'aria-live': 'polite',
     'aria-relevant': 'additions',
-    'aria-label': 'Messages',
   });
+  var typingText = el('span', { className: 'parley-visually-hidden' });
   var typing = el('div', { className: 'parley-typing', hidden: true, role: 'status' }, [
-    el('span', { className: 'parley-visually-hidden', text: config.title + ' is typing' }),
+    typingText,
     el('span', { className: 'parley-dot', 'aria-hidden': 'true' }),
     el('span', { className: 'parley-dot', 'aria-hidden': 'true' }),
     el('span', { className: 'parley-dot', 'aria-hidden': 'true' }),
@@ -214,28 +349,72 @@
     className: 'parley-input',
     rows: '1',
     maxlength: String(MAX_LENGTH),
-    placeholder: config.placeholder,
     autocomplete: 'off',
     enterkeyhint: 'send',
   });
-  var inputLabel = el('label', { className: 'parley-visually-hidden', for: 'parley-input', text: 'Your message' });
+  var inputLabel = el('label', { className: 'parley-visually-hidden', for: 'parley-input' });
   var counter = el('span', { className: 'parley-counter', hidden: true, 'aria-live': 'polite' });
-  var sendButton = el('button', { id: 'parley-send', className: 'parley-send', type: 'submit', 'aria-label': 'Send' }, [icon(ICON_SEND, 20)]);
+  var sendButton = el('button', { id: 'parley-send', className: 'parley-send', type: 'submit' }, [icon(ICON_SEND, 20)]);
   var form = el('form', { className: 'parley-composer', novalidate: true }, [inputLabel, input, sendButton, counter]);
 
-  var footer = el('div', { className: 'parley-footer', text: 'Powered by Parley' });
+  var footer = el('div', { className: 'parley-footer' });
 
   var panel = el('div', {
     id: 'parley-panel',
     className: 'parley-panel',
     role: 'dialog',
-    'aria-label': 'Chat with ' + config.title,
     hidden: true,
   }, [header, scroller, form, footer]);
 
   root.appendChild(panel);
   root.appendChild(launcher);
   root.appendChild(unreadText);
+
+  /** Writes the widget's own text in the current language; called at start and whenever the language changes. */
+  function applyTexts() {
+    root.setAttribute('lang', current.tag);
+    launcher.setAttribute('aria-label', t('openChat'));
+    closeButton.setAttribute('aria-label', t('closeChat'));
+    panel.setAttribute('aria-label', t('chatWith')(config.title));
+    list.setAttribute('aria-label', t('messages'));
+    typingText.textContent = t('typing')(config.title);
+    input.setAttribute('placeholder', config.placeholder || t('placeholder'));
+    inputLabel.textContent = t('yourMessage');
+    sendButton.setAttribute('aria-label', t('send'));
+    footer.textContent = t('poweredBy');
+    var state = root.getAttribute('data-state');
+    if (state) setStatus(state);
+    else statusText.textContent = config.subtitle || t('subtitle');
+    statusText.setAttribute('title', statusText.textContent);
+    setUnread(unread);
+    var times = list.querySelectorAll('time.parley-time[datetime]');
+    for (var i = 0; i < times.length; i++) {
+      var iso = times[i].getAttribute('datetime');
+      times[i].textContent = formatTime(iso);
+      times[i].setAttribute('title', formatFull(iso));
+    }
+    var states = list.querySelectorAll('.parley-sending, .parley-failed');
+    for (var j = 0; j < states.length; j++) {
+      var s = states[j]._parleyState;
+      if (s) setMessageState(states[j], s.state, s.errorCode);
+    }
+    var notices = list.querySelectorAll('.parley-notice');
+    for (var k = 0; k < notices.length; k++) notices[k].textContent = errorText(notices[k]._parleyCode);
+    var groups = list.querySelectorAll('.parley-buttons');
+    for (var g = 0; g < groups.length; g++) groups[g].setAttribute('aria-label', t('quickReplies'));
+  }
+
+  /** The server told the conversation's language: follow it (the customer may have switched mid-conversation). */
+  function setConversationLocale(tag) {
+    var valid = validTag(tag);
+    if (!valid || valid === conversationLocale) return;
+    conversationLocale = valid;
+    storageSet('localStorage', STORAGE_LOCALE, conversationId + '|' + valid);
+    var next = chooseLocale();
+    if (next.tag === current.tag) return;
+    current = next;
+    applyTexts();
+  }
 
   function ensureStylesheet() {
     var links = document.querySelectorAll('link[rel="stylesheet"]');
@@ -288,25 +467,29 @@
     }
     var meta = el('div', { className: 'parley-meta' });
     var time = el('time', { className: 'parley-time', text: formatTime(msg.createdAt) });
-    if (msg.createdAt) time.setAttribute('datetime', msg.createdAt);
+    if (msg.createdAt) {
+      time.setAttribute('datetime', msg.createdAt);
+      time.setAttribute('title', formatFull(msg.createdAt));
+    }
     meta.appendChild(time);
     node.appendChild(meta);
   }
 
-  function setMessageState(node, state, errorText) {
+  function setMessageState(node, state, errorCode) {
+    node._parleyState = state ? { state: state, errorCode: errorCode } : null;
     node.classList.remove('parley-sending', 'parley-failed');
     var meta = node.querySelector('.parley-meta');
     var old = meta && meta.querySelector('.parley-state');
     if (old) old.parentNode.removeChild(old);
     if (state === 'sending') {
       node.classList.add('parley-sending');
-      if (meta) meta.appendChild(el('span', { className: 'parley-state', text: 'Sending…' }));
+      if (meta) meta.appendChild(el('span', { className: 'parley-state', text: t('sending') }));
     } else if (state === 'failed') {
       node.classList.add('parley-failed');
       if (meta) {
-        var retry = el('button', { type: 'button', className: 'parley-retry', text: 'Retry' });
+        var retry = el('button', { type: 'button', className: 'parley-retry', text: t('retry') });
         var note = el('span', { className: 'parley-state', role: 'alert' }, [
-          document.createTextNode((errorText ? 'Not sent: ' + errorText : 'Not sent') + ' · '),
+          document.createTextNode(t('notSent') + ': ' + errorText(errorCode) + ' · '),
           retry,
         ]);
         meta.appendChild(note);
@@ -337,7 +520,7 @@
     var msg = last._parley || {};
     var buttons = Array.isArray(msg.buttons) ? msg.buttons : [];
     if (!buttons.length) return;
-    var group = el('div', { className: 'parley-buttons', role: 'group', 'aria-label': 'Quick replies' });
+    var group = el('div', { className: 'parley-buttons', role: 'group', 'aria-label': t('quickReplies') });
     buttons.forEach(function (b) {
       if (!b || typeof b.title !== 'string') return;
       var btn = el('button', { type: 'button', className: 'parley-button', text: b.title });
@@ -371,9 +554,11 @@
     }
   }
 
-  function notice(text) {
+  function notice(code) {
     var stick = nearBottom();
-    list.appendChild(el('div', { className: 'parley-notice', role: 'alert', text: text }));
+    var node = el('div', { className: 'parley-notice', role: 'alert', text: errorText(code) });
+    node._parleyCode = code;
+    list.appendChild(node);
     if (stick) scrollToBottom();
   }
 
@@ -381,7 +566,7 @@
     unread = n;
     badge.hidden = n === 0;
     badge.textContent = n > 9 ? '9+' : String(n);
-    unreadText.textContent = n ? n + (n === 1 ? ' unread message' : ' unread messages') : '';
+    unreadText.textContent = n ? plural('unread', n) : '';
   }
 
   /** A confirmed (server) message: reconcile with our pending copy, or render it once. */
@@ -498,16 +683,18 @@
   function socketUrl() {
     var proto = base.protocol === 'https:' ? 'wss:' : 'ws:';
     var url = proto + '//' + base.host + '/api/webchat/socket?conversationId=' + encodeURIComponent(conversationId);
-    // The bot greets and answers in the browser's language unless the customer picks another one in the chat.
-    var locale = (navigator.languages && navigator.languages[0]) || navigator.language;
+    // The bot greets in the language the widget starts in (so both agree), and then follows the customer's.
+    var locale = initialLocale() || browserLanguages()[0];
     return locale ? url + '&locale=' + encodeURIComponent(locale) : url;
   }
 
   function setStatus(state) {
     root.setAttribute('data-state', state);
-    if (state === 'online') statusText.textContent = config.subtitle;
-    else if (state === 'connecting') statusText.textContent = 'Connecting…';
-    else statusText.textContent = 'Reconnecting…';
+    if (state === 'online') statusText.textContent = config.subtitle || t('subtitle');
+    else if (state === 'connecting') statusText.textContent = t('connecting');
+    else if (navigator.onLine === false) statusText.textContent = t('offline');
+    else statusText.textContent = t('reconnecting');
+    statusText.setAttribute('title', statusText.textContent);
   }
 
   function connect() {
@@ -535,6 +722,7 @@
       var data;
       try { data = JSON.parse(typeof ev.data === 'string' ? ev.data : ''); } catch (e) { return; }
       if (!data || typeof data !== 'object') return;
+      if (typeof data.locale === 'string') setConversationLocale(data.locale);
       switch (data.type) {
         case 'history':
           clearTimeout(historyTimer);
@@ -561,7 +749,8 @@
         }
         case 'error': {
           var q = data.messageId && pending[data.messageId];
-          var why = typeof data.error === 'string' ? data.error : 'something went wrong';
+          // The customer sees the error in their language, by its code; the server's text is for developers.
+          var why = typeof data.code === 'string' ? data.code : null;
           if (q) {
             q.state = 'failed';
             removeFromQueue(q.id);
@@ -714,6 +903,7 @@
   function wantsOpenFromHash() { return location.hash === '#chat'; }
 
   function mount() {
+    applyTexts();
     ensureStylesheet();
     document.body.appendChild(root);
     var remembered = storageGet('sessionStorage', STORAGE_OPEN);
