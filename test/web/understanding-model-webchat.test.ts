@@ -9,7 +9,7 @@ import { startFakeOpenAi, type ChatMessage, type FakeOpenAi, type RecordedReques
 import { say, startTestApp, type TestApp } from '../support/app.ts';
 
 /** Offline this is not sure (it declines); the model sees the returns flow and the speaker article among its candidates. */
-const UNSURE = 'the speaker I bought crackles, what can I do? reach me at jane.doe@example.com or +31 6 1234 5678';
+const UNSURE = 'the speaker I got is weird, take it back? reach me at jane.doe@example.com or +31 6 1234 5678';
 const NO_CHOICE = '{"choice": null, "confidence": 0}';
 
 describe('web chat with the understanding model', () => {
@@ -67,7 +67,7 @@ describe('web chat with the understanding model', () => {
     expect(user).toContain('"id": "flow:returns"');
     expect(user).toContain('Our 30-day returns, and what to do for unopened, opened or defective items.');
     expect(user).toContain('"id": "knowledge:speaker-care"');
-    expect(user).toContain('the speaker I bought crackles, what can I do? reach me at [email] or [phone]');
+    expect(user).toContain('the speaker I got is weird, take it back? reach me at [email] or [phone]');
     expect(user).not.toContain('jane.doe');
     expect(user).not.toContain('1234 5678');
     expect(user).not.toContain('flow:fallback');
