@@ -28,7 +28,7 @@ const STEMMERS: Record<string, (word: string) => string> = {
  * English function words: a generic list (articles, pronouns, auxiliaries, question words, quantifiers), not one picked by
  * looking at any evaluation queries. Negations ("not", "no") stay: they change what a customer asks.
  */
-const ENGLISH_STOP_WORDS = new Set(
+export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set(
   `a an and are as at be been being but by can could did do does doing for from had has have having he her here
   hers him his how i if in into is it its itself just me my myself of on or our ours she should so some such than
   that the their theirs them then there these they this those to too very was we were what when where which who
@@ -47,7 +47,7 @@ const GERMAN_STOP_WORDS = new Set(
   zur mein meine meinen meinem meiner dein deine euren eurem ihr`.split(/\s+/),
 );
 
-const STOP_WORDS: Record<string, Set<string>> = { en: ENGLISH_STOP_WORDS, de: GERMAN_STOP_WORDS };
+const STOP_WORDS: Record<string, ReadonlySet<string>> = { en: ENGLISH_STOP_WORDS, de: GERMAN_STOP_WORDS };
 
 /** German written without umlauts ("haelt", "Rueckgabe") is the same word as with them ("hält" → "halt"). */
 const TRANSLITERATION: Record<string, (token: string) => string> = {

@@ -5,6 +5,9 @@
  */
 import { stemmer as english } from '@orama/stemmers/english';
 import { stemmer as german } from '@orama/stemmers/german';
+import { ENGLISH_STOP_WORDS, language } from '../../kb/text.ts';
+
+export { language };
 
 const STEMMERS: Record<string, (word: string) => string> = { en: english, de: german };
 
@@ -13,13 +16,7 @@ const STEMMERS: Record<string, (word: string) => string> = { en: english, de: ge
  * looking at any evaluation set. Negations stay: "not working" and "working" are different questions.
  */
 const STOP_WORDS: Record<string, ReadonlySet<string>> = {
-  en: new Set(
-    `a an and are as at be been being but by can could did do does doing for from had has have having he her here
-    hers him his how i if in into is it its itself just me my myself of on or our ours she should so some such than
-    that the their theirs them then there these they this those to too very was we were what when where which who
-    whom why will with would you your yours yourself also am any get got im ive id want wanna please much many more
-    most other only same few each all both own`.split(/\s+/),
-  ),
+  en: ENGLISH_STOP_WORDS,
   de: new Set(
     `der die das den dem des ein eine einen einem einer eines und oder aber als am an auf aus bei bin bis bist da
     dann dass du er es euch euer eure für hab habe haben hat hatte ich ihr ihm ihn ihnen im in ist ja jetzt mal man
@@ -31,11 +28,6 @@ const STOP_WORDS: Record<string, ReadonlySet<string>> = {
       .split(/\s+/),
   ),
 };
-
-/** The language part of a locale: `en-GB` → `en`. */
-export function language(locale: string): string {
-  return locale.toLowerCase().split(/[-_]/)[0] || 'en';
-}
 
 /** Lower-case, without diacritics (German ß → ss), apostrophes dropped so "don't" and "dont" are one word. */
 export function normalize(text: string): string {
