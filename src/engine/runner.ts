@@ -164,10 +164,17 @@ function resumeAside(flows: FlowSet, state: ConversationState, input: TurnInput,
   const pending = state.pendingEffect && 'step' in state.pendingEffect ? state.pendingEffect : undefined;
   const flow = pending ? flows.flows.get(pending.flow) : undefined;
   const step = pending ? flow?.steps.get(pending.step) : undefined;
-  const ctx = context(flow, vars, input.understood);
+  const ctx = context(flow, vars, input.understood ? withoutOffers(input.understood) : undefined);
   const answered = step && input.effect ? resumeStep(step, input.effect, ctx) : undefined;
   const said = answered?.next.kind === 'continue' ? answered.actions : [sayAction(BUILT_IN_TEXTS.asideUnsure, undefined, ctx)];
   return backToAsk(flows, settle(flows, state, answered?.vars ?? vars, said), back);
+}
+
+/** A digression's answer offers nothing beside it: the customer is inside a flow, whose question comes next. */
+function withoutOffers(understood: Understood): Understood {
+  const { second: _second, ...rest } = understood;
+  const { decision } = understood;
+  return { ...rest, decision: decision.kind === 'knowledge' ? { kind: 'knowledge', article: decision.article, confidence: decision.confidence } : decision };
 }
 
 /**

@@ -68,7 +68,8 @@ const MODEL_CANDIDATES = 5;
 
 interface Index {
   key: string;
-  retriever: Retriever;
+  /** The lexical ranker, built only when asked for (`ranker: 'lexical'`). */
+  retriever?: Retriever;
   flows: FlowSet;
   titles: Map<string, string>;
   vocabulary: LanguageVocabulary;
@@ -158,6 +159,8 @@ export class Understander {
       }
     }
     const decided = this.decide(candidates, retrieval.confidence);
+    // The flow whose keyword the message named, when an article answered instead, is offered beside the answer.
+    if (evidence?.keywordOnly && decided.decision.kind === 'knowledge') decided.decision = { ...decided.decision, offerFlow: evidence.flow };
     const opener = decided.decision.kind === 'decline' ? greetingOpener(flows, text) : undefined;
     const offline = withLanguage(opener
       ? { decision: { kind: 'flow', flow: opener, confidence: this.options.minConfidence }, candidates, why: `nothing else understood, and the message opens with a keyword of the ${opener} flow, which starts conversations` }
@@ -206,7 +209,7 @@ export class Understander {
       const [first, second] = candidates;
       return { candidates, confidence: first ? matcherConfidence(first.score, second?.score ?? 0) : 0 };
     }
-    const retrieval = await index.retriever.search(text, { locale: lang, limit: CANDIDATES_KEPT });
+    const retrieval = await index.retriever!.search(text, { locale: lang, limit: CANDIDATES_KEPT });
     return { candidates: toCandidates(retrieval.hits, index.titles, lang), confidence: retrieval.confidence };
   }
 
@@ -218,9 +221,10 @@ export class Understander {
     const titles = new Map<string, string>();
     for (const article of articles) titles.set(`${article.id}\u0000${languageOf(article.locale)}`, article.title);
     const vocabulary = buildVocabulary(knowledge.articles.flatMap((a) => a.passages.map((p) => ({ language: languageOf(a.locale), text: `${p.title} ${p.text}` }))));
-    const retriever = Retriever.build(articles, { defaultLocale: LANGUAGES[0] });
-    const matcher = this.options.ranker === 'lexical' ? undefined : Matcher.build(matchDocs(articles));
-    this.index = { key, retriever, flows, titles, vocabulary, ...(matcher ? { matcher } : {}) };
+    const lexical = this.options.ranker === 'lexical';
+    this.index = lexical
+      ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0] }), flows, titles, vocabulary }
+      : { key, matcher: Matcher.build(matchDocs(articles)), flows, titles, vocabulary };
     return this.index;
   }
 }

@@ -90,6 +90,7 @@ function offeredFlowButton(ctx: StepContext): { title: string; payload: string }
   const decision = ctx.understood?.decision;
   if (decision?.kind !== 'knowledge' || !decision.offerFlow) return undefined;
   const flow = decision.offerFlow;
-  const title = ctx.understood!.candidates.find((c) => c.kind === 'flow' && c.id === flow)?.title ?? flow.replace(/[_-]+/g, ' ');
-  return { title, payload: flow };
+  // Offered only under the title it is ranked with, so a button never shows a flow's bare name.
+  const title = ctx.understood!.candidates.find((c) => c.kind === 'flow' && c.id === flow)?.title;
+  return title ? { title, payload: flow } : undefined;
 }
