@@ -6,7 +6,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { ParleyError } from '../core/errors.ts';
 import { checkFlowSet, type FlowSource } from '../engine/flow-set.ts';
 import { isFlowFile } from '../engine/load-flows.ts';
@@ -98,11 +98,14 @@ export function checkFlowSources(sources: readonly FlowSource[], options: CheckO
   return { flows: flows.size, problems: sortProblems(problems) };
 }
 
-/** Variables a file that did not compile still seems to set, so its mistake is not reported again in other files. */
+/**
+ * Variables a file that did not compile still seems to set, so its mistake is not reported again in other files.
+ * A file with YAML errors counts with what the parser made of it.
+ */
 function rawVariables(source: string): string[] {
   let data: unknown;
   try {
-    data = parseYaml(source);
+    data = parseDocument(source, { logLevel: 'error' }).toJS({ maxAliasCount: 100 });
   } catch {
     return [];
   }

@@ -5,6 +5,7 @@
  * references to other flows are returned for the flow set to check.
  */
 import { parseCondition } from './condition.ts';
+import { suggest } from './describe-issues.ts';
 import { DEFAULT_LOCALE, normalizeLocale } from './localize.ts';
 import type { Flow, FlowButton, FlowIssue, LocalText, LocatedText, Step, Target, Validator } from './model.ts';
 import { BRANCH_KEYS, durationMs, type BranchInput, type BranchKey, type FlowFileInput, type LocalizedTextInput, type StepInput, type TargetInput, type ValidateInput } from './schema.ts';
@@ -18,6 +19,8 @@ export interface FlowRef {
   kind: 'goto' | 'button';
   name: string;
   at: Position;
+  /** For a goto: the step ids its flow's author gave, for a "did you mean" when the name is neither. */
+  stepIds?: readonly string[];
 }
 
 export interface Compiled {
@@ -69,14 +72,21 @@ export function compileFlow(input: FlowFileInput, map: SourceMap): Compiled {
   };
   place(input.steps.map((step, i) => ({ input: step, path: ['steps', i] })), '#', undefined);
 
+  // Generated ids (`#2`, `ask.on_fail.1`) cannot be written in a goto, so they are never suggested.
+  let given: string[] | undefined;
+  const givenIds = () => (given ??= [...ids.keys()].filter((id) => !id.startsWith('#') && !id.includes('.')));
   const resolve = (target: TargetInput, path: Path): Target => {
     if (typeof target === 'object' && 'step' in target) {
-      if (!ids.has(target.step)) issues.push(map.issue({ path: [...path, 'step'], message: `no step '${target.step}' in this flow` }));
+      if (!ids.has(target.step)) {
+        const hint = suggest(target.step, givenIds());
+        issues.push(map.issue({ path: [...path, 'step'], message: `no step '${target.step}' in this flow${hint ? ` (did you mean '${hint}'?)` : ''}` }));
+      }
       return { step: target.step };
     }
     const name = typeof target === 'string' ? target : target.flow;
     if (typeof target === 'string' && ids.has(name)) return { step: name };
-    refs.push({ kind: 'goto', name, at: at(typeof target === 'string' ? path : [...path, 'flow']) });
+    const stepIds = typeof target === 'string' ? givenIds() : [];
+    refs.push({ kind: 'goto', name, at: at(typeof target === 'string' ? path : [...path, 'flow']), stepIds });
     return { flow: name };
   };
   const branchTarget = (owner: Placed, key: BranchKey, branch: BranchInput): Target => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { suggest } from './describe-issues.ts';
 import type { Flow, FlowIssue, FlowSet } from './model.ts';
 import { checkFlowFile, flowInvalid, sortIssues, type FileCheck } from './parse-flow-file.ts';
 
@@ -66,14 +67,21 @@ export function checkFlowSet(sources: readonly FlowSource[]): { issues: FlowIssu
   const broken = checks.filter((check) => !check.flow).map((check) => check.declares);
   const known = new Set([...flows.keys(), ...broken.flatMap((d) => (d.name ? [d.name] : []))]);
   const knownPayloads = new Set([...payloads.keys(), ...known, ...broken.flatMap((d) => d.payloads)]);
+  const didYouMean = (name: string, known: Iterable<string>) => {
+    const hint = suggest(name, [...known]);
+    return hint ? ` (did you mean '${hint}'?)` : '';
+  };
   for (const check of checks) {
-    if (!check.flow || owners.get(check.flow.name) !== check) continue;
+    // A second file defining a name already reports that; a file that failed its checks still has its references checked.
+    if (check.flow && owners.get(check.flow.name) !== check) continue;
     for (const ref of check.refs) {
       if (ref.kind === 'goto' && !known.has(ref.name)) {
-        issues.push({ ...ref.at, message: `goto '${ref.name}': no step of that name in this flow, and no flow named '${ref.name}'` });
+        const hint = didYouMean(ref.name, [...(ref.stepIds ?? []), ...known]);
+        issues.push({ ...ref.at, message: `goto '${ref.name}': no step of that name in this flow, and no flow named '${ref.name}'${hint}` });
       }
       if (ref.kind === 'button' && !knownPayloads.has(ref.name)) {
-        issues.push({ ...ref.at, message: `button payload '${ref.name}' starts no flow: use a flow's name or one of its triggers.payloads (buttons that answer a question belong on the ask)` });
+        const hint = didYouMean(ref.name, knownPayloads);
+        issues.push({ ...ref.at, message: `button payload '${ref.name}' starts no flow${hint}: use a flow's name or one of its triggers.payloads (buttons that answer a question belong on the ask)` });
       }
     }
   }

@@ -219,6 +219,74 @@ describe('flows check: what makes a flow behave badly', () => {
     ]);
   });
 
+  it('an unknown step type does not hide the rest of its file: a bad goto there is reported too, with its did-you-mean', () => {
+    const menu = yaml`
+      flow: menu
+      triggers: { start: true }
+      steps:
+        - sya: Hello
+        - id: pick
+          ask: "Returns or orders?"
+          var: topic
+        - if: "topic == 'returns'"
+          then: { goto: retrns }
+          else: { goto: { step: pik } }
+    `;
+    const returns = yaml`
+      flow: returns
+      triggers: { keywords: [return] }
+      steps:
+        - handoff: a return
+    `;
+    expect(check({ 'menu.yaml': menu, 'returns.yaml': returns })).toEqual([
+      expect.stringMatching(/^menu\.yaml:4:5 {2}error {2}unknown step type 'sya' \(did you mean 'say'\?\)/),
+      "menu.yaml:9:19  error  goto 'retrns': no step of that name in this flow, and no flow named 'retrns' (did you mean 'returns'?)",
+      "menu.yaml:10:27  error  no step 'pik' in this flow (did you mean 'pick'?)",
+    ]);
+  });
+
+  it('an indentation slip is one error at its place; what other files take from that flow is not blamed on them', () => {
+    const menu = yaml`
+      flow: menu
+      triggers: { start: true }
+      steps:
+        - say: "How can we help?"
+          buttons:
+            - { title: Returns, payload: returns }
+            - { title: Refund, payload: refund }
+        - say: "Your order {{order}}"
+    `;
+    const returns = yaml`
+      flow: returns
+      triggers:
+        keywords: [return]
+        payloads: [refund]
+      steps:
+        - ask: "Your order number?"
+          var: order
+         - say: "Thanks"
+    `;
+    expect(check({ 'menu.yaml': menu, 'returns.yaml': returns })).toEqual([
+      expect.stringMatching(/^returns\.yaml:8:4 {2}error {2}YAML: All sequence items must start at the same column \(check the indentation/),
+    ]);
+  });
+
+  it('a slip that upsets the YAML parser several times on one line is reported once, where the line\'s text starts', () => {
+    const source = yaml`
+      flow: a
+      triggers: { keywords: [a] }
+      steps:
+        - if: "x is set"
+          then:
+            - say: one
+           - say: two
+        - say: three
+    `;
+    expect(check({ 'a.yaml': source })).toEqual([
+      expect.stringMatching(/^a\.yaml:7:6 {2}error {2}YAML: .* \(check the indentation/),
+    ]);
+  });
+
   it('a payload two flows claim is an error (from the loader)', () => {
     const a = yaml`
       flow: a

@@ -37,7 +37,9 @@ export const checkVariables: Check = ({ graph, varsSetAnywhere }) => {
       }
       const before = known[node.index];
       if (read.test || before === undefined || before.has(read.name)) continue;
-      const flows = setters.get(read.name) ?? new Set();
+      const flows = setters.get(read.name);
+      // Set only in a file that does not compile: that file's error is the one to fix first.
+      if (flows === undefined) continue;
       const message = flows.has(node.flow.name)
         ? `variable '${read.name}' may not be set yet here: some ways to this step skip every step that sets it`
         : `variable '${read.name}' is only set in flow ${[...flows].map((f) => `'${f}'`).join(', ')}; here it is empty unless the customer went through there first`;
