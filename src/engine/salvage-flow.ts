@@ -1,9 +1,10 @@
 /**
- * What of a flow file that fails the schema can still be checked. Every step the schema rejects is replaced
- * by a stand-in `end` at the same place (keeping its id, so jumps to it still resolve and positions stay
- * right), and fields that fail are left out; compiling the rest finds the problems the schema cannot see
- * (a goto to a step or flow that does not exist, duplicate ids) in the same pass as the schema's own.
+ * What of a flow file that fails the schema can still be checked. A stray or wrong optional key is left out;
+ * a step still rejected becomes a stand-in `end` at the same place (keeping its id, so jumps to it still
+ * resolve and positions stay right). Compiling the rest finds the problems the schema cannot see (a goto to
+ * a step or flow that does not exist, duplicate ids) in the same pass as the schema's own.
  */
+import type { z } from 'zod';
 import { BRANCH_KEYS, FlowFileSchema, STEP_KINDS, StepId, StepSchema, type FlowFileInput } from './schema.ts';
 
 /** The file with its bad steps and fields replaced; undefined when its name or steps are unusable. */
@@ -20,10 +21,16 @@ export function salvageFlowInput(data: unknown): FlowFileInput | undefined {
 
 function salvageStep(step: unknown): unknown {
   if (StepSchema.safeParse(step).success) return step;
-  // A step of a known type may be wrong only inside one of its branches: keep it, mend the branch.
-  if (isRecord(step) && STEP_KINDS.some((kind) => kind in step)) {
-    const mended: Record<string, unknown> = { ...step };
-    for (const key of BRANCH_KEYS) if (key in mended) mended[key] = salvageBranch(mended[key]);
+  const kind = isRecord(step) ? STEP_KINDS.findIndex((key) => key in step) : -1;
+  if (isRecord(step) && kind !== -1) {
+    // A step of a known type keeps what is right in it: its branches mended, a stray or wrong optional key left out.
+    const shape: Record<string, z.ZodType> = StepSchema.options[kind]!.shape;
+    const mended: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(step)) {
+      const field = shape[key];
+      const kept = (BRANCH_KEYS as readonly string[]).includes(key) ? salvageBranch(value) : value;
+      if (field && (field.safeParse(kept).success || !field.safeParse(undefined).success)) mended[key] = kept;
+    }
     if (StepSchema.safeParse(mended).success) return mended;
   }
   const id = isRecord(step) ? step.id : undefined;

@@ -245,6 +245,23 @@ describe('flows check: what makes a flow behave badly', () => {
     ]);
   });
 
+  it('a step with a stray or wrong key still has its branches checked', () => {
+    const source = yaml`
+      flow: a
+      triggers: { keywords: [a] }
+      steps:
+        - id: order
+          ask: "Order number?"
+          var: order
+          retries: 99
+          on_fail: { goto: { step: ordr } }
+    `;
+    expect(check({ 'a.yaml': source })).toEqual([
+      'a.yaml:7:14  error  retries must be at most 10',
+      "a.yaml:8:30  error  no step 'ordr' in this flow (did you mean 'order'?)",
+    ]);
+  });
+
   it('an indentation slip is one error at its place; what other files take from that flow is not blamed on them', () => {
     const menu = yaml`
       flow: menu
