@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { createApp, type App, type CreateAppOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/infra/logger.ts';
+import { seedPgliteDataDir } from './pglite-template.ts';
 import { LENIENT_WEBCHAT_ENV } from './webchat-env.ts';
 
 export { LENIENT_WEBCHAT_ENV };
@@ -21,9 +22,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A real Parley app on a free port, with its own data directory, the real Redis, and PGlite unless a URL is given. */
+/**
+ * A real Parley app on a free port, with its own data directory, the real Redis, and PGlite unless a URL is given.
+ * A data directory of its own starts from an initialized PGlite (see pglite-template.ts); one given as DATA_DIR is
+ * used as it is.
+ */
 export async function startTestApp(env: Record<string, string> = {}, options: Omit<CreateAppOptions, 'logger'> = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'parley-test-'));
+  if (!env.DATA_DIR && !env.DATABASE_URL) await seedPgliteDataDir(dataDir);
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', FLOWS_DIR: demoFlowsDir, REDIS_AUTOSTART: 'false', ...LENIENT_WEBCHAT_ENV, ...env, DATA_DIR: dataDir }, repoRoot);
   const logs: string[] = [];
   const destination = new Writable({
