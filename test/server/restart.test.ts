@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { say } from '../support/app.ts';
+import { seedPgliteDataDir } from '../support/pglite-template.ts';
 import { makeDataDir, removeDataDir, startServerProcess, type ServerProcess } from '../support/server-process.ts';
 
 /**
@@ -18,9 +19,11 @@ describe('a conversation survives a server restart on the same data directory', 
     dataDir = undefined;
   });
 
-  // Two cold starts of a server process each: PGlite's first start in a new directory takes seconds.
+  // Two cold starts of a server process each. The data directory starts from an initialized PGlite, as after a
+  // first start: what is under test is the second start, and initdb would add seconds of CPU to the first.
   it.each(['SIGTERM', 'SIGKILL'] as const)('after %s, the answer to the pending question continues the order-status flow', { timeout: 180_000 }, async (signal) => {
     dataDir = makeDataDir();
+    await seedPgliteDataDir(dataDir);
     const conversationId = `restart-${signal}-${randomUUID()}`;
 
     server = await startServerProcess({ dataDir });
