@@ -1,8 +1,10 @@
 /**
- * `npm run eval:kb`: retrieval quality on StackFAQ (../shared/datasets/stackfaq, or STACKFAQ_DIR), reported on the
+ * `npm run eval:kb [-- --ranker lexical]`: the knowledge base's retrieval (the matcher; `--ranker lexical` for the
+ * former MiniSearch ranking, to compare) on StackFAQ (../shared/datasets/stackfaq, or STACKFAQ_DIR), reported on the
  * test half (rephr[6:11]) only: hit@1, hit@5 and MRR without and with example questions (the dev half), beside
  * plain BM25 computed in the same run; then the answer/decline trade-off with a fifth of the articles left out.
- * Nothing here is tuned: settings and the confidence model come from bench/kb-tune.ts, which reads the dev half only.
+ * Nothing here is tuned: the matcher's settings come from bench/understanding/tune.ts and its confidence from
+ * bench/understanding-calibrate.ts, which read dev data only.
  */
 import { DEFAULT_MIN_CONFIDENCE } from '../src/kb/confidence.ts';
 import { Retriever } from '../src/kb/retriever.ts';
@@ -19,8 +21,10 @@ if (!found) {
 }
 const threads = await loadThreads(file);
 const queries = threads.flatMap((t) => t.test.map((q) => ({ expected: t.id, q })));
-const threshold = Number(process.env.KB_MIN_CONFIDENCE ?? DEFAULT_MIN_CONFIDENCE);
-const retriever = (articles: Article[]) => Retriever.build(articles, { defaultLocale: 'en' });
+const threshold = Number(process.env.UNDERSTANDING_MIN_CONFIDENCE ?? process.env.KB_MIN_CONFIDENCE ?? DEFAULT_MIN_CONFIDENCE);
+const args = process.argv.slice(2);
+const ranker = args.includes('--ranker') && args[args.indexOf('--ranker') + 1] === 'lexical' ? 'lexical' : 'matcher';
+const retriever = (articles: Article[]) => Retriever.build(articles, { defaultLocale: 'en', ranker });
 
 async function parley(articles: Article[]): Promise<RankFigures> {
   const r = retriever(articles);
@@ -38,9 +42,9 @@ const withoutExamples = toArticles(threads);
 const withExamples = toArticles(threads, (t) => t.dev);
 const rows: Array<[string, RankFigures]> = [
   ['plain BM25, title + answers', baseline(withoutExamples)],
-  ['Parley, title + answers', await parley(withoutExamples)],
+  [`Parley (${ranker}), title + answers`, await parley(withoutExamples)],
   ['plain BM25, + dev half as example questions', baseline(withExamples)],
-  ['Parley, + dev half as example questions', await parley(withExamples)],
+  [`Parley (${ranker}), + dev half as example questions`, await parley(withExamples)],
 ];
 
 const out: string[] = [];

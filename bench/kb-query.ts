@@ -1,5 +1,5 @@
 /**
- * Knowledge-base build time and query latency at 1k, 10k and 100k passages (synthetic, lexical retrieval as used
+ * Knowledge-base build time and query latency at 1k, 10k and 100k passages (synthetic, the matcher as used
  * offline): p50 / p99 of `Retriever.search` for realistic questions (some with a typo), plus the index build time.
  * Passages are made from the demo knowledge base's own vocabulary (knowledge/), each word drawn as often as it occurs
  * there, plus catalogue terms (a demo word with a number, like a model name) whose number grows with the base, so
@@ -96,7 +96,7 @@ function percentile(sorted: number[], p: number): number {
 
 export const kbQuery: Benchmark = {
   name: 'kb-query',
-  description: 'knowledge-base build time and query latency (p50/p99) at 1k, 10k and 100k passages, lexical retrieval',
+  description: 'knowledge-base build time and query latency (p50/p99) at 1k, 10k and 100k passages, the matcher',
   async run(options: BenchOptions) {
     const sizes = (process.env.KB_BENCH_SIZES ?? (options.quick ? '1000,10000' : '1000,10000,100000')).split(',').map(Number);
     const counts = await demoWords();

@@ -3,7 +3,7 @@
  * that the first candidate is right) from the matcher's first and second scores, on DEV data only: the Brightwave
  * dev half (eval/brightwave/dev.jsonl; messages labelled "decline" count as "the first candidate is wrong") and
  * BANKING77's train.csv (the first 10 messages of each intent are the flows' examples, the next 10 are queries).
- * Prints the coefficients for src/understanding/confidence.ts. Never reads a test half.
+ * Prints the coefficients for src/search/matcher/confidence.ts. Never reads a test half.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

@@ -2,7 +2,7 @@
  * Yardsticks computed in the same run: TF-IDF nearest neighbour over the fields (lower-cased words, no stemming, no
  * stop words; as scikit-learn's TfidfVectorizer + cosine) and plain BM25 over whole documents (k1 1.2, b 0.75).
  */
-import type { MatchDoc } from '../../src/understanding/matcher/index.ts';
+import type { MatchDoc } from '../../src/search/matcher/index.ts';
 
 const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 

@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadKnowledge } from '../../src/kb/load.ts';
 import { loadFlows } from '../../src/engine/load-flows.ts';
-import type { MatchDoc, MatchField } from '../../src/understanding/matcher/index.ts';
-import { language } from '../../src/understanding/matcher/text.ts';
+import type { MatchDoc, MatchField } from '../../src/search/matcher/index.ts';
+import { language } from '../../src/search/matcher/text.ts';
 import { loadThreads, repoRoot, stackfaqFile, type Thread } from '../kb-eval/stackfaq.ts';
 
 export interface Query {

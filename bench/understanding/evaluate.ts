@@ -1,5 +1,5 @@
 /** Runs rankers over tasks and counts where the right document landed. */
-import { Matcher, type Features, type MatcherOptions } from '../../src/understanding/matcher/index.ts';
+import { Matcher, type Features, type MatcherOptions } from '../../src/search/matcher/index.ts';
 import type { EvalSet, Task } from './data.ts';
 
 export type Ranker = (query: string, locale: string) => string[];

@@ -1,9 +1,9 @@
 /**
- * `npm run eval:matcher`: the offline matcher (src/understanding/matcher) on every evaluation set that is present,
+ * `npm run eval:matcher`: the offline matcher (src/search/matcher) on every evaluation set that is present,
  * one table per set: each variant's figures on the dev side (what the settings were chosen on) and on the test side
  * (reported only), beside TF-IDF nearest neighbour and plain BM25 computed in the same run.
  */
-import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from '../../src/understanding/matcher/index.ts';
+import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from '../../src/search/matcher/index.ts';
 import { banking77, brightwave, stackfaq, type EvalSet, type Task } from './data.ts';
 import { tfidfNearest, plainBm25 } from './baselines.ts';
 import { evaluate, matcherMethod, type Method } from './evaluate.ts';

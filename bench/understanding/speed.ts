@@ -2,7 +2,7 @@
  * Build and query time at the size the issue names: 100 flows with 10 examples each and 1,000 knowledge passages,
  * made from the BANKING77 train messages and StackFAQ answers (figures, never pass/fail).
  */
-import { Matcher, type MatchDoc } from '../../src/understanding/matcher/index.ts';
+import { Matcher, type MatchDoc } from '../../src/search/matcher/index.ts';
 import type { EvalSet } from './data.ts';
 
 export function speed(banking: EvalSet | undefined, faq: EvalSet | undefined): string | null {

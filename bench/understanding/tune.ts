@@ -3,10 +3,10 @@
  * here). The features of every dev query are computed once; the feature weights are then chosen by coordinate
  * ascent on the mean dev hit@1 over the sets (a ranking objective: a pointwise fit ranked worse), and the scale and
  * intercept by logistic regression of "is this the right document" on the weighted sum (the calibration that makes
- * the score a confidence). Paste the printed model into src/understanding/matcher/options.ts.
+ * the score a confidence). Paste the printed model into src/search/matcher/options.ts.
  * `node --import tsx bench/understanding/tune.ts`
  */
-import { Matcher, type Features } from '../../src/understanding/matcher/index.ts';
+import { Matcher, type Features } from '../../src/search/matcher/index.ts';
 import { fitLogistic } from '../kb-eval/logistic.ts';
 import { banking77, stackfaq, type EvalSet } from './data.ts';
 

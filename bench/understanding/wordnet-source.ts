@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { SynonymSource } from '../../src/understanding/matcher/index.ts';
+import type { SynonymSource } from '../../src/search/matcher/index.ts';
 
 const POS = ['noun', 'verb', 'adj', 'adv'] as const;
 

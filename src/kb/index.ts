@@ -8,7 +8,6 @@ import type { Queryable } from '../store/types.ts';
 import { DEFAULT_MIN_CONFIDENCE } from './confidence.ts';
 import { MemoryGapStore, SqlGapStore } from './gap-store.ts';
 import { FileKnowledgeBase } from './knowledge-base.ts';
-import type { LexicalSettings } from './lexical-index.ts';
 import { DEFAULT_LOCALE } from './load.ts';
 import { AnswerWriter } from './openai/answer-writer.ts';
 import { Embedder } from './openai/embedder.ts';
@@ -30,9 +29,9 @@ export interface CreateKnowledgeBaseOptions {
   dir: string;
   /** Parley's data directory: embeddings are cached under `<dataDir>/kb/embeddings/`. */
   dataDir: string;
-  /** Answers below this confidence are declined (and recorded as gaps). Default: DEFAULT_MIN_CONFIDENCE (0.65). */
+  /** Answers below this confidence are declined (and recorded as gaps). Default: DEFAULT_MIN_CONFIDENCE (0.5), the matcher's calibrated confidence as the understanding step uses it. */
   minConfidence?: number;
-  /** With OpenAI (or a compatible server): hybrid retrieval and written answers. Without: lexical and extractive. */
+  /** With OpenAI (or a compatible server): hybrid retrieval and written answers. Without: the offline matcher and extractive answers. */
   openai?: OpenAiSettings;
   /** Where gaps are kept (table kb_gaps). Without it, gaps are kept in memory only. */
   db?: Queryable;
@@ -43,8 +42,6 @@ export interface CreateKnowledgeBaseOptions {
   recordGaps?: boolean;
   /** Locale of articles that do not name one, and of questions asked without one. Default: en. */
   defaultLocale?: string;
-  /** Retrieval tuning; the default was chosen on the StackFAQ dev half. */
-  lexical?: LexicalSettings;
   /** Where the embedding progress bar goes. Default: stderr. */
   progress?: ProgressSink;
 }
@@ -60,7 +57,6 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
     defaultLocale: options.defaultLocale ?? DEFAULT_LOCALE,
     gapStore: options.db ? new SqlGapStore(options.db) : new MemoryGapStore(),
     recordGaps: options.recordGaps ?? true,
-    settings: options.lexical,
     embedder:
       client && options.openai
         ? new Embedder({ client, model: options.openai.embeddingModel, dataDir: options.dataDir, logger: options.logger, progressSink: options.progress })

@@ -9,7 +9,6 @@ import { watchTree, type TreeWatcher } from '../infra/watch-tree.ts';
 import { groupGaps } from './gap-groups.ts';
 import type { GapStore } from './gap-store.ts';
 import { DEFAULT_LOCALE, isKnowledgeFile, loadKnowledge } from './load.ts';
-import type { LexicalSettings } from './lexical-index.ts';
 import { redact } from '../privacy/redact.ts';
 import type { AnswerWriter } from './openai/answer-writer.ts';
 import type { Embedder } from './openai/embedder.ts';
@@ -34,7 +33,6 @@ export interface KnowledgeBaseParts {
   defaultLocale: string;
   gapStore: GapStore;
   recordGaps: boolean;
-  settings?: LexicalSettings;
   embedder?: Embedder;
   writer?: AnswerWriter;
   logger?: Logger;
@@ -90,7 +88,6 @@ export class FileKnowledgeBase implements KnowledgeBase {
     const vectors = await this.embed(loaded);
     this.retriever = Retriever.build(loaded.articles, {
       defaultLocale: this.parts.defaultLocale,
-      settings: this.parts.settings,
       vectors,
       embedder: this.parts.embedder,
       logger: this.parts.logger,
@@ -108,7 +105,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
     try {
       return new VectorIndex(passages, await this.parts.embedder.embedPassages(passages));
     } catch (error) {
-      this.parts.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'kb: embedding passages failed; lexical retrieval only until the next rebuild');
+      this.parts.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'kb: embedding passages failed; offline ranking only until the next rebuild');
       return null;
     }
   }
@@ -151,7 +148,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
         this.parts.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'kb: the model did not answer; answering with the best passage');
       }
     }
-    return { question, results, confidence: retrieval.confidence, answer: answerSentences(top.passage, question, maxLength), sources: [top.title] };
+    return { question, results, confidence: retrieval.confidence, answer: `${answerSentences(top.passage, question, maxLength)}${otherLanguageNote(top.passage.locale, options.locale ?? this.parts.defaultLocale)}`, sources: [top.title] };
   }
 
   /**
@@ -181,8 +178,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
       }
     }
     const answer = answerSentences(passage, question, maxLength);
-    const other = language(article.locale) !== asked ? ` ${IN_OTHER_LANGUAGE[asked] ?? ''}`.trimEnd() : '';
-    return { question, results, confidence: understood.confidence, answer: `${answer}${other}`, sources: [article.title] };
+    return { question, results, confidence: understood.confidence, answer: `${answer}${otherLanguageNote(article.locale, asked)}`, sources: [article.title] };
   }
 
   stats(): KbStats {
@@ -228,6 +224,12 @@ export class FileKnowledgeBase implements KnowledgeBase {
     this.watcher = null;
     await this.inflight?.catch(() => undefined);
   }
+}
+
+/** Said after an offline answer quoted from an article in another language than the question's; empty otherwise. */
+function otherLanguageNote(articleLocale: string, askedLocale: string): string {
+  const asked = language(askedLocale);
+  return language(articleLocale) !== asked ? ` ${IN_OTHER_LANGUAGE[asked] ?? ''}`.trimEnd() : '';
 }
 
 function toKnowledgeHit(hit: RetrievedHit): KnowledgeHit {

@@ -1,13 +1,16 @@
 /**
- * Ranks articles for a question: lexical (BM25+ through MiniSearch) always; with embeddings, fused with vector
- * similarity by reciprocal rank fusion. Built once from a set of articles and then read-only, so a rebuild makes
- * a new Retriever and swaps it in.
+ * Ranks articles for a question: with the matcher (matcher-ranking.ts; the lexical ranking only when asked for, to
+ * compare); with embeddings, fused with vector similarity by reciprocal rank fusion. Built once from a set of
+ * articles and then read-only, so a rebuild makes a new Retriever and swaps it in.
  */
 import type { Logger } from '../infra/logger.ts';
-import { lexicalConfidence, round3, sigmoid } from './confidence.ts';
-import { DEFAULT_LEXICAL_SETTINGS, LexicalIndex, type LexicalHit, type LexicalSettings } from './lexical-index.ts';
+import { round3, sigmoid } from './confidence.ts';
+import { LexicalRanking } from './lexical-ranking.ts';
+import type { LexicalSettings } from './lexical-index.ts';
+import { MatcherRanking } from './matcher-ranking.ts';
 import type { Embedder } from './openai/embedder.ts';
 import type { VectorHit, VectorIndex } from './openai/vector-index.ts';
+import type { RankedArticle, Ranking } from './ranking.ts';
 import { language } from './text.ts';
 import type { Article, Passage } from './types.ts';
 
@@ -26,7 +29,7 @@ export interface Retrieval {
 
 /** Reciprocal rank fusion constant (the usual 60). */
 const RRF_K = 60;
-/** Candidates each retriever contributes before fusion, and at least what confidence needs. */
+/** Candidates each ranking contributes before fusion. */
 const CANDIDATES = 20;
 
 /**
@@ -38,7 +41,7 @@ export const VECTOR_CONFIDENCE = { center: 0.45, slope: 15, margin: 10 } as cons
 export class Retriever {
   private constructor(
     readonly articles: readonly Article[],
-    private readonly indexes: Map<string, LexicalIndex>,
+    private readonly ranking: Ranking,
     private readonly defaultLanguage: string,
     private readonly vectors: VectorIndex | null,
     private readonly embedder: Embedder | null,
@@ -47,18 +50,20 @@ export class Retriever {
 
   static build(
     articles: readonly Article[],
-    options: { defaultLocale: string; settings?: LexicalSettings; vectors?: VectorIndex | null; embedder?: Embedder | null; logger?: Logger },
+    options: {
+      defaultLocale: string;
+      /** `lexical`: the former MiniSearch ranking with its own confidence, kept for comparisons only. Default: the matcher. */
+      ranker?: 'matcher' | 'lexical';
+      /** The lexical ranking's settings (with `ranker: 'lexical'`). */
+      settings?: LexicalSettings;
+      vectors?: VectorIndex | null;
+      embedder?: Embedder | null;
+      logger?: Logger;
+    },
   ): Retriever {
-    const byLanguage = new Map<string, Passage[]>();
-    for (const article of articles) {
-      const lang = language(article.locale);
-      const list = byLanguage.get(lang) ?? [];
-      list.push(...article.passages);
-      byLanguage.set(lang, list);
-    }
-    const indexes = new Map([...byLanguage].map(([lang, passages]) => [lang, new LexicalIndex(passages, lang, options.settings ?? DEFAULT_LEXICAL_SETTINGS)]));
+    const ranking = options.ranker === 'lexical' ? LexicalRanking.build(articles, options.settings) : MatcherRanking.build(articles);
     const vectors = options.vectors ?? null;
-    return new Retriever(articles, indexes, language(options.defaultLocale), vectors, vectors ? (options.embedder ?? null) : null, options.logger);
+    return new Retriever(articles, ranking, language(options.defaultLocale), vectors, vectors ? (options.embedder ?? null) : null, options.logger);
   }
 
   get embedded(): number {
@@ -68,20 +73,19 @@ export class Retriever {
   /** The language whose articles answer: the asked one when the base has it, else the default. */
   languageFor(locale?: string): string {
     const asked = locale ? language(locale) : this.defaultLanguage;
-    if (this.indexes.has(asked)) return asked;
-    if (this.indexes.has(this.defaultLanguage)) return this.defaultLanguage;
-    return this.indexes.keys().next().value ?? this.defaultLanguage;
+    const languages = this.ranking.languages;
+    if (languages.has(asked)) return asked;
+    if (languages.has(this.defaultLanguage)) return this.defaultLanguage;
+    return languages.values().next().value ?? this.defaultLanguage;
   }
 
   async search(question: string, options: { locale?: string; limit?: number } = {}): Promise<Retrieval> {
     const limit = options.limit ?? 5;
     const lang = this.languageFor(options.locale);
-    const index = this.indexes.get(lang);
-    if (!index) return { hits: [], confidence: 0 };
-    const { hits: lexical, query } = index.search(question, Math.max(limit, CANDIDATES), limit);
-    const lexicalSays = lexicalConfidence(lexical, query);
+    if (!this.ranking.languages.has(lang)) return { hits: [], confidence: 0 };
     const vector = await this.vectorSearch(question, lang);
-    const retrieval = vector ? fuse(lexical, lexicalSays, vector, limit) : { hits: lexical.slice(0, limit).map(fromLexical), confidence: lexicalSays };
+    const ranked = this.ranking.search(question, lang, vector ? Math.max(limit, CANDIDATES) : limit);
+    const retrieval = vector ? fuse(ranked.hits, ranked.confidence, vector, limit) : { hits: ranked.hits.map(fromRanked), confidence: ranked.confidence };
     return { ...retrieval, hits: this.related(retrieval.hits, limit, lang) };
   }
 
@@ -109,34 +113,34 @@ export class Retriever {
       const query = await this.embedder.embedQuery(question);
       return this.vectors.search(query, CANDIDATES, (p) => language(p.locale) === lang);
     } catch (error) {
-      // The embedding service being down costs recall, not the answer: lexical retrieval still works.
-      this.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'kb: question embedding failed; lexical only');
+      // The embedding service being down costs recall, not the answer: the offline ranking still works.
+      this.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'kb: question embedding failed; offline ranking only');
       return null;
     }
   }
 }
 
-function fromLexical(hit: LexicalHit): RetrievedHit {
+function fromRanked(hit: RankedArticle): RetrievedHit {
   return { articleId: hit.articleId, title: hit.passage.title, score: round4(hit.score), passage: hit.passage };
 }
 
-/** Reciprocal rank fusion; the confidence is that of whichever retriever ranked the fused winner first. */
-export function fuse(lexical: readonly LexicalHit[], lexicalConfidence: number, vector: readonly VectorHit[], limit: number): Retrieval {
+/** Reciprocal rank fusion; the confidence is that of whichever ranking put the fused winner first. */
+export function fuse(ranked: readonly RankedArticle[], rankedConfidence: number, vector: readonly VectorHit[], limit: number): Retrieval {
   const fused = new Map<string, { score: number; passage: Passage }>();
   const add = (articleId: string, rank: number, passage: Passage) => {
     const entry = fused.get(articleId);
     if (entry) entry.score += 1 / (RRF_K + rank + 1);
     else fused.set(articleId, { score: 1 / (RRF_K + rank + 1), passage });
   };
-  lexical.forEach((hit, rank) => add(hit.articleId, rank, hit.passage));
+  ranked.forEach((hit, rank) => add(hit.articleId, rank, hit.passage));
   vector.forEach((hit, rank) => add(hit.articleId, rank, hit.passage));
-  const ranked = [...fused].sort((a, b) => b[1].score - a[1].score);
-  const top = ranked[0]?.[0];
-  const lexicalSays = lexical[0]?.articleId === top ? lexicalConfidence : 0;
+  const fusedRanked = [...fused].sort((a, b) => b[1].score - a[1].score);
+  const top = fusedRanked[0]?.[0];
+  const rankingSays = ranked[0]?.articleId === top ? rankedConfidence : 0;
   const vectorSays = vector[0]?.articleId === top ? vectorConfidence(vector) : 0;
   return {
-    hits: ranked.slice(0, limit).map(([articleId, { score, passage }]) => ({ articleId, title: passage.title, score: round4(score * 1000), passage })),
-    confidence: Math.max(lexicalSays, vectorSays),
+    hits: fusedRanked.slice(0, limit).map(([articleId, { score, passage }]) => ({ articleId, title: passage.title, score: round4(score * 1000), passage })),
+    confidence: Math.max(rankingSays, vectorSays),
   };
 }
 

@@ -15,8 +15,8 @@ import { LAST_QUESTION_VAR } from '../engine/messages.ts';
 import type { ConversationState } from '../engine/types.ts';
 import { carriesValue, exampleOverlap, keywordEvidence, NEAR_EXAMPLE } from './flow-evidence.ts';
 import { Retriever, type RetrievedHit } from '../kb/retriever.ts';
-import { matcherConfidence } from './confidence.ts';
-import { Matcher, type MatchDoc } from './matcher/index.ts';
+import { Matcher, matcherConfidence, type MatchDoc } from '../search/matcher/index.ts';
+import { passageFields } from '../kb/passage-fields.ts';
 import { language as languageOf, tokenize } from '../kb/text.ts';
 import type { Article } from '../kb/types.ts';
 import { articlesForEveryLanguage, flowArticles, flowOfDoc, LANGUAGES, rankableFlows } from './candidate-docs.ts';
@@ -92,16 +92,7 @@ function matchDocs(articles: readonly Article[]): MatchDoc[] {
       ];
       return fields.length > 0 ? [{ id: article.id, locale: article.locale, fields }] : [];
     }
-    return article.passages.map((p): MatchDoc => ({
-      id: article.id,
-      locale: article.locale,
-      fields: [
-        { kind: 'title', text: p.title },
-        ...p.questions.map((text) => ({ kind: 'question' as const, text })),
-        ...(p.heading ? [{ kind: 'heading' as const, text: p.heading }] : []),
-        { kind: 'text', text: p.text },
-      ],
-    }));
+    return article.passages.map((p): MatchDoc => ({ id: article.id, locale: article.locale, fields: passageFields(p) }));
   });
 }
 
@@ -223,7 +214,7 @@ export class Understander {
     const vocabulary = buildVocabulary(knowledge.articles.flatMap((a) => a.passages.map((p) => ({ language: languageOf(a.locale), text: `${p.title} ${p.text}` }))));
     const lexical = this.options.ranker === 'lexical';
     this.index = lexical
-      ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0] }), flows, titles, vocabulary }
+      ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0], ranker: 'lexical' }), flows, titles, vocabulary }
       : { key, matcher: Matcher.build(matchDocs(articles)), flows, titles, vocabulary };
     return this.index;
   }

@@ -91,7 +91,7 @@ describe('embeddings: hybrid retrieval, cached by content hash', () => {
     expect(fake.embeddingRequests().length).toBeGreaterThan(1); // batched
   });
 
-  it('when the embeddings service fails at question time, lexical retrieval still answers', async () => {
+  it('when the embeddings service fails at question time, the offline ranking still answers', async () => {
     const { kb } = await build({ 'delivery.md': DELIVERY, 'returns.md': RETURNS });
     fake.failWith.embeddings = 400;
     fake.reply = () => "Orders placed before 22:00 are delivered the next day.\nSources: 1";

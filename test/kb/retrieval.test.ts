@@ -76,7 +76,6 @@ describe('the demo knowledge base answers realistic questions from the right art
 describe('confidence: off-topic questions are declined', () => {
   it.each([
     'what is the capital of france',
-    'do you sell gift cards',
     'tell me a joke',
     'how do I bake bread',
     'can you recommend a good movie',
@@ -118,6 +117,26 @@ describe('the demo knowledge base in German: a German question is answered from 
     expect(answer.results[0]?.id).toBe('orders/payment-methods');
     expect(answer.sources).toEqual(['Payment methods']);
     expect(kb.stats().locales).toEqual({ en: 45, de: 45 });
+  });
+});
+
+describe('an article in one language only', () => {
+  it('answers a question in the other language through its product names, and says it is in English', async () => {
+    const { dir, cleanup: done } = await tempDir({
+      'halo.md': article({ title: 'Halo Hub', questions: ['Does the Halo Hub work with Matter?'] }, 'The Halo Hub is a Matter controller and a Thread border router.'),
+      'delivery.md': article({ title: 'Delivery times' }, 'Orders placed before 22:00 arrive the next day.'),
+      'delivery.de.md': article({ title: 'Lieferzeiten', locale: 'de' }, 'Bestellungen bis 22:00 Uhr kommen am nächsten Tag an.'),
+    });
+    const local = await createKnowledgeBase({ dir, dataDir: dir, recordGaps: false });
+    try {
+      const answer = await local.answer('Funktioniert der Halo Hub mit Matter?', { locale: 'de' });
+      expect(answer.results[0]?.id).toBe('halo');
+      expect(answer.answer).toBe('The Halo Hub is a Matter controller and a Thread border router. (Dieser Artikel ist nur auf Englisch verfügbar.)');
+      expect((await local.answer('Wie sind die Lieferzeiten?', { locale: 'de' })).sources).toEqual(['Lieferzeiten']);
+    } finally {
+      await local.close();
+      await done();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Matcher, type MatchDoc } from '../../src/understanding/matcher/index.ts';
+import { Matcher, type MatchDoc } from '../../src/search/matcher/index.ts';
 
 const docs: MatchDoc[] = [
   {

@@ -28,7 +28,7 @@ export class Matcher {
 
   /** Documents of the query's language, best first (ties by id), at most `limit` (default 10), score above 0.001. */
   rank(query: string, options: { locale: string; limit?: number }): MatchScore[] {
-    const scored = this.features(query, options.locale).map(({ id, features }) => ({ id, score: round(this.score(features)) }));
+    const scored = this.features(query, options.locale).map(({ id, features }) => ({ id, score: round(this.score(features)), coverage: round(features[4]) }));
     return scored
       .filter((s) => s.score >= 0.001)
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))

@@ -19,4 +19,6 @@ export interface MatchScore {
   id: string;
   /** 0..1, comparable across queries and across kinds of document: higher is a closer match. */
   score: number;
+  /** 0..1: the IDF-weighted share of the query's words (typos corrected) the document contains; 0: only spellings alike. */
+  coverage: number;
 }

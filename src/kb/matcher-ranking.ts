@@ -1,0 +1,64 @@
+/**
+ * The knowledge base's ranking: the matcher (src/search/matcher) over one document per passage, each article ranked
+ * by its best passage, with the matcher's calibrated confidence that the first article is the one that answers — the
+ * confidence the understanding step decides with, so one threshold (UNDERSTANDING_MIN_CONFIDENCE) means the same
+ * for both. An article missing in one of the base's languages is ranked in that language too, as written: its
+ * product names and any example questions an editor adds in that language still find it.
+ * The matcher decides the article; the passage answered from is chosen within it as for a decision the understanding
+ * step took (answer-sentences.ts), since every passage of an article shares its title and example questions.
+ */
+import { Matcher, matcherConfidence, type MatchDoc } from '../search/matcher/index.ts';
+import { bestPassage } from './answer-sentences.ts';
+import { passageFields } from './passage-fields.ts';
+import type { RankedArticle, Ranking } from './ranking.ts';
+import { language } from './text.ts';
+import type { Article, Passage } from './types.ts';
+
+export class MatcherRanking implements Ranking {
+  private constructor(
+    private readonly matcher: Matcher,
+    private readonly passages: ReadonlyMap<string, Passage>,
+    private readonly articles: ReadonlyMap<string, readonly Passage[]>,
+    readonly languages: ReadonlySet<string>,
+  ) {}
+
+  static build(articles: readonly Article[]): MatcherRanking {
+    const languages = new Set(articles.map((a) => language(a.locale)));
+    const present = new Set(articles.map((a) => `${a.id}\u0000${language(a.locale)}`));
+    const docs: MatchDoc[] = [];
+    const passages = new Map<string, Passage>();
+    const byArticle = new Map<string, readonly Passage[]>();
+    for (const article of articles) {
+      const own = language(article.locale);
+      const ranksIn = [own, ...[...languages].filter((lang) => lang !== own && !present.has(`${article.id}\u0000${lang}`))];
+      for (const lang of ranksIn) {
+        byArticle.set(`${article.id}\u0000${lang}`, article.passages);
+        for (const passage of article.passages) {
+          const id = `${passage.id}\u0000${lang}`;
+          passages.set(id, passage);
+          docs.push({ id, locale: lang, fields: passageFields(passage) });
+        }
+      }
+    }
+    return new MatcherRanking(Matcher.build(docs), passages, byArticle, languages);
+  }
+
+  search(question: string, lang: string, limit: number): { hits: RankedArticle[]; confidence: number } {
+    const hits: RankedArticle[] = [];
+    const seen = new Set<string>();
+    // Every passage that matched at all, so that an article with many close passages cannot hide the second article.
+    for (const { id, score, coverage } of this.matcher.rank(question, { locale: lang, limit: Number.POSITIVE_INFINITY })) {
+      // No word in common, only spellings alike ("blorft" and "colour" share "lor"): not a result.
+      if (coverage === 0) continue;
+      const matched = this.passages.get(id)!;
+      if (seen.has(matched.articleId)) continue;
+      seen.add(matched.articleId);
+      // The passage the matcher put first wins a tie.
+      const others = (this.articles.get(`${matched.articleId}\u0000${lang}`) ?? []).filter((p) => p !== matched);
+      hits.push({ articleId: matched.articleId, score, passage: others.length > 0 ? (bestPassage([matched, ...others], question) ?? matched) : matched });
+      if (hits.length >= limit) break;
+    }
+    const [first, second] = hits;
+    return { hits, confidence: first ? matcherConfidence(first.score, second?.score ?? 0) : 0 };
+  }
+}

@@ -1,0 +1,17 @@
+/** What retrieval starts from: articles ranked for a question in one language, with a confidence in the first. */
+import type { Passage } from './types.ts';
+
+export interface RankedArticle {
+  articleId: string;
+  /** Comparable within one query only. */
+  score: number;
+  /** The article's passage that ranked best. */
+  passage: Passage;
+}
+
+export interface Ranking {
+  /** The languages it ranks in. */
+  readonly languages: ReadonlySet<string>;
+  /** Articles best first, at most `limit`, and how likely the first is the one that answers (0..1). */
+  search(question: string, lang: string, limit: number): { hits: RankedArticle[]; confidence: number };
+}
