@@ -5,7 +5,7 @@
 // missing or stale, runs the TypeScript sources directly through tsx, so a checkout needs no build step.
 import { readFileSync, statSync } from 'node:fs';
 
-const BUNDLED_COMMANDS = new Set(['flows', 'chat', 'kb', 'report', 'customers']);
+const BUNDLED_COMMANDS = new Set(['flows', 'chat', 'kb', 'report', 'customers', 'publish', 'releases']);
 const root = new URL('../', import.meta.url);
 
 function freshBundle() {

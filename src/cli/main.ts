@@ -10,6 +10,8 @@ Commands:
   route     what the understanding step decides for each message on stdin, as JSON lines (--flows, --kb)
   customers export or erase a customer's data; data requests (parley customers help)
   report    what customers did and said: containment, handoffs, ratings, drop-off, gaps (--since 7d, --json)
+  publish   publish the files under FLOWS_DIR and KNOWLEDGE_DIR as a release (--message "…"; parley publish --help)
+  releases  list the releases; export one as files (parley releases export ID --out DIR)
   help      show this help
 `;
 
@@ -24,6 +26,8 @@ const commands: Record<string, Command> = {
   route: async (args) => (await import('./route.ts')).routeCommand(args),
   customers: async (args) => (await import('./customers.ts')).customersCommand(args),
   report: async (args) => (await import('./report.ts')).reportCommand(args),
+  publish: async (args) => (await import('./releases.ts')).publishCommand(args),
+  releases: async (args) => (await import('./releases.ts')).releasesCommand(args),
   help: async () => {
     process.stdout.write(USAGE);
     return 0;

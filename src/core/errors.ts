@@ -8,7 +8,7 @@ export const ErrorCodes = {
   /** The request (headers and body) did not arrive within HTTP_REQUEST_TIMEOUT_MS. */
   REQUEST_TIMEOUT: { status: 408, exit: 2 },
   UNAUTHORIZED: { status: 401, exit: 2 },
-  /** A browser request from another origin carrying the agent session cookie (src/server/same-origin.ts). */
+  /** A browser request from another origin carrying the agent session cookie (src/server/same-origin.ts), or a signed-in agent without the role a page needs (an editor for the studio). */
   FORBIDDEN: { status: 403, exit: 2 },
   /** Too many failed sign-ins or bearer-token attempts; the response says when to try again (Retry-After). */
   TOO_MANY_ATTEMPTS: { status: 429, exit: 75 },
@@ -16,6 +16,8 @@ export const ErrorCodes = {
   RATE_LIMITED: { status: 429, exit: 75 },
   NOT_FOUND: { status: 404, exit: 2 },
   CONFLICT: { status: 409, exit: 1 },
+  /** Well-formed, but the content it would publish has errors (Parley Studio); details list the problems. */
+  CONTENT_INVALID: { status: 422, exit: 1 },
   FLOW_INVALID: { status: 500, exit: 1 },
   CONFIG_INVALID: { status: 500, exit: 78 },
   REDIS_UNAVAILABLE: { status: 503, exit: 69 },

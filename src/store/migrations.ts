@@ -334,6 +334,33 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE customer_links ADD COLUMN channel text;
     `,
   },
+  {
+    // Issue 16: Parley Studio. A release is the whole content of flows and knowledge, immutable; the newest one is
+    // served. Drafts are the editors' unpublished changes (content NULL: the file is to be removed). A file's version
+    // (studio_file_versions) only ever grows, across drafts and releases, so a stale save is always told apart.
+    id: '0012-studio-releases',
+    sql: `
+      CREATE TABLE releases (
+        id serial PRIMARY KEY,
+        published_at timestamptz NOT NULL DEFAULT now(),
+        published_by text NOT NULL,
+        message text NOT NULL,
+        source text NOT NULL CHECK (source IN ('files', 'studio', 'restore')),
+        files jsonb NOT NULL
+      );
+      CREATE TABLE studio_drafts (
+        path text PRIMARY KEY,
+        content text,
+        version integer NOT NULL,
+        updated_by text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE studio_file_versions (
+        path text PRIMARY KEY,
+        version integer NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Advisory lock key shared by every Parley process migrating the same database ("parley" in ASCII). */

@@ -1,0 +1,72 @@
+/**
+ * A file set: the whole content of flows and knowledge, as `{ path: content }` with studio paths (studio-paths.ts).
+ * A release holds one; a process serves one written out as files (`<dir>/flows`, `<dir>/knowledge`) so the flow
+ * loader and the knowledge base read it as they read any folder.
+ */
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { kindOf } from './studio-paths.ts';
+
+export type FileSet = Readonly<Record<string, string>>;
+
+/** The flow, test, article and FAQ files under the two folders (a missing folder has none). */
+export async function readFileSet(dirs: { flows: string; knowledge: string }): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const root of ['flows', 'knowledge'] as const) {
+    const dir = dirs[root];
+    if (!(await stat(dir).catch(() => undefined))?.isDirectory()) continue;
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const full = path.join(entry.parentPath ?? (entry as { path?: string }).path ?? dir, entry.name);
+      const relative = path.relative(dir, full).split(path.sep).join('/');
+      const studioPath = `${root}/${relative}`;
+      if (kindOf(studioPath)) files[studioPath] = await readFile(full, 'utf8');
+    }
+  }
+  return sorted(files);
+}
+
+/** Writes the set under `dir` (as `dir/flows/…`, `dir/knowledge/…`), whole or not at all: into a scratch folder first. */
+export async function writeFileSet(files: FileSet, dir: string): Promise<void> {
+  if (await stat(dir).catch(() => undefined)) return;
+  const scratch = `${dir}.partial-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  await writeFilesUnder(files, scratch);
+  try {
+    await rename(scratch, dir);
+  } catch (error) {
+    await rm(scratch, { recursive: true, force: true });
+    // Another process wrote the same release first: theirs is the same content.
+    if (!(await stat(dir).catch(() => undefined))) throw error;
+  }
+}
+
+/** Writes each file under `dir` (`dir/flows/…`, `dir/knowledge/…`; both folders made even when empty), over what is there. */
+export async function writeFilesUnder(files: FileSet, dir: string): Promise<void> {
+  await mkdir(path.join(dir, 'flows'), { recursive: true });
+  await mkdir(path.join(dir, 'knowledge'), { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    const full = path.join(dir, ...name.split('/'));
+    await mkdir(path.dirname(full), { recursive: true });
+    await writeFile(full, content);
+  }
+}
+
+export function sameFiles(a: FileSet, b: FileSet): boolean {
+  return changedPaths(a, b).length === 0;
+}
+
+/** Paths added, removed or changed between two sets, sorted. */
+export function changedPaths(a: FileSet, b: FileSet): string[] {
+  const paths = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...paths].filter((p) => a[p] !== b[p]).sort();
+}
+
+export function sorted(files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The part of a set under one root. */
+export function underRoot(files: FileSet, root: 'flows' | 'knowledge'): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).filter(([name]) => name.startsWith(`${root}/`)));
+}
