@@ -9,6 +9,7 @@ import { tfidfNearest, plainBm25 } from './baselines.ts';
 import { evaluate, matcherMethod, type Method } from './evaluate.ts';
 import { speed } from './speed.ts';
 import { wordnetSynonyms } from './wordnet-source.ts';
+import { customerServiceLexicon } from './customer-service-lexicon.ts';
 
 const started = Date.now();
 const words: Partial<MatcherOptions> = { charGrams: null, typos: false };
@@ -25,6 +26,7 @@ const variants: Array<[string, Method]> = [
   ['+ char n-grams + typo correction, centroid', matcherMethod({}, 2)],
   ['linear model (all features)', matcherMethod({})],
 ];
+variants.push(['linear model + customer-service lexicon', matcherMethod({ synonyms: customerServiceLexicon(0.3) })]);
 if (process.env.MATCHER_WORDNET !== '0') {
   const synonyms = await wordnetSynonyms();
   if (synonyms) variants.push(['linear model + WordNet synonyms', matcherMethod({ synonyms })]);
