@@ -1,10 +1,13 @@
 /**
- * `parley route [--flows DIR] [--kb DIR] [--json] [--locale en]`: what the understanding step decides for each
- * customer message on standard input, one per line (plain text, or a JSON line `{"text", "locale"}`), decided as the
- * first message of a new conversation (no greeting before it). One JSON line out per line in, in order. Needs no
- * database, Redis or network: the flows and the knowledge base are read from their directories.
+ * `parley route [--flows DIR] [--kb DIR] [--json] [--locale en] [--no-intents]`: what the understanding step decides
+ * for each customer message on standard input, one per line (plain text, or a JSON line `{"text", "locale"}`),
+ * decided as the first message of a new conversation (no greeting before it). One JSON line out per line in, in
+ * order. `kind` is the flow, article or decline; `intent` names Parley's own request (STOP, "delete my data", asking
+ * for a person) when one takes the message before the flows (`--no-intents` leaves them out of the ranking). Needs
+ * no database, Redis or network: the flows and the knowledge base are read from their directories.
  */
 import { createInterface } from 'node:readline';
+import { BUILT_IN_INTENTS } from '../built-in-intents.ts';
 import { loadConfig } from '../config.ts';
 import { loadFlows } from '../engine/load-flows.ts';
 import { loadKnowledge } from '../kb/load.ts';
@@ -19,12 +22,14 @@ export interface RouteLine {
   confidence: number;
   candidates: Array<{ kind: string; id: string; score: number }>;
   language: string | null;
+  /** Parley's own request that its hook answers before any flow, or null. */
+  intent: string | null;
 }
 
 export async function routeCommand(args: string[]): Promise<number> {
   const { values } = parseCliArgs({
     args,
-    options: { flows: { type: 'string' }, kb: { type: 'string' }, json: { type: 'boolean' }, locale: { type: 'string' }, ranker: { type: 'string' } },
+    options: { flows: { type: 'string' }, kb: { type: 'string' }, json: { type: 'boolean' }, locale: { type: 'string' }, ranker: { type: 'string' }, 'no-intents': { type: 'boolean' } },
     allowPositionals: false,
   });
   const config = loadConfig();
@@ -32,7 +37,9 @@ export async function routeCommand(args: string[]): Promise<number> {
   const knowledge = await loadKnowledge(values.kb ?? config.knowledgeDir, { defaultLocale: 'en' });
   const snapshot = { version: 'cli', articles: knowledge.articles };
   const ranker = values.ranker === 'lexical' || values.ranker === 'matcher' ? values.ranker : undefined;
-  const understander = new Understander({ minConfidence: config.minConfidence, knowledge: () => snapshot, ...(ranker ? { ranker } : {}) });
+  const understander = new Understander({
+    minConfidence: config.minConfidence, knowledge: () => snapshot, ...(ranker ? { ranker } : {}), ...(values['no-intents'] ? {} : { intents: BUILT_IN_INTENTS }),
+  });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const out: string[] = [];
   const flush = () => {
@@ -63,7 +70,7 @@ function parseLine(raw: string): { text: string; locale?: string } {
 }
 
 export function toLine(understood: Understood | undefined): RouteLine {
-  if (!understood) return { kind: 'decline', flow: null, article: null, confidence: 0, candidates: [], language: null };
+  if (!understood) return { kind: 'decline', flow: null, article: null, confidence: 0, candidates: [], language: null, intent: null };
   const { decision } = understood;
   return {
     kind: decision.kind,
@@ -72,5 +79,6 @@ export function toLine(understood: Understood | undefined): RouteLine {
     confidence: decision.confidence,
     candidates: understood.candidates.map(({ kind, id, score }) => ({ kind, id, score })),
     language: understood.language ?? null,
+    intent: understood.intent?.name ?? null,
   };
 }

@@ -33,6 +33,43 @@ export interface Understood {
   second?: { candidate: ScoredCandidate; question: string };
   /** The question as understood, when it differs from the message: a follow-up read with the previous question. */
   query?: string;
+  /**
+   * One of Parley's own requests (STOP, "delete my data", asking for a person, …), when it ranked first or its own
+   * words recognised it: the hook that owns it acts on it before the engine. `decision` still holds the best flow or
+   * article, for when no hook takes the request (a START with nothing to restore).
+   */
+  intent?: IntentMatch;
   /** Why the winner won, for `parley chat --debug` and the turn's debug log. */
   why: string;
+}
+
+export interface IntentMatch {
+  name: string;
+  confidence: number;
+  /** Recognised by the intent's own words (exact), rather than ranked among the candidates. */
+  exact: boolean;
+}
+
+/**
+ * A request Parley itself answers, whichever flows are loaded: a part (src/customers, src/privacy, src/handoff)
+ * contributes it to the understanding step and acts on it in its turn hook.
+ */
+export interface BuiltInIntent {
+  /** `consent-stop`, `data-erase`, `person`, … */
+  name: string;
+  /** What customers write meaning it, in each language, ranked with the flows and articles. Absent: exact words only. */
+  examples?: Readonly<Record<'en' | 'de', readonly string[]>>;
+  /** The part's own exact reading of a message: true when it certainly means this request. */
+  recognize(text: string): boolean;
+}
+
+/**
+ * Does this message ask for the intent? As the understanding step decided; when it found none of Parley's requests
+ * (or there is no understanding step), by the intent's own words, which always work. Buttons never do: their
+ * payloads are handled exactly.
+ */
+export function asksFor(input: { text?: string; payload?: string; understood?: Understood }, intent: BuiltInIntent): boolean {
+  if (input.payload !== undefined || !input.text?.trim()) return false;
+  const decided = input.understood?.intent;
+  return decided ? decided.name === intent.name : intent.recognize(input.text);
 }

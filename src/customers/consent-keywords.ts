@@ -1,3 +1,5 @@
+import type { BuiltInIntent } from '../core/understanding.ts';
+
 /**
  * The words that withdraw or restore consent, as carriers and WhatsApp expect them: the whole message, any case,
  * trailing punctuation ignored. A German-only word also tells the language to confirm in.
@@ -34,3 +36,31 @@ export function parseConsentCommand(input: { text?: string; payload?: string }):
   if (RESTORE_EN.includes(text)) return { kind: 'start', restoreOnly: true };
   return undefined;
 }
+
+/** Withdrawing consent in other words than the carriers' keywords ("please stop messaging me"), ranked with the flows. */
+export const CONSENT_STOP_INTENT: BuiltInIntent = {
+  name: 'consent-stop',
+  examples: {
+    en: [
+      'please stop sending me messages', 'stop messaging me', 'I do not want any more messages from you', 'no more messages please',
+      'unsubscribe me from your messages', 'take me off your list', 'stop texting me', 'remove me from your mailing list',
+      'opt me out of all messages', 'do not message me again', 'I do not want to receive your messages anymore', 'stop contacting me',
+    ],
+    de: [
+      'bitte keine Nachrichten mehr schicken', 'hört auf mir zu schreiben', 'ich möchte keine Nachrichten mehr bekommen',
+      'bitte melden Sie mich ab', 'schreiben Sie mir nicht mehr', 'nehmt mich aus dem Verteiler', 'keine Nachrichten mehr von euch bitte',
+      'ich will nicht mehr angeschrieben werden', 'bitte hören Sie auf mir Nachrichten zu senden', 'kontaktieren Sie mich nicht mehr',
+    ],
+  },
+  recognize: (text) => parseConsentCommand({ text })?.kind === 'stop',
+};
+
+/** Asking to be messaged again ("you can message me again"); START and its German forms are recognised exactly. */
+export const CONSENT_START_INTENT: BuiltInIntent = {
+  name: 'consent-start',
+  examples: {
+    en: ['I want to get your messages again', 'please start sending me messages again', 'subscribe me again', 'you can message me again', 'turn my notifications back on'],
+    de: ['ich möchte wieder Nachrichten bekommen', 'bitte wieder anmelden', 'ihr dürft mir wieder schreiben', 'Benachrichtigungen wieder einschalten', 'schickt mir wieder Nachrichten'],
+  },
+  recognize: (text) => parseConsentCommand({ text })?.kind === 'start',
+};

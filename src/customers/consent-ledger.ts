@@ -4,7 +4,8 @@ export const PURPOSES = ['service', 'marketing', 'notifications'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 export type ConsentState = 'granted' | 'withdrawn';
 /** How consent was given or withdrawn. */
-export type ConsentHow = 'keyword' | 'button' | 'api' | 'agent' | 'implied-by-contact';
+/** `keyword`: a carrier's word (STOP); `words`: other words the understanding step took for it. */
+export type ConsentHow = 'keyword' | 'words' | 'button' | 'api' | 'agent' | 'implied-by-contact';
 
 export interface ConsentChange {
   customerId: string;
@@ -114,7 +115,7 @@ export class ConsentLedger {
     // One STOP writes one withdrawal per purpose, all carrying the customer's STOP message.
     const result = await this.db.query<{ purpose: Purpose; state: ConsentState }>(
       `WITH stop AS (
-         SELECT min(id) AS first FROM consent_events WHERE customer_id = $1 AND channel = $2 AND state = 'withdrawn' AND how IN ('keyword', 'button')
+         SELECT min(id) AS first FROM consent_events WHERE customer_id = $1 AND channel = $2 AND state = 'withdrawn' AND how IN ('keyword', 'words', 'button')
          GROUP BY message_id ORDER BY max(id) DESC LIMIT 1)
        SELECT DISTINCT ON (purpose) purpose, state FROM consent_events, stop
        WHERE customer_id = $1 AND channel = $2 AND id < stop.first ORDER BY purpose, id DESC`,

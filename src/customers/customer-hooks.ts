@@ -10,9 +10,10 @@ import type { Logger } from '../infra/logger.ts';
 import type { Conversation, Db } from '../store/types.ts';
 import { channelLabel } from './channel-words.ts';
 import { PURPOSES, type ConsentLedger, type Purpose } from './consent-ledger.ts';
-import { parseConsentCommand, type ConsentCommand } from './consent-keywords.ts';
+import { asksFor } from '../core/understanding.ts';
+import { CONSENT_START_INTENT, CONSENT_STOP_INTENT, parseConsentCommand, type ConsentCommand } from './consent-keywords.ts';
 import type { CustomerDirectory } from './customer-directory.ts';
-import { LINK_PAYLOAD, parseLinkCode, parseLinkRequest, parsePreference, PREFER_PAYLOAD } from './customer-intents.ts';
+import { LINK_INTENT, LINK_PAYLOAD, parseLinkCode, parseLinkRequest, parsePreference, PREFER_CHANNEL_INTENT, PREFER_PAYLOAD } from './customer-intents.ts';
 import { customerNotice, customerText, purposeWords } from './customer-notices.ts';
 import type { LinkLimits } from './customers-config.ts';
 import type { LinkAddressLimits } from './link-address-limits.ts';
@@ -37,11 +38,24 @@ export interface CustomerHooksOptions {
 
 type Reply = Extract<TurnOverride, { kind: 'reply' }>;
 
+/**
+ * STOP or START: a button's exactly; a message's as the understanding step took it — the carriers' words, or other
+ * words ("please stop messaging me") that ranked first — confirmed in the language it was written in.
+ */
+function consentCommand(input: TurnInput): ConsentCommand | undefined {
+  if (input.payload !== undefined) return parseConsentCommand(input);
+  const kind = asksFor(input, CONSENT_STOP_INTENT) ? 'stop' : asksFor(input, CONSENT_START_INTENT) ? 'start' : undefined;
+  if (!kind) return undefined;
+  const words = parseConsentCommand(input);
+  if (words?.kind === kind) return words;
+  return { kind, ...(input.understood?.language === 'de' ? { locale: 'de' as const } : {}) };
+}
+
 export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
   const { directory, ledger, codes, addressLimits: limits } = options;
   const localeOf = (c: Conversation) => c.state.locale ?? c.locale ?? undefined;
   const reply = (...replies: Reply['replies']): Reply => ({ kind: 'reply', replies });
-  const how = (input: TurnInput) => (input.payload !== undefined ? 'button' : 'keyword');
+  const how = (input: TurnInput) => (input.payload !== undefined ? 'button' : input.understood?.intent && !input.understood.intent.exact ? 'words' : 'keyword');
 
   async function consent(conversation: Conversation, input: TurnInput, inboundId: string, command: ConsentCommand): Promise<Reply | undefined> {
     const locale = command.locale ?? localeOf(conversation);
@@ -177,7 +191,7 @@ export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
       if (inboundId === null) return undefined;
       const customerId = conversation.customerId;
       await directory.noteChannel(customerId, conversation.channel);
-      const command = parseConsentCommand(input);
+      const command = consentCommand(input);
       const answered = command ? await consent(conversation, input, inboundId, command) : undefined;
       if (answered) return answered;
       // Writing to the business is consent to be answered, by the bot and by its people, on this channel.
@@ -189,10 +203,10 @@ export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
         const done = await code(conversation, typed, inbound?.clientAddress);
         if (done) return done;
       }
-      const request = parseLinkRequest(input);
+      const request = input.payload !== undefined || asksFor(input, LINK_INTENT) ? parseLinkRequest(input) : undefined;
       // German words are answered in German; English ones in the conversation's language.
       if (request) return link(conversation, request.channels, request.number, request.locale, inbound?.clientAddress);
-      const preference = parsePreference(input);
+      const preference = input.payload !== undefined || asksFor(input, PREFER_CHANNEL_INTENT) ? parsePreference(input) : undefined;
       if (preference) return prefer(conversation, input, inboundId, preference.channels, preference.locale);
       return undefined;
     },

@@ -3,6 +3,7 @@
  * another channel, to link another channel, or a one-time link code. Narrow on purpose: a phrase must name a channel
  * and ask for it ("message me on WhatsApp instead"); asking about a channel ("do you have WhatsApp?") is no request.
  */
+import type { BuiltInIntent } from '../core/understanding.ts';
 import { CHANNEL_WORD, channelsNamed } from './channel-words.ts';
 import { normalizeLongCode } from './link-codes.ts';
 
@@ -78,3 +79,9 @@ export function parseLinkCode(input: { text?: string; payload?: string }): strin
   if (match) return `${match[1]}${match[2]}`;
   return input.text.length <= 24 ? normalizeLongCode(input.text.trim().replace(/[.!]$/, '')) : undefined;
 }
+
+/** Linking another channel: recognised by its own words only, since the request must name the channel (and number). */
+export const LINK_INTENT: BuiltInIntent = { name: 'link', recognize: (text) => parseLinkRequest({ text }) !== undefined };
+
+/** Being messaged on another channel: recognised by its own words only, since the request must name the channel. */
+export const PREFER_CHANNEL_INTENT: BuiltInIntent = { name: 'prefer-channel', recognize: (text) => parsePreference({ text }) !== undefined };

@@ -4,6 +4,7 @@
  * failing its retries, a flow's handoff step. Each records why. (The rating after a resolved handoff is taken by
  * src/analytics' rating hooks, which run before these.)
  */
+import { asksFor } from '../core/understanding.ts';
 import { BUILT_IN_PAYLOADS } from '../engine/messages.ts';
 import type { FlowSet } from '../engine/model.ts';
 import type { ConversationState, EngineAction, TurnResult } from '../engine/types.ts';
@@ -16,7 +17,7 @@ import { angerLevel, isRepeatedQuestion, questionKey } from './frustration.ts';
 import type { HandoffService } from './handoff-service.ts';
 import type { KnowledgeTap } from './knowledge-tap.ts';
 import { notice } from './notices.ts';
-import { detectPersonRequest } from './person-request.ts';
+import { detectPersonRequest, PERSON_INTENT } from './person-request.ts';
 import type { SignalStore, TurnSignals } from './turn-signals.ts';
 
 export interface HandoffHooksOptions {
@@ -68,9 +69,9 @@ export function createHandoffHooks(options: HandoffHooksOptions): { hooks: TurnH
       }
       if (text === '') return undefined;
       const sig = await signals.get(conversation.id);
-      const person = detectPersonRequest(text);
-      if (person) {
-        const reason = `the customer asked for a person ("${person.evidence}")`;
+      if (asksFor(input, PERSON_INTENT)) {
+        const words = detectPersonRequest(text);
+        const reason = words ? `the customer asked for a person ("${words.evidence}")` : 'the customer asked for a person';
         const payload = options.personPayload;
         if (payload && options.flows(conversation.state).payloads.has(payload)) {
           pending.set(conversation.id, { trigger: 'customer_request', before: conversation.state, knowledge: sig.knowledge });

@@ -7,6 +7,7 @@
  * ("I don't want an agent", "keinen Menschen") cancels it, and so does the person being a third party ("the
  * delivery person left it at the door").
  */
+import type { BuiltInIntent } from '../core/understanding.ts';
 import { words } from '../engine/text.ts';
 
 /** Words that mean a person at the company. */
@@ -87,3 +88,19 @@ function inClause(tokens: string[]): PersonRequest | undefined {
   }
   return undefined;
 }
+
+/** Asking for a person, ranked with the flows and articles as well as recognised by the words above. */
+export const PERSON_INTENT: BuiltInIntent = {
+  name: 'person',
+  examples: {
+    en: [
+      'can I talk to a human', 'I want to speak to a real person', 'connect me with an agent', 'is there someone I can talk to',
+      'let me talk to customer service', 'I need a human', 'transfer me to your support staff', 'I would like to speak with someone from your team',
+    ],
+    de: [
+      'kann ich mit einem Mitarbeiter sprechen', 'ich möchte mit einem Menschen reden', 'verbinden Sie mich mit dem Kundenservice',
+      'gibt es jemanden, mit dem ich sprechen kann', 'ich brauche einen echten Menschen', 'bitte einen Mitarbeiter', 'ich will mit jemandem vom Support sprechen',
+    ],
+  },
+  recognize: (text) => detectPersonRequest(text) !== undefined,
+};

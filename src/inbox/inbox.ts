@@ -38,10 +38,11 @@ export interface InboxOptions {
   /** Performs the engine's effects (calls, knowledge base answers); absent: every effect fails as `not_configured`. */
   effects?: EffectRunner;
   /**
-   * The understanding step: what a free-text message asks for, decided once before the engine runs
-   * (src/understanding). Absent: the engine matches triggers itself.
+   * The understanding step: what a free-text message asks for, decided once before the hooks and the engine run
+   * (src/understanding); `model: false` while a person has the conversation (only Parley's own requests matter then).
+   * Absent: the hooks recognise their requests by their own words, and the engine matches triggers itself.
    */
-  understand?: (state: ConversationState, text: string) => Promise<Understood>;
+  understand?: (state: ConversationState, text: string, options: { model: boolean }) => Promise<Understood>;
   /** Effects one turn may perform before the turn is stopped with an apology. Default MAX_EFFECTS_PER_TURN (5). */
   maxEffectsPerTurn?: number;
 }
@@ -138,11 +139,14 @@ export class Inbox implements InboxPort {
   }
 
   /** Free text gets the understanding step's decision; its candidates and reasons go to the debug log, never the text. */
-  private async understood(state: ConversationState, input: TurnInput, log: Logger): Promise<TurnInput> {
+  private async understood(state: ConversationState, input: TurnInput, mode: ConversationMode, log: Logger): Promise<TurnInput> {
     const text = input.text?.trim() ?? '';
     if (!this.options.understand || text === '' || input.payload !== undefined || input.event) return input;
-    const understood = await this.options.understand(state, text);
-    log.debug({ event: 'understood', decision: understood.decision, candidates: understood.candidates.map(({ kind, id, score }) => ({ kind, id, score })), language: understood.language ?? null, why: understood.why }, 'understood');
+    const understood = await this.options.understand(state, text, { model: mode === 'bot' });
+    log.debug({
+      event: 'understood', decision: understood.decision, intent: understood.intent ?? null, candidates: understood.candidates.map(({ kind, id, score }) => ({ kind, id, score })),
+      language: understood.language ?? null, why: understood.why,
+    }, 'understood');
     return { ...input, understood };
   }
 
@@ -162,7 +166,7 @@ export class Inbox implements InboxPort {
     }
   }
 
-  private async runOne(conversation: Conversation, inboundId: string | null, input: TurnInput, facts?: InboundFacts) {
+  private async runOne(conversation: Conversation, inboundId: string | null, received: TurnInput, facts?: InboundFacts) {
     const { store, logger } = this.options;
     const started = performance.now();
     const traceId = randomBytes(16).toString('hex');
@@ -178,6 +182,8 @@ export class Inbox implements InboxPort {
       for (const name of result.flows ?? []) if (!flows.includes(name)) flows.push(name);
       return result;
     };
+    // Understood once, before the hooks: Parley's own requests are ranked with the flows and articles.
+    const input = await this.understood(state, received, mode, log);
     const first = await this.options.hooks?.beforeTurn?.(conversation, input, inboundId, facts);
     if (first) ({ state, replies } = fromOverride(first, state));
     // While a person has the conversation the bot says nothing of its own: the message is only recorded.
@@ -186,7 +192,7 @@ export class Inbox implements InboxPort {
       const early = await hooks?.beforeEngine?.(conversation, input);
       if (early?.kind === 'reply') ({ state, replies, handoffReason } = fromOverride(early, state));
       else {
-        const engineInput = await this.understood(state, early?.input ?? input, log);
+        const engineInput = early?.input ?? input;
         // Effects run inside the turn, under its lock, and everything they lead to is committed once below.
         const result = await runWithEffects(run, state, engineInput, (request, current) =>
           effects ? effects(request, { conversationId: conversation.id, ...(current.locale ? { locale: current.locale } : {}) })

@@ -5,6 +5,7 @@
  * Only short messages count (a request is a sentence, not a paragraph that mentions data), and a negation cancels it
  * ("don't delete my data").
  */
+import type { BuiltInIntent } from '../core/understanding.ts';
 import { words } from '../engine/text.ts';
 import type { DataRequestKind } from './data-requests.ts';
 
@@ -43,3 +44,35 @@ export function detectDataRequest(text: string): DataRequestIntent | undefined {
   if (exportData && tokens.some((t) => EXPORT_EN.has(t) || EXPORT_DE.has(t))) return { kind: 'export', language };
   return undefined;
 }
+
+/** Asking for one's data to be erased, in the usual words or others, ranked with the flows and articles. */
+export const DATA_ERASE_INTENT: BuiltInIntent = {
+  name: 'data-erase',
+  examples: {
+    en: [
+      'delete my data', 'please delete all my personal information', 'I want my account deleted', 'remove everything you have about me',
+      'erase my details from your system', 'I want you to forget me', 'delete my customer account and all my data', 'get rid of all my personal data',
+    ],
+    de: [
+      'löschen Sie meine Daten', 'bitte alle meine Daten löschen', 'ich möchte, dass mein Konto gelöscht wird', 'entfernen Sie alles, was Sie über mich gespeichert haben',
+      'ich bestehe auf meinem Recht auf Löschung', 'vergessen Sie mich bitte', 'mein Kundenkonto und meine Daten löschen',
+    ],
+  },
+  recognize: (text) => detectDataRequest(text)?.kind === 'erase',
+};
+
+/** Asking what data is held, or for a copy of it. */
+export const DATA_EXPORT_INTENT: BuiltInIntent = {
+  name: 'data-export',
+  examples: {
+    en: [
+      'what data do you have about me', 'send me a copy of my data', 'I want to download my personal data', 'which information do you store about me',
+      'I would like a copy of everything you hold on me', 'GDPR data access request',
+    ],
+    de: [
+      'welche Daten habt ihr über mich', 'schicken Sie mir eine Kopie meiner Daten', 'ich möchte Auskunft über meine gespeicherten Daten',
+      'was speichert ihr alles über mich', 'ich will meine Daten herunterladen',
+    ],
+  },
+  recognize: (text) => detectDataRequest(text)?.kind === 'export',
+};

@@ -7,12 +7,13 @@
  * request out (`parley customers export|erase`, or the admin API) after checking it.
  */
 import type { Button } from '../core/message.ts';
+import { asksFor } from '../core/understanding.ts';
 import { localize } from '../engine/localize.ts';
 import type { ConversationState } from '../engine/types.ts';
 import type { TurnHooks, TurnOverride } from '../inbox/turn-hooks.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { Conversation } from '../store/types.ts';
-import { detectDataRequest } from './data-request-intent.ts';
+import { DATA_ERASE_INTENT, DATA_EXPORT_INTENT, detectDataRequest } from './data-request-intent.ts';
 import type { DataRequestKind, DataRequests } from './data-requests.ts';
 
 /** Payloads of the confirmation buttons (`#` keeps them apart from every flow's payloads). */
@@ -87,13 +88,13 @@ export function createPrivacyHooks(options: PrivacyHooksOptions): TurnHooks {
       if (payload === PRIVACY_PAYLOAD.export) return confirmed(conversation, 'export', asked);
       if (payload === PRIVACY_PAYLOAD.cancel) return { kind: 'reply', replies: [{ text: text('cancelled', asked) }], state: withoutOffer(conversation.state) };
 
-      const intent = input.text ? detectDataRequest(input.text) : undefined;
-      if (!intent) return undefined;
-      const lang = locale ?? intent.language;
-      const buttons: Button[] = intent.kind === 'erase'
+      const kind = asksFor(input, DATA_ERASE_INTENT) ? 'erase' : asksFor(input, DATA_EXPORT_INTENT) ? 'export' : undefined;
+      if (!kind) return undefined;
+      const lang = locale ?? detectDataRequest(input.text!)?.language ?? input.understood?.language;
+      const buttons: Button[] = kind === 'erase'
         ? [{ title: text('yesErase', lang), payload: PRIVACY_PAYLOAD.erase }, { title: text('no', lang), payload: PRIVACY_PAYLOAD.cancel }]
         : [{ title: text('yesExport', lang), payload: PRIVACY_PAYLOAD.export }, { title: text('no', lang), payload: PRIVACY_PAYLOAD.cancel }];
-      const question = text(intent.kind === 'erase' ? 'confirmErase' : 'confirmExport', lang);
+      const question = text(kind === 'erase' ? 'confirmErase' : 'confirmExport', lang);
       return { kind: 'reply', replies: [{ text: question, buttons }], state: { ...conversation.state, offered: buttons } };
     },
   };

@@ -335,6 +335,15 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    // Issue 15: STOP and START in the customer's own words ("please stop messaging me"), understood rather than
+    // matched to a carrier keyword, are recorded as `words`.
+    id: '0011-consent-how-words',
+    sql: `
+      ALTER TABLE consent_events DROP CONSTRAINT consent_events_how_check;
+      ALTER TABLE consent_events ADD CONSTRAINT consent_events_how_check CHECK (how IN ('keyword', 'words', 'button', 'api', 'agent', 'implied-by-contact'));
+    `,
+  },
+  {
     // Issue 16: Parley Studio. A release is the whole content of flows and knowledge, immutable; the newest one is
     // served. Drafts are the editors' unpublished changes (content NULL: the file is to be removed). A file's version
     // (studio_file_versions) only ever grows, across drafts and releases, so a stale save is always told apart.

@@ -4,13 +4,23 @@
  * A flow is indexed like an article whose example questions are its examples and keywords, so that flows and
  * articles are scored, and their confidence calibrated, on the same scale.
  */
+import type { BuiltInIntent } from '../core/understanding.ts';
 import type { Flow, FlowSet, LocalText } from '../engine/model.ts';
+import type { MatchDoc } from '../search/matcher/index.ts';
 import { language } from '../kb/text.ts';
 import type { Article, Passage } from '../kb/types.ts';
 import { detectLanguage } from './language.ts';
 
 /** Article ids of flows start with this, so that no article id can clash with a flow. */
 export const FLOW_DOC_PREFIX = 'flow:';
+
+/** Document ids of Parley's built-in intents start with this. */
+export const INTENT_DOC_PREFIX = 'intent:';
+
+/** The built-in intent's name for a document id, or undefined for a flow or an article. */
+export function intentOfDoc(id: string): string | undefined {
+  return id.startsWith(INTENT_DOC_PREFIX) ? id.slice(INTENT_DOC_PREFIX.length) : undefined;
+}
 
 /** The languages the understanding step ranks in. */
 export const LANGUAGES = ['en', 'de'] as const;
@@ -86,4 +96,12 @@ export function articlesForEveryLanguage(articles: readonly Article[]): Article[
     }
   }
   return out;
+}
+
+/** One matcher document per built-in intent and language, its examples ranked like a flow's. */
+export function intentMatchDocs(intents: readonly BuiltInIntent[]): MatchDoc[] {
+  return intents.flatMap((intent) => LANGUAGES.flatMap((lang): MatchDoc[] => {
+    const examples = intent.examples?.[lang] ?? [];
+    return examples.length === 0 ? [] : [{ id: `${INTENT_DOC_PREFIX}${intent.name}`, locale: lang, fields: examples.map((text) => ({ kind: 'example' as const, text })) }];
+  }));
 }

@@ -9,7 +9,7 @@
  * choice it is confident enough in becomes the decision, and anything else leaves the offline decision as it was.
  * The index is rebuilt when the flows or the knowledge base change (it is built in well under a second).
  */
-import type { Understood, ScoredCandidate, Decision } from '../core/understanding.ts';
+import type { BuiltInIntent, Decision, IntentMatch, ScoredCandidate, Understood } from '../core/understanding.ts';
 import type { Flow, FlowSet } from '../engine/model.ts';
 import { LAST_QUESTION_VAR } from '../engine/messages.ts';
 import type { ConversationState } from '../engine/types.ts';
@@ -19,7 +19,7 @@ import { Matcher, matcherConfidence, type MatchDoc } from '../search/matcher/ind
 import { passageFields } from '../kb/passage-fields.ts';
 import { language as languageOf, tokenize } from '../kb/text.ts';
 import type { Article } from '../kb/types.ts';
-import { articlesForEveryLanguage, flowArticles, flowOfDoc, LANGUAGES, rankableFlows } from './candidate-docs.ts';
+import { articlesForEveryLanguage, flowArticles, flowOfDoc, intentMatchDocs, intentOfDoc, LANGUAGES, rankableFlows } from './candidate-docs.ts';
 import { isFollowUp, withPreviousQuestion } from './follow-up.ts';
 import { questionParts } from './two-questions.ts';
 import { essentialKeyword } from './keywords.ts';
@@ -49,6 +49,11 @@ export interface UnderstanderOptions {
    * only. Never asked when the message is essentially a keyword, nor when `understand` is told not to.
    */
   chooser?: ModelChooser;
+  /**
+   * Parley's own requests (STOP, "delete my data", asking for a person, …), ranked with the flows and articles:
+   * one that ranks first with enough confidence, or that its own words recognise, becomes `intent`.
+   */
+  intents?: readonly BuiltInIntent[];
 }
 
 export interface UnderstandOptions {
@@ -108,7 +113,7 @@ export class Understander {
   async understand(flows: FlowSet, text: string, options: UnderstandOptions = {}): Promise<Understood> {
     const whole = await this.understandOne(flows, text, options);
     const parts = questionParts(text);
-    if (parts.length < 2 || whole.decision.kind === 'flow') return whole;
+    if (parts.length < 2 || whole.decision.kind === 'flow' || whole.intent) return whole;
     // Two questions: each is understood on its own; the first is answered and a confident second is offered.
     const [first, second] = await Promise.all(parts.map((part) => this.understandOne(flows, part, { ...options, model: false })));
     const chosen = first!.decision.kind === 'knowledge' && first!.decision.confidence >= whole.decision.confidence ? first! : whole;
@@ -136,28 +141,49 @@ export class Understander {
     }
     const retrieval = await this.rank(index, query, lang);
     const candidates = retrieval.candidates;
-    if (keyword) {
-      const decision: Decision = { kind: 'flow', flow: keyword, confidence: 1 };
-      return withLanguage({ decision, candidates, why: `the message is the flow's keyword: ${keyword}` });
+    const evidence = keyword ? undefined : flowEvidence(rankableFlows(flows), text, lang);
+    const offline = withLanguage(this.offline(flows, text, keyword, evidence, retrieval));
+    // A flow's own keyword or strong evidence for a flow keeps a merely ranked request from taking the message.
+    const intent = this.intentOf(text, retrieval.intent, keyword !== undefined || (evidence !== undefined && !evidence.keywordOnly), offline.decision);
+    if (intent) {
+      const how = intent.exact ? 'its own words recognise it' : `it ranked first at confidence ${intent.confidence} >= ${this.options.minConfidence}`;
+      return { ...offline, intent, why: `Parley's own request ${intent.name}: ${how} (without it: ${offline.why})` };
     }
-    const evidence = flowEvidence(rankableFlows(flows), text, lang);
+    // A message that is essentially a flow's keyword is exact, like a button: the model is not asked.
+    const chooser = options.model === false || keyword ? undefined : this.options.chooser;
+    return chooser && candidates.length > 0 ? this.withModel(chooser, offline, { text, language: lang, candidates, flows }) : offline;
+  }
+
+  /** The flow or article the message asks for, offline, as if Parley had no requests of its own. */
+  private offline(flows: FlowSet, text: string, keyword: string | undefined, evidence: FlowEvidence | undefined, retrieval: Ranked): Omit<Understood, 'language'> {
+    const { candidates } = retrieval;
+    if (keyword) return { decision: { kind: 'flow', flow: keyword, confidence: 1 }, candidates, why: `the message is the flow's keyword: ${keyword}` };
     const articleFirst = candidates[0]?.kind === 'knowledge' && retrieval.confidence >= KEYWORD_EVIDENCE;
     // A keyword is evidence, not a verdict: an article that answers with more confidence still answers (and offers the flow).
     if (evidence && !(evidence.keywordOnly && articleFirst)) {
       const confidence = Math.max(retrieval.confidence, evidence.confidence);
-      if (confidence >= this.options.minConfidence) {
-        return withLanguage({ decision: { kind: 'flow', flow: evidence.flow, confidence }, candidates, why: evidence.why });
-      }
+      if (confidence >= this.options.minConfidence) return { decision: { kind: 'flow', flow: evidence.flow, confidence }, candidates, why: evidence.why };
     }
     const decided = this.decide(candidates, retrieval.confidence);
     // The flow whose keyword the message named, when an article answered instead, is offered beside the answer.
     if (evidence?.keywordOnly && decided.decision.kind === 'knowledge') decided.decision = { ...decided.decision, offerFlow: evidence.flow };
     const opener = decided.decision.kind === 'decline' ? greetingOpener(flows, text) : undefined;
-    const offline = withLanguage(opener
+    return opener
       ? { decision: { kind: 'flow', flow: opener, confidence: this.options.minConfidence }, candidates, why: `nothing else understood, and the message opens with a keyword of the ${opener} flow, which starts conversations` }
-      : decided);
-    const chooser = options.model === false ? undefined : this.options.chooser;
-    return chooser && candidates.length > 0 ? this.withModel(chooser, offline, { text, language: lang, candidates, flows }) : offline;
+      : decided;
+  }
+
+  /**
+   * Parley's own request in the message: one its own words recognise (certain, in the intents' order), else one
+   * that ranked above every flow and article with enough confidence, unless a flow holds the message.
+   */
+  private intentOf(text: string, ranked: IntentMatch | undefined, flowHolds: boolean, offline: Decision): IntentMatch | undefined {
+    const recognized = this.options.intents?.find((intent) => intent.recognize(text));
+    if (recognized) return { name: recognized.name, confidence: 1, exact: true };
+    if (!ranked || flowHolds || !(ranked.confidence >= this.options.minConfidence)) return undefined;
+    // Acting on a request changes something (consent, data, a handoff): in other words than its own, it must clearly
+    // beat the answer the flows and articles have ("how do I delete the app" is a question, not an erasure request).
+    return offline.kind === 'decline' || ranked.confidence >= offline.confidence + INTENT_LEAD ? ranked : undefined;
   }
 
   private decide(candidates: ScoredCandidate[], confidence: number): Omit<Understood, 'language'> {
@@ -185,20 +211,25 @@ export class Understander {
     return { ...offline, decision: decisionFor(chosen, confidence, [chosen, ...rest]), why: `the model chose ${chosen.kind} ${chosen.id} at ${choice.confidence} (offline: ${offline.why})` };
   }
 
-  /** The candidates, best first, and the confidence that the first is right, from the ranker in use. */
-  private async rank(index: Index, text: string, lang: string): Promise<{ candidates: ScoredCandidate[]; confidence: number }> {
+  /**
+   * The flows and articles, best first, and the confidence that the first is right, from the ranker in use; and the
+   * built-in intent that ranked above all of them, with its confidence against the first of them.
+   */
+  private async rank(index: Index, text: string, lang: string): Promise<Ranked> {
     if (index.matcher) {
       const ranked = index.matcher.rank(text, { locale: lang, limit: CANDIDATES_KEPT * 4 });
       const seen = new Set<string>();
       const candidates: ScoredCandidate[] = [];
+      const firstIntent = ranked[0] && intentOfDoc(ranked[0].id) !== undefined ? { name: intentOfDoc(ranked[0].id)!, score: ranked[0].score } : undefined;
       for (const { id, score } of ranked) {
-        if (seen.has(id) || candidates.length >= CANDIDATES_KEPT) continue;
+        if (seen.has(id) || candidates.length >= CANDIDATES_KEPT || intentOfDoc(id) !== undefined) continue;
         seen.add(id);
         const flow = flowOfDoc(id);
         candidates.push({ kind: flow ? 'flow' : 'knowledge', id: flow ?? id, score, title: index.titles.get(`${id}\u0000${lang}`) ?? id });
       }
       const [first, second] = candidates;
-      return { candidates, confidence: first ? matcherConfidence(first.score, second?.score ?? 0) : 0 };
+      const intent = firstIntent && { name: firstIntent.name, confidence: matcherConfidence(firstIntent.score, first?.score ?? 0), exact: false };
+      return { candidates, confidence: first ? matcherConfidence(first.score, second?.score ?? 0) : 0, ...(intent ? { intent } : {}) };
     }
     const retrieval = await index.retriever!.search(text, { locale: lang, limit: CANDIDATES_KEPT });
     return { candidates: toCandidates(retrieval.hits, index.titles, lang), confidence: retrieval.confidence };
@@ -207,21 +238,31 @@ export class Understander {
   private indexFor(flows: FlowSet): Index {
     const knowledge = this.options.knowledge?.() ?? { version: '', articles: [] };
     const key = `${flows.version}\u0000${knowledge.version}`;
+    const lexical = this.options.ranker === 'lexical';
     if (this.index?.key === key) return this.index;
     const articles = [...flowArticles(flows), ...articlesForEveryLanguage(knowledge.articles)];
+    const intentDocs = lexical ? [] : intentMatchDocs(this.options.intents ?? []);
     const titles = new Map<string, string>();
     for (const article of articles) titles.set(`${article.id}\u0000${languageOf(article.locale)}`, article.title);
     const vocabulary = buildVocabulary(knowledge.articles.flatMap((a) => a.passages.map((p) => ({ language: languageOf(a.locale), text: `${p.title} ${p.text}` }))));
-    const lexical = this.options.ranker === 'lexical';
     this.index = lexical
       ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0], ranker: 'lexical' }), flows, titles, vocabulary }
-      : { key, matcher: Matcher.build(matchDocs(articles)), flows, titles, vocabulary };
+      : { key, matcher: Matcher.build([...matchDocs(articles), ...intentDocs]), flows, titles, vocabulary };
     return this.index;
   }
 }
 
+type FlowEvidence = { flow: string; confidence: number; why: string; keywordOnly?: true };
+
+/** What the ranker found: flows and articles best first, the confidence in the first, a request of Parley's ranked above them. */
+interface Ranked {
+  candidates: ScoredCandidate[];
+  confidence: number;
+  intent?: IntentMatch;
+}
+
 /** A flow the message names a value for, or says nearly what one of its examples says. */
-function flowEvidence(flows: readonly Flow[], text: string, lang: string): { flow: string; confidence: number; why: string; keywordOnly?: true } | undefined {
+function flowEvidence(flows: readonly Flow[], text: string, lang: string): FlowEvidence | undefined {
   for (const flow of flows) if (carriesValue(flow, text)) return { flow: flow.name, confidence: 0.9, why: `the message carries a value the ${flow.name} flow asks for` };
   let best: { flow: string; overlap: number } | undefined;
   for (const flow of flows) {
@@ -233,6 +274,9 @@ function flowEvidence(flows: readonly Flow[], text: string, lang: string): { flo
   if (named.length === 1) return { flow: named[0]!.name, confidence: KEYWORD_EVIDENCE, why: `the message names a keyword phrase of ${named[0]!.name}`, keywordOnly: true };
   return undefined;
 }
+
+/** How far a request of Parley's, ranked on other words than its own, must lead a confident flow or article. */
+const INTENT_LEAD = 0.2;
 
 /** Confidence a keyword phrase (or a one-word keyword in a two-word message) lends its flow. */
 const KEYWORD_EVIDENCE = 0.75;

@@ -283,6 +283,26 @@ describe('the customer\'s choice: channels, preference, consent', () => {
     expect(refusals.rows.map((r) => r.reason)).toEqual(['no consent for notifications on whatsapp', 'no consent for notifications on whatsapp']);
   });
 
+  it("STOP in the customer's own words: understood, confirmed in their language, recorded as words; a question that mentions stopping withdraws nothing", async () => {
+    const wa = waNumber();
+    await waSays(wa, 'Subscribe');
+    const question = await waSays(wa, "my speaker won't stop beeping, what can I do");
+    expect(question.join(' ')).not.toMatch(/you won't get messages from us/);
+    const stopped = await waSays(wa, "I'm not interested, please stop writing to me");
+    expect(stopped[0]).toMatch(/you won't get messages from us on WhatsApp any more/);
+    const german = await waSays(wa, 'hört bitte auf, mir hier zu schreiben');
+    expect(german[0]).toMatch(/Sie bekommen von uns über WhatsApp keine Nachrichten mehr/);
+    const refused = await notify({ customer: { channel: 'whatsapp', identity: `+${wa}` }, purpose: 'notifications', text: 'Your order BW-34567 has shipped.' });
+    expect(refused.status).toBe(409);
+    const ledger = await t.app.store.db.query<{ state: string; how: string; said: string | null }>(
+      `SELECT state, how, said FROM consent_events WHERE customer_id = $1 AND purpose = 'notifications' ORDER BY id`, [await customerOf('whatsapp', wa)]);
+    expect(ledger.rows).toEqual([
+      { state: 'granted', how: 'keyword', said: 'Subscribe' },
+      { state: 'withdrawn', how: 'words', said: "I'm not interested, please stop writing to me" },
+      { state: 'withdrawn', how: 'words', said: 'hört bitte auf, mir hier zu schreiben' },
+    ]);
+  });
+
   it("STOP during a handoff: confirmed in the customer's language, the person keeps the conversation, and the agent's next message is refused", async () => {
     const web = webId();
     await webSays(web, 'talk to a person');

@@ -37,6 +37,19 @@ describe('export and erase on request (PGlite)', () => {
     expect(list.requests.filter((r: { customerId: string }) => r.customerId !== alice.customerId)).toEqual([]);
   });
 
+  it('understands the request in other words, and still asks before anything is opened', async () => {
+    const conversation = `words-${uniquePrefix().slice(1, -1)}`;
+    const asked = await say(t.url, conversation, 'm1', { text: 'please wipe everything you know about me from your systems' });
+    expect(asked.replies.at(-1)).toMatchObject({
+      text: expect.stringMatching(/^You'd like us to delete the data we hold about you/),
+      buttons: [{ title: 'Yes, delete my data', payload: '#privacy:erase' }, { title: 'No, keep it', payload: '#privacy:cancel' }],
+    });
+    const cancelled = await say(t.url, conversation, 'm2', { payload: '#privacy:cancel' });
+    expect(cancelled.replies.map((r) => r.text)).toEqual(['All right, nothing has changed.']);
+    const howTo = await say(t.url, conversation, 'm3', { text: 'how do I delete the app' });
+    expect(howTo.replies.map((r) => r.text).join(' ')).not.toMatch(/delete the data we hold about you/);
+  });
+
   it('lists the request to admins only', async () => {
     expect((await fetch(`${t.url}/admin/data-requests`)).status).toBe(401);
     expect((await fetch(`${t.url}/admin/data-requests`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
