@@ -13,17 +13,16 @@ import type { Config } from './config.ts';
 import type { ChannelAdapter } from './core/channel.ts';
 import type { KnowledgePort } from './core/knowledge-port.ts';
 import { demoOrderEndpoint, registerDemoOrderRoutes } from './demo/demo-orders.ts';
-import { FlowRegistry } from './engine/flow-registry.ts';
+import type { FlowRegistry } from './engine/flow-registry.ts';
 import type { CallEndpoint } from './integrations/call-endpoints.ts';
 import { createEffectRunner } from './integrations/effect-runner.ts';
 import { createHttpCaller } from './integrations/http-call.ts';
-import { BUILT_IN_INTENTS } from './built-in-intents.ts';
 import { composeTurnHooks } from './inbox/compose-hooks.ts';
 import { createAnalytics, runTurnTraced } from './analytics/index.ts';
 import { registerReportRoutes } from './server/report-routes.ts';
 import { createPrivacySystem, removeQueueJobs } from './privacy/index.ts';
 import { RedisConversationLock } from './inbox/conversation-lock.ts';
-import { createKnowledgeBase, type KnowledgeBase } from './kb/index.ts';
+import type { KnowledgeBase } from './kb/index.ts';
 import { Inbox } from './inbox/inbox.ts';
 import { createModelChooser, mayAskModel } from './understanding/model-choice.ts';
 import { Understander, understandOptions } from './understanding/understander.ts';
@@ -36,6 +35,7 @@ import { buildHttpServer, type HealthReport } from './server/http-server.ts';
 import { ChannelReferenceStore } from './store/channel-references.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/types.ts';
+import { ReleaseServer } from './studio/release-server.ts';
 
 const publicDir = fileURLToPath(new URL('../adapters/web/public/', import.meta.url));
 
@@ -47,8 +47,10 @@ export interface App {
   inbox: Inbox;
   outbox: Outbox;
   redis: RedisHandle;
-  /** The flows being served; `flows.reload()` publishes the flow directory's current files if they load clean. */
+  /** The flows of the release being served (src/studio/release-server.ts). */
   flows: FlowRegistry;
+  /** The releases of flows and knowledge, the one served, and publishing the files on disk. */
+  releases: ReleaseServer;
   /** Who may use the operator pages and endpoints (/admin/…). */
   adminAuth: AdminAuth;
   /** Starts listening; resolves with the base URL. */
@@ -68,7 +70,6 @@ export interface CreateAppOptions {
 /** The composition root: every part is built here, from the configuration, and handed to the parts that use it. */
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, redact: config.logRedact });
-  const flows = await FlowRegistry.open({ dir: config.flowsDir, logger, graceMs: config.flowsGraceMs });
   const redis = await connectRedis({ url: config.redisUrl, autostart: config.redisAutostart, dataDir: config.dataDir, logger });
   let store: Store;
   try {
@@ -78,19 +79,22 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     throw error;
   }
 
-  let kb: KnowledgeBase | undefined;
+  // The current release of flows and knowledge, from the database (the files on disk are release 1 on a first start).
+  let serving: ReleaseServer;
   try {
-    kb = options.knowledge
-      ? undefined
-      : await createKnowledgeBase({
-          dir: config.knowledgeDir, dataDir: config.dataDir, minConfidence: config.minConfidence, db: store.db, logger,
-          watch: config.kbWatch, ...(config.openai ? { openai: config.openai } : {}),
-        });
+    serving = await ReleaseServer.open({
+      db: store.db, redis: { publisher: redis.client, subscriber: redis.duplicate(), prefix: config.handoff.queuePrefix },
+      dataDir: config.dataDir, disk: { flows: config.flowsDir, knowledge: config.knowledgeDir },
+      watch: { flows: config.flowsWatch, knowledge: config.kbWatch }, logger, graceMs: config.flowsGraceMs,
+      ...(options.knowledge ? {} : { knowledge: { dataDir: config.dataDir, minConfidence: config.minConfidence, db: store.db, logger, ...(config.openai ? { openai: config.openai } : {}) } }),
+    });
   } catch (error) {
     await store.close();
     await redis.close();
     throw error;
   }
+  const flows = serving.flows;
+  const kb: KnowledgeBase | undefined = serving.knowledge;
   const baseKnowledge = options.knowledge ?? kb;
 
   const hub = new LiveHub(redis.client, redis.duplicate());
@@ -158,12 +162,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   // With UNDERSTANDING_MODEL and OpenAI, the chat model may choose among the offline candidates (model-choice.ts).
   const chooser = config.understandingModel && config.openai ? createModelChooser({ openai: config.openai, logger }) : undefined;
   const understander = new Understander({
-    minConfidence: config.minConfidence, intents: BUILT_IN_INTENTS, ...(kb ? { knowledge: () => kb.snapshot() } : {}), ...(chooser ? { chooser } : {}),
+    minConfidence: config.minConfidence, ...(kb ? { knowledge: () => kb.snapshot() } : {}), ...(chooser ? { chooser } : {}),
   });
   const inbox = new Inbox({
     store,
     lock,
-    understand: (state, text, { model }) => understander.understand(flows.forState(state), text, { ...understandOptions(state), model: model && mayAskModel(state, text) }),
+    understand: (state, text) => understander.understand(flows.forState(state), text, { ...understandOptions(state), model: mayAskModel(state, text) }),
     runTurn: (state, input) => runTurnTraced(flows.forState(state), state, input),
     dispatch: (conversation, replies) => {
       // The customer just wrote: replies that waited for them (WhatsApp's 24-hour window) go first.
@@ -211,7 +215,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   await botframework?.register(http, { inbox });
   await whatsappWeb?.register(http, { adminAuth });
   await slack?.register(http, { inbox });
-  await registerAdminRoutes(http, { token: config.adminToken, flows });
+  await registerAdminRoutes(http, { token: config.adminToken, flows: { reload: () => serving.publishFromDisk() } });
   await handoff?.register(http);
   await privacy.register(http, adminAuth);
   await registerReportRoutes(http, { db: store.db, adminAuth, metrics: analytics.metrics, metricsToken: config.report.metricsToken, knowledgeDir: config.knowledgeDir });
@@ -224,7 +228,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     },
   });
   if (config.demoOrders) await registerDemoOrderRoutes(http);
-  if (config.flowsWatch) await flows.watch();
+  await serving.start();
 
   let closed = false;
   return {
@@ -236,6 +240,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     outbox,
     redis,
     flows,
+    releases: serving,
     adminAuth,
     async listen() {
       await http.listen({ port: config.port, host: config.host });
@@ -257,14 +262,13 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     async close() {
       if (closed) return;
       closed = true;
-      await flows.close();
       await http.close();
       await whatsappWeb?.stop();
       await inbox.close();
       await outbox.stop();
       await handoff?.close();
       await privacy.close();
-      await kb?.close();
+      await serving.close();
       await store.close();
       await redis.close();
     },

@@ -16,8 +16,8 @@ export async function startCommand(): Promise<number> {
       process.stdout.write(`Warning: demo mode listens on ${config.host} (HOST): anyone who reaches it can sign in as ${id} / ${password}, an admin.\n`);
     }
   }
-  // SIGHUP publishes the flow directory's current files (kept out when they do not load clean; see the log).
-  const reloadFlows = () => void app.flows.reload();
+  // SIGHUP publishes the files in FLOWS_DIR and KNOWLEDGE_DIR as a release (not when the flows do not load; see the log).
+  const reloadFlows = () => void app.releases.publishFromDisk();
   process.on('SIGHUP', reloadFlows);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

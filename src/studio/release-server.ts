@@ -1,0 +1,218 @@
+/**
+ * How a server process serves releases. The current release is written out under DATA_DIR/releases/<id>/{flows,
+ * knowledge} and read by the usual loaders (the flow registry, the knowledge base), so compiling and indexing work
+ * as they do for any folder. A publish anywhere is announced over Redis (release-channel.ts) and every process
+ * switches to the database's current release; one that missed it switches when it starts.
+ *
+ * Files on disk (FLOWS_DIR, KNOWLEDGE_DIR) are one more way to publish: when there is no release yet they become
+ * release 1; at start, and while FLOWS_WATCH / KB_WATCH watch them, a change on disk whose flows load is published
+ * as a release by `files`, "changed on disk" (broken article files are left out by the knowledge base, as before).
+ */
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { isParleyError } from '../core/errors.ts';
+import { FlowRegistry, type ReloadResult } from '../engine/flow-registry.ts';
+import { loadFlows } from '../engine/load-flows.ts';
+import type { FlowIssue } from '../engine/model.ts';
+import type { Logger } from '../infra/logger.ts';
+import { watchTree, type TreeWatcher } from '../infra/watch-tree.ts';
+import { isKnowledgeFile } from '../kb/load.ts';
+import type { Db } from '../store/types.ts';
+import { readFileSet, sameFiles, underRoot, writeFileSet, type FileSet } from './file-set.ts';
+import { announceRelease, listenForReleases } from './release-channel.ts';
+import { ReleaseService } from './release-service.ts';
+import type { Release } from './release-store.ts';
+import { SwitchingKnowledgeBase, type KnowledgeSettings } from './switching-knowledge.ts';
+
+/** Release folders kept besides the ones in use. */
+const KEEP_RELEASE_DIRS = 3;
+
+export interface ReleaseServerOptions {
+  db: Db;
+  /** Announces publishes; `subscriber` (a connection of its own) hears them. */
+  redis: { publisher: Redis; subscriber: Redis; prefix: string };
+  dataDir: string;
+  disk: { flows: string; knowledge: string };
+  watch: { flows: boolean; knowledge: boolean };
+  logger: Logger;
+  /** How long a replaced flow version keeps serving conversations in the middle of it (FLOWS_GRACE_MS). */
+  graceMs: number;
+  /** The knowledge base's settings; absent: the app was given its own knowledge port. */
+  knowledge?: KnowledgeSettings;
+}
+
+export class ReleaseServer {
+  readonly releases: ReleaseService;
+  private servedFiles: FileSet = {};
+  private servedId = 0;
+  private knowledgeDir = '';
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly watchers: TreeWatcher[] = [];
+  private stopListening: (() => Promise<void>) | undefined;
+
+  private constructor(
+    private readonly options: ReleaseServerOptions,
+    readonly flows: FlowRegistry,
+    readonly knowledge: SwitchingKnowledgeBase | undefined,
+    /** The folder the flow registry loads from (its loader reads it at each reload). */
+    private readonly flowsDir: { current: string },
+    release: Release,
+    releases: ReleaseService,
+  ) {
+    this.releases = releases;
+    this.servedFiles = release.files;
+    this.servedId = release.id;
+    this.knowledgeDir = releaseDir(options.dataDir, release.id, 'knowledge');
+  }
+
+  /** Serves the current release (made from the files on disk when there is none); throws FLOW_INVALID when its flows do not load. */
+  static async open(options: ReleaseServerOptions): Promise<ReleaseServer> {
+    const { logger } = options;
+    let server: ReleaseServer | undefined;
+    const { publisher, prefix } = options.redis;
+    const releases = new ReleaseService(options.db, {
+      announce: async (release) => (server ? server.announce(release) : announceRelease(publisher, prefix, release.id).catch(() => undefined)),
+    });
+    const disk = await readFileSet(options.disk);
+    let release = await releases.current();
+    if (!release) {
+      await loadFlows(options.disk.flows); // Parley does not start without flows: FLOW_INVALID names every problem.
+      release = await releases.seed(disk);
+      logger.info({ release: release.id, files: Object.keys(disk).length }, 'studio: the files on disk are the first release');
+    } else {
+      release = (await publishChangeOnDisk(releases, disk, options)) ?? release;
+    }
+    const dir = releaseDir(options.dataDir, release.id);
+    await writeFileSet(release.files, dir);
+    const flowsDir = { current: path.join(dir, 'flows') };
+    const flows = await FlowRegistry.open({ dir: flowsDir.current, logger, graceMs: options.graceMs, load: () => loadFlows(flowsDir.current) });
+    const knowledge = options.knowledge ? await SwitchingKnowledgeBase.open(path.join(dir, 'knowledge'), options.knowledge) : undefined;
+    server = new ReleaseServer(options, flows, knowledge, flowsDir, release, releases);
+    logger.info({ release: release.id }, 'studio: serving release');
+    return server;
+  }
+
+  get served(): number {
+    return this.servedId;
+  }
+
+  /** Listens for publishes from other processes, and watches the files on disk when asked to. */
+  async start(): Promise<void> {
+    const { redis, logger, watch, disk } = this.options;
+    this.stopListening = await listenForReleases(redis.subscriber, redis.prefix, () => void this.refresh());
+    const onChange = () => void this.publishFromDisk().catch((error: unknown) => logger.error({ err: String(error) }, 'studio: publishing the files on disk failed'));
+    if (watch.flows) this.watchers.push(watchTree(disk.flows, { what: 'flows', relevant: (r) => /\.ya?ml$/i.test(r), debounceMs: 300, logger, onChange }));
+    if (watch.knowledge) this.watchers.push(watchTree(disk.knowledge, { what: 'knowledge', relevant: isKnowledgeFile, debounceMs: 200, logger, onChange }));
+    await Promise.all(this.watchers.map((w) => w.ready));
+  }
+
+  /**
+   * Publishes the files on disk as a release when their flows load and they differ from the one served (the
+   * admin endpoint, SIGHUP, the watchers). Never throws for a broken file: it is logged and reported.
+   */
+  async publishFromDisk(): Promise<ReloadResult> {
+    const before = this.flows.current.version;
+    const issues = await flowIssues(this.options.disk.flows);
+    if (issues.length > 0) {
+      for (const issue of issues) this.options.logger.warn({ at: `${issue.file}:${issue.line}:${issue.col}`, problem: issue.message }, 'flow problem');
+      this.options.logger.warn({ version: before, problems: issues.length }, 'flows not reloaded: still serving the last good version');
+      return { ok: false, version: before, changed: false, issues };
+    }
+    const disk = await readFileSet(this.options.disk);
+    if (!sameFiles(disk, this.servedFiles)) await this.releases.publishFiles(disk, { by: 'files', message: 'changed on disk', check: false });
+    await this.refresh();
+    const version = this.flows.current.version;
+    return { ok: true, version, changed: version !== before, issues: [] };
+  }
+
+  /** Switches to the database's current release if it is not the one served. Switches run one at a time. */
+  refresh(): Promise<void> {
+    const run = this.queue.then(async () => {
+      const current = await this.releases.current();
+      if (current && current.id !== this.servedId) await this.serve(current);
+    });
+    this.queue = run.catch((error: unknown) => this.options.logger.error({ err: String(error) }, 'studio: switching releases failed; the previous release still serves'));
+    return this.queue as Promise<void>;
+  }
+
+  async close(): Promise<void> {
+    await this.stopListening?.();
+    await Promise.all(this.watchers.splice(0).map((w) => w.close()));
+    await this.queue;
+    await this.flows.close();
+    await this.knowledge?.close();
+  }
+
+  /** After a publish in this process: switch here, then tell the others. */
+  private async announce(release: Release): Promise<void> {
+    await this.refresh();
+    const { publisher, prefix } = this.options.redis;
+    await announceRelease(publisher, prefix, release.id).catch((error: unknown) =>
+      this.options.logger.warn({ err: String(error), release: release.id }, 'studio: could not announce the release; other processes switch when they next start'));
+  }
+
+  private async serve(release: Release): Promise<void> {
+    const { dataDir, logger } = this.options;
+    const dir = releaseDir(dataDir, release.id);
+    await writeFileSet(release.files, dir);
+    const previousFlowsDir = this.flowsDir.current;
+    this.flowsDir.current = path.join(dir, 'flows');
+    const loaded = await this.flows.reload();
+    if (!loaded.ok) {
+      this.flowsDir.current = previousFlowsDir;
+      logger.error({ release: release.id, problems: loaded.issues.length }, 'studio: the release\'s flows do not load; still serving the previous release');
+      return;
+    }
+    if (this.knowledge && !sameFiles(underRoot(release.files, 'knowledge'), underRoot(this.servedFiles, 'knowledge'))) {
+      await this.knowledge.switchTo(path.join(dir, 'knowledge'));
+      this.knowledgeDir = path.join(dir, 'knowledge');
+    }
+    this.servedId = release.id;
+    this.servedFiles = release.files;
+    logger.info({ release: release.id, by: release.by, version: loaded.version }, 'studio: serving release');
+    await this.prune().catch(() => undefined);
+  }
+
+  /** Removes release folders no longer in use, but the newest few. */
+  private async prune(): Promise<void> {
+    const root = path.join(this.options.dataDir, 'releases');
+    const inUse = new Set([String(this.servedId), path.basename(path.dirname(this.knowledgeDir))]);
+    const ids = (await readdir(root)).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
+    for (const id of ids.slice(KEEP_RELEASE_DIRS)) if (!inUse.has(id)) await rm(path.join(root, id), { recursive: true, force: true });
+  }
+}
+
+function releaseDir(dataDir: string, id: number, root?: 'flows' | 'knowledge'): string {
+  const dir = path.join(dataDir, 'releases', String(id));
+  return root ? path.join(dir, root) : dir;
+}
+
+/** Why the flows on disk do not load (empty when they do). */
+async function flowIssues(dir: string): Promise<FlowIssue[]> {
+  try {
+    await loadFlows(dir);
+    return [];
+  } catch (error) {
+    return isParleyError(error, 'FLOW_INVALID')
+      ? (error.details as FlowIssue[])
+      : [{ file: dir, line: 1, col: 1, message: `cannot read the flows: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }];
+  }
+}
+
+/**
+ * At start: files on disk that changed since they were last published from disk (a deploy, a `git pull`) are
+ * published, when their flows load; edits made in the studio since are replaced only then.
+ */
+async function publishChangeOnDisk(releases: ReleaseService, disk: FileSet, options: ReleaseServerOptions): Promise<Release | undefined> {
+  const last = await releases.store.lastFromFiles();
+  if (Object.keys(disk).length === 0 || (last && sameFiles(last.files, disk))) return undefined;
+  const issues = await flowIssues(options.disk.flows);
+  if (issues.length > 0) {
+    options.logger.warn({ problems: issues.length, first: issues[0] && `${issues[0].file}:${issues[0].line}:${issues[0].col} ${issues[0].message}` }, 'studio: the files on disk changed but their flows do not load; serving the last release');
+    return undefined;
+  }
+  const { release, published } = await releases.publishFiles(disk, { by: 'files', message: 'changed on disk', check: false });
+  if (published) options.logger.info({ release: release.id }, 'studio: the files on disk changed since they were last published; published them');
+  return release;
+}

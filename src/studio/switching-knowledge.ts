@@ -1,0 +1,62 @@
+/**
+ * The knowledge base of the release being served. Each release's knowledge folder gets its own index, built before
+ * it replaces the previous one, so a question never meets a half-built index; a release whose articles did not
+ * change keeps the index it has. The engine, the understanding step and the agents hold this one object throughout.
+ */
+import type { KnowledgeAnswer } from '../core/knowledge-port.ts';
+import { createKnowledgeBase, type CreateKnowledgeBaseOptions } from '../kb/index.ts';
+import type { AnswerOptions, KbGapGroup, KbIssue, KbStats, KnowledgeBase, SearchOptions, SearchResult } from '../kb/types.ts';
+
+export type KnowledgeSettings = Omit<CreateKnowledgeBaseOptions, 'dir' | 'watch'>;
+
+export class SwitchingKnowledgeBase implements KnowledgeBase {
+  private constructor(private current: KnowledgeBase, private readonly settings: KnowledgeSettings) {}
+
+  static async open(dir: string, settings: KnowledgeSettings): Promise<SwitchingKnowledgeBase> {
+    return new SwitchingKnowledgeBase(await createKnowledgeBase({ ...settings, dir, watch: false }), settings);
+  }
+
+  /** Builds the index of `dir`, then answers from it; the previous index is closed. */
+  async switchTo(dir: string): Promise<void> {
+    const next = await createKnowledgeBase({ ...this.settings, dir, watch: false });
+    const previous = this.current;
+    this.current = next;
+    await previous.close();
+  }
+
+  answer(question: string, options?: AnswerOptions): Promise<KnowledgeAnswer> {
+    return this.current.answer(question, options);
+  }
+
+  search(question: string, options?: SearchOptions): Promise<SearchResult> {
+    return this.current.search(question, options);
+  }
+
+  stats(): KbStats {
+    return this.current.stats();
+  }
+
+  issues(): KbIssue[] {
+    return this.current.issues();
+  }
+
+  rebuild(): Promise<KbStats> {
+    return this.current.rebuild();
+  }
+
+  recordGap(gap: { question: string; confidence: number; nearestArticleId?: string | null; locale?: string | null }): Promise<void> {
+    return this.current.recordGap(gap);
+  }
+
+  gaps(options?: { limit?: number; since?: Date }): Promise<KbGapGroup[]> {
+    return this.current.gaps(options);
+  }
+
+  snapshot(): ReturnType<KnowledgeBase['snapshot']> {
+    return this.current.snapshot();
+  }
+
+  close(): Promise<void> {
+    return this.current.close();
+  }
+}
