@@ -17,6 +17,7 @@ import type { FlowRegistry } from './engine/flow-registry.ts';
 import type { CallEndpoint } from './integrations/call-endpoints.ts';
 import { createEffectRunner } from './integrations/effect-runner.ts';
 import { createHttpCaller } from './integrations/http-call.ts';
+import { BUILT_IN_INTENTS } from './built-in-intents.ts';
 import { composeTurnHooks } from './inbox/compose-hooks.ts';
 import { createAnalytics, runTurnTraced } from './analytics/index.ts';
 import { registerReportRoutes } from './server/report-routes.ts';
@@ -162,12 +163,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   // With UNDERSTANDING_MODEL and OpenAI, the chat model may choose among the offline candidates (model-choice.ts).
   const chooser = config.understandingModel && config.openai ? createModelChooser({ openai: config.openai, logger }) : undefined;
   const understander = new Understander({
-    minConfidence: config.minConfidence, ...(kb ? { knowledge: () => kb.snapshot() } : {}), ...(chooser ? { chooser } : {}),
+    minConfidence: config.minConfidence, intents: BUILT_IN_INTENTS, ...(kb ? { knowledge: () => kb.snapshot() } : {}), ...(chooser ? { chooser } : {}),
   });
   const inbox = new Inbox({
     store,
     lock,
-    understand: (state, text) => understander.understand(flows.forState(state), text, { ...understandOptions(state), model: mayAskModel(state, text) }),
+    understand: (state, text, { model }) => understander.understand(flows.forState(state), text, { ...understandOptions(state), model: model && mayAskModel(state, text) }),
     runTurn: (state, input) => runTurnTraced(flows.forState(state), state, input),
     dispatch: (conversation, replies) => {
       // The customer just wrote: replies that waited for them (WhatsApp's 24-hour window) go first.
