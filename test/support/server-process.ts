@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { seedPgliteDataDir } from './pglite-template.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 const parleyBin = path.join(repoRoot, 'bin/parley.js');
@@ -22,7 +23,10 @@ export interface ServerProcess {
 }
 
 export interface StartServerOptions {
-  /** Reuse a data directory (e.g. to restart on the same PGlite files); a fresh temp directory otherwise. */
+  /**
+   * Reuse a data directory (e.g. to restart on the same PGlite files), used as it is; otherwise a fresh temp
+   * directory that starts from an initialized PGlite (see pglite-template.ts).
+   */
   dataDir?: string;
   /** Default: a free port. */
   port?: number;
@@ -71,7 +75,11 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
  * once GET /healthz answers 200. Rejects with the process's output when it exits early or never becomes healthy.
  */
 export async function startServerProcess(options: StartServerOptions = {}): Promise<ServerProcess> {
-  const dataDir = options.dataDir ?? makeDataDir();
+  let dataDir = options.dataDir;
+  if (dataDir === undefined) {
+    dataDir = makeDataDir();
+    if (!options.env?.DATABASE_URL) await seedPgliteDataDir(dataDir);
+  }
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), parleyBin, 'start'], {
