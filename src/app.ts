@@ -36,7 +36,7 @@ import { buildHttpServer, type HealthReport } from './server/http-server.ts';
 import { ChannelReferenceStore } from './store/channel-references.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/types.ts';
-import { ReleaseServer } from './studio/release-server.ts';
+import { registerStudio, ReleaseServer } from './studio/index.ts';
 
 const publicDir = fileURLToPath(new URL('../adapters/web/public/', import.meta.url));
 
@@ -218,6 +218,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   await slack?.register(http, { inbox });
   await registerAdminRoutes(http, { token: config.adminToken, flows: { reload: () => serving.publishFromDisk() } });
   await handoff?.register(http);
+  const studio = await registerStudio(http, { serving, db: store.db, sessions: handoff?.sessions, config, logger });
   await privacy.register(http, adminAuth);
   await registerReportRoutes(http, { db: store.db, adminAuth, metrics: analytics.metrics, metricsToken: config.report.metricsToken, knowledgeDir: config.knowledgeDir });
   await customers.register(http, {
@@ -269,6 +270,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await outbox.stop();
       await handoff?.close();
       await privacy.close();
+      await studio.close();
       await serving.close();
       await store.close();
       await redis.close();

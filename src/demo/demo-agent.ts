@@ -13,6 +13,7 @@ export function demoAgent(queue: string): Agent {
     name: 'Demo agent',
     queues: [queue],
     admin: true,
+    editor: true,
     password: hashPassword(DEMO_AGENT_CREDENTIALS.password),
   };
 }

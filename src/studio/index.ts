@@ -1,0 +1,38 @@
+/**
+ * Parley Studio, the server side: releases of flows and knowledge (release-service.ts), served by every process
+ * (release-server.ts), edited as drafts (studio-files.ts), previewed (preview.ts) and published over HTTP
+ * (studio-routes.ts). No routes exist when nobody could sign in (no agents and no ADMIN_TOKEN).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { OpenAiSettings } from '../kb/index.ts';
+import type { Db } from '../store/types.ts';
+import { StudioPreview } from './preview.ts';
+import type { ReleaseServer } from './release-server.ts';
+import { StudioFiles } from './studio-files.ts';
+import { registerStudioRoutes } from './studio-routes.ts';
+
+export { ReleaseServer } from './release-server.ts';
+
+export interface StudioOptions {
+  serving: ReleaseServer;
+  db: Db;
+  sessions: AgentSessions | undefined;
+  config: { adminToken: string | undefined; dataDir: string; minConfidence: number; openai?: OpenAiSettings | undefined };
+  logger: Logger;
+}
+
+export async function registerStudio(http: FastifyInstance, options: StudioOptions): Promise<{ close(): Promise<void> }> {
+  const { serving, config } = options;
+  if (!options.sessions && !config.adminToken) return { close: async () => {} };
+  const preview = new StudioPreview({
+    dataDir: config.dataDir, minConfidence: config.minConfidence, logger: options.logger, ...(config.openai ? { openai: config.openai } : {}),
+  });
+  await registerStudioRoutes(http, {
+    files: new StudioFiles(options.db, serving.releases), releases: serving.releases, preview,
+    ...(options.sessions ? { sessions: options.sessions } : {}), ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+    ...(serving.knowledge ? { knowledge: serving.knowledge } : {}),
+  });
+  return { close: () => preview.close() };
+}

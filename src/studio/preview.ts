@@ -1,0 +1,175 @@
+/**
+ * The studio's preview chat: the draft set (the current release with every draft over it) run through the real
+ * engine, understanding step and knowledge base, in the simulator (src/editor/simulator.ts), which keeps its
+ * conversations in a database of its own in memory. Nothing real is touched: a `call` step gets the sample the
+ * editor gave for its endpoint (else it fails as not configured), a handoff is shown and not queued, and nothing
+ * reaches analytics, the knowledge gaps or customers' data. Preview conversations belong to the editor who started
+ * them and are forgotten after PREVIEW_TTL_MS without a message.
+ */
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { isParleyError, ParleyError } from '../core/errors.ts';
+import type { Understood } from '../core/understanding.ts';
+import { SimConversation, Simulator, type SimReply } from '../editor/simulator.ts';
+import type { FlowIssue, FlowSet } from '../engine/model.ts';
+import { loadFlows } from '../engine/load-flows.ts';
+import type { VarValue } from '../engine/types.ts';
+import type { Logger } from '../infra/logger.ts';
+import { createEffectRunner } from '../integrations/effect-runner.ts';
+import type { CallRequest, CallResult } from '../integrations/http-call.ts';
+import type { OpenAiSettings } from '../kb/index.ts';
+import { Understander } from '../understanding/understander.ts';
+import { BUILT_IN_INTENTS } from '../built-in-intents.ts';
+import { writeFileSet, type FileSet } from './file-set.ts';
+import { SwitchingKnowledgeBase } from './switching-knowledge.ts';
+
+export const PREVIEW_TTL_MS = 30 * 60_000;
+
+export interface PreviewOptions {
+  dataDir: string;
+  minConfidence: number;
+  openai?: OpenAiSettings;
+  logger: Logger;
+  now?: () => number;
+}
+
+export interface PreviewRequest {
+  conversationId: string;
+  /** Neither text nor payload: the chat opens (the greeting). */
+  text?: string;
+  payload?: string;
+  locale?: string;
+  /** What each endpoint's `call` answers in the preview (JSON), by endpoint name. */
+  samples?: Record<string, unknown>;
+}
+
+export interface PreviewTurn {
+  conversationId: string;
+  replies: SimReply[];
+  /** Why the bot handed over, when it did: shown here, queued nowhere. */
+  handoff?: string;
+  /** What the understanding step decided for free text. */
+  understood?: Understood;
+  /** The `call` steps this turn ran, and whether a sample answered them. */
+  calls: { endpoint: string; params: Record<string, VarValue>; sample: boolean }[];
+  /** Where the conversation stands after the turn. */
+  flow: string | null;
+  step: string | null;
+  vars: Record<string, VarValue>;
+}
+
+interface Live {
+  conversation: SimConversation;
+  usedAt: number;
+  samples: Record<string, unknown>;
+}
+
+export class StudioPreview {
+  private simulator: Promise<Simulator> | undefined;
+  private knowledge: SwitchingKnowledgeBase | undefined;
+  private servedKey: string | undefined;
+  private readonly conversations = new Map<string, Live>();
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The samples of the turn under way (turns run one at a time). */
+  private turnCalls: PreviewTurn['calls'] = [];
+  private turnSamples: Record<string, unknown> = {};
+  private readonly now: () => number;
+
+  constructor(private readonly options: PreviewOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** One turn of an editor's preview conversation on this draft set; turns run one at a time. */
+  turn(editor: string, files: FileSet, request: PreviewRequest): Promise<PreviewTurn> {
+    const run = this.queue.then(() => this.run(editor, files, request));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    const simulator = await this.simulator?.catch(() => undefined);
+    await simulator?.close();
+    await this.knowledge?.close();
+    await rm(path.join(this.options.dataDir, 'studio-preview'), { recursive: true, force: true });
+  }
+
+  private async run(editor: string, files: FileSet, request: PreviewRequest): Promise<PreviewTurn> {
+    this.forgetIdle();
+    const simulator = await this.use(files);
+    const key = `${editor}\n${request.conversationId}`;
+    let live = this.conversations.get(key);
+    if (!live) {
+      live = { conversation: simulator.conversation(request.locale ? { locale: request.locale } : {}), usedAt: this.now(), samples: {} };
+      this.conversations.set(key, live);
+    }
+    live.usedAt = this.now();
+    if (request.samples) live.samples = request.samples;
+    this.turnCalls = [];
+    this.turnSamples = live.samples;
+    const turn = request.payload !== undefined
+      ? await live.conversation.sendPayload(request.payload)
+      : request.text !== undefined ? await live.conversation.say(request.text) : await live.conversation.start();
+    return {
+      conversationId: request.conversationId,
+      replies: turn.replies,
+      ...(turn.handoff === undefined ? {} : { handoff: turn.handoff }),
+      ...(turn.understood ? { understood: turn.understood } : {}),
+      calls: this.turnCalls,
+      flow: turn.state.flow ?? null,
+      step: turn.state.step ?? null,
+      vars: turn.state.vars,
+    };
+  }
+
+  /** The simulator, running this draft set's flows and knowledge (written out and loaded when the set changed). */
+  private async use(files: FileSet): Promise<Simulator> {
+    const key = createHash('sha256').update(JSON.stringify(Object.entries(files).sort())).digest('hex').slice(0, 16);
+    if (key === this.servedKey && this.simulator) return this.simulator;
+    const dir = path.join(this.options.dataDir, 'studio-preview', key);
+    await writeFileSet(files, dir);
+    let flows: FlowSet;
+    try {
+      flows = await loadFlows(path.join(dir, 'flows'));
+    } catch (error) {
+      if (!isParleyError(error, 'FLOW_INVALID')) throw error;
+      const problems = (error.details as FlowIssue[]).map((i) => ({ path: `flows/${path.relative(path.join(dir, 'flows'), i.file).split(path.sep).join('/')}`, line: i.line, col: i.col, severity: 'error', message: i.message }));
+      throw new ParleyError('CONTENT_INVALID', 'the drafts\' flows do not load; fix them to preview', { details: { problems } });
+    }
+    const knowledgeDir = path.join(dir, 'knowledge');
+    if (this.knowledge) await this.knowledge.switchTo(knowledgeDir);
+    else {
+      this.knowledge = await SwitchingKnowledgeBase.open(knowledgeDir, {
+        dataDir: this.options.dataDir, minConfidence: this.options.minConfidence, recordGaps: false, logger: this.options.logger,
+        ...(this.options.openai ? { openai: this.options.openai } : {}),
+      });
+    }
+    if (this.simulator) (await this.simulator).useFlows(flows);
+    else this.simulator = this.openSimulator(flows);
+    // The previous set's folder is no longer read: its flows are in memory, its index was closed.
+    if (this.servedKey) await rm(path.join(this.options.dataDir, 'studio-preview', this.servedKey), { recursive: true, force: true });
+    this.servedKey = key;
+    return this.simulator;
+  }
+
+  private openSimulator(flows: FlowSet): Promise<Simulator> {
+    const knowledge = this.knowledge!;
+    const understander = new Understander({ minConfidence: this.options.minConfidence, intents: BUILT_IN_INTENTS, knowledge: () => knowledge.snapshot() });
+    const effects = createEffectRunner({ call: (request) => this.sample(request), knowledge, logger: this.options.logger });
+    const opened = Simulator.open(flows, { effects, understander });
+    opened.catch(() => (this.simulator = undefined));
+    return opened;
+  }
+
+  private async sample(request: CallRequest): Promise<CallResult> {
+    const has = Object.hasOwn(this.turnSamples, request.endpoint);
+    this.turnCalls.push({ endpoint: request.endpoint, params: request.params, sample: has });
+    return has ? { kind: 'call', ok: true, status: 200, data: this.turnSamples[request.endpoint] } : { kind: 'call', ok: false, error: 'not_configured' };
+  }
+
+  private forgetIdle(): void {
+    const oldest = this.now() - PREVIEW_TTL_MS;
+    for (const [key, live] of this.conversations) if (live.usedAt < oldest) this.conversations.delete(key);
+  }
+}

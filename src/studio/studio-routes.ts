@@ -1,0 +1,157 @@
+/**
+ * Parley Studio's HTTP API (the studio page uses it; automation can too), at /studio/api. Editors sign in as the
+ * console's agents do (the same session cookie, or a bearer session id or agent token): an agent with
+ * `"editor": true`, an admin, or the holder of ADMIN_TOKEN. Other agents get 403. Editors see flows, tests,
+ * knowledge and the knowledge gaps' masked questions, never a conversation or a customer.
+ *
+ *   GET    /studio/api/files                     [{ path, kind, version, draft, removed?, problems }]
+ *   GET    /studio/api/files/{path}              { path, content, version, draft }
+ *   PUT    /studio/api/files/{path}              { content, baseVersion } → { version, problems: [{ line, col, severity, message }] }
+ *                                                409 CONFLICT with details { path, version, content, draft, updatedBy?, yours }
+ *   DELETE /studio/api/files/{path}?baseVersion=N  drafts the file's removal → { version }
+ *   POST   /studio/api/preview                   { conversationId, text? | payload?, locale?, samples? } → the draft set's replies and why
+ *   POST   /studio/api/publish                   { message } → 201 { release } | 422 CONTENT_INVALID { problems }
+ *   GET    /studio/api/releases                  [{ release, at, by, message, source, files, changed }], newest first
+ *   GET    /studio/api/releases/{release}        the same with `content` ({ path: text })
+ *   POST   /studio/api/releases/{release}/restore → 201 { release }
+ *   GET    /studio/api/gaps                      questions the knowledge base could not answer (masked), grouped
+ *   GET    /studio/api/me                        { id, name }
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
+import { ParleyError } from '../core/errors.ts';
+import { isEditor } from '../handoff/agents.ts';
+import type { KnowledgeBase } from '../kb/types.ts';
+import { bearerMatches } from '../server/admin-auth.ts';
+import { PAGE_CSP } from '../server/security-headers.ts';
+import { changedPaths } from './file-set.ts';
+import type { StudioPreview } from './preview.ts';
+import type { ReleaseService } from './release-service.ts';
+import type { Release } from './release-store.ts';
+import type { StudioFiles } from './studio-files.ts';
+
+export interface StudioRoutesOptions {
+  files: StudioFiles;
+  releases: ReleaseService;
+  preview: StudioPreview;
+  /** The console's sign-in; absent when no agents are configured. */
+  sessions?: AgentSessions;
+  adminToken?: string;
+  /** For the gaps list; absent when the app was given its own knowledge port. */
+  knowledge?: KnowledgeBase;
+}
+
+/** Largest file the studio saves (characters). */
+const MAX_CONTENT = 1_000_000;
+const Version = z.coerce.number().int().min(0).max(2_147_483_647);
+const SaveBody = z.strictObject({ content: z.string().max(MAX_CONTENT), baseVersion: Version });
+const RemoveQuery = z.object({ baseVersion: Version });
+const PublishBody = z.strictObject({ message: z.string().trim().min(1).max(500) });
+const ReleaseParams = z.object({ release: z.string().regex(/^\d{1,9}$/, 'a release is a number').transform(Number) });
+const Json = z.unknown();
+const PreviewBody = z.strictObject({
+  conversationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (at most 64)'),
+  text: z.string().min(1).max(2000).optional(),
+  payload: z.string().min(1).max(256).optional(),
+  locale: z.string().regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or de-AT').optional(),
+  samples: z.record(z.string().max(64), Json).optional(),
+}).refine((body) => body.text === undefined || body.payload === undefined, 'send text or a payload, not both');
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw new ParleyError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  return parsed.data;
+}
+
+export async function registerStudioRoutes(app: FastifyInstance, options: StudioRoutesOptions): Promise<void> {
+  const { files, releases, preview, sessions, adminToken } = options;
+
+  async function editorOf(request: FastifyRequest): Promise<{ id: string; name: string }> {
+    if (adminToken && bearerMatches(request.headers.authorization, adminToken)) return { id: 'admin', name: 'Admin token' };
+    const agent = await sessions?.ofRequest(request);
+    if (!agent) throw new ParleyError('UNAUTHORIZED', 'sign in first');
+    if (!isEditor(agent)) throw new ParleyError('FORBIDDEN', 'Parley Studio is for editors; ask an admin to make you one');
+    return { id: agent.id, name: agent.name };
+  }
+
+  await app.register(async (studio) => {
+    // Every answer is the editor's alone: never cached, never framed, nothing but Parley's own resources.
+    studio.addHook('onSend', async (_request, reply) => {
+      reply.header('cache-control', 'no-store').header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY');
+    });
+    studio.addHook('onRequest', async (request) => {
+      (request as FastifyRequest & { editor?: { id: string; name: string } }).editor = await editorOf(request);
+    });
+    const editor = (request: FastifyRequest) => (request as FastifyRequest & { editor: { id: string; name: string } }).editor;
+    const pathOf = (request: FastifyRequest) => (request.params as { '*': string })['*'];
+
+    studio.get('/studio/api/me', async (request) => editor(request));
+
+    studio.get('/studio/api/files', async () => files.list());
+
+    studio.get('/studio/api/files/*', async (request) => files.get(pathOf(request)));
+
+    studio.put('/studio/api/files/*', { bodyLimit: 4 * MAX_CONTENT }, async (request) => {
+      const body = parse(SaveBody, request.body);
+      return files.save(pathOf(request), body.content, body.baseVersion, editor(request).id);
+    });
+
+    studio.delete('/studio/api/files/*', async (request) => {
+      const { baseVersion } = parse(RemoveQuery, request.query);
+      const { version } = await files.save(pathOf(request), null, baseVersion, editor(request).id);
+      return { version };
+    });
+
+    studio.post('/studio/api/preview', async (request) => {
+      const body = parse(PreviewBody, request.body);
+      const { files: draftSet } = await files.draftSet();
+      return preview.turn(editor(request).id, draftSet, {
+        conversationId: body.conversationId,
+        ...(body.text === undefined ? {} : { text: body.text }),
+        ...(body.payload === undefined ? {} : { payload: body.payload }),
+        ...(body.locale === undefined ? {} : { locale: body.locale }),
+        ...(body.samples === undefined ? {} : { samples: body.samples }),
+      });
+    });
+
+    studio.post('/studio/api/publish', async (request, reply) => {
+      const { message } = parse(PublishBody, request.body);
+      const release = await releases.publishDrafts({ by: editor(request).id, message });
+      return reply.status(201).send({ release: summary(release) });
+    });
+
+    studio.get('/studio/api/releases', async () => {
+      const list = await releases.list(101);
+      return list.slice(0, 100).map((release, i) => summary(release, list[i + 1]));
+    });
+
+    studio.get('/studio/api/releases/:release', async (request) => {
+      const { release: id } = parse(ReleaseParams, request.params);
+      const [release, previous] = await Promise.all([releases.get(id), id > 1 ? releases.get(id - 1) : undefined]);
+      if (!release) throw new ParleyError('NOT_FOUND', `no release ${id}`);
+      return { ...summary(release, previous), content: release.files };
+    });
+
+    studio.post('/studio/api/releases/:release/restore', async (request, reply) => {
+      const { release: id } = parse(ReleaseParams, request.params);
+      const release = await releases.restore(id, editor(request).id);
+      return reply.status(201).send({ release: summary(release) });
+    });
+
+    studio.get('/studio/api/gaps', async () => (options.knowledge ? options.knowledge.gaps({ limit: 100 }) : []));
+  });
+}
+
+/** A release as the API lists it: who, when, why, its files and those it changed from the release before it. */
+function summary(release: Release, previous?: Release) {
+  return {
+    release: release.id,
+    at: release.at.toISOString(),
+    by: release.by,
+    message: release.message,
+    source: release.source,
+    files: Object.keys(release.files).sort(),
+    ...(previous || release.id === 1 ? { changed: changedPaths(previous?.files ?? {}, release.files) } : {}),
+  };
+}
