@@ -21,6 +21,7 @@ import { BUILT_IN_INTENTS } from './built-in-intents.ts';
 import { composeTurnHooks } from './inbox/compose-hooks.ts';
 import { createAnalytics, runTurnTraced } from './analytics/index.ts';
 import { registerReportRoutes } from './server/report-routes.ts';
+import { registerStudioPage } from './server/studio-page.ts';
 import { createPrivacySystem, removeQueueJobs } from './privacy/index.ts';
 import { RedisConversationLock } from './inbox/conversation-lock.ts';
 import type { KnowledgeBase } from './kb/index.ts';
@@ -218,6 +219,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   await slack?.register(http, { inbox });
   await registerAdminRoutes(http, { token: config.adminToken, flows: { reload: () => serving.publishFromDisk() } });
   await handoff?.register(http);
+  await registerStudioPage(http, handoff ? { sessions: handoff.sessions } : {});
   const studio = await registerStudio(http, { serving, db: store.db, sessions: handoff?.sessions, config, logger });
   await privacy.register(http, adminAuth);
   await registerReportRoutes(http, { db: store.db, adminAuth, metrics: analytics.metrics, metricsToken: config.report.metricsToken, knowledgeDir: config.knowledgeDir });

@@ -1,0 +1,136 @@
+/**
+ * The studio's HTTP API as the page calls it (/studio/api/…, src/studio/). The session cookie goes along by itself;
+ * a 401 sends the browser to the console's sign-in page, which brings it back here.
+ */
+import type { StudioProblem } from '../check-file-set.ts';
+import type { StudioFile, StudioFileEntry } from '../studio-files.ts';
+
+export type FileEntry = StudioFileEntry;
+
+/** A file as opened; `problems` when the server sends them with it (it does not yet: a save does). */
+export type OpenedFile = StudioFile & { problems?: Problem[] };
+
+/** A problem as a save lists it (in its file) or a refused publish does (with its path). */
+export type Problem = Omit<StudioProblem, 'path'> & { path?: string };
+
+export interface Release {
+  release: number;
+  at: string;
+  by: string;
+  message: string;
+  files: string[];
+  changed?: string[];
+}
+
+export interface PreviewReply {
+  text: string;
+  buttons: { title: string; payload: string }[];
+}
+
+export interface PreviewTurn {
+  conversationId: string;
+  replies: PreviewReply[];
+  handoff?: string;
+  understood?: {
+    decision: { kind: 'flow'; flow: string; confidence: number } | { kind: 'knowledge'; article: string; confidence: number } | { kind: 'decline'; confidence: number };
+    candidates: { kind: string; id: string; score: number; title: string }[];
+    language?: string;
+    query?: string;
+    intent?: { name: string; confidence: number };
+    why: string;
+  };
+  calls: { endpoint: string; sample: boolean }[];
+  flow: string | null;
+  step: string | null;
+}
+
+export type SaveResult =
+  | { kind: 'saved'; version: number; problems: Problem[] }
+  | { kind: 'conflict'; theirs: { content: string | null; version: number } };
+
+export type PublishResult = { kind: 'published'; release: number } | { kind: 'refused'; problems: Problem[] };
+
+/** An answer the page did not expect, with Parley's error code and message when it sent them. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly body: unknown) {
+    super(message);
+  }
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+async function call(method: string, url: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(url, { method, ...(body === undefined ? {} : { headers: JSON_HEADERS, body: JSON.stringify(body) }) });
+  if (response.status === 401) {
+    window.location.assign(`/agent/login?next=${encodeURIComponent('/studio')}`);
+    throw new ApiError(401, 'UNAUTHORIZED', 'signed out', null);
+  }
+  const json = await response.json().catch(() => null);
+  return { status: response.status, json };
+}
+
+function fail(status: number, json: any): never {
+  const error = json?.error ?? {};
+  throw new ApiError(status, String(error.code ?? status), String(error.message ?? `the server answered ${status}`), json);
+}
+
+/** `flows/greeting.yaml` → `/studio/api/files/flows/greeting.yaml`, each segment escaped. */
+const fileUrl = (path: string) => `/studio/api/files/${path.split('/').map(encodeURIComponent).join('/')}`;
+
+export async function me(): Promise<{ id: string; name: string }> {
+  const { status, json } = await call('GET', '/studio/api/me');
+  if (status !== 200) fail(status, json);
+  return json;
+}
+
+export async function signOut(): Promise<void> {
+  await fetch('/agent/logout', { method: 'POST' });
+  window.location.assign(`/agent/login?next=${encodeURIComponent('/studio')}`);
+}
+
+export async function listFiles(): Promise<FileEntry[]> {
+  const { status, json } = await call('GET', '/studio/api/files');
+  if (status !== 200) fail(status, json);
+  return json;
+}
+
+export async function openFile(path: string): Promise<OpenedFile> {
+  const { status, json } = await call('GET', fileUrl(path));
+  if (status !== 200) fail(status, json);
+  return json;
+}
+
+export async function saveFile(path: string, content: string, baseVersion: number): Promise<SaveResult> {
+  const { status, json } = await call('PUT', fileUrl(path), { content, baseVersion });
+  if (status === 200) return { kind: 'saved', version: json.version, problems: json.problems ?? [] };
+  if (status === 409) {
+    const theirs = json?.error?.details ?? {};
+    return { kind: 'conflict', theirs: { content: theirs.content ?? null, version: theirs.version } };
+  }
+  return fail(status, json);
+}
+
+export async function preview(request: { conversationId: string; text?: string; payload?: string; locale?: string }): Promise<PreviewTurn> {
+  const { status, json } = await call('POST', '/studio/api/preview', request);
+  if (status !== 200) fail(status, json);
+  return json;
+}
+
+export async function publish(message: string): Promise<PublishResult> {
+  const { status, json } = await call('POST', '/studio/api/publish', { message });
+  if (status === 201) return { kind: 'published', release: json.release.release };
+  if (status === 422) return { kind: 'refused', problems: json?.error?.details?.problems ?? [] };
+  return fail(status, json);
+}
+
+export async function listReleases(): Promise<Release[]> {
+  const { status, json } = await call('GET', '/studio/api/releases');
+  if (status !== 200) fail(status, json);
+  return json;
+}
+
+export async function restore(release: number): Promise<number> {
+  const { status, json } = await call('POST', `/studio/api/releases/${release}/restore`);
+  if (status !== 201) fail(status, json);
+  return json.release.release;
+}
