@@ -35,7 +35,7 @@ describe('parley kb ask', () => {
     expect(klarna!.results[0]!.id).toBe('orders/payment-methods');
   });
 
-  it('answers a thousand questions in one call in seconds', async () => {
+  it('answers a thousand questions in one call, one line each, in order', async () => {
     const pool = ['how long does delivery take', 'is the wave 700 on sale', 'do you sell gift cards', 'can I return opened headphones', 'where is your store', 'my laptop will not turn on', 'how much is the halo hub', 'is shipping free to belgium'];
     const questions = Array.from({ length: 1000 }, (_, i) => `${pool[i % pool.length]} ${i}`);
     const result = await runCli(['kb', 'ask', '--kb', demoKnowledge], { stdin: questions.join('\n'), env: { DATA_DIR: dataDir } });
@@ -43,8 +43,7 @@ describe('parley kb ask', () => {
     const lines = parse(result.stdout);
     expect(lines.map((l) => l.question)).toEqual(questions);
     expect(lines.every((l) => l.results.length >= 5)).toBe(true);
-    // Seconds, not minutes: generous for a loaded CI machine (it takes about 2 s on a laptop, start-up included).
-    expect(result.ms).toBeLessThan(20_000);
+    // How fast is measured by `npm run bench -- kb-query`, not asserted here.
   });
 
   it('with a question: a readable answer, or one JSON line with --json', async () => {
