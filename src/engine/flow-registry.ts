@@ -4,9 +4,10 @@
  * problem is logged as file:line:col (flow files hold no customer data). Reloads run one at a time.
  *
  * Conversations in the middle of a flow (waiting on an ask, or on an effect) when the set changes finish on the
- * version they started on: replaced versions stay available for `graceMs`, found by `state.flowVersion`. Past the
- * grace period (or in another process, which never had that version), they continue on the current set, where the
- * runner moves them to a safe point if their step is gone (see runner.ts).
+ * version they started on: replaced versions stay available for `graceMs`, found by `state.flowVersion`, and so do
+ * the versions given to `pin` (the releases conversations are in the middle of, loaded from the database by
+ * src/studio/release-server.ts, in any process and after a restart). Otherwise they continue on the current set,
+ * where the runner moves them to a safe point if their step is gone (see runner.ts).
  */
 import { isParleyError } from '../core/errors.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -39,6 +40,7 @@ export interface ReloadResult {
 export class FlowRegistry {
   private currentSet: FlowSet;
   private readonly retired = new Map<string, { set: FlowSet; until: number }>();
+  private pinned = new Map<string, FlowSet>();
   private queue: Promise<unknown> = Promise.resolve();
   private watcher: TreeWatcher | undefined;
   private readonly now: () => number;
@@ -64,12 +66,22 @@ export class FlowRegistry {
     const version = state.flowVersion;
     if (state.flow === undefined || version === undefined || version === this.currentSet.version) return this.currentSet;
     const kept = this.retired.get(version);
-    if (!kept) return this.currentSet;
+    if (!kept) return this.pinned.get(version) ?? this.currentSet;
     if (this.now() >= kept.until) {
       this.retired.delete(version);
-      return this.currentSet;
+      return this.pinned.get(version) ?? this.currentSet;
     }
     return kept.set;
+  }
+
+  /** These sets serve the conversations in the middle of one of their flows, with no time limit, until the next call. */
+  pin(sets: readonly FlowSet[]): void {
+    this.pinned = new Map(sets.map((set) => [set.version, set]));
+  }
+
+  /** The versions `pin` keeps. */
+  get pinnedVersions(): string[] {
+    return [...this.pinned.keys()];
   }
 
   /** Re-reads the directory; swaps in the new set only when it loads clean. Never throws. */

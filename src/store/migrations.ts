@@ -370,6 +370,15 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Issue 16: the content hash of a release's flows (FlowSet.version), which conversations record when a flow
+    // starts, so a process that never served that release finds and loads it for them.
+    id: '0013-release-flows-version',
+    sql: `
+      ALTER TABLE releases ADD COLUMN flows_version text;
+      CREATE INDEX releases_flows_version ON releases (flows_version);
+    `,
+  },
 ];
 
 /** Advisory lock key shared by every Parley process migrating the same database ("parley" in ASCII). */

@@ -4,6 +4,10 @@
  * as they do for any folder. A publish anywhere is announced over Redis (release-channel.ts) and every process
  * switches to the database's current release; one that missed it switches when it starts.
  *
+ * A conversation keeps the release it started its current flow with until that flow ends (the flows' version is in
+ * its state): at start and after every switch, the releases of the conversations in the middle of a flow are loaded
+ * from the database and pinned in the flow registry, so every process, restarted or not, runs them on their flows.
+ *
  * Files on disk (FLOWS_DIR, KNOWLEDGE_DIR) are one more way to publish: when there is no release yet they become
  * release 1; at start, and while FLOWS_WATCH / KB_WATCH watch them, a change on disk whose flows load is published
  * as a release by `files`, "changed on disk" (broken article files are left out by the knowledge base, as before).
@@ -14,7 +18,7 @@ import type { Redis } from 'ioredis';
 import { isParleyError } from '../core/errors.ts';
 import { FlowRegistry, type ReloadResult } from '../engine/flow-registry.ts';
 import { loadFlows } from '../engine/load-flows.ts';
-import type { FlowIssue } from '../engine/model.ts';
+import type { FlowIssue, FlowSet } from '../engine/model.ts';
 import type { Logger } from '../infra/logger.ts';
 import { watchTree, type TreeWatcher } from '../infra/watch-tree.ts';
 import { isKnowledgeFile } from '../kb/load.ts';
@@ -50,6 +54,8 @@ export class ReleaseServer {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly watchers: TreeWatcher[] = [];
   private stopListening: (() => Promise<void>) | undefined;
+  /** Flow sets of earlier releases loaded for conversations in the middle of them, by version. */
+  private readonly loadedSets = new Map<string, FlowSet>();
 
   private constructor(
     private readonly options: ReleaseServerOptions,
@@ -89,6 +95,7 @@ export class ReleaseServer {
     const flows = await FlowRegistry.open({ dir: flowsDir.current, logger, graceMs: options.graceMs, load: () => loadFlows(flowsDir.current) });
     const knowledge = options.knowledge ? await SwitchingKnowledgeBase.open(path.join(dir, 'knowledge'), options.knowledge) : undefined;
     server = new ReleaseServer(options, flows, knowledge, flowsDir, release, releases);
+    await server.pinInFlight();
     logger.info({ release: release.id }, 'studio: serving release');
     return server;
   }
@@ -171,7 +178,25 @@ export class ReleaseServer {
     this.servedId = release.id;
     this.servedFiles = release.files;
     logger.info({ release: release.id, by: release.by, version: loaded.version }, 'studio: serving release');
+    await this.pinInFlight().catch((error: unknown) => logger.warn({ err: String(error) }, 'studio: could not load the releases of conversations in the middle of a flow'));
     await this.prune().catch(() => undefined);
+  }
+
+  /** Loads and pins the flows of every earlier release a conversation is in the middle of a flow of. */
+  async pinInFlight(): Promise<void> {
+    const result = await this.options.db.query<{ version: string }>(
+      "SELECT DISTINCT state->>'flowVersion' AS version FROM conversations WHERE state ? 'flow' AND state ? 'flowVersion'",
+    );
+    const wanted = result.rows.map((row) => row.version).filter((version) => version !== this.flows.current.version);
+    const missing = wanted.filter((version) => !this.loadedSets.has(version));
+    for (const release of await this.releases.store.withFlowsVersions(missing)) {
+      const dir = releaseDir(this.options.dataDir, release.id);
+      await writeFileSet(release.files, dir);
+      const set = await loadFlows(path.join(dir, 'flows'));
+      this.loadedSets.set(release.flowsVersion ?? set.version, set);
+    }
+    for (const version of this.loadedSets.keys()) if (!wanted.includes(version)) this.loadedSets.delete(version);
+    this.flows.pin([...this.loadedSets.values()]);
   }
 
   /** Removes release folders no longer in use, but the newest few. */

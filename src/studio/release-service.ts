@@ -6,10 +6,12 @@
  * checked on: one that finds a newer release or changed drafts when it commits is checked again.
  */
 import { ParleyError } from '../core/errors.ts';
+import { checkFlowSet } from '../engine/flow-set.ts';
 import type { Db, Queryable } from '../store/types.ts';
 import { checkFileSet, hasErrors, type StudioProblem } from './check-file-set.ts';
 import { changedPaths, sameFiles, type FileSet } from './file-set.ts';
 import { ReleaseStore, type Draft, type Release, type ReleaseSource } from './release-store.ts';
+import { kindOf } from './studio-paths.ts';
 
 /** "studio" in ASCII: serializes publishes (and the first release) across processes. */
 const PUBLISH_LOCK_KEY = 0x73747564696f;
@@ -52,7 +54,7 @@ export class ReleaseService {
     if (existing) return existing;
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [PUBLISH_LOCK_KEY]);
-      return (await this.store.current(tx)) ?? this.store.insert(tx, { by: 'files', message: 'first release, from files', source: 'files', files });
+      return (await this.store.current(tx)) ?? this.store.insert(tx, { by: 'files', message: 'first release, from files', source: 'files', files, flowsVersion: flowsVersion(files) });
     });
   }
 
@@ -114,7 +116,9 @@ export class ReleaseService {
   }
 
   private async commit(tx: Queryable, current: Release | undefined, planned: { files: FileSet; source: ReleaseSource; by: string; message: string; drafts?: Draft[] }): Promise<Release> {
-    const release = await this.store.insert(tx, { by: planned.by, message: planned.message.trim() || '(no message)', source: planned.source, files: planned.files });
+    const release = await this.store.insert(tx, {
+      by: planned.by, message: planned.message.trim() || '(no message)', source: planned.source, files: planned.files, flowsVersion: flowsVersion(planned.files),
+    });
     const published = new Set((planned.drafts ?? []).map((d) => d.path));
     const drafted = new Set((await this.store.drafts(tx)).map((d) => d.path));
     // A changed file that an editor has no draft of gets a new version, so a save based on the old one is stale.
@@ -132,6 +136,13 @@ export function applyDrafts(files: FileSet, drafts: readonly Draft[]): Record<st
     else result[draft.path] = draft.content;
   }
   return result;
+}
+
+/** The version the flow loader gives these files' flows (it does not depend on where the files are); null when they do not compile. */
+export function flowsVersion(files: FileSet): string | null {
+  const sources = Object.entries(files).filter(([name]) => kindOf(name) === 'flow').map(([file, source]) => ({ file, source }));
+  const { issues, set } = checkFlowSet(sources);
+  return issues.length > 0 ? null : set.version;
 }
 
 async function refuseErrors(files: FileSet): Promise<StudioProblem[]> {

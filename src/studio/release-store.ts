@@ -14,6 +14,8 @@ export interface Release {
   message: string;
   source: ReleaseSource;
   files: FileSet;
+  /** The content hash of its flows (FlowSet.version); null when they do not compile. */
+  flowsVersion: string | null;
 }
 
 export interface Draft {
@@ -32,9 +34,10 @@ interface ReleaseRow {
   message: string;
   source: ReleaseSource;
   files: Record<string, string> | string;
+  flows_version: string | null;
 }
 
-const RELEASE_COLUMNS = 'id, published_at, published_by, message, source, files';
+const RELEASE_COLUMNS = 'id, published_at, published_by, message, source, files, flows_version';
 
 export class ReleaseStore {
   constructor(private readonly db: Queryable) {}
@@ -68,10 +71,20 @@ export class ReleaseStore {
 
   async insert(db: Queryable, release: Omit<Release, 'id' | 'at'>): Promise<Release> {
     const result = await db.query<ReleaseRow>(
-      `INSERT INTO releases (published_by, message, source, files) VALUES ($1, $2, $3, $4::jsonb) RETURNING ${RELEASE_COLUMNS}`,
-      [release.by, release.message, release.source, JSON.stringify(sorted({ ...release.files }))],
+      `INSERT INTO releases (published_by, message, source, files, flows_version) VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING ${RELEASE_COLUMNS}`,
+      [release.by, release.message, release.source, JSON.stringify(sorted({ ...release.files })), release.flowsVersion],
     );
     return toRelease(result.rows[0]!);
+  }
+
+  /** For each flows version, the newest release that has it. */
+  async withFlowsVersions(versions: readonly string[]): Promise<Release[]> {
+    if (versions.length === 0) return [];
+    const result = await this.db.query<ReleaseRow>(
+      `SELECT DISTINCT ON (flows_version) ${RELEASE_COLUMNS} FROM releases WHERE flows_version = ANY($1::text[]) ORDER BY flows_version, id DESC`,
+      [versions],
+    );
+    return result.rows.map(toRelease);
   }
 
   async drafts(db: Queryable = this.db): Promise<Draft[]> {
@@ -136,5 +149,6 @@ function toRelease(row: ReleaseRow): Release {
     message: row.message,
     source: row.source,
     files: typeof row.files === 'string' ? JSON.parse(row.files) : row.files,
+    flowsVersion: row.flows_version,
   };
 }
