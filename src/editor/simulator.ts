@@ -3,7 +3,9 @@
  * in-memory PGlite store and an in-process lock. `parley chat` and `parley flows test` both run on it, so a
  * conversation behaves here exactly as it does for a customer.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import type { Address, Button } from '../core/message.ts';
 import { runTurn, type ConversationState, type FlowSet } from '../engine/index.ts';
 import type { EffectRunner } from '../engine/types.ts';
@@ -13,7 +15,8 @@ import { understandOptions, type Understander } from '../understanding/understan
 import { MemoryConversationLock } from '../inbox/memory-lock.ts';
 import type { TurnHooks } from '../inbox/turn-hooks.ts';
 import { createLogger } from '../infra/logger.ts';
-import { openPgliteDb } from '../store/pglite-db.ts';
+import { runMigrations, migrations } from '../store/migrations.ts';
+import { openMigratedMemoryDb } from '../store/pglite-db.ts';
 import { SqlStore } from '../store/sql-store.ts';
 import type { ConversationMode, Store } from '../store/types.ts';
 
@@ -74,9 +77,8 @@ export class Simulator {
 
   /** A simulator with its own empty in-memory database. */
   static async open(flows: FlowSet, options: SimulatorOptions = {}): Promise<Simulator> {
-    const store = new SqlStore(await openPgliteDb());
-    await store.migrate();
-    return new Simulator(store, flows, options);
+    const db = await openMigratedMemoryDb(async (fresh) => void (await runMigrations(fresh)), migratedCopyFile());
+    return new Simulator(new SqlStore(db), flows, options);
   }
 
   /** Later conversations and turns use these flows (the editor changed the files). */
@@ -170,4 +172,13 @@ export class SimConversation {
     if (done.replies.length > 0) this.screen = done.replies.flatMap((reply) => reply.buttons);
     return done;
   }
+}
+
+/**
+ * Where the simulator keeps its migrated empty database: the system's temp directory (TMPDIR), one file per
+ * schema. A copy another PGlite version cannot open is made again and replaced.
+ */
+function migratedCopyFile(): string {
+  const schema = createHash('sha256').update(migrations.map((m) => m.id).join('\u0000')).digest('hex').slice(0, 16);
+  return path.join(os.tmpdir(), 'parley-cache', `simulator-db-${schema}.tar.gz`);
 }

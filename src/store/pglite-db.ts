@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, types, type Results, type Transaction } from '@electric-sql/pglite';
 import { claimDataDir } from './data-dir-lock.ts';
@@ -36,6 +36,10 @@ function runnerQueryable(runner: PgliteRunner): Queryable {
  * Only one process may open a given data directory at a time; a second one is refused (data-dir-lock.ts).
  */
 export async function openPgliteDb(dataDir?: string): Promise<Db> {
+  return (await openPglite(dataDir)).db;
+}
+
+async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<{ db: Db; pglite: PGlite }> {
   let location: string | undefined;
   let release = () => {};
   if (dataDir !== undefined) {
@@ -46,13 +50,13 @@ export async function openPgliteDb(dataDir?: string): Promise<Db> {
   let pglite: PGlite;
   try {
     // int8 as a string, as `pg` returns it: message ids outgrow Number.MAX_SAFE_INTEGER in principle.
-    pglite = await PGlite.create(location, { parsers: { [types.INT8]: (value: string) => value } });
+    pglite = await PGlite.create(location, { parsers: { [types.INT8]: (value: string) => value }, ...(loadDataDir ? { loadDataDir } : {}) });
   } catch (error) {
     release();
     throw error;
   }
   const direct = runnerQueryable(pglite);
-  return {
+  const db: Db = {
     kind: 'pglite',
     query: direct.query,
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => pglite.transaction((tx) => fn(runnerQueryable(tx))),
@@ -61,4 +65,33 @@ export async function openPgliteDb(dataDir?: string): Promise<Db> {
       release();
     },
   };
+  return { db, pglite };
+}
+
+/**
+ * An in-memory database with its schema in place, for the simulator (`parley chat`, `parley flows test`): it starts
+ * from a copy of a migrated database kept in `cacheFile` (made on first use, written whole or not at all), which is
+ * several times faster than creating one and migrating it. A copy that cannot be read is made again.
+ */
+export async function openMigratedMemoryDb(migrate: (db: Db) => Promise<void>, cacheFile: string): Promise<Db> {
+  const copy = await readFile(cacheFile).catch(() => undefined);
+  if (copy) {
+    const loaded = await openPglite(undefined, new Blob([copy])).catch(() => undefined);
+    if (loaded) {
+      await migrate(loaded.db);
+      return loaded.db;
+    }
+  }
+  const { db, pglite } = await openPglite();
+  await migrate(db);
+  try {
+    const dump = new Uint8Array(await (await pglite.dumpDataDir('gzip')).arrayBuffer());
+    await mkdir(path.dirname(cacheFile), { recursive: true });
+    const partial = `${cacheFile}.${process.pid}.${Date.now()}`;
+    await writeFile(partial, dump);
+    await rename(partial, cacheFile);
+  } catch {
+    // Without a copy the next start migrates again: slower, not wrong.
+  }
+  return db;
 }
