@@ -78,10 +78,10 @@ export async function releasesCommand(args: string[]): Promise<number> {
 
 async function listCommand(args: string[]): Promise<number> {
   const { values } = parseCliArgs({ args, options: { json: { type: 'boolean' } } });
-  const releases = await withStore(loadConfig(), (store) => new ReleaseService(store.db).list(1000));
+  const releases = await withStore(loadConfig(), (store) => new ReleaseService(store.db).summaries(1000));
   for (const r of releases) {
     const line = values.json
-      ? JSON.stringify({ release: r.id, at: r.at.toISOString(), by: r.by, message: r.message, source: r.source, files: Object.keys(r.files).length })
+      ? JSON.stringify({ release: r.id, at: r.at.toISOString(), by: r.by, message: r.message, source: r.source, files: r.paths.length, changed: r.changed })
       : `${r.id}\t${r.at.toISOString()}\t${r.by}\t${r.message}`;
     process.stdout.write(`${line}\n`);
   }

@@ -10,7 +10,7 @@ import { checkFlowSet } from '../engine/flow-set.ts';
 import type { Db, Queryable } from '../store/types.ts';
 import { checkFileSet, hasErrors, type StudioProblem } from './check-file-set.ts';
 import { changedPaths, sameFiles, type FileSet } from './file-set.ts';
-import { ReleaseStore, type Draft, type Release, type ReleaseSource } from './release-store.ts';
+import { ReleaseStore, type Draft, type Release, type ReleaseSource, type ReleaseSummary } from './release-store.ts';
 import { kindOf } from './studio-paths.ts';
 
 /** "studio" in ASCII: serializes publishes (and the first release) across processes. */
@@ -46,6 +46,11 @@ export class ReleaseService {
 
   list(limit = 100): Promise<Release[]> {
     return this.store.list(limit);
+  }
+
+  /** Newest first, without content. */
+  summaries(limit = 100): Promise<ReleaseSummary[]> {
+    return this.store.summaries(limit);
   }
 
   /** The current release; when there is none yet, these files become release 1 (as they are: they were being served). */

@@ -18,6 +18,12 @@ export interface Release {
   flowsVersion: string | null;
 }
 
+/** A release without its content: its paths, and those it changed from the release before it. */
+export interface ReleaseSummary extends Omit<Release, 'files' | 'flowsVersion'> {
+  paths: string[];
+  changed: string[];
+}
+
 export interface Draft {
   path: string;
   /** Null: the file is to be removed. */
@@ -61,6 +67,22 @@ export class ReleaseStore {
   async list(limit: number): Promise<Release[]> {
     const result = await this.db.query<ReleaseRow>(`SELECT ${RELEASE_COLUMNS} FROM releases ORDER BY id DESC LIMIT $1`, [limit]);
     return result.rows.map(toRelease);
+  }
+
+  /** Newest first, without their content (computed in the database, so a long history costs no transfer). */
+  async summaries(limit: number): Promise<ReleaseSummary[]> {
+    const result = await this.db.query<Omit<ReleaseRow, 'files' | 'flows_version'> & { paths: string[]; changed: string[] }>(
+      `SELECT r.id, r.published_at, r.published_by, r.message, r.source,
+         ARRAY(SELECT k FROM jsonb_object_keys(r.files) AS k ORDER BY k COLLATE "C") AS paths,
+         ARRAY(SELECT k FROM (SELECT jsonb_object_keys(r.files) AS k UNION SELECT jsonb_object_keys(COALESCE(p.files, '{}'::jsonb))) AS keys
+               WHERE r.files -> k IS DISTINCT FROM p.files -> k ORDER BY k COLLATE "C") AS changed
+       FROM releases r LEFT JOIN releases p ON p.id = (SELECT max(id) FROM releases WHERE id < r.id)
+       ORDER BY r.id DESC LIMIT $1`,
+      [limit],
+    );
+    return result.rows.map((row) => ({
+      id: row.id, at: new Date(row.published_at), by: row.published_by, message: row.message, source: row.source, paths: row.paths, changed: row.changed,
+    }));
   }
 
   /** The newest release made from files on disk. */

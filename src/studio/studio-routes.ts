@@ -121,10 +121,9 @@ export async function registerStudioRoutes(app: FastifyInstance, options: Studio
       return reply.status(201).send({ release: summary(release) });
     });
 
-    studio.get('/studio/api/releases', async () => {
-      const list = await releases.list(101);
-      return list.slice(0, 100).map((release, i) => summary(release, list[i + 1]));
-    });
+    studio.get('/studio/api/releases', async () => (await releases.summaries(100)).map((r) => ({
+      release: r.id, at: r.at.toISOString(), by: r.by, message: r.message, source: r.source, files: r.paths, changed: r.changed,
+    })));
 
     studio.get('/studio/api/releases/:release', async (request) => {
       const { release: id } = parse(ReleaseParams, request.params);

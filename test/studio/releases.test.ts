@@ -65,6 +65,9 @@ describe('releases', () => {
     expect(restored).toMatchObject({ id: 3, by: 'ben', message: 'restored release 1', source: 'restore' });
     expect(restored.files).toEqual((await releases.get(1))!.files);
     await expect(releases.restore(99, 'ben')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const history = await releases.summaries();
+    expect(history.map((r) => [r.id, r.by, r.changed])).toEqual([[3, 'ben', ['flows/greeting.yaml']], [2, 'ana', ['flows/greeting.yaml']], [1, 'files', Object.keys(demo).sort()]]);
+    expect(history[0]!.paths).toEqual(Object.keys(demo).sort());
   });
 });
 
