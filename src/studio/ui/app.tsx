@@ -7,7 +7,7 @@ import { Button, Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { listFiles, me, openFile, saveFile, signOut, type FileEntry, type Problem } from './api.ts';
 import { ConflictDialog, HistoryDialog, ProblemList, PublishDialog, type Conflict } from './dialogs.tsx';
-import { Editor, forgetEditorState, type EditorHandle } from './editor.tsx';
+import { Editor, type EditorHandle } from './editor.tsx';
 import { FileList } from './file-list.tsx';
 import { FlowMap } from './flow-map.tsx';
 import { flowOutline, type FlowOutline } from './flow-outline.ts';
@@ -26,6 +26,8 @@ interface Open {
   version: number;
   /** The text of that version as this page knows it. */
   saved: string;
+  /** Which editor state shows it: `path#n`, a new n each time the file is read afresh (restored, theirs taken). */
+  stateKey: string;
 }
 
 type SaveState = 'saved' | 'unsaved' | 'saving' | 'conflict' | 'failed';
@@ -84,6 +86,7 @@ export function App() {
           return;
         }
         const updated = { ...file, version: result.version, saved: content };
+        stateKeys.current.set(file.path, { key: file.stateKey, version: result.version });
         openRef.current = updated;
         setOpen(updated);
         setProblems(result.problems);
@@ -99,11 +102,18 @@ export function App() {
     saving.current = undefined;
   }, [refreshFiles]);
 
-  const load = useCallback(async (path: string) => {
+  const generation = useRef(0);
+  /** Each file's editor state in this page, and the version it shows: kept only while nobody else changed the file. */
+  const stateKeys = useRef(new Map<string, { key: string; version: number }>());
+  /** Opens a file, with the editor state it had in this page unless `fresh` (its text changed elsewhere). */
+  const load = useCallback(async (path: string, fresh = false) => {
     if (openRef.current && text.current !== openRef.current.saved) await save();
     const file = await openFile(path);
     const kind = files.find((entry) => entry.path === path)?.kind ?? (path.endsWith('.test.yaml') ? 'test' : path.startsWith('flows/') ? 'flow' : 'article');
-    const opened: Open = { path, kind, initial: file.content, version: file.version, saved: file.content ?? '' };
+    const kept = stateKeys.current.get(path);
+    const stateKey = !fresh && kept?.version === file.version ? kept.key : `${path}#${++generation.current}`;
+    stateKeys.current.set(path, { key: stateKey, version: file.version });
+    const opened: Open = { path, kind, initial: file.content, version: file.version, saved: file.content ?? '', stateKey };
     text.current = opened.saved;
     openRef.current = opened;
     setOpen(opened);
@@ -161,9 +171,8 @@ export function App() {
     const file = openRef.current;
     setConflict(undefined);
     if (!file) return;
-    forgetEditorState(file.path);
     openRef.current = undefined;
-    await load(file.path);
+    await load(file.path, true);
   }
 
   const counts = useMemo(() => ({ errors: problems?.filter((p) => p.severity === 'error').length ?? 0, warnings: problems?.filter((p) => p.severity === 'warning').length ?? 0 }), [problems]);
@@ -193,7 +202,7 @@ export function App() {
         {open ? (
           open.initial === null ? <p className="empty-note">This file's removal is drafted; publish to remove it, or restore a release.</p> : (
             <>
-              <Editor ref={editor} key={open.path} path={open.path} initial={open.initial} problems={problems ?? NONE} onChange={onChange} onSave={() => void save()} />
+              <Editor ref={editor} key={open.stateKey} stateKey={open.stateKey} path={open.path} initial={open.initial} problems={problems ?? NONE} onChange={onChange} onSave={() => void save()} />
               <section className={`problems${counts.errors ? ' has-errors' : counts.warnings || (problems === undefined && listed) ? ' has-warnings' : ''}`} aria-label="Problems in this file">
                 <h2 className="problems-title">{problems === undefined ? (listed ? `${listed} problem${listed === 1 ? '' : 's'}: edit the file to see ${listed === 1 ? 'it' : 'them'} marked in the text` : 'Checked as you type') : counts.errors === 0 && counts.warnings === 0 ? 'No problems' : `${counts.errors} error${counts.errors === 1 ? '' : 's'}, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'}`}</h2>
                 {problems?.length ? <ProblemList problems={problems} onPick={(problem) => goToLine(problem.line)} /> : null}
@@ -234,7 +243,7 @@ export function App() {
           say(`Restored as release #${release}.`);
           void refreshFiles();
           const file = openRef.current;
-          if (file) { forgetEditorState(file.path); openRef.current = undefined; void load(file.path); }
+          if (file) { openRef.current = undefined; void load(file.path, true); }
         }}
       />
       <ConflictDialog conflict={conflict} onKeepMine={() => void keepMine()} onTakeTheirs={() => void takeTheirs()} />

@@ -3,7 +3,7 @@
  * publishing every draft as a release, the history of releases with restore, and a save conflict with both texts.
  */
 import { Button, Dialog, Heading, Input, Label, Modal, ModalOverlay, TextField } from 'react-aria-components';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { listReleases, publish, restore, type Problem, type Release } from './api.ts';
 
 function Shell({ title, open, onClose, children, wide }: { title: string; open: boolean; onClose: () => void; children: ReactNode; wide?: boolean }) {
@@ -135,13 +135,27 @@ export interface Conflict {
   theirVersion: number;
 }
 
+/** A text with the lines the other text lacks marked, scrolled to the first of them. */
+function Marked({ text, other }: { text: string; other: string }) {
+  const pre = useRef<HTMLPreElement>(null);
+  const theirs = new Set(other.split('\n'));
+  useEffect(() => {
+    pre.current?.querySelector('mark')?.scrollIntoView({ block: 'center' });
+  }, [text, other]);
+  return (
+    <pre tabIndex={0} ref={pre}>
+      {text.split('\n').map((line, i) => (theirs.has(line) ? `${line}\n` : <mark key={i}>{line || ' '}</mark>))}
+    </pre>
+  );
+}
+
 export function ConflictDialog({ conflict, onKeepMine, onTakeTheirs }: { conflict: Conflict | undefined; onKeepMine: () => void; onTakeTheirs: () => void }) {
   return (
     <Shell title="Someone else saved this file" open={conflict !== undefined} onClose={onTakeTheirs} wide>
       <p className="dialog-text">Your text was not saved over theirs. Compare, then keep one: the other stays in this file's history only if it was published.</p>
       <div className="compare">
-        <section aria-label="Your text"><h3>Yours</h3><pre tabIndex={0}>{conflict?.mine}</pre></section>
-        <section aria-label="Their text"><h3>Saved meanwhile (version {conflict?.theirVersion})</h3><pre tabIndex={0}>{conflict?.theirs ?? '(the file was removed)'}</pre></section>
+        <section aria-label="Your text"><h3>Yours</h3><Marked text={conflict?.mine ?? ''} other={conflict?.theirs ?? ''} /></section>
+        <section aria-label="Their text"><h3>Saved meanwhile (version {conflict?.theirVersion})</h3><Marked text={conflict?.theirs ?? '(the file was removed)'} other={conflict?.mine ?? ''} /></section>
       </div>
       <div className="dialog-actions">
         <Button className="button" onPress={onTakeTheirs}>Take theirs</Button>

@@ -24,6 +24,8 @@ export interface EditorHandle {
 
 interface EditorProps {
   path: string;
+  /** Which kept state to show (and keep): a file read afresh gets a new key, so its old history is not brought back. */
+  stateKey: string;
   /** The text to start from when this file is opened for the first time in this page. */
   initial: string;
   problems: readonly Problem[];
@@ -34,16 +36,12 @@ interface EditorProps {
 
 const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
 
-/** Editor states by file: switching files keeps each one's text, selection and undo history. */
+/** Editor states by key: switching files keeps each one's text, selection and undo history. */
 const states = new Map<string, EditorState>();
 /** What a kept state's key bindings and change listener call: the props of the editor showing it now. */
 const current = { props: undefined as EditorProps | undefined };
 const handlers = { change: (text: string) => current.props?.onChange(text), save: () => current.props?.onSave() };
 
-/** Drops a file's kept state: it opens afresh from its text (after taking the other editor's version in a conflict). */
-export function forgetEditorState(path: string): void {
-  states.delete(path);
-}
 
 function languageOf(path: string): Extension {
   return path.endsWith('.md') ? markdown() : path.endsWith('.jsonl') ? [] : yaml();
@@ -115,15 +113,15 @@ export const Editor = forwardRef<EditorHandle, EditorProps>(function Editor(prop
   current.props = props;
 
   useEffect(() => {
-    const state = states.get(props.path) ?? EditorState.create({ doc: props.initial, extensions: extensions(props, props.readOnly === true) });
+    const state = states.get(props.stateKey) ?? EditorState.create({ doc: props.initial, extensions: extensions(props, props.readOnly === true) });
     const editor = new EditorView({ state, parent: host.current! });
     view.current = editor;
     return () => {
-      states.set(props.path, editor.state);
+      states.set(props.stateKey, editor.state);
       editor.destroy();
       view.current = null;
     };
-  }, [props.path, props.readOnly]);
+  }, [props.stateKey, props.readOnly]);
 
   useEffect(() => {
     const editor = view.current;

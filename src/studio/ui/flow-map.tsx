@@ -8,8 +8,8 @@ import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edg
 import { memo, useMemo } from 'react';
 import type { FlowOutline, OutlineNode } from './flow-outline.ts';
 
-const WIDTH = 220;
-const HEIGHT = 62;
+const WIDTH = 184;
+const HEIGHT = 56;
 
 type StepData = OutlineNode & { onOpen: (line: number) => void } & Record<string, unknown>;
 type StepNode = Node<StepData, 'step'>;
@@ -47,7 +47,7 @@ const nodeTypes = { step: StepCard };
 
 function laidOut(outline: FlowOutline, onOpen: (line: number) => void): { nodes: StepNode[]; edges: Edge[] } {
   const graph = new Graph();
-  graph.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 44, marginx: 8, marginy: 8 });
+  graph.setGraph({ rankdir: 'TB', nodesep: 18, ranksep: 40, marginx: 8, marginy: 8 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const node of outline.nodes) graph.setNode(node.id, { width: WIDTH, height: HEIGHT });
   // Loops are drawn but do not rank: a goto back up must not push the step it returns to below itself.

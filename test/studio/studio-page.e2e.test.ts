@@ -1,0 +1,238 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/handoff/agents.ts';
+import { dropPrefix, freshPrefix } from '../handoff/support.ts';
+import { repoRoot, startTestApp, type TestApp } from '../support/app.ts';
+import { launchChromium, transcript, type, WAIT } from '../support/webchat-browser.ts';
+
+/**
+ * Parley Studio's page in Debian's Chromium, as an editor uses it: signs in through the console's sign-in, opens a
+ * flow, breaks it and sees the error inline (and a publish refused), undoes, changes an answer, previews it, publishes
+ * it, and the web chat gives the new answer; restores the first release and the web chat gives the old one again.
+ * Two editors saving the same file get a conflict with both texts; an agent who is no editor gets no studio.
+ * Screenshots (1366×768) go to docs/images.
+ */
+const EVE = { id: 'eve', password: 'eve-studio-password' }; // an editor, with no queue
+const EDDY = { id: 'eddy', password: 'eddy-studio-password' }; // a second editor
+const BEN = { id: 'ben', password: 'ben-agent-password' }; // an agent, not an editor
+/** A preview of a new draft set loads its flows and knowledge base first: seconds, more on a busy machine. */
+const PREVIEW_WAIT = { timeout: 45_000 };
+const SHOTS = path.join(repoRoot, 'docs/images');
+const OLD_HOURS = 'Saturday 10:00–17:00, closed on Sundays';
+const NEW_HOURS = 'Saturday 10:00–16:00, closed on Sundays';
+
+let t: TestApp;
+let prefix: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  prefix = freshPrefix();
+  const agents = [
+    { id: EVE.id, name: 'Eve Editor', editor: true, password: hashPassword(EVE.password) },
+    { id: EDDY.id, name: 'Eddy Editor', editor: true, password: hashPassword(EDDY.password) },
+    { id: BEN.id, name: 'Ben', queues: ['support'], password: hashPassword(BEN.password) },
+  ];
+  [t, browser] = await Promise.all([
+    startTestApp({ AGENTS: JSON.stringify(agents), HANDOFF_QUEUE_PREFIX: prefix, FLOWS_WATCH: 'false', KB_WATCH: 'false', LOG_LEVEL: 'warn' }),
+    launchChromium(),
+    // The page as `npm install` builds it (a second or two), so the test sees the sources it runs with.
+    promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/build-studio.mjs')]),
+  ]) as [TestApp, Browser, unknown];
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  await dropPrefix(prefix);
+});
+
+async function signIn(page: Page, who: { id: string; password: string }): Promise<void> {
+  await page.locator('#agent-id').fill(who.id);
+  await page.locator('#agent-password').fill(who.password);
+  await page.locator('#sign-in').click();
+}
+
+/** Errors the page logs (a CSP refusal is one) and script errors, on the studio's own pages. */
+function watch(page: Page): string[] {
+  const problems: string[] = [];
+  // What a CSP refused, with the script position that tried it (Chromium's own message names none).
+  void page.addInitScript(() => document.addEventListener('securitypolicyviolation', (event) => {
+    console.error(`CSP refused ${event.effectiveDirective} at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} (${event.sample})`);
+  }));
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    // A refused publish (422) and a conflict (409) are answers the page expects; the browser logs every 4xx.
+    if (message.type() === 'error' && page.url().includes('/studio') && !/status of (409|422)/.test(message.text())) problems.push(message.text());
+  });
+  return problems;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `studio-${name}.png`) });
+
+describe('Parley Studio in a real browser', () => {
+  it('an editor breaks a flow, sees why, fixes it, previews and publishes a new answer that the web chat then gives', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
+    const page = await context.newPage();
+    const problems = watch(page);
+
+    // Not signed in: the console's sign-in, and back to the studio.
+    const studio = await page.goto(`${t.url}/studio`);
+    expect(new URL(page.url()).pathname).toBe('/agent/login');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/studio');
+    expect(studio?.status()).toBe(200);
+    await signIn(page, EVE);
+    await page.waitForURL(`${t.url}/studio**`, WAIT);
+    const csp = (await page.request.get(`${t.url}/studio`)).headers()['content-security-policy'];
+    expect(csp).toMatch(/script-src 'self';/);
+    expect(csp).toMatch(/style-src 'self' 'nonce-[A-Za-z0-9+/=]{20,}';/);
+    expect(csp).toContain("frame-ancestors 'none'");
+
+    // A flow with branches, as its map draws it.
+    const files = page.getByRole('listbox', { name: 'Flows, tests and knowledge' });
+    await files.getByRole('option', { name: /^returns\.yaml/ }).click();
+    const returnsMap = page.getByRole('region', { name: 'Map of the flow returns' });
+    await returnsMap.getByRole('button', { name: /^Ask: ask_condition → item_condition, line 21\./ }).waitFor(WAIT);
+    expect(await returnsMap.getByRole('button', { name: /^Flow: → human\./ }).count()).toBe(1);
+    await shot(page, 'map');
+
+    // The file list, searched; contact.yaml opens with its map.
+    await page.getByRole('searchbox', { name: 'Search files' }).fill('contact');
+    await expect.poll(() => files.getByRole('option').count(), WAIT).toBe(4); // the flow, its test and two articles
+    const contact = files.getByRole('option', { name: /^contact\.yaml, \d+ problems$/ }); // the flow's keyword warnings
+    await contact.click();
+    await page.locator('.file-status .path', { hasText: 'flows/contact.yaml' }).waitFor(WAIT);
+    const text = page.getByRole('textbox', { name: 'Text of flows/contact.yaml' });
+    await expect.poll(() => text.textContent(), WAIT).toContain(OLD_HOURS);
+    const map = page.getByRole('region', { name: 'Map of the flow contact' });
+    const sayNode = map.getByRole('button', { name: /^Say: say, line 18\./ });
+    await sayNode.waitFor(WAIT);
+    expect(await map.getByRole('button', { name: /^Start: contact starts on, line 6\./ }).count()).toBe(1);
+
+    // Clicking the step on the map puts the cursor on its line; one letter too many breaks it, inline.
+    await sayNode.click();
+    await page.keyboard.type('s');
+    const squiggle = page.locator('.cm-lintRange-error');
+    await squiggle.waitFor(WAIT);
+    expect(await squiggle.textContent()).toBe('ssay');
+    const problemsPanel = page.getByRole('region', { name: 'Problems in this file' });
+    await expect.poll(() => problemsPanel.textContent(), WAIT).toContain("line 18:5unknown step type 'ssay' (did you mean 'say'?)");
+    expect(await problemsPanel.getByRole('heading').textContent()).toMatch(/^1 error, \d+ warnings?$/);
+    await expect.poll(() => files.getByRole('option', { name: /^contact\.yaml, unpublished draft, \d+ problems?$/ }).count(), WAIT).toBe(1);
+    await map.getByText('Showing the last version that loaded').waitFor(WAIT);
+    await squiggle.hover();
+    await page.locator('.cm-tooltip-lint', { hasText: "did you mean 'say'?" }).waitFor(WAIT);
+    await shot(page, 'error');
+
+    // A publish is refused while the error is there, and says where.
+    await page.getByRole('button', { name: /^Publish/ }).click();
+    const publishDialog = page.getByRole('dialog', { name: 'Publish every draft' });
+    await publishDialog.getByRole('textbox', { name: 'What changed' }).fill('Contact: a typo');
+    await publishDialog.getByRole('button', { name: 'Publish', exact: true }).click();
+    await publishDialog.getByRole('alert').getByText("flows/contact.yaml:18:5").waitFor(WAIT);
+    await shot(page, 'publish-refused');
+    await publishDialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // Undo takes the letter back; then a new Saturday closing time.
+    await page.getByRole('button', { name: 'Undo (Ctrl+Z)' }).click();
+    await expect.poll(() => problemsPanel.getByRole('heading').textContent(), WAIT).toMatch(/^0 errors, \d+ warnings$/);
+    await text.click();
+    await page.keyboard.press('Control+f');
+    await page.locator('.cm-search input[name="search"]').fill('10:00–17:00');
+    await page.locator('.cm-search input[name="replace"]').fill('10:00–16:00');
+    await page.locator('.cm-search button[name="replaceAll"]').click();
+    await page.locator('.save-state.saved').waitFor(WAIT);
+    expect(await problemsPanel.getByRole('heading').textContent()).toMatch(/^0 errors/);
+
+    // The preview runs the draft; it opened with the greeting when the page loaded.
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    const log = page.getByRole('log', { name: 'Preview conversation' });
+    await expect.poll(() => log.textContent(), PREVIEW_WAIT).toContain('welcome to Brightwave');
+    await page.getByRole('textbox', { name: 'Message to the preview bot' }).fill('when are you open?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => log.textContent(), PREVIEW_WAIT).toContain(NEW_HOURS);
+    await log.locator('summary', { hasText: 'Why this answer' }).last().click();
+    await expect.poll(() => log.locator('.why').last().textContent(), WAIT).toMatch(/Understood as the flow contact \(\d+% sure\)/);
+    await shot(page, 'preview');
+
+    // Published: a release with a message, and the web chat gives the new hours.
+    await page.getByRole('button', { name: /^Publish/ }).click();
+    await publishDialog.getByRole('textbox', { name: 'What changed' }).fill('Contact: we close at 16:00 on Saturdays');
+    await publishDialog.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('status').getByText(/^Release #\d+ is live\.$/).waitFor(WAIT);
+    await expect.poll(() => files.getByRole('option', { name: /^contact\.yaml, \d+ problems$/ }).count(), WAIT).toBe(1); // no draft left
+    await page.getByRole('button', { name: 'History' }).click();
+    const history = page.getByRole('dialog', { name: 'Releases' });
+    await history.getByRole('cell', { name: 'Contact: we close at 16:00 on Saturdays' }).waitFor(WAIT);
+    expect(await history.getByRole('button', { name: /^Restore release/ }).count()).toBeGreaterThan(0);
+    await shot(page, 'history');
+    await history.getByRole('button', { name: 'Close' }).click();
+    expect(problems).toEqual([]);
+
+    const shop = await context.newPage();
+    await shop.goto(t.url);
+    await shop.locator('#parley-launcher').click();
+    await shop.locator('#parley-panel').waitFor({ state: 'visible', ...WAIT });
+    await type(shop, 'when are you open?');
+    await expect.poll(async () => (await transcript(shop)).at(-1)?.text ?? '', WAIT).toContain(NEW_HOURS);
+
+    // Restoring the first release brings the old hours back, in the web chat too.
+    await page.bringToFront();
+    await page.getByRole('button', { name: 'History' }).click();
+    await history.getByRole('button', { name: 'Restore release 1' }).click();
+    await page.getByRole('status').getByText(/^Restored as release #\d+\.$/).waitFor(WAIT);
+    await expect.poll(() => text.textContent(), WAIT).toContain(OLD_HOURS);
+    await type(shop, 'when are you open?');
+    await expect.poll(async () => (await transcript(shop)).at(-1)?.text ?? '', WAIT).toContain(OLD_HOURS);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('two editors save the same file: the second sees both texts and keeps theirs or their own, nothing is lost silently', { timeout: 60_000 }, async () => {
+    const editors = await Promise.all([EVE, EDDY].map(async (who) => {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+      const page = await context.newPage();
+      const problems = watch(page);
+      await page.goto(`${t.url}/studio`);
+      await signIn(page, who);
+      await page.waitForURL(`${t.url}/studio**`, WAIT);
+      await page.getByRole('listbox', { name: 'Flows, tests and knowledge' }).getByRole('option', { name: /^human\.yaml/ }).click();
+      const text = page.getByRole('textbox', { name: 'Text of flows/human.yaml' });
+      await text.waitFor(WAIT);
+      return { context, page, text, problems };
+    }));
+    const [eve, eddy] = editors as [typeof editors[0], typeof editors[0]];
+    const note = async (editor: typeof eve, line: string) => {
+      await editor.text.click();
+      await editor.page.keyboard.press('Control+End');
+      await editor.page.keyboard.insertText(`\n${line}`);
+    };
+    await note(eddy, '# a note from Eddy');
+    await eddy.page.locator('.save-state.saved').waitFor(WAIT);
+    await note(eve, '# a note from Eve');
+    const conflict = eve.page.getByRole('dialog', { name: 'Someone else saved this file' });
+    await conflict.getByRole('region', { name: 'Their text' }).getByText('# a note from Eddy').waitFor(WAIT);
+    expect(await conflict.getByRole('region', { name: 'Your text' }).textContent()).toContain('# a note from Eve');
+    await shot(eve.page, 'conflict');
+    await conflict.getByRole('button', { name: 'Keep mine' }).click();
+    await eve.page.locator('.save-state.saved').waitFor(WAIT);
+    const saved = await eve.page.evaluate(async () => (await (await fetch('/studio/api/files/flows/human.yaml')).json()).content as string);
+    expect(saved).toContain('# a note from Eve');
+    expect(saved).not.toContain('# a note from Eddy');
+    expect([...eve.problems, ...eddy.problems]).toEqual([]);
+    await Promise.all(editors.map((editor) => editor.context.close()));
+  });
+
+  it('an agent who is no editor gets no studio, and its API refuses them', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${t.url}/studio`);
+    await signIn(page, BEN);
+    await page.waitForURL(`${t.url}/studio`, WAIT);
+    await page.getByRole('heading', { name: 'Not an editor' }).waitFor(WAIT);
+    expect(await page.evaluate(async () => [(await fetch('/studio')).status, (await fetch('/studio/assets/studio.js')).status, (await fetch('/studio/api/files')).status])).toEqual([403, 403, 403]);
+    await context.close();
+  });
+});
