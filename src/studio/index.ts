@@ -19,7 +19,7 @@ export interface StudioOptions {
   serving: ReleaseServer;
   db: Db;
   sessions: AgentSessions | undefined;
-  config: { adminToken: string | undefined; dataDir: string; minConfidence: number; openai?: OpenAiSettings | undefined };
+  config: { adminToken: string | undefined; dataDir: string; minConfidence: number; demoOrders: boolean; openai?: OpenAiSettings | undefined };
   logger: Logger;
 }
 
@@ -27,7 +27,8 @@ export async function registerStudio(http: FastifyInstance, options: StudioOptio
   const { serving, config } = options;
   if (!options.sessions && !config.adminToken) return { close: async () => {} };
   const preview = new StudioPreview({
-    dataDir: config.dataDir, minConfidence: config.minConfidence, logger: options.logger, ...(config.openai ? { openai: config.openai } : {}),
+    dataDir: config.dataDir, minConfidence: config.minConfidence, demoOrders: config.demoOrders, logger: options.logger,
+    ...(config.openai ? { openai: config.openai } : {}),
   });
   await registerStudioRoutes(http, {
     files: new StudioFiles(options.db, serving.releases), releases: serving.releases, preview,

@@ -2,15 +2,21 @@
  * The studio's preview chat: the draft set (the current release with every draft over it) run through the real
  * engine, understanding step and knowledge base, in the simulator (src/editor/simulator.ts), which keeps its
  * conversations in a database of its own in memory. Nothing real is touched: a `call` step gets the sample the
- * editor gave for its endpoint (else it fails as not configured), a handoff is shown and not queued, and nothing
+ * editor gave for its endpoint (else, with DEMO_ORDERS, the demo shop's order API answers `order_lookup`; else it
+ * fails as not configured), a handoff is shown and not queued, and nothing
  * reaches analytics, the knowledge gaps or customers' data. Preview conversations belong to the editor who started
- * them and are forgotten after PREVIEW_TTL_MS without a message.
+ * them and are forgotten after PREVIEW_TTL_MS without a message. The same draft set answers "try a question" and
+ * runs the conversation tests, as `parley flows test` does, with the same stand-ins for endpoints.
  */
 import { createHash } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isParleyError, ParleyError } from '../core/errors.ts';
 import type { Understood } from '../core/understanding.ts';
+import type { KnowledgeAnswer } from '../core/knowledge-port.ts';
+import { loadTestFile } from '../editor/conversation-tests/load-test-file.ts';
+import { findTestFiles, runTestFiles, type FileOutcome } from '../editor/conversation-tests/run-tests.ts';
+import { openSimulatorEffects, type SimulatorEffects } from '../editor/simulator-effects.ts';
 import { SimConversation, Simulator, type SimReply } from '../editor/simulator.ts';
 import type { FlowIssue, FlowSet } from '../engine/model.ts';
 import { loadFlows } from '../engine/load-flows.ts';
@@ -20,7 +26,6 @@ import { createEffectRunner } from '../integrations/effect-runner.ts';
 import type { CallRequest, CallResult } from '../integrations/http-call.ts';
 import type { OpenAiSettings } from '../kb/index.ts';
 import { Understander } from '../understanding/understander.ts';
-import { BUILT_IN_INTENTS } from '../built-in-intents.ts';
 import { writeFileSet, type FileSet } from './file-set.ts';
 import { SwitchingKnowledgeBase } from './switching-knowledge.ts';
 
@@ -31,6 +36,8 @@ export interface PreviewOptions {
   minConfidence: number;
   openai?: OpenAiSettings;
   logger: Logger;
+  /** DEMO_ORDERS: the demo shop's order API (served on a local port) answers `order_lookup` when no sample does. */
+  demoOrders?: boolean;
   now?: () => number;
 }
 
@@ -52,7 +59,7 @@ export interface PreviewTurn {
   /** What the understanding step decided for free text. */
   understood?: Understood;
   /** The `call` steps this turn ran, and whether a sample answered them. */
-  calls: { endpoint: string; params: Record<string, VarValue>; sample: boolean }[];
+  calls: { endpoint: string; params: Record<string, VarValue>; sample: boolean; demo?: true }[];
   /** Where the conversation stands after the turn. */
   flow: string | null;
   step: string | null;
@@ -75,6 +82,7 @@ export class StudioPreview {
   private turnCalls: PreviewTurn['calls'] = [];
   private turnSamples: Record<string, unknown> = {};
   private readonly now: () => number;
+  private demo: Promise<SimulatorEffects> | undefined;
 
   constructor(private readonly options: PreviewOptions) {
     this.now = options.now ?? Date.now;
@@ -82,13 +90,58 @@ export class StudioPreview {
 
   /** One turn of an editor's preview conversation on this draft set; turns run one at a time. */
   turn(editor: string, files: FileSet, request: PreviewRequest): Promise<PreviewTurn> {
-    const run = this.queue.then(() => this.run(editor, files, request));
+    return this.serialized(() => this.run(editor, files, request));
+  }
+
+  /** One thing at a time: the simulator, its knowledge base and the draft set's folder are shared. */
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
+  /** The draft set's knowledge base answering a question, with its ranked results (no gap is recorded). */
+  ask(files: FileSet, question: string, locale?: string): Promise<KnowledgeAnswer> {
+    return this.serialized(async () => {
+      await this.use(files);
+      return this.knowledge!.answer(question, locale ? { locale } : {});
+    });
+  }
+
+  /**
+   * Runs the draft set's conversation tests (or those of one file), as `parley flows test` does; file names are
+   * studio paths. A test file whose `flows_dir` leaves the flows folder is reported, not run.
+   */
+  runTests(files: FileSet, only?: string): Promise<FileOutcome[]> {
+    return this.serialized(async () => {
+      await this.use(files);
+      const dir = path.join(this.options.dataDir, 'studio-preview', this.servedKey!);
+      const flowsRoot = path.join(dir, 'flows');
+      const outcomes: FileOutcome[] = [];
+      const runnable: string[] = [];
+      for (const file of await findTestFiles(flowsRoot)) {
+        const shown = path.relative(dir, file).split(path.sep).join('/');
+        if (only !== undefined && shown !== only) continue;
+        const loaded = loadTestFile(shown, await readFile(file, 'utf8'));
+        const elsewhere = loaded.ok && loaded.spec.flows_dir !== undefined && path.relative(flowsRoot, path.resolve(path.dirname(file), loaded.spec.flows_dir)).startsWith('..');
+        if (elsewhere) outcomes.push({ file: shown, problems: [{ file: shown, line: 1, col: 1, message: 'flows_dir must stay inside flows/ in the studio' }], problemsIn: 'test-file', tests: [] });
+        else runnable.push(file);
+      }
+      const open = async (flows: FlowSet) => {
+        const { effects, understander, close } = await openSimulatorEffects(flows, {
+          endpoints: {}, demoOrders: this.options.demoOrders ?? false, knowledgeDir: path.join(dir, 'knowledge'),
+          minConfidence: this.options.minConfidence, dataDir: this.options.dataDir, logger: this.options.logger,
+        });
+        return Simulator.open(flows, { effects, understander, onClose: close });
+      };
+      outcomes.push(...(await runTestFiles(runnable, flowsRoot, { cwd: dir, open })));
+      return outcomes.sort((a, b) => (a.file < b.file ? -1 : 1));
+    });
+  }
+
   async close(): Promise<void> {
     await this.queue;
+    await (await this.demo?.catch(() => undefined))?.close();
     const simulator = await this.simulator?.catch(() => undefined);
     await simulator?.close();
     await this.knowledge?.close();
@@ -155,7 +208,8 @@ export class StudioPreview {
 
   private openSimulator(flows: FlowSet): Promise<Simulator> {
     const knowledge = this.knowledge!;
-    const understander = new Understander({ minConfidence: this.options.minConfidence, intents: BUILT_IN_INTENTS, knowledge: () => knowledge.snapshot() });
+    // As `parley chat` understands (src/editor/simulator-effects.ts): Parley's own requests belong to hooks the preview does not run.
+    const understander = new Understander({ minConfidence: this.options.minConfidence, knowledge: () => knowledge.snapshot() });
     const effects = createEffectRunner({ call: (request) => this.sample(request), knowledge, logger: this.options.logger });
     const opened = Simulator.open(flows, { effects, understander });
     opened.catch(() => (this.simulator = undefined));
@@ -164,8 +218,12 @@ export class StudioPreview {
 
   private async sample(request: CallRequest): Promise<CallResult> {
     const has = Object.hasOwn(this.turnSamples, request.endpoint);
-    this.turnCalls.push({ endpoint: request.endpoint, params: request.params, sample: has });
-    return has ? { kind: 'call', ok: true, status: 200, data: this.turnSamples[request.endpoint] } : { kind: 'call', ok: false, error: 'not_configured' };
+    const demo = !has && this.options.demoOrders === true && request.endpoint === 'order_lookup';
+    this.turnCalls.push({ endpoint: request.endpoint, params: request.params, sample: has, ...(demo ? { demo: true as const } : {}) });
+    if (has) return { kind: 'call', ok: true, status: 200, data: this.turnSamples[request.endpoint] };
+    if (!demo) return { kind: 'call', ok: false, error: 'not_configured' };
+    this.demo ??= openSimulatorEffects((await this.simulator!).flowSet, { endpoints: {}, demoOrders: true, dataDir: this.options.dataDir, logger: this.options.logger });
+    return (await (await this.demo).effects(request, { conversationId: 'studio-preview' })) as CallResult;
   }
 
   private forgetIdle(): void {

@@ -10,6 +10,8 @@
  *                                                409 CONFLICT with details { path, version, content, draft, updatedBy?, yours }
  *   DELETE /studio/api/files/{path}?baseVersion=N  drafts the file's removal → { version }
  *   POST   /studio/api/preview                   { conversationId, text? | payload?, locale?, samples? } → the draft set's replies and why
+ *   POST   /studio/api/ask                       { question, locale? } → the draft set's knowledge base: { answer, confidence, sources, results }
+ *   POST   /studio/api/tests                     { path? } → the draft set's conversation tests: [{ file, name, problems, tests: [{ name, failure? }] }]
  *   POST   /studio/api/publish                   { message } → 201 { release } | 422 CONTENT_INVALID { problems }
  *   GET    /studio/api/releases                  [{ release, at, by, message, source, files, changed }], newest first
  *   GET    /studio/api/releases/{release}        the same with `content` ({ path: text })
@@ -30,6 +32,7 @@ import type { StudioPreview } from './preview.ts';
 import type { ReleaseService } from './release-service.ts';
 import type { Release } from './release-store.ts';
 import type { StudioFiles } from './studio-files.ts';
+import { checkStudioPath, kindOf } from './studio-paths.ts';
 
 export interface StudioRoutesOptions {
   files: StudioFiles;
@@ -50,6 +53,11 @@ const RemoveQuery = z.object({ baseVersion: Version });
 const PublishBody = z.strictObject({ message: z.string().trim().min(1).max(500) });
 const ReleaseParams = z.object({ release: z.string().regex(/^\d{1,9}$/, 'a release is a number').transform(Number) });
 const Json = z.unknown();
+const AskBody = z.strictObject({
+  question: z.string().trim().min(1).max(2000),
+  locale: z.string().regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or de-AT').optional(),
+});
+const TestsBody = z.strictObject({ path: z.string().max(300).optional() });
 const PreviewBody = z.strictObject({
   conversationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (at most 64)'),
   text: z.string().min(1).max(2000).optional(),
@@ -113,6 +121,20 @@ export async function registerStudioRoutes(app: FastifyInstance, options: Studio
         ...(body.locale === undefined ? {} : { locale: body.locale }),
         ...(body.samples === undefined ? {} : { samples: body.samples }),
       });
+    });
+
+    studio.post('/studio/api/ask', async (request) => {
+      const body = parse(AskBody, request.body);
+      const { files: draftSet } = await files.draftSet();
+      const { answer, confidence, sources, results } = await preview.ask(draftSet, body.question, body.locale);
+      return { answer, confidence, sources, results };
+    });
+
+    studio.post('/studio/api/tests', async (request) => {
+      const body = parse(TestsBody, request.body);
+      if (body.path !== undefined && kindOf(checkStudioPath(body.path)) !== 'test') throw new ParleyError('BAD_REQUEST', 'path must name a .test.yaml file');
+      const { files: draftSet } = await files.draftSet();
+      return preview.runTests(draftSet, body.path);
     });
 
     studio.post('/studio/api/publish', async (request, reply) => {

@@ -145,6 +145,23 @@ describe('drafts, preview, publish and restore', () => {
     expect((await api(EDDY.token, 'POST', '/studio/api/preview', { conversationId, text: 'hello' })).json.handoff).toBeUndefined();
     expect(await welcome()).toBe(GREETING);
     expect((await api(EVE.token, 'POST', '/studio/api/preview', { conversationId, text: 'hi', payload: 'x' })).status).toBe(400);
+
+    // A call step: the editor's sample answers it, else (demo mode) the demo shop's order API; never anything real.
+    const order = 'preview-order';
+    await api(EVE.token, 'POST', '/studio/api/preview', { conversationId: order, text: 'where is my order' });
+    const looked = await api(EVE.token, 'POST', '/studio/api/preview', { conversationId: order, text: 'BW-12345' });
+    expect(looked.json.replies[0].text).toMatch(/^Good news: order BW-12345 is on its way/);
+    expect(looked.json.calls).toEqual([{ endpoint: 'order_lookup', params: { order: 'BW-12345' }, sample: false, demo: true }]);
+  });
+
+  it('the conversation tests run on the drafts, with what differs', { timeout: 120_000 }, async () => {
+    const run = await api(EVE.token, 'POST', '/studio/api/tests', { path: 'flows/greeting.test.yaml' });
+    expect(run.status).toBe(200);
+    expect(run.json).toHaveLength(1);
+    expect(run.json[0]).toMatchObject({ file: 'flows/greeting.test.yaml', problems: [] });
+    const failed = run.json[0].tests.find((test: { failure?: unknown }) => test.failure);
+    expect(failed.failure.differences.join('\n')).toContain('Hello from the studio!');
+    expect((await api(EVE.token, 'POST', '/studio/api/tests', { path: 'flows/greeting.yaml' })).status).toBe(400);
   });
 
   it('publish makes every draft a release the web chat answers from; restoring the first gives the old answer again', async () => {
@@ -180,6 +197,9 @@ describe('drafts, preview, publish and restore', () => {
 
     const ask = async () => (await say(t.url, randomUUID(), 'm1', { text: 'Do your gift cards expire?' })).replies.map((r) => r.text).join('\n');
     expect(await ask()).not.toContain('never expire');
+    // "Try a question" asks the drafts' knowledge base.
+    const tried = await api(EVE.token, 'POST', '/studio/api/ask', { question: 'Do your gift cards expire?' });
+    expect(tried.json).toMatchObject({ answer: expect.stringContaining('never expire'), sources: ['Gift cards'] });
     const giftCards = await api(EVE.token, 'POST', '/studio/api/publish', { message: 'gift cards' });
     expect(giftCards.json).toMatchObject({ release: { release: 4 } });
     expect(await ask()).toContain('never expire');
