@@ -18,6 +18,7 @@ const AGENTS = JSON.stringify([
   { id: EDDY.id, name: 'Eddy', editor: true, queues: ['support'], token: hashToken(EDDY.token) },
   { id: BEN.id, name: 'Ben', queues: ['support'], token: hashToken(BEN.token) },
 ]);
+const ADMIN_TOKEN = 'studio-admin-token-0123456789';
 const GREETING = "Hi, and welcome to Brightwave Electronics! I'm the Brightwave assistant.";
 
 let t: TestApp;
@@ -27,7 +28,7 @@ let prefix: string;
 beforeAll(async () => {
   database = await createTestDatabase();
   prefix = freshPrefix();
-  t = await startTestApp({ AGENTS, DATABASE_URL: database.url, HANDOFF_QUEUE_PREFIX: prefix, FLOWS_WATCH: 'false', KB_WATCH: 'false' });
+  t = await startTestApp({ AGENTS, ADMIN_TOKEN, DATABASE_URL: database.url, HANDOFF_QUEUE_PREFIX: prefix, FLOWS_WATCH: 'false', KB_WATCH: 'false' });
 }, 60_000);
 afterAll(async () => {
   await t?.close();
@@ -66,6 +67,14 @@ describe('who may use the studio', () => {
     expect(refused).toMatchObject({ status: 403, json: { error: { code: 'FORBIDDEN', message: expect.stringMatching(/editors/) } } });
     expect((await api(BEN.token, 'POST', '/studio/api/publish', { message: 'x' })).status).toBe(403);
     expect((await fetch(`${t.url}/studio/api/files`)).status).toBe(401);
+  });
+
+  it('the holder of ADMIN_TOKEN is an editor; editors see the knowledge gaps, masked', async () => {
+    expect((await api(ADMIN_TOKEN, 'GET', '/studio/api/me')).json).toEqual({ id: 'admin', name: 'Admin token' });
+    await say(t.url, randomUUID(), 'm1', { text: 'Do you sell submarines? mail me at jane@example.com' });
+    const gaps = JSON.stringify((await api(EVE.token, 'GET', '/studio/api/gaps')).json);
+    expect(gaps).toContain('submarines');
+    expect(gaps).not.toContain('jane@example.com');
   });
 
   it('an editor signs in at the console\'s sign-in and uses the same cookie here; answers are not cached', async () => {
