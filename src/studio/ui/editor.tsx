@@ -14,6 +14,7 @@ import { EditorState, type Extension } from '@codemirror/state';
 import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import type { Problem } from './api.ts';
+import { wrapIndent } from './wrap-indent.ts';
 
 export interface EditorHandle {
   goToLine(line: number): void;
@@ -74,6 +75,7 @@ function extensions(props: { path: string }, readOnly: boolean): Extension[] {
     highlightActiveLine(),
     highlightSelectionMatches(),
     EditorView.lineWrapping,
+    wrapIndent,
     languageOf(props.path),
     theme,
     EditorState.tabSize.of(2),
