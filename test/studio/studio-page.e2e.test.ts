@@ -228,6 +228,10 @@ describe('Parley Studio in a real browser', () => {
     const saved = await eve.page.evaluate(async () => (await (await fetch('/studio/api/files/flows/human.yaml')).json()).content as string);
     expect(saved).toContain('# a note from Eve');
     expect(saved).not.toContain('# a note from Eddy');
+    // An article opens as Markdown, beside no map.
+    await eve.page.getByRole('listbox', { name: 'Flows, tests and knowledge' }).getByRole('option', { name: /^support\/visiting-the-store\.md/ }).click();
+    await expect.poll(() => eve.page.getByRole('textbox', { name: 'Text of knowledge/support/visiting-the-store.md' }).textContent(), WAIT).toContain('title: Visiting our store in Rotterdam');
+    expect(await eve.page.getByText('Open a flow to see its map.').count()).toBe(1);
     expect([...eve.problems, ...eddy.problems]).toEqual([]);
     await Promise.all(editors.map((editor) => editor.context.close()));
   });
