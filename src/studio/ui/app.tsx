@@ -178,6 +178,11 @@ export function App() {
   const counts = useMemo(() => ({ errors: problems?.filter((p) => p.severity === 'error').length ?? 0, warnings: problems?.filter((p) => p.severity === 'warning').length ?? 0 }), [problems]);
   const listed = files.find((file) => file.path === open?.path)?.problems ?? 0;
   const drafts = files.filter((file) => file.draft).length;
+  // The open flow's languages; kept while another kind of file is open.
+  const [languages, setLanguages] = useState<string[]>([]);
+  useEffect(() => {
+    if (outline.outline) setLanguages((known) => (known.join() === outline.outline!.languages.join() ? known : outline.outline!.languages));
+  }, [outline.outline]);
 
   return (
     <div className="studio">
@@ -220,7 +225,7 @@ export function App() {
           {open?.kind === 'flow' ? <FlowMap outline={outline.outline} stale={outline.stale} onOpen={goToLine} /> : <p className="empty-note">Open a flow to see its map.</p>}
         </TabPanel>
         <TabPanel id="preview" className="tab-panel" shouldForceMount>
-          <PreviewChat onError={(message) => say(`Preview failed: ${message}`, 'bad')} />
+          <PreviewChat languages={languages} onError={(message) => say(`Preview failed: ${message}`, 'bad')} />
         </TabPanel>
       </Tabs>
       {notice ? (

@@ -35,6 +35,8 @@ export interface OutlineEdge {
 
 export interface FlowOutline {
   flow: string;
+  /** The languages its texts are written in, its default first. */
+  languages: string[];
   nodes: OutlineNode[];
   edges: OutlineEdge[];
 }
@@ -64,7 +66,12 @@ export function flowOutline(file: string, source: string): FlowOutline | undefin
   }
   for (const name of others) nodes.push({ id: flowNode(name), kind: 'flow', title: `→ ${name}`, detail: 'another flow', line: 0, unreachable: false });
   markReachAndLoops(nodes, edges);
-  return { flow: flow.name, nodes, edges };
+  return { flow: flow.name, languages: languagesOf(flow), nodes, edges };
+}
+
+function languagesOf(flow: Flow): string[] {
+  const written = flow.texts.flatMap(({ text }) => (typeof text === 'string' ? [] : Object.keys(text)));
+  return [...new Set([flow.defaultLocale, ...written])];
 }
 
 function triggerText(flow: Flow): string {

@@ -4,7 +4,7 @@
  * understanding step decided, with how sure it was, and where the conversation stands. Nothing real happens:
  * a handoff is shown, not queued.
  */
-import { Button, Form, Input, Label, TextField } from 'react-aria-components';
+import { Button, Form, Input, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, TextField, type Key } from 'react-aria-components';
 import { useEffect, useRef, useState } from 'react';
 import { preview, type PreviewTurn } from './api.ts';
 
@@ -37,10 +37,21 @@ function whyOf(turn: PreviewTurn): string[] {
   return why;
 }
 
-export function PreviewChat({ onError }: { onError: (message: string) => void }) {
+const AUTOMATIC = 'auto';
+const languageName = (code: string) => {
+  try {
+    return new Intl.DisplayNames([navigator.language, 'en'], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+};
+
+export function PreviewChat({ languages, onError }: { languages: readonly string[]; onError: (message: string) => void }) {
   const [lines, setLines] = useState<Line[]>([]);
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
+  const [language, setLanguage] = useState<string>(AUTOMATIC);
+  const locale = useRef<string | undefined>(undefined);
   const conversation = useRef(newConversation());
   const nextId = useRef(0);
   const log = useRef<HTMLOListElement>(null);
@@ -52,7 +63,7 @@ export function PreviewChat({ onError }: { onError: (message: string) => void })
     setBusy(true);
     if (shown !== undefined) add({ from: 'you', text: shown });
     try {
-      const turn = await preview({ conversationId: conversation.current, ...request });
+      const turn = await preview({ conversationId: conversation.current, ...request, ...(locale.current ? { locale: locale.current } : {}) });
       const why = whyOf(turn);
       if (turn.replies.length === 0) add({ from: 'bot', text: '(no reply)', why });
       turn.replies.forEach((reply, i) => add({ from: 'bot', text: reply.text, buttons: reply.buttons, ...(i === turn.replies.length - 1 ? { why } : {}) }));
@@ -65,6 +76,7 @@ export function PreviewChat({ onError }: { onError: (message: string) => void })
   }
 
   function restart() {
+    locale.current = language === AUTOMATIC ? undefined : language;
     conversation.current = newConversation();
     setLines([]);
     void send({});
@@ -83,6 +95,16 @@ export function PreviewChat({ onError }: { onError: (message: string) => void })
     <section className="preview" aria-label="Preview chat">
       <div className="preview-bar">
         <p className="preview-note">Runs your drafts. Nothing real happens.</p>
+        <Select className="language" selectedKey={language} onSelectionChange={(key: Key | null) => key !== null && setLanguage(String(key))} aria-label="Language of a new preview conversation">
+          <Label className="visually-hidden">Language</Label>
+          <Button className="button quiet small"><SelectValue /> ▾</Button>
+          <Popover className="popover">
+            <ListBox className="menu">
+              <ListBoxItem id={AUTOMATIC} className="menu-item">Any language</ListBoxItem>
+              {languages.map((code) => <ListBoxItem key={code} id={code} className="menu-item">{languageName(code)}</ListBoxItem>)}
+            </ListBox>
+          </Popover>
+        </Select>
         <Button className="button quiet" onPress={restart}>Restart</Button>
       </div>
       <ol className="chat-log" ref={log} role="log" aria-live="polite" aria-label="Preview conversation">
