@@ -7,7 +7,7 @@ import { FlowFileSchema, STEP_KINDS, type StepKind } from '../engine/schema.ts';
 import { ConversationTestFileSchema } from './conversation-tests/test-file-schema.ts';
 
 /** One line per step kind, shown when the editor hovers a step. */
-const STEP_HELP: Record<StepKind, string> = {
+export const STEP_HELP: Record<StepKind, string> = {
   say: 'Sends a message, optionally with buttons (each button starts a flow by its payload).',
   ask: 'Asks a question and waits; the checked answer is stored in `var`.',
   if: 'Checks a condition and runs `then` (or `else`); a branch that does not jump continues after the `if`.',

@@ -197,7 +197,7 @@ describe('Parley Studio in a real browser', () => {
     await context.close();
   });
 
-  it('two editors save the same file: the second sees both texts and keeps theirs or their own, nothing is lost silently', { timeout: 60_000 }, async () => {
+  it('two editors save the same file: the second sees both texts and keeps theirs or their own, nothing is lost silently; completion; an article', { timeout: 60_000 }, async () => {
     const editors = await Promise.all([EVE, EDDY].map(async (who) => {
       const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
       const page = await context.newPage();
@@ -228,6 +228,16 @@ describe('Parley Studio in a real browser', () => {
     const saved = await eve.page.evaluate(async () => (await (await fetch('/studio/api/files/flows/human.yaml')).json()).content as string);
     expect(saved).toContain('# a note from Eve');
     expect(saved).not.toContain('# a note from Eddy');
+    // Completion offers the step kinds, with what each does.
+    await eve.text.click();
+    await eve.page.keyboard.press('Control+End');
+    await eve.page.keyboard.type('\n  - ha');
+    const completion = eve.page.locator('.cm-tooltip-autocomplete');
+    await completion.getByRole('option', { name: /handoff/ }).waitFor(WAIT);
+    await eve.page.locator('.cm-completionInfo', { hasText: 'Hands the conversation to a person' }).waitFor(WAIT);
+    await eve.page.keyboard.press('Enter');
+    await expect.poll(() => eve.text.textContent(), WAIT).toContain('- handoff: ');
+
     // An article opens as Markdown, beside no map.
     await eve.page.getByRole('listbox', { name: 'Flows, tests and knowledge' }).getByRole('option', { name: /^support\/visiting-the-store\.md/ }).click();
     await expect.poll(() => eve.page.getByRole('textbox', { name: 'Text of knowledge/support/visiting-the-store.md' }).textContent(), WAIT).toContain('title: Visiting our store in Rotterdam');

@@ -14,6 +14,7 @@ import { EditorState, type Extension } from '@codemirror/state';
 import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import type { Problem } from './api.ts';
+import { flowKeys } from './flow-completion.ts';
 import { wrapIndent } from './wrap-indent.ts';
 
 export interface EditorHandle {
@@ -45,7 +46,10 @@ const handlers = { change: (text: string) => current.props?.onChange(text), save
 
 
 function languageOf(path: string): Extension {
-  return path.endsWith('.md') ? markdown() : path.endsWith('.jsonl') ? [] : yaml();
+  if (path.endsWith('.md')) return markdown();
+  if (path.endsWith('.jsonl')) return [];
+  const flow = path.startsWith('flows/') && !/\.test\.ya?ml$/.test(path);
+  return flow ? [yaml(), yaml().language.data.of({ autocomplete: flowKeys })] : yaml();
 }
 
 const theme = EditorView.theme({
