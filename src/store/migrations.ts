@@ -379,6 +379,58 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX releases_flows_version ON releases (flows_version);
     `,
   },
+  {
+    // Issue 17, the agent workspace (src/agent-workspace): agents' private notes, kept apart from the messages table so
+    // no reader of messages (web chat history, outbox, desks, context, model prompts) can pick one up; each agent's
+    // read marker per handoff (unread counts are derived from it, nothing is written per customer message); console
+    // agents' availability and last automatic assignment (round-robin); canned responses per queue; which of
+    // Parley's own messages were handoff notices (shown as such in the agent's transcript).
+    id: '0014-agent-workspace',
+    sql: `
+      CREATE TABLE handoff_notes (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        handoff_id uuid NOT NULL REFERENCES handoffs (id) ON DELETE CASCADE,
+        conversation_id uuid NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        agent_id text NOT NULL,
+        agent_name text NOT NULL,
+        text text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX handoff_notes_conversation ON handoff_notes (conversation_id, id);
+
+      CREATE TABLE handoff_reads (
+        handoff_id uuid NOT NULL REFERENCES handoffs (id) ON DELETE CASCADE,
+        agent_id text NOT NULL,
+        last_message_id bigint NOT NULL,
+        read_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (handoff_id, agent_id)
+      );
+
+      CREATE TABLE agent_availability (
+        agent_id text PRIMARY KEY,
+        available boolean NOT NULL,
+        changed_at timestamptz NOT NULL DEFAULT now(),
+        last_assigned_at timestamptz
+      );
+
+      CREATE TABLE canned_responses (
+        id uuid PRIMARY KEY,
+        queue text,
+        shortcut text NOT NULL,
+        title text NOT NULL,
+        text text NOT NULL,
+        updated_by text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE UNIQUE INDEX canned_responses_shortcut ON canned_responses (COALESCE(queue, ''), shortcut);
+
+      CREATE TABLE handoff_notices (
+        message_id bigint PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+        handoff_id uuid NOT NULL REFERENCES handoffs (id) ON DELETE CASCADE
+      );
+      CREATE INDEX handoffs_conversation ON handoffs (conversation_id, created_at);
+    `,
+  },
 ];
 
 /** Advisory lock key shared by every Parley process migrating the same database ("parley" in ASCII). */
