@@ -141,7 +141,7 @@ export class Understander {
     }
     const retrieval = await this.rank(index, query, lang);
     const candidates = retrieval.candidates;
-    const evidence = keyword ? undefined : flowEvidence(rankableFlows(flows), text, lang);
+    const evidence = keyword ? undefined : flowEvidence(rankableFlows(flows), text, lang, candidates);
     const offline = withLanguage(this.offline(flows, text, keyword, evidence, retrieval));
     // A flow's own keyword or strong evidence for a flow keeps a merely ranked request from taking the message.
     const intent = this.intentOf(text, retrieval.intent, keyword !== undefined || (evidence !== undefined && !evidence.keywordOnly), offline.decision);
@@ -262,10 +262,14 @@ interface Ranked {
 }
 
 /** A flow the message names a value for, or says nearly what one of its examples says. */
-function flowEvidence(flows: readonly Flow[], text: string, lang: string): FlowEvidence | undefined {
+function flowEvidence(flows: readonly Flow[], text: string, lang: string, ranked: readonly ScoredCandidate[]): FlowEvidence | undefined {
   for (const flow of flows) if (carriesValue(flow, text)) return { flow: flow.name, confidence: 0.9, why: `the message carries a value the ${flow.name} flow asks for` };
   let best: { flow: string; overlap: number } | undefined;
+  // Words shared with an example are evidence for the flow the ranker puts first among the flows, not against it:
+  // the ranker weighs which words matter, the overlap counts them all alike.
+  const firstFlow = ranked.find((c) => c.kind === 'flow')?.id;
   for (const flow of flows) {
+    if (flow.name !== firstFlow) continue;
     const overlap = exampleOverlap(flow, text, lang);
     if (overlap >= NEAR_EXAMPLE && (!best || overlap > best.overlap)) best = { flow: flow.name, overlap };
   }

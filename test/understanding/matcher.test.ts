@@ -79,6 +79,12 @@ describe('matcher', () => {
     expect(top('helo')).toBe('flow:greeting');
   });
 
+  it('reads a word written as one where the documents write two', () => {
+    // "noise-cancelling" in the title; the customer writes it as one word, and German joins words with a linking "s".
+    expect(matcher.rank('noisecancelling headphones', { locale: 'en', limit: 1 })[0]).toMatchObject({ id: 'article:products/wave-700', coverage: 1 });
+    expect(matcher.rank('akkustunden', { locale: 'de', limit: 1 })[0]).toMatchObject({ id: 'article:products/wave-700', coverage: 1 });
+  });
+
   it('stems German and meets only documents of the query language', () => {
     expect(top('wie funktionieren rücksendungen', 'de')).toBe('article:returns/return-policy');
     expect(top('wie lange hält der akku', 'de-DE')).toBe('article:products/wave-700');

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +52,27 @@ describe('the understanding step on the demo shop', () => {
   it('never reads a product name as a greeting with a typo', async () => {
     const decision = await decide('does the halo hub work with matter');
     expect(decision.kind === 'flow' && decision.flow === 'greeting').toBe(false);
+  });
+});
+
+describe('words shared with a flow example', () => {
+  it('count for the flow the ranker puts first, never against it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-evidence-'));
+    const flow = (name: string, examples: string[]) =>
+      writeFile(path.join(dir, `${name}.yaml`), [`flow: ${name}`, 'triggers:', '  examples:', ...examples.map((e) => `    - ${JSON.stringify(e)}`), 'steps:', '  - end: true', ''].join('\n'));
+    await flow('top_up_by_card', ['how do I top up my card', 'top up using my debit card', 'can I add money with a credit card']);
+    await flow('top_up_by_cash', ['can I add cash to my account', 'top up with cash at a shop', 'where can I pay in cash']);
+    await flow('card_arrival', ['my new card has still not arrived', 'when will the card I ordered arrive']);
+    try {
+      const set = await loadFlows(dir);
+      const step = new Understander({ minConfidence: 0.5 });
+      // Three of its four words are in "how do I top up my card", but "cash" is what the customer asks about.
+      const understood = await step.understand(set, 'top up my card with cash', { locale: 'en' });
+      expect(understood.candidates[0]?.id).toBe('top_up_by_cash');
+      expect(understood.decision).toMatchObject({ kind: 'flow', flow: 'top_up_by_cash' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -4,6 +4,9 @@
  */
 import { allowedEdits, editDistance } from '../../engine/fuzzy.ts';
 
+/** What may join two words into one: nothing, or a linking letter or two (German "Versand-s-kosten"). */
+const LINKING = ['', 's', 'n', 'en', 'e', 'es'];
+
 /** The documents' words by length, to find the closest known word to an unknown one. */
 export class Speller {
   private readonly byLength = new Map<number, string[]>();
@@ -21,6 +24,31 @@ export class Speller {
 
   has(word: string): boolean {
     return this.known.has(word);
+  }
+
+  /**
+   * An unknown word written as one that the documents write as two ("preorder" for "pre-order", German
+   * "retourenpaket" for "Retouren … Paket"): the two known words, each of at least 3 letters, with German's linking
+   * letters allowed between them ("preis-anpassung", "versand-s-kosten"); null when no split makes two known words.
+   * Of several splits, the one whose shorter part is longest.
+   */
+  split(word: string): [string, string] | null {
+    if (word.length < 6 || this.known.has(word) || /\d/.test(word)) return null;
+    let best: [string, string] | null = null;
+    let bestShorter = 0;
+    for (let i = 3; i <= word.length - 3; i++) {
+      const right = word.slice(i);
+      if (!this.known.has(right)) continue;
+      for (const link of LINKING) {
+        const head = word.slice(0, i);
+        if (!head.endsWith(link)) continue;
+        const left = head.slice(0, head.length - link.length);
+        if (left.length < 3 || !this.known.has(left)) continue;
+        const shorter = Math.min(left.length, right.length);
+        if (shorter > bestShorter) (best = [left, right]), (bestShorter = shorter);
+      }
+    }
+    return best;
   }
 
   /** The known word closest to `word` within the edits its length allows, or null (also for a known word). */

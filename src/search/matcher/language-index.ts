@@ -76,7 +76,7 @@ export class LanguageIndex {
   features(query: string): Features[] {
     const o = this.options;
     const raw = tokenize(query);
-    const tokens = o.typos ? raw.map((t) => this.speller.correct(t) ?? t) : raw;
+    const tokens = o.typos ? raw.flatMap((t) => this.speller.split(t) ?? [this.speller.correct(t) ?? t]) : raw;
     const stems = this.stems(tokens);
     const extra: Array<[string, number]> = [];
     if (o.synonyms) {
