@@ -15,6 +15,7 @@ import type { ConversationLock } from './inbox/conversation-lock.ts';
 import type { Logger } from './infra/logger.ts';
 import type { RedisHandle } from './infra/redis.ts';
 import type { Conversation, Store, StoredMessage } from './store/types.ts';
+import { createWorkspace, type AgentTyping, type PassageSearch } from './app-workspace.ts';
 
 export interface AppHandoffOptions {
   config: Config;
@@ -27,6 +28,10 @@ export interface AppHandoffOptions {
   knowledge?: KnowledgePort;
   /** Whether a resolve asks for the rating (src/analytics: once per conversation). */
   askRating: (conversation: Conversation, handoff: Handoff) => Promise<boolean>;
+  /** The knowledge base's search, for the workspace's suggestions; absent, `knowledge` answers are used. */
+  search?: PassageSearch;
+  /** Shows the customer that an agent is typing (the web chat's live connection). */
+  agentTyping?: AgentTyping;
 }
 
 export interface AppHandoff {
@@ -56,6 +61,11 @@ export function createAppHandoff(options: AppHandoffOptions): AppHandoff | undef
   });
   const console = new ConsoleDesk(redis.client, redis.duplicate(), `${settings.queuePrefix}:console-events`);
   system.addDesk(console);
+  const workspace = createWorkspace({
+    service: system.service, settings, redis: redis.client, desk: console, logger, minConfidence: config.minConfidence,
+    ...(options.search ? { search: options.search } : {}), ...(tap ? { knowledge: tap } : {}), ...(options.agentTyping ? { agentTyping: options.agentTyping } : {}),
+  });
+  for (const desk of workspace.desks) system.addDesk(desk);
   const throttle = new SignInThrottle(redis.client, settings.queuePrefix);
   const sessions = new AgentSessions(redis.client, settings.queuePrefix, settings.sessionTtlMs, settings.agents, throttle);
   return {
@@ -63,7 +73,7 @@ export function createAppHandoff(options: AppHandoffOptions): AppHandoff | undef
     sessions,
     knowledge: tap,
     async register(http) {
-      await registerAgentConsole(http, { service: system.service, sessions, throttle, desk: console, logger, ...(tap ? { knowledge: tap } : {}) });
+      await registerAgentConsole(http, { service: system.service, sessions, throttle, desk: console, logger, workspace: workspace.parts });
     },
     start: () => system.start(),
     close: () => system.close(),

@@ -147,6 +147,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     dispatch: (conversation, messages) => void customers.dispatchStarted(conversation, messages).catch((error: unknown) =>
       logger.error({ conversationId: conversation.id, err: String(error) }, 'a message the handoff started could not be dispatched')),
     ...(baseKnowledge ? { knowledge: baseKnowledge } : {}),
+    // The workspace's suggestions search the knowledge base itself: no answer written, no gap recorded.
+    ...(kb ? { search: (question: string, searchOptions: { locale?: string; limit?: number }) => kb.search(question, searchOptions) } : {}),
     askRating: analytics.askAfterHandoff,
   });
   handoff?.system.addDesk(analytics.metrics.desk());

@@ -1,13 +1,30 @@
 import type { Redis } from 'ioredis';
+import type { Note } from '../../src/agent-workspace/notes.ts';
+import type { Suggestion } from '../../src/agent-workspace/suggestions.ts';
+import type { AgentIdentity } from '../../src/handoff/desk.ts';
 import type { TranscriptLine } from '../../src/handoff/context.ts';
 import type { AgentDesk } from '../../src/handoff/desk.ts';
 import type { Handoff } from '../../src/handoff/handoff-rows.ts';
 import { handoffView, type HandoffView } from './handoff-view.ts';
 
-/** What the console's sockets receive. */
+/**
+ * What the console's sockets receive; each goes to the agents of its queue. A `line`'s `kind` is `notice` for what
+ * Parley told the customer about their handoff, else the line's `from`.
+ */
 export type ConsoleEvent =
   | { type: 'handoff'; handoff: HandoffView }
-  | { type: 'line'; handoffId: string; queue: string; line: TranscriptLine };
+  | { type: 'line'; handoffId: string; queue: string; line: TranscriptLine; kind?: 'customer' | 'bot' | 'agent' | 'notice' }
+  | { type: 'note'; handoffId: string; queue: string; note: Note }
+  | { type: 'assigned'; handoffId: string; queue: string; agent: AgentIdentity }
+  | { type: 'transferred'; handoffId: string; queue: string; to: string }
+  | { type: 'viewers'; handoffId: string; queue: string; agents: AgentIdentity[] }
+  | { type: 'suggestions'; handoffId: string; queue: string; question: string; suggestions: Suggestion[] }
+  | { type: 'typing'; handoffId: string; queue: string; who: 'customer' };
+
+/** The queue whose agents receive the event. */
+export function audienceOf(event: ConsoleEvent): string {
+  return event.type === 'handoff' ? event.handoff.queue : event.queue;
+}
 
 type Listener = (event: ConsoleEvent) => void;
 
@@ -39,10 +56,22 @@ export class ConsoleDesk implements AgentDesk {
 
   async changed(handoff: Handoff): Promise<void> {
     await this.publish({ type: 'handoff', handoff: handoffView(handoff) });
+    if (handoff.status === 'claimed' && handoff.agentId) {
+      await this.publish({ type: 'assigned', handoffId: handoff.id, queue: handoff.queue, agent: { id: handoff.agentId, name: handoff.agentName ?? handoff.agentId } });
+    }
   }
 
   async line(handoff: Handoff, line: TranscriptLine): Promise<void> {
-    await this.publish({ type: 'line', handoffId: handoff.id, queue: handoff.queue, line });
+    await this.publish({ type: 'line', handoffId: handoff.id, queue: handoff.queue, line, kind: line.from });
+  }
+
+  async notice(handoff: Handoff, line: TranscriptLine): Promise<void> {
+    await this.publish({ type: 'line', handoffId: handoff.id, queue: handoff.queue, line, kind: 'notice' });
+  }
+
+  /** Events of the workspace that are no desk's business (notes, viewers, suggestions, typing). */
+  async broadcast(event: ConsoleEvent): Promise<void> {
+    await this.publish(event);
   }
 
   /** Returns the function that stops listening. */

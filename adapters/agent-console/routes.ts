@@ -1,20 +1,21 @@
-import type {} from '@fastify/websocket';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { ParleyError } from '../../src/core/errors.ts';
-import type { KnowledgePort } from '../../src/core/knowledge-port.ts';
+import type { CannedStore } from '../../src/agent-workspace/canned-responses.ts';
+import type { ViewerRegistry } from '../../src/agent-workspace/viewers.ts';
 import type { Agent } from '../../src/handoff/agents.ts';
-import { transcriptLines } from '../../src/handoff/build-context.ts';
-import type { Handoff } from '../../src/handoff/handoff-rows.ts';
 import type { HandoffService } from '../../src/handoff/handoff-service.ts';
 import type { Logger } from '../../src/infra/logger.ts';
 import { PAGE_CSP } from '../../src/server/security-headers.ts';
-import type { ConsoleDesk, ConsoleEvent } from './console-events.ts';
+import { agentOf as agentOfRequest, meOf, parse, visibleHandoff } from './agent-request.ts';
+import type { ConsoleDesk } from './console-events.ts';
 import { deliveryStates, handoffView } from './handoff-view.ts';
 import { AgentSessions, requestSecret, SESSION_COOKIE, tooManyAttempts, type Credentials } from './sessions.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
+import { registerCannedRoutes } from './canned-routes.ts';
+import { registerWorkspaceApi, type WorkspaceApiOptions } from './workspace-routes.ts';
+import { registerWorkspaceSocket, type WorkspaceSocketOptions } from './workspace-socket.ts';
 
 export interface AgentConsoleOptions {
   service: HandoffService;
@@ -22,9 +23,16 @@ export interface AgentConsoleOptions {
   throttle: SignInThrottle;
   desk: ConsoleDesk;
   logger: Logger;
-  /** Suggested answers for the customer's last question; absent: none are shown. */
-  knowledge?: KnowledgePort;
+  /** The workspace's parts (notes, assignment, canned responses, viewers, suggestions). */
+  workspace: WorkspaceParts;
 }
+
+/** What the workspace's routes need beyond the console's own parts. */
+export type WorkspaceParts = Omit<WorkspaceApiOptions, 'service' | 'sessions' | 'desk'> & {
+  canned: CannedStore;
+  viewers: ViewerRegistry;
+  agentTyping?: WorkspaceSocketOptions['agentTyping'];
+};
 
 const publicDir = new URL('./public/', import.meta.url);
 const asset = (name: string) => readFileSync(new URL(name, publicDir), 'utf8');
@@ -42,12 +50,6 @@ const Id = z.object({ id: z.string().uuid() });
 const ReplyBody = z.strictObject({ messageId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/), text: z.string().min(1).max(4000) });
 const ResolveBody = z.strictObject({ outcome: z.string().min(1).max(500) });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ParleyError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-  return parsed.data;
-}
-
 /**
  * The web agent console at /agent. Everything but the sign-in page answers only with a valid session (the
  * HttpOnly cookie, or `Authorization: Bearer <session or agent token>`); agents see only their queues.
@@ -58,19 +60,9 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
     reply.header('content-type', type).header('cache-control', 'no-store').header('x-frame-options', 'DENY')
       .header('content-security-policy', PAGE_CSP).send(body);
 
-  async function agentOf(request: FastifyRequest): Promise<Agent> {
-    const agent = await sessions.ofRequest(request);
-    if (!agent) throw new ParleyError('UNAUTHORIZED', 'sign in first');
-    return agent;
-  }
-
-  async function visible(agent: Agent, id: string): Promise<Handoff> {
-    const handoff = await service.handoffs.get(id);
-    if (!handoff || !agent.queues.includes(handoff.queue)) throw new ParleyError('NOT_FOUND', 'no such handoff in your queues');
-    return handoff;
-  }
-
-  const me = (agent: Agent) => ({ id: agent.id, name: agent.name, admin: agent.admin === true });
+  const agentOf = (request: FastifyRequest) => agentOfRequest(sessions, request);
+  const visible = (agent: Agent, id: string) => visibleHandoff(service.handoffs, agent, id);
+  const me = meOf;
 
   app.get('/agent/login', (_request, reply) => html(reply, PAGES.login));
   for (const [path, body, type] of LOGIN_ASSETS) app.get(path, (_request, reply) => html(reply, body, type));
@@ -113,42 +105,11 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
     return { agent: { ...me(agent), queues: agent.queues } };
   });
 
-  app.get('/agent/api/handoffs', async (request) => {
-    const agent = await agentOf(request);
-    const open = await service.handoffs.listOpen(agent.queues);
-    return { handoffs: open.map(handoffView), now: new Date().toISOString() };
-  });
-
-  app.get('/agent/api/handoffs/:id', async (request) => {
-    const agent = await agentOf(request);
-    const handoff = await visible(agent, parse(Id, request.params).id);
-    const transcript = await transcriptLines(service.store, service.handoffs, handoff.conversationId);
-    const position = handoff.status === 'waiting' ? await service.handoffs.position(handoff) : null;
-    const delivery = await deliveryStates(service.store, service.handoffs, handoff.conversationId);
-    const lines = transcript.map((line) => (delivery[line.id] ? { ...line, delivery: delivery[line.id] } : line));
-    return { handoff: handoffView(handoff), context: handoff.context, transcript: lines, position, now: new Date().toISOString() };
-  });
-
   // Polled by the console while a handoff is open: sent / delivered / read / failed (why) / waiting (why).
   app.get('/agent/api/handoffs/:id/delivery', async (request) => {
     const agent = await agentOf(request);
     const handoff = await visible(agent, parse(Id, request.params).id);
     return { delivery: await deliveryStates(service.store, service.handoffs, handoff.conversationId) };
-  });
-
-  app.get('/agent/api/handoffs/:id/suggestions', async (request) => {
-    const agent = await agentOf(request);
-    const handoff = await visible(agent, parse(Id, request.params).id);
-    const transcript = await transcriptLines(service.store, service.handoffs, handoff.conversationId, 50);
-    const question = transcript.filter((line) => line.from === 'customer' && line.payload === undefined && line.text.trim()).at(-1)?.text;
-    if (!question || !options.knowledge) return { question: question ?? null, suggestions: [] };
-    const locale = handoff.context.customer.locale;
-    const found = await options.knowledge.answer(question, locale ? { locale } : {}).catch(() => undefined);
-    const suggestions = [
-      ...(found?.answer ? [{ text: found.answer, source: found.sources.join(', '), score: found.confidence }] : []),
-      ...(found?.results ?? []).slice(0, 3).map((hit) => ({ text: hit.passage, source: hit.title, score: hit.score })),
-    ];
-    return { question, suggestions };
   });
 
   app.post('/agent/api/handoffs/:id/claim', async (request) => {
@@ -171,20 +132,10 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
     return { handoff: handoffView(await service.resolve(handoff.id, me(agent), parse(ResolveBody, request.body).outcome)) };
   });
 
-  // The upgrade itself is refused (401) without a session.
-  const signedIn = async (request: FastifyRequest) => void (await agentOf(request));
-  app.get('/agent/api/socket', { websocket: true, preValidation: signedIn }, async (socket: WebSocket, request) => {
-    const agent = await sessions.resolve(requestSecret(request.headers));
-    if (!agent) {
-      socket.close(4401, 'sign in first');
-      return;
-    }
-    const send = (event: ConsoleEvent) => {
-      if (socket.readyState === socket.OPEN && agent.queues.includes(event.type === 'handoff' ? event.handoff.queue : event.queue)) socket.send(JSON.stringify(event));
-    };
-    const stop = await desk.listen(send);
-    socket.on('close', stop);
-    socket.on('message', () => {});
-    socket.send(JSON.stringify({ type: 'ready', agent: me(agent) }));
+  await registerWorkspaceApi(app, { service, sessions, desk, ...options.workspace });
+  await registerCannedRoutes(app, { canned: options.workspace.canned, handoffs: service.handoffs, sessions });
+  await registerWorkspaceSocket(app, {
+    sessions, desk, handoffs: service.handoffs, viewers: options.workspace.viewers, logger: options.logger,
+    ...(options.workspace.agentTyping ? { agentTyping: options.workspace.agentTyping } : {}),
   });
 }

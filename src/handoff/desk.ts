@@ -20,6 +20,8 @@ export interface AgentDesk {
   changed?(handoff: Handoff): Promise<void>;
   /** A line was added to the conversation of an open handoff; `origin` is the desk it came from, if any. */
   line?(handoff: Handoff, line: TranscriptLine, origin?: string): Promise<void>;
+  /** Parley told the customer something about their handoff (their place in the queue, who joined). */
+  notice?(handoff: Handoff, line: TranscriptLine): Promise<void>;
 }
 
 /** Calls every desk; `announce` fails when any desk fails (so the job is retried), the others only log. */
@@ -42,6 +44,10 @@ export class DeskFanout {
 
   async line(handoff: Handoff, line: TranscriptLine, origin?: string): Promise<void> {
     await this.each((desk) => desk.line?.(handoff, line, origin));
+  }
+
+  async notice(handoff: Handoff, line: TranscriptLine): Promise<void> {
+    await this.each((desk) => desk.notice?.(handoff, line));
   }
 
   private async each(fn: (desk: AgentDesk) => Promise<void> | undefined): Promise<void> {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ParleyError } from '../core/errors.ts';
 import { loadAgents, type Agent } from './agents.ts';
+import { invalidSetting } from '../infra/json-setting.ts';
 import { readHandoffRoutes, type HandoffRoute } from './handoff-routes.ts';
 
 const flag = z
@@ -32,6 +33,11 @@ export const HANDOFF_ENV = {
   HANDOFF_ROUTES_FILE: z.string().optional(),
   /** Payload of the flow that hands over when a customer asks for a person in any words; `none`: a built-in message. */
   HANDOFF_PERSON_FLOW: z.string().default('human'),
+  /**
+   * Queues whose handoffs are assigned automatically to their available console agents, round-robin, each agent up to
+   * `maxPerAgent` open handoffs: JSON like {"support": {"maxPerAgent": 3}}. Other queues are claimed by hand.
+   */
+  HANDOFF_AUTO_ASSIGN: z.string().optional(),
   /** How often (ms) a waiting customer is told their place in the queue again. */
   HANDOFF_NOTICE_EVERY_MS: z.coerce.number().int().min(1000).default(120_000),
   /** After how long (ms) unclaimed a waiting customer is offered to leave a message. */
@@ -69,6 +75,26 @@ export interface HandoffConfig {
   summaryTimeoutMs: number;
   /** The Slack app: set when the signing secret and bot token are, and it has something to do (customers or the desk). */
   slack: SlackConfig | undefined;
+  /** Queues assigned automatically (HANDOFF_AUTO_ASSIGN), with each one's cap per agent. */
+  autoAssign: Record<string, { maxPerAgent: number }>;
+}
+
+const AutoAssignSchema = z.record(z.string().min(1).max(64), z.strictObject({ maxPerAgent: z.number().int().min(1).max(100) }));
+
+function readAutoAssign(raw: string | undefined, agents: readonly Agent[]): Record<string, { maxPerAgent: number }> {
+  if (!raw?.trim()) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw invalidSetting('HANDOFF_AUTO_ASSIGN: not valid JSON');
+  }
+  const parsed = AutoAssignSchema.safeParse(json);
+  if (!parsed.success) throw invalidSetting(`HANDOFF_AUTO_ASSIGN: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`);
+  const served = new Set(agents.flatMap((agent) => agent.queues));
+  const unserved = Object.keys(parsed.data).filter((queue) => !served.has(queue));
+  if (unserved.length > 0) throw invalidSetting(`HANDOFF_AUTO_ASSIGN: no console agent works the queue ${unserved.join(', ')}`);
+  return parsed.data;
 }
 
 /** One Slack app (one Request URL) serves both sides: the customer channel and the agent desk. */
@@ -86,8 +112,9 @@ export function handoffConfig(e: HandoffEnv, env: Record<string, string | undefi
   if (Boolean(e.SLACK_SIGNING_SECRET) !== Boolean(e.SLACK_BOT_TOKEN) || (e.SLACK_AGENT_CHANNEL && !e.SLACK_BOT_TOKEN)) {
     throw new ParleyError('CONFIG_INVALID', 'Invalid configuration: SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN: set both to turn Slack on (and SLACK_AGENT_CHANNEL for the agent desk)');
   }
+  const agents = loadAgents(env, cwd);
   return {
-    agents: loadAgents(env, cwd),
+    agents,
     sessionTtlMs: e.AGENT_SESSION_TTL_MS,
     queueName: e.HANDOFF_QUEUE_NAME,
     queuePrefix: e.HANDOFF_QUEUE_PREFIX,
@@ -101,5 +128,6 @@ export function handoffConfig(e: HandoffEnv, env: Record<string, string | undefi
     slack: e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN && (e.SLACK_CUSTOMERS || e.SLACK_AGENT_CHANNEL)
       ? { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL, agentChannel: e.SLACK_AGENT_CHANNEL, customers: e.SLACK_CUSTOMERS }
       : undefined,
+    autoAssign: readAutoAssign(e.HANDOFF_AUTO_ASSIGN, agents),
   };
 }

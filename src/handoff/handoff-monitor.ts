@@ -29,11 +29,11 @@ export class HandoffMonitor {
     const { handoffs } = service;
     for (const handoff of await handoffs.unannounced(new Date(Date.now() - 2_000))) await service.enqueue(handoff);
     for (const handoff of await handoffs.takeDueOffers(offerAfterMs)) {
-      await service.tell(await service.conversation(handoff), [notice('offerMessage', handoff.context.customer.locale ?? undefined)]);
+      await service.tell(await service.conversation(handoff), [notice('offerMessage', handoff.context.customer.locale ?? undefined)], handoff);
     }
     for (const handoff of await handoffs.takeDueNotices(noticeEveryMs)) {
       const position = await handoffs.position(handoff);
-      await service.tell(await service.conversation(handoff), [notice('stillWaiting', handoff.context.customer.locale ?? undefined, { n: position })]);
+      await service.tell(await service.conversation(handoff), [notice('stillWaiting', handoff.context.customer.locale ?? undefined, { n: position })], handoff);
     }
     for (const conversationId of await handoffs.orphans(new Date(Date.now() - 30_000))) {
       const conversation = await service.store.getConversation(conversationId);

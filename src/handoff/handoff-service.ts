@@ -117,7 +117,7 @@ export class HandoffService {
     logger.info({ handoffId: id, conversationId: conversation.id, trigger: info.trigger, priority }, 'handoff opened');
     if (info.tell) {
       const position = await handoffs.position(handoff);
-      await this.tell(conversation, [notice('queued', context.customer.locale ?? undefined, { n: position })]);
+      await this.tell(conversation, [notice('queued', context.customer.locale ?? undefined, { n: position })], handoff);
     }
     await this.enqueue(handoff);
     return handoff;
@@ -147,12 +147,37 @@ export class HandoffService {
     const before = await this.require(handoffId);
     const claimed = await handoffs.claim(handoffId, agent);
     if (!claimed) throw new ParleyError('CONFLICT', before.status === 'resolved' ? 'this handoff is resolved' : `${before.agentName ?? 'another agent'} has claimed it`);
-    if (before.status === 'waiting') {
-      const conversation = await this.conversation(claimed);
-      await this.tell(conversation, [notice('agentJoined', claimed.context.customer.locale ?? undefined, { name: agent.name })]);
-      await this.options.desks.changed(claimed);
-    }
+    if (before.status === 'waiting') await this.assigned(claimed);
     return claimed;
+  }
+
+  /** Tells the customer who has their conversation now, and every desk. */
+  async assigned(handoff: Handoff): Promise<void> {
+    const conversation = await this.conversation(handoff);
+    await this.tell(conversation, [notice('agentJoined', handoff.context.customer.locale ?? undefined, { name: handoff.agentName ?? '' })], handoff);
+    await this.options.desks.changed(handoff);
+  }
+
+  /** Gives the handoff to `to` (an agent of its queue, checked by the caller), whoever had it. */
+  async assign(handoffId: string, to: AgentIdentity): Promise<Handoff> {
+    const before = await this.require(handoffId);
+    if (before.status === 'claimed' && before.agentId === to.id) return before;
+    const assigned = await this.options.handoffs.assign(handoffId, to);
+    if (!assigned) throw new ParleyError('CONFLICT', 'this handoff is resolved');
+    this.options.logger.info({ handoffId, agentId: to.id }, 'handoff assigned');
+    await this.assigned(assigned);
+    return assigned;
+  }
+
+  /** Moves the handoff to another queue, where it waits for an agent of that queue (the customer keeps their place in line by time). */
+  async transfer(handoffId: string, queue: string): Promise<Handoff> {
+    const before = await this.require(handoffId);
+    if (before.queue === queue && before.status === 'waiting') return before;
+    const moved = await this.options.handoffs.transfer(handoffId, queue);
+    if (!moved) throw new ParleyError('CONFLICT', 'this handoff is resolved');
+    this.options.logger.info({ handoffId, from: before.queue, to: queue }, 'handoff transferred');
+    await this.options.desks.changed(moved);
+    return moved;
   }
 
   /**
@@ -218,11 +243,17 @@ export class HandoffService {
     if (message?.id === inboundId) await this.options.desks.line(handoff, toLine(message, new Set()));
   }
 
-  /** Stores messages Parley sends on its own (queue notices) and hands them to the outbox. */
-  async tell(conversation: Conversation, messages: NewOutbound[]): Promise<void> {
+  /**
+   * Stores messages Parley sends on its own (queue notices) and hands them to the outbox. With the handoff they are
+   * about, they are recorded as its notices and shown to its agents as such.
+   */
+  async tell(conversation: Conversation, messages: NewOutbound[], handoff?: Handoff): Promise<void> {
     const stored: StoredMessage[] = [];
     for (const message of messages) stored.push(await this.options.store.insertOutbound(conversation.id, message));
     this.options.dispatch(conversation, stored);
+    if (!handoff) return;
+    await this.options.handoffs.recordNotices(handoff.id, stored.map((message) => message.id));
+    for (const message of stored) await this.options.desks.notice(handoff, toLine(message, new Set()));
   }
 
   async conversation(handoff: Handoff): Promise<Conversation> {

@@ -88,6 +88,46 @@ export class HandoffStore {
     );
   }
 
+  /** Gives an open handoff to this agent, whoever had it; null when it is resolved. */
+  assign(id: string, agent: { id: string; name: string }): Promise<Handoff | null> {
+    return this.one(
+      `UPDATE handoffs SET status = 'claimed', agent_id = $2, agent_name = $3, claimed_at = now()
+       WHERE id = $1 AND status <> 'resolved' RETURNING *`,
+      [id, agent.id, agent.name],
+    );
+  }
+
+  /** Moves an open handoff to another queue, where it waits again for an agent of that queue; null when it is resolved. */
+  transfer(id: string, queue: string): Promise<Handoff | null> {
+    return this.one(
+      `UPDATE handoffs SET queue = $2, status = 'waiting', agent_id = NULL, agent_name = NULL, claimed_at = NULL,
+         context = jsonb_set(context, '{queue}', to_jsonb($2::text))
+       WHERE id = $1 AND status <> 'resolved' RETURNING *`,
+      [id, queue],
+    );
+  }
+
+  /** Records that these messages were the handoff's notices (the agent's transcript shows them as such). */
+  async recordNotices(handoffId: string, messageIds: readonly string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.db.query(
+      `INSERT INTO handoff_notices (message_id, handoff_id) SELECT unnest($1::bigint[]), $2 ON CONFLICT DO NOTHING`, [[...messageIds], handoffId]);
+  }
+
+  /** Ids of the conversation's messages that were handoff notices. */
+  async noticeIds(conversationId: string): Promise<Set<string>> {
+    const result = await this.db.query<{ message_id: string }>(
+      `SELECT n.message_id FROM handoff_notices n JOIN handoffs h ON h.id = n.handoff_id WHERE h.conversation_id = $1`, [conversationId]);
+    return new Set(result.rows.map((row) => String(row.message_id)));
+  }
+
+  /** Who wrote each agent reply of the conversation, by message id. */
+  async replyAuthors(conversationId: string): Promise<Map<string, string>> {
+    const result = await this.db.query<{ message_id: string; agent_id: string }>(
+      `SELECT r.message_id, r.agent_id FROM handoff_replies r JOIN handoffs h ON h.id = r.handoff_id WHERE h.conversation_id = $1`, [conversationId]);
+    return new Map(result.rows.map((row) => [String(row.message_id), row.agent_id]));
+  }
+
   /** Resolves an open handoff and opens its rating; null when it is already resolved. */
   resolve(id: string, agent: { id: string; name: string }, outcome: string): Promise<Handoff | null> {
     return this.one(

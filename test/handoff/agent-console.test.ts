@@ -43,7 +43,7 @@ describe('agent console', () => {
     expect(shown.handoff).toMatchObject({ status: 'waiting', reason: 'warranty claim for laptop', channel: 'web', queue: 'support' });
     const detail = await asAgent(t.url, ANA.token, `/agent/api/handoffs/${shown.handoff.id}`);
     expect(detail.json.context.flow).toMatchObject({ flow: 'warranty', vars: { product: 'laptop' } });
-    expect(detail.json.transcript.map((l: { from: string; text: string }) => `${l.from}: ${l.text}`)).toEqual([
+    expect(detail.json.transcript.map((l: { kind: string; text: string }) => `${l.kind}: ${l.text}`)).toEqual([
       'customer: warranty claim', 'bot: Which product is it about?', 'customer: laptop',
       'bot: A colleague will check the warranty for your laptop.', 'bot: A person from our team will be with you shortly. You are number 1 in the queue.',
     ]);

@@ -1,0 +1,91 @@
+/**
+ * Part of the composition root (src/app-handoff.ts): the agent workspace's parts (src/agent-workspace) for the
+ * console's routes, and the desks it adds: automatic assignment and the suggestions that follow each customer message.
+ */
+import type { Redis } from 'ioredis';
+import type { ConsoleDesk } from '../adapters/agent-console/console-events.ts';
+import type { WorkspaceParts } from '../adapters/agent-console/routes.ts';
+import { AutoAssigner } from './agent-workspace/auto-assign.ts';
+import { AvailabilityStore } from './agent-workspace/availability.ts';
+import { CannedStore } from './agent-workspace/canned-responses.ts';
+import { suggestFor, type PassageFinder, type SuggestionSource } from './agent-workspace/latest-question.ts';
+import { NoteStore } from './agent-workspace/notes.ts';
+import type { FoundPassages } from './agent-workspace/suggestions.ts';
+import { ViewerRegistry } from './agent-workspace/viewers.ts';
+import type { KnowledgePort } from './core/knowledge-port.ts';
+import type { AgentDesk, AgentIdentity } from './handoff/desk.ts';
+import type { HandoffConfig } from './handoff/handoff-config.ts';
+import type { Handoff } from './handoff/handoff-rows.ts';
+import type { HandoffService } from './handoff/handoff-service.ts';
+import type { Logger } from './infra/logger.ts';
+import type { Conversation } from './store/types.ts';
+
+/** The knowledge base's search (KnowledgeBase.search): passages without an answer written or a gap recorded. */
+export type PassageSearch = (question: string, options: { locale?: string; limit?: number }) => Promise<FoundPassages>;
+
+/** Shows the customer of this conversation that the agent is typing. */
+export type AgentTyping = (conversation: Conversation, agent: AgentIdentity) => Promise<void>;
+
+export interface WorkspaceOptions {
+  service: HandoffService;
+  settings: HandoffConfig;
+  redis: Redis;
+  desk: ConsoleDesk;
+  logger: Logger;
+  minConfidence: number;
+  search?: PassageSearch;
+  /** Used for suggestions when there is no `search` (a knowledge base given to createApp). */
+  knowledge?: KnowledgePort;
+  agentTyping?: AgentTyping;
+}
+
+export function createWorkspace(options: WorkspaceOptions): { parts: WorkspaceParts; desks: AgentDesk[] } {
+  const { service, settings, desk, logger } = options;
+  const db = service.store.db;
+  const assigner = Object.keys(settings.autoAssign).length > 0
+    ? new AutoAssigner({ db, service, agents: settings.agents, rules: settings.autoAssign, logger })
+    : undefined;
+  const find = finder(options);
+  const suggestions: SuggestionSource | undefined = find ? { store: service.store, handoffs: service.handoffs, find, minConfidence: options.minConfidence } : undefined;
+  const queues = [...new Set([settings.defaultQueue, ...settings.routes.map((route) => route.queue), ...settings.agents.flatMap((agent) => agent.queues)])];
+  const { agentTyping } = options;
+  const parts: WorkspaceParts = {
+    agents: settings.agents, queues, notes: new NoteStore(db), availability: new AvailabilityStore(db), canned: new CannedStore(db),
+    viewers: new ViewerRegistry(options.redis, settings.queuePrefix),
+    ...(assigner ? { assigner } : {}),
+    ...(suggestions ? { suggestions } : {}),
+    ...(agentTyping ? { agentTyping: async (handoff: Handoff, agent: AgentIdentity) => agentTyping(await service.conversation(handoff), agent) } : {}),
+  };
+  const desks: AgentDesk[] = assigner ? [assigner.desk] : [];
+  if (suggestions) desks.push(suggestionFeed(suggestions, desk, logger));
+  return { parts, desks };
+}
+
+function finder(options: WorkspaceOptions): PassageFinder | undefined {
+  const { search, knowledge } = options;
+  if (search) return (question, locale) => search(question, { ...(locale ? { locale } : {}), limit: 8 });
+  if (knowledge) return async (question, locale) => {
+    const found = await knowledge.answer(question, locale ? { locale } : {});
+    return { hits: found.results, confidence: found.confidence };
+  };
+  return undefined;
+}
+
+/**
+ * New suggestions on the agents' sockets each time the customer writes. Not awaited by the turn: the knowledge base's
+ * search may ask the embedding model.
+ */
+function suggestionFeed(source: SuggestionSource, desk: ConsoleDesk, logger: Logger): AgentDesk {
+  return {
+    id: 'console-suggestions',
+    announce: async () => {},
+    line: async (handoff, line) => {
+      if (line.from !== 'customer' || line.payload !== undefined || !line.text.trim()) return;
+      void suggestFor(source, handoff)
+        .then(({ question, suggestions }) => question
+          ? desk.broadcast({ type: 'suggestions', handoffId: handoff.id, queue: handoff.queue, question, suggestions })
+          : undefined)
+        .catch((error: unknown) => logger.warn({ handoffId: handoff.id, err: error instanceof Error ? error.message : String(error) }, 'suggestions not refreshed'));
+    },
+  };
+}
