@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { say } from '../support/app.ts';
+import { fakeSlackApi } from './fake-slack.ts';
 import { eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
 
 /**
@@ -11,27 +10,6 @@ import { eventually, startHandoffApp, webTranscript, type HandoffApp } from './s
  */
 const SECRET = 'slack-signing-secret-for-tests';
 const CHANNEL = 'CAGENTS1';
-
-interface ApiCall { method: string; args: Record<string, any> }
-
-async function fakeSlackApi(): Promise<{ server: Server; url: string; calls: ApiCall[] }> {
-  const calls: ApiCall[] = [];
-  let ts = 1_700_000_000;
-  const server = createServer((request, response) => {
-    let raw = '';
-    request.on('data', (chunk) => (raw += chunk));
-    request.on('end', () => {
-      const method = request.url!.replace(/^\/api\//, '').split('?')[0]!;
-      const args = request.headers['content-type']?.includes('json') ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw));
-      if (typeof args.blocks === 'string') args.blocks = JSON.parse(args.blocks);
-      calls.push({ method, args });
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ ok: true, channel: args.channel, ts: args.ts ?? `${ts++}.000100` }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`, calls };
-}
 
 function signed(body: string, secret = SECRET): Record<string, string> {
   const timestamp = String(Math.floor(Date.now() / 1000));
