@@ -22,7 +22,7 @@ export interface SuggestOptions {
   minConfidence: number;
   /** At most this many. Default 3. */
   limit?: number;
-  /** A passage whose score is under this share of the first's is unrelated. Default 0.5. */
+  /** A passage whose score is under this share of the first's is unrelated. Default 0.2. */
   relativeScore?: number;
 }
 
@@ -40,7 +40,7 @@ export function pickSuggestions(found: FoundPassages, options: SuggestOptions): 
   const articles = new Set<string>();
   for (const hit of found.hits) {
     if (picked.length >= (options.limit ?? 3)) break;
-    if (hit !== first && hit.score < first.score * (options.relativeScore ?? 0.5)) continue;
+    if (hit !== first && hit.score < first.score * (options.relativeScore ?? 0.2)) continue;
     const text = hit.passage.trim();
     const words = wordsOf(text);
     if (!text || articles.has(hit.id) || seen.some((other) => overlap(words, other) > 0.6)) continue;
