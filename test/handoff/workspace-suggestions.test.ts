@@ -16,7 +16,7 @@ describe('suggestions', () => {
     await t?.close();
   });
 
-  const expectReadable = (suggestions: Array<Record<string, string>>) => {
+  const expectReadable = (suggestions: Array<{ articleId: string; title: string; snippet: string; text: string }>) => {
     for (const s of suggestions) {
       expect(Object.keys(s).sort()).toEqual(['articleId', 'snippet', 'text', 'title']);
       expect(s.snippet.length).toBeLessThanOrEqual(221);
