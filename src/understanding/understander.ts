@@ -21,6 +21,7 @@ import { language as languageOf, tokenize } from '../kb/text.ts';
 import type { Article } from '../kb/types.ts';
 import { articlesForEveryLanguage, flowArticles, flowOfDoc, intentMatchDocs, intentOfDoc, LANGUAGES, rankableFlows } from './candidate-docs.ts';
 import { isFollowUp, withPreviousQuestion } from './follow-up.ts';
+import { articleTerms, unansweredWords, type ArticleTerms } from './asked-beyond-subject.ts';
 import { questionParts } from './two-questions.ts';
 import { essentialKeyword } from './keywords.ts';
 import { candidateId, type ModelChooser } from './model-choice.ts';
@@ -77,6 +78,10 @@ interface Index {
   retriever?: Retriever;
   flows: FlowSet;
   titles: Map<string, string>;
+  /** Each article's terms by `${id}\u0000${language}`, to tell whether it speaks to what was asked. */
+  articleTerms: Map<string, ArticleTerms>;
+  /** Every article term per language. */
+  knownTerms: Map<string, Set<string>>;
   vocabulary: LanguageVocabulary;
   matcher?: Matcher;
 }
@@ -142,7 +147,7 @@ export class Understander {
     const retrieval = await this.rank(index, query, lang);
     const candidates = retrieval.candidates;
     const evidence = keyword ? undefined : flowEvidence(rankableFlows(flows), text, lang, candidates);
-    const offline = withLanguage(this.offline(flows, text, keyword, evidence, retrieval));
+    const offline = withLanguage(this.offline(flows, text, keyword, evidence, retrieval, this.offSubject(index, query, lang)));
     // A flow's own keyword or strong evidence for a flow keeps a merely ranked request from taking the message.
     const intent = this.intentOf(text, retrieval.intent, keyword !== undefined || (evidence !== undefined && !evidence.keywordOnly), offline.decision);
     if (intent) {
@@ -155,7 +160,15 @@ export class Understander {
   }
 
   /** The flow or article the message asks for, offline, as if Parley had no requests of its own. */
-  private offline(flows: FlowSet, text: string, keyword: string | undefined, evidence: FlowEvidence | undefined, retrieval: Ranked): Omit<Understood, 'language'> {
+  /** For the first candidate, when it is an article: the words asked about that it never mentions (see asked-beyond-subject.ts). */
+  private offSubject(index: Index, query: string, lang: string): (article: string) => string[] {
+    return (article) => {
+      const terms = index.articleTerms.get(`${article}\u0000${lang}`);
+      return terms ? unansweredWords(query, lang, terms, index.knownTerms.get(lang) ?? new Set()) : [];
+    };
+  }
+
+  private offline(flows: FlowSet, text: string, keyword: string | undefined, evidence: FlowEvidence | undefined, retrieval: Ranked, offSubject: (article: string) => string[]): Omit<Understood, 'language'> {
     const { candidates } = retrieval;
     if (keyword) return { decision: { kind: 'flow', flow: keyword, confidence: 1 }, candidates, why: `the message is the flow's keyword: ${keyword}` };
     const articleFirst = candidates[0]?.kind === 'knowledge' && retrieval.confidence >= KEYWORD_EVIDENCE;
@@ -164,7 +177,15 @@ export class Understander {
       const confidence = Math.max(retrieval.confidence, evidence.confidence);
       if (confidence >= this.options.minConfidence) return { decision: { kind: 'flow', flow: evidence.flow, confidence }, candidates, why: evidence.why };
     }
-    const decided = this.decide(candidates, retrieval.confidence);
+    let decided = this.decide(candidates, retrieval.confidence);
+    const unanswered = decided.decision.kind === 'knowledge' ? offSubject(decided.decision.article) : [];
+    if (unanswered.length > 0) {
+      // Less sure, not sure it is wrong: the words may be a paraphrase of the article's own (a sure match still answers;
+      // a weaker one becomes a near miss, offered rather than quoted).
+      const confidence = round3(retrieval.confidence * OFF_SUBJECT_FACTOR);
+      const lowered = this.decide(candidates, confidence);
+      decided = { ...lowered, why: `${lowered.why}; lowered from ${retrieval.confidence}: ${candidates[0]!.id} is about what the message names, but says nothing of ${unanswered.join(', ')}` };
+    }
     // The flow whose keyword the message named, when an article answered instead, is offered beside the answer.
     if (evidence?.keywordOnly && decided.decision.kind === 'knowledge') decided.decision = { ...decided.decision, offerFlow: evidence.flow };
     const opener = decided.decision.kind === 'decline' ? greetingOpener(flows, text) : undefined;
@@ -243,11 +264,22 @@ export class Understander {
     const articles = [...flowArticles(flows), ...articlesForEveryLanguage(knowledge.articles)];
     const intentDocs = lexical ? [] : intentMatchDocs(this.options.intents ?? []);
     const titles = new Map<string, string>();
-    for (const article of articles) titles.set(`${article.id}\u0000${languageOf(article.locale)}`, article.title);
+    const terms = new Map<string, ArticleTerms>();
+    const known = new Map<string, Set<string>>();
+    for (const article of articles) {
+      const key = `${article.id}\u0000${languageOf(article.locale)}`;
+      titles.set(key, article.title);
+      if (flowOfDoc(article.id) !== undefined) continue;
+      const own = articleTerms(article, languageOf(article.locale));
+      terms.set(key, own);
+      const all = known.get(languageOf(article.locale)) ?? new Set<string>();
+      for (const term of own.all) all.add(term);
+      known.set(languageOf(article.locale), all);
+    }
     const vocabulary = buildVocabulary(knowledge.articles.flatMap((a) => a.passages.map((p) => ({ language: languageOf(a.locale), text: `${p.title} ${p.text}` }))));
     this.index = lexical
-      ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0], ranker: 'lexical' }), flows, titles, vocabulary }
-      : { key, matcher: Matcher.build([...matchDocs(articles), ...intentDocs]), flows, titles, vocabulary };
+      ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0], ranker: 'lexical' }), flows, titles, articleTerms: terms, knownTerms: known, vocabulary }
+      : { key, matcher: Matcher.build([...matchDocs(articles), ...intentDocs]), flows, titles, articleTerms: terms, knownTerms: known, vocabulary };
     return this.index;
   }
 }
@@ -278,6 +310,13 @@ function flowEvidence(flows: readonly Flow[], text: string, lang: string, ranked
   if (named.length === 1) return { flow: named[0]!.name, confidence: KEYWORD_EVIDENCE, why: `the message names a keyword phrase of ${named[0]!.name}`, keywordOnly: true };
   return undefined;
 }
+
+/**
+ * The confidence kept for a first article that never mentions what was asked while the knowledge base speaks of it
+ * elsewhere (chosen on the Brightwave dev half: 0.7 turned its confidently wrong product answers into near misses
+ * and kept every right answer).
+ */
+const OFF_SUBJECT_FACTOR = 0.7;
 
 /** How far a request of Parley's, ranked on other words than its own, must lead a confident flow or article. */
 const INTENT_LEAD = 0.2;

@@ -49,6 +49,15 @@ describe('the understanding step on the demo shop', () => {
     expect(understood.why).toMatch(/closest|nothing/);
   });
 
+  it('does not quote a product article that never mentions what was asked, but offers it', async () => {
+    // The knowledge base speaks of headphones (the Wave 700), the Nova X article does not: the name alone matched.
+    const understood = await understander.understand(flows, 'does the nova x have a headphone jack', { locale: 'en' });
+    expect(understood.decision.kind).toBe('decline');
+    expect(understood.candidates[0]?.id).toBe('products/nova-x-5g');
+    expect(understood.why).toMatch(/says nothing of .*headphon/);
+    expect(await decide('how long does the nova x battery last')).toMatchObject({ kind: 'knowledge', article: 'products/nova-x-5g' });
+  });
+
   it('never reads a product name as a greeting with a typo', async () => {
     const decision = await decide('does the halo hub work with matter');
     expect(decision.kind === 'flow' && decision.flow === 'greeting').toBe(false);

@@ -1,0 +1,38 @@
+/**
+ * Whether an article speaks to what a message asks, beyond naming the article's subject. "Is the Wave 700
+ * waterproof?" ranks the Wave 700 article first on the product's name alone; when nothing else the customer asked
+ * about ("waterproof") appears anywhere in the article, quoting it would answer a question they did not ask.
+ */
+import { closeEnough } from '../engine/fuzzy.ts';
+import { analyzerFor } from '../kb/text.ts';
+import type { Article } from '../kb/types.ts';
+
+/** An article's terms in one language: those of its title (its subject) and those of everything it says. */
+export interface ArticleTerms {
+  subject: ReadonlySet<string>;
+  all: ReadonlySet<string>;
+}
+
+export function articleTerms(article: Article, lang: string): ArticleTerms {
+  const analyzer = analyzerFor(lang);
+  const subject = new Set(analyzer.terms(article.title));
+  const all = new Set(subject);
+  for (const text of [...article.questions, ...article.tags]) for (const term of analyzer.terms(text)) all.add(term);
+  for (const p of article.passages) {
+    for (const text of [p.heading ?? '', p.text, ...p.questions, ...p.tags]) for (const term of analyzer.terms(text)) all.add(term);
+  }
+  return { subject, all };
+}
+
+/**
+ * The message's words beyond the article's subject, when it asks about something and the article mentions none of
+ * them (a typo of one of its words counts as mentioned); an empty list when the article speaks to the question or
+ * the message only names the subject ("Wave 700").
+ */
+export function unansweredWords(message: string, lang: string, article: ArticleTerms, known: ReadonlySet<string>): string[] {
+  const asked = [...new Set(analyzerFor(lang).terms(message))].filter((term) => !article.subject.has(term) && !/^\d+$/.test(term));
+  if (asked.length === 0) return [];
+  const mentioned = (term: string) => article.all.has(term) || [...article.all].some((word) => closeEnough(term, word));
+  if (asked.some(mentioned)) return [];
+  return asked.some((term) => known.has(term)) ? asked : [];
+}
