@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { say } from '../support/app.ts';
+import { ANA, asAgent, startHandoffApp, type HandoffApp } from './support.ts';
+import { handOver } from './workspace-support.ts';
+
+/** A conversation's sidebar (issue 17): who the customer is, why they are here, what the bot and the knowledge base did. */
+describe("the conversation's sidebar", () => {
+  let t: HandoffApp;
+  beforeAll(async () => {
+    t = await startHandoffApp();
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('shows the customer, the reason and summary, the variables in words, what the knowledge base answered', async () => {
+    await say(t.url, 'detail-1', 'q1', { text: 'can I return my headphones?' });
+    await say(t.url, 'detail-1', 'q2', { text: 'refund' });
+    const id = await handOver(t, 'detail-1', 'human');
+    const detail = await asAgent(t.url, ANA.token, `/agent/api/handoffs/${id}`);
+    expect(detail.status).toBe(200);
+    const { sidebar } = detail.json;
+    expect(sidebar.customer).toMatchObject({
+      name: null, channels: ['web'], identities: [{ channel: 'web', identity: 'detail-1', phone: null }], language: 'en', preferredChannel: 'web',
+      consent: [{ channel: 'web', purpose: 'service', state: 'granted', since: expect.any(String) }],
+    });
+    expect(sidebar.flow).toBe('human');
+    expect(sidebar.reason).toBe('customer asked for a person');
+    expect(sidebar.summary).toContain('can I return my headphones?');
+    expect(sidebar.knowledge).toEqual([
+      expect.objectContaining({ question: 'can I return my headphones?', articleTitle: 'Return policy', answered: true }),
+      { question: 'refund', articleTitle: null, answered: false, answer: null },
+    ]);
+    expect(sidebar.previous).toEqual([]);
+  });
+});
