@@ -128,6 +128,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const analytics = createAnalytics({
     db: store.db, logger,
     handoffJobs: async () => (await handoff?.system.queue.bull())?.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed'),
+    // Called only during turns, after `handoff` below is built.
+    resumeAfterRating: async (conversation, handoffId) => handoff?.system.service.resumeAfterRating(conversation, handoffId),
   });
   const outbox = new Outbox({ store, channels: analytics.instrument(channels), logger, redis: redis.client, maxAttempts: config.outboxMaxAttempts, claimTtlMs: config.outboxClaimTtlMs });
   // In demo mode `order_lookup` reaches the demo order API on this server, once its address is known (listen).

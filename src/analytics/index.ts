@@ -7,7 +7,7 @@ import { HandoffStore } from '../handoff/handoff-store.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { Db } from '../store/types.ts';
 import { AppMetrics } from './metrics.ts';
-import { askAfterHandoff, createRatingHooks, RatingStore } from './ratings.ts';
+import { askAfterHandoff, createRatingHooks, RatingStore, type RatingHooksOptions } from './ratings.ts';
 import { createTurnRecorder } from './turn-recorder.ts';
 
 export { buildReport, type Report } from './report.ts';
@@ -20,6 +20,8 @@ export interface AnalyticsOptions {
   logger: Logger;
   /** Job counts of the BullMQ handoffs queue, read at each scrape; absent or undefined without an agent desk. */
   handoffJobs?: () => Promise<Record<string, number> | undefined>;
+  /** After a rating of a resolved handoff, the bot's return point (the handoff service's resumeAfterRating). */
+  resumeAfterRating?: RatingHooksOptions['resumeAfterRating'];
 }
 
 export function createAnalytics(options: AnalyticsOptions) {
@@ -37,6 +39,7 @@ export function createAnalytics(options: AnalyticsOptions) {
     ratingHooks: createRatingHooks({
       ratings, db: options.db,
       closeHandoffRating: (handoffId, rating) => handoffs.closeRating(handoffId, rating),
+      ...(options.resumeAfterRating ? { resumeAfterRating: options.resumeAfterRating } : {}),
     }),
     /** For the handoff service: ask for the rating after a resolve only if this conversation was never asked. */
     askAfterHandoff: askAfterHandoff(ratings),

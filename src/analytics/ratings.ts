@@ -66,6 +66,8 @@ export interface RatingHooksOptions {
   db: Db;
   /** Keeps a handoff's own rating (src/handoff) in step when the question came after its resolve. */
   closeHandoffRating?: (handoffId: string, rating: number | null) => Promise<void>;
+  /** After a rating of a resolved handoff: the bot's return point, which follows the thanks (src/handoff). */
+  resumeAfterRating?: (conversation: Conversation, handoffId: string) => Promise<{ replies: NewOutbound[]; state: Conversation['state'] } | undefined>;
 }
 
 /**
@@ -85,7 +87,8 @@ export function createRatingHooks(options: RatingHooksOptions): TurnHooks {
         if (open.handoffId) await options.closeHandoffRating?.(open.handoffId, stars);
         if (stars === null) return undefined;
         const { offered: _offered, ...state } = conversation.state;
-        return { kind: 'reply', replies: [say('thanks', locale(conversation))], state };
+        const back = open.handoffId ? await options.resumeAfterRating?.({ ...conversation, state }, open.handoffId) : undefined;
+        return { kind: 'reply', replies: [say('thanks', locale(conversation)), ...(back?.replies ?? [])], state: back?.state ?? state };
       }
       if (input.text === undefined || conversation.state.awaiting || !isClosingMessage(input.text)) return undefined;
       if (!(await wroteBefore(options.db, conversation.id))) return undefined;

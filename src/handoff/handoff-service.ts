@@ -11,7 +11,7 @@ import type { AgentIdentity, DeskFanout } from './desk.ts';
 import type { Handoff } from './handoff-rows.ts';
 import type { HandoffStore } from './handoff-store.ts';
 import { notice, ratingButtons } from './notices.ts';
-import { returnToBot } from './return-to-bot.ts';
+import { idleState, returnToBot } from './return-to-bot.ts';
 import type { SummaryWriter } from './summary.ts';
 import { routeHandoff, type HandoffRoute } from './handoff-routes.ts';
 
@@ -199,7 +199,11 @@ export class HandoffService {
     return stored;
   }
 
-  /** Resolves the handoff: the bot takes the conversation back at its return point and asks for a rating. */
+  /**
+   * Resolves the handoff, in this order: the closing notice; then, when the conversation was not asked before, the
+   * rating question with its buttons, as the last message (so a typed "5" answers it), and the bot's return point
+   * follows the answer (resumeAfterRating); else the bot's return point at once.
+   */
   async resolve(handoffId: string, agent: AgentIdentity, outcome: string): Promise<Handoff> {
     const { handoffs, store, lock } = this.options;
     const current = await this.require(handoffId);
@@ -208,30 +212,49 @@ export class HandoffService {
       const done = await handoffs.resolve(handoffId, agent, outcome.trim().slice(0, 500) || 'resolved');
       if (!done) throw new ParleyError('CONFLICT', 'this handoff is resolved');
       const conversation = await this.conversation(done);
-      const back = returnToBot(this.options.flows(conversation.state), conversation.state, done.context.flow.flow);
-      const locale = back.state.locale ?? done.context.customer.locale ?? undefined;
-      const replies: NewOutbound[] = back.actions.flatMap((action) => (action.type === 'say' ? [action.message] : []));
+      const locale = conversation.state.locale ?? done.context.customer.locale ?? undefined;
       const ask = await this.options.askRating(conversation, done);
-      const name = done.agentName ?? agent.name;
-      if (ask) replies.push({ ...notice('resolved', locale, { name }), buttons: ratingButtons() });
-      else {
-        replies.push(notice('resolvedNoRating', locale, { name }));
+      const replies: NewOutbound[] = [notice('resolved', locale, { name: done.agentName ?? agent.name })];
+      let state: ConversationState;
+      if (ask) {
+        replies.push({ ...notice('rateHelp', locale), buttons: ratingButtons() });
+        state = { ...idleState(conversation.state), offered: ratingButtons() };
+      } else {
         await handoffs.closeRating(done.id, null);
+        const back = this.returnToBot(conversation.state, done);
+        replies.push(...back.replies);
+        state = back.state;
       }
       const committed = await store.commitTurn({
         conversationId: conversation.id,
         expectedVersion: conversation.version,
-        state: ask ? { ...back.state, offered: ratingButtons() } : back.state,
+        state,
         mode: 'bot',
         inboundId: null,
         replies,
       });
       this.options.dispatch(committed.conversation, committed.replies);
+      // The closing notice and the rating question are the handoff's notices; the bot's messages are the bot's.
+      await handoffs.recordNotices(done.id, committed.replies.slice(0, ask ? 2 : 1).map((message) => message.id));
       return done;
     });
     this.options.logger.info({ handoffId, outcome: resolved.outcome }, 'handoff resolved');
     await this.options.desks.changed(resolved);
     return resolved;
+  }
+
+  /**
+   * The bot's return point after the customer rated a resolved handoff: the `after_handoff` step of the flow the
+   * handoff came from, else the menu (return-to-bot.ts).
+   */
+  async resumeAfterRating(conversation: Conversation, handoffId: string): Promise<{ replies: NewOutbound[]; state: ConversationState } | undefined> {
+    const handoff = await this.options.handoffs.get(handoffId);
+    return handoff ? this.returnToBot(conversation.state, handoff) : undefined;
+  }
+
+  private returnToBot(state: ConversationState, handoff: Handoff): { replies: NewOutbound[]; state: ConversationState } {
+    const back = returnToBot(this.options.flows(state), state, handoff.context.flow.flow);
+    return { replies: back.actions.flatMap((action) => (action.type === 'say' ? [action.message] : [])), state: back.state };
   }
 
   /** Forwards a customer's message in a conversation that is with a person to the desks. */

@@ -27,12 +27,13 @@ const TEXTS = {
     de: 'Leider sind gerade alle beschäftigt. Sie können Ihre Nachricht hier hinterlassen und uns sagen, ob wir Ihnen lieber per E-Mail oder Telefon antworten sollen: Wir melden uns so bald wie möglich, und Sie können den Chat so lange schließen.',
   },
   agentJoined: { en: '{name} from our team is here to help you now.', de: '{name} aus unserem Team ist jetzt für Sie da.' },
-  resolved: {
-    en: 'Your conversation with {name} is finished. How would you rate the help you got, from 1 (poor) to 5 (excellent)?',
-    de: 'Ihr Gespräch mit {name} ist beendet. Wie bewerten Sie die Hilfe, von 1 (schlecht) bis 5 (ausgezeichnet)?',
+  /** The closing notice of a resolve: first, before the rating question (or the bot, when it was asked before). */
+  resolved: { en: 'Your conversation with {name} is finished.', de: 'Ihr Gespräch mit {name} ist beendet.' },
+  /** After the closing notice, with the rating buttons; the bot's return point follows the answer. */
+  rateHelp: {
+    en: 'How would you rate the help you got, from 1 (poor) to 5 (excellent)?',
+    de: 'Wie bewerten Sie die Hilfe, von 1 (schlecht) bis 5 (ausgezeichnet)?',
   },
-  /** After a resolve, when the conversation was asked for its rating before (once per conversation). */
-  resolvedNoRating: { en: 'Your conversation with {name} is finished.', de: 'Ihr Gespräch mit {name} ist beendet.' },
 } as const satisfies Record<string, { en: string; de: string }>;
 
 export type NoticeKey = keyof typeof TEXTS;

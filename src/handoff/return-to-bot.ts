@@ -9,13 +9,18 @@ export const MENU_PAYLOAD = 'menu';
 
 const RESUME = '#after-handoff';
 
+/** The state with no flow running: the variables, language and flow version kept. */
+export function idleState(state: ConversationState): ConversationState {
+  return { vars: state.vars, ...(state.locale ? { locale: state.locale } : {}), ...(state.flowVersion ? { flowVersion: state.flowVersion } : {}) };
+}
+
 /**
  * Where the bot picks up after a person resolved a handoff: the `after_handoff` step of the flow the handoff came
  * from, else the menu (the flow started by the `menu` payload), else the start flow. Runs the engine, so the
  * return point's messages are said and an `ask` there waits for its answer.
  */
 export function returnToBot(flows: FlowSet, state: ConversationState, flowName: string | undefined): TurnResult {
-  const idle: ConversationState = { vars: state.vars, ...(state.locale ? { locale: state.locale } : {}), ...(state.flowVersion ? { flowVersion: state.flowVersion } : {}) };
+  const idle = idleState(state);
   const flow = flowName ? flows.flows.get(flowName) : undefined;
   if (flow?.steps.has(AFTER_HANDOFF_STEP)) {
     // The engine starts flows only at their entry: run it on a copy whose entry is the return step.

@@ -82,12 +82,17 @@ describe('agent console', () => {
     expect(out.slice(-4)).toEqual([
       'Ana from our team is here to help you now.',
       'Hi, I can see your speaker order.',
-      'Welcome back! Anything else about your speaker?',
-      'Your conversation with Ana is finished. How would you rate the help you got, from 1 (poor) to 5 (excellent)?',
+      'Your conversation with Ana is finished.',
+      'How would you rate the help you got, from 1 (poor) to 5 (excellent)?',
     ]);
     expect(out.filter((text) => text === 'Hi, I can see your speaker order.')).toHaveLength(1);
-    // The bot has the conversation again: the customer rates, then the bot answers as usual.
-    expect((await say(t.url, 'r1', 'm3', { text: '5' })).replies.map((r) => r.text)).toEqual(['Thank you for your feedback!']);
+    // The closing notice and the rating question are notices in the agent's transcript.
+    const detail = await asAgent(t.url, ANA.token, `/agent/api/handoffs/${id}`);
+    expect(detail.json.transcript.slice(-2).map((e: { kind: string }) => e.kind)).toEqual(['notice', 'notice']);
+    // The rating question is the last message, so a typed "5" is a rating; the bot's return point follows it.
+    expect((await say(t.url, 'r1', 'm3', { text: '5' })).replies.map((r) => r.text)).toEqual([
+      'Thank you for your feedback!', 'Welcome back! Anything else about your speaker?',
+    ]);
     expect((await t.handoffs.get(id))?.rating).toBe(5);
     expect((await say(t.url, 'r1', 'm4', { text: 'where is my order' })).replies.map((r) => r.text)).toEqual([
       "What's your order number? It looks like BW-12345.",
@@ -97,7 +102,7 @@ describe('agent console', () => {
     customer.socket.close();
   });
 
-  it('returns to the menu when the flow has no after_handoff step; a customer who moves on leaves no rating', async () => {
+  it('a customer who writes something else instead of rating leaves no rating and is answered by the bot at once', async () => {
     const t = (running = await startHandoffApp());
     await say(t.url, 'm1', 'x1', { text: 'human' });
     const id = (await eventually(async () => (await asAgent(t.url, ANA.token, '/agent/api/handoffs')).json.handoffs[0]))!.id;
@@ -106,7 +111,7 @@ describe('agent console', () => {
       const all = await webTranscript(t.url, 'm1');
       return all.some((l) => l.text.startsWith('Your conversation with Ana')) ? all : undefined;
     });
-    expect(lines.at(-2)?.text).toBe('What can I help you with?');
+    expect(lines.slice(-2).map((l) => l.text)).toEqual(['Your conversation with Ana is finished.', 'How would you rate the help you got, from 1 (poor) to 5 (excellent)?']);
     expect((await say(t.url, 'm1', 'x2', { text: 'order status' })).replies.map((r) => r.text)).toEqual(["What's your order number? It looks like BW-12345."]);
     expect(await t.handoffs.get(id)).toMatchObject({ rating: null, outcome: 'not solved' });
   });

@@ -13,8 +13,8 @@ afterEach(async () => {
 // The demo's questions here are all answered by flows; the knowledge base is never asked.
 const quietKnowledge: KnowledgePort = { answer: async (question) => ({ question, results: [], confidence: 0, answer: null, sources: [] }) };
 
-describe('the demo flows: resolve → menu → rating → the bot again', () => {
-  it('a resolved conversation goes back to the menu, the rating 4 is stored, and the bot answers the next message', async () => {
+describe('the demo flows: resolve → closing notice → rating → menu → the bot again', () => {
+  it('a resolved conversation is closed, rated 4 (stored), then back at the menu, and the bot answers the next message', async () => {
     const t = (running = await startHandoffApp({ FLOWS_DIR: demoFlowsDir }, { knowledge: quietKnowledge }));
     expect((await say(t.url, 'demo1', 'm1', { text: 'hi' })).replies.at(-1)?.text).toBe('What can I help you with? Tap a button or just tell me what you need.');
     const handingOver = await say(t.url, 'demo1', 'm2', { text: 'can I talk to a real person' });
@@ -33,14 +33,16 @@ describe('the demo flows: resolve → menu → rating → the bot again', () => 
     expect(lines.slice(-4)).toEqual([
       'Ana from our team is here to help you now.',
       'Hi, Ana here. Your refund went out today.',
-      'What can I help you with? Tap a button or just tell me what you need.',
-      'Your conversation with Ana is finished. How would you rate the help you got, from 1 (poor) to 5 (excellent)?',
+      'Your conversation with Ana is finished.',
+      'How would you rate the help you got, from 1 (poor) to 5 (excellent)?',
     ]);
     const conversation = (await t.app.store.findConversation('web', 'demo1'))!;
     const [rating] = (await t.app.store.transcript(conversation.id, { limit: 1000 })).slice(-1);
     expect(rating!.buttons.map((b) => b.payload)).toEqual(['#rate:1', '#rate:2', '#rate:3', '#rate:4', '#rate:5']);
 
-    expect((await say(t.url, 'demo1', 'm4', { text: '4' })).replies.map((r) => r.text)).toEqual(['Thank you for your feedback!']);
+    expect((await say(t.url, 'demo1', 'm4', { text: '4' })).replies.map((r) => r.text)).toEqual([
+      'Thank you for your feedback!', 'What can I help you with? Tap a button or just tell me what you need.',
+    ]);
     expect(await t.handoffs.get(id)).toMatchObject({ status: 'resolved', outcome: 'refund confirmed', rating: 4 });
     expect((await say(t.url, 'demo1', 'm5', { text: 'where is my order' })).replies.map((r) => r.text)).toEqual([
       "Happy to help! What's your order number? You'll find it in your order confirmation email. It looks like BW-12345.",

@@ -181,7 +181,8 @@ describe('the voice-of-the-customer report', () => {
     const id = handoff.find((h: any) => h.trigger === 'customer_request').id;
     expect((await call(t.url, `/agent/api/handoffs/${id}/resolve`, MIA.token, { outcome: 'solved' })).status).toBe(200);
     const conversation = (await t.app.store.findConversation('web', 'c6'))!;
-    const last = await until(async () => (await t.app.store.transcript(conversation.id, { limit: 1000 })).at(-1), (m) => m?.text?.startsWith('Your conversation with Mia') === true, 'the closing line');
+    // The closing notice, then the bot's menu at once (no rating question).
+    const last = await until(async () => (await t.app.store.transcript(conversation.id, { limit: 1000 })).find((m) => m.text?.startsWith('Your conversation with Mia')), (m) => m !== undefined, 'the closing line');
     expect(last!.text).toBe('Your conversation with Mia is finished.');
     expect(last!.buttons).toEqual([]);
     const ratings = await t.app.store.db.query<{ rating: number }>('SELECT rating FROM conversation_ratings WHERE conversation_id = $1', [conversation.id]);
