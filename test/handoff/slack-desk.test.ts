@@ -103,6 +103,6 @@ describe('Slack agent desk', () => {
     expect((await press('parley_handoff_resolve', handoffId, 'U2')).status).toBe(200);
     await eventually(async () => slack.calls.slice(from).find((c) => c.method === 'chat.update' && JSON.stringify(c.args.blocks).includes('Resolved by u2')));
     expect(await t.handoffs.get(handoffId)).toMatchObject({ status: 'resolved', outcome: 'resolved in Slack', agentId: 'slack:U2' });
-    expect((await say(t.url, conversation, 'm2', { text: '4' })).replies.map((r) => r.text)).toEqual(['Thank you for your feedback!']);
+    expect((await say(t.url, conversation, 'm2', { text: '4' })).replies.map((r) => r.text)).toEqual(['Thank you for your feedback!', 'What can I help you with?']);
   });
 });
