@@ -33,7 +33,7 @@ describe('leave a message, answered later on the conversation channel', () => {
     const handoff = (await eventually(async () => (await asAgent(t.url, ANA.token, '/agent/api/handoffs')).json.handoffs[0]))!;
     expect(handoff.status).toBe('waiting');
     const detail = await asAgent(t.url, ANA.token, `/agent/api/handoffs/${handoff.id}`);
-    expect(detail.json.transcript.at(-1)).toMatchObject({ from: 'customer', text: left });
+    expect(detail.json.transcript.at(-1)).toMatchObject({ kind: 'customer', text: left });
     const reply = 'Sorry about your Wave 700: a replacement is on its way, no need to send the old one back.';
     const sent = await asAgent(t.url, ANA.token, `/agent/api/handoffs/${handoff.id}/replies`, { messageId: 'later-1', text: reply });
     expect(sent.status).toBe(200);
