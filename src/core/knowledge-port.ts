@@ -36,5 +36,5 @@ export interface KnowledgeQuestionOptions {
   maxLength?: number;
   locale?: string;
   /** The understanding step's decision on this question (see the `answer` effect): answer from this article, or decline. */
-  understood?: { article: string | null; confidence: number };
+  understood?: { article: string | null; confidence: number; passage?: string };
 }

@@ -20,7 +20,15 @@ export interface ScoredCandidate {
 /** The outcome: start a flow, answer from an article, or say honestly that the bot is not sure. */
 export type Decision =
   | { kind: 'flow'; flow: string; confidence: number }
-  | { kind: 'knowledge'; article: string; confidence: number; /** A flow the message also fits, offered as a button. */ offerFlow?: string }
+  | {
+      kind: 'knowledge';
+      article: string;
+      confidence: number;
+      /** A flow the message also fits, offered as a button. */
+      offerFlow?: string;
+      /** The passage found by meaning (embeddings), when that is how the article was found. */
+      passage?: string;
+    }
   | { kind: 'decline'; confidence: number };
 
 export interface Understood {
@@ -72,4 +80,11 @@ export function asksFor(input: { text?: string; payload?: string; understood?: U
   if (input.payload !== undefined || !input.text?.trim()) return false;
   const decided = input.understood?.intent;
   return decided ? decided.name === intent.name : intent.recognize(input.text);
+}
+
+/** Articles closest in meaning to a question in any language (embeddings, with OpenAI configured), best first. */
+export interface SimilarArticles {
+  hits: Array<{ article: string; passage: string; locale: string; similarity: number }>;
+  /** 0..1: how likely the first is the article that answers. */
+  confidence: number;
 }

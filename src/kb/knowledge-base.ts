@@ -4,6 +4,7 @@
  * questions it could not answer.
  */
 import type { KnowledgeAnswer, KnowledgeHit } from '../core/knowledge-port.ts';
+import type { SimilarArticles } from '../core/understanding.ts';
 import type { Logger } from '../infra/logger.ts';
 import { watchTree, type TreeWatcher } from '../infra/watch-tree.ts';
 import { groupGaps } from './gap-groups.ts';
@@ -115,6 +116,16 @@ export class FileKnowledgeBase implements KnowledgeBase {
     return { hits: retrieval.hits.map(toKnowledgeHit), confidence: retrieval.confidence };
   }
 
+  /** Articles closest in meaning to the question, in any language; null without embeddings (see Retriever.similar). */
+  async similar(question: string): Promise<SimilarArticles | null> {
+    const found = await this.retriever.similar(question);
+    if (!found) return null;
+    return {
+      hits: found.hits.map((h) => ({ article: h.articleId, passage: h.passage.id, locale: h.passage.locale, similarity: Math.round(h.similarity * 1000) / 1000 })),
+      confidence: found.confidence,
+    };
+  }
+
   /** The articles as loaded now, and a version that changes with every rebuild (the understanding step indexes them). */
   snapshot(): { version: string; articles: readonly Article[] } {
     return { version: this.builtAt.toISOString() + String(this.loaded.articles.length), articles: this.loaded.articles };
@@ -155,12 +166,13 @@ export class FileKnowledgeBase implements KnowledgeBase {
    * The answer to a question the understanding step already decided on: from its article, in the asked language
    * when the article has it (else as written, and said so), or a decline (recorded as a gap) when it was not sure.
    */
-  private async answerUnderstood(question: string, understood: { article: string | null; confidence: number }, options: AnswerOptions): Promise<KnowledgeAnswer> {
+  private async answerUnderstood(question: string, understood: NonNullable<AnswerOptions['understood']>, options: AnswerOptions): Promise<KnowledgeAnswer> {
     const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
     const asked = language(options.locale ?? this.parts.defaultLocale);
     const versions = understood.article === null ? [] : this.loaded.articles.filter((a) => a.id === understood.article);
     const article = versions.find((a) => language(a.locale) === asked) ?? versions.find((a) => language(a.locale) === language(this.parts.defaultLocale)) ?? versions[0];
-    const passage = article ? bestPassage(article.passages, question) : undefined;
+    // The passage found by meaning, when it is in the version answering; otherwise the one whose words fit best.
+    const passage = article ? (article.passages.find((p) => p.id === understood.passage) ?? bestPassage(article.passages, question)) : undefined;
     if (!article || !passage) {
       if (options.recordGap ?? this.parts.recordGaps) {
         await this.recordGap({ question, confidence: understood.confidence, nearestArticleId: null, locale: options.locale ?? null }).catch((error: unknown) =>

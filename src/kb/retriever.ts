@@ -108,10 +108,22 @@ export class Retriever {
   }
 
   private async vectorSearch(question: string, lang: string): Promise<VectorHit[] | null> {
+    const query = await this.embedQuestion(question);
+    return query && this.vectors ? this.vectors.search(query, CANDIDATES, (p) => language(p.locale) === lang) : null;
+  }
+
+  /** Articles closest in meaning in every language (a German question, an article written in English only). */
+  async similar(question: string, limit = 5): Promise<{ hits: VectorHit[]; confidence: number } | null> {
+    const query = await this.embedQuestion(question);
+    if (!query || !this.vectors) return null;
+    const hits = this.vectors.search(query, limit);
+    return { hits, confidence: vectorConfidence(hits) };
+  }
+
+  private async embedQuestion(question: string): Promise<Float32Array | null> {
     if (!this.vectors || !this.embedder) return null;
     try {
-      const query = await this.embedder.embedQuery(question);
-      return this.vectors.search(query, CANDIDATES, (p) => language(p.locale) === lang);
+      return await this.embedder.embedQuery(question);
     } catch (error) {
       // The embedding service being down costs recall, not the answer: the offline ranking still works.
       this.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'kb: question embedding failed; offline ranking only');

@@ -1,3 +1,4 @@
+import type { SimilarArticles } from '../core/understanding.ts';
 import type { KnowledgeAnswer, KnowledgeHit, KnowledgePort } from '../core/knowledge-port.ts';
 
 /** One retrievable piece of an article: a Markdown section, or an FAQ answer. */
@@ -110,7 +111,7 @@ export interface AnswerOptions extends SearchOptions {
   /** Record the question as a gap when the knowledge base declines. Default: the `recordGaps` option. */
   recordGap?: boolean;
   /** The understanding step's decision on this question: answer from this article (null: decline) with this confidence. */
-  understood?: { article: string | null; confidence: number };
+  understood?: { article: string | null; confidence: number; passage?: string };
 }
 
 /** The product knowledge base: the core's KnowledgePort plus what editors and the CLI need. */
@@ -120,6 +121,8 @@ export interface KnowledgeBase extends KnowledgePort {
   stats(): KbStats;
   /** Problems found by the last load (broken files are left out of the index, the rest still serves). */
   issues(): KbIssue[];
+  /** Articles closest in meaning to a question, in any language (embeddings); null when there are none. */
+  similar?(question: string): Promise<SimilarArticles | null>;
   /** Reloads the directory and swaps in a new index; concurrent calls share one rebuild. */
   rebuild(): Promise<KbStats>;
   /** Records an unanswered question (masked, without identity). */

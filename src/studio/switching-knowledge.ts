@@ -3,6 +3,7 @@
  * it replaces the previous one, so a question never meets a half-built index; a release whose articles did not
  * change keeps the index it has. The engine, the understanding step and the agents hold this one object throughout.
  */
+import type { SimilarArticles } from '../core/understanding.ts';
 import type { KnowledgeAnswer } from '../core/knowledge-port.ts';
 import { createKnowledgeBase, type CreateKnowledgeBaseOptions } from '../kb/index.ts';
 import type { AnswerOptions, KbGapGroup, KbIssue, KbStats, KnowledgeBase, SearchOptions, SearchResult } from '../kb/types.ts';
@@ -50,6 +51,10 @@ export class SwitchingKnowledgeBase implements KnowledgeBase {
 
   gaps(options?: { limit?: number; since?: Date }): Promise<KbGapGroup[]> {
     return this.current.gaps(options);
+  }
+
+  similar(question: string): Promise<SimilarArticles | null> {
+    return this.current.similar?.(question) ?? Promise.resolve(null);
   }
 
   snapshot(): ReturnType<KnowledgeBase['snapshot']> {

@@ -9,7 +9,7 @@
  * choice it is confident enough in becomes the decision, and anything else leaves the offline decision as it was.
  * The index is rebuilt when the flows or the knowledge base change (it is built in well under a second).
  */
-import type { BuiltInIntent, Decision, IntentMatch, ScoredCandidate, Understood } from '../core/understanding.ts';
+import type { BuiltInIntent, Decision, IntentMatch, ScoredCandidate, SimilarArticles, Understood } from '../core/understanding.ts';
 import type { Flow, FlowSet } from '../engine/model.ts';
 import { LAST_QUESTION_VAR } from '../engine/messages.ts';
 import type { ConversationState } from '../engine/types.ts';
@@ -55,6 +55,12 @@ export interface UnderstanderOptions {
    * one that ranks first with enough confidence, or that its own words recognise, becomes `intent`.
    */
   intents?: readonly BuiltInIntent[];
+  /**
+   * The knowledge base's search by meaning (embeddings, with OpenAI configured), in every language: asked when the
+   * offline ranking declines a message, so that a paraphrase, or a German question about an article written in
+   * English only, is still answered. Not asked when `understand` is told to decide offline.
+   */
+  similar?: (text: string) => Promise<SimilarArticles | null>;
 }
 
 export interface UnderstandOptions {
@@ -147,7 +153,10 @@ export class Understander {
     const retrieval = await this.rank(index, query, lang);
     const candidates = retrieval.candidates;
     const evidence = keyword ? undefined : flowEvidence(rankableFlows(flows), text, lang, candidates);
-    const offline = withLanguage(this.offline(flows, text, keyword, evidence, retrieval, this.offSubject(index, query, lang)));
+    let offline = withLanguage(this.offline(flows, text, keyword, evidence, retrieval, this.offSubject(index, query, lang)));
+    if (this.options.similar && options.model !== false && !keyword && offline.decision.kind === 'decline') {
+      offline = await this.byMeaning(this.options.similar, offline, query, index, lang);
+    }
     // A flow's own keyword or strong evidence for a flow keeps a merely ranked request from taking the message.
     const intent = this.intentOf(text, retrieval.intent, keyword !== undefined || (evidence !== undefined && !evidence.keywordOnly), offline.decision);
     if (intent) {
@@ -217,6 +226,24 @@ export class Understander {
       };
     }
     return { decision: decisionFor(top, confidence, candidates), candidates, why: `${top.kind} ${top.id} first at confidence ${confidence} >= ${this.options.minConfidence}` };
+  }
+
+  /** An article found by meaning, when the offline ranking declined and the embeddings are confident enough. */
+  private async byMeaning(similar: NonNullable<UnderstanderOptions['similar']>, offline: Understood, query: string, index: Index, lang: string): Promise<Understood> {
+    const found = await similar(query).catch(() => null);
+    const first = found?.hits[0];
+    if (!found || !first) return offline;
+    if (!(found.confidence >= this.options.minConfidence)) {
+      return { ...offline, why: `${offline.why}; by meaning, ${first.article} at confidence ${found.confidence} < ${this.options.minConfidence}` };
+    }
+    const title = index.titles.get(`${first.article}\u0000${lang}`) ?? index.titles.get(`${first.article}\u0000${languageOf(first.locale)}`) ?? first.article;
+    const candidate: ScoredCandidate = { kind: 'knowledge', id: first.article, score: first.similarity, title };
+    return {
+      ...offline,
+      decision: { kind: 'knowledge', article: first.article, confidence: found.confidence, passage: first.passage },
+      candidates: [candidate, ...offline.candidates.filter((c) => c.kind !== 'knowledge' || c.id !== first.article)].slice(0, CANDIDATES_KEPT),
+      why: `found by meaning: ${first.article} (written in ${languageOf(first.locale)}, similarity ${first.similarity}) at confidence ${found.confidence} >= ${this.options.minConfidence} (offline: ${offline.why})`,
+    };
   }
 
   /** The model's choice, when it is confident enough, becomes the decision; otherwise the offline one stands. */

@@ -25,7 +25,7 @@ export function runAnswer(step: AnswerStep, ctx: StepContext): StepResult {
   const decision = ctx.understood?.decision;
   const asked = typeof ctx.vars.last_message === 'string' && question === ctx.vars.last_message.trim();
   const understood = decision && asked && decision.kind !== 'flow'
-    ? { article: decision.kind === 'knowledge' ? decision.article : null, confidence: decision.confidence }
+    ? { article: decision.kind === 'knowledge' ? decision.article : null, confidence: decision.confidence, ...(decision.kind === 'knowledge' && decision.passage ? { passage: decision.passage } : {}) }
     : undefined;
   // A follow-up ("and the Pulse Mini?") is answered as the question it was understood as.
   const asking = understood && ctx.understood?.query ? ctx.understood.query : question;

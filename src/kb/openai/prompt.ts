@@ -15,6 +15,8 @@ export interface PromptPassage {
   title: string;
   heading: string | null;
   text: string;
+  /** The language it is written in; absent: the answer's. */
+  locale?: string;
 }
 
 export function systemPrompt(maxLength: number): string {

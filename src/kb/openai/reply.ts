@@ -1,9 +1,10 @@
 /**
  * Reads the model's reply and keeps it only when it is grounded: it cites passages that were given, and what it
  * states can be found in them. Anything else (the sentinel, no citation, a number, link or email address the
- * passages do not contain, words mostly foreign to them) is the "not sure" path.
+ * passages do not contain, words mostly foreign to them — unless it translates a passage written in another
+ * language) is the "not sure" path.
  */
-import { analyzerFor } from '../text.ts';
+import { analyzerFor, language } from '../text.ts';
 import { NOT_SURE, type PromptPassage } from './prompt.ts';
 
 export type ReadReply =
@@ -39,7 +40,9 @@ export function readReply(reply: string, question: string, passages: readonly Pr
   if (answer === '') return { ok: false, reason: 'empty' };
 
   const support = used.map((n) => `${passages[n - 1]!.title}\n${passages[n - 1]!.heading ?? ''}\n${passages[n - 1]!.text}`).join('\n');
-  if (!supported(answer, support, question, locale)) return { ok: false, reason: 'unsupported' };
+  // An answer written in the customer's language from a passage in another one shares its numbers and links, not its words.
+  const translated = used.some((n) => passages[n - 1]!.locale !== undefined && language(passages[n - 1]!.locale!) !== language(locale));
+  if (!supported(answer, support, question, locale, !translated)) return { ok: false, reason: 'unsupported' };
   return { ok: true, answer, used };
 }
 
@@ -47,13 +50,14 @@ export function readReply(reply: string, question: string, passages: readonly Pr
  * Numbers, links and email addresses must come from the cited passages (never from the question: a customer
  * cannot make the bot confirm a price by stating it); other words may also echo the question.
  */
-function supported(answer: string, source: string, question: string, locale: string): boolean {
+function supported(answer: string, source: string, question: string, locale: string, checkWords: boolean): boolean {
   const lowerSource = source.toLowerCase();
   for (const literal of answer.match(URL_OR_EMAIL) ?? []) {
     if (!lowerSource.includes(literal.replace(/[.,;:!?]+$/, '').toLowerCase())) return false;
   }
   const sourceNumbers = new Set(source.match(NUMBER) ?? []);
   for (const n of answer.match(NUMBER) ?? []) if (!sourceNumbers.has(n)) return false;
+  if (!checkWords) return true;
   const analyzer = analyzerFor(locale);
   const known = new Set([...analyzer.terms(source), ...analyzer.terms(question)]);
   const words = analyzer.terms(answer.replace(URL_OR_EMAIL, ' ')).filter((t) => !/^\d/.test(t));

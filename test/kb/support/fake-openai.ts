@@ -23,6 +23,8 @@ export interface FakeOpenAi {
   reply: (messages: ChatMessage[]) => string;
   /** Answer embedding / chat requests with this HTTP status instead (400: the SDK does not retry). */
   failWith: { embeddings?: number; chat?: number };
+  /** How texts are embedded (default: fakeEmbedding, a bag of words). */
+  embed: (text: string) => number[];
   /** Wait this long (ms) before answering embedding / chat requests (a slow server). */
   delayMs: { embeddings?: number; chat?: number };
   embeddingRequests(): RecordedRequest[];
@@ -30,7 +32,7 @@ export interface FakeOpenAi {
   close(): Promise<void>;
 }
 
-const DIMENSIONS = 64;
+export const DIMENSIONS = 64;
 
 /** A deterministic bag-of-words embedding: each lower-cased word adds to one dimension. */
 export function fakeEmbedding(text: string): number[] {
@@ -54,6 +56,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     baseURL: '',
     requests: [],
     reply: () => 'NOT_SURE',
+    embed: fakeEmbedding,
     failWith: {},
     delayMs: {},
     embeddingRequests: () => fake.requests.filter((r) => r.path.endsWith('/embeddings')),
@@ -87,7 +90,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
         res.end(JSON.stringify({
           object: 'list',
           model: body.model,
-          data: input.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text) })),
+          data: input.map((text, index) => ({ object: 'embedding', index, embedding: fake.embed(text) })),
           usage: { prompt_tokens: 1, total_tokens: 1 },
         }));
         return;
