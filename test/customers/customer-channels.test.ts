@@ -205,7 +205,7 @@ describe('the customer\'s choice: channels, preference, consent', () => {
       const json = (await asAgent(t.url, ANA.token, `/agent/api/handoffs/${handoff.id}`)).json;
       return json.transcript.find((line: { text: string; delivery?: { state: string } }) => line.text === later && line.delivery?.state === 'sent') ? json : undefined;
     });
-    const agentLines = detail.transcript.filter((line: { from: string }) => line.from === 'agent');
+    const agentLines = detail.transcript.filter((line: { kind: string }) => line.kind === 'agent');
     expect(agentLines.map((line: { text: string; channel?: string }) => [line.text, line.channel])).toEqual([[live, undefined], [later, 'whatsapp']]);
   });
 

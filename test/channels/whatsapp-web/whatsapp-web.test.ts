@@ -182,7 +182,7 @@ describe('WhatsApp Web (whatsapp-web.js)', () => {
     const waiting = detail.body.transcript.find((l: any) => l.text === 'Your refund went out today.');
     expect(waiting.delivery.reason).toMatch(/outside the 24-hour window .* sent when the customer writes again/);
     expect(detail.body.transcript.find((l: any) => l.text === 'Hi, Ana here.').delivery).toEqual({ state: 'read' });
-    expect(detail.body.transcript.filter((l: any) => l.from === 'customer').every((l: any) => l.delivery === undefined)).toBe(true);
+    expect(detail.body.transcript.filter((l: any) => l.kind === 'customer').every((l: any) => l.delivery === undefined)).toBe(true);
     expect(phone.sentTo(customer)).not.toContain('Your refund went out today.');
 
     phone.current!.deliver(incoming(customer, 'thanks, any news?'));
