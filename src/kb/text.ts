@@ -59,9 +59,10 @@ export function language(locale: string): string {
   return locale.toLowerCase().split(/[-_]/)[0] ?? 'en';
 }
 
-/** Lower-case, without diacritics, apostrophes dropped so "don't" and "dont" are one word. */
+/** Lower-case, without diacritics (German ß → ss), apostrophes dropped so "don't" and "dont" are one word. */
 export function normalize(text: string): string {
   return text
+    .replace(/ß/g, 'ss')
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()

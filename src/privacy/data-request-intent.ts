@@ -55,7 +55,7 @@ export const DATA_ERASE_INTENT: BuiltInIntent = {
     ],
     de: [
       'löschen Sie meine Daten', 'bitte alle meine Daten löschen', 'ich möchte, dass mein Konto gelöscht wird', 'entfernen Sie alles, was Sie über mich gespeichert haben',
-      'ich bestehe auf meinem Recht auf Löschung', 'vergessen Sie mich bitte', 'mein Kundenkonto und meine Daten löschen',
+      'ich bestehe auf meinem Recht auf Löschung', 'vergessen Sie mich bitte', 'mein Kundenkonto und meine Daten löschen', 'löscht alles, was ihr über mich wisst',
     ],
   },
   recognize: (text) => detectDataRequest(text)?.kind === 'erase',
