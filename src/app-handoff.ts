@@ -41,6 +41,8 @@ export interface AppHandoff {
   /** The knowledge base as the effects should ask it (recorded for the handoff context). */
   knowledge: KnowledgePort | undefined;
   register(http: FastifyInstance): Promise<void>;
+  /** The customer of this conversation is typing: its agents see it (nothing is stored). */
+  customerTyping(channel: string, conversationExternalId: string): Promise<void>;
   start(): void;
   close(): Promise<void>;
 }
@@ -74,6 +76,11 @@ export function createAppHandoff(options: AppHandoffOptions): AppHandoff | undef
     knowledge: tap,
     async register(http) {
       await registerAgentConsole(http, { service: system.service, sessions, throttle, desk: console, logger, workspace: workspace.parts });
+    },
+    async customerTyping(channel, conversationExternalId) {
+      const conversation = await options.store.findConversation(channel, conversationExternalId);
+      const handoff = conversation?.mode === 'human' ? await system.service.handoffs.openFor(conversation.id) : null;
+      if (handoff) await console.broadcast({ type: 'typing', handoffId: handoff.id, queue: handoff.queue, who: 'customer' });
     },
     start: () => system.start(),
     close: () => system.close(),

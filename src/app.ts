@@ -151,6 +151,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...(baseKnowledge ? { knowledge: baseKnowledge } : {}),
     // The workspace's suggestions search the knowledge base itself: no answer written, no gap recorded.
     ...(kb ? { search: (question: string, searchOptions: { locale?: string; limit?: number }) => kb.search(question, searchOptions) } : {}),
+    // An agent typing shows in the customer's web chat, over its live connection; nothing is stored.
+    agentTyping: async (conversation, agent) => {
+      if (conversation.channel === 'web') await hub.publish(conversation.externalId, { type: 'typing', who: 'agent', name: agent.name });
+    },
     askRating: analytics.askAfterHandoff,
   });
   handoff?.system.addDesk(analytics.metrics.desk());
@@ -209,7 +213,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     // The public web chat is embedded on other origins; every other request carrying the agent cookie must be same-origin.
     sameOrigin: { cookie: SESSION_COOKIE, publicPrefixes: ['/api/webchat'] },
   });
-  await registerWebRoutes(http, { inbox, hub, logger, config: config.web });
+  await registerWebRoutes(http, {
+    inbox, hub, logger, config: config.web,
+    ...(handoff ? { customerTyping: (conversationId: string) => handoff.customerTyping('web', conversationId) } : {}),
+  });
   if (config.whatsapp) {
     await registerWhatsAppRoutes(http, {
       verifyToken: config.whatsapp.verifyToken,

@@ -23,6 +23,9 @@ export interface WorkspaceSocketOptions {
   agentTyping?: (handoff: Handoff, agent: AgentIdentity) => Promise<void>;
 }
 
+/** How often an agent's "typing" is passed on to the customer at most. */
+const TYPING_EVERY_MS = 2_000;
+
 /** What an agent's socket may say: which conversation they look at (null: none), and that they are typing in one. */
 const AgentFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewing'), handoffId: z.string().uuid().nullable() }),
@@ -45,6 +48,7 @@ export async function registerWorkspaceSocket(app: FastifyInstance, options: Wor
     const agent: Agent = resolved;
     const connection = randomUUID();
     let viewing: Handoff | null = null;
+    let typedAt = 0;
     const send = (event: ConsoleEvent | { type: 'ready' | 'error'; [key: string]: unknown }) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
     };
@@ -89,7 +93,10 @@ export async function registerWorkspaceSocket(app: FastifyInstance, options: Wor
         return;
       }
       if (frame.type === 'viewing') await view(handoff);
-      else if (handoff && handoff.status !== 'resolved') await options.agentTyping?.(handoff, meOf(agent));
+      else if (handoff && handoff.status !== 'resolved' && Date.now() - typedAt >= TYPING_EVERY_MS) {
+        typedAt = Date.now();
+        await options.agentTyping?.(handoff, meOf(agent));
+      }
     }
 
     async function mine(agent: Agent, handoffId: string): Promise<Handoff | null> {

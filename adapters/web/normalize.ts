@@ -37,6 +37,8 @@ export type WebMessageBody = z.infer<typeof WebMessageBody>;
 /** Frames the widget sends over the WebSocket. */
 export const WebClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start') }),
+  /** The customer is typing: shown to the agent who has the conversation, never stored. */
+  z.object({ type: z.literal('typing') }),
   z.object({
     type: z.literal('message'),
     messageId: id,
@@ -79,6 +81,8 @@ export interface WireMessage {
   createdAt: string;
   /** For the customer's own messages: the id the widget gave it, so the widget can reconcile its optimistic copy. */
   clientMessageId?: string;
+  /** For an agent's reply: who wrote it, shown beside it. */
+  sender?: { name: string };
 }
 
 export function toWire(message: AcceptedMessage): WireMessage {
@@ -92,5 +96,6 @@ export function toWire(message: AcceptedMessage): WireMessage {
   if (message.direction === 'in' && message.externalId) {
     wire.clientMessageId = message.externalId.slice(message.externalId.indexOf(':') + 1);
   }
+  if (message.direction === 'out' && message.senderName) wire.sender = { name: message.senderName };
   return wire;
 }

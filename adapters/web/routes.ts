@@ -17,10 +17,14 @@ export interface WebRoutesOptions {
   logger: Logger;
   /** The limits and the id rule; default: WEB_ENV's defaults. */
   config?: WebConfig;
+  /** The customer of this conversation is typing (shown to its agent; nothing is stored). */
+  customerTyping?: (conversationId: string) => Promise<void>;
   now?: () => Date;
 }
 
 const DEFAULTS: WebConfig = { addressLimit: 120, conversationLimit: 30, socketQueue: 16, weakIds: false };
+/** How often a socket's "typing" is passed on at most. */
+const TYPING_EVERY_MS = 2_000;
 
 function badRequest(error: z.ZodError): ParleyError {
   const problems = error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
@@ -117,6 +121,7 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
     // while its socket is open: a client that left leaves nothing to do behind it.
     let queue: Promise<void> = Promise.resolve();
     let waiting = 0;
+    let typedAt = 0;
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
       let frame: WebClientFrame | undefined;
       let invalid: unknown;
@@ -124,6 +129,13 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
         frame = parseFrame(raw, isBinary);
       } catch (error) {
         invalid = error;
+      }
+      // Typing is passed on at most every TYPING_EVERY_MS per socket, and counts against no message limit.
+      if (frame?.type === 'typing') {
+        if (Date.now() - typedAt < TYPING_EVERY_MS) return;
+        typedAt = Date.now();
+        void options.customerTyping?.(conversationId).catch((error: unknown) => logger.warn({ err: String(error) }, 'web chat typing not passed on'));
+        return;
       }
       const messageId = frame?.type === 'message' ? frame.messageId : undefined;
       try {
@@ -146,6 +158,7 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
     });
 
     async function handleFrame(frame: WebClientFrame): Promise<void> {
+      if (frame.type === 'typing') return;
       if (frame.type === 'start') {
         await inbox.open(webAddress(conversationId), locale ? { locale } : {});
         send({ type: 'locale', ...(await localeOf(conversationId)) });

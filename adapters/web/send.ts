@@ -26,6 +26,7 @@ export function createWebSender(hub: LiveHub, now: () => Date = () => new Date()
         text: message.text,
         buttons: message.buttons,
         createdAt: now().toISOString(),
+        ...(message.senderName ? { sender: { name: message.senderName } } : {}),
       };
       await hub.publish(address.conversationId, { type: 'message', message: wire });
       return {};

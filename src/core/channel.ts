@@ -30,6 +30,8 @@ export interface RenderedMessage {
    * an agent's reply, a notification, a greeting.
    */
   replyTo?: string;
+  /** The display name of the person who wrote it (an agent's reply), for channels that show one. */
+  senderName?: string;
 }
 
 export interface SendResult {

@@ -10,6 +10,8 @@ export interface AcceptedMessage {
   payload: string | null;
   buttons: { title: string; payload: string }[];
   createdAt: Date;
+  /** For an agent's reply: who wrote it. */
+  senderName?: string | null;
 }
 
 export interface ReceiveResult {

@@ -51,8 +51,8 @@ export interface HandoffRow {
 
 /** The store's own INSERT of a pending outbound message (src/store/sql-store.ts), for an agent's reply. */
 export const INSERT_AGENT_REPLY = `
-  INSERT INTO messages (conversation_id, direction, channel, text, buttons, attachments, status, in_reply_to)
-  VALUES ($1, 'out', $2, $3, '[]'::jsonb, '[]'::jsonb, 'pending', NULL)
+  INSERT INTO messages (conversation_id, direction, channel, text, buttons, attachments, status, in_reply_to, sender_name)
+  VALUES ($1, 'out', $2, $3, '[]'::jsonb, '[]'::jsonb, 'pending', NULL, $4)
   RETURNING *`;
 
 export function toHandoff(row: HandoffRow): Handoff {

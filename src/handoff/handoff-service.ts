@@ -191,7 +191,7 @@ export class HandoffService {
     if (handoff.status === 'resolved') throw new ParleyError('CONFLICT', 'this handoff is resolved');
     if (handoff.status === 'waiting' || handoff.agentId !== agent.id) handoff = await this.claim(handoffId, agent);
     const conversation = await this.conversation(handoff);
-    const stored = await this.options.handoffs.insertAgentReply(handoff, key, agent.id, conversation.channel, trimmed);
+    const stored = await this.options.handoffs.insertAgentReply(handoff, key, agent, conversation.channel, trimmed);
     if (!stored.duplicate) {
       this.options.dispatch(conversation, [stored.message]);
       await this.options.desks.line(handoff, toLine(stored.message, new Set([stored.message.id])), origin);

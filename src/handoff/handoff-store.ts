@@ -178,7 +178,7 @@ export class HandoffStore {
    * event id): the dedupe record and the message are written in one transaction, so a retried request never
    * stores the reply twice and a crash never stores half of it.
    */
-  async insertAgentReply(handoff: Handoff, key: string, agentId: string, channel: string, text: string): Promise<{ message: StoredMessage; duplicate: boolean }> {
+  async insertAgentReply(handoff: Handoff, key: string, agent: { id: string; name: string }, channel: string, text: string): Promise<{ message: StoredMessage; duplicate: boolean }> {
     return this.db.transaction(async (tx) => {
       const known = await tx.query<{ message_id: string }>('SELECT message_id FROM handoff_replies WHERE handoff_id = $1 AND key = $2', [handoff.id, key]);
       const knownId = known.rows[0]?.message_id;
@@ -186,11 +186,11 @@ export class HandoffStore {
         const previous = await tx.query<MessageRow>('SELECT * FROM messages WHERE id = $1', [knownId]);
         return { message: toMessage(previous.rows[0]!), duplicate: true };
       }
-      const inserted = await tx.query<MessageRow>(INSERT_AGENT_REPLY, [handoff.conversationId, channel, text]);
+      const inserted = await tx.query<MessageRow>(INSERT_AGENT_REPLY, [handoff.conversationId, channel, text, agent.name]);
       const message = toMessage(inserted.rows[0]!);
       const recorded = await tx.query(
         'INSERT INTO handoff_replies (handoff_id, key, message_id, agent_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-        [handoff.id, key, message.id, agentId],
+        [handoff.id, key, message.id, agent.id],
       );
       // A concurrent request with the same key won the race: undo ours by failing the transaction.
       if (recorded.rowCount !== 1) throw new ParleyError('CONFLICT', 'the same reply is being stored by another request');

@@ -8,6 +8,8 @@ export interface Renderable {
   attachments: Attachment[];
   /** The channel's id of the customer's message this answers (StoredMessage.replyToExternalId). */
   replyToExternalId?: string | null;
+  /** Who wrote it, when a person did (StoredMessage.senderName). */
+  senderName?: string | null;
 }
 
 /** Buttons as a numbered list, for channels that cannot show them; the engine maps a typed "2" back to a button. */
@@ -65,5 +67,6 @@ export function renderForChannel(message: Renderable, capabilities: ChannelCapab
     attachments: index === parts.length - 1 ? attachments : [],
     // Every part answers the same message.
     ...(message.replyToExternalId ? { replyTo: message.replyToExternalId } : {}),
+    ...(message.senderName ? { senderName: message.senderName } : {}),
   }));
 }

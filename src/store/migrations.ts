@@ -431,6 +431,14 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX handoffs_conversation ON handoffs (conversation_id, created_at);
     `,
   },
+  {
+    // Issue 17: the display name of the person who wrote an outbound message (an agent's reply), shown beside it in
+    // the web chat. Null for the bot's messages.
+    id: '0015-message-sender-name',
+    sql: `
+      ALTER TABLE messages ADD COLUMN sender_name text;
+    `,
+  },
 ];
 
 /** Advisory lock key shared by every Parley process migrating the same database ("parley" in ASCII). */

@@ -43,6 +43,8 @@ export interface MessageRow {
   delivery_status?: string | null;
   /** Added by migration 0009. */
   reply_to_external_id?: string | null;
+  /** Added by migration 0015. */
+  sender_name?: string | null;
 }
 
 export function toCustomer(row: CustomerRow): Customer {
@@ -84,6 +86,7 @@ export function toMessage(row: MessageRow): StoredMessage {
     sentAt: row.sent_at,
     deliveryStatus: row.delivery_status ?? null,
     replyToExternalId: row.reply_to_external_id ?? null,
+    senderName: row.sender_name ?? null,
   };
 }
 

@@ -70,6 +70,8 @@ export interface StoredMessage {
   deliveryStatus?: string | null;
   /** For replies: the channel's id (`externalId`) of the customer's message they answer, for channels that thread. */
   replyToExternalId?: string | null;
+  /** For an agent's reply: the agent's display name, shown beside it where the channel can (the web chat). */
+  senderName?: string | null;
 }
 
 export interface NewOutbound {

@@ -13,13 +13,16 @@
  *     { type: "ack", messageId, locale? }             a client message was accepted (and its turn ran)
  *     { type: "locale", locale? }                     after "start": the greeting's language
  *     { type: "error", messageId?, code, error }      a client message (or the frame) was refused
+ *     { type: "typing", who: "agent", name }          the agent who has the conversation is typing (not stored)
  *   locale: the conversation's language (the one the bot answers in); the widget's own text follows it.
  *   Message = { id, direction: "in"|"out", text: string|null, buttons: [{title, payload}], createdAt,
- *               clientMessageId? }   (clientMessageId: on the customer's own messages, the messageId the client sent)
+ *               clientMessageId?, sender? }   (clientMessageId: on the customer's own messages, the messageId the
+ *               client sent; sender: { name } on an agent's reply, shown above it)
  *   client -> server
  *     { type: "start" }                                once, when the history is empty, so the bot greets
  *     { type: "message", messageId, text }             typed text
  *     { type: "message", messageId, payload, text }    a button press (text = the button's title)
+ *     { type: "typing" }                               the customer is typing (sent at most every 3 s)
  *
  * All message text is rendered with textContent; links are <a> elements whose href is http(s) only.
  */
@@ -34,6 +37,10 @@
   var STORAGE_OPEN = 'parley.open';
   var STORAGE_ACTIVE = 'parley.active';
   var TYPING_TIMEOUT_MS = 20000;
+  /** How long an agent's "typing" shows without another one. */
+  var AGENT_TYPING_MS = 6000;
+  /** How often the customer's typing is told at most. */
+  var TYPING_EVERY_MS = 3000;
   var HISTORY_WAIT_MS = 3000;
   var BACKOFF_MIN_MS = 500;
   var BACKOFF_MAX_MS = 15000;
@@ -457,6 +464,9 @@
     node.classList.remove('parley-no-text');
     while (node.firstChild) node.removeChild(node.firstChild);
     var text = typeof msg.text === 'string' ? msg.text : '';
+    if (msg.direction === 'out' && msg.sender && typeof msg.sender.name === 'string' && msg.sender.name) {
+      node.appendChild(el('div', { className: 'parley-sender', text: msg.sender.name }));
+    }
     if (text) {
       var bubble = el('div', { className: 'parley-bubble' });
       if (msg.direction === 'out') appendRichText(bubble, text);
@@ -542,13 +552,15 @@
     last.insertBefore(group, meta);
   }
 
-  function showTyping(on) {
+  /** `name`: the agent who is typing (else it is the assistant, thinking about a reply). */
+  function showTyping(on, name) {
     clearTimeout(typingTimer);
     if (on) {
       var stick = nearBottom();
+      typingText.textContent = t('typing')(name || config.title);
       typing.hidden = false;
       if (stick) scrollToBottom();
-      typingTimer = setTimeout(function () { typing.hidden = true; }, TYPING_TIMEOUT_MS);
+      typingTimer = setTimeout(function () { typing.hidden = true; }, name ? AGENT_TYPING_MS : TYPING_TIMEOUT_MS);
     } else {
       typing.hidden = true;
     }
@@ -741,6 +753,9 @@
         case 'message':
           onLiveMessage(data.message);
           break;
+        case 'typing':
+          if (data.who === 'agent' && typeof data.name === 'string') showTyping(true, data.name);
+          break;
         case 'ack': {
           var p = pending[data.messageId];
           if (p && p.state !== 'failed') p.state = 'acked';
@@ -885,7 +900,13 @@
     root.classList.toggle('parley-has-text', n > 0 && !!input.value.trim());
   }
 
-  input.addEventListener('input', function () { autosize(); updateCounter(); });
+  var typingSentAt = 0;
+  function tellTyping() {
+    if (!ws || !ready || !input.value.trim() || Date.now() - typingSentAt < TYPING_EVERY_MS) return;
+    typingSentAt = Date.now();
+    try { ws.send(JSON.stringify({ type: 'typing' })); } catch (e) { /* the socket is closing */ }
+  }
+  input.addEventListener('input', function () { autosize(); updateCounter(); tellTyping(); });
   input.addEventListener('keydown', function (e) {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
       e.preventDefault();
