@@ -70,6 +70,8 @@ const EnvSchema = z.object({
   DEMO_ORDERS: booleanFlag.optional(),
   /** Bearer token of the /admin endpoints (flow reload); unset: they answer 404. At least 16 characters. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Parley Studio: preview turns, "try a question" and test runs one editor may ask for per minute (also the burst); 0: no limit. */
+  STUDIO_TRY_LIMIT: z.coerce.number().int().min(0).default(30),
   /** Reload the flows when a file in FLOWS_DIR changes. */
   FLOWS_WATCH: booleanFlag.default(true),
   /** How long (ms) a replaced flow version stays in use for conversations in the middle of one of its flows. */
@@ -148,6 +150,7 @@ export interface Config {
   /** The demo shop's order API at /demo/orders/:number, used by `order_lookup` unless CALL_ENDPOINTS names one. */
   demoOrders: boolean;
   adminToken: string | undefined;
+  studioTryLimit: number;
   flowsWatch: boolean;
   flowsGraceMs: number;
   knowledgeDir: string;
@@ -223,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoMode,
     demoOrders: e.DEMO_ORDERS ?? e.DEMO_MODE !== false,
     adminToken: e.ADMIN_TOKEN,
+    studioTryLimit: e.STUDIO_TRY_LIMIT,
     flowsWatch: e.FLOWS_WATCH,
     flowsGraceMs: e.FLOWS_GRACE_MS,
     knowledgeDir: path.resolve(cwd, e.KNOWLEDGE_DIR),

@@ -12,7 +12,7 @@ export const ErrorCodes = {
   FORBIDDEN: { status: 403, exit: 2 },
   /** Too many failed sign-ins or bearer-token attempts; the response says when to try again (Retry-After). */
   TOO_MANY_ATTEMPTS: { status: 429, exit: 75 },
-  /** Over a rate limit (the public web chat's per address and per conversation); Retry-After says when to go on. */
+  /** Over a rate limit (the public web chat's per address and per conversation, Parley Studio's previews per editor); Retry-After says when to go on. */
   RATE_LIMITED: { status: 429, exit: 75 },
   NOT_FOUND: { status: 404, exit: 2 },
   CONFLICT: { status: 409, exit: 1 },

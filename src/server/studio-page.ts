@@ -31,6 +31,9 @@ export function studioCsp(nonce: string): string {
   return `default-src 'self'; script-src 'self'; style-src 'self' 'nonce-${nonce}'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
 }
 
+/** The studio's mark as the tab's icon, inline (img-src allows data:), so the browser asks the server for no favicon. */
+const ICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#4f46e5"/><text x="16" y="22.5" font-family="system-ui,sans-serif" font-size="18" font-weight="700" fill="#fff" text-anchor="middle">P</text></svg>')}`;
+
 const page = (nonce: string) => `<!doctype html>
 <html lang="en">
 <head>
@@ -38,6 +41,7 @@ const page = (nonce: string) => `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="csp-nonce" content="${nonce}">
 <title>Parley Studio</title>
+<link rel="icon" href="${ICON}">
 <link rel="stylesheet" href="/studio/assets/studio.css">
 <script type="module" src="/studio/assets/studio.js"></script>
 </head>

@@ -19,7 +19,7 @@ export interface StudioOptions {
   serving: ReleaseServer;
   db: Db;
   sessions: AgentSessions | undefined;
-  config: { adminToken: string | undefined; dataDir: string; minConfidence: number; demoOrders: boolean; openai?: OpenAiSettings | undefined };
+  config: { adminToken: string | undefined; studioTryLimit: number; dataDir: string; minConfidence: number; demoOrders: boolean; openai?: OpenAiSettings | undefined };
   logger: Logger;
 }
 
@@ -31,7 +31,7 @@ export async function registerStudio(http: FastifyInstance, options: StudioOptio
     ...(config.openai ? { openai: config.openai } : {}),
   });
   await registerStudioRoutes(http, {
-    files: new StudioFiles(options.db, serving.releases), releases: serving.releases, preview,
+    files: new StudioFiles(options.db, serving.releases), releases: serving.releases, preview, db: options.db, tryLimit: config.studioTryLimit,
     ...(options.sessions ? { sessions: options.sessions } : {}), ...(config.adminToken ? { adminToken: config.adminToken } : {}),
     ...(serving.knowledge ? { knowledge: serving.knowledge } : {}),
   });

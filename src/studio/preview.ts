@@ -76,6 +76,8 @@ export class StudioPreview {
   private simulator: Promise<Simulator> | undefined;
   private knowledge: SwitchingKnowledgeBase | undefined;
   private servedKey: string | undefined;
+  /** Why the served set's flows do not load, when they do not. */
+  private flowsError: ParleyError | undefined;
   private readonly conversations = new Map<string, Live>();
   private queue: Promise<unknown> = Promise.resolve();
   /** The samples of the turn under way (turns run one at a time). */
@@ -103,7 +105,8 @@ export class StudioPreview {
   /** The draft set's knowledge base answering a question, with its ranked results (no gap is recorded). */
   ask(files: FileSet, question: string, locale?: string): Promise<KnowledgeAnswer> {
     return this.serialized(async () => {
-      await this.use(files);
+      // The knowledge base answers even while a drafted flow does not load: an editor writing an article tries it.
+      await this.use(files).catch(onlyFlowErrors);
       return this.knowledge!.answer(question, locale ? { locale } : {});
     });
   }
@@ -114,7 +117,7 @@ export class StudioPreview {
    */
   runTests(files: FileSet, only?: string): Promise<FileOutcome[]> {
     return this.serialized(async () => {
-      await this.use(files);
+      await this.use(files).catch(onlyFlowErrors); // a test file says what stops its flows from loading
       const dir = path.join(this.options.dataDir, 'studio-preview', this.servedKey!);
       const flowsRoot = path.join(dir, 'flows');
       const outcomes: FileOutcome[] = [];
@@ -176,33 +179,43 @@ export class StudioPreview {
     };
   }
 
-  /** The simulator, running this draft set's flows and knowledge (written out and loaded when the set changed). */
+  /**
+   * The simulator, running this draft set's flows and knowledge (written out and loaded when the set changed). The
+   * knowledge base switches first, so it serves the set even when its flows do not load (CONTENT_INVALID).
+   */
   private async use(files: FileSet): Promise<Simulator> {
     const key = createHash('sha256').update(JSON.stringify(Object.entries(files).sort())).digest('hex').slice(0, 16);
-    if (key === this.servedKey && this.simulator) return this.simulator;
+    if (key === this.servedKey) {
+      if (this.flowsError) throw this.flowsError;
+      if (this.simulator) return this.simulator;
+    }
     const dir = path.join(this.options.dataDir, 'studio-preview', key);
-    await writeFileSet(files, dir);
+    if (key !== this.servedKey) {
+      await writeFileSet(files, dir);
+      const knowledgeDir = path.join(dir, 'knowledge');
+      if (this.knowledge) await this.knowledge.switchTo(knowledgeDir);
+      else {
+        this.knowledge = await SwitchingKnowledgeBase.open(knowledgeDir, {
+          dataDir: this.options.dataDir, minConfidence: this.options.minConfidence, recordGaps: false, logger: this.options.logger,
+          ...(this.options.openai ? { openai: this.options.openai } : {}),
+        });
+      }
+      // The previous set's folder is no longer read: its flows are in memory, its index was closed.
+      if (this.servedKey) await rm(path.join(this.options.dataDir, 'studio-preview', this.servedKey), { recursive: true, force: true });
+      this.servedKey = key;
+    }
+    this.flowsError = undefined;
     let flows: FlowSet;
     try {
       flows = await loadFlows(path.join(dir, 'flows'));
     } catch (error) {
       if (!isParleyError(error, 'FLOW_INVALID')) throw error;
       const problems = (error.details as FlowIssue[]).map((i) => ({ path: `flows/${path.relative(path.join(dir, 'flows'), i.file).split(path.sep).join('/')}`, line: i.line, col: i.col, severity: 'error', message: i.message }));
-      throw new ParleyError('CONTENT_INVALID', 'the drafts\' flows do not load; fix them to preview', { details: { problems } });
-    }
-    const knowledgeDir = path.join(dir, 'knowledge');
-    if (this.knowledge) await this.knowledge.switchTo(knowledgeDir);
-    else {
-      this.knowledge = await SwitchingKnowledgeBase.open(knowledgeDir, {
-        dataDir: this.options.dataDir, minConfidence: this.options.minConfidence, recordGaps: false, logger: this.options.logger,
-        ...(this.options.openai ? { openai: this.options.openai } : {}),
-      });
+      this.flowsError = new ParleyError('CONTENT_INVALID', 'the drafts\' flows do not load; fix them to preview', { details: { problems } });
+      throw this.flowsError;
     }
     if (this.simulator) (await this.simulator).useFlows(flows);
     else this.simulator = this.openSimulator(flows);
-    // The previous set's folder is no longer read: its flows are in memory, its index was closed.
-    if (this.servedKey) await rm(path.join(this.options.dataDir, 'studio-preview', this.servedKey), { recursive: true, force: true });
-    this.servedKey = key;
     return this.simulator;
   }
 
@@ -230,4 +243,9 @@ export class StudioPreview {
     const oldest = this.now() - PREVIEW_TTL_MS;
     for (const [key, live] of this.conversations) if (live.usedAt < oldest) this.conversations.delete(key);
   }
+}
+
+/** Lets through the one failure a set can have and still be asked or tested: its flows do not load. */
+function onlyFlowErrors(error: unknown): void {
+  if (!isParleyError(error, 'CONTENT_INVALID')) throw error;
 }

@@ -22,6 +22,8 @@ export interface StudioFileEntry {
   /** The draft removes the file. */
   removed?: true;
   problems: number;
+  /** How many of those problems are errors (the rest are warnings, which do not stop a publish). */
+  errors: number;
 }
 
 export interface StudioFile {
@@ -31,6 +33,9 @@ export interface StudioFile {
   version: number;
   draft: boolean;
 }
+
+/** A file as opened: with its problems among all the drafts, as a save answers them. */
+export type OpenedStudioFile = StudioFile & { problems: FileProblem[] };
 
 /** What an editor's problem looks like on the wire: its place in this file, how bad, what. */
 export type FileProblem = Omit<StudioProblem, 'path'>;
@@ -55,21 +60,38 @@ export class StudioFiles {
       const kind = kindOf(path);
       if (!kind) return [];
       const draft = byDraft.get(path);
+      const own = problems.filter((p) => p.path === path);
       return [{
         path, kind, version: versions.get(path) ?? 0, draft: draft !== undefined,
         ...(draft && draft.content === null ? { removed: true as const } : {}),
-        problems: problems.filter((p) => p.path === path).length,
+        problems: own.length, errors: own.filter((p) => p.severity === 'error').length,
       }];
     });
   }
 
   async get(rawPath: string): Promise<StudioFile> {
+    return (await this.read(rawPath)).file;
+  }
+
+  /** The file's version, 0 for a path that never held a file. */
+  versionOf(rawPath: string): Promise<number> {
+    return this.releases.store.version(checkStudioPath(rawPath));
+  }
+
+  /** The file with its problems in the context of the whole draft set. */
+  async open(rawPath: string): Promise<OpenedStudioFile> {
+    const { file, files } = await this.read(rawPath);
+    const problems = file.content === null ? [] : (await this.problems(files)).filter((p) => p.path === file.path);
+    return { ...file, problems: problems.map(({ path: _, ...problem }) => problem) };
+  }
+
+  private async read(rawPath: string): Promise<{ file: StudioFile; files: FileSet }> {
     const path = checkStudioPath(rawPath);
-    const [{ release, drafts }, version] = await Promise.all([this.draftSet(), this.releases.store.version(path)]);
+    const [{ release, drafts, files }, version] = await Promise.all([this.draftSet(), this.releases.store.version(path)]);
     const draft = drafts.find((d) => d.path === path);
     const content = draft ? draft.content : release?.files[path];
     if (content === undefined) throw new ParleyError('NOT_FOUND', `no file ${path}`);
-    return { path, content, version, draft: draft !== undefined };
+    return { file: { path, content, version, draft: draft !== undefined }, files };
   }
 
   /** Saves a draft of the file (`content: null` drafts its removal); CONFLICT with the current text when `baseVersion` is stale. */

@@ -5,10 +5,11 @@
  * knowledge and the knowledge gaps' masked questions, never a conversation or a customer.
  *
  *   GET    /studio/api/files                     [{ path, kind, version, draft, removed?, problems }]
- *   GET    /studio/api/files/{path}              { path, content, version, draft }
+ *   GET    /studio/api/files/{path}              { path, content, version, draft, problems: [{ line, col, severity, message }] }
  *   PUT    /studio/api/files/{path}              { content, baseVersion } → { version, problems: [{ line, col, severity, message }] }
  *                                                409 CONFLICT with details { path, version, content, draft, updatedBy?, yours }
  *   DELETE /studio/api/files/{path}?baseVersion=N  drafts the file's removal → { version }
+ *   POST   /studio/api/articles                  { questions } → 201 { path, version }: a draft article for unanswered questions (the report's "write the article")
  *   POST   /studio/api/preview                   { conversationId, text? | payload?, locale?, samples? } → the draft set's replies and why
  *   POST   /studio/api/ask                       { question, locale? } → the draft set's knowledge base: { answer, confidence, sources, results }
  *   POST   /studio/api/tests                     { path? } → the draft set's conversation tests: [{ file, name, problems, tests: [{ name, failure? }] }]
@@ -16,16 +17,22 @@
  *   GET    /studio/api/releases                  [{ release, at, by, message, source, files, changed }], newest first
  *   GET    /studio/api/releases/{release}        the same with `content` ({ path: text })
  *   POST   /studio/api/releases/{release}/restore → 201 { release }
+ *   GET    /studio/api/flows/{flow}/stats?days=N per step of the flow: conversations that reached it, dropped off, were handed over
  *   GET    /studio/api/gaps                      questions the knowledge base could not answer (masked), grouped
  *   GET    /studio/api/me                        { id, name }
+ * Preview, ask and tests run the engine or the knowledge base: STUDIO_TRY_LIMIT per editor per minute, then 429 RATE_LIMITED.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
+import { flowStepStats } from '../analytics/step-stats.ts';
 import { ParleyError } from '../core/errors.ts';
 import { isEditor } from '../handoff/agents.ts';
 import type { KnowledgeBase } from '../kb/types.ts';
+import type { Queryable } from '../store/types.ts';
+import { TokenBuckets } from '../infra/token-bucket.ts';
 import { bearerMatches } from '../server/admin-auth.ts';
+import { articleDraft } from '../server/report-article.ts';
 import { PAGE_CSP } from '../server/security-headers.ts';
 import { changedPaths } from './file-set.ts';
 import type { StudioPreview } from './preview.ts';
@@ -43,6 +50,11 @@ export interface StudioRoutesOptions {
   adminToken?: string;
   /** For the gaps list; absent when the app was given its own knowledge port. */
   knowledge?: KnowledgeBase;
+  /** The analytics tables, for the flow map's per-step counts. */
+  db: Queryable;
+  /** Preview turns, questions and test runs per editor per minute (STUDIO_TRY_LIMIT); 0: no limit. */
+  tryLimit: number;
+  now?: () => number;
 }
 
 /** Largest file the studio saves (characters). */
@@ -57,6 +69,9 @@ const AskBody = z.strictObject({
   question: z.string().trim().min(1).max(2000),
   locale: z.string().regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or de-AT').optional(),
 });
+const StatsParams = z.object({ flow: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a flow name') });
+const StatsQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
+const ArticleBody = z.strictObject({ questions: z.array(z.string().trim().min(1).max(500)).min(1).max(4) });
 const TestsBody = z.strictObject({ path: z.string().max(300).optional() });
 const PreviewBody = z.strictObject({
   conversationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (at most 64)'),
@@ -74,6 +89,14 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 export async function registerStudioRoutes(app: FastifyInstance, options: StudioRoutesOptions): Promise<void> {
   const { files, releases, preview, sessions, adminToken } = options;
+  const tries = new TokenBuckets({ perMinute: options.tryLimit, ...(options.now ? { now: options.now } : {}) });
+  /** Preview, ask and tests each run the engine or the knowledge base: one editor flooding them waits (429). */
+  function takeTry(editorId: string): void {
+    const taken = tries.take(editorId);
+    if (taken.ok) return;
+    const seconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
+    throw new ParleyError('RATE_LIMITED', `too many previews, questions and test runs; try again in ${seconds} s`, { retryAfterSeconds: seconds });
+  }
 
   async function editorOf(request: FastifyRequest): Promise<{ id: string; name: string }> {
     if (adminToken && bearerMatches(request.headers.authorization, adminToken)) return { id: 'admin', name: 'Admin token' };
@@ -98,7 +121,7 @@ export async function registerStudioRoutes(app: FastifyInstance, options: Studio
 
     studio.get('/studio/api/files', async () => files.list());
 
-    studio.get('/studio/api/files/*', async (request) => files.get(pathOf(request)));
+    studio.get('/studio/api/files/*', async (request) => files.open(pathOf(request)));
 
     studio.put('/studio/api/files/*', { bodyLimit: 4 * MAX_CONTENT }, async (request) => {
       const body = parse(SaveBody, request.body);
@@ -111,8 +134,25 @@ export async function registerStudioRoutes(app: FastifyInstance, options: Studio
       return { version };
     });
 
+    studio.post('/studio/api/articles', async (request, reply) => {
+      const { questions } = parse(ArticleBody, request.body);
+      const draft = articleDraft(questions);
+      const { files: draftSet } = await files.draftSet();
+      const stem = draft.fileName.replace(/\.md$/, '');
+      // The same questions again open the article already drafted; another article of that name gets a number.
+      for (let n = 1; n <= 50; n++) {
+        const path = `knowledge/${stem}${n === 1 ? '' : `-${n}`}.md`;
+        if (draftSet[path] === draft.content) return reply.status(200).send({ path, version: (await files.get(path)).version });
+        if (draftSet[path] !== undefined) continue;
+        const { version } = await files.save(path, draft.content, (await files.versionOf(path)), editor(request).id);
+        return reply.status(201).send({ path, version });
+      }
+      throw new ParleyError('CONFLICT', `knowledge/${stem}.md and 49 more of that name exist; rename one`);
+    });
+
     studio.post('/studio/api/preview', async (request) => {
       const body = parse(PreviewBody, request.body);
+      takeTry(editor(request).id);
       const { files: draftSet } = await files.draftSet();
       return preview.turn(editor(request).id, draftSet, {
         conversationId: body.conversationId,
@@ -125,6 +165,7 @@ export async function registerStudioRoutes(app: FastifyInstance, options: Studio
 
     studio.post('/studio/api/ask', async (request) => {
       const body = parse(AskBody, request.body);
+      takeTry(editor(request).id);
       const { files: draftSet } = await files.draftSet();
       const { answer, confidence, sources, results } = await preview.ask(draftSet, body.question, body.locale);
       return { answer, confidence, sources, results };
@@ -133,6 +174,7 @@ export async function registerStudioRoutes(app: FastifyInstance, options: Studio
     studio.post('/studio/api/tests', async (request) => {
       const body = parse(TestsBody, request.body);
       if (body.path !== undefined && kindOf(checkStudioPath(body.path)) !== 'test') throw new ParleyError('BAD_REQUEST', 'path must name a .test.yaml file');
+      takeTry(editor(request).id);
       const { files: draftSet } = await files.draftSet();
       return preview.runTests(draftSet, body.path);
     });
@@ -158,6 +200,13 @@ export async function registerStudioRoutes(app: FastifyInstance, options: Studio
       const { release: id } = parse(ReleaseParams, request.params);
       const release = await releases.restore(id, editor(request).id);
       return reply.status(201).send({ release: summary(release) });
+    });
+
+    studio.get('/studio/api/flows/:flow/stats', async (request) => {
+      const { flow } = parse(StatsParams, request.params);
+      const { days } = parse(StatsQuery, request.query);
+      const now = new Date(options.now?.() ?? Date.now());
+      return flowStepStats(options.db, flow, { since: new Date(now.getTime() - days * 86_400_000), now });
     });
 
     studio.get('/studio/api/gaps', async () => (options.knowledge ? options.knowledge.gaps({ limit: 100 }) : []));

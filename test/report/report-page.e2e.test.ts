@@ -124,7 +124,16 @@ describe('the report page in a real browser', () => {
     expect(await rows.count()).toBe(1);
     const dropOff = page.locator('#flows tbody tr', { hasText: 'order_status' });
     expect(await dropOff.locator('td').allTextContents()).toEqual(['order_status', '3', '67%', '1', '–', '1']);
+    // "Write the article" opens Parley Studio on a new draft article with the customers' wordings as its questions.
     await rows.locator('a', { hasText: 'write the article' }).click();
+    await page.waitForURL(`${t.url}/studio#knowledge/do-you-sell-lawn-mowers.md`, WAIT);
+    const article = page.getByRole('textbox', { name: 'Text of knowledge/do-you-sell-lawn-mowers.md' });
+    await expect.poll(() => article.textContent(), WAIT).toContain('- "do you sell lawn mowers?"');
+    await page.getByRole('option', { name: /^do-you-sell-lawn-mowers\.md, unpublished draft/ }).waitFor(WAIT);
+    await page.getByRole('article', { name: 'The article, rendered' }).getByRole('heading', { name: 'do you sell lawn mowers' }).waitFor(WAIT);
+    // Or as a file to save, for teams that keep their knowledge in git.
+    await page.goBack();
+    await rows.locator('a', { hasText: 'as a file' }).click();
     await page.locator('#article-content').waitFor(WAIT);
     expect(await page.locator('#article-path').textContent()).toMatch(/knowledge\/do-you-sell-lawn-mowers\.md$/);
     expect(await page.locator('#article-content').textContent()).toContain('questions:\n  - "do you sell lawn mowers?"');

@@ -85,7 +85,7 @@ describe('who may use the studio', () => {
     expect(list.status).toBe(200);
     expect(list.headers.get('cache-control')).toBe('no-store');
     expect(list.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
-    expect(list.json).toContainEqual({ path: 'flows/greeting.yaml', kind: 'flow', version: 0, draft: false, problems: expect.any(Number) });
+    expect(list.json).toContainEqual({ path: 'flows/greeting.yaml', kind: 'flow', version: 0, draft: false, problems: expect.any(Number), errors: 0 });
     expect(list.json).toContainEqual(expect.objectContaining({ path: 'flows/greeting.test.yaml', kind: 'test' }));
     expect(list.json).toContainEqual(expect.objectContaining({ path: 'knowledge/products/halo-hub.md', kind: 'article' }));
     expect(list.json).toContainEqual(expect.objectContaining({ path: 'knowledge/faq.jsonl', kind: 'faq' }));

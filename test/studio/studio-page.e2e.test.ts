@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/handoff/agents.ts';
 import { dropPrefix, freshPrefix } from '../handoff/support.ts';
-import { repoRoot, startTestApp, type TestApp } from '../support/app.ts';
+import { repoRoot, say, startTestApp, type TestApp } from '../support/app.ts';
 import { launchChromium, transcript, type, WAIT } from '../support/webchat-browser.ts';
 
 /**
@@ -66,7 +66,7 @@ function watch(page: Page): string[] {
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => {
     // A refused publish (422) and a conflict (409) are answers the page expects; the browser logs every 4xx.
-    if (message.type() === 'error' && page.url().includes('/studio') && !/status of (409|422)/.test(message.text())) problems.push(message.text());
+    if (message.type() === 'error' && page.url().includes('/studio') && !/status of (409|422)/.test(message.text())) problems.push(`${message.text()} ${message.location().url}`);
   });
   return problems;
 }
@@ -108,7 +108,7 @@ describe('Parley Studio in a real browser', () => {
     // The file list, searched; contact.yaml opens with its map.
     await page.getByRole('searchbox', { name: 'Search files' }).fill('contact');
     await expect.poll(() => files.getByRole('option').count(), WAIT).toBe(4); // the flow, its test and two articles
-    const contact = files.getByRole('option', { name: /^contact\.yaml, \d+ problems$/ }); // the flow's keyword warnings
+    const contact = files.getByRole('option', { name: /^contact\.yaml, \d+ warnings$/ }); // the flow's keyword warnings
     await contact.click();
     await page.locator('.file-status .path', { hasText: 'flows/contact.yaml' }).waitFor(WAIT);
     const text = page.getByRole('textbox', { name: 'Text of flows/contact.yaml' });
@@ -169,7 +169,7 @@ describe('Parley Studio in a real browser', () => {
     await publishDialog.getByRole('textbox', { name: 'What changed' }).fill('Contact: we close at 16:00 on Saturdays');
     await publishDialog.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.getByRole('status').getByText(/^Release #\d+ is live\.$/).waitFor(WAIT);
-    await expect.poll(() => files.getByRole('option', { name: /^contact\.yaml, \d+ problems$/ }).count(), WAIT).toBe(1); // no draft left
+    await expect.poll(() => files.getByRole('option', { name: /^contact\.yaml, \d+ warnings$/ }).count(), WAIT).toBe(1); // no draft left
     await page.getByRole('button', { name: 'History' }).click();
     const history = page.getByRole('dialog', { name: 'Releases' });
     await history.getByRole('cell', { name: 'Contact: we close at 16:00 on Saturdays' }).waitFor(WAIT);
@@ -222,6 +222,8 @@ describe('Parley Studio in a real browser', () => {
     const conflict = eve.page.getByRole('dialog', { name: 'Someone else saved this file' });
     await conflict.getByRole('region', { name: 'Their text' }).getByText('# a note from Eddy').waitFor(WAIT);
     expect(await conflict.getByRole('region', { name: 'Your text' }).textContent()).toContain('# a note from Eve');
+    // Long lines wrap in both texts rather than hiding past the edge.
+    expect(await conflict.locator('pre').first().evaluate((pre) => getComputedStyle(pre).whiteSpace)).toBe('pre-wrap');
     await shot(eve.page, 'conflict');
     await conflict.getByRole('button', { name: 'Keep mine' }).click();
     await eve.page.locator('.save-state.saved').waitFor(WAIT);
@@ -238,12 +240,98 @@ describe('Parley Studio in a real browser', () => {
     await eve.page.keyboard.press('Enter');
     await expect.poll(() => eve.text.textContent(), WAIT).toContain('- handoff: ');
 
-    // An article opens as Markdown, beside no map.
+    // An article opens as Markdown, rendered beside it.
     await eve.page.getByRole('listbox', { name: 'Flows, tests and knowledge' }).getByRole('option', { name: /^support\/visiting-the-store\.md/ }).click();
     await expect.poll(() => eve.page.getByRole('textbox', { name: 'Text of knowledge/support/visiting-the-store.md' }).textContent(), WAIT).toContain('title: Visiting our store in Rotterdam');
-    expect(await eve.page.getByText('Open a flow to see its map.').count()).toBe(1);
+    await eve.page.getByRole('article', { name: 'The article, rendered' }).getByRole('heading', { name: 'Visiting our store in Rotterdam' }).waitFor(WAIT);
     expect([...eve.problems, ...eddy.problems]).toEqual([]);
     await Promise.all(editors.map((editor) => editor.context.close()));
+  });
+
+  it('the map counts conversations per step; hover docs; try a question; run the tests with their diff; an article rendered and sanitized; a removal drafted', { timeout: 120_000 }, async () => {
+    // Two customers reach the returns question; one asks for a person there.
+    await say(t.url, 'e2e-returns-1', 'm1', { text: 'I want to return my headphones' });
+    await say(t.url, 'e2e-returns-2', 'm1', { text: 'I want to return my headphones' });
+    await say(t.url, 'e2e-returns-2', 'm2', { text: 'I want to talk to a person' });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.goto(`${t.url}/studio#flows/returns.yaml`);
+    await signIn(page, EVE);
+    await page.waitForURL(`${t.url}/studio**`, WAIT);
+    // The unfinished step the previous test left in human.yaml would stop the flows from loading: back to the release.
+    await page.evaluate(async () => {
+      const [latest] = await (await fetch('/studio/api/releases')).json();
+      const { content } = await (await fetch(`/studio/api/releases/${latest.release}`)).json();
+      const draft = await (await fetch('/studio/api/files/flows/human.yaml')).json();
+      await fetch('/studio/api/files/flows/human.yaml', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: content['flows/human.yaml'], baseVersion: draft.version }) });
+    });
+    await page.reload();
+    const files = page.getByRole('listbox', { name: 'Flows, tests and knowledge' });
+    await files.getByRole('option', { name: /^returns\.yaml/ }).click();
+    const map = page.getByRole('region', { name: 'Map of the flow returns' });
+    await map.getByRole('button', { name: /^Ask: ask_condition → item_condition, line 21\..*2 reached it, 0 dropped off here, 1 handed to a person$/ }).waitFor(WAIT);
+    await map.getByRole('button', { name: /^Start: returns starts on, line \d+\..*2 conversations ran it, 1 handed to a person$/ }).waitFor(WAIT);
+    // A file's problems show as it opens; a file with only warnings has a warning-coloured count, not an error's red.
+    expect(await page.getByRole('region', { name: 'Problems in this file' }).getByRole('heading').textContent()).toMatch(/^0 errors, \d+ warnings?$|^No problems$/);
+    const contactCount = files.getByRole('option', { name: /^contact\.yaml, \d+ warnings$/ }).locator('.problem-count');
+    expect(await contactCount.evaluate((el) => el.classList.contains('warnings-only'))).toBe(true);
+    // Hovering a step kind says what it does, from the flow JSON schema (the map puts the editor on its line).
+    await map.getByRole('button', { name: /^Ask: ask_condition/ }).click();
+    await page.locator('.cm-content').getByText('ask', { exact: true }).first().hover();
+    await page.locator('.key-help', { hasText: 'Asks a question and waits' }).waitFor(WAIT);
+    await shot(page, 'map-counts');
+
+    // Try a question: the drafts' knowledge base, its answer and the articles it ranked.
+    await page.getByRole('tab', { name: 'Ask' }).click();
+    await page.getByRole('textbox', { name: "A customer's question" }).fill('Is there parking near the store?');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    const ranked = page.getByRole('list', { name: 'Ranked articles' });
+    await ranked.getByRole('listitem').first().waitFor(PREVIEW_WAIT);
+    expect(await ranked.getByRole('listitem').first().textContent()).toContain('Visiting our store in Rotterdam');
+    expect(await page.locator('.ask-result .answer').textContent()).toContain('Markthal garage');
+    await shot(page, 'ask');
+    // A ranked article opens in the editor.
+    await ranked.getByRole('button', { name: 'Visiting our store in Rotterdam' }).click();
+    await page.locator('.file-status .path', { hasText: 'knowledge/support/visiting-the-store.md' }).waitFor(WAIT);
+
+    // The conversation tests on the drafts: all pass; a draft that changes the hours fails one, with what differs.
+    await page.getByRole('tab', { name: 'Tests' }).click();
+    await page.getByRole('button', { name: 'Run all tests' }).click();
+    await page.getByRole('status').filter({ hasText: /^\d+ passed, 0 failed$/ }).waitFor(PREVIEW_WAIT);
+    await page.evaluate(async ([from, to]) => {
+      const file = await (await fetch('/studio/api/files/flows/contact.yaml')).json();
+      await fetch('/studio/api/files/flows/contact.yaml', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: file.content.replace(from, to), baseVersion: file.version }) });
+    }, ['Saturday 10:00–17:00', 'Saturday 10:00–16:00']);
+    await page.getByRole('button', { name: 'Run all tests' }).click();
+    await page.getByRole('status').filter({ hasText: /^\d+ passed, [1-9]\d* failed$/ }).waitFor(PREVIEW_WAIT);
+    const failed = page.locator('.test.failed', { hasText: 'gives the hours, phone, email and address' });
+    expect(await failed.locator('.diff').textContent()).toContain('10:00–17:00');
+    await shot(page, 'tests');
+
+    // The article rendered, sanitized: no script, no image loaded from elsewhere, no CSP refusal.
+    await page.getByRole('tab', { name: 'Article' }).click();
+    const rendered = page.getByRole('article', { name: 'The article, rendered' });
+    await rendered.getByRole('heading', { name: 'Visiting our store in Rotterdam' }).waitFor(WAIT);
+    const text = page.getByRole('textbox', { name: 'Text of knowledge/support/visiting-the-store.md' });
+    await text.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('\n\n## Parking\n\n**Free** parking <script>window.pwned = 1</script><img src="https://evil.example/x.png" onerror="window.pwned = 2"> on *Harbour Street*.\n');
+    await rendered.getByRole('heading', { name: 'Parking' }).waitFor(WAIT);
+    expect(await rendered.locator('strong', { hasText: 'Free' }).count()).toBe(1);
+    expect(await rendered.locator('script, img, [onerror]').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await shot(page, 'article');
+
+    // Removing a file is a draft too, asked first.
+    await page.locator('.save-state.saved').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Remove knowledge/support/visiting-the-store.md' }).click();
+    const remove = page.getByRole('dialog', { name: 'Remove this file?' });
+    await remove.getByRole('button', { name: 'Remove', exact: true }).click();
+    await files.getByRole('option', { name: /^support\/visiting-the-store\.md, removal drafted/ }).waitFor(WAIT);
+    await page.getByText("This file's removal is drafted").waitFor(WAIT);
+    expect(problems).toEqual([]);
+    await context.close();
   });
 
   it('an agent who is no editor gets no studio, and its API refuses them', async () => {

@@ -99,13 +99,17 @@ function render(report) {
   });
 
   fillTable('gaps', report.gaps.map((g) => {
+    // In Parley Studio, as a draft article with the customers' wordings as its questions; or as a file to save.
+    const questions = [g.question, ...g.examples].slice(0, 4);
     const link = document.createElement('a');
-    const query = new URLSearchParams();
-    for (const q of [g.question, ...g.examples]) query.append('q', q);
-    link.href = `/admin/report/article?${query}`;
+    link.href = `/studio?${new URLSearchParams(questions.map((q) => ['article', q]))}`;
     link.textContent = 'write the article';
+    const file = document.createElement('a');
+    file.href = `/admin/report/article?${new URLSearchParams(questions.map((q) => ['q', q]))}`;
+    file.textContent = 'as a file';
+    file.className = 'secondary';
     const action = document.createElement('td');
-    action.append(link);
+    action.append(link, ' · ', file);
     return [cell(`${g.count}×`, 'num'), cell(g.question), cell(g.examples.join(' · ')), cell(g.nearestArticleId ?? '–'), action];
   }), 5, 'No unanswered questions in this period.');
   fillTable('flows', report.byFlow.map((f) => [cell(f.flow), cell(String(f.conversations), 'num'), cell(percent(f.containment), 'num'), cell(String(f.handoffs), 'num'), cell(rating(f.rating), 'num'), cell(String(f.dropOffs), 'num')]), 6, 'No conversations in this period.');

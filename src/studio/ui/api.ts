@@ -2,13 +2,19 @@
  * The studio's HTTP API as the page calls it (/studio/api/…, src/studio/). The session cookie goes along by itself;
  * a 401 sends the browser to the console's sign-in page, which brings it back here.
  */
+import type { FlowStepStats } from '../../analytics/step-stats.ts';
+import type { KnowledgeAnswer } from '../../core/knowledge-port.ts';
+import type { FileOutcome } from '../../editor/conversation-tests/run-tests.ts';
 import type { StudioProblem } from '../check-file-set.ts';
-import type { StudioFile, StudioFileEntry } from '../studio-files.ts';
+import type { OpenedStudioFile, StudioFileEntry } from '../studio-files.ts';
 
 export type FileEntry = StudioFileEntry;
 
-/** A file as opened; `problems` when the server sends them with it (it does not yet: a save does). */
-export type OpenedFile = StudioFile & { problems?: Problem[] };
+/** A file as opened, with its problems among all the drafts. */
+export type OpenedFile = OpenedStudioFile;
+export type StepStats = FlowStepStats;
+export type AskAnswer = Pick<KnowledgeAnswer, 'answer' | 'confidence' | 'sources' | 'results'>;
+export type TestFileOutcome = FileOutcome;
 
 /** A problem as a save lists it (in its file) or a refused publish does (with its path). */
 export type Problem = Omit<StudioProblem, 'path'> & { path?: string };
@@ -102,12 +108,51 @@ export async function openFile(path: string): Promise<OpenedFile> {
 
 export async function saveFile(path: string, content: string, baseVersion: number): Promise<SaveResult> {
   const { status, json } = await call('PUT', fileUrl(path), { content, baseVersion });
+  return savedOrConflict(status, json);
+}
+
+/** A save's answer: saved, or a conflict with the text saved meanwhile. */
+function savedOrConflict(status: number, json: any): SaveResult {
   if (status === 200) return { kind: 'saved', version: json.version, problems: json.problems ?? [] };
   if (status === 409) {
     const theirs = json?.error?.details ?? {};
     return { kind: 'conflict', theirs: { content: theirs.content ?? null, version: theirs.version } };
   }
   return fail(status, json);
+}
+
+/** Drafts the file's removal. */
+export async function removeFile(path: string, baseVersion: number): Promise<SaveResult> {
+  const { status, json } = await call('DELETE', `${fileUrl(path)}?baseVersion=${baseVersion}`);
+  return savedOrConflict(status, json);
+}
+
+/** A draft article for questions customers asked and the knowledge base could not answer (the report's gaps). */
+export async function draftArticle(questions: string[]): Promise<{ path: string; version: number }> {
+  const { status, json } = await call('POST', '/studio/api/articles', { questions });
+  if (status !== 200 && status !== 201) fail(status, json);
+  return json;
+}
+
+/** The flow's per-step counts over the last `days` days. */
+export async function flowStats(flow: string, days = 30): Promise<StepStats> {
+  const { status, json } = await call('GET', `/studio/api/flows/${encodeURIComponent(flow)}/stats?days=${days}`);
+  if (status !== 200) fail(status, json);
+  return json;
+}
+
+/** "Try a question": the drafts' knowledge base, ranked results and the answer. */
+export async function ask(question: string, locale?: string): Promise<AskAnswer> {
+  const { status, json } = await call('POST', '/studio/api/ask', { question, ...(locale ? { locale } : {}) });
+  if (status !== 200) fail(status, json);
+  return json;
+}
+
+/** Runs the drafts' conversation tests: all, or one `.test.yaml`. */
+export async function runTests(path?: string): Promise<TestFileOutcome[]> {
+  const { status, json } = await call('POST', '/studio/api/tests', path ? { path } : {});
+  if (status !== 200) fail(status, json);
+  return json;
 }
 
 export async function preview(request: { conversationId: string; text?: string; payload?: string; locale?: string }): Promise<PreviewTurn> {

@@ -3,15 +3,18 @@
  * each change, its problems shown inline), and beside it the flow map or the preview chat. Publish and History sit
  * in the top bar. The open file is in the address (#flows/returns.yaml), so a link or a reload opens it again.
  */
-import { Button, Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
+import { Button, Tab, TabList, TabPanel, Tabs, type Key } from 'react-aria-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { listFiles, me, openFile, saveFile, signOut, type FileEntry, type Problem } from './api.ts';
-import { ConflictDialog, HistoryDialog, ProblemList, PublishDialog, type Conflict } from './dialogs.tsx';
+import { draftArticle, flowStats, listFiles, me, openFile, removeFile, saveFile, signOut, type FileEntry, type Problem, type StepStats } from './api.ts';
+import { ArticlePreview } from './article-preview.tsx';
+import { AskPanel } from './ask-panel.tsx';
+import { ConflictDialog, HistoryDialog, ProblemList, PublishDialog, RemoveDialog, type Conflict } from './dialogs.tsx';
 import { Editor, type EditorHandle } from './editor.tsx';
 import { FileList } from './file-list.tsx';
 import { FlowMap } from './flow-map.tsx';
 import { flowOutline, type FlowOutline } from './flow-outline.ts';
 import { PreviewChat } from './preview-chat.tsx';
+import { TestsPanel } from './tests-panel.tsx';
 
 const SAVE_AFTER_MS = 700;
 const NONE: Problem[] = [];
@@ -42,7 +45,11 @@ export function App() {
   const [problems, setProblems] = useState<Problem[] | undefined>();
   const [saveState, setSaveState] = useState<SaveState>('saved');
   const [outline, setOutline] = useState<{ outline: FlowOutline | undefined; stale: boolean }>({ outline: undefined, stale: false });
-  const [dialog, setDialog] = useState<'publish' | 'history'>();
+  const [dialog, setDialog] = useState<'publish' | 'history' | 'remove'>();
+  const [side, setSide] = useState<Key>('view');
+  /** The open file's text as the side panels show it (the article rendered), a moment after each change. */
+  const [shownText, setShownText] = useState('');
+  const [stats, setStats] = useState<StepStats>();
   const [conflict, setConflict] = useState<Conflict>();
   const [notice, setNotice] = useState<{ text: string; tone: 'good' | 'bad' }>();
   const editor = useRef<EditorHandle>(null);
@@ -57,6 +64,7 @@ export function App() {
   const refreshFiles = useCallback(async () => setFiles(await listFiles()), []);
 
   const drawMap = useCallback((file: Open, source: string) => {
+    setShownText(source);
     if (file.kind !== 'flow') return setOutline({ outline: undefined, stale: false });
     let next: FlowOutline | undefined;
     try {
@@ -132,15 +140,32 @@ export function App() {
     })().catch((error) => say(`The studio could not load: ${error.message}`, 'bad'));
   }, []);
 
-  // Opens the file in the address, else the first flow, once the list is there.
+  // Opens the file in the address, else the first flow, once the list is there. `/studio?article=…` (the report's
+  // "write the article" for unanswered questions) drafts the article for those questions and opens it.
   const started = useRef(false);
   useEffect(() => {
     if (started.current || files.length === 0) return;
     started.current = true;
+    const questions = new URLSearchParams(window.location.search).getAll('article').filter((q) => q.trim());
+    if (questions.length > 0) {
+      void (async () => {
+        try {
+          const { path } = await draftArticle(questions.slice(0, 4));
+          history.replaceState(null, '', `/studio#${path}`);
+          await refreshFiles();
+          await load(path);
+          say(`${path}: a draft for the unanswered question. Write the answer; publish when it is ready.`);
+        } catch (error) {
+          history.replaceState(null, '', '/studio');
+          say(`The article was not drafted: ${error instanceof Error ? error.message : String(error)}`, 'bad');
+        }
+      })();
+      return;
+    }
     const wanted = decodeURIComponent(window.location.hash.slice(1));
     const first = files.find((file) => file.path === wanted) ?? files.find((file) => file.kind === 'flow') ?? files[0]!;
     void load(first.path);
-  }, [files, load]);
+  }, [files, load, refreshFiles]);
 
   const onChange = useCallback((value: string) => {
     text.current = value;
@@ -152,11 +177,38 @@ export function App() {
     if (file) mapTimer.current = window.setTimeout(() => drawMap(file, value), MAP_AFTER_MS);
   }, [save, drawMap]);
 
+  // The open flow's analytics, once per flow opened (they change by the day, not by the keystroke).
+  const statsFlow = outline.outline?.flow;
+  useEffect(() => {
+    if (!statsFlow || stats?.flow === statsFlow) return;
+    let current = true;
+    flowStats(statsFlow).then((next) => current && setStats(next)).catch(() => undefined);
+    return () => { current = false; };
+  }, [statsFlow, stats?.flow]);
+
   const goToLine = useCallback((line: number) => editor.current?.goToLine(line), []);
   const pickProblem = useCallback(async (problem: Problem) => {
     if (problem.path && problem.path !== openRef.current?.path) await load(problem.path);
     window.setTimeout(() => editor.current?.goToLine(problem.line), 50);
   }, [load]);
+
+  /** Drafts the open file's removal; the editor then says so. */
+  async function removeOpen() {
+    const file = openRef.current;
+    if (!file) return;
+    const result = await removeFile(file.path, file.version);
+    setDialog(undefined);
+    if (result.kind === 'conflict') {
+      say(`Not removed: someone else saved ${file.path} meanwhile; see their text first.`, 'bad');
+      openRef.current = undefined;
+      await load(file.path, true);
+      return;
+    }
+    await refreshFiles();
+    say(`${file.path}: removal drafted. Publish to remove it for customers.`);
+    openRef.current = undefined;
+    await load(file.path, true).catch(() => undefined);
+  }
 
   async function keepMine() {
     const file = openRef.current;
@@ -190,6 +242,7 @@ export function App() {
         <div className="brand"><span className="logo" aria-hidden="true">P</span>Parley Studio</div>
         <div className="file-status" aria-live="polite">
           {open ? <><span className="path">{open.path}</span><span className={`save-state ${saveState}`}>{SAVE_LABELS[saveState]}</span></> : null}
+          {open && open.initial !== null ? <Button className="button quiet small" onPress={() => setDialog('remove')} aria-label={`Remove ${open.path}`}>Remove…</Button> : null}
         </div>
         <div className="actions">
           <Button className="button quiet" onPress={() => editor.current?.undo()} aria-label="Undo (Ctrl+Z)">Undo</Button>
@@ -216,16 +269,34 @@ export function App() {
           )
         ) : <p className="empty-note">Pick a file on the left.</p>}
       </main>
-      <Tabs className="side" defaultSelectedKey="map">
+      <Tabs className="side" selectedKey={side} onSelectionChange={setSide}>
         <TabList className="tabs" aria-label="Beside the text">
-          <Tab id="map" className="tab">Flow map</Tab>
+          <Tab id="view" className="tab">{open?.kind === 'article' ? 'Article' : 'Flow map'}</Tab>
           <Tab id="preview" className="tab">Preview</Tab>
+          <Tab id="ask" className="tab">Ask</Tab>
+          <Tab id="tests" className="tab">Tests</Tab>
         </TabList>
-        <TabPanel id="map" className="tab-panel">
-          {open?.kind === 'flow' ? <FlowMap outline={outline.outline} stale={outline.stale} onOpen={goToLine} /> : <p className="empty-note">Open a flow to see its map.</p>}
+        <TabPanel id="view" className="tab-panel">
+          {open?.kind === 'flow' ? <FlowMap outline={outline.outline} stale={outline.stale} stats={stats} onOpen={goToLine} />
+            : open?.kind === 'article' && open.initial !== null ? <ArticlePreview source={shownText} />
+              : <p className="empty-note">Open a flow to see its map, or an article to see it rendered.</p>}
         </TabPanel>
         <TabPanel id="preview" className="tab-panel" shouldForceMount>
           <PreviewChat languages={languages} onError={(message) => say(`Preview failed: ${message}`, 'bad')} />
+        </TabPanel>
+        <TabPanel id="ask" className="tab-panel" shouldForceMount>
+          <AskPanel
+            onError={(message) => say(`The question was not answered: ${message}`, 'bad')}
+            pathOf={(id) => files.find((file) => file.path === `knowledge/${id}.md`)?.path}
+            onOpen={(path) => void load(path)}
+          />
+        </TabPanel>
+        <TabPanel id="tests" className="tab-panel" shouldForceMount>
+          <TestsPanel
+            openTest={open?.kind === 'test' ? open.path : undefined}
+            onError={(message) => say(`The tests did not run: ${message}`, 'bad')}
+            onPick={(path, line) => void pickProblem({ path, line, col: 1, severity: 'error', message: '' })}
+          />
         </TabPanel>
       </Tabs>
       {notice ? (
@@ -251,6 +322,7 @@ export function App() {
           if (file) { openRef.current = undefined; void load(file.path, true); }
         }}
       />
+      <RemoveDialog path={dialog === 'remove' ? open?.path : undefined} onClose={() => setDialog(undefined)} onRemove={removeOpen} />
       <ConflictDialog conflict={conflict} onKeepMine={() => void keepMine()} onTakeTheirs={() => void takeTheirs()} />
     </div>
   );

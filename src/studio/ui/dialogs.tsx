@@ -1,6 +1,7 @@
 /**
  * The studio's dialogs, on React Aria's modal (focus kept inside, Escape closes, focus returns to what opened it):
- * publishing every draft as a release, the history of releases with restore, and a save conflict with both texts.
+ * publishing every draft as a release, the history of releases with restore, drafting a file's removal, and a save
+ * conflict with both texts.
  */
 import { Button, Dialog, Heading, Input, Label, Modal, ModalOverlay, TextField } from 'react-aria-components';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
@@ -135,7 +136,10 @@ export interface Conflict {
   theirVersion: number;
 }
 
-/** A text with the lines the other text lacks marked, scrolled to the first of them. */
+/**
+ * A text with the lines the other text lacks marked, scrolled to the first of them. Long lines wrap, and go on
+ * indented under their own start, so a wrapped YAML line still reads at its depth.
+ */
 function Marked({ text, other }: { text: string; other: string }) {
   const pre = useRef<HTMLPreElement>(null);
   const theirs = new Set(other.split('\n'));
@@ -144,7 +148,11 @@ function Marked({ text, other }: { text: string; other: string }) {
   }, [text, other]);
   return (
     <pre tabIndex={0} ref={pre}>
-      {text.split('\n').map((line, i) => (theirs.has(line) ? `${line}\n` : <mark key={i}>{line || ' '}</mark>))}
+      {text.split('\n').map((line, i) => {
+        const hang = `${(/^\s*(?:- )?/.exec(line)?.[0].length ?? 0) + 2}ch`;
+        const style = { paddingLeft: hang, textIndent: `-${hang}` };
+        return theirs.has(line) ? <span key={i} className="line" style={style}>{line || ' '}</span> : <mark key={i} className="line" style={style}>{line || ' '}</mark>;
+      })}
     </pre>
   );
 }
@@ -160,6 +168,30 @@ export function ConflictDialog({ conflict, onKeepMine, onTakeTheirs }: { conflic
       <div className="dialog-actions">
         <Button className="button" onPress={onTakeTheirs}>Take theirs</Button>
         <Button className="button primary" onPress={onKeepMine}>Keep mine</Button>
+      </div>
+    </Shell>
+  );
+}
+
+/** Asks before drafting a file's removal: nothing changes for customers until the next publish. */
+export function RemoveDialog({ path, onClose, onRemove }: { path: string | undefined; onClose: () => void; onRemove: () => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  async function remove() {
+    setBusy(true);
+    try {
+      await onRemove();
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Shell title="Remove this file?" open={path !== undefined} onClose={onClose}>
+      <p className="dialog-text">
+        <code>{path}</code> is removed as a draft: customers keep it until you publish, and every release keeps its text, so a restore brings it back.
+      </p>
+      <div className="dialog-actions">
+        <Button className="button" onPress={onClose}>Cancel</Button>
+        <Button className="button danger" isDisabled={busy} onPress={() => void remove()}>{busy ? 'Removing…' : 'Remove'}</Button>
       </div>
     </Shell>
   );

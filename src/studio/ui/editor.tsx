@@ -14,7 +14,7 @@ import { EditorState, type Extension } from '@codemirror/state';
 import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import type { Problem } from './api.ts';
-import { flowKeys } from './flow-completion.ts';
+import { flowHover, flowKeys } from './flow-completion.ts';
 import { wrapIndent } from './wrap-indent.ts';
 
 export interface EditorHandle {
@@ -49,7 +49,7 @@ function languageOf(path: string): Extension {
   if (path.endsWith('.md')) return markdown();
   if (path.endsWith('.jsonl')) return [];
   const flow = path.startsWith('flows/') && !/\.test\.ya?ml$/.test(path);
-  return flow ? [yaml(), yaml().language.data.of({ autocomplete: flowKeys })] : yaml();
+  return flow ? [yaml(), yaml().language.data.of({ autocomplete: flowKeys }), flowHover] : yaml();
 }
 
 const theme = EditorView.theme({
@@ -60,6 +60,8 @@ const theme = EditorView.theme({
   '.cm-activeLine': { background: 'rgba(79, 70, 229, 0.04)' },
   '&.cm-focused': { outline: 'none' },
   '.cm-tooltip-lint': { fontFamily: 'var(--sans)', fontSize: '13px', maxWidth: '460px' },
+  '.cm-tooltip .key-help': { fontFamily: 'var(--sans)', fontSize: '13px', maxWidth: '380px', padding: '6px 10px' },
+  '.key-help p': { margin: '2px 0 0' },
 });
 
 function extensions(props: { path: string }, readOnly: boolean): Extension[] {

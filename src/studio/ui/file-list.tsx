@@ -54,13 +54,19 @@ function FileRow({ file }: { file: FileEntry }) {
   const name = file.path.replace(/^(flows|knowledge)\//, '');
   const marks = [
     ...(file.removed ? ['removal drafted'] : file.draft ? ['unpublished draft'] : []),
-    ...(file.problems > 0 ? [`${file.problems} problem${file.problems === 1 ? '' : 's'}`] : []),
+    ...(file.problems > 0 ? [problemsText(file)] : []),
   ];
   return (
     <ListBoxItem id={file.path} textValue={name} className="file-row" aria-label={[name, ...marks].join(', ')}>
       <span className={`file-name${file.removed ? ' removed' : ''}`} title={file.path}>{name}</span>
       {file.draft ? <span className="draft-dot" title={file.removed ? 'Removal drafted' : 'Unpublished draft'} aria-hidden="true" /> : null}
-      {file.problems > 0 ? <span className="problem-count" aria-hidden="true">{file.problems}</span> : null}
+      {file.problems > 0 ? <span className={`problem-count${file.errors > 0 ? '' : ' warnings-only'}`} title={problemsText(file)} aria-hidden="true">{file.problems}</span> : null}
     </ListBoxItem>
   );
+}
+
+/** `2 problems` when any is an error, `3 warnings` when none is: warnings do not stop a publish. */
+function problemsText(file: FileEntry): string {
+  const n = file.problems;
+  return file.errors > 0 ? `${n} problem${n === 1 ? '' : 's'}` : `${n} warning${n === 1 ? '' : 's'}`;
 }
