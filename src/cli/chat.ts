@@ -2,6 +2,7 @@
  * `parley chat [--flow NAME] [--debug] [--flows DIR]`: the editor types as the customer and sees the bot's
  * replies, through the same pipeline as the server (see src/editor/simulator.ts).
  */
+import { flowsDirectory } from './directories.ts';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config.ts';
 import { isParleyError, ParleyError } from '../core/errors.ts';
@@ -37,7 +38,7 @@ export async function chatCommand(args: string[], io: ChatIo = defaultIo()): Pro
   const write = (text: string) => void io.output.write(`${text}\n`);
   if (values.help) return write(CHAT_USAGE), 0;
   const config = loadConfig();
-  const dir = values.flows ?? config.flowsDir;
+  const dir = await flowsDirectory(config, values.flows);
   const flows = await loadFlows(dir);
   const startFlow = values.flow;
   if (startFlow !== undefined && !flows.flows.has(startFlow)) {

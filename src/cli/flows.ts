@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../config.ts';
 import { ParleyError } from '../core/errors.ts';
+import { flowsDirectory, knowledgeDirectory } from './directories.ts';
 import { parseCliArgs } from './parse-cli-args.ts';
 
 export const FLOWS_USAGE = `Usage: parley flows <command>
@@ -21,8 +22,9 @@ const subcommands: Record<string, Subcommand> = {
   check: async (args) => {
     const { positionals, values } = parseCliArgs({ args, allowPositionals: true, options: { kb: { type: 'string' } } });
     const { checkFlowsDir, formatProblem, summarize } = await import('../editor/check-flows.ts');
-    const knowledgeDir = values.kb === undefined ? loadConfig().knowledgeDir : path.resolve(values.kb);
-    const result = await checkFlowsDir(flowsDir(positionals[0]), process.cwd(), { knowledgeDir });
+    const config = loadConfig();
+    const knowledgeDir = values.kb === undefined ? config.knowledgeDir : await knowledgeDirectory(config, values.kb);
+    const result = await checkFlowsDir(await flowsDirectory(config, positionals[0], 'DIR'), process.cwd(), { knowledgeDir });
     for (const problem of result.problems) out(formatProblem(problem));
     if (result.files === 0) {
       out(`no flow files (*.yaml) in ${positionals[0] ?? 'the flows directory'}`);
@@ -33,7 +35,7 @@ const subcommands: Record<string, Subcommand> = {
   },
   test: async (args) => {
     const { positionals } = parseCliArgs({ args, allowPositionals: true, options: {} });
-    const dir = flowsDir(positionals[0]);
+    const dir = await flowsDirectory(loadConfig(), positionals[0], 'DIR');
     const [{ findTestFiles, runTestFiles }, { formatReport, tally }, { openSimulator }, { simulatorOptions }] = await Promise.all([
       import('../editor/conversation-tests/run-tests.ts'),
       import('../editor/conversation-tests/report.ts'),
@@ -79,10 +81,6 @@ export async function flowsCommand(args: string[]): Promise<number> {
     return 2;
   }
   return subcommand(rest);
-}
-
-function flowsDir(given: string | undefined): string {
-  return given === undefined ? loadConfig().flowsDir : path.resolve(given);
 }
 
 function out(line: string): void {

@@ -6,7 +6,8 @@
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config.ts';
 import { createKnowledgeBase, type KnowledgeBase } from '../kb/index.ts';
-import { cliLogger, knowledgeDir } from './kb.ts';
+import { knowledgeDirectory } from './directories.ts';
+import { cliLogger } from './kb.ts';
 import { parseCliArgs } from './parse-cli-args.ts';
 
 /** Results per question: "at least five when the base has them". */
@@ -28,7 +29,7 @@ export async function kbAskCommand(args: string[]): Promise<number> {
   });
   const config = loadConfig();
   const kb = await createKnowledgeBase({
-    dir: knowledgeDir(config, values.kb),
+    dir: await knowledgeDirectory(config, values.kb),
     dataDir: config.dataDir,
     minConfidence: config.minConfidence,
     openai: values.offline ? undefined : config.openai,

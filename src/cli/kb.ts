@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger, type Logger } from '../infra/logger.ts';
 import { createKnowledgeBase, loadKnowledge } from '../kb/index.ts';
+import { knowledgeDirectory } from './directories.ts';
 import { parseCliArgs } from './parse-cli-args.ts';
 
 const USAGE = `Usage: parley kb <command> [options]
@@ -45,10 +46,6 @@ export async function kbCommand(args: string[]): Promise<number> {
   }
 }
 
-/** The knowledge directory: --kb (relative to the working directory) or the configured one. */
-export function knowledgeDir(config: Config, kb: string | undefined): string {
-  return kb ? path.resolve(kb) : config.knowledgeDir;
-}
 
 /** A quiet logger on stderr: warnings and errors only, so stdout stays machine-readable. */
 export function cliLogger(config: Config): Logger {
@@ -64,7 +61,7 @@ function display(file: string): string {
 
 async function checkCommand(args: string[]): Promise<number> {
   const { values } = parseCliArgs({ args, options: { kb: { type: 'string' } }, allowPositionals: false });
-  const dir = knowledgeDir(loadConfig(), values.kb);
+  const dir = await knowledgeDirectory(loadConfig(), values.kb);
   const loaded = await loadKnowledge(dir);
   for (const issue of loaded.issues) process.stdout.write(`${display(issue.file)}:${issue.line}: ${issue.message}\n`);
   const passages = loaded.articles.reduce((sum, a) => sum + a.passages.length, 0);
@@ -80,7 +77,7 @@ async function checkCommand(args: string[]): Promise<number> {
 async function statsCommand(args: string[]): Promise<number> {
   const { values } = parseCliArgs({ args, options: { kb: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: false });
   const config = loadConfig();
-  const kb = await createKnowledgeBase({ dir: knowledgeDir(config, values.kb), dataDir: config.dataDir, recordGaps: false, logger: cliLogger(config) });
+  const kb = await createKnowledgeBase({ dir: await knowledgeDirectory(config, values.kb), dataDir: config.dataDir, recordGaps: false, logger: cliLogger(config) });
   const stats = kb.stats();
   await kb.close();
   if (values.json) {

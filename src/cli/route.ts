@@ -11,6 +11,7 @@ import { BUILT_IN_INTENTS } from '../built-in-intents.ts';
 import { loadConfig } from '../config.ts';
 import { loadFlows } from '../engine/load-flows.ts';
 import { loadKnowledge } from '../kb/load.ts';
+import { flowsDirectory, knowledgeDirectory } from './directories.ts';
 import { Understander } from '../understanding/understander.ts';
 import type { Understood } from '../core/understanding.ts';
 import { parseCliArgs } from './parse-cli-args.ts';
@@ -33,8 +34,8 @@ export async function routeCommand(args: string[]): Promise<number> {
     allowPositionals: false,
   });
   const config = loadConfig();
-  const flows = await loadFlows(values.flows ?? config.flowsDir);
-  const knowledge = await loadKnowledge(values.kb ?? config.knowledgeDir, { defaultLocale: 'en' });
+  const flows = await loadFlows(await flowsDirectory(config, values.flows));
+  const knowledge = await loadKnowledge(await knowledgeDirectory(config, values.kb), { defaultLocale: 'en' });
   const snapshot = { version: 'cli', articles: knowledge.articles };
   const ranker = values.ranker === 'lexical' || values.ranker === 'matcher' ? values.ranker : undefined;
   const understander = new Understander({

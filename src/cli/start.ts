@@ -1,10 +1,13 @@
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { DEMO_AGENT_CREDENTIALS } from '../demo/demo-agent.ts';
+import { flowsDirectory, knowledgeDirectory } from './directories.ts';
 
 /** `parley start`: runs the server until SIGINT / SIGTERM, then stops gracefully. */
 export async function startCommand(): Promise<number> {
   const config = loadConfig();
+  await flowsDirectory(config, undefined);
+  await knowledgeDirectory(config, undefined);
   const app = await createApp(config);
   const url = await app.listen();
   app.logger.info({ url }, 'Parley is listening');

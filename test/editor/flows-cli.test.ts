@@ -44,10 +44,10 @@ describe('parley flows (command line)', () => {
     expect(result.stdout).toMatch(/✓ \d+ flow files checked: (no problems|0 errors, \d+ warnings?)\n$/);
   });
 
-  it('check: a directory that does not exist is a one-line error, exit 2', () => {
+  it('check: a directory that does not exist is a one-line error naming it, with the configuration exit code', () => {
     const result = parley('flows', 'check', path.join(dir, 'nope'));
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^parley: no flows directory at .*nope\n$/);
+    expect(result.status).toBe(78);
+    expect(result.stderr).toMatch(/^parley: the flows directory .*nope does not exist \(DIR\)\n$/);
   });
 
   it('schema: prints the committed JSON Schema; --out writes it', () => {

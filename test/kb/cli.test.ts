@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AskLine } from '../../src/cli/kb-ask.ts';
 import { SqlGapStore } from '../../src/kb/gap-store.ts';
@@ -102,6 +103,34 @@ describe('parley kb check and stats', () => {
     const result = await runCli(['kb', 'frobnicate'], { env: { DATA_DIR: dataDir } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^parley kb: unknown command 'frobnicate'/);
+  });
+});
+
+describe('a missing or wrong knowledge directory', () => {
+  it('is one line naming the argument or setting and the path, with the configuration exit code, never a stack trace', async () => {
+    const missing = path.join(dataDir, 'no-such-knowledge');
+    const cases: Array<[string[], Record<string, string>, RegExp]> = [
+      [['kb', 'ask', '--kb', missing, 'hello'], {}, /^parley: the knowledge directory .*no-such-knowledge does not exist \(--kb\)\n$/],
+      [['kb', 'check', '--kb', path.join(demoKnowledge, 'faq.jsonl')], {}, /^parley: the knowledge directory .*faq\.jsonl is not a directory \(--kb\)\n$/],
+      [['kb', 'stats'], { KNOWLEDGE_DIR: missing }, /^parley: the knowledge directory .*no-such-knowledge does not exist \(KNOWLEDGE_DIR\)\n$/],
+      [['route', '--kb', missing], {}, /^parley: the knowledge directory .*no-such-knowledge does not exist \(--kb\)\n$/],
+      [['start'], { KNOWLEDGE_DIR: missing }, /^parley: the knowledge directory .*no-such-knowledge does not exist \(KNOWLEDGE_DIR\)\n$/],
+    ];
+    for (const [args, env, message] of cases) {
+      const result = await runCli(args, { env: { DATA_DIR: dataDir, ...env } });
+      expect(result.stderr, args.join(' ')).toMatch(message);
+      expect(result.code, args.join(' ')).toBe(78);
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('run from inside the knowledge directory, says how to use it', async () => {
+    const result = await runCli(['kb', 'stats'], { cwd: demoKnowledge, env: { DATA_DIR: dataDir } });
+    expect(result.code).toBe(78);
+    expect(result.stderr).toMatch(/the knowledge directory .*knowledge\/knowledge does not exist \(KNOWLEDGE_DIR\); the working directory holds \.md files: to use it, pass --kb \.\n$/);
+    const used = await runCli(['kb', 'stats', '--kb', '.', '--json'], { cwd: demoKnowledge, env: { DATA_DIR: dataDir } });
+    expect(used.code).toBe(0);
+    expect((JSON.parse(used.stdout) as { articles: number }).articles).toBeGreaterThan(10);
   });
 });
 
