@@ -162,13 +162,18 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const slackDesk = handoff ? slack?.desk(handoff.system.service) : undefined;
   if (slackDesk && handoff) handoff.system.addDesk(slackDesk);
   const knowledge = handoff?.knowledge ?? baseKnowledge;
+  // Someone can take a handoff: a console agent who works a queue, Slack's agent channel, or Bot Framework's own desk.
+  // Editors alone (AGENTS for Parley Studio) take none: their sign-in stays, and a handoff is not queued to nobody; the
+  // inbox tells the customer no person is available and the bot goes on.
+  const desk = handoff && (config.handoff.agents.some((agent) => agent.queues.length > 0) || config.handoff.slack?.agentChannel || botframework) ? handoff : undefined;
+  if (handoff && !desk) logger.warn('AGENTS has editors only and no desk takes handoffs: a handoff tells the customer that no person is available');
   const privacy = createPrivacySystem({
     config: config.privacy, db: store.db, redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
     ...(handoff ? { removeJobs: async (ids: string[]) => removeQueueJobs(await handoff.system.queue.bull(), redis.client, ids) } : {}),
     ...(slack?.deskCopies ? { handoffCopies: [slack.deskCopies] } : {}),
   });
   // Earlier hooks take precedence over later ones.
-  const hooks = composeTurnHooks([customers.hooks, privacy.hooks, analytics.ratingHooks, handoff?.system.hooks, analytics.recorder]);
+  const hooks = composeTurnHooks([customers.hooks, privacy.hooks, analytics.ratingHooks, desk?.system.hooks, analytics.recorder]);
   // With UNDERSTANDING_MODEL and OpenAI, the chat model may choose among the offline candidates (model-choice.ts).
   const chooser = config.understandingModel && config.openai ? createModelChooser({ openai: config.openai, logger }) : undefined;
   const understander = new Understander({
@@ -188,7 +193,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     logger,
     effects: createEffectRunner({ call, logger, ...(knowledge ? { knowledge } : {}) }),
     ...(hooks ? { hooks } : {}),
-    ...(handoff ? { onHandoff: handoff.system.onHandoff } : {}),
+    ...(desk ? { onHandoff: desk.system.onHandoff } : {}),
   });
 
   const health = async (): Promise<HealthReport> => {
@@ -215,7 +220,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   await registerWebRoutes(http, {
     inbox, hub, logger, config: config.web,
-    ...(handoff ? { customerTyping: (conversationId: string) => handoff.customerTyping('web', conversationId) } : {}),
+    ...(handoff ? { customerTyping: (conversationId: string) => handoff.customerTyping('web', conversationId), status: () => handoff.system.service.availability() } : {}),
   });
   if (config.whatsapp) {
     await registerWhatsAppRoutes(http, {

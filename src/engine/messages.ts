@@ -32,6 +32,14 @@ export const BUILT_IN_TEXTS = {
     en: 'Sure! Ask me again in other words, the more detail the better.',
     de: 'Gern! Fragen Sie mich noch einmal mit anderen Worten, je genauer, desto besser.',
   },
+  /**
+   * A flow handed over, but nobody could take it: no console agent works a queue (AGENTS holds editors only), no Slack
+   * agent channel, no Bot Framework desk. Said after the flow's own words; the conversation stays with the bot.
+   */
+  noPerson: {
+    en: "Sorry, there's no one from our team who can take this conversation here right now, so I'll keep helping you myself. Ask me anything.",
+    de: 'Leider kann gerade niemand aus unserem Team dieses Gespräch hier übernehmen, deshalb helfe ich Ihnen selbst weiter. Fragen Sie mich gern.',
+  },
   /** After the built-in "Talk to a person" button. */
   handingOff: {
     en: "I'm passing you to a colleague, together with this conversation, so you won't have to repeat yourself.",

@@ -4,7 +4,8 @@ import type { AcceptedMessage, InboxPort, ReceiveOptions, ReceiveResult } from '
 import { isParleyError, ParleyError } from '../core/errors.ts';
 import type { Address, InboundMessage } from '../core/message.ts';
 import type { Understood } from '../core/understanding.ts';
-import { normalizeLocale } from '../engine/localize.ts';
+import { localizeNotice, normalizeLocale } from '../engine/localize.ts';
+import { BUILT_IN_TEXTS } from '../engine/messages.ts';
 import { failedEffect, runWithEffects, MAX_EFFECTS_PER_TURN } from '../engine/run-with-effects.ts';
 import type { EffectRunner, EngineAction, TurnInput, TurnResult, ConversationState } from '../engine/types.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -31,7 +32,10 @@ export interface InboxOptions {
   runTurn: TurnRunner;
   dispatch: ReplyDispatcher;
   logger: Logger;
-  /** When absent no agent desk is configured, and a handoff leaves the conversation with the bot. */
+  /**
+   * When absent nobody could take a handoff (no desk, or editors only): a handoff then tells the customer that no
+   * person is available, and leaves the conversation with the bot instead of queueing it to nobody.
+   */
   onHandoff?: HandoffListener;
   /** Extension points around each turn (src/handoff: asking for a person, frustration, ratings). */
   hooks?: TurnHooks;
@@ -205,6 +209,7 @@ export class Inbox implements InboxPort {
         if (late) ({ state, replies, handoffReason } = fromOverride(late, state));
       }
       if (handoffReason !== undefined && this.options.onHandoff) mode = 'human';
+      else if (handoffReason !== undefined) replies = [...replies, { text: localizeNotice(BUILT_IN_TEXTS.noPerson, state.locale) }];
     }
     try {
       const committed = await store.commitTurn({
@@ -225,7 +230,7 @@ export class Inbox implements InboxPort {
       this.options.dispatch(committed.conversation, committed.replies);
       if (handoffReason !== undefined) {
         if (this.options.onHandoff) await this.options.onHandoff(committed.conversation, handoffReason);
-        else log.warn('handoff requested but no agent desk is configured');
+        else log.warn('handoff requested but nobody could take it (no agent works a queue): the customer was told, the bot goes on');
       }
       await this.options.hooks?.committed?.(committed.conversation, inboundId, input, { flows, replies: committed.replies.length, outcome, durationMs, traceId, spanId });
       return committed;
