@@ -19,7 +19,18 @@ export interface WebRoutesOptions {
   config?: WebConfig;
   /** The customer of this conversation is typing (shown to its agent; nothing is stored). */
   customerTyping?: (conversationId: string) => Promise<void>;
+  /** Whether people are there now (opening hours), when they are back, and the typical wait: the widget's status line. */
+  status?: () => Promise<WebStatus>;
   now?: () => Date;
+}
+
+/** What GET /api/webchat/status answers. */
+export interface WebStatus {
+  open: boolean;
+  /** When people are back (ISO), while closed. */
+  backAt: string | null;
+  /** How long customers waited for a person lately (median, minutes), while open; null without enough handoffs. */
+  typicalWaitMinutes: number | null;
 }
 
 const DEFAULTS: WebConfig = { addressLimit: 120, conversationLimit: 30, socketQueue: 16, weakIds: false };
@@ -56,6 +67,12 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
   /** A new conversation under an id the server chose, for integrations that would rather not make one. */
   app.post('/api/webchat/conversations', perAddress, async (_request, reply) => {
     return reply.status(201).send({ conversationId: newConversationId() });
+  });
+
+  // Without a handoff system nobody takes conversations over, and nothing changes: the widget keeps its own line.
+  app.get('/api/webchat/status', perAddress, async (_request, reply): Promise<WebStatus> => {
+    reply.header('cache-control', 'no-store');
+    return (await options.status?.()) ?? { open: true, backAt: null, typicalWaitMinutes: null };
   });
 
   app.post('/api/webchat/messages', perAddress, async (request) => {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ParleyError } from '../core/errors.ts';
 import { loadAgents, type Agent } from './agents.ts';
+import { readOpeningHours, type OpeningHoursSetting } from '../hours/opening-hours.ts';
 import { invalidSetting } from '../infra/json-setting.ts';
 import { readHandoffRoutes, type HandoffRoute } from './handoff-routes.ts';
 
@@ -38,6 +39,11 @@ export const HANDOFF_ENV = {
    * `maxPerAgent` open handoffs: JSON like {"support": {"maxPerAgent": 3}}. Other queues are claimed by hand.
    */
   HANDOFF_AUTO_ASSIGN: z.string().optional(),
+  /**
+   * When people are there to take handoffs: JSON with a time zone, the week's hours, holidays, and per-queue
+   * exceptions (src/hours/opening-hours.ts). Unset: always.
+   */
+  OPENING_HOURS: z.string().optional(),
   /** How often (ms) a waiting customer is told their place in the queue again. */
   HANDOFF_NOTICE_EVERY_MS: z.coerce.number().int().min(1000).default(120_000),
   /** After how long (ms) unclaimed a waiting customer is offered to leave a message. */
@@ -77,6 +83,8 @@ export interface HandoffConfig {
   slack: SlackConfig | undefined;
   /** Queues assigned automatically (HANDOFF_AUTO_ASSIGN), with each one's cap per agent. */
   autoAssign: Record<string, { maxPerAgent: number }>;
+  /** OPENING_HOURS; undefined: people are always there. */
+  openingHours: OpeningHoursSetting | undefined;
 }
 
 const AutoAssignSchema = z.record(z.string().min(1).max(64), z.strictObject({ maxPerAgent: z.number().int().min(1).max(100) }));
@@ -129,5 +137,14 @@ export function handoffConfig(e: HandoffEnv, env: Record<string, string | undefi
       ? { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL, agentChannel: e.SLACK_AGENT_CHANNEL, customers: e.SLACK_CUSTOMERS }
       : undefined,
     autoAssign: readAutoAssign(e.HANDOFF_AUTO_ASSIGN, agents),
+    openingHours: openingHoursOf(e.OPENING_HOURS),
   };
+}
+
+function openingHoursOf(raw: string | undefined): OpeningHoursSetting | undefined {
+  try {
+    return readOpeningHours(raw);
+  } catch (error) {
+    throw invalidSetting(`OPENING_HOURS: ${(error as Error).message}`);
+  }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../infra/logger.ts';
+import type { Handoff } from './handoff-rows.ts';
 import type { HandoffService } from './handoff-service.ts';
 import { notice } from './notices.ts';
 
@@ -28,12 +29,20 @@ export class HandoffMonitor {
     const { service, noticeEveryMs, offerAfterMs } = this.options;
     const { handoffs } = service;
     for (const handoff of await handoffs.unannounced(new Date(Date.now() - 2_000))) await service.enqueue(handoff);
+    // A queue that closed while customers waited tells them once when a person is back, and then nothing more.
+    const closedNotice = async (handoff: Handoff) => {
+      const closed = service.closedNotice(handoff.queue, handoff.context.customer.locale ?? undefined);
+      if (closed) await handoffs.markOffered(handoff.id);
+      return closed;
+    };
     for (const handoff of await handoffs.takeDueOffers(offerAfterMs)) {
-      await service.tell(await service.conversation(handoff), [notice('offerMessage', handoff.context.customer.locale ?? undefined)], handoff);
+      const message = (await closedNotice(handoff)) ?? notice('offerMessage', handoff.context.customer.locale ?? undefined);
+      await service.tell(await service.conversation(handoff), [message], handoff);
     }
     for (const handoff of await handoffs.takeDueNotices(noticeEveryMs)) {
-      const position = await handoffs.position(handoff);
-      await service.tell(await service.conversation(handoff), [notice('stillWaiting', handoff.context.customer.locale ?? undefined, { n: position })], handoff);
+      const closed = await closedNotice(handoff);
+      const message = closed ?? notice('stillWaiting', handoff.context.customer.locale ?? undefined, { n: await handoffs.position(handoff) });
+      await service.tell(await service.conversation(handoff), [message], handoff);
     }
     for (const conversationId of await handoffs.orphans(new Date(Date.now() - 30_000))) {
       const conversation = await service.store.getConversation(conversationId);

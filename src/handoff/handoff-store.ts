@@ -153,6 +153,23 @@ export class HandoffStore {
     );
   }
 
+  /** The median time (minutes, rounded up) handoffs of the queue waited to be claimed lately; null with fewer than 3. */
+  async typicalWaitMinutes(queue: string, since: Date): Promise<number | null> {
+    const result = await this.db.query<{ n: string; median: number | null }>(
+      `SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM claimed_at - created_at)) AS median
+       FROM handoffs WHERE queue = $1 AND claimed_at IS NOT NULL AND claimed_at >= $2`,
+      [queue, since],
+    );
+    const row = result.rows[0];
+    if (!row || Number(row.n) < 3 || row.median === null) return null;
+    return Math.max(1, Math.ceil(Number(row.median) / 60));
+  }
+
+  /** The customer was offered to leave a message (outside opening hours, at once): no queue notices repeat after it. */
+  async markOffered(id: string): Promise<void> {
+    await this.db.query('UPDATE handoffs SET offered_message_at = COALESCE(offered_message_at, now()), last_notice_at = now() WHERE id = $1', [id]);
+  }
+
   /** Waiting handoffs unclaimed for `afterMs` whose customer was not yet offered to leave a message; each once. */
   takeDueOffers(afterMs: number, limit = 50): Promise<Handoff[]> {
     return this.many(

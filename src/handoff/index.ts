@@ -16,6 +16,7 @@ import { HandoffService, type HandoffServiceOptions } from './handoff-service.ts
 import { HandoffStore } from './handoff-store.ts';
 import type { KnowledgeTap } from './knowledge-tap.ts';
 import type { SummaryWriter } from './summary.ts';
+import { OpeningHours } from '../hours/opening-hours.ts';
 import { SignalStore } from './turn-signals.ts';
 
 export { HandoffService } from './handoff-service.ts';
@@ -69,6 +70,7 @@ export function createHandoffSystem(options: HandoffSystemOptions): HandoffSyste
     store: options.store, handoffs, queue, desks, lock: options.lock, dispatch: options.dispatch, flows: options.flows, logger, defaultQueue: config.defaultQueue, routes: config.routes,
     ...(options.summaryWriter ? { summaries: { writer: options.summaryWriter, timeoutMs: config.summaryTimeoutMs } } : {}),
     askRating: options.askRating,
+    ...(config.openingHours ? { hours: new OpeningHours(config.openingHours) } : {}),
   });
   const { hooks, onHandoff } = createHandoffHooks({
     service,

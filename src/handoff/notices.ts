@@ -26,6 +26,11 @@ const TEXTS = {
     en: "Sorry, everyone is busy right now. You can leave your message here, and tell us if you'd rather be answered by email or phone: we'll get back to you as soon as we can, and you can close this chat meanwhile.",
     de: 'Leider sind gerade alle beschäftigt. Sie können Ihre Nachricht hier hinterlassen und uns sagen, ob wir Ihnen lieber per E-Mail oder Telefon antworten sollen: Wir melden uns so bald wie möglich, und Sie können den Chat so lange schließen.',
   },
+  /** Outside the queue's opening hours (OPENING_HOURS), instead of the place in the queue: said once. */
+  closed: {
+    en: "Our team is away right now and will be back {when}. You can leave your message here, and tell us if you'd rather be answered by email or phone: a person will reply when they are back, and you can close this chat meanwhile.",
+    de: 'Unser Team ist gerade nicht da und {when} wieder für Sie da. Sie können Ihre Nachricht hier hinterlassen und uns sagen, ob wir Ihnen lieber per E-Mail oder Telefon antworten sollen: Wir melden uns, sobald wir zurück sind, und Sie können den Chat so lange schließen.',
+  },
   agentJoined: { en: '{name} from our team is here to help you now.', de: '{name} aus unserem Team ist jetzt für Sie da.' },
   /** The closing notice of a resolve: first, before the rating question (or the bot, when it was asked before). */
   resolved: { en: 'Your conversation with {name} is finished.', de: 'Ihr Gespräch mit {name} ist beendet.' },

@@ -39,6 +39,8 @@
   var TYPING_TIMEOUT_MS = 20000;
   /** How long an agent's "typing" shows without another one. */
   var AGENT_TYPING_MS = 6000;
+  /** How often the status line asks whether people are there, at most. */
+  var STATUS_EVERY_MS = 5 * 60 * 1000;
   /** How often the customer's typing is told at most. */
   var TYPING_EVERY_MS = 3000;
   var HISTORY_WAIT_MS = 3000;
@@ -65,6 +67,8 @@
       closeChat: 'Close chat',
       chatWith: function (title) { return 'Chat with ' + title; },
       subtitle: 'We usually reply in a few seconds',
+      typicalWait: { one: 'A person usually replies within {n} minute', other: 'A person usually replies within {n} minutes' },
+      backAt: function (when) { return 'Our team is back ' + when + '; the assistant answers now'; },
       connecting: 'Connecting…',
       reconnecting: 'Reconnecting…',
       offline: 'You are offline',
@@ -90,6 +94,8 @@
       closeChat: 'Chat schließen',
       chatWith: function (title) { return 'Chat mit ' + title; },
       subtitle: 'Antwort meist in wenigen Sekunden',
+      typicalWait: { one: 'Unser Team antwortet meist innerhalb von {n} Minute', other: 'Unser Team antwortet meist innerhalb von {n} Minuten' },
+      backAt: function (when) { return 'Unser Team ist ' + when + ' wieder da; der Assistent antwortet sofort'; },
       connecting: 'Verbindung wird hergestellt…',
       reconnecting: 'Verbinde erneut…',
       offline: 'Sie sind offline',
@@ -391,7 +397,7 @@
     footer.textContent = t('poweredBy');
     var state = root.getAttribute('data-state');
     if (state) setStatus(state);
-    else statusText.textContent = config.subtitle || t('subtitle');
+    else statusText.textContent = onlineText();
     statusText.setAttribute('title', statusText.textContent);
     setUnread(unread);
     var times = list.querySelectorAll('time.parley-time[datetime]');
@@ -700,9 +706,39 @@
     return locale ? url + '&locale=' + encodeURIComponent(locale) : url;
   }
 
+  // Whether people are there (the server's opening hours), when they are back, and the typical wait lately.
+  var people = null;
+  function onlineText() {
+    if (config.subtitle) return config.subtitle;
+    if (people && !people.open && people.backAt) {
+      var when;
+      try {
+        when = new Intl.DateTimeFormat(current.tag, { weekday: 'long', hour: '2-digit', minute: '2-digit' }).format(new Date(people.backAt));
+      } catch (e) { when = people.backAt; }
+      return t('backAt')(when);
+    }
+    if (people && people.open && typeof people.typicalWaitMinutes === 'number') return plural('typicalWait', people.typicalWaitMinutes);
+    return t('subtitle');
+  }
+  var statusLoadedAt = 0;
+  function loadStatus() {
+    if (Date.now() - statusLoadedAt < STATUS_EVERY_MS || typeof fetch !== 'function') return;
+    statusLoadedAt = Date.now();
+    fetch(base.origin + '/api/webchat/status', { credentials: 'omit' })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (status) {
+        if (!status || typeof status.open !== 'boolean') return;
+        people = status;
+        if (root.getAttribute('data-state') === 'online') setStatus('online');
+        // Opening and closing times pass while a chat stays open: ask again now and then.
+        setTimeout(loadStatus, STATUS_EVERY_MS + 1000);
+      })
+      .catch(function () { /* the line keeps what it says */ });
+  }
+
   function setStatus(state) {
     root.setAttribute('data-state', state);
-    if (state === 'online') statusText.textContent = config.subtitle || t('subtitle');
+    if (state === 'online') statusText.textContent = onlineText();
     else if (state === 'connecting') statusText.textContent = t('connecting');
     else if (navigator.onLine === false) statusText.textContent = t('offline');
     else statusText.textContent = t('reconnecting');
@@ -711,6 +747,7 @@
 
   function connect() {
     wanted = true;
+    loadStatus();
     if (ws || reconnectTimer) return;
     ready = false;
     setStatus(attempt === 0 ? 'connecting' : 'offline');

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { repoRoot, say } from '../support/app.ts';
+import { ANA, asAgent, eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
+
+/**
+ * Opening hours (OPENING_HOURS), one setting that the handoff notices, the monitor and the web chat's status line read.
+ * The hours are set around the real clock, in UTC: open only on the day three days from now.
+ */
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const ALL_DAY = Object.fromEntries(DAYS.map((day) => [day, '00:00-24:00']));
+let running: HandoffApp | undefined;
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+function inThreeDays(): { week: Record<string, string>; opening: Date; weekday: string } {
+  const now = new Date();
+  const opening = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 3, 9, 0));
+  return { week: { [DAYS[opening.getUTCDay()]!]: '09:00-17:00' }, opening, weekday: opening.toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' }) };
+}
+
+describe('opening hours', () => {
+  it('outside them: the customer hears when a person is back and may leave a message, once; the status line says so', async () => {
+    const { week, opening, weekday } = inThreeDays();
+    const t = (running = await startHandoffApp({
+      OPENING_HOURS: JSON.stringify({ timeZone: 'UTC', week }), HANDOFF_NOTICE_EVERY_MS: '1000', HANDOFF_OFFER_MESSAGE_AFTER_MS: '1000',
+    }));
+    const replies = (await say(t.url, 'closed-1', 'm1', { text: 'human' })).replies.map((r) => r.text);
+    expect(replies.at(-1)).toBe(
+      `Our team is away right now and will be back ${weekday} at 09:00. You can leave your message here, and tell us if you'd rather be answered by email or phone: a person will reply when they are back, and you can close this chat meanwhile.`,
+    );
+    expect(replies.join(' ')).not.toMatch(/number \d+ in the queue/);
+    const status = await (await fetch(`${t.url}/api/webchat/status`)).json();
+    expect(status).toEqual({ open: false, backAt: opening.toISOString(), typicalWaitMinutes: null });
+    // The handoff waits for the agents all the same; the customer's message is there for them.
+    await say(t.url, 'closed-1', 'm2', { text: 'My order BW-12345 never arrived, email me please' });
+    const handoff = (await eventually(async () => (await asAgent(t.url, ANA.token, '/agent/api/handoffs')).json.handoffs[0]))!;
+    expect(handoff.status).toBe('waiting');
+    // No queue notice every few seconds, no second offer (the monitor looks every two seconds).
+    const before = (await webTranscript(t.url, 'closed-1')).length;
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    expect((await webTranscript(t.url, 'closed-1')).length).toBe(before);
+  });
+
+  it('inside them: the usual notices, and the status line has the typical wait of recent handoffs', async () => {
+    const t = (running = await startHandoffApp({ OPENING_HOURS: JSON.stringify({ timeZone: 'Europe/Berlin', week: ALL_DAY, queues: { billing: { week: {} } } }) }));
+    for (const conversation of ['open-1', 'open-2', 'open-3']) {
+      const replies = (await say(t.url, conversation, 'm1', { text: 'human' })).replies.map((r) => r.text);
+      expect(replies.at(-1)).toMatch(/^A person from our team will be with you shortly\. You are number \d in the queue\.$/);
+    }
+    const listed = await eventually(async () => {
+      const handoffs = (await asAgent(t.url, ANA.token, '/agent/api/handoffs')).json.handoffs;
+      return handoffs.length === 3 ? handoffs : undefined;
+    });
+    for (const handoff of listed) await asAgent(t.url, ANA.token, `/agent/api/handoffs/${handoff.id}/claim`, {});
+    expect(await (await fetch(`${t.url}/api/webchat/status`)).json()).toEqual({ open: true, backAt: null, typicalWaitMinutes: 1 });
+  });
+
+  it('are checked at start: a bad setting names what is wrong', () => {
+    const base = { FLOWS_DIR: 'flows', REDIS_AUTOSTART: 'false' };
+    expect(() => loadConfig({ ...base, OPENING_HOURS: '{"timeZone":"Mars/Olympus","week":{}}' }, repoRoot)).toThrow(/OPENING_HOURS: timeZone: an IANA time zone/);
+    expect(() => loadConfig({ ...base, OPENING_HOURS: '{"timeZone":"UTC","week":{"mon":"18:00-09:00"}}' }, repoRoot)).toThrow(/OPENING_HOURS: "18:00-09:00" does not end after it starts/);
+    expect(() => loadConfig({ ...base, OPENING_HOURS: '{"timeZone":"UTC","week":{"monday":"09:00-18:00"}}' }, repoRoot)).toThrow(/OPENING_HOURS: week/);
+  });
+});
