@@ -6,6 +6,8 @@ import { createSlackChannel, SLACK_CHANNEL } from '../adapters/slack/index.ts';
 import { createWebSender, LiveHub, registerWebRoutes } from '../adapters/web/index.ts';
 import { createWhatsAppSender, registerWhatsAppRoutes, WHATSAPP_CHANNEL } from '../adapters/whatsapp-cloud/index.ts';
 import { createWhatsAppWebChannel, WHATSAPP_WEB_CHANNEL, type WhatsAppWebOverrides } from '../adapters/whatsapp-web/index.ts';
+import { answersWithOpeningHours, withOpeningHours } from './hours/hours-placeholder.ts';
+import type { ConversationState } from './engine/types.ts';
 import { createAppHandoff } from './app-handoff.ts';
 import { createCustomerSystem } from './customers/index.ts';
 import { requestSecret, SESSION_COOKIE } from '../adapters/agent-console/sessions.ts';
@@ -97,7 +99,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   }
   const flows = serving.flows;
   const kb: KnowledgeBase | undefined = serving.knowledge;
-  const baseKnowledge = options.knowledge ?? kb;
+  // {{opening_hours}} in flows' texts and the knowledge base's answers reads OPENING_HOURS (src/hours).
+  const hours = config.handoff.openingHours;
+  const knowledgeBase = options.knowledge ?? kb;
+  const baseKnowledge = hours && knowledgeBase ? answersWithOpeningHours(hours, knowledgeBase) : knowledgeBase;
 
   const hub = new LiveHub(redis.client, redis.duplicate());
   const channels = new Map<string, ChannelAdapter>([['web', createWebSender(hub)]]);
@@ -184,7 +189,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     store,
     lock,
     understand: (state, text, { model }) => understander.understand(flows.forState(state), text, { ...understandOptions(state), model: model && mayAskModel(state, text) }),
-    runTurn: (state, input) => runTurnTraced(flows.forState(state), state, input),
+    runTurn: (state, input) => {
+      const run = (turnState: ConversationState) => runTurnTraced(flows.forState(turnState), turnState, input);
+      return hours ? withOpeningHours(hours, run)(state) : run(state);
+    },
     dispatch: (conversation, replies) => {
       // The customer just wrote: replies that waited for them (WhatsApp's 24-hour window) go first.
       void outbox.resumeWaiting(conversation.id, conversation.address);

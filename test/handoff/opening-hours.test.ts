@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { repoRoot, say } from '../support/app.ts';
+import type { KnowledgePort } from '../../src/core/knowledge-port.ts';
+import { postJson, repoRoot, say } from '../support/app.ts';
 import { ANA, asAgent, eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
 
 /**
@@ -56,6 +57,26 @@ describe('opening hours', () => {
     });
     for (const handoff of listed) await asAgent(t.url, ANA.token, `/agent/api/handoffs/${handoff.id}/claim`, {});
     expect(await (await fetch(`${t.url}/api/webchat/status`)).json()).toEqual({ open: true, backAt: null, typicalWaitMinutes: 1 });
+  });
+
+  it("are written once: flows and the knowledge base's answers read them as {{opening_hours}}, in the customer's language", async () => {
+    const knowledge: KnowledgePort = {
+      answer: async (question) => ({ question, results: [{ id: 'hours', title: 'Opening hours', score: 1, passage: 'x' }], confidence: 0.99, answer: 'You can reach us {{opening_hours}}.', sources: ['Opening hours'] }),
+    };
+    const t = (running = await startHandoffApp({
+      OPENING_HOURS: JSON.stringify({ timeZone: 'Europe/Berlin', week: { mon: '09:00-18:00', tue: '09:00-18:00', wed: '09:00-18:00', thu: '09:00-18:00', fri: '09:00-18:00', sat: '10:00-17:00' } }),
+    }, { knowledge }));
+    expect((await say(t.url, 'hours-1', 'm1', { text: 'when are you open' })).replies.map((r) => r.text)).toEqual([
+      'Our team is here Monday to Friday 09:00–18:00, Saturday 10:00–17:00; closed on Sunday and on holidays.',
+    ]);
+    const answered = (await say(t.url, 'hours-2', 'm1', { text: 'tell me something about your support' })).replies.map((r) => r.text).join(' ');
+    expect(answered).toContain('You can reach us Monday to Friday 09:00–18:00, Saturday 10:00–17:00; closed on Sunday and on holidays.');
+    // Never stored as the conversation's own variable.
+    const conversation = await t.app.store.findConversation('web', 'hours-1');
+    expect(conversation!.state.vars).not.toHaveProperty('opening_hours');
+    await postJson(`${t.url}/api/webchat/messages`, { conversationId: 'hours-3', messageId: 'm1', text: 'when are you open', locale: 'de' });
+    const german = await webTranscript(t.url, 'hours-3');
+    expect(german.at(-1)!.text).toBe('Our team is here Montag bis Freitag 09:00–18:00 Uhr, Samstag 10:00–17:00 Uhr; geschlossen: Sonntag und Feiertage.');
   });
 
   it('are checked at start: a bad setting names what is wrong', () => {
