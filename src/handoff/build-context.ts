@@ -47,6 +47,11 @@ export function toLine(message: StoredMessage, agentMessages: ReadonlySet<string
   if (onOtherChannel) line.channel = message.channel;
   if (message.payload !== null) line.payload = message.payload;
   if (message.buttons.length > 0) line.buttons = message.buttons.map((button) => button.title);
+  if (message.attachments.length > 0) {
+    line.attachments = message.attachments.map(({ kind, name, mimeType, caption, url }) => ({
+      kind, ...(name ? { name } : {}), ...(mimeType ? { mimeType } : {}), ...(caption ? { caption } : {}), ...(url && /^https?:\/\//i.test(url) ? { url } : {}),
+    }));
+  }
   return line;
 }
 

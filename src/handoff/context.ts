@@ -44,6 +44,13 @@ export const TranscriptLine = z.object({
   buttons: z.array(z.string()).optional(),
   /** The channel the line went out on, when it is not the conversation's (an agent's reply on the customer's other channel). */
   channel: z.string().optional(),
+  /**
+   * What was attached, by reference: its kind, name, type and caption, and its address only when it is a web link
+   * (a channel's media id is no use to an agent).
+   */
+  attachments: z.array(z.object({
+    kind: z.string(), name: z.string().optional(), mimeType: z.string().optional(), caption: z.string().optional(), url: z.string().optional(),
+  })).optional(),
 });
 export type TranscriptLine = z.infer<typeof TranscriptLine>;
 
