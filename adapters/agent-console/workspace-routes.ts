@@ -20,6 +20,7 @@ import type { HandoffService } from '../../src/handoff/handoff-service.ts';
 import { agentOf, meOf, parse, visibleHandoff } from './agent-request.ts';
 import type { ConsoleDesk } from './console-events.ts';
 import { deliveryStates, handoffView } from './handoff-view.ts';
+import { detectLanguage } from '../../src/understanding/language.ts';
 import type { AgentSessions } from './sessions.ts';
 
 export interface WorkspaceApiOptions {
@@ -51,6 +52,7 @@ const NoteBody = z.strictObject({ text: z.string().trim().min(1).max(MAX_NOTE) }
 const AssignBody = z.strictObject({ agentId: z.string().min(1).max(64) });
 const TransferBody = z.strictObject({ queue: Word, note: z.string().trim().min(1).max(MAX_NOTE).optional() });
 const AvailabilityBody = z.strictObject({ available: z.boolean() });
+const DraftBody = z.strictObject({ text: z.string().min(1).max(4000) });
 
 export async function registerWorkspaceApi(app: FastifyInstance, options: WorkspaceApiOptions): Promise<void> {
   const { service, sessions, desk, notes } = options;
@@ -135,6 +137,16 @@ export async function registerWorkspaceApi(app: FastifyInstance, options: Worksp
     const working = options.agents.filter((agent) => agent.queues.length > 0);
     const available = await options.availability.available(working.map((agent) => agent.id));
     return { agents: working.map((agent) => ({ id: agent.id, name: agent.name, available: available.has(agent.id), queues: agent.queues })) };
+  });
+
+  // Before sending: whether the draft is in another language than the customer's (English and German are told apart).
+  app.post('/agent/api/handoffs/:id/language-check', async (request) => {
+    const agent = await signedIn(request);
+    const handoff = await visible(agent, request.params);
+    const { text } = parse(DraftBody, request.body);
+    const customer = handoff.context.customer.locale?.slice(0, 2).toLowerCase() ?? null;
+    const reply = detectLanguage(text) ?? null;
+    return { customerLanguage: customer, replyLanguage: reply, differs: customer !== null && reply !== null && customer !== reply };
   });
 
   app.get('/agent/api/handoffs/:id/suggestions', async (request) => {

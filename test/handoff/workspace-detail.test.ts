@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { say } from '../support/app.ts';
+import { postJson, say } from '../support/app.ts';
 import { ANA, asAgent, startHandoffApp, type HandoffApp } from './support.ts';
-import { handOver } from './workspace-support.ts';
+import { call, handOver } from './workspace-support.ts';
 
 /** A conversation's sidebar (issue 17): who the customer is, why they are here, what the bot and the knowledge base did. */
 describe("the conversation's sidebar", () => {
@@ -32,5 +32,15 @@ describe("the conversation's sidebar", () => {
       { question: 'refund', articleTitle: null, answered: false, answer: null },
     ]);
     expect(sidebar.previous).toEqual([]);
+  });
+
+  it("flags a draft written in another language than the customer's", async () => {
+    await postJson(`${t.url}/api/webchat/messages`, { conversationId: 'detail-de', messageId: 'd1', text: 'Ich möchte mit einem Menschen sprechen', locale: 'de' });
+    const id = await handOver(t, 'detail-de', 'human');
+    const check = (text: string) => call(t.url, ANA.token, 'POST', `/agent/api/handoffs/${id}/language-check`, { text });
+    expect((await check('Hello, I will look into your order right away.')).json).toEqual({ customerLanguage: 'de', replyLanguage: 'en', differs: true });
+    expect((await check('Hallo, ich sehe mir Ihre Bestellung gleich an.')).json).toEqual({ customerLanguage: 'de', replyLanguage: 'de', differs: false });
+    expect((await check('BW-12345')).json).toEqual({ customerLanguage: 'de', replyLanguage: null, differs: false });
+    expect((await check('')).status).toBe(400);
   });
 });
