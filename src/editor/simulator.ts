@@ -108,7 +108,7 @@ export class Simulator {
     let replies;
     this.understood = undefined;
     if ('open' in action) {
-      replies = (await this.inbox.open(address)).replies;
+      replies = (await this.inbox.open(address, locale ? { locale } : {})).replies;
     } else {
       this.sequence += 1;
       const result = await this.inbox.receive({

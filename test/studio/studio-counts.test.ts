@@ -99,6 +99,14 @@ describe('the report\'s "write the article"', () => {
   });
 });
 
+describe('the preview in another language', () => {
+  it('greets in the language chosen for the conversation, from its opening turn', { timeout: 60_000 }, async () => {
+    const opened = await api(EDDY.token, 'POST', '/studio/api/preview', { conversationId: 'in-german', locale: 'de' });
+    expect(opened.status).toBe(200);
+    expect(opened.json.replies[0].text).toMatch(/^Hallo und willkommen bei Brightwave/);
+  });
+});
+
 describe('an editor flooding the engine', () => {
   it('gets 429 RATE_LIMITED with Retry-After on preview, ask and tests past STUDIO_TRY_LIMIT; another editor is not held up', { timeout: 90_000 }, async () => {
     const ask = (token: string) => api(token, 'POST', '/studio/api/ask', { question: 'when are you open?' });

@@ -282,6 +282,14 @@ describe('Parley Studio in a real browser', () => {
     await page.locator('.key-help', { hasText: 'Asks a question and waits' }).waitFor(WAIT);
     await shot(page, 'map-counts');
 
+    // The preview in German from its greeting: picking a language starts a new conversation in it.
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    await page.locator('.preview .language button').click();
+    await page.getByRole('option', { name: 'German' }).click();
+    const log = page.getByRole('log', { name: 'Preview conversation' });
+    await expect.poll(() => log.textContent(), PREVIEW_WAIT).toContain('Hallo und willkommen bei Brightwave');
+    expect(await log.textContent()).not.toContain('Hi, and welcome');
+
     // Try a question: the drafts' knowledge base, its answer and the articles it ranked.
     await page.getByRole('tab', { name: 'Ask' }).click();
     await page.getByRole('textbox', { name: "A customer's question" }).fill('Is there parking near the store?');

@@ -11,7 +11,7 @@ import { memo, useMemo } from 'react';
 import type { StepStats } from './api.ts';
 import type { FlowOutline, OutlineNode } from './flow-outline.ts';
 
-const WIDTH = 196;
+const WIDTH = 208;
 const HEIGHT = 56;
 /** A node with a line of counts under it. */
 const COUNTED_HEIGHT = 76;
@@ -44,7 +44,10 @@ const StepCard = memo(function StepCard({ data }: NodeProps<StepNode>) {
           {data.unreachable ? <span className="map-flag">never reached</span> : null}
         </span>
         <span className="map-detail">{data.detail}</span>
-        {counts ? <span className="map-counts" aria-hidden="true">{counts.shown.map((text) => <span key={text}>{text}</span>)}</span> : null}
+        {counts ? <span className="map-counts" aria-hidden="true">{counts.shown.map((text) => {
+          const [n, ...words] = text.split(' ');
+          return <span key={text}><b>{n}</b> {words.join(' ')}</span>;
+        })}</span> : null}
       </button>
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </>

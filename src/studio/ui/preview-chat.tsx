@@ -75,8 +75,9 @@ export function PreviewChat({ languages, onError }: { languages: readonly string
     }
   }
 
-  function restart() {
-    locale.current = language === AUTOMATIC ? undefined : language;
+  /** A new conversation, in `chosen` (the picked language) from its greeting on. */
+  function restart(chosen = language) {
+    locale.current = chosen === AUTOMATIC ? undefined : chosen;
     conversation.current = newConversation();
     setLines([]);
     void send({});
@@ -95,7 +96,11 @@ export function PreviewChat({ languages, onError }: { languages: readonly string
     <section className="preview" aria-label="Preview chat">
       <div className="preview-bar">
         <p className="preview-note">Runs your drafts. Nothing real happens.</p>
-        <Select className="language" selectedKey={language} onSelectionChange={(key: Key | null) => key !== null && setLanguage(String(key))} aria-label="Language of a new preview conversation">
+        <Select className="language" selectedKey={language} onSelectionChange={(key: Key | null) => {
+          if (key === null || String(key) === language) return;
+          setLanguage(String(key));
+          restart(String(key));
+        }} aria-label="Language of a new preview conversation">
           <Label className="visually-hidden">Language</Label>
           <Button className="button quiet small"><SelectValue /> ▾</Button>
           <Popover className="popover">
@@ -105,7 +110,7 @@ export function PreviewChat({ languages, onError }: { languages: readonly string
             </ListBox>
           </Popover>
         </Select>
-        <Button className="button quiet" onPress={restart}>Restart</Button>
+        <Button className="button quiet" onPress={() => restart()}>Restart</Button>
       </div>
       <ol className="chat-log" ref={log} role="log" aria-live="polite" aria-label="Preview conversation">
         {lines.length === 0 ? <li className="empty-note">{busy ? 'Loading your drafts…' : 'Write as a customer would, and see what your drafts answer.'}</li> : null}
