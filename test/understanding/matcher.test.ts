@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Matcher, type MatchDoc } from '../../src/search/matcher/index.ts';
+import { CANDIDATES } from '../../src/search/matcher/language-index.ts';
 
 const docs: MatchDoc[] = [
   {
@@ -116,5 +117,23 @@ describe('matcher', () => {
 
   it('limits the list', () => {
     expect(matcher.rank('headphones battery return hub', { locale: 'en', limit: 2 })).toHaveLength(2);
+  });
+
+  it('in a base larger than the candidates it compares gram by gram, still finds the document, typos included', () => {
+    const topics = ['battery', 'delivery', 'invoice', 'warranty', 'screen', 'speaker', 'password', 'refund'];
+    const filler: MatchDoc[] = Array.from({ length: CANDIDATES + 500 }, (_, i) => ({
+      id: `article:filler-${i}`,
+      locale: 'en',
+      fields: [
+        { kind: 'title', text: `Model ${i} ${topics[i % topics.length]} guide` },
+        { kind: 'text', text: `The ${topics[(i * 3) % topics.length]} of model ${i} and its ${topics[(i * 5) % topics.length]}.` },
+      ],
+    }));
+    const large = Matcher.build([...filler, ...docs]);
+    expect(large.rank('does the halo hub work with matter', { locale: 'en', limit: 1 })[0]?.id).toBe('article:products/halo-hub');
+    expect(large.rank('does the halo hub support thred', { locale: 'en', limit: 1 })[0]?.id).toBe('article:products/halo-hub');
+    expect(large.rank('model 1234 warranty guide', { locale: 'en', limit: 1 })[0]?.id).toBe('article:filler-1234');
+    // A word every filler document has: only the best CANDIDATES of them are compared gram by gram.
+    expect(large.features('model guide', 'en')).toHaveLength(CANDIDATES);
   });
 });

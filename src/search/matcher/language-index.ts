@@ -1,22 +1,32 @@
 /**
  * The documents of one language, indexed three ways: each short field as a TF-IDF vector of word stems and of
- * character n-grams (nearest neighbour, top-k mean and centroid), and each whole document for BM25.
+ * character n-grams (nearest neighbour, top-k mean and centroid), and each whole document for BM25. A question is
+ * scored in two stages: the word stems reach the documents that share a word with it (an inverted index), and in a
+ * base larger than CANDIDATES only the best of those by their word scores are compared gram by gram; in a smaller
+ * base every document is.
  */
 import { Bm25 } from './bm25.ts';
 import { Speller } from './fuzzy.ts';
 import type { MatcherOptions } from './options.ts';
 import { analyzerFor, charGrams, tokenize, type Analyzer } from './text.ts';
 import type { MatchDoc } from './types.ts';
+import { RowVectors } from './row-vectors.ts';
 import { VectorSpace } from './vector-space.ts';
 
 /** Per document, in this order: nearest field, mean of the top-k fields, centroid, BM25, query coverage. */
 export const FEATURES = ['nearest', 'topMean', 'centroid', 'bm25', 'coverage'] as const;
 export type Features = [number, number, number, number, number];
 
+/**
+ * Documents compared by character n-grams: all of them up to this many, else the ones with the best word scores.
+ * Above every evaluation set's size, so their figures are those of comparing everything.
+ */
+export const CANDIDATES = 1_000;
+
 export class LanguageIndex {
   private readonly analyzer: Analyzer;
   private readonly words: VectorSpace;
-  private readonly chars: VectorSpace | null;
+  private readonly chars: RowVectors | null;
   /** Each document's fields are units unitStart[d] .. unitStart[d + 1] - 1. */
   private readonly unitStart: Int32Array;
   private readonly wordCentroidNorm: Float64Array;
@@ -49,7 +59,7 @@ export class LanguageIndex {
         for (const stem of stems) weighted.push([stem, weight]);
         if (!unitKinds.has(field.kind) || tokens.length === 0) continue;
         wordRows.push(stems);
-        if (options.charGrams) charRows.push(charGrams(tokens, options.charGrams.min, options.charGrams.max));
+        if (options.charGrams) charRows.push(tokens);
         unitDoc.push(d);
       }
       for (const token of seen) vocabulary.set(token, (vocabulary.get(token) ?? 0) + 1);
@@ -59,8 +69,9 @@ export class LanguageIndex {
     const groupOf = Int32Array.from(unitDoc);
     this.words = VectorSpace.build(wordRows);
     this.wordCentroidNorm = this.words.groupNorms(groupOf, docs.length);
-    this.chars = options.charGrams ? VectorSpace.build(charRows) : null;
-    this.charCentroidNorm = this.chars ? this.chars.groupNorms(groupOf, docs.length) : null;
+    const grams = options.charGrams;
+    this.chars = grams ? RowVectors.build(charRows, (token) => charGrams([token], grams.min, grams.max)) : null;
+    this.charCentroidNorm = this.chars ? this.chars.groupNorms(this.unitStart) : null;
     this.bm25 = new Bm25(bm25Docs, options.bm25);
     this.speller = new Speller(vocabulary);
   }
@@ -72,8 +83,8 @@ export class LanguageIndex {
     return out;
   }
 
-  /** Every document's features for the query, in document order. */
-  features(query: string): Features[] {
+  /** The features of every document the query may match (see CANDIDATES), by document index. */
+  features(query: string): Array<{ doc: number; features: Features }> {
     const o = this.options;
     const raw = tokenize(query);
     const tokens = o.typos ? raw.flatMap((t) => this.speller.split(t) ?? [this.speller.correct(t) ?? t]) : raw;
@@ -95,17 +106,23 @@ export class LanguageIndex {
     const units = this.words.rows;
     const wordScores = new Float64Array(units);
     this.words.accumulate(this.words.vector(stems, extra), wordScores);
-    const charScores = new Float64Array(units);
-    if (this.chars && o.charGrams) this.chars.accumulate(this.chars.vector(charGrams(raw, o.charGrams.min, o.charGrams.max)), charScores);
     const docs = this.docs.length;
     const bm25 = new Float64Array(docs);
     const coverage = new Float64Array(docs);
     const terms: Array<readonly [string, number]> = [...new Set(stems)].map((s) => [s, 1] as const);
     this.bm25.score([...terms, ...extra], bm25, coverage);
+    const candidates = this.candidates(wordScores, bm25);
+    const charScores = new Float64Array(units);
+    if (this.chars && o.charGrams) {
+      const chars = this.chars;
+      chars.vector(charGrams(raw, o.charGrams.min, o.charGrams.max)).use(() => {
+        for (const d of candidates) for (let u = this.unitStart[d]!; u < this.unitStart[d + 1]!; u++) charScores[u] = chars.similarity(u);
+      });
+    }
     const share = this.chars ? o.charShare : 0;
-    const out: Features[] = new Array(docs);
+    const out: Array<{ doc: number; features: Features }> = [];
     const top = new Float64Array(o.topK);
-    for (let d = 0; d < docs; d++) {
+    for (const d of candidates) {
       let nearest = 0;
       let wordSum = 0;
       let charSum = 0;
@@ -129,8 +146,53 @@ export class LanguageIndex {
       for (let i = 0; i < count; i++) topSum += top[i]!;
       const wordCentroid = this.wordCentroidNorm[d]! > 0 ? wordSum / this.wordCentroidNorm[d]! : 0;
       const charCentroid = this.charCentroidNorm && this.charCentroidNorm[d]! > 0 ? charSum / this.charCentroidNorm[d]! : 0;
-      out[d] = [nearest, count > 0 ? topSum / count : 0, (1 - share) * wordCentroid + share * charCentroid, bm25[d]!, coverage[d]!];
+      out.push({ doc: d, features: [nearest, count > 0 ? topSum / count : 0, (1 - share) * wordCentroid + share * charCentroid, bm25[d]!, coverage[d]!] });
     }
     return out;
   }
+
+  /** Every document in a base of up to CANDIDATES; in a larger one, the CANDIDATES best by BM25 and nearest word field. */
+  private candidates(wordScores: Float64Array, bm25: Float64Array): Iterable<number> {
+    const docs = this.docs.length;
+    if (docs <= CANDIDATES) return Array.from({ length: docs }, (_, d) => d);
+    const score = new Float64Array(docs);
+    const positive: number[] = [];
+    for (let d = 0; d < docs; d++) {
+      let nearest = 0;
+      for (let u = this.unitStart[d]!; u < this.unitStart[d + 1]!; u++) if (wordScores[u]! > nearest) nearest = wordScores[u]!;
+      score[d] = bm25[d]! + nearest;
+      if (score[d]! > 0) positive.push(score[d]!);
+    }
+    const floor = positive.length <= CANDIDATES ? Number.MIN_VALUE : kthLargest(Float64Array.from(positive), CANDIDATES);
+    const out: number[] = [];
+    for (let d = 0; d < docs && out.length < CANDIDATES; d++) if (score[d]! >= floor) out.push(d);
+    return out;
+  }
+}
+
+/** The k-th largest value (1-based) of `values`, which it reorders: quickselect, linear on average. */
+export function kthLargest(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  const want = k - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! > pivot) i++;
+      while (values[j]! < pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (want <= j) hi = j;
+    else if (want >= i) lo = i;
+    else return values[want]!;
+  }
+  return values[want]!;
 }

@@ -35,11 +35,11 @@ export class Matcher {
       .slice(0, options.limit ?? 10);
   }
 
-  /** Every document's raw features for the query (for tuning and for explaining a decision). */
+  /** The raw features of every document the query may match (for tuning and for explaining a decision). */
   features(query: string, locale: string): Array<{ id: string; features: Features }> {
     const index = this.indexes.get(language(locale));
     if (!index) return [];
-    return index.features(query).map((features, d) => ({ id: index.docs[d]!.id, features }));
+    return index.features(query).map(({ doc, features }) => ({ id: index.docs[doc]!.id, features }));
   }
 
   score(features: Features): number {

@@ -8,11 +8,16 @@ export interface SparseVector {
 }
 
 export class VectorSpace {
+  /**
+   * Term t's postings are postingRows[offsets[t]] .. postingRows[offsets[t + 1] - 1], in row order: flat typed arrays,
+   * since character n-grams make hundreds of thousands of terms and an array per term costs more than its postings.
+   */
   private constructor(
     private readonly vocabulary: Map<string, number>,
     private readonly idf: Float64Array,
-    private readonly postingRows: Int32Array[],
-    private readonly postingWeights: Float64Array[],
+    private readonly offsets: Int32Array,
+    private readonly postingRows: Int32Array,
+    private readonly postingWeights: Float32Array,
     readonly rows: number,
   ) {}
 
@@ -37,9 +42,11 @@ export class VectorSpace {
     });
     rowStart[rows.length] = termIds.length;
     const idf = Float64Array.from(df, (d) => Math.log((rows.length + 1) / (d + 1)) + 1);
-    const postingRows = df.map((d) => new Int32Array(d));
-    const postingWeights = df.map((d) => new Float64Array(d));
-    const fill = new Int32Array(df.length);
+    const offsets = new Int32Array(df.length + 1);
+    for (let t = 0; t < df.length; t++) offsets[t + 1] = offsets[t]! + df[t]!;
+    const postingRows = new Int32Array(termIds.length);
+    const postingWeights = new Float32Array(termIds.length);
+    const fill = offsets.slice(0, df.length);
     for (let row = 0; row < rows.length; row++) {
       let norm = 0;
       for (let k = rowStart[row]!; k < rowStart[row + 1]!; k++) norm += ((1 + Math.log(termCounts[k]!)) * idf[termIds[k]!]!) ** 2;
@@ -47,11 +54,11 @@ export class VectorSpace {
       for (let k = rowStart[row]!; k < rowStart[row + 1]!; k++) {
         const id = termIds[k]!;
         const at = fill[id]!++;
-        postingRows[id]![at] = row;
-        postingWeights[id]![at] = ((1 + Math.log(termCounts[k]!)) * idf[id]!) / norm;
+        postingRows[at] = row;
+        postingWeights[at] = ((1 + Math.log(termCounts[k]!)) * idf[id]!) / norm;
       }
     }
-    return new VectorSpace(vocabulary, idf, postingRows, postingWeights, rows.length);
+    return new VectorSpace(vocabulary, idf, offsets, postingRows, postingWeights, rows.length);
   }
 
   has(term: string): boolean {
@@ -94,19 +101,17 @@ export class VectorSpace {
    */
   groupNorms(groupOf: Int32Array, groups: number): Float64Array {
     const squares = new Float64Array(groups);
-    for (let id = 0; id < this.postingRows.length; id++) {
-      const rows = this.postingRows[id]!;
-      const weights = this.postingWeights[id]!;
+    for (let id = 0; id + 1 < this.offsets.length; id++) {
       let group = -1;
       let sum = 0;
-      for (let j = 0; j < rows.length; j++) {
-        const g = groupOf[rows[j]!]!;
+      for (let j = this.offsets[id]!; j < this.offsets[id + 1]!; j++) {
+        const g = groupOf[this.postingRows[j]!]!;
         if (g !== group) {
           if (group >= 0) squares[group]! += sum * sum;
           group = g;
           sum = 0;
         }
-        sum += weights[j]!;
+        sum += this.postingWeights[j]!;
       }
       if (group >= 0) squares[group]! += sum * sum;
     }
@@ -118,9 +123,7 @@ export class VectorSpace {
     for (let k = 0; k < query.ids.length; k++) {
       const id = query.ids[k]!;
       const w = query.weights[k]! * scale;
-      const rows = this.postingRows[id]!;
-      const weights = this.postingWeights[id]!;
-      for (let j = 0; j < rows.length; j++) into[rows[j]!]! += w * weights[j]!;
+      for (let j = this.offsets[id]!; j < this.offsets[id + 1]!; j++) into[this.postingRows[j]!]! += w * this.postingWeights[j]!;
     }
   }
 }

@@ -1,0 +1,134 @@
+/**
+ * TF-IDF vectors stored row by row (sublinear term frequency, smoothed IDF, unit length), for similarities computed
+ * only for the rows asked about. Character n-grams need this: the common ones occur in nearly every row, so an
+ * inverted index would walk most of a large knowledge base for every question, while a question's candidates are a
+ * few hundred rows. Flat typed arrays: row r's terms are ids[offsets[r]] .. ids[offsets[r + 1] - 1], sorted.
+ */
+export class RowVectors {
+  /** The query's weights by term id, reused between questions (only the query's own entries are ever non-zero). */
+  private readonly scratch: Float64Array;
+
+  private constructor(
+    private readonly vocabulary: Map<string, number>,
+    private readonly idf: Float64Array,
+    private readonly offsets: Int32Array,
+    private readonly ids: Int32Array,
+    private readonly weights: Float32Array,
+  ) {
+    this.scratch = new Float64Array(idf.length);
+  }
+
+  get rows(): number {
+    return this.offsets.length - 1;
+  }
+
+  /**
+   * `rows[i]` is row i's words; `termsOf` gives a word's terms (its character n-grams), computed once per distinct
+   * word: a large base repeats its words far more often than it has distinct ones.
+   */
+  static build(rows: ReadonlyArray<readonly string[]>, termsOf: (word: string) => string[]): RowVectors {
+    const vocabulary = new Map<string, number>();
+    const df: number[] = [];
+    const idsOf = new Map<string, Int32Array>();
+    const termIds = (word: string): Int32Array => {
+      let ids = idsOf.get(word);
+      if (!ids) {
+        ids = Int32Array.from(termsOf(word), (term) => {
+          let id = vocabulary.get(term);
+          if (id === undefined) vocabulary.set(term, (id = df.length)), df.push(0);
+          return id;
+        });
+        idsOf.set(word, ids);
+      }
+      return ids;
+    };
+    const perRow: Array<Map<number, number>> = rows.map((words) => {
+      const tf = new Map<number, number>();
+      for (const word of words) for (const id of termIds(word)) tf.set(id, (tf.get(id) ?? 0) + 1);
+      for (const id of tf.keys()) df[id]!++;
+      return tf;
+    });
+    const idf = Float64Array.from(df, (d) => Math.log((rows.length + 1) / (d + 1)) + 1);
+    const offsets = new Int32Array(rows.length + 1);
+    perRow.forEach((tf, r) => (offsets[r + 1] = offsets[r]! + tf.size));
+    const ids = new Int32Array(offsets[rows.length]!);
+    const weights = new Float32Array(offsets[rows.length]!);
+    perRow.forEach((tf, r) => {
+      const sorted = [...tf].sort((a, b) => a[0] - b[0]);
+      let norm = 0;
+      for (const [id, f] of sorted) norm += ((1 + Math.log(f)) * idf[id]!) ** 2;
+      norm = Math.sqrt(norm) || 1;
+      sorted.forEach(([id, f], k) => {
+        ids[offsets[r]! + k] = id;
+        weights[offsets[r]! + k] = ((1 + Math.log(f)) * idf[id]!) / norm;
+      });
+    });
+    return new RowVectors(vocabulary, idf, offsets, ids, weights);
+  }
+
+  /**
+   * A text's unit-length vector as term id → weight. The norm counts every term of the text, known or not: a query
+   * mostly made of grams no row has is not a close match to a row that shares a few.
+   */
+  vector(terms: readonly string[]): QueryVector {
+    const tf = new Map<number, number>();
+    let unknown = 0;
+    for (const term of terms) {
+      const id = this.vocabulary.get(term);
+      if (id === undefined) unknown++;
+      else tf.set(id, (tf.get(id) ?? 0) + 1);
+    }
+    let norm = unknown * (Math.log(this.rows + 1) + 1) ** 2;
+    const out = new Map<number, number>();
+    for (const [id, f] of tf) {
+      const w = (1 + Math.log(f)) * this.idf[id]!;
+      out.set(id, w);
+      norm += w * w;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (const [id, w] of out) out.set(id, w / norm);
+    return new QueryVector(out, this.scratch);
+  }
+
+  /** Cosine similarity of row `row` to the query vector in use (between `use` and `release`). */
+  similarity(row: number): number {
+    let sum = 0;
+    for (let k = this.offsets[row]!; k < this.offsets[row + 1]!; k++) sum += this.scratch[this.ids[k]!]! * this.weights[k]!;
+    return sum;
+  }
+
+  /** Per group of consecutive rows, the length of the sum of its rows' vectors (for similarity to its centroid). */
+  groupNorms(groupStart: Int32Array): Float64Array {
+    const groups = groupStart.length - 1;
+    const norms = new Float64Array(groups);
+    const sum = new Map<number, number>();
+    for (let g = 0; g < groups; g++) {
+      sum.clear();
+      for (let r = groupStart[g]!; r < groupStart[g + 1]!; r++) {
+        for (let k = this.offsets[r]!; k < this.offsets[r + 1]!; k++) sum.set(this.ids[k]!, (sum.get(this.ids[k]!) ?? 0) + this.weights[k]!);
+      }
+      let squares = 0;
+      for (const v of sum.values()) squares += v * v;
+      norms[g] = Math.sqrt(squares);
+    }
+    return norms;
+  }
+}
+
+/** A query's weights, written into the shared scratch array while rows are compared with it. */
+export class QueryVector {
+  constructor(
+    private readonly weights: ReadonlyMap<number, number>,
+    private readonly scratch: Float64Array,
+  ) {}
+
+  /** Compares rows with this query: `compare` calls `similarity`; the scratch is clean again afterwards. */
+  use<T>(compare: () => T): T {
+    for (const [id, w] of this.weights) this.scratch[id] = w;
+    try {
+      return compare();
+    } finally {
+      for (const id of this.weights.keys()) this.scratch[id] = 0;
+    }
+  }
+}
