@@ -16,6 +16,7 @@ import type { SignInThrottle } from './sign-in-throttle.ts';
 import { registerCannedRoutes } from './canned-routes.ts';
 import { registerWorkspaceApi, type WorkspaceApiOptions } from './workspace-routes.ts';
 import { registerWorkspaceSocket, type WorkspaceSocketOptions } from './workspace-socket.ts';
+import { registerWorkspacePage } from './workspace-page.ts';
 
 export interface AgentConsoleOptions {
   service: HandoffService;
@@ -36,7 +37,7 @@ export type WorkspaceParts = Omit<WorkspaceApiOptions, 'service' | 'sessions' | 
 
 const publicDir = new URL('./public/', import.meta.url);
 const asset = (name: string) => readFileSync(new URL(name, publicDir), 'utf8');
-const PAGES = { login: asset('login.html'), console: asset('console.html'), js: asset('console.js'), css: asset('console.css') };
+const LOGIN_PAGE = asset('login.html');
 const JS = 'text/javascript; charset=utf-8';
 const CSS = 'text/css; charset=utf-8';
 /** What the sign-in page needs, served to anyone. */
@@ -64,7 +65,7 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
   const visible = (agent: Agent, id: string) => visibleHandoff(service.handoffs, agent, id);
   const me = meOf;
 
-  app.get('/agent/login', (_request, reply) => html(reply, PAGES.login));
+  app.get('/agent/login', (_request, reply) => html(reply, LOGIN_PAGE));
   for (const [path, body, type] of LOGIN_ASSETS) app.get(path, (_request, reply) => html(reply, body, type));
 
   app.post('/agent/login', async (request, reply) => {
@@ -91,14 +92,8 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
     return { ok: true };
   });
 
-  // Pages: a browser without a session is sent to the sign-in page; nothing of the console is served to it.
-  for (const [path, body, type] of [['/agent', PAGES.console, undefined], ['/agent/console.js', PAGES.js, JS], ['/agent/console.css', PAGES.css, CSS]] as const) {
-    app.get(path, async (request, reply) => {
-      const agent = await sessions.ofRequest(request);
-      if (!agent) return path === '/agent' ? reply.redirect('/agent/login', 303) : reply.status(401).send({ error: { code: 'UNAUTHORIZED', message: 'sign in first' } });
-      return html(reply, body, type);
-    });
-  }
+  // The workspace's page and its bundle (a browser without a session is sent to the sign-in page).
+  await registerWorkspacePage(app, { sessions });
 
   app.get('/agent/api/me', async (request) => {
     const agent = await agentOf(request);

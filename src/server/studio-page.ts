@@ -7,13 +7,12 @@
  * signed in goes to the console's sign-in and comes back; an agent who is no editor gets a 403 page saying so.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
 import { ParleyError } from '../core/errors.ts';
 import { isEditor } from '../handoff/agents.ts';
+import { builtFiles, pageHeaders } from './built-files.ts';
 import { PAGE_CSP } from './security-headers.ts';
 
 export interface StudioPageOptions {
@@ -63,25 +62,8 @@ export async function registerStudioPage(app: FastifyInstance, options: StudioPa
   const { sessions } = options;
   if (!sessions) return;
   const dir = options.dir ?? DEFAULT_DIR;
-  const cache = new Map<AssetName, { mtimeMs: number; body: Buffer }>();
-
-  /** The built file, re-read when a new build replaced it; undefined while there is none. */
-  function asset(name: AssetName): Buffer | undefined {
-    const file = path.join(dir, name);
-    try {
-      const { mtimeMs } = statSync(file);
-      const kept = cache.get(name);
-      if (kept?.mtimeMs === mtimeMs) return kept.body;
-      const body = readFileSync(file);
-      cache.set(name, { mtimeMs, body });
-      return body;
-    } catch {
-      return undefined;
-    }
-  }
-
-  const headers = (reply: FastifyReply, type: string, csp: string) =>
-    reply.header('content-type', type).header('cache-control', 'no-store').header('x-frame-options', 'DENY').header('content-security-policy', csp);
+  const asset = builtFiles(dir);
+  const headers = pageHeaders;
 
   app.get('/studio', async (request, reply) => {
     const agent = await sessions.ofRequest(request);

@@ -14,7 +14,7 @@ describe('agent console', () => {
     const t = (running = await startHandoffApp());
     const page = await fetch(`${t.url}/agent`, { redirect: 'manual' });
     expect([page.status, page.headers.get('location')]).toEqual([303, '/agent/login']);
-    for (const path of ['/agent/console.js', '/agent/api/handoffs', '/agent/api/me']) {
+    for (const path of ['/agent/assets/workspace.js', '/agent/api/handoffs', '/agent/api/me']) {
       expect((await fetch(`${t.url}${path}`)).status).toBe(401);
     }
     expect((await asAgent(t.url, 'not-a-token', '/agent/api/handoffs')).status).toBe(401);
@@ -27,7 +27,7 @@ describe('agent console', () => {
     const session = cookie.split(';')[0]!;
     const consolePage = await fetch(`${t.url}/agent`, { headers: { cookie: session } });
     expect(consolePage.status).toBe(200);
-    expect(await consolePage.text()).toContain('Parley agent console');
+    expect(await consolePage.text()).toContain('<title>Parley · Inbox</title>');
     await fetch(`${t.url}/agent/logout`, { method: 'POST', headers: { cookie: session, 'content-type': 'application/json' }, body: '{}' });
     expect((await fetch(`${t.url}/agent/api/me`, { headers: { cookie: session } })).status).toBe(401);
   });

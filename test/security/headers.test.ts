@@ -47,7 +47,7 @@ describe('security headers', () => {
       expect((await fetch(`${t.url}${path}`)).headers.get('x-content-type-options')).toBe('nosniff');
     }
     const cookie = await sessionCookieOf(t.url, ANA);
-    for (const path of ['/agent', '/agent/console.js', '/agent/api/me', '/agent/api/handoffs']) {
+    for (const path of ['/agent', '/agent/assets/workspace.js', '/agent/api/me', '/agent/api/handoffs']) {
       const response = await fetch(`${t.url}${path}`, { headers: { cookie } });
       expect(response.status).toBe(200);
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');

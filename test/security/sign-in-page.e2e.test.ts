@@ -40,10 +40,11 @@ describe('agent sign-in page in a real browser', () => {
     const { page, problems } = await open('/agent/login');
     const style = await page.locator('main').evaluate((main) => {
       const css = getComputedStyle(main);
-      return { maxWidth: css.maxWidth, background: css.backgroundColor, font: getComputedStyle(document.body).fontFamily };
+      return { width: css.width, background: css.backgroundColor, font: getComputedStyle(document.body).fontFamily.split(',')[0] };
     });
-    expect(style).toEqual({ maxWidth: '352px', background: 'rgb(255, 255, 255)', font: 'system-ui, sans-serif' });
-    expect(await page.locator('#sign-in').evaluate((button) => getComputedStyle(button).backgroundColor)).toBe('rgb(47, 111, 179)');
+    // The workspace's look: a white card on grey, its system font and accent colour.
+    expect(style).toEqual({ width: '380px', background: 'rgb(255, 255, 255)', font: 'system-ui' });
+    expect(await page.locator('#sign-in').evaluate((button) => getComputedStyle(button).backgroundColor)).toBe('rgb(79, 70, 229)');
     if (process.env.SIGN_IN_SCREENSHOT) await page.screenshot({ path: process.env.SIGN_IN_SCREENSHOT, fullPage: true });
     expect(problems).toEqual([]);
     // A wrong password is said in the page's error colour.
@@ -52,7 +53,7 @@ describe('agent sign-in page in a real browser', () => {
     await page.locator('#sign-in').click();
     const error = page.locator('#login-error', { hasText: 'Unknown agent or wrong password.' });
     await error.waitFor(WAIT);
-    expect(await error.evaluate((p) => getComputedStyle(p).color)).toBe('rgb(179, 38, 30)');
+    expect(await error.evaluate((p) => getComputedStyle(p).color)).toBe('rgb(180, 35, 24)');
     if (process.env.SIGN_IN_SCREENSHOT) await page.screenshot({ path: process.env.SIGN_IN_SCREENSHOT.replace(/\.png$/, '-refused.png'), fullPage: true });
     await page.close();
   });

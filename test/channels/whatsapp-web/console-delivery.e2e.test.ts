@@ -7,7 +7,7 @@ import { createTestDatabase } from '../../support/postgres.ts';
 import { incoming, Phone } from './stand-in-client.ts';
 import { ADMIN, ADMIN_TOKEN, appEnv, chat, fast, get, terminal, type TestDatabase } from './support.ts';
 
-/** The agent console in Debian's Chromium shows where each reply to a WhatsApp Web customer is: sent, read, waiting. */
+/** The agent workspace in Debian's Chromium shows where each reply to a WhatsApp Web customer is: sent, read, waiting. */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const WAIT = { timeout: 15_000 };
@@ -48,28 +48,30 @@ describe('delivery states in the agent console, in a real browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${t.url}/agent`);
-    await page.locator('#live', { hasText: 'live' }).waitFor(WAIT);
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor(WAIT);
     // Admins get the link to the WhatsApp Web login.
-    await page.locator('#whatsapp-web').waitFor({ state: 'visible', ...WAIT });
+    await page.getByRole('link', { name: 'WhatsApp Web' }).waitFor(WAIT);
 
-    await page.locator('#handoffs .handoff').first().click();
-    await page.locator('#transcript li.bot .delivery', { hasText: '✓ sent' }).first().waitFor(WAIT);
-    expect(await page.locator('#transcript li.customer .delivery').count()).toBe(0);
+    await page.getByRole('listbox', { name: 'Waiting conversations' }).getByRole('option', { name: /, waiting/ }).click();
+    const transcript = page.getByRole('region', { name: 'Transcript' });
+    await transcript.locator('li[data-kind="bot"] .delivery', { hasText: 'Sent' }).first().waitFor(WAIT);
+    expect(await transcript.locator('li[data-kind="customer"] .delivery').count()).toBe(0);
 
-    await page.locator('#claim').click();
-    await page.locator('#reply').fill('Hi, this is Root.');
-    await page.locator('#send').click();
+    await page.getByRole('button', { name: 'Claim', exact: true }).click();
+    const reply = page.getByRole('textbox', { name: 'Reply to the customer' });
+    await reply.fill('Hi, this is Root.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await until(() => phone.sentTo(customer), (sent) => sent.includes('Hi, this is Root.'), "the agent's reply");
     phone.current!.ack(phone.sent.find((m) => m.text === 'Hi, this is Root.')!.id, 3);
-    await page.locator('#transcript li.agent .delivery', { hasText: '✓✓ read' }).waitFor(WAIT);
+    await transcript.locator('li[data-kind="agent"] .delivery', { hasText: 'Read' }).waitFor(WAIT);
 
     const conversation = (await t.app.store.findConversation('whatsapp-web', `${CLIENT_ID}:${customer}`))!;
     await t.app.store.db.query(`UPDATE messages SET created_at = now() - interval '25 hours' WHERE conversation_id = $1 AND direction = 'in'`, [conversation.id]);
-    await page.locator('#reply').fill('Your refund went out today.');
-    await page.locator('#send').click();
-    const waiting = page.locator('#transcript li.agent', { hasText: 'Your refund went out today.' }).locator('.delivery[data-state="waiting"]');
+    await reply.fill('Your refund went out today.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const waiting = transcript.locator('li[data-kind="agent"]', { hasText: 'Your refund went out today.' }).locator('.delivery[data-state="waiting"]');
     await waiting.waitFor(WAIT);
-    expect(await waiting.textContent()).toMatch(/^⏸ waiting — waiting: outside the 24-hour window .* sent when the customer writes again$/);
+    expect(await waiting.textContent()).toMatch(/^Waiting — waiting: outside the 24-hour window .* sent when the customer writes again$/);
     expect(errors).toEqual([]);
     await context.close();
   });

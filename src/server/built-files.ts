@@ -1,0 +1,29 @@
+/**
+ * What Parley's React pages (the studio, the agent workspace) share on the server: the files their build wrote,
+ * read once and again after a new build replaced them, and the headers their answers carry.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyReply } from 'fastify';
+
+/** Reads a built file by name from `dir`; undefined while there is none (the page is not built). */
+export function builtFiles(dir: string): (name: string) => Buffer | undefined {
+  const cache = new Map<string, { mtimeMs: number; body: Buffer }>();
+  return (name) => {
+    const file = path.join(dir, name);
+    try {
+      const { mtimeMs } = statSync(file);
+      const kept = cache.get(name);
+      if (kept?.mtimeMs === mtimeMs) return kept.body;
+      const body = readFileSync(file);
+      cache.set(name, { mtimeMs, body });
+      return body;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** A page's or bundle's answer: its type, never stored or framed, under the given policy. */
+export const pageHeaders = (reply: FastifyReply, type: string, csp: string): FastifyReply =>
+  reply.header('content-type', type).header('cache-control', 'no-store').header('x-frame-options', 'DENY').header('content-security-policy', csp);

@@ -1,0 +1,248 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/handoff/agents.ts';
+import { repoRoot, startTestApp, type TestApp } from '../support/app.ts';
+import { launchChromium, transcript, type, WAIT } from '../support/webchat-browser.ts';
+import { dropPrefix, freshPrefix, webTranscript } from './support.ts';
+
+/**
+ * The agent workspace at /agent in Debian's Chromium, against the demo shop: a customer asks for a person in the web
+ * chat; Ana (support, an admin) is alerted, claims, reads the suggestions for the latest question (and sees them
+ * change when the customer asks another), writes a private note the customer never sees, manages and inserts a canned
+ * response with a variable, is warned about a reply in another language, and transfers the conversation to billing
+ * with a note; Ben (billing) finds it there with the note and resolves it. Also: no request on load fails, nothing is
+ * refused by the CSP, the keyboard works, and axe-core finds nothing serious on the main screens.
+ * Screenshots (1366×768 and a tablet) are saved with WORKSPACE_SCREENSHOTS set, e.g. `WORKSPACE_SCREENSHOTS=docs/images`.
+ */
+const ANA = { id: 'ana', password: 'ana-workspace-password' };
+const BEN = { id: 'ben', password: 'ben-workspace-password' };
+const SHOTS = process.env.WORKSPACE_SCREENSHOTS;
+/** A conversation in the list (the list's empty state is an option too). */
+const VISITOR = /^Web chat visitor, waiting/;
+const NOTE = 'Second time they ask about this order: offer the free return label.';
+const TRANSFER_NOTE = 'They also ask about a refund on the invoice: over to billing.';
+const GREETING = 'Hi, I am Ana Lima from Brightwave. Let me look into this for you.';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let t: TestApp;
+let prefix: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  prefix = freshPrefix();
+  const agents = [
+    { id: ANA.id, name: 'Ana Lima', queues: ['support'], admin: true, password: hashPassword(ANA.password) },
+    { id: BEN.id, name: 'Ben Okafor', queues: ['billing'], password: hashPassword(BEN.password) },
+  ];
+  [t, browser] = await Promise.all([
+    startTestApp({ AGENTS: JSON.stringify(agents), HANDOFF_QUEUE_PREFIX: prefix, FLOWS_WATCH: 'false', KB_WATCH: 'false', LOG_LEVEL: 'warn' }),
+    launchChromium(),
+    promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/build-workspace.mjs')]),
+  ]) as [TestApp, Browser, unknown];
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  await dropPrefix(prefix);
+});
+
+interface Watched {
+  page: Page;
+  context: BrowserContext;
+  /** Script errors, CSP refusals and answers of 400 and more on the way. */
+  problems: string[];
+}
+
+/** A browser of its own for an agent, watched for script errors, CSP refusals and failed requests. */
+async function agentBrowser(viewport = { width: 1366, height: 768 }): Promise<Watched> {
+  const context = await browser.newContext({ viewport, locale: 'en-US' });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP refused ${event.effectiveDirective} at ${event.sourceFile}:${event.lineNumber}`));
+    // Every notification the page shows, as the agent would see it.
+    const Real = window.Notification;
+    const shown: { title: string; body: string }[] = [];
+    (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+    class Recorded extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        shown.push({ title, body: options?.body ?? '' });
+      }
+    }
+    window.Notification = Recorded as typeof Notification;
+  });
+  page.on('pageerror', (error) => problems.push(`script error: ${error.message}`));
+  page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
+  page.on('response', (response) => { if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`); });
+  return { page, context, problems };
+}
+
+async function signIn(page: Page, who: { id: string; password: string }): Promise<void> {
+  await page.goto(`${t.url}/agent`);
+  await page.locator('#agent-id').fill(who.id);
+  await page.locator('#agent-password').fill(who.password);
+  await page.locator('#sign-in').click();
+  await page.waitForURL(`${t.url}/agent`, WAIT);
+  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor(WAIT);
+}
+
+const shot = async (page: Page, name: string) => {
+  if (SHOTS) await page.screenshot({ path: path.resolve(repoRoot, SHOTS, `workspace-${name}.png`) });
+};
+
+/** The titles of the notifications the page showed. */
+const notifications = (page: Page) => page.evaluate(() => (window as unknown as { shownNotifications: { title: string }[] }).shownNotifications.map((n) => n.title));
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function seriousFindings(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.slice(0, 3).join(', ')}`);
+}
+
+describe('the agent workspace in a real browser', () => {
+  it('a handoff from the web chat: alerted, claimed, suggestions, a private note, a canned response, a transfer with a note, resolved', { timeout: 180_000 }, async () => {
+    const ana = await agentBrowser();
+    await ana.context.grantPermissions(['notifications'], { origin: t.url });
+    const signInPage = await ana.page.goto(`${t.url}/agent`);
+    expect(new URL(ana.page.url()).pathname).toBe('/agent/login');
+    expect(signInPage?.status()).toBe(200);
+    await shot(ana.page, 'sign-in');
+    expect(await seriousFindings(ana.page)).toEqual([]);
+    await signIn(ana.page, ANA);
+    const csp = (await ana.page.request.get(`${t.url}/agent`)).headers()['content-security-policy'];
+    expect(csp).toMatch(/script-src 'self';/);
+    expect(csp).toMatch(/style-src 'self' 'nonce-[A-Za-z0-9+/=]{20,}';/);
+    await ana.page.getByRole('tab', { name: /^Waiting/ }).waitFor(WAIT);
+    await ana.page.getByText('Nobody is waiting', { exact: true }).waitFor(WAIT);
+    await ana.page.getByText('Alerts', { exact: true }).click();
+    await expect.poll(() => ana.page.getByRole('switch', { name: 'Alerts' }).isChecked(), WAIT).toBe(true);
+
+    // The customer asks the shop's chat about returns, then for a person.
+    const shopContext = await browser.newContext({ locale: 'en-US' });
+    const shop = await shopContext.newPage();
+    await shop.goto(t.url);
+    await shop.locator('#parley-launcher').click();
+    await type(shop, 'Can I exchange an item for another colour?');
+    await expect.poll(async () => (await transcript(shop)).length, WAIT).toBeGreaterThan(3);
+    await shop.getByRole('button', { name: 'Talk to a person' }).last().click().catch(async () => type(shop, 'I want to talk to a person'));
+
+    // Ana is alerted and finds the conversation waiting.
+    const waiting = ana.page.getByRole('listbox', { name: 'Waiting conversations' });
+    await waiting.getByRole('option', { name: VISITOR }).waitFor(WAIT);
+    await expect.poll(() => notifications(ana.page), WAIT).toContain('A customer is waiting');
+    await waiting.getByRole('option', { name: VISITOR }).click();
+    const conversation = ana.page.getByRole('main', { name: /^Conversation with/ });
+    await conversation.getByRole('button', { name: 'Claim', exact: true }).click();
+    await conversation.getByText('With you', { exact: true }).waitFor(WAIT);
+
+    // Suggestions for the customer's question, readable and with their article, no score; they change with the next question.
+    const suggested = ana.page.getByRole('list', { name: 'Suggested answers' });
+    await suggested.getByRole('listitem').first().waitFor(WAIT);
+    const firstSuggestions = await suggested.textContent();
+    expect(firstSuggestions).toMatch(/exchang/i);
+    expect(firstSuggestions).not.toMatch(/score|null|undefined/i);
+    await type(shop, 'How long does delivery take?');
+    await expect.poll(() => suggested.textContent(), WAIT).not.toBe(firstSuggestions);
+    expect(await suggested.textContent()).toMatch(/deliver|shipping/i);
+    await suggested.getByRole('button').first().click();
+    const replyBox = ana.page.getByRole('textbox', { name: 'Reply to the customer' });
+    await expect.poll(() => replyBox.inputValue(), WAIT).not.toBe('');
+    await shot(ana.page, 'conversation');
+    await replyBox.fill('');
+
+    // A private note stays with the agents.
+    await ana.page.getByRole('radio', { name: 'Private note' }).click();
+    const noteBox = ana.page.getByRole('textbox', { name: 'Private note' });
+    await noteBox.fill(NOTE);
+    await ana.page.getByRole('button', { name: 'Add note' }).click();
+    await conversation.locator('li[data-kind="note"]', { hasText: NOTE }).waitFor(WAIT);
+    await ana.page.getByRole('radio', { name: 'Reply' }).click();
+
+    // A canned response with a variable, made by Ana (an admin) and inserted with "/".
+    await ana.page.getByRole('button', { name: 'Canned responses' }).click();
+    const cannedDialog = ana.page.getByRole('dialog', { name: 'Canned responses' });
+    await cannedDialog.getByRole('button', { name: 'New canned response' }).click();
+    await cannedDialog.getByRole('textbox', { name: 'Shortcut' }).fill('hello');
+    await cannedDialog.getByRole('textbox', { name: 'Title' }).fill('Greeting');
+    await cannedDialog.getByRole('textbox', { name: 'Text' }).fill('Hi, I am {{agent.name}} from Brightwave. Let me look into this for you.');
+    await cannedDialog.getByRole('button', { name: 'Save' }).click();
+    await cannedDialog.getByText('/hello').waitFor(WAIT);
+    await cannedDialog.getByRole('button', { name: 'Close' }).click();
+    await replyBox.click();
+    await ana.page.keyboard.type('/hel');
+    const cannedMenu = ana.page.getByRole('listbox', { name: 'Canned responses' });
+    await cannedMenu.getByRole('option', { name: /\/hello/ }).waitFor(WAIT);
+    await shot(ana.page, 'canned');
+    await ana.page.keyboard.press('Enter');
+    await expect.poll(() => replyBox.inputValue(), WAIT).toBe(GREETING);
+    await ana.page.keyboard.press('Enter');
+    await conversation.locator('li[data-kind="agent"]', { hasText: GREETING }).waitFor(WAIT);
+    await expect.poll(async () => (await transcript(shop)).map((line) => line.text), WAIT).toContain(GREETING);
+
+    // A reply in another language than the customer's is flagged before it is sent.
+    await replyBox.fill('Vielen Dank, ich schaue mir das gleich an und melde mich bei Ihnen.');
+    await ana.page.getByRole('status').filter({ hasText: 'This reads as German; the customer writes English.' }).waitFor(WAIT);
+    await replyBox.fill('');
+
+    // The keyboard: Escape leaves the reply box, ? lists the shortcuts.
+    await replyBox.press('Escape');
+    await ana.page.keyboard.press('?');
+    await ana.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor(WAIT);
+    await shot(ana.page, 'shortcuts');
+    await ana.page.keyboard.press('Escape');
+    await ana.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached', ...WAIT });
+    expect(await seriousFindings(ana.page)).toEqual([]);
+
+    // Transfer to billing with a note for Ben.
+    await conversation.getByRole('button', { name: 'Hand over…' }).click();
+    const handOver = ana.page.getByRole('dialog', { name: 'Hand over' });
+    await handOver.getByText('Another queue').click();
+    await handOver.getByRole('button', { name: /Choose a queue/ }).click();
+    await ana.page.getByRole('option', { name: 'billing' }).click();
+    await handOver.getByRole('textbox', { name: /Note for them/ }).fill(TRANSFER_NOTE);
+    await shot(ana.page, 'transfer');
+    await handOver.getByRole('button', { name: 'Transfer' }).click();
+    await handOver.waitFor({ state: 'detached', ...WAIT });
+    await ana.page.getByRole('heading', { name: /^Transferred to billing: / }).waitFor(WAIT);
+
+    const ben = await agentBrowser();
+    await signIn(ben.page, BEN);
+    const bensWaiting = ben.page.getByRole('listbox', { name: 'Waiting conversations' });
+    await bensWaiting.getByRole('option', { name: VISITOR }).click();
+    const bensConversation = ben.page.getByRole('main', { name: /^Conversation with/ });
+    await bensConversation.locator('li[data-kind="note"]', { hasText: TRANSFER_NOTE }).waitFor(WAIT);
+    await bensConversation.locator('li[data-kind="note"]', { hasText: NOTE }).waitFor(WAIT);
+    await bensConversation.getByRole('button', { name: 'Claim', exact: true }).click();
+    await bensConversation.getByText('With you', { exact: true }).waitFor(WAIT);
+    await ben.page.keyboard.press('e');
+    const resolveDialog = ben.page.getByRole('dialog', { name: /^Resolve the conversation/ });
+    await resolveDialog.getByRole('button', { name: 'Resolve' }).click();
+    await ben.page.getByRole('heading', { name: /^Resolved: / }).waitFor(WAIT);
+    await shot(ben.page, 'resolved');
+
+    // Neither note ever reached the customer: not on screen, not in the web chat's history.
+    const customerSaw = (await transcript(shop)).map((line) => line.text).join('\n');
+    const history = (await webTranscript(t.url, await shop.evaluate(() => localStorage.getItem('parley.conversationId') ?? ''))).map((line) => line.text).join('\n');
+    for (const text of [customerSaw, history]) {
+      expect(text).not.toContain(NOTE);
+      expect(text).not.toContain(TRANSFER_NOTE);
+    }
+
+    expect(ana.problems).toEqual([]);
+    expect(ben.problems).toEqual([]);
+    await shopContext.close();
+    await ana.context.close();
+    await ben.context.close();
+  });
+});
