@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AutoAssigner } from '../../src/agent-workspace/auto-assign.ts';
 import type { AvailabilityStore } from '../../src/agent-workspace/availability.ts';
-import { LIST_TABS, listHandoffs, markRead } from '../../src/agent-workspace/handoff-list.ts';
+import { LIST_TABS, listHandoffs, markRead, tabCounts } from '../../src/agent-workspace/handoff-list.ts';
 import { suggestFor, type SuggestionSource } from '../../src/agent-workspace/latest-question.ts';
 import { MAX_NOTE, type NoteStore } from '../../src/agent-workspace/notes.ts';
 import { buildSidebar } from '../../src/agent-workspace/sidebar.ts';
@@ -73,6 +73,7 @@ export async function registerWorkspaceApi(app: FastifyInstance, options: Worksp
         assignee: handoff.agentId ? { id: handoff.agentId, name: handoff.agentName ?? nameOf(handoff.agentId) } : null,
         unread, lastMessageAt, preview,
       })),
+      counts: await tabCounts(db, agent.id, agent.queues),
       now: new Date().toISOString(),
     };
   });

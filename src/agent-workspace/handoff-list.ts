@@ -36,6 +36,15 @@ const TAB_FILTER: Record<ListTab, string> = {
   all: 'true',
 };
 
+/**
+ * The customer's messages in handoff `h`'s conversation after agent read marker `r`, since the conversation's previous
+ * handoff was resolved (what came before belongs to that one).
+ */
+const UNREAD = `(SELECT count(*) FROM messages m WHERE m.conversation_id = h.conversation_id AND m.direction = 'in'
+  AND m.id > COALESCE(r.last_message_id, 0)
+  AND m.created_at >= COALESCE((SELECT max(p.resolved_at) FROM handoffs p
+    WHERE p.conversation_id = h.conversation_id AND p.id <> h.id AND p.resolved_at <= h.created_at), '-infinity'))`;
+
 /** `%words%` for ILIKE, with the pattern's own wildcards taken literally. */
 const contains = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 
@@ -60,11 +69,7 @@ export async function listHandoffs(db: Queryable, query: ListQuery): Promise<Lis
   const order = query.tab === 'waiting' ? 'h.priority, h.created_at' : query.tab === 'resolved' ? 'h.resolved_at DESC' : `h.status DESC, last.created_at DESC NULLS LAST`;
   const result = await db.query<HandoffRow & { display_name: string | null; unread: string; last_text: string | null; last_at: Date | null }>(
     `SELECT h.*, cu.display_name, last.text AS last_text, last.created_at AS last_at,
-       CASE WHEN h.status = 'resolved' THEN 0 ELSE (
-         SELECT count(*) FROM messages m WHERE m.conversation_id = h.conversation_id AND m.direction = 'in'
-           AND m.id > COALESCE(r.last_message_id, 0)
-           AND m.created_at >= COALESCE((SELECT max(p.resolved_at) FROM handoffs p WHERE p.conversation_id = h.conversation_id AND p.id <> h.id AND p.resolved_at <= h.created_at), '-infinity')
-       ) END AS unread
+       CASE WHEN h.status = 'resolved' THEN 0 ELSE ${UNREAD} END AS unread
      FROM handoffs h
      JOIN conversations c ON c.id = h.conversation_id
      JOIN customers cu ON cu.id = c.customer_id
@@ -81,6 +86,21 @@ export async function listHandoffs(db: Queryable, query: ListQuery): Promise<Lis
     lastMessageAt: row.last_at ? new Date(row.last_at).toISOString() : null,
     preview: row.last_text === null ? null : clip(row.last_text, 140),
   }));
+}
+
+/** How many handoffs each tab holds for the agent, and their unread customer messages in open ones (for tab badges and the page title). */
+export async function tabCounts(db: Queryable, agentId: string, queues: readonly string[]): Promise<{ waiting: number; mine: number; open: number; unread: number }> {
+  const result = await db.query<{ waiting: string; mine: string; open: string; unread: string }>(
+    `SELECT count(*) FILTER (WHERE h.status = 'waiting') AS waiting,
+            count(*) FILTER (WHERE h.status = 'claimed' AND h.agent_id = $2) AS mine,
+            count(*) AS open,
+            COALESCE(sum(${UNREAD}), 0) AS unread
+     FROM handoffs h LEFT JOIN handoff_reads r ON r.handoff_id = h.id AND r.agent_id = $2
+     WHERE h.status <> 'resolved' AND h.queue = ANY($1::text[])`,
+    [[...queues], agentId],
+  );
+  const row = result.rows[0]!;
+  return { waiting: Number(row.waiting), mine: Number(row.mine), open: Number(row.open), unread: Number(row.unread) };
 }
 
 /** Marks everything in the handoff's conversation as read by this agent (the marker only moves forward). */

@@ -71,6 +71,9 @@ describe('the conversation list', () => {
     await say(t.url, 'list-de', 'de-3', { text: 'Ist jemand da?' });
     expect(await unread(german)).toBe(2);
     expect((await list('?tab=open')).find((h) => h.id === german)!.preview).toBe('Ist jemand da?');
+    // The tabs' counts, for badges and the page title; unread: the English customer's "human" and the two German lines.
+    const counts = (await call(t.url, ANA.token, 'GET', '/agent/api/handoffs')).json.counts;
+    expect(counts).toEqual({ waiting: 1, mine: 1, open: 2, unread: 3 });
     expect((await call(t.url, BEN.token, 'POST', `/agent/api/handoffs/${german}/read`)).status).toBe(404);
     await call(t.url, ANA.token, 'POST', `/agent/api/handoffs/${english}/resolve`, { outcome: 'done' });
     expect(ids(await list('?tab=resolved'))).toEqual([english]);
