@@ -25,6 +25,8 @@ describe('private notes', () => {
     const ben = await collectFrames(`${ws}/agent/api/socket`, { authorization: `Bearer ${BEN.token}` });
     const id = await handOver(t, 'note-1');
     await asAgent(t.url, ANA.token, `/agent/api/handoffs/${id}/claim`, {});
+    // The claim notice the customer got reaches the agents' open transcripts live, as a notice.
+    await eventually(async () => ana.frames.find((f) => f.type === 'line' && f.kind === 'notice' && f.line.text === 'Ana from our team is here to help you now.'));
     const added = await call(t.url, ANA.token, 'POST', `/agent/api/handoffs/${id}/notes`, { text: `  ${NOTE}  ` });
     expect(added.status).toBe(201);
     expect(added.json).toMatchObject({ id: expect.any(String), text: NOTE, at: expect.any(String), by: { id: 'ana', name: 'Ana' } });
