@@ -39,6 +39,8 @@ export const WebClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start') }),
   /** The customer is typing: shown to the agent who has the conversation, never stored. */
   z.object({ type: z.literal('typing') }),
+  /** Asks again whether people are there (the status line): answered with a `status` frame. */
+  z.object({ type: z.literal('status') }),
   z.object({
     type: z.literal('message'),
     messageId: id,

@@ -36,6 +36,8 @@ export interface WebStatus {
 const DEFAULTS: WebConfig = { addressLimit: 120, conversationLimit: 30, socketQueue: 16, weakIds: false };
 /** How often a socket's "typing" is passed on at most. */
 const TYPING_EVERY_MS = 2_000;
+/** How often a socket may ask for the status line again. */
+const STATUS_EVERY_MS = 60_000;
 
 function badRequest(error: z.ZodError): ParleyError {
   const problems = error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
@@ -139,6 +141,10 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
     let queue: Promise<void> = Promise.resolve();
     let waiting = 0;
     let typedAt = 0;
+    let statusAt = 0;
+    const sendStatus = async () => {
+      if (options.status) send({ type: 'status', ...(await options.status()) });
+    };
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
       let frame: WebClientFrame | undefined;
       let invalid: unknown;
@@ -152,6 +158,13 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
         if (Date.now() - typedAt < TYPING_EVERY_MS) return;
         typedAt = Date.now();
         void options.customerTyping?.(conversationId).catch((error: unknown) => logger.warn({ err: String(error) }, 'web chat typing not passed on'));
+        return;
+      }
+      // The status line asks again now and then (opening and closing times pass): at most once a minute.
+      if (frame?.type === 'status') {
+        if (Date.now() - statusAt < STATUS_EVERY_MS) return;
+        statusAt = Date.now();
+        void sendStatus().catch((error: unknown) => logger.warn({ err: String(error) }, 'web chat status not sent'));
         return;
       }
       const messageId = frame?.type === 'message' ? frame.messageId : undefined;
@@ -175,7 +188,7 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
     });
 
     async function handleFrame(frame: WebClientFrame): Promise<void> {
-      if (frame.type === 'typing') return;
+      if (frame.type === 'typing' || frame.type === 'status') return;
       if (frame.type === 'start') {
         await inbox.open(webAddress(conversationId), locale ? { locale } : {});
         send({ type: 'locale', ...(await localeOf(conversationId)) });
@@ -191,6 +204,9 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
     try {
       const history = await inbox.history(WEB_CHANNEL, conversationId);
       send({ type: 'history', messages: history.map(toWire), ...(await localeOf(conversationId)) });
+      // Whether people are there, over the live connection (a page's CSP may allow the chat's socket and nothing else).
+      statusAt = Date.now();
+      await sendStatus().catch((error: unknown) => logger.warn({ err: String(error) }, 'web chat status not sent'));
       const seen = new Set(history.map((m) => m.id));
       for (const frame of early) {
         const parsedFrame = JSON.parse(frame) as { message?: { id?: string } };

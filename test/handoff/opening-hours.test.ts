@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import type { KnowledgePort } from '../../src/core/knowledge-port.ts';
 import { postJson, repoRoot, say } from '../support/app.ts';
-import { ANA, asAgent, eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
+import { ANA, asAgent, collectFrames, eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
 
 /**
  * Opening hours (OPENING_HOURS), one setting that the handoff notices, the monitor and the web chat's status line read.
@@ -35,6 +35,12 @@ describe('opening hours', () => {
     expect(replies.join(' ')).not.toMatch(/number \d+ in the queue/);
     const status = await (await fetch(`${t.url}/api/webchat/status`)).json();
     expect(status).toEqual({ open: false, backAt: opening.toISOString(), typicalWaitMinutes: null });
+    // The widget hears the same over its live connection, right after the history.
+    const socket = await collectFrames(`${t.url.replace('http', 'ws')}/api/webchat/socket?conversationId=closed-1`);
+    const frame = await eventually(async () => socket.frames.find((f) => f.type === 'status'));
+    expect(frame).toEqual({ type: 'status', ...status });
+    expect(socket.frames.findIndex((f) => f.type === 'history')).toBeLessThan(socket.frames.indexOf(frame));
+    socket.socket.close();
     // The handoff waits for the agents all the same; the customer's message is there for them.
     await say(t.url, 'closed-1', 'm2', { text: 'My order BW-12345 never arrived, email me please' });
     const handoff = (await eventually(async () => (await asAgent(t.url, ANA.token, '/agent/api/handoffs')).json.handoffs[0]))!;

@@ -14,6 +14,7 @@
  *     { type: "locale", locale? }                     after "start": the greeting's language
  *     { type: "error", messageId?, code, error }      a client message (or the frame) was refused
  *     { type: "typing", who: "agent", name }          the agent who has the conversation is typing (not stored)
+ *     { type: "status", open, backAt, typicalWaitMinutes }  whether people are there (opening hours), after the history
  *   locale: the conversation's language (the one the bot answers in); the widget's own text follows it.
  *   Message = { id, direction: "in"|"out", text: string|null, buttons: [{title, payload}], createdAt,
  *               clientMessageId?, sender? }   (clientMessageId: on the customer's own messages, the messageId the
@@ -23,6 +24,7 @@
  *     { type: "message", messageId, text }             typed text
  *     { type: "message", messageId, payload, text }    a button press (text = the button's title)
  *     { type: "typing" }                               the customer is typing (sent at most every 3 s)
+ *     { type: "status" }                               asks for the status again (every 5 minutes)
  *
  * All message text is rendered with textContent; links are <a> elements whose href is http(s) only.
  */
@@ -720,21 +722,17 @@
     if (people && people.open && typeof people.typicalWaitMinutes === 'number') return plural('typicalWait', people.typicalWaitMinutes);
     return t('subtitle');
   }
-  var statusLoadedAt = 0;
-  function loadStatus() {
-    if (Date.now() - statusLoadedAt < STATUS_EVERY_MS || typeof fetch !== 'function') return;
-    statusLoadedAt = Date.now();
-    fetch(base.origin + '/api/webchat/status', { credentials: 'omit' })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (status) {
-        if (!status || typeof status.open !== 'boolean') return;
-        people = status;
-        if (root.getAttribute('data-state') === 'online') setStatus('online');
-        // Opening and closing times pass while a chat stays open: ask again now and then.
-        setTimeout(loadStatus, STATUS_EVERY_MS + 1000);
-      })
-      .catch(function () { /* the line keeps what it says */ });
+  function onPeopleStatus(status) {
+    if (typeof status.open !== 'boolean') return;
+    people = status;
+    if (root.getAttribute('data-state') === 'online') setStatus('online');
   }
+  // Opening and closing times pass while a chat stays open: ask again now and then, over the live connection.
+  setInterval(function () {
+    if (ws && ready) {
+      try { ws.send(JSON.stringify({ type: 'status' })); } catch (e) { /* the socket is closing */ }
+    }
+  }, STATUS_EVERY_MS);
 
   function setStatus(state) {
     root.setAttribute('data-state', state);
@@ -747,7 +745,6 @@
 
   function connect() {
     wanted = true;
-    loadStatus();
     if (ws || reconnectTimer) return;
     ready = false;
     setStatus(attempt === 0 ? 'connecting' : 'offline');
@@ -792,6 +789,9 @@
           break;
         case 'typing':
           if (data.who === 'agent' && typeof data.name === 'string') showTyping(true, data.name);
+          break;
+        case 'status':
+          onPeopleStatus(data);
           break;
         case 'ack': {
           var p = pending[data.messageId];
