@@ -2,6 +2,7 @@
  * The product knowledge base. `createKnowledgeBase` is the one way to make one; the app hands it to the engine as
  * its KnowledgePort, the CLI uses it for `parley kb …`.
  */
+import path from 'node:path';
 import { ParleyError } from '../core/errors.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { Queryable } from '../store/types.ts';
@@ -27,7 +28,7 @@ export { DEFAULT_CHAT_MODEL, DEFAULT_EMBEDDING_MODEL, type OpenAiSettings } from
 export interface CreateKnowledgeBaseOptions {
   /** The knowledge directory (Markdown articles and JSON Lines FAQ files). */
   dir: string;
-  /** Parley's data directory: embeddings are cached under `<dataDir>/kb/embeddings/`. */
+  /** Parley's data directory: embeddings are cached under `<dataDir>/kb/embeddings/`, the index under `<dataDir>/kb/index/`. */
   dataDir: string;
   /** Answers below this confidence are declined (and recorded as gaps). Default: DEFAULT_MIN_CONFIDENCE (0.5), the matcher's calibrated confidence as the understanding step uses it. */
   minConfidence?: number;
@@ -64,6 +65,7 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
     writer: client && options.openai ? new AnswerWriter(client, options.openai.chatModel, options.logger) : undefined,
     logger: options.logger,
     watch: options.watch ?? false,
+    indexDir: path.join(options.dataDir, 'kb', 'index'),
   });
   return kb.start();
 }

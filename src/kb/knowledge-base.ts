@@ -36,6 +36,8 @@ export interface KnowledgeBaseParts {
   recordGaps: boolean;
   embedder?: Embedder;
   writer?: AnswerWriter;
+  /** Where the index is kept between runs (`<DATA_DIR>/kb/index`); absent: built at every start. */
+  indexDir?: string;
   logger?: Logger;
   watch: boolean;
 }
@@ -92,11 +94,12 @@ export class FileKnowledgeBase implements KnowledgeBase {
       vectors,
       embedder: this.parts.embedder,
       logger: this.parts.logger,
+      ...(this.parts.indexDir ? { indexDir: this.parts.indexDir } : {}),
     });
     this.loaded = loaded;
     this.builtAt = new Date();
     const stats = this.stats();
-    this.parts.logger?.info({ articles: stats.articles, passages: stats.passages, embedded: stats.embedded, issues: stats.issues }, 'kb: index built');
+    this.parts.logger?.info({ articles: stats.articles, passages: stats.passages, embedded: stats.embedded, issues: stats.issues, index: stats.index }, 'kb: index ready');
     return stats;
   }
 
@@ -208,6 +211,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
       tags: Object.fromEntries([...tags].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
       issues: this.loaded.issues.length,
       embedded: this.retriever.embedded,
+      index: this.retriever.indexLoaded ? 'loaded' : 'built',
       builtAt: this.builtAt.toISOString(),
     };
   }

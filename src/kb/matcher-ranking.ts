@@ -7,7 +7,7 @@
  * The matcher decides the article; the passage answered from is chosen within it as for a decision the understanding
  * step took (answer-sentences.ts), since every passage of an article shares its title and example questions.
  */
-import { Matcher, matcherConfidence, type MatchDoc } from '../search/matcher/index.ts';
+import { buildCached, Matcher, matcherConfidence, type MatchDoc } from '../search/matcher/index.ts';
 import { bestPassage } from './answer-sentences.ts';
 import { passageFields } from './passage-fields.ts';
 import type { RankedArticle, Ranking } from './ranking.ts';
@@ -20,9 +20,11 @@ export class MatcherRanking implements Ranking {
     private readonly passages: ReadonlyMap<string, Passage>,
     private readonly articles: ReadonlyMap<string, readonly Passage[]>,
     readonly languages: ReadonlySet<string>,
+    readonly loaded = false,
   ) {}
 
-  static build(articles: readonly Article[]): MatcherRanking {
+  /** `indexDir`: where the index is kept between runs (an unchanged base is loaded, not built); absent: built each time. */
+  static build(articles: readonly Article[], indexDir?: string): MatcherRanking {
     const languages = new Set(articles.map((a) => language(a.locale)));
     const present = new Set(articles.map((a) => `${a.id}\u0000${language(a.locale)}`));
     const docs: MatchDoc[] = [];
@@ -40,7 +42,8 @@ export class MatcherRanking implements Ranking {
         }
       }
     }
-    return new MatcherRanking(Matcher.build(docs), passages, byArticle, languages);
+    const { matcher, loaded } = indexDir ? buildCached(docs, indexDir) : { matcher: Matcher.build(docs), loaded: false };
+    return new MatcherRanking(matcher, passages, byArticle, languages, loaded);
   }
 
   search(question: string, lang: string, limit: number): { hits: RankedArticle[]; confidence: number } {

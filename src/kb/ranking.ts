@@ -12,6 +12,8 @@ export interface RankedArticle {
 export interface Ranking {
   /** The languages it ranks in. */
   readonly languages: ReadonlySet<string>;
+  /** Whether the index was loaded from a copy kept on disk rather than built. */
+  readonly loaded?: boolean;
   /** Articles best first, at most `limit`, and how likely the first is the one that answers (0..1). */
   search(question: string, lang: string, limit: number): { hits: RankedArticle[]; confidence: number };
 }

@@ -58,12 +58,18 @@ export class Retriever {
       settings?: LexicalSettings;
       vectors?: VectorIndex | null;
       embedder?: Embedder | null;
+      /** Where the matcher's index is kept between runs (see matcher-cache.ts). */
+      indexDir?: string;
       logger?: Logger;
     },
   ): Retriever {
-    const ranking = options.ranker === 'lexical' ? LexicalRanking.build(articles, options.settings) : MatcherRanking.build(articles);
+    const ranking = options.ranker === 'lexical' ? LexicalRanking.build(articles, options.settings) : MatcherRanking.build(articles, options.indexDir);
     const vectors = options.vectors ?? null;
     return new Retriever(articles, ranking, language(options.defaultLocale), vectors, vectors ? (options.embedder ?? null) : null, options.logger);
+  }
+
+  get indexLoaded(): boolean {
+    return this.ranking.loaded ?? false;
   }
 
   get embedded(): number {

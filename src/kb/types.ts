@@ -68,6 +68,8 @@ export interface KbStats {
   embedded: number;
   /** When the index in use was built. */
   builtAt: string;
+  /** Whether the index was loaded from the copy kept under DATA_DIR (nothing changed since it was built) or built. */
+  index: 'loaded' | 'built';
 }
 
 /** One unanswered question, as editors see it: no customer identity, private data masked. */

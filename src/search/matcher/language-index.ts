@@ -10,12 +10,23 @@ import { Speller } from './fuzzy.ts';
 import type { MatcherOptions } from './options.ts';
 import { analyzerFor, charGrams, tokenize, type Analyzer } from './text.ts';
 import type { MatchDoc } from './types.ts';
-import { RowVectors } from './row-vectors.ts';
+import { RowVectors, type RowVectorsSnapshot } from './row-vectors.ts';
 import { VectorSpace } from './vector-space.ts';
 
 /** Per document, in this order: nearest field, mean of the top-k fields, centroid, BM25, query coverage. */
 export const FEATURES = ['nearest', 'topMean', 'centroid', 'bm25', 'coverage'] as const;
 export type Features = [number, number, number, number, number];
+
+export interface LanguageIndexSnapshot {
+  docs: string[];
+  unitStart: Int32Array;
+  words: object;
+  chars: RowVectorsSnapshot | null;
+  wordCentroidNorm: Float64Array;
+  charCentroidNorm: Float64Array | null;
+  bm25: object;
+  speller: object;
+}
 
 /**
  * Documents compared by character n-grams: all of them up to this many, else the ones with the best word scores.
@@ -74,6 +85,37 @@ export class LanguageIndex {
     this.charCentroidNorm = this.chars ? this.chars.groupNorms(this.unitStart) : null;
     this.bm25 = new Bm25(bm25Docs, options.bm25);
     this.speller = new Speller(vocabulary);
+  }
+
+  /** What the index holds, as plain data for v8.serialize (class instances become their own fields). */
+  snapshot(): LanguageIndexSnapshot {
+    return {
+      docs: this.docs.map((doc) => doc.id),
+      unitStart: this.unitStart,
+      words: this.words,
+      chars: this.chars?.snapshot() ?? null,
+      wordCentroidNorm: this.wordCentroidNorm,
+      charCentroidNorm: this.charCentroidNorm,
+      bm25: this.bm25,
+      speller: this.speller,
+    };
+  }
+
+  /** The index a snapshot was taken of (documents keep only their ids: nothing after the build reads their text). */
+  static restore(s: LanguageIndexSnapshot, lang: string, options: MatcherOptions): LanguageIndex {
+    const revive = <T>(prototype: T, fields: object): T => Object.assign(Object.create(prototype as object) as object, fields) as T;
+    return revive(LanguageIndex.prototype, {
+      docs: s.docs.map((id): MatchDoc => ({ id, locale: lang, fields: [] })),
+      options,
+      analyzer: analyzerFor(lang),
+      unitStart: s.unitStart,
+      words: revive(VectorSpace.prototype, s.words),
+      chars: s.chars ? RowVectors.restore(s.chars) : null,
+      wordCentroidNorm: s.wordCentroidNorm,
+      charCentroidNorm: s.charCentroidNorm,
+      bm25: revive(Bm25.prototype, s.bm25),
+      speller: revive(Speller.prototype, s.speller),
+    });
   }
 
   /** Stems of the words that are not function words. */

@@ -2,7 +2,7 @@
  * Ranks documents (flows, knowledge passages) for a customer's message on one scale: a linear model over
  * lexical features (see language-index.ts) squashed to 0..1. Built once, then read-only.
  */
-import { LanguageIndex, type Features } from './language-index.ts';
+import { LanguageIndex, type Features, type LanguageIndexSnapshot } from './language-index.ts';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from './options.ts';
 import { language } from './text.ts';
 import type { MatchDoc, MatchScore } from './types.ts';
@@ -24,6 +24,17 @@ export class Matcher {
       byLanguage.set(lang, list);
     }
     return new Matcher(new Map([...byLanguage].map(([lang, list]) => [lang, new LanguageIndex(list, lang, settings)])), settings);
+  }
+
+  /** Everything the index holds, as plain data for v8.serialize (see matcher-cache.ts). Not with custom synonyms. */
+  snapshot(): MatcherSnapshot {
+    const { synonyms: _code, ...options } = this.options;
+    return { options, indexes: [...this.indexes].map(([lang, index]) => [lang, index.snapshot()]) };
+  }
+
+  static restore(snapshot: MatcherSnapshot): Matcher {
+    const options: MatcherOptions = { ...snapshot.options, synonyms: null };
+    return new Matcher(new Map(snapshot.indexes.map(([lang, parts]) => [lang, LanguageIndex.restore(parts, lang, options)])), options);
   }
 
   /** Documents of the query's language, best first (ties by id), at most `limit` (default 10), score above 0.001. */
@@ -54,4 +65,9 @@ export class Matcher {
 
 function round(x: number): number {
   return Math.round(x * 10_000) / 10_000;
+}
+
+export interface MatcherSnapshot {
+  options: Omit<MatcherOptions, 'synonyms'>;
+  indexes: Array<[string, LanguageIndexSnapshot]>;
 }

@@ -18,6 +18,15 @@ export class RowVectors {
     this.scratch = new Float64Array(idf.length);
   }
 
+  /** The vectors as plain data (see matcher-cache.ts). */
+  snapshot(): RowVectorsSnapshot {
+    return { vocabulary: this.vocabulary, idf: this.idf, offsets: this.offsets, ids: this.ids, weights: this.weights };
+  }
+
+  static restore(s: RowVectorsSnapshot): RowVectors {
+    return new RowVectors(s.vocabulary, s.idf, s.offsets, s.ids, s.weights);
+  }
+
   get rows(): number {
     return this.offsets.length - 1;
   }
@@ -131,4 +140,12 @@ export class QueryVector {
       for (const id of this.weights.keys()) this.scratch[id] = 0;
     }
   }
+}
+
+export interface RowVectorsSnapshot {
+  vocabulary: Map<string, number>;
+  idf: Float64Array;
+  offsets: Int32Array;
+  ids: Int32Array;
+  weights: Float32Array;
 }
