@@ -97,7 +97,8 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
 
   app.get('/agent/api/me', async (request) => {
     const agent = await agentOf(request);
-    return { agent: { ...me(agent), queues: agent.queues } };
+    const available = (await options.workspace.availability.available([agent.id])).has(agent.id);
+    return { agent: { ...me(agent), queues: agent.queues, available } };
   });
 
   // Polled by the console while a handoff is open: sent / delivered / read / failed (why) / waiting (why).

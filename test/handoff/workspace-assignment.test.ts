@@ -63,7 +63,9 @@ describe('assignment', () => {
     const h1 = await handOver(t, 'auto-1', 'human', TOKENS.ana);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await agentOf(h1)).toBeNull(); // nobody is available yet
+    expect((await call(t.url, TOKENS.ana, 'GET', '/agent/api/me')).json.agent.available).toBe(false);
     expect((await call(t.url, TOKENS.ana, 'PUT', '/agent/api/me/availability', { available: true })).json).toEqual({ available: true });
+    expect((await call(t.url, TOKENS.ana, 'GET', '/agent/api/me')).json.agent.available).toBe(true);
     expect(await agentOf(h1)).toBe('ana');
     await call(t.url, TOKENS.cleo, 'PUT', '/agent/api/me/availability', { available: true });
     const agents = await call(t.url, TOKENS.ben, 'GET', '/agent/api/agents');
