@@ -8,5 +8,6 @@ export function whenBack(opening: Date, now: Date, locale: string | undefined, t
   const weekday = new Intl.DateTimeFormat(tag, { timeZone, weekday: 'long' }).format(opening);
   const dayWords = daysAhead === 0 ? (german ? 'heute' : 'today') : daysAhead === 1 ? (german ? 'morgen' : 'tomorrow') : daysAhead < 7 ? weekday
     : new Intl.DateTimeFormat(tag, { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(opening);
-  return german ? `${dayWords} um ${time} Uhr` : `${dayWords} at ${time}`;
+  // German says "am Montag" but "heute", "morgen".
+  return german ? `${daysAhead > 1 ? 'am ' : ''}${dayWords} um ${time} Uhr` : `${daysAhead >= 7 ? 'on ' : ''}${dayWords} at ${time}`;
 }

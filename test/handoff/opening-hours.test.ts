@@ -33,6 +33,9 @@ describe('opening hours', () => {
       `Our team is away right now and will be back ${weekday} at 09:00. You can leave your message here, and tell us if you'd rather be answered by email or phone: a person will reply when they are back, and you can close this chat meanwhile.`,
     );
     expect(replies.join(' ')).not.toMatch(/number \d+ in the queue/);
+    const german = await postJson(`${t.url}/api/webchat/messages`, { conversationId: 'closed-de', messageId: 'm1', text: 'human', locale: 'de' });
+    const wochentag = opening.toLocaleDateString('de-DE', { weekday: 'long', timeZone: 'UTC' });
+    expect(german.json.replies.at(-1).text).toMatch(new RegExp(`^Unser Team ist gerade nicht da und am ${wochentag} um 09:00 Uhr wieder für Sie da\\. Sie können Ihre Nachricht hier hinterlassen`));
     const status = await (await fetch(`${t.url}/api/webchat/status`)).json();
     expect(status).toEqual({ open: false, backAt: opening.toISOString(), typicalWaitMinutes: null });
     // The widget hears the same over its live connection, right after the history.
