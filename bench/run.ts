@@ -10,6 +10,7 @@ import { flowsCheck } from './flows-check.ts';
 import { kbQuery } from './kb-query.ts';
 import { memoryBench } from './memory.ts';
 import { profileBench } from './profile.ts';
+import { studioPreview } from './studio-preview.ts';
 import { webchatTurns } from './webchat-turns.ts';
 
 export interface BenchOptions {
@@ -26,7 +27,7 @@ export interface Benchmark {
   run(options: BenchOptions): Promise<void>;
 }
 
-const benchmarks: Benchmark[] = [webchatTurns, memoryBench, kbQuery, flowsCheck, handoffBench, profileBench];
+const benchmarks: Benchmark[] = [webchatTurns, memoryBench, kbQuery, flowsCheck, handoffBench, profileBench, studioPreview];
 
 function machine(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';

@@ -117,7 +117,10 @@ export class StudioPreview {
    */
   runTests(files: FileSet, only?: string): Promise<FileOutcome[]> {
     return this.serialized(async () => {
-      await this.use(files).catch(onlyFlowErrors); // a test file says what stops its flows from loading
+      // The preview's own simulator runs them (each test is a new conversation): no second database to start (seconds).
+      // Not with OpenAI, whose answers the tests do not use; nor while the drafts' flows do not load (there is none,
+      // and each test file says what stops them).
+      const served = await this.use(files).catch(onlyFlowErrors);
       const dir = path.join(this.options.dataDir, 'studio-preview', this.servedKey!);
       const flowsRoot = path.join(dir, 'flows');
       const outcomes: FileOutcome[] = [];
@@ -137,7 +140,14 @@ export class StudioPreview {
         });
         return Simulator.open(flows, { effects, understander, onClose: close });
       };
-      outcomes.push(...(await runTestFiles(runnable, flowsRoot, { cwd: dir, open })));
+      let borrowed = {};
+      if (served && !this.options.openai) {
+        const own = served.flowSet;
+        this.turnCalls = [];
+        this.turnSamples = {}; // as `parley flows test`: no editor's samples
+        borrowed = { open: async () => served, release: async () => served.useFlows(own) };
+      }
+      outcomes.push(...(await runTestFiles(runnable, flowsRoot, { cwd: dir, open, ...borrowed })));
       return outcomes.sort((a, b) => (a.file < b.file ? -1 : 1));
     });
   }

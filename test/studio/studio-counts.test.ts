@@ -10,7 +10,9 @@ import { say, startTestApp, type TestApp } from '../support/app.ts';
  */
 const EVE = { id: 'eve', token: 'eve-token-0123456789abcdef' };
 const EDDY = { id: 'eddy', token: 'eddy-token-0123456789abcdef' };
+const ADA = { id: 'ada', token: 'ada-token-0123456789abcdef' };
 const AGENTS = JSON.stringify([
+  { id: ADA.id, name: 'Ada', editor: true, token: hashToken(ADA.token) },
   { id: EVE.id, name: 'Eve', editor: true, token: hashToken(EVE.token) },
   { id: EDDY.id, name: 'Eddy', editor: true, queues: ['support'], token: hashToken(EDDY.token) },
 ]);
@@ -104,6 +106,18 @@ describe('the preview in another language', () => {
     const opened = await api(EDDY.token, 'POST', '/studio/api/preview', { conversationId: 'in-german', locale: 'de' });
     expect(opened.status).toBe(200);
     expect(opened.json.replies[0].text).toMatch(/^Hallo und willkommen bei Brightwave/);
+  });
+});
+
+describe('the tests beside a preview', () => {
+  it('running the conversation tests leaves a preview conversation where it was', { timeout: 90_000 }, async () => {
+    await api(ADA.token, 'POST', '/studio/api/preview', { conversationId: 'mid-flow', text: 'I want to return my headphones' });
+    const run = await api(ADA.token, 'POST', '/studio/api/tests', {});
+    expect(run.status).toBe(200);
+    expect(run.json.flatMap((file: any) => file.tests).filter((test: any) => test.failure)).toEqual([]);
+    const next = await api(ADA.token, 'POST', '/studio/api/preview', { conversationId: 'mid-flow', payload: 'unopened' });
+    expect(next.json).toMatchObject({ flow: null });
+    expect(next.json.replies[0].text).toMatch(/unopened/i);
   });
 });
 

@@ -51,6 +51,8 @@ export interface RunOptions {
   cwd?: string;
   /** Opens the simulator the tests run on (with the effects configured). Default: one without effects. */
   open?: (flows: FlowSet) => Promise<Simulator>;
+  /** Gives back what `open` opened once the files have run. Default: closes it. */
+  release?: (simulator: Simulator) => Promise<void>;
 }
 
 /** Runs the test files; flows come from `flowsDir` unless a file names its own `flows_dir`. */
@@ -94,7 +96,7 @@ export async function runTestFiles(files: readonly string[], flowsDir: string, o
       outcomes.push({ file: shown, name: spec.name, problems: [], tests });
     }
   } finally {
-    await simulator?.close();
+    if (simulator) await (options.release ?? ((opened: Simulator) => opened.close()))(simulator);
   }
   return outcomes;
 }
