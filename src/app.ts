@@ -228,7 +228,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   await registerWebRoutes(http, {
     inbox, hub, logger, config: config.web,
-    ...(handoff ? { customerTyping: (conversationId: string) => handoff.customerTyping('web', conversationId), status: () => handoff.system.service.availability() } : {}),
+    ...(handoff ? { customerTyping: (conversationId: string) => handoff.customerTyping('web', conversationId), status: () => handoff.system.service.hours.availability() } : {}),
   });
   if (config.whatsapp) {
     await registerWhatsAppRoutes(http, {

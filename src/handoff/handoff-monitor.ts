@@ -31,7 +31,7 @@ export class HandoffMonitor {
     for (const handoff of await handoffs.unannounced(new Date(Date.now() - 2_000))) await service.enqueue(handoff);
     // A queue that closed while customers waited tells them once when a person is back, and then nothing more.
     const closedNotice = async (handoff: Handoff) => {
-      const closed = service.closedNotice(handoff.queue, handoff.context.customer.locale ?? undefined);
+      const closed = service.hours.closedNotice(handoff.queue, handoff.context.customer.locale ?? undefined);
       if (closed) await handoffs.markOffered(handoff.id);
       return closed;
     };

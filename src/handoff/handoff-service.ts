@@ -14,7 +14,7 @@ import { notice, ratingButtons } from './notices.ts';
 import { idleState, returnToBot } from './return-to-bot.ts';
 import type { SummaryWriter } from './summary.ts';
 import type { OpeningHours } from '../hours/opening-hours.ts';
-import { whenBack } from '../hours/when-back.ts';
+import { QueueHours } from './queue-hours.ts';
 import { routeHandoff, type HandoffRoute } from './handoff-routes.ts';
 
 /** How a handoff's job gets on the queue (HandoffQueue in production). */
@@ -74,10 +74,12 @@ export const MAX_AGENT_REPLY = 4000;
  */
 export class HandoffService {
   private readonly now: () => Date;
-  private readonly waits = new Map<string, { at: number; minutes: number | null }>();
+  /** Whether people are there for a queue (OPENING_HOURS), and what the customer is told when not. */
+  readonly hours: QueueHours;
 
   constructor(private readonly options: HandoffServiceOptions) {
     this.now = options.now ?? (() => new Date());
+    this.hours = new QueueHours({ handoffs: options.handoffs, defaultQueue: options.defaultQueue, now: this.now, ...(options.hours ? { hours: options.hours } : {}) });
   }
 
   get handoffs(): HandoffStore {
@@ -95,35 +97,10 @@ export class HandoffService {
   async queuedNotice(conversation: Conversation, trigger: HandoffTrigger, reason: string): Promise<NewOutbound> {
     const queue = this.queueOf(conversation, conversation.state, trigger, reason);
     const locale = conversation.state.locale ?? conversation.locale ?? undefined;
-    const closed = this.closedNotice(queue, locale);
+    const closed = this.hours.closedNotice(queue, locale);
     if (closed) return closed;
     const position = await this.options.handoffs.nextPosition(queue, PRIORITY_OF[trigger]);
     return notice('queued', locale, { n: position });
-  }
-
-  /**
-   * Whether people are there for this queue now, when they are back if not, and how long customers waited for one
-   * lately (the median over the last 7 days, kept for a minute): what the web chat's status line says.
-   */
-  async availability(queue = this.options.defaultQueue): Promise<{ open: boolean; backAt: string | null; typicalWaitMinutes: number | null }> {
-    const now = this.now();
-    const { hours } = this.options;
-    if (hours && !hours.isOpen(queue, now)) return { open: false, backAt: hours.nextOpening(queue, now)?.toISOString() ?? null, typicalWaitMinutes: null };
-    const cached = this.waits.get(queue);
-    if (!cached || now.getTime() - cached.at > 60_000) {
-      this.waits.set(queue, { at: now.getTime(), minutes: await this.options.handoffs.typicalWaitMinutes(queue, new Date(now.getTime() - 7 * 86_400_000)) });
-    }
-    return { open: true, backAt: null, typicalWaitMinutes: this.waits.get(queue)!.minutes };
-  }
-
-  /** The notice for a customer of this queue outside its opening hours; undefined while it is open. */
-  closedNotice(queue: string, locale: string | undefined): NewOutbound | undefined {
-    const { hours } = this.options;
-    const now = this.now();
-    if (!hours || hours.isOpen(queue, now)) return undefined;
-    const opening = hours.nextOpening(queue, now);
-    const when = opening ? whenBack(opening, now, locale, hours.timeZoneOf(queue)!) : locale?.toLowerCase().startsWith('de') ? 'bald' : 'soon';
-    return notice('closed', locale, { when });
   }
 
   /** The queue HANDOFF_ROUTES picks for this handoff, from the state before the turn that handed over. */
@@ -151,7 +128,7 @@ export class HandoffService {
     const { handoff, created } = await handoffs.insert({ id, conversationId: conversation.id, queue, trigger: info.trigger, reason, priority, context, createdAt: now });
     if (!created) return handoff;
     logger.info({ handoffId: id, conversationId: conversation.id, trigger: info.trigger, priority }, 'handoff opened');
-    const closed = this.closedNotice(queue, context.customer.locale ?? undefined);
+    const closed = this.hours.closedNotice(queue, context.customer.locale ?? undefined);
     // Outside opening hours the customer was told when a person is back and offered to leave a message: once.
     if (closed) await handoffs.markOffered(id);
     if (info.tell) {
