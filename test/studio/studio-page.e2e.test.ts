@@ -253,6 +253,8 @@ describe('Parley Studio in a real browser', () => {
     await say(t.url, 'e2e-returns-1', 'm1', { text: 'I want to return my headphones' });
     await say(t.url, 'e2e-returns-2', 'm1', { text: 'I want to return my headphones' });
     await say(t.url, 'e2e-returns-2', 'm2', { text: 'I want to talk to a person' });
+    // A question the knowledge base cannot answer: a gap, to write the article for.
+    await say(t.url, 'e2e-gap', 'm1', { text: 'do you sell lawn mowers?' });
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
     const page = await context.newPage();
     const problems = watch(page);
@@ -289,6 +291,16 @@ describe('Parley Studio in a real browser', () => {
     const log = page.getByRole('log', { name: 'Preview conversation' });
     await expect.poll(() => log.textContent(), PREVIEW_WAIT).toContain('Hallo und willkommen bei Brightwave');
     expect(await log.textContent()).not.toContain('Hi, and welcome');
+
+    // The questions customers got no answer to, each with "Write the article": a draft article opens, rendered.
+    await page.getByRole('tab', { name: 'Ask' }).click();
+    const gaps = page.getByRole('list', { name: 'Unanswered questions' });
+    await gaps.getByText('do you sell lawn mowers?').waitFor(WAIT);
+    await shot(page, 'gaps');
+    await gaps.getByRole('button', { name: 'Write the article for “do you sell lawn mowers?”' }).click();
+    await page.locator('.file-status .path', { hasText: 'knowledge/do-you-sell-lawn-mowers.md' }).waitFor(WAIT);
+    await page.getByRole('article', { name: 'The article, rendered' }).getByRole('heading', { name: 'do you sell lawn mowers' }).waitFor(WAIT);
+    await files.getByRole('option', { name: /^do-you-sell-lawn-mowers\.md, unpublished draft/ }).waitFor(WAIT);
 
     // Try a question: the drafts' knowledge base, its answer and the articles it ranked.
     await page.getByRole('tab', { name: 'Ask' }).click();

@@ -127,6 +127,20 @@ export async function removeFile(path: string, baseVersion: number): Promise<Sav
   return savedOrConflict(status, json);
 }
 
+/** Questions customers asked that the knowledge base could not answer (masked), grouped, most asked first. */
+export interface Gap {
+  count: number;
+  question: string;
+  examples: string[];
+  nearestArticleId: string | null;
+}
+
+export async function listGaps(): Promise<Gap[]> {
+  const { status, json } = await call('GET', '/studio/api/gaps');
+  if (status !== 200) fail(status, json);
+  return json;
+}
+
 /** A draft article for questions customers asked and the knowledge base could not answer (the report's gaps). */
 export async function draftArticle(questions: string[]): Promise<{ path: string; version: number }> {
   const { status, json } = await call('POST', '/studio/api/articles', { questions });

@@ -140,6 +140,14 @@ export function App() {
     })().catch((error) => say(`The studio could not load: ${error.message}`, 'bad'));
   }, []);
 
+  /** Opens a draft article just made for unanswered questions, rendered beside its text. */
+  const openDrafted = async (path: string) => {
+    await refreshFiles();
+    await load(path);
+    setSide('view');
+    say(`${path}: a draft for the unanswered question. Write the answer; publish when it is ready.`);
+  };
+
   // Opens the file in the address, else the first flow, once the list is there. `/studio?article=…` (the report's
   // "write the article" for unanswered questions) drafts the article for those questions and opens it.
   const started = useRef(false);
@@ -152,9 +160,7 @@ export function App() {
         try {
           const { path } = await draftArticle(questions.slice(0, 4));
           history.replaceState(null, '', `/studio#${path}`);
-          await refreshFiles();
-          await load(path);
-          say(`${path}: a draft for the unanswered question. Write the answer; publish when it is ready.`);
+          await openDrafted(path);
         } catch (error) {
           history.replaceState(null, '', '/studio');
           say(`The article was not drafted: ${error instanceof Error ? error.message : String(error)}`, 'bad');
@@ -165,7 +171,7 @@ export function App() {
     const wanted = decodeURIComponent(window.location.hash.slice(1));
     const first = files.find((file) => file.path === wanted) ?? files.find((file) => file.kind === 'flow') ?? files[0]!;
     void load(first.path);
-  }, [files, load, refreshFiles]);
+  }, [files, load]);
 
   const onChange = useCallback((value: string) => {
     text.current = value;
@@ -289,6 +295,7 @@ export function App() {
             onError={(message) => say(`The question was not answered: ${message}`, 'bad')}
             pathOf={(id) => files.find((file) => file.path === `knowledge/${id}.md`)?.path}
             onOpen={(path) => void load(path)}
+            onDrafted={(path) => void openDrafted(path)}
           />
         </TabPanel>
         <TabPanel id="tests" className="tab-panel" shouldForceMount>
