@@ -2,7 +2,9 @@
  * TF-IDF vectors stored row by row (sublinear term frequency, smoothed IDF, unit length), for similarities computed
  * only for the rows asked about. Character n-grams need this: the common ones occur in nearly every row, so an
  * inverted index would walk most of a large knowledge base for every question, while a question's candidates are a
- * few hundred rows. Flat typed arrays: row r's terms are ids[offsets[r]] .. ids[offsets[r + 1] - 1], sorted.
+ * few hundred rows. Rows with the same words share one vector (every passage of an article repeats its title and
+ * example questions). Flat typed arrays: row r's terms are ids[offsets[v]] .. ids[offsets[v + 1] - 1], sorted,
+ * where v = vectorOf[r].
  */
 export class RowVectors {
   /** The query's weights by term id, reused between questions (only the query's own entries are ever non-zero). */
@@ -11,6 +13,7 @@ export class RowVectors {
   private constructor(
     private readonly vocabulary: Map<string, number>,
     private readonly idf: Float64Array,
+    private readonly vectorOf: Int32Array,
     private readonly offsets: Int32Array,
     private readonly ids: Int32Array,
     private readonly weights: Float32Array,
@@ -20,15 +23,15 @@ export class RowVectors {
 
   /** The vectors as plain data (see matcher-cache.ts). */
   snapshot(): RowVectorsSnapshot {
-    return { vocabulary: this.vocabulary, idf: this.idf, offsets: this.offsets, ids: this.ids, weights: this.weights };
+    return { vocabulary: this.vocabulary, idf: this.idf, vectorOf: this.vectorOf, offsets: this.offsets, ids: this.ids, weights: this.weights };
   }
 
   static restore(s: RowVectorsSnapshot): RowVectors {
-    return new RowVectors(s.vocabulary, s.idf, s.offsets, s.ids, s.weights);
+    return new RowVectors(s.vocabulary, s.idf, s.vectorOf, s.offsets, s.ids, s.weights);
   }
 
   get rows(): number {
-    return this.offsets.length - 1;
+    return this.vectorOf.length;
   }
 
   /**
@@ -51,18 +54,28 @@ export class RowVectors {
       }
       return ids;
     };
-    const perRow: Array<Map<number, number>> = rows.map((words) => {
-      const tf = new Map<number, number>();
-      for (const word of words) for (const id of termIds(word)) tf.set(id, (tf.get(id) ?? 0) + 1);
-      for (const id of tf.keys()) df[id]!++;
-      return tf;
+    // Document frequencies count every row, repeated or not, so that sharing a vector changes no weight.
+    const vectorOf = new Int32Array(rows.length);
+    const vectorByText = new Map<string, number>();
+    const perVector: Array<Map<number, number>> = [];
+    rows.forEach((words, r) => {
+      const text = words.join(' ');
+      let v = vectorByText.get(text);
+      if (v === undefined) {
+        const tf = new Map<number, number>();
+        for (const word of words) for (const id of termIds(word)) tf.set(id, (tf.get(id) ?? 0) + 1);
+        vectorByText.set(text, (v = perVector.length));
+        perVector.push(tf);
+      }
+      vectorOf[r] = v;
+      for (const id of perVector[v]!.keys()) df[id]!++;
     });
     const idf = Float64Array.from(df, (d) => Math.log((rows.length + 1) / (d + 1)) + 1);
-    const offsets = new Int32Array(rows.length + 1);
-    perRow.forEach((tf, r) => (offsets[r + 1] = offsets[r]! + tf.size));
-    const ids = new Int32Array(offsets[rows.length]!);
-    const weights = new Float32Array(offsets[rows.length]!);
-    perRow.forEach((tf, r) => {
+    const offsets = new Int32Array(perVector.length + 1);
+    perVector.forEach((tf, v) => (offsets[v + 1] = offsets[v]! + tf.size));
+    const ids = new Int32Array(offsets[perVector.length]!);
+    const weights = new Float32Array(offsets[perVector.length]!);
+    perVector.forEach((tf, r) => {
       const sorted = [...tf].sort((a, b) => a[0] - b[0]);
       let norm = 0;
       for (const [id, f] of sorted) norm += ((1 + Math.log(f)) * idf[id]!) ** 2;
@@ -72,7 +85,7 @@ export class RowVectors {
         weights[offsets[r]! + k] = ((1 + Math.log(f)) * idf[id]!) / norm;
       });
     });
-    return new RowVectors(vocabulary, idf, offsets, ids, weights);
+    return new RowVectors(vocabulary, idf, vectorOf, offsets, ids, weights);
   }
 
   /**
@@ -101,8 +114,9 @@ export class RowVectors {
 
   /** Cosine similarity of row `row` to the query vector in use (between `use` and `release`). */
   similarity(row: number): number {
+    const v = this.vectorOf[row]!;
     let sum = 0;
-    for (let k = this.offsets[row]!; k < this.offsets[row + 1]!; k++) sum += this.scratch[this.ids[k]!]! * this.weights[k]!;
+    for (let k = this.offsets[v]!; k < this.offsets[v + 1]!; k++) sum += this.scratch[this.ids[k]!]! * this.weights[k]!;
     return sum;
   }
 
@@ -114,7 +128,8 @@ export class RowVectors {
     for (let g = 0; g < groups; g++) {
       sum.clear();
       for (let r = groupStart[g]!; r < groupStart[g + 1]!; r++) {
-        for (let k = this.offsets[r]!; k < this.offsets[r + 1]!; k++) sum.set(this.ids[k]!, (sum.get(this.ids[k]!) ?? 0) + this.weights[k]!);
+        const v = this.vectorOf[r]!;
+        for (let k = this.offsets[v]!; k < this.offsets[v + 1]!; k++) sum.set(this.ids[k]!, (sum.get(this.ids[k]!) ?? 0) + this.weights[k]!);
       }
       let squares = 0;
       for (const v of sum.values()) squares += v * v;
@@ -145,6 +160,7 @@ export class QueryVector {
 export interface RowVectorsSnapshot {
   vocabulary: Map<string, number>;
   idf: Float64Array;
+  vectorOf: Int32Array;
   offsets: Int32Array;
   ids: Int32Array;
   weights: Float32Array;
