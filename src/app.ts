@@ -244,8 +244,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   await slack?.register(http, { inbox });
   await registerAdminRoutes(http, { token: config.adminToken, flows: { reload: () => serving.publishFromDisk() } });
   await handoff?.register(http);
-  await registerStudioPage(http, handoff ? { sessions: handoff.sessions } : {});
   const studio = await registerStudio(http, { serving, db: store.db, sessions: handoff?.sessions, config, logger });
+  await registerStudioPage(http, handoff ? { sessions: handoff.sessions, onOpen: () => studio.warm() } : {});
   await privacy.register(http, adminAuth);
   await registerReportRoutes(http, { db: store.db, adminAuth, metrics: analytics.metrics, metricsToken: config.report.metricsToken, knowledgeDir: config.knowledgeDir });
   await customers.register(http, {

@@ -20,6 +20,8 @@ export interface StudioPageOptions {
   sessions?: Pick<AgentSessions, 'ofRequest'>;
   /** Where the built page is; default dist/studio in Parley's folder. */
   dir?: string;
+  /** An editor is opening the page: the preview can start loading the drafts while the browser loads the bundle. */
+  onOpen?: () => void;
 }
 
 const DEFAULT_DIR = fileURLToPath(new URL('../../dist/studio/', import.meta.url));
@@ -71,6 +73,7 @@ export async function registerStudioPage(app: FastifyInstance, options: StudioPa
     const html = 'text/html; charset=utf-8';
     if (!isEditor(agent)) return headers(reply, html, PAGE_CSP).status(403).send(NOT_EDITOR);
     if (!asset('studio.js') || !asset('studio.css')) return headers(reply, html, PAGE_CSP).status(503).send(NOT_BUILT);
+    options.onOpen?.();
     const nonce = randomBytes(18).toString('base64');
     return headers(reply, html, studioCsp(nonce)).send(page(nonce));
   });

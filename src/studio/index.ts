@@ -23,17 +23,27 @@ export interface StudioOptions {
   logger: Logger;
 }
 
-export async function registerStudio(http: FastifyInstance, options: StudioOptions): Promise<{ close(): Promise<void> }> {
+export interface Studio {
+  /** An editor is opening the page: the preview loads the drafts meanwhile (see StudioPreview.warm). */
+  warm(): void;
+  close(): Promise<void>;
+}
+
+export async function registerStudio(http: FastifyInstance, options: StudioOptions): Promise<Studio> {
   const { serving, config } = options;
-  if (!options.sessions && !config.adminToken) return { close: async () => {} };
+  if (!options.sessions && !config.adminToken) return { warm: () => {}, close: async () => {} };
   const preview = new StudioPreview({
     dataDir: config.dataDir, minConfidence: config.minConfidence, demoOrders: config.demoOrders, logger: options.logger,
     ...(config.openai ? { openai: config.openai } : {}),
   });
+  const files = new StudioFiles(options.db, serving.releases);
   await registerStudioRoutes(http, {
-    files: new StudioFiles(options.db, serving.releases), releases: serving.releases, preview, db: options.db, tryLimit: config.studioTryLimit,
+    files, releases: serving.releases, preview, db: options.db, tryLimit: config.studioTryLimit,
     ...(options.sessions ? { sessions: options.sessions } : {}), ...(config.adminToken ? { adminToken: config.adminToken } : {}),
     ...(serving.knowledge ? { knowledge: serving.knowledge } : {}),
   });
-  return { close: () => preview.close() };
+  return {
+    warm: () => void files.draftSet().then(({ files: drafts }) => preview.warm(drafts), () => undefined),
+    close: () => preview.close(),
+  };
 }

@@ -95,6 +95,18 @@ export class StudioPreview {
     return this.serialized(() => this.run(editor, files, request));
   }
 
+  /**
+   * Loads this draft set for the preview ahead of the first turn (the page is opening: its first preview then finds
+   * the simulator started). Nothing is reported: a set whose flows do not load says so on the turn.
+   */
+  warm(files: FileSet): void {
+    void this.serialized(async () => {
+      const started = performance.now();
+      await this.use(files);
+      this.options.logger.debug({ ms: Math.round(performance.now() - started) }, 'studio preview ready');
+    }).catch(() => undefined);
+  }
+
   /** One thing at a time: the simulator, its knowledge base and the draft set's folder are shared. */
   private serialized<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work);

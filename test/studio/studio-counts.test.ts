@@ -22,7 +22,7 @@ let prefix: string;
 
 beforeAll(async () => {
   prefix = freshPrefix();
-  t = await startTestApp({ AGENTS, HANDOFF_QUEUE_PREFIX: prefix, FLOWS_WATCH: 'false', KB_WATCH: 'false', STUDIO_TRY_LIMIT: '3', LOG_LEVEL: 'warn' });
+  t = await startTestApp({ AGENTS, HANDOFF_QUEUE_PREFIX: prefix, FLOWS_WATCH: 'false', KB_WATCH: 'false', STUDIO_TRY_LIMIT: '3' });
 }, 60_000);
 afterAll(async () => {
   await t?.close();
@@ -36,6 +36,15 @@ async function api(token: string, method: string, pathname: string, body?: unkno
   });
   return { status: response.status, headers: response.headers, json: (await response.json().catch(() => null)) as any };
 }
+
+describe('opening the page', () => {
+  it('starts loading the drafts for the preview while the browser loads the page', { timeout: 60_000 }, async () => {
+    expect(t.logs.some((line) => line.includes('studio preview ready'))).toBe(false);
+    const page = await fetch(`${t.url}/studio`, { headers: { authorization: `Bearer ${ADA.token}` }, redirect: 'manual' });
+    expect(page.status).toBe(200);
+    await expect.poll(() => t.logs.some((line) => line.includes('studio preview ready')), { timeout: 45_000 }).toBe(true);
+  });
+});
 
 describe('the flow map\'s counts', () => {
   it('per step: conversations that reached it, stopped there, and were handed to a person from it; nothing about who', { timeout: 60_000 }, async () => {
