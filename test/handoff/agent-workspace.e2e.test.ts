@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/handoff/agents.ts';
-import { repoRoot, startTestApp, type TestApp } from '../support/app.ts';
+import { repoRoot, say, startTestApp, type TestApp } from '../support/app.ts';
 import { launchChromium, transcript, type, WAIT } from '../support/webchat-browser.ts';
 import { dropPrefix, freshPrefix, webTranscript } from './support.ts';
 
@@ -22,6 +22,7 @@ import { dropPrefix, freshPrefix, webTranscript } from './support.ts';
 const ANA = { id: 'ana', password: 'ana-workspace-password' };
 const BEN = { id: 'ben', password: 'ben-workspace-password' };
 const SHOTS = process.env.WORKSPACE_SCREENSHOTS;
+const TABLET_CUSTOMER = '4b1f3f5e-7d0c-4e8e-9a51-2f7f6c1d9e20';
 /** A conversation in the list (the list's empty state is an option too). */
 const VISITOR = /^Web chat visitor, waiting/;
 const NOTE = 'Second time they ask about this order: offer the free return label.';
@@ -61,7 +62,7 @@ interface Watched {
 
 /** A browser of its own for an agent, watched for script errors, CSP refusals and failed requests. */
 async function agentBrowser(viewport = { width: 1366, height: 768 }): Promise<Watched> {
-  const context = await browser.newContext({ viewport, locale: 'en-US' });
+  const context = await browser.newContext({ viewport, locale: 'en-US', reducedMotion: 'reduce' });
   const page = await context.newPage();
   const problems: string[] = [];
   await page.addInitScript(() => {
@@ -155,9 +156,23 @@ describe('the agent workspace in a real browser', () => {
     await type(shop, 'How long does delivery take?');
     await expect.poll(() => suggested.textContent(), WAIT).not.toBe(firstSuggestions);
     expect(await suggested.textContent()).toMatch(/deliver|shipping/i);
-    await suggested.getByRole('button').first().click();
+    // Typing, both ways: the customer's shows in the workspace, Ana's in the web chat with her name.
     const replyBox = ana.page.getByRole('textbox', { name: 'Reply to the customer' });
-    await expect.poll(() => replyBox.inputValue(), WAIT).not.toBe('');
+    // (The widget tells at most every three seconds that the customer types: they go on typing until it shows.)
+    const customerTyping = conversation.getByText('Web chat visitor is typing…');
+    await expect.poll(async () => {
+      await shop.locator('#parley-input').press('.');
+      return customerTyping.isVisible();
+    }, { timeout: 15_000, interval: 700 }).toBe(true);
+    await replyBox.pressSequentially('Let me check', { delay: 40 });
+    await shop.locator('.parley-typing', { hasText: 'Ana Lima is typing' }).waitFor(WAIT);
+    await shop.locator('#parley-input').fill('');
+
+    // A suggestion goes into the reply box, to edit before sending.
+    await suggested.getByRole('button').first().click();
+    await expect.poll(() => replyBox.inputValue(), WAIT).toMatch(/deliver/i);
+    await ana.page.getByRole('tab', { name: /^Mine/ }).click();
+    await ana.page.getByRole('listbox', { name: 'Mine conversations' }).getByRole('option', { name: /^Web chat visitor, with Ana Lima/ }).waitFor(WAIT);
     await shot(ana.page, 'conversation');
     await replyBox.fill('');
 
@@ -244,5 +259,31 @@ describe('the agent workspace in a real browser', () => {
     await shopContext.close();
     await ana.context.close();
     await ben.context.close();
+  });
+
+  it('fits a tablet: the list and the conversation side by side, the details on demand, and nothing serious for axe', { timeout: 120_000 }, async () => {
+    await say(t.url, TABLET_CUSTOMER, 'm1', { text: 'Do you ship to Austria?' });
+    await say(t.url, TABLET_CUSTOMER, 'm2', { text: 'I want to talk to a person' });
+    const ana = await agentBrowser({ width: 1024, height: 768 });
+    await signIn(ana.page, ANA);
+    await ana.page.getByRole('listbox', { name: 'Waiting conversations' }).getByRole('option', { name: VISITOR }).click();
+    const conversation = ana.page.getByRole('main', { name: /^Conversation with/ });
+    await conversation.getByRole('textbox', { name: 'Reply to the customer' }).waitFor(WAIT);
+    // The sidebar waits behind a button until asked for.
+    const details = ana.page.getByRole('complementary', { name: 'About this conversation' });
+    expect(await details.isVisible()).toBe(false);
+    await ana.page.getByRole('button', { name: 'Details' }).click();
+    await details.getByRole('heading', { name: 'Customer' }).waitFor(WAIT);
+    await shot(ana.page, 'tablet');
+    expect(await seriousFindings(ana.page)).toEqual([]);
+    await ana.page.getByRole('button', { name: 'Hide details' }).click();
+    await details.waitFor({ state: 'hidden', ...WAIT });
+
+    // Upright, one pane at a time: the conversation, and back to the list.
+    await ana.page.setViewportSize({ width: 768, height: 1024 });
+    await ana.page.getByRole('button', { name: 'Back to the conversations' }).click();
+    await ana.page.getByRole('listbox', { name: 'Waiting conversations' }).getByRole('option', { name: VISITOR }).waitFor(WAIT);
+    expect(ana.problems).toEqual([]);
+    await ana.context.close();
   });
 });

@@ -57,6 +57,16 @@ export interface Line {
   buttons?: string[];
   /** The channel it went out on, when not the conversation's own. */
   channel?: string;
+  /** Files and media sent with it, by reference (a link only when it is a web address). */
+  attachments?: Attachment[];
+}
+
+export interface Attachment {
+  kind: string;
+  name?: string;
+  mimeType?: string;
+  caption?: string;
+  url?: string;
 }
 
 export interface Sidebar {
@@ -173,6 +183,7 @@ function fromLine(raw: any): Line {
     ...(raw.payload ? { pressed: raw.payload } : {}),
     ...(raw.buttons?.length ? { buttons: raw.buttons } : {}),
     ...(raw.channel ? { channel: raw.channel } : {}),
+    ...(Array.isArray(raw.attachments) && raw.attachments.length ? { attachments: raw.attachments } : {}),
   };
 }
 

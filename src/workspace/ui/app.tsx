@@ -127,9 +127,10 @@ export function App() {
     return () => clearTimeout(timer);
   }, [tab, filters, refreshList]);
 
-  // Delivery and read receipts change without an event: the open conversation asks every few seconds while in view.
+  // Delivery and read receipts change without an event: the open conversation asks every few seconds while in view
+  // (not while a dialog is open: a transfer there may take the conversation out of this agent's queues).
   useEffect(() => {
-    if (!selected) return undefined;
+    if (!selected || dialog) return undefined;
     const timer = setInterval(() => {
       if (document.hidden) return;
       void api.delivery(selected).then((states) => setDetail((d) => (d && d.conversation.id === selected
@@ -137,7 +138,7 @@ export function App() {
         : d))).catch(() => {});
     }, DELIVERY_EVERY_MS);
     return () => clearInterval(timer);
-  }, [selected]);
+  }, [selected, dialog]);
 
   // ---- live events ----
 
@@ -379,9 +380,11 @@ export function App() {
             onResolve={() => setDialog('resolve')}
             onSend={send}
             onTyping={() => live.current?.typing(detail.conversation.id)}
+            onBack={() => { setSelected(null); setDetail(undefined); live.current?.view(null); }}
+            detailsShown={showDetails}
+            onToggleDetails={() => setShowDetails((shown) => !shown)}
           />
-          <Button className="button details-toggle" onPress={() => setShowDetails((s) => !s)} aria-expanded={showDetails}>{showDetails ? 'Hide details' : 'Details'}</Button>
-          <Sidebar detail={detail} suggestions={suggestions} onInsert={(text) => reply.current?.insert(text)} onOpenPrevious={(id) => void openConversation(id)} />
+          <Sidebar detail={detail} suggestions={suggestions} onInsert={(text) => reply.current?.insert(text)} onOpenPrevious={(id) => void openConversation(id)} onClose={() => setShowDetails(false)} />
         </>
       ) : (
         <main className="conversation empty-state" aria-label="No conversation open">

@@ -92,22 +92,24 @@ function Filter({ label, value, all, options, onChange }: { label: string; value
 
 function Row({ conversation: c, unread, now }: { conversation: Conversation; unread: number; now: number }) {
   const name = customerName(c.customerName, c.channel);
-  const waitedFor = c.status === 'waiting' ? `waiting ${since(c.waitingSince, now)}` : c.status === 'resolved' ? 'resolved' : c.assignee ? `with ${c.assignee.name}` : '';
-  const label = [name, waitedFor, unread ? `${unread} unread` : '', c.preview].filter(Boolean).join(', ');
+  const state = c.status === 'waiting' ? `waiting ${since(c.waitingSince, now)}` : c.status === 'resolved' ? 'resolved' : c.assignee ? `with ${c.assignee.name}` : '';
+  const time = c.status === 'waiting' ? since(c.waitingSince, now) : c.lastMessageAt ? since(c.lastMessageAt, now) : '';
+  // What a screen reader reads is the row's own text, in this order: name, state, unread, preview, channel, queue.
   return (
-    <ListBoxItem id={c.id} textValue={name} aria-label={label} className={`conversation-row${unread ? ' unread' : ''}`}>
+    <ListBoxItem id={c.id} textValue={name} className={`conversation-row${unread ? ' unread' : ''}`}>
       <span className={`avatar${c.status === 'waiting' ? ' waiting' : ''}`} aria-hidden="true">{initials(c.customerName ?? channelName(c.channel))}</span>
       <span className="row-main">
         <span className="row-top">
-          <span className="row-name">{name}</span>
-          <span className={`row-time${c.status === 'waiting' ? ' waiting' : ''}`}>{c.status === 'waiting' ? since(c.waitingSince, now) : c.lastMessageAt ? since(c.lastMessageAt, now) : ''}</span>
+          <span className="row-name" aria-hidden="true">{name}</span>
+          <span className="visually-hidden">{[name, state, unread ? `${unread} unread` : ''].filter(Boolean).join(', ')},</span>
+          <span className={`row-time${c.status === 'waiting' ? ' waiting' : ''}`} aria-hidden="true">{time}</span>
         </span>
         <span className="row-preview">{c.preview || c.reason}</span>
         <span className="row-meta">
           <span className="chip">{channelName(c.channel)}</span>
           <span className="chip">{c.queue}</span>
           {c.language ? <span className="chip">{languageName(c.language)}</span> : null}
-          {c.assignee && c.status !== 'resolved' ? <span className="row-assignee">{c.assignee.name}</span> : null}
+          {c.assignee && c.status !== 'resolved' ? <span className="row-assignee" aria-hidden="true">{c.assignee.name}</span> : null}
           {unread ? <span className="unread-count" aria-hidden="true">{unread}</span> : null}
         </span>
       </span>

@@ -22,6 +22,11 @@ interface Props {
   onResolve: () => void;
   onSend: (text: string, mode: ReplyMode) => Promise<void>;
   onTyping: () => void;
+  /** Back to the list, where the list and the conversation do not fit side by side. */
+  onBack: () => void;
+  /** Where the sidebar does not fit beside the conversation: whether it is shown over it, and the switch. */
+  detailsShown: boolean;
+  onToggleDetails: () => void;
 }
 
 export const ConversationPane = forwardRef<ReplyBoxHandle, Props>(function ConversationPane(props, replyRef) {
@@ -37,6 +42,7 @@ export const ConversationPane = forwardRef<ReplyBoxHandle, Props>(function Conve
   return (
     <main className="conversation" aria-label={`Conversation with ${name}`}>
       <header className="conversation-head">
+        <Button className="button quiet back-button" onPress={props.onBack} aria-label="Back to the conversations">‹</Button>
         <span className="avatar large" aria-hidden="true">{initials(c.customerName ?? channelName(c.channel))}</span>
         <div className="head-main">
           <h1 className="head-name">{name}</h1>
@@ -57,6 +63,7 @@ export const ConversationPane = forwardRef<ReplyBoxHandle, Props>(function Conve
           {c.status === 'waiting' ? <Button className="button primary" onPress={props.onClaim}>Claim</Button> : null}
           {c.status !== 'resolved' ? <Button className="button" onPress={props.onHandOver}>Hand over…</Button> : null}
           {c.status !== 'resolved' ? <Button className="button" onPress={props.onResolve} aria-keyshortcuts="e">Resolve</Button> : null}
+          <Button className="button details-toggle" onPress={props.onToggleDetails} aria-expanded={props.detailsShown}>Details</Button>
         </div>
       </header>
       <Transcript lines={detail.transcript} customer={name} agent={c.assignee?.name ?? null} typing={props.customerTyping} />

@@ -14,14 +14,17 @@ interface Props {
   suggestions: Suggestion[] | null;
   onInsert: (text: string) => void;
   onOpenPrevious: (id: string) => void;
+  /** Where the sidebar lies over the conversation (a tablet): closes it. */
+  onClose: () => void;
 }
 
-export function Sidebar({ detail, suggestions, onInsert, onOpenPrevious }: Props) {
+export function Sidebar({ detail, suggestions, onInsert, onOpenPrevious, onClose }: Props) {
   const { sidebar } = detail;
   const c = sidebar.customer;
   const channels = [...new Set(c.channels.filter(Boolean))];
   return (
     <aside className="sidebar" aria-label="About this conversation">
+      <Button className="button small details-close" onPress={onClose}>Hide details</Button>
       <Section title="Suggested answers" className="suggestions" live>
         {suggestions === null ? <p className="muted">Looking in the knowledge base…</p>
           : suggestions.length === 0 ? <p className="muted">No article matches the customer's latest question.</p>
@@ -54,11 +57,9 @@ export function Sidebar({ detail, suggestions, onInsert, onOpenPrevious }: Props
         {sidebar.summary ? <p className="summary">{sidebar.summary}{sidebar.summaryByModel ? <span className="muted"> (summary written by the model)</span> : null}</p> : null}
       </Section>
 
-      {sidebar.variables.length || sidebar.flow ? (
-        <Section title={sidebar.flow ? `What the bot collected (${flowName(sidebar.flow)})` : 'What the bot collected'}>
-          {sidebar.variables.length ? (
-            <dl className="facts">{sidebar.variables.map((v) => <Fact key={v.name} label={v.label} value={v.value} />)}</dl>
-          ) : <p className="muted">Nothing yet.</p>}
+      {sidebar.variables.length ? (
+        <Section title="What the bot collected">
+          <dl className="facts">{sidebar.variables.map((v) => <Fact key={v.name} label={v.label} value={v.value} />)}</dl>
         </Section>
       ) : null}
 
@@ -118,8 +119,6 @@ function channelsInWords(channels: string[], identities: string[]): string {
   const words = named.map((name) => identities.find((identity) => identity.startsWith(`${name} `)) ?? name);
   return [...new Set([...words, ...identities.filter((identity) => !words.includes(identity))])].join(', ');
 }
-
-const flowName = (id: string) => id.replace(/[_-]+/g, ' ');
 
 const PHONE_CHANNELS = new Set(['whatsapp', 'whatsapp-web']);
 

@@ -4,7 +4,7 @@
  * while the customer types. Everything anyone wrote is put on the page as text, never as HTML.
  */
 import { useEffect, useRef } from 'react';
-import type { Line } from './api.ts';
+import type { Attachment, Line } from './api.ts';
 import { channelName, clock } from './format.ts';
 
 const DELIVERY: Record<string, string> = {
@@ -30,6 +30,21 @@ export function Transcript({ lines, customer, agent, typing }: { lines: Line[]; 
   );
 }
 
+/** A file the customer or the bot sent, by reference: what it is, and a link only when it is a web address. */
+function AttachmentView({ attachment: a }: { attachment: Attachment }) {
+  const what = [a.name ?? KIND_NAMES[a.kind] ?? a.kind, a.mimeType && !a.name ? a.mimeType : ''].filter(Boolean).join(' · ');
+  const safe = a.url && /^https?:\/\//i.test(a.url) ? a.url : undefined;
+  return (
+    <span className="attachment">
+      <span className="attachment-kind">{KIND_NAMES[a.kind] ?? a.kind}</span>
+      {safe ? <a href={safe} target="_blank" rel="noopener noreferrer">{what}</a> : <span>{what}</span>}
+      {a.caption ? <span className="muted"> — {a.caption}</span> : null}
+    </span>
+  );
+}
+
+const KIND_NAMES: Record<string, string> = { image: 'Image', video: 'Video', audio: 'Audio', voice: 'Voice message', document: 'Document', file: 'File', sticker: 'Sticker', location: 'Location' };
+
 /** A small padlock: private notes carry it wherever they appear. */
 export function LockIcon() {
   return (
@@ -52,7 +67,12 @@ function TranscriptLine({ line, customer, agent }: { line: Line; customer: strin
         <time dateTime={line.at}>{clock(line.at)}</time>
         {line.channel ? <span className="line-via">via {channelName(line.channel)}</span> : null}
       </div>
-      <div className="bubble">{line.text}</div>
+      {line.text ? <div className="bubble">{line.text}</div> : null}
+      {line.attachments?.length ? (
+        <ul className="attachments" aria-label="Attachments">
+          {line.attachments.map((a, i) => <li key={i}><AttachmentView attachment={a} /></li>)}
+        </ul>
+      ) : null}
       {line.pressed ? <div className="line-extra">Pressed a button</div> : null}
       {line.buttons?.length ? <div className="line-buttons" aria-label="Buttons offered">{line.buttons.map((title) => <span key={title} className="offered">{title}</span>)}</div> : null}
       {line.delivery && line.kind !== 'customer' && line.kind !== 'note' ? (
