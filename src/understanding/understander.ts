@@ -21,6 +21,7 @@ import { language as languageOf, tokenize } from '../kb/text.ts';
 import type { Article } from '../kb/types.ts';
 import { articlesForEveryLanguage, flowArticles, flowOfDoc, intentMatchDocs, intentOfDoc, LANGUAGES, rankableFlows } from './candidate-docs.ts';
 import { isFollowUp, withPreviousQuestion } from './follow-up.ts';
+import { redact } from '../privacy/redact.ts';
 import { articleTerms, unansweredWords, type ArticleTerms } from './asked-beyond-subject.ts';
 import { questionParts } from './two-questions.ts';
 import { essentialKeyword } from './keywords.ts';
@@ -230,11 +231,12 @@ export class Understander {
 
   /** An article found by meaning, when the offline ranking declined and the embeddings are confident enough. */
   private async byMeaning(similar: NonNullable<UnderstanderOptions['similar']>, offline: Understood, query: string, index: Index, lang: string): Promise<Understood> {
-    const found = await similar(query).catch(() => null);
+    // What leaves the machine is masked, as for the chat model (email addresses, phone, card and IBAN numbers).
+    const found = await similar(redact(query)).catch(() => null);
     const first = found?.hits[0];
     if (!found || !first) return offline;
-    if (!(found.confidence >= this.options.minConfidence)) {
-      return { ...offline, why: `${offline.why}; by meaning, ${first.article} at confidence ${found.confidence} < ${this.options.minConfidence}` };
+    if (!(found.confidence >= this.options.minConfidence) || first.similarity < MEANING_MIN_SIMILARITY) {
+      return { ...offline, why: `${offline.why}; by meaning, ${first.article} at similarity ${first.similarity}, confidence ${found.confidence}: not enough` };
     }
     const title = index.titles.get(`${first.article}\u0000${lang}`) ?? index.titles.get(`${first.article}\u0000${languageOf(first.locale)}`) ?? first.article;
     const candidate: ScoredCandidate = { kind: 'knowledge', id: first.article, score: first.similarity, title };
@@ -344,6 +346,13 @@ function flowEvidence(flows: readonly Flow[], text: string, lang: string, ranked
  * and kept every right answer).
  */
 const OFF_SUBJECT_FACTOR = 0.7;
+
+/**
+ * The least similarity of the closest passage for a decision by meaning alone: a lead over the next article in a
+ * small base is not enough when nothing is really close (text-embedding-3-small scores a passage that answers a
+ * question about 0.5 or more; unrelated texts 0.1–0.3).
+ */
+const MEANING_MIN_SIMILARITY = 0.5;
 
 /** How far a request of Parley's, ranked on other words than its own, must lead a confident flow or article. */
 const INTENT_LEAD = 0.2;

@@ -112,6 +112,14 @@ describe('understanding by meaning, with OpenAI embeddings', () => {
     expect(fake.embeddingRequests().length).toBeGreaterThan(0);
   });
 
+  it('masks email addresses and phone numbers before the question leaves the machine', async () => {
+    await understander(true).understand(flows, `${QUESTION}? jane.doe@example.com +31 6 1234 5678`, { locale: 'de' });
+    const sent = JSON.stringify(fake.embeddingRequests().map((r) => r.body.input));
+    expect(sent).toContain('kopfhörer');
+    expect(sent).not.toContain('jane.doe@example.com');
+    expect(sent).not.toContain('1234 5678');
+  });
+
   it('leaves a message the offline ranking understands alone', async () => {
     const understood = await understander(true).understand(flows, 'how long does the battery of the wave 700 last', { locale: 'en' });
     expect(understood.decision).toMatchObject({ kind: 'knowledge', article: 'headphones' });
