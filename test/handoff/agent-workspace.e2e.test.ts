@@ -21,6 +21,7 @@ import { dropPrefix, freshPrefix, webTranscript } from './support.ts';
  */
 const ANA = { id: 'ana', password: 'ana-workspace-password' };
 const BEN = { id: 'ben', password: 'ben-workspace-password' };
+const CLEO = { id: 'cleo', password: 'cleo-workspace-password' };
 const SHOTS = process.env.WORKSPACE_SCREENSHOTS;
 const TABLET_CUSTOMER = '4b1f3f5e-7d0c-4e8e-9a51-2f7f6c1d9e20';
 /** A conversation in the list (the list's empty state is an option too). */
@@ -39,6 +40,7 @@ beforeAll(async () => {
   const agents = [
     { id: ANA.id, name: 'Ana Lima', queues: ['support'], admin: true, password: hashPassword(ANA.password) },
     { id: BEN.id, name: 'Ben Okafor', queues: ['billing'], password: hashPassword(BEN.password) },
+    { id: CLEO.id, name: 'Cleo Park', queues: ['support'], password: hashPassword(CLEO.password) },
   ];
   [t, browser] = await Promise.all([
     startTestApp({ AGENTS: JSON.stringify(agents), HANDOFF_QUEUE_PREFIX: prefix, FLOWS_WATCH: 'false', KB_WATCH: 'false', LOG_LEVEL: 'warn' }),
@@ -142,10 +144,28 @@ describe('the agent workspace in a real browser', () => {
     const waiting = ana.page.getByRole('listbox', { name: 'Waiting conversations' });
     await waiting.getByRole('option', { name: VISITOR }).waitFor(WAIT);
     await expect.poll(() => notifications(ana.page), WAIT).toContain('A customer is waiting');
+    // What she has not read is counted on the row and in the tab's title.
+    await waiting.getByRole('option', { name: /^Web chat visitor, waiting .*, [1-9]\d* unread,/ }).waitFor(WAIT);
+    await expect.poll(() => ana.page.title(), WAIT).toMatch(/^\([1-9]\d*\) Parley · Inbox$/);
     await waiting.getByRole('option', { name: VISITOR }).click();
     const conversation = ana.page.getByRole('main', { name: /^Conversation with/ });
     await conversation.getByRole('button', { name: 'Claim', exact: true }).click();
     await conversation.getByText('With you', { exact: true }).waitFor(WAIT);
+    await expect.poll(() => ana.page.title(), WAIT).toBe('Parley · Inbox');
+
+    // Cleo, of the same queue, opens it too: each sees the other there. Ana marks herself available.
+    const cleo = await agentBrowser();
+    await signIn(cleo.page, CLEO);
+    await cleo.page.getByRole('tab', { name: /^All open/ }).click();
+    await cleo.page.getByRole('listbox', { name: 'All open conversations' }).getByRole('option', { name: /^Web chat visitor, with Ana Lima/ }).click();
+    await conversation.getByRole('note', { name: 'Also viewing: Cleo Park' }).waitFor(WAIT);
+    await cleo.page.getByRole('note', { name: 'Also viewing: Ana Lima' }).waitFor(WAIT);
+    expect(await cleo.page.getByRole('textbox', { name: 'Reply to the customer' }).isDisabled()).toBe(true);
+    expect(cleo.problems).toEqual([]);
+    await cleo.context.close();
+    await conversation.getByRole('note', { name: /^Also viewing/ }).waitFor({ state: 'detached', ...WAIT });
+    await ana.page.getByText('Available', { exact: true }).click();
+    await expect.poll(() => ana.page.getByRole('switch', { name: 'Available' }).isChecked(), WAIT).toBe(true);
 
     // Suggestions for the customer's question, readable and with their article, no score; they change with the next question.
     const suggested = ana.page.getByRole('list', { name: 'Suggested answers' });
@@ -261,7 +281,7 @@ describe('the agent workspace in a real browser', () => {
     await ben.context.close();
   });
 
-  it('fits a tablet: the list and the conversation side by side, the details on demand, and nothing serious for axe', { timeout: 120_000 }, async () => {
+  it('fits a tablet: the list and the conversation side by side, the details on demand, nothing serious for axe; upright one pane at a time; assigned to a colleague', { timeout: 120_000 }, async () => {
     await say(t.url, TABLET_CUSTOMER, 'm1', { text: 'Do you ship to Austria?' });
     await say(t.url, TABLET_CUSTOMER, 'm2', { text: 'I want to talk to a person' });
     const ana = await agentBrowser({ width: 1024, height: 768 });
@@ -282,7 +302,16 @@ describe('the agent workspace in a real browser', () => {
     // Upright, one pane at a time: the conversation, and back to the list.
     await ana.page.setViewportSize({ width: 768, height: 1024 });
     await ana.page.getByRole('button', { name: 'Back to the conversations' }).click();
-    await ana.page.getByRole('listbox', { name: 'Waiting conversations' }).getByRole('option', { name: VISITOR }).waitFor(WAIT);
+    await ana.page.getByRole('listbox', { name: 'Waiting conversations' }).getByRole('option', { name: VISITOR }).click();
+
+    // Assigned to a colleague of the queue (Cleo is not signed in: away, and still assignable).
+    await conversation.getByRole('button', { name: 'Hand over…' }).click();
+    const handOver = ana.page.getByRole('dialog', { name: 'Hand over' });
+    await handOver.getByRole('button', { name: /Choose a colleague/ }).click();
+    await ana.page.getByRole('option', { name: 'Cleo Park (away)' }).click();
+    await handOver.getByRole('button', { name: 'Assign' }).click();
+    await conversation.getByText('With Cleo Park', { exact: true }).waitFor(WAIT);
+    expect(await conversation.getByRole('textbox', { name: 'Reply to the customer' }).isDisabled()).toBe(true);
     expect(ana.problems).toEqual([]);
     await ana.context.close();
   });
