@@ -4,7 +4,8 @@
  * Passages are made from the demo knowledge base's own vocabulary (knowledge/), each word drawn as often as it occurs
  * there, plus catalogue terms (a demo word with a number, like a model name) whose number grows with the base, so
  * a bigger base also has a bigger vocabulary: 4 passages of ~60 words per article, a title, a heading and two example
- * questions each. Runs in-process; nothing is written to disk.
+ * questions each. Then quality at size: StackFAQ's test questions against its threads alone and hidden among the
+ * largest synthetic base. Runs in-process; the kept index is written to a temporary directory and removed.
  */
 import { statSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -17,6 +18,8 @@ import { loadKnowledge } from '../src/kb/load.ts';
 import { Retriever } from '../src/kb/retriever.ts';
 import type { Article } from '../src/kb/types.ts';
 import type { Benchmark, BenchOptions } from './run.ts';
+import { stackfaq } from './understanding/data.ts';
+import type { MatchDoc } from '../src/search/matcher/index.ts';
 
 const QUERIES = 300;
 
@@ -94,6 +97,38 @@ function corpus(passages: number, rand: () => number, word: () => string): Artic
   return articles;
 }
 
+/** A StackFAQ thread (title, answers) as a one-passage article. */
+function threadArticle(doc: MatchDoc): Article {
+  const title = doc.fields.find((f) => f.kind === 'title')?.text ?? doc.id;
+  const text = doc.fields.filter((f) => f.kind === 'text').map((f) => f.text).join('\n');
+  return {
+    id: doc.id, title, questions: [], tags: [], locale: 'en', file: 'stackfaq',
+    passages: [{ id: `${doc.id}#0`, articleId: doc.id, title, heading: null, questions: [], tags: [], locale: 'en', text, file: 'stackfaq', line: 1 }],
+  };
+}
+
+/**
+ * Quality at size: StackFAQ's test questions against its 125 threads alone and hidden among `distractors` synthetic
+ * passages; hit@1 should stay within 0.02. Null when the data set is absent.
+ */
+async function qualityAtSize(distractors: Article[]): Promise<string | null> {
+  const sets = await stackfaq();
+  const plain = sets?.find((s) => s.name.startsWith('StackFAQ, title + answers'));
+  const test = plain?.parts.find((p) => p.label === 'test')?.tasks[0];
+  if (!test) return null;
+  const threads = test.docs.map(threadArticle);
+  const hit1 = async (articles: Article[]) => {
+    const retriever = Retriever.build(articles, { defaultLocale: 'en' });
+    let hits = 0;
+    for (const q of test.queries) if (q.expected.includes((await retriever.search(q.text, { limit: 1 })).hits[0]?.articleId ?? '')) hits++;
+    return hits / test.queries.length;
+  };
+  const alone = await hit1(threads);
+  const hidden = await hit1([...threads, ...distractors]);
+  const passages = distractors.reduce((sum, a) => sum + a.passages.length, 0);
+  return `StackFAQ test questions (${test.queries.length}): hit@1 ${alone.toFixed(3)} against its ${threads.length} threads alone, ${hidden.toFixed(3)} hidden among ${passages.toLocaleString('en')} synthetic passages (${(hidden - alone >= 0 ? '+' : '') + (hidden - alone).toFixed(3)}).`;
+}
+
 function typo(word: string, rand: () => number): string {
   const i = 1 + Math.floor(rand() * (word.length - 2));
   return word.slice(0, i) + word.slice(i + 1);
@@ -117,10 +152,12 @@ export const kbQuery: Benchmark = {
       '| passages | distinct words | build | kept index: first start (build + write) | next start (load) | file | p50 | p99 | queries/s (one core) | heap after build (after a full GC; the corpus included) |\n' +
         '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n',
     );
+    let largest: Article[] = [];
     for (const size of sizes) {
       const rand = random(42);
       const word = sampler(counts, Math.max(10, size / 4), rand);
       const articles = corpus(size, rand, word);
+      largest = articles;
       const distinct = new Set(articles.flatMap((a) => a.passages.flatMap((p) => p.text.split(/[ .]+/)))).size;
       const t0 = performance.now();
       const retriever = Retriever.build(articles, { defaultLocale: 'en' });
@@ -160,6 +197,8 @@ export const kbQuery: Benchmark = {
         `| ${size.toLocaleString('en')} | ${distinct.toLocaleString('en')} | ${(buildMs / 1000).toFixed(1)} s | ${(firstMs / 1000).toFixed(1)} s | ${(nextMs / 1000).toFixed(2)} s | ${(fileBytes / 2 ** 20).toFixed(0)} MiB | ${percentile(times, 50).toFixed(2)} ms | ${percentile(times, 99).toFixed(2)} ms | ${Math.round((QUERIES / total) * 1000)} | ${(heap / 2 ** 20).toFixed(0)} MiB |\n`,
       );
     }
+    const quality = await qualityAtSize(largest);
+    process.stdout.write(`\n${quality ?? 'Quality at size: StackFAQ is not under ../shared/datasets (DATASETS_DIR); not measured.'}\n`);
   },
 };
 
