@@ -315,4 +315,36 @@ describe('the agent workspace in a real browser', () => {
     expect(ana.problems).toEqual([]);
     await ana.context.close();
   });
+
+  it('moves by keyboard: j and k through the list, r to the reply box, e to resolve; letters typed in a text field stay text', { timeout: 90_000 }, async () => {
+    const first = '6c2d9a4e-1f3b-4c5d-8e7f-0a1b2c3d4e5f';
+    const second = '7d3e0b5f-2a4c-4d6e-9f80-1b2c3d4e5f60';
+    await say(t.url, first, 'm1', { text: 'My parcel from order 1001 never arrived' });
+    await say(t.url, first, 'm2', { text: 'I want to talk to a person' });
+    await say(t.url, second, 'm1', { text: 'Can I pay by invoice?' });
+    await say(t.url, second, 'm2', { text: 'I want to talk to a person' });
+    const ana = await agentBrowser();
+    await signIn(ana.page, ANA);
+    const waiting = ana.page.getByRole('listbox', { name: 'Waiting conversations' });
+    await expect.poll(() => waiting.getByRole('option', { name: VISITOR }).count(), WAIT).toBe(2);
+    const transcriptText = () => ana.page.getByRole('region', { name: 'Transcript' }).textContent();
+    await ana.page.keyboard.press('j');
+    await expect.poll(transcriptText, WAIT).toContain('order 1001');
+    await ana.page.keyboard.press('j');
+    await expect.poll(transcriptText, WAIT).toContain('pay by invoice');
+    await ana.page.keyboard.press('k');
+    await expect.poll(transcriptText, WAIT).toContain('order 1001');
+    await ana.page.keyboard.press('r');
+    const replyBox = ana.page.getByRole('textbox', { name: 'Reply to the customer' });
+    await expect.poll(() => replyBox.evaluate((box) => box === document.activeElement), WAIT).toBe(true);
+    await ana.page.keyboard.type('jke');
+    expect(await replyBox.inputValue()).toBe('jke');
+    expect(await ana.page.getByRole('dialog').count()).toBe(0);
+    await ana.page.keyboard.press('Escape');
+    await ana.page.keyboard.press('e');
+    await ana.page.getByRole('dialog', { name: /^Resolve the conversation/ }).waitFor(WAIT);
+    await ana.page.keyboard.press('Escape');
+    expect(ana.problems).toEqual([]);
+    await ana.context.close();
+  });
 });
