@@ -304,7 +304,13 @@ describe('the agent workspace in a real browser', () => {
     await ana.page.getByRole('button', { name: 'Back to the conversations' }).click();
     await ana.page.getByRole('listbox', { name: 'Waiting conversations' }).getByRole('option', { name: VISITOR }).click();
 
-    // Assigned to a colleague of the queue (Cleo is not signed in: away, and still assignable).
+    // Assigned to a colleague of the queue (Cleo has not said she is available: away, and still assignable); her
+    // workspace, with alerts on, tells her.
+    const cleo = await agentBrowser();
+    await cleo.context.grantPermissions(['notifications'], { origin: t.url });
+    await signIn(cleo.page, CLEO);
+    await cleo.page.getByText('Alerts', { exact: true }).click();
+    await expect.poll(() => cleo.page.getByRole('switch', { name: 'Alerts' }).isChecked(), WAIT).toBe(true);
     await conversation.getByRole('button', { name: 'Hand over…' }).click();
     const handOver = ana.page.getByRole('dialog', { name: 'Hand over' });
     await handOver.getByRole('button', { name: /Choose a colleague/ }).click();
@@ -312,6 +318,11 @@ describe('the agent workspace in a real browser', () => {
     await handOver.getByRole('button', { name: 'Assign' }).click();
     await conversation.getByText('With Cleo Park', { exact: true }).waitFor(WAIT);
     expect(await conversation.getByRole('textbox', { name: 'Reply to the customer' }).isDisabled()).toBe(true);
+    await expect.poll(() => notifications(cleo.page), WAIT).toContain('Assigned to you');
+    await cleo.page.getByRole('tab', { name: /^Mine/ }).click();
+    await cleo.page.getByRole('listbox', { name: 'Mine conversations' }).getByRole('option', { name: /^Web chat visitor, with Cleo Park/ }).waitFor(WAIT);
+    expect(cleo.problems).toEqual([]);
+    await cleo.context.close();
     expect(ana.problems).toEqual([]);
     await ana.context.close();
   });

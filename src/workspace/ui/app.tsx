@@ -163,9 +163,8 @@ export function App() {
       const before = map.get(changed.id);
       remember([{ ...changed, unread: changed.unread ?? before?.unread ?? null }]);
       if (open === changed.id) setDetail((d) => (d ? { ...d, conversation: { ...d.conversation, ...changed, language: changed.language ?? d.conversation.language } } : d));
-      if (agent && changed.assignee?.id === agent.id && before?.assignee?.id !== agent.id && !claimedHere.current.has(changed.id)) {
-        notify.alert('Assigned to you', `${customerName(changed.customerName, changed.channel)}: ${changed.reason}`, changed.id, () => void openConversation(changed.id));
-      } else if (!before && changed.status === 'waiting') {
+      // (An assignment to this agent is told by its own 'assigned' event, below.)
+      if (!before && changed.status === 'waiting') {
         notify.alert('A customer is waiting', `${customerName(changed.customerName, changed.channel)}: ${changed.reason}`, changed.id, () => void openConversation(changed.id));
       }
       scheduleListRefresh();
