@@ -44,17 +44,19 @@ describe('sign-in lockout', () => {
     const redis = new Redis('redis://127.0.0.1:6379');
     const prefix = freshPrefix();
     try {
-      const throttle = new SignInThrottle(redis, prefix, { ...SIGN_IN_LIMITS, perAgentAndAddress: 2, windowMs: 400 });
+      // A window long enough that a busy machine's slow round trips still refuse inside it.
+      const throttle = new SignInThrottle(redis, prefix, { ...SIGN_IN_LIMITS, perAgentAndAddress: 2, windowMs: 1500 });
       const attempt = { agentId: 'ana', address: '203.0.113.1' };
       expect(await throttle.admit(attempt)).toBe(0);
       expect(await throttle.admit(attempt)).toBe(0);
       const started = Date.now();
       // Refused all the while, never counted.
-      while (Date.now() - started < 300) {
+      while (Date.now() - started < 900) {
         expect(await throttle.admit(attempt)).toBeGreaterThan(0);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Had the refusals extended it, the window would now run until 1.5 s after the last one.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1600 - (Date.now() - started))));
       expect(await throttle.admit(attempt)).toBe(0);
     } finally {
       redis.disconnect();
