@@ -327,7 +327,7 @@ describe('the agent workspace in a real browser', () => {
     await ana.context.close();
   });
 
-  it('moves by keyboard: j and k through the list, r to the reply box, e to resolve; letters typed in a text field stay text', { timeout: 90_000 }, async () => {
+  it('moves by keyboard: j and k through the list, r to the reply box, e to resolve; letters typed in a text field stay text; a waiting customer writing again is told', { timeout: 90_000 }, async () => {
     const first = '6c2d9a4e-1f3b-4c5d-8e7f-0a1b2c3d4e5f';
     const second = '7d3e0b5f-2a4c-4d6e-9f80-1b2c3d4e5f60';
     await say(t.url, first, 'm1', { text: 'My parcel from order 1001 never arrived' });
@@ -355,6 +355,14 @@ describe('the agent workspace in a real browser', () => {
     await ana.page.keyboard.press('e');
     await ana.page.getByRole('dialog', { name: /^Resolve the conversation/ }).waitFor(WAIT);
     await ana.page.keyboard.press('Escape');
+
+    // With alerts on, the other waiting customer writing again is told while Ana reads the first.
+    await ana.context.grantPermissions(['notifications'], { origin: t.url });
+    await ana.page.getByText('Alerts', { exact: true }).click();
+    await expect.poll(() => ana.page.getByRole('switch', { name: 'Alerts' }).isChecked(), WAIT).toBe(true);
+    await say(t.url, second, 'm3', { text: 'Hello? Is anyone there?' });
+    await expect.poll(() => notifications(ana.page), WAIT).toContain('New message from Web chat visitor');
+    await waiting.getByRole('option', { name: /^Web chat visitor, waiting .*, [1-9]\\d* unread,.*Hello\? Is anyone there\?/ }).waitFor(WAIT);
     expect(ana.problems).toEqual([]);
     await ana.context.close();
   });
