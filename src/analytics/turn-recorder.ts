@@ -1,6 +1,6 @@
 /**
  * The turn pipeline's `committed` hook for analytics and metrics: one analytics_turns row per turn (the
- * pseudonymous customer id, channel, flows, position, mode, outcome, timing: no channel identity, no text), and the
+ * pseudonymous customer id, channel, flows, steps run, position, mode, outcome, timing: no channel identity, no text), and the
  * turn's duration in the latency histogram. A row that cannot be written is logged and skipped: the customer's turn
  * is already committed and must not fail over a figure.
  */
@@ -23,10 +23,10 @@ export function createTurnRecorder(options: TurnRecorderOptions): TurnHooks {
       if (!kind) return;
       const state = conversation.state;
       await options.db.query(
-        `INSERT INTO analytics_turns (conversation_id, customer_id, channel, kind, day, flows, flow, step, mode, outcome, replies, duration_ms)
-         VALUES ($1, $2, $3, $4, (now() AT TIME ZONE 'UTC')::date, $5::text[], $6, $7, $8, $9, $10, $11)`,
+        `INSERT INTO analytics_turns (conversation_id, customer_id, channel, kind, day, flows, flow, step, mode, outcome, replies, duration_ms, steps, handoff_step)
+         VALUES ($1, $2, $3, $4, (now() AT TIME ZONE 'UTC')::date, $5::text[], $6, $7, $8, $9, $10, $11, $12::text[], $13)`,
         [conversation.id, conversation.customerId, conversation.channel, kind, [...turn.flows], state.flow ?? null, state.step ?? null,
-          conversation.mode, turn.outcome, turn.replies, turn.durationMs],
+          conversation.mode, turn.outcome, turn.replies, turn.durationMs, [...turn.steps], turn.handoffStep ?? null],
       ).catch((error: unknown) => {
         options.logger.warn({ conversationId: conversation.id, trace_id: turn.traceId, err: error instanceof Error ? error.message : String(error) }, 'analytics: turn not recorded');
       });

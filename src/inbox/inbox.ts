@@ -16,9 +16,10 @@ import type { InboundFacts, TurnFacts, TurnHooks, TurnOverride } from './turn-ho
 
 /**
  * Runs one turn of a conversation's flow: the engine, behind whichever flow set is current. It may say which flows
- * the run went through (`flows`, see src/analytics/flow-trace.ts); the turn's facts carry them to the hooks.
+ * and steps the run went through and which `handoff` step handed over (see src/analytics/flow-trace.ts); the turn's
+ * facts carry them to the hooks.
  */
-export type TurnRunner = (state: ConversationState, input: TurnInput) => TurnResult & { flows?: readonly string[] };
+export type TurnRunner = (state: ConversationState, input: TurnInput) => TurnResult & { flows?: readonly string[]; steps?: readonly string[]; handoffStep?: string };
 
 /** Where committed replies go to be delivered. */
 export type ReplyDispatcher = (conversation: Conversation, replies: StoredMessage[]) => void;
@@ -181,9 +182,13 @@ export class Inbox implements InboxPort {
     let replies: NewOutbound[] = [];
     let handoffReason: string | undefined;
     const flows: string[] = [];
+    const steps: string[] = [];
+    let handoffStep: string | undefined;
     const run: TurnRunner = (current, turnInput) => {
       const result = this.options.runTurn(current, turnInput);
       for (const name of result.flows ?? []) if (!flows.includes(name)) flows.push(name);
+      for (const key of result.steps ?? []) if (!steps.includes(key)) steps.push(key);
+      handoffStep = result.handoffStep ?? handoffStep;
       return result;
     };
     // Understood once, before the hooks: Parley's own requests are ranked with the flows and articles.
@@ -232,7 +237,8 @@ export class Inbox implements InboxPort {
         if (this.options.onHandoff) await this.options.onHandoff(committed.conversation, handoffReason);
         else log.warn('handoff requested but nobody could take it (no agent works a queue): the customer was told, the bot goes on');
       }
-      await this.options.hooks?.committed?.(committed.conversation, inboundId, input, { flows, replies: committed.replies.length, outcome, durationMs, traceId, spanId });
+      const handedOverBy = handoffReason !== undefined && handoffStep !== undefined ? { handoffStep } : {};
+      await this.options.hooks?.committed?.(committed.conversation, inboundId, input, { flows, steps, ...handedOverBy, replies: committed.replies.length, outcome, durationMs, traceId, spanId });
       return committed;
     } catch (error) {
       if (isParleyError(error, 'CONFLICT')) log.error('turn lost its lock: another process moved the conversation');

@@ -47,6 +47,10 @@ export interface InboundFacts {
 export interface TurnFacts {
   /** The flows the engine ran in during the turn, in the order it reached them; empty when it did not run. */
   flows: readonly string[];
+  /** The steps it ran (and the question it was answering), as `flow:step`, in order; empty when it did not run. */
+  steps: readonly string[];
+  /** The `handoff` step that handed the conversation over this turn, as `flow:step`. */
+  handoffStep?: string;
   /** Replies the turn committed. */
   replies: number;
   /** `handoff`, `with_person` (recorded while a person has the conversation), `replied` or `no_reply`. */

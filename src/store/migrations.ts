@@ -439,6 +439,16 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN sender_name text;
     `,
   },
+  {
+    // Issue 16: Parley Studio's map counts every step, not only where a turn left the conversation. Per turn, the
+    // steps it ran (and the question it answered) as 'flow:step', and the handoff step that handed it over. Turns
+    // recorded before have neither; their questions are still counted from flow and step.
+    id: '0016-analytics-turn-steps',
+    sql: `
+      ALTER TABLE analytics_turns ADD COLUMN steps text[] NOT NULL DEFAULT '{}';
+      ALTER TABLE analytics_turns ADD COLUMN handoff_step text;
+    `,
+  },
 ];
 
 /** Advisory lock key shared by every Parley process migrating the same database ("parley" in ASCII). */

@@ -69,8 +69,25 @@ describe('the flow map\'s counts', () => {
     expect(JSON.stringify(later.json)).not.toMatch(/stats-|[0-9a-f]{8}-[0-9a-f]{4}-|headphones|person/);
     expect(Object.keys(later.json).sort()).toEqual(['conversations', 'flow', 'handedOver', 'since', 'steps']);
 
+    // Steps that do not wait count too: the greeting before the question, and the check after it.
+    const steps = new Map(later.json.steps.map((s: any) => [s.step, s]));
+    expect(steps.get('#1')).toEqual({ step: '#1', reached: 3, droppedOff: 0, handedOver: 0 });
+    expect(steps.get('#3')).toMatchObject({ reached: 1 });
+
     expect((await api(EVE.token, 'GET', '/studio/api/flows/..%2Fx/stats')).status).toBe(400);
     expect((await api(EVE.token, 'GET', '/studio/api/flows/returns/stats?days=0')).status).toBe(400);
+  });
+});
+
+describe('the flow map\'s counts on a handoff step', () => {
+  it('counts the conversations that reached it and that it handed to a person', { timeout: 60_000 }, async () => {
+    const before = await api(EVE.token, 'GET', '/studio/api/flows/human/stats');
+    const handoffs = (json: any) => json.steps.find((s: any) => s.step === '#2') ?? { reached: 0, handedOver: 0 };
+    await say(t.url, 'stats-handoff', 'm1', { text: 'agent' });
+    const after = await api(EVE.token, 'GET', '/studio/api/flows/human/stats');
+    expect(handoffs(after.json).reached - handoffs(before.json).reached).toBe(1);
+    expect(handoffs(after.json).handedOver - handoffs(before.json).handedOver).toBe(1);
+    expect(handoffs(after.json).droppedOff).toBe(0);
   });
 });
 

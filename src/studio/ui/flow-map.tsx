@@ -2,8 +2,8 @@
  * The flow map beside the text: the outline of the open flow (flow-outline.ts) laid out top to bottom by dagre and
  * drawn by React Flow. Each node is a button: clicking it, or Enter on it, puts the editor on that step's line.
  * Steps the start cannot reach are greyed and marked, loops are dashed, handoffs and other flows stand out. With the
- * flow's analytics (the last 30 days), the start shows how many conversations ran it and were handed over, and each
- * step that waits for the customer how many reached it, stopped there and were handed to a person from it.
+ * flow's analytics (the last 30 days), the start shows how many conversations ran it and were handed over, every step
+ * how many reached it, and each question and handoff step also how many stopped there and were handed to a person.
  */
 import { Graph, layout } from '@dagrejs/dagre';
 import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
@@ -56,10 +56,17 @@ const StepCard = memo(function StepCard({ data }: NodeProps<StepNode>) {
 
 const nodeTypes = { step: StepCard };
 
-/** What the node shows (`12 reached · 3 dropped · 1 handoff`) and says to a screen reader; the start: the flow's. */
+/** Steps where a conversation can stop or go to a person: their counts say so; other steps only how many reached them. */
+const STOPPING_KINDS: ReadonlySet<OutlineNode['kind']> = new Set(['ask', 'handoff']);
+
+/**
+ * What the node shows (`12 reached · 3 dropped · 1 handoff`) and says to a screen reader; the start: the flow's;
+ * a step that neither waits nor hands over: `12 reached`.
+ */
 function countsText(kind: OutlineNode['kind'], counts: Counts): { shown: string[]; said: string[] } {
   const shown = [kind === 'triggers' ? `${counts.reached} ran it` : `${counts.reached} reached`];
   const said = [kind === 'triggers' ? `${counts.reached} conversations ran it` : `${counts.reached} reached it`];
+  if (kind !== 'triggers' && !STOPPING_KINDS.has(kind)) return { shown, said };
   if (counts.droppedOff !== undefined) {
     shown.push(`${counts.droppedOff} dropped`);
     said.push(`${counts.droppedOff} dropped off here`);
@@ -69,7 +76,7 @@ function countsText(kind: OutlineNode['kind'], counts: Counts): { shown: string[
   return { shown, said };
 }
 
-/** Each node's counts, by its id: the start gets the flow's, a step its own (only steps that wait have any). */
+/** Each node's counts, by its id: the start gets the flow's, a step its own (those no conversation reached have none). */
 function countsByNode(stats: StepStats | undefined): Map<string, Counts> {
   const byNode = new Map<string, Counts>();
   if (!stats) return byNode;
@@ -114,7 +121,7 @@ export function FlowMap({ outline, stale, stats, onOpen }: { outline: FlowOutlin
   return (
     <div className="flow-map" role="region" aria-label={`Map of the flow ${outline!.flow}`}>
       {stale ? <p className="map-stale" role="status">Showing the last version that loaded: fix the errors to update the map.</p> : null}
-      {shown && !stale ? <p className="map-legend">Last 30 days: conversations that reached each question, dropped off there, were handed to a person</p> : null}
+      {shown && !stale ? <p className="map-legend">Last 30 days: conversations that reached each step; at a question or handoff, dropped off there, were handed to a person</p> : null}
       <ReactFlow
         key={outline!.flow}
         nodes={graph.nodes}
