@@ -362,7 +362,7 @@ describe('the agent workspace in a real browser', () => {
     await expect.poll(() => ana.page.getByRole('switch', { name: 'Alerts' }).isChecked(), WAIT).toBe(true);
     await say(t.url, second, 'm3', { text: 'Hello? Is anyone there?' });
     await expect.poll(() => notifications(ana.page), WAIT).toContain('New message from Web chat visitor');
-    await waiting.getByRole('option', { name: /^Web chat visitor, waiting .*, [1-9]\\d* unread,.*Hello\? Is anyone there\?/ }).waitFor(WAIT);
+    await waiting.getByRole('option', { name: /^Web chat visitor, waiting .*, [1-9]\d* unread,.*Hello\? Is anyone there\?/ }).waitFor(WAIT);
     expect(ana.problems).toEqual([]);
     await ana.context.close();
   });
