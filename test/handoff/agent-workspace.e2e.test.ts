@@ -205,7 +205,8 @@ describe('the agent workspace in a real browser', () => {
     await ana.page.getByRole('radio', { name: 'Reply' }).click();
 
     // A canned response with a variable, made by Ana (an admin) and inserted with "/".
-    await ana.page.getByRole('button', { name: 'Canned responses' }).click();
+    await ana.page.getByRole('button', { name: 'Admin' }).click();
+    await ana.page.getByRole('menuitem', { name: 'Canned responses' }).click();
     const cannedDialog = ana.page.getByRole('dialog', { name: 'Canned responses' });
     await cannedDialog.getByRole('button', { name: 'New canned response' }).click();
     await cannedDialog.getByRole('textbox', { name: 'Shortcut' }).fill('hello');

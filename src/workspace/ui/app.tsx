@@ -3,7 +3,7 @@
  * it on the right, kept current by the live connection. The keyboard moves through it (j/k, r, e, ?) while no text
  * field has the focus; alerts (a notification and a chime) come when the agent switched them on.
  */
-import { Button, Switch } from 'react-aria-components';
+import { Button, Menu, MenuItem, MenuTrigger, Popover, Switch } from 'react-aria-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as api from './api.ts';
 import type { AgentEntry, Canned, Conversation, Detail, Line, Me, Person, Suggestion, Tab } from './api.ts';
@@ -340,8 +340,7 @@ export function App() {
           <Switch className="switch" isSelected={alertsOn} onChange={(on) => void toggleAlerts(on)}>
             <span className="track" aria-hidden="true"><span className="thumb" /></span>Alerts
           </Switch>
-          {me?.admin && canned !== undefined ? <Button className="button quiet" onPress={() => setDialog('canned')}>Canned responses</Button> : null}
-          {whatsappWeb ? <a className="button quiet" href="/admin/whatsapp-web">WhatsApp Web</a> : null}
+          {me?.admin ? <AdminMenu whatsappWeb={whatsappWeb} onCanned={canned !== undefined ? () => setDialog('canned') : undefined} /> : null}
           <Button className="button quiet icon" onPress={() => setDialog('shortcuts')} aria-label="Keyboard shortcuts" aria-keyshortcuts="?">?</Button>
           <span className="who">{me ? `${me.name}` : ''}</span>
           <Button className="button quiet" onPress={() => void api.signOut()}>Sign out</Button>
@@ -420,6 +419,24 @@ export function App() {
       <ShortcutsDialog open={dialog === 'shortcuts'} onClose={() => setDialog(null)} />
       {me?.admin ? <CannedDialog open={dialog === 'canned'} onClose={() => setDialog(null)} canned={canned ?? []} queues={me.queues} onChanged={() => void api.canned().then(setCanned)} /> : null}
     </div>
+  );
+}
+
+/** An admin's way to the other pages: canned responses here, Parley Studio, the report, data requests, WhatsApp Web. */
+function AdminMenu({ whatsappWeb, onCanned }: { whatsappWeb: boolean; onCanned: (() => void) | undefined }) {
+  return (
+    <MenuTrigger>
+      <Button className="button quiet">Admin <span aria-hidden="true" className="chevron">▾</span></Button>
+      <Popover className="popover" placement="bottom end">
+        <Menu className="menu" onAction={(key) => { if (key === 'canned') onCanned?.(); }}>
+          {onCanned ? <MenuItem id="canned" className="menu-item">Canned responses</MenuItem> : null}
+          <MenuItem id="studio" className="menu-item" href="/studio">Parley Studio</MenuItem>
+          <MenuItem id="report" className="menu-item" href="/admin/report">Report</MenuItem>
+          <MenuItem id="privacy" className="menu-item" href="/admin/privacy">Data requests</MenuItem>
+          {whatsappWeb ? <MenuItem id="whatsapp" className="menu-item" href="/admin/whatsapp-web">WhatsApp Web sign-in</MenuItem> : null}
+        </Menu>
+      </Popover>
+    </MenuTrigger>
   );
 }
 

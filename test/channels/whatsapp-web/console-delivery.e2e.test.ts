@@ -50,7 +50,9 @@ describe('delivery states in the agent console, in a real browser', () => {
     await page.goto(`${t.url}/agent`);
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor(WAIT);
     // Admins get the link to the WhatsApp Web login.
-    await page.getByRole('link', { name: 'WhatsApp Web' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Admin' }).click();
+    await page.getByRole('menuitem', { name: 'WhatsApp Web sign-in' }).waitFor(WAIT);
+    await page.keyboard.press('Escape');
 
     await page.getByRole('listbox', { name: 'Waiting conversations' }).getByRole('option', { name: /, waiting/ }).click();
     const transcript = page.getByRole('region', { name: 'Transcript' });
