@@ -356,6 +356,14 @@ describe('the agent workspace in a real browser', () => {
     await ana.page.keyboard.press('e');
     await ana.page.getByRole('dialog', { name: /^Resolve the conversation/ }).waitFor(WAIT);
     await ana.page.keyboard.press('Escape');
+    await ana.page.getByRole('dialog').waitFor({ state: 'detached', ...WAIT });
+    // The unsent draft stays with its conversation.
+    await ana.page.keyboard.press('j');
+    await expect.poll(transcriptText, WAIT).toContain('pay by invoice');
+    expect(await replyBox.inputValue()).toBe('');
+    await ana.page.keyboard.press('k');
+    await expect.poll(transcriptText, WAIT).toContain('order 1001');
+    await expect.poll(() => replyBox.inputValue(), WAIT).toBe('jke');
 
     // With alerts on, the other waiting customer writing again is told while Ana reads the first.
     await ana.context.grantPermissions(['notifications'], { origin: t.url });

@@ -111,7 +111,11 @@ export function App() {
       }).catch(() => {});
       if (who.admin) void api.channels().then((list) => setWhatsappWeb(list.includes('whatsapp-web')));
     });
-    const connection = new Live({ onEvent: (event) => onEventRef.current(event), onState: setLiveState, onReconnect: () => void refreshList() });
+    const connection = new Live({ onEvent: (event) => onEventRef.current(event), onState: setLiveState, onReconnect: () => {
+      void refreshList();
+      // Lines may have come while the connection was down: the open conversation is read again.
+      if (state.current.selected) void openConversation(state.current.selected);
+    } });
     live.current = connection;
     connection.start();
     const tick = setInterval(() => setNow(Date.now()), 1000);

@@ -47,11 +47,17 @@ export const ReplyBox = forwardRef<ReplyBoxHandle, Props>(function ReplyBox(prop
   const lastTyping = useRef(0);
   const menuId = useId();
 
+  // Each conversation keeps its unsent draft while the agent looks at another one.
+  const drafts = useRef(new Map<string, string>());
   useEffect(() => {
-    setText('');
+    setText(drafts.current.get(conversationId) ?? '');
     setMode('reply');
     setError('');
   }, [conversationId]);
+  useEffect(() => {
+    if (text) drafts.current.set(conversationId, text);
+    else drafts.current.delete(conversationId);
+  }, [text]);
 
   useImperativeHandle(ref, () => ({
     focus: () => area.current?.focus(),
