@@ -29,7 +29,15 @@ export type Decision =
       /** The passage found by meaning (embeddings), when that is how the article was found. */
       passage?: string;
     }
-  | { kind: 'decline'; confidence: number };
+  | {
+      kind: 'decline';
+      confidence: number;
+      /**
+       * The message only names what the first candidates are about ("Pulse Mini"): they are offered however low the
+       * confidence, since which of them the customer wants is the one thing left to ask.
+       */
+      namesSubject?: true;
+    };
 
 export interface Understood {
   decision: Decision;

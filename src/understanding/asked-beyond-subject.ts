@@ -36,3 +36,9 @@ export function unansweredWords(message: string, lang: string, article: ArticleT
   if (asked.some(mentioned)) return [];
   return asked.some((term) => known.has(term)) ? asked : [];
 }
+
+/** Whether every word the message asks with is one of the article's subject ("Pulse Mini", "wave 700"). */
+export function namesOnlySubject(message: string, lang: string, article: ArticleTerms): boolean {
+  const asked = analyzerFor(lang).terms(message);
+  return asked.length > 0 && asked.every((term) => article.subject.has(term));
+}

@@ -22,7 +22,7 @@ import type { Article } from '../kb/types.ts';
 import { articlesForEveryLanguage, flowArticles, flowOfDoc, intentMatchDocs, intentOfDoc, LANGUAGES, rankableFlows } from './candidate-docs.ts';
 import { isFollowUp, withPreviousQuestion } from './follow-up.ts';
 import { redact } from '../privacy/redact.ts';
-import { articleTerms, unansweredWords, type ArticleTerms } from './asked-beyond-subject.ts';
+import { articleTerms, namesOnlySubject, unansweredWords, type ArticleTerms } from './asked-beyond-subject.ts';
 import { questionParts } from './two-questions.ts';
 import { essentialKeyword } from './keywords.ts';
 import { candidateId, type ModelChooser } from './model-choice.ts';
@@ -154,7 +154,7 @@ export class Understander {
     const retrieval = await this.rank(index, query, lang);
     const candidates = retrieval.candidates;
     const evidence = keyword ? undefined : flowEvidence(rankableFlows(flows), text, lang, candidates);
-    let offline = withLanguage(this.offline(flows, text, keyword, evidence, retrieval, this.offSubject(index, query, lang)));
+    let offline = withLanguage(this.offline(flows, text, keyword, evidence, retrieval, this.subjects(index, query, lang)));
     if (this.options.similar && options.model !== false && !keyword && offline.decision.kind === 'decline') {
       offline = await this.byMeaning(this.options.similar, offline, query, index, lang);
     }
@@ -169,16 +169,23 @@ export class Understander {
     return chooser && candidates.length > 0 ? this.withModel(chooser, offline, { text, language: lang, candidates, flows }) : offline;
   }
 
-  /** The flow or article the message asks for, offline, as if Parley had no requests of its own. */
-  /** For the first candidate, when it is an article: the words asked about that it never mentions (see asked-beyond-subject.ts). */
-  private offSubject(index: Index, query: string, lang: string): (article: string) => string[] {
-    return (article) => {
-      const terms = index.articleTerms.get(`${article}\u0000${lang}`);
-      return terms ? unansweredWords(query, lang, terms, index.knownTerms.get(lang) ?? new Set()) : [];
+  /** What the message asks of an article beyond its subject, and whether it names nothing else (asked-beyond-subject.ts). */
+  private subjects(index: Index, query: string, lang: string): Subjects {
+    const terms = (article: string) => index.articleTerms.get(`${article}\u0000${lang}`);
+    return {
+      unanswered: (article) => {
+        const own = terms(article);
+        return own ? unansweredWords(query, lang, own, index.knownTerms.get(lang) ?? new Set()) : [];
+      },
+      onlyNames: (article) => {
+        const own = terms(article);
+        return own !== undefined && namesOnlySubject(query, lang, own);
+      },
     };
   }
 
-  private offline(flows: FlowSet, text: string, keyword: string | undefined, evidence: FlowEvidence | undefined, retrieval: Ranked, offSubject: (article: string) => string[]): Omit<Understood, 'language'> {
+  /** The flow or article the message asks for, offline, as if Parley had no requests of its own. */
+  private offline(flows: FlowSet, text: string, keyword: string | undefined, evidence: FlowEvidence | undefined, retrieval: Ranked, subjects: Subjects): Omit<Understood, 'language'> {
     const { candidates } = retrieval;
     if (keyword) return { decision: { kind: 'flow', flow: keyword, confidence: 1 }, candidates, why: `the message is the flow's keyword: ${keyword}` };
     const articleFirst = candidates[0]?.kind === 'knowledge' && retrieval.confidence >= KEYWORD_EVIDENCE;
@@ -188,7 +195,7 @@ export class Understander {
       if (confidence >= this.options.minConfidence) return { decision: { kind: 'flow', flow: evidence.flow, confidence }, candidates, why: evidence.why };
     }
     let decided = this.decide(candidates, retrieval.confidence);
-    const unanswered = decided.decision.kind === 'knowledge' ? offSubject(decided.decision.article) : [];
+    const unanswered = decided.decision.kind === 'knowledge' ? subjects.unanswered(decided.decision.article) : [];
     if (unanswered.length > 0) {
       // Less sure, not sure it is wrong: the words may be a paraphrase of the article's own (a sure match still answers;
       // a weaker one becomes a near miss, offered rather than quoted).
@@ -198,6 +205,7 @@ export class Understander {
     }
     // The flow whose keyword the message named, when an article answered instead, is offered beside the answer.
     if (evidence?.keywordOnly && decided.decision.kind === 'knowledge') decided.decision = { ...decided.decision, offerFlow: evidence.flow };
+    if (decided.decision.kind === 'decline') decided = namingSubject(decided, subjects);
     const opener = decided.decision.kind === 'decline' ? greetingOpener(flows, text) : undefined;
     return opener
       ? { decision: { kind: 'flow', flow: opener, confidence: this.options.minConfidence }, candidates, why: `nothing else understood, and the message opens with a keyword of the ${opener} flow, which starts conversations` }
@@ -314,6 +322,28 @@ export class Understander {
 }
 
 type FlowEvidence = { flow: string; confidence: number; why: string; keywordOnly?: true };
+
+interface Subjects {
+  /** The words asked about that the article never mentions while the knowledge base does elsewhere. */
+  unanswered(article: string): string[];
+  /** Whether the message names nothing but what the article is about ("Pulse Mini"). */
+  onlyNames(article: string): boolean;
+}
+
+/**
+ * A decline of a message that only names what the first article is about ("pulse mini"): the articles about it
+ * come first among the candidates, offered however low the confidence (which of them is the question left).
+ */
+function namingSubject(declined: Omit<Understood, 'language'>, subjects: Subjects): Omit<Understood, 'language'> {
+  const about = declined.candidates.filter((c) => c.kind === 'knowledge' && subjects.onlyNames(c.id));
+  if (about.length === 0 || declined.candidates[0] !== about[0]) return declined;
+  return {
+    ...declined,
+    decision: { ...declined.decision, kind: 'decline', namesSubject: true } as Decision,
+    candidates: [...about, ...declined.candidates.filter((c) => !about.includes(c))],
+    why: `${declined.why}; the message only names what ${about.map((c) => c.id).join(', ')} ${about.length === 1 ? 'is' : 'are'} about: offered`,
+  };
+}
 
 /** What the ranker found: flows and articles best first, the confidence in the first, a request of Parley's ranked above them. */
 interface Ranked {

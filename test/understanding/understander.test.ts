@@ -58,6 +58,13 @@ describe('the understanding step on the demo shop', () => {
     expect(await decide('how long does the nova x battery last')).toMatchObject({ kind: 'knowledge', article: 'products/nova-x-5g' });
   });
 
+  it("offers the articles about a product whose name alone is the message, however unsure", async () => {
+    const understood = await understander.understand(flows, 'pulse mini', { locale: 'en' });
+    expect(understood.decision).toMatchObject({ kind: 'decline', namesSubject: true });
+    expect(understood.candidates.slice(0, 2).map((c) => c.id).sort()).toEqual(['guides/pulse-mini-troubleshooting', 'products/pulse-mini']);
+    expect((await decide('purple elephants')).kind === 'decline' && 'namesSubject' in (await decide('purple elephants'))).toBe(false);
+  });
+
   it('never reads a product name as a greeting with a typo', async () => {
     const decision = await decide('does the halo hub work with matter');
     expect(decision.kind === 'flow' && decision.flow === 'greeting').toBe(false);

@@ -73,7 +73,8 @@ function unsure(step: AnswerStep, ctx: StepContext): StepResult {
 function closestOffers(ctx: StepContext): Array<{ title: string; payload: string }> {
   const understood = ctx.understood;
   // Nothing came close ("purple elephants"): the flow's own "not sure" (its menu) serves better than far-off guesses.
-  if (!understood || understood.decision.kind !== 'decline' || understood.decision.confidence < OFFER_FLOOR) return [];
+  if (!understood || understood.decision.kind !== 'decline') return [];
+  if (understood.decision.confidence < OFFER_FLOOR && !understood.decision.namesSubject) return [];
   return understood.candidates.slice(0, 3).map((c) => ({ title: c.title, payload: c.kind === 'flow' ? c.id : `${ARTICLE_PAYLOAD}${c.id}` }));
 }
 
