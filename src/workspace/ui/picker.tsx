@@ -20,7 +20,8 @@ export function Picker({ label, value, onChange, options, placeholder, hideLabel
     <Select className={className} selectedKey={value === '' && placeholder ? null : value} onSelectionChange={(key) => onChange(String(key ?? ''))} {...(placeholder ? { placeholder } : {})}>
       <Label className={hideLabel ? 'visually-hidden' : 'field-label'}>{label}</Label>
       <Button className={`filter-button${active ? ' active' : ''}${hideLabel ? '' : ' wide'}`}>
-        <SelectValue />
+        {/* A filter that narrows nothing says what it filters by ("Queue"), not "All queues". */}
+        <SelectValue>{({ defaultChildren }) => (hideLabel && value === '' ? label : defaultChildren)}</SelectValue>
         <span aria-hidden="true" className="chevron">▾</span>
       </Button>
       <Popover className="popover">
