@@ -7,6 +7,9 @@ import { createWebSender, LiveHub, registerWebRoutes } from '../adapters/web/ind
 import { createWhatsAppSender, registerWhatsAppRoutes, WHATSAPP_CHANNEL } from '../adapters/whatsapp-cloud/index.ts';
 import { createWhatsAppWebChannel, WHATSAPP_WEB_CHANNEL, type WhatsAppWebOverrides } from '../adapters/whatsapp-web/index.ts';
 import { answersWithOpeningHours, withOpeningHours } from './hours/hours-placeholder.ts';
+import { OpeningHours } from './hours/opening-hours.ts';
+import { personVars, type PersonReach } from './hours/person-available.ts';
+import { withTurnVars } from './hours/turn-vars.ts';
 import type { ConversationState } from './engine/types.ts';
 import { createAppHandoff } from './app-handoff.ts';
 import { createCustomerSystem } from './customers/index.ts';
@@ -171,6 +174,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   // Editors alone (AGENTS for Parley Studio) take none: their sign-in stays, and a handoff is not queued to nobody; the
   // inbox tells the customer no person is available and the bot goes on.
   const desk = handoff && (config.handoff.agents.some((agent) => agent.queues.length > 0) || config.handoff.slack?.agentChannel || botframework) ? handoff : undefined;
+  // person_available / person_later, for flows to test before they promise a colleague (src/hours/person-available.ts).
+  const reach: PersonReach = { desk: desk !== undefined, ...(hours ? { hours: new OpeningHours(hours) } : {}), queue: config.handoff.defaultQueue, now: () => new Date() };
   if (handoff && !desk) logger.warn('AGENTS has editors only and no desk takes handoffs: a handoff tells the customer that no person is available');
   const privacy = createPrivacySystem({
     config: config.privacy, db: store.db, redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
@@ -190,7 +195,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     lock,
     understand: (state, text, { model }) => understander.understand(flows.forState(state), text, { ...understandOptions(state), model: model && mayAskModel(state, text) }),
     runTurn: (state, input) => {
-      const run = (turnState: ConversationState) => runTurnTraced(flows.forState(turnState), turnState, input);
+      const run = withTurnVars(() => personVars(reach), (turnState: ConversationState) => runTurnTraced(flows.forState(turnState), turnState, input));
       return hours ? withOpeningHours(hours, run)(state) : run(state);
     },
     dispatch: (conversation, replies) => {

@@ -15,6 +15,8 @@ import { understandOptions, type Understander } from '../understanding/understan
 import { MemoryConversationLock } from '../inbox/memory-lock.ts';
 import type { TurnHooks } from '../inbox/turn-hooks.ts';
 import { createLogger } from '../infra/logger.ts';
+import { personVars } from '../hours/person-available.ts';
+import { withTurnVars } from '../hours/turn-vars.ts';
 import { runMigrations, migrations } from '../store/migrations.ts';
 import { openMigratedMemoryDb } from '../store/pglite-db.ts';
 import { SqlStore } from '../store/sql-store.ts';
@@ -38,6 +40,8 @@ export interface SimTurn {
   mode: ConversationMode;
 }
 
+const OPEN_DESK = personVars({ desk: true, queue: 'support', now: () => new Date() });
+
 export interface SimulatorOptions {
   /** Performs calls and knowledge base answers (see simulator-effects.ts); absent: every effect fails as not configured. */
   effects?: EffectRunner;
@@ -60,7 +64,8 @@ export class Simulator {
     this.inbox = new Inbox({
       store,
       lock: new MemoryConversationLock(),
-      runTurn: (state, input) => runTurn(this.flows, state, input),
+      // As with an agent desk that is open: a flow testing person_available finds a person.
+      runTurn: (state, input) => withTurnVars(() => OPEN_DESK, (turnState) => runTurn(this.flows, turnState, input))(state),
       dispatch: () => {},
       logger: createLogger({ level: 'silent', redact: true }),
       // As with an agent desk: a handoff gives the conversation to a person, and the bot goes quiet.

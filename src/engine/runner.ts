@@ -31,6 +31,8 @@
  *
  * Reserved variables: `locale` mirrors `state.locale` (so `set: { locale: de }` switches the language);
  * `last_message` is the text of this turn's message; it is kept in the state only while an effect is pending.
+ * `person_available` / `person_later`, when the caller gives them (src/hours/person-available.ts): with both false the
+ * engine's own "Talk to a person" button says nobody can take the conversation instead of handing over.
  */
 import type { Button } from '../core/message.ts';
 import { DEFAULT_LOCALE } from './localize.ts';
@@ -197,6 +199,8 @@ function builtInButton(flows: FlowSet, state: ConversationState, payload: string
   const ctx = context(undefined, vars);
   if (payload === BUILT_IN_PAYLOADS.rephrase) return settle(flows, state, vars, [sayAction(BUILT_IN_TEXTS.rephrase, undefined, ctx)]);
   if (payload !== BUILT_IN_PAYLOADS.person) return undefined;
+  // Parley says whether anyone can take it (person_available, person_later); with nobody, no colleague is promised.
+  if (vars.person_available === false && vars.person_later !== true) return settle(flows, state, vars, [sayAction(BUILT_IN_TEXTS.noPerson, undefined, ctx)]);
   return settle(flows, state, vars, [sayAction(BUILT_IN_TEXTS.handingOff, undefined, ctx), { type: 'handoff', reason: PERSON_BUTTON_REASON }]);
 }
 

@@ -6,19 +6,14 @@ import type { KnowledgePort } from '../core/knowledge-port.ts';
 import type { ConversationState } from '../engine/types.ts';
 import { describeWeek } from './describe-week.ts';
 import type { OpeningHoursSetting } from './opening-hours.ts';
+import { withTurnVars } from './turn-vars.ts';
 
 export const OPENING_HOURS_VAR = 'opening_hours';
 const PLACEHOLDER = /\{\{\s*opening_hours\s*\}\}/g;
 
 /** Runs a turn with {{opening_hours}} among the variables, and takes it out of the state the turn leaves. */
 export function withOpeningHours<R extends { state: ConversationState }>(setting: OpeningHoursSetting, run: (state: ConversationState) => R): (state: ConversationState) => R {
-  return (state) => {
-    const text = describeWeek(setting, state.locale);
-    const result = run({ ...state, vars: { ...state.vars, [OPENING_HOURS_VAR]: text } });
-    const { [OPENING_HOURS_VAR]: left, ...vars } = result.state.vars;
-    // A flow that set the variable itself keeps its own value.
-    return left === text ? { ...result, state: { ...result.state, vars } } : result;
-  };
+  return withTurnVars((state) => ({ [OPENING_HOURS_VAR]: describeWeek(setting, state.locale) }), run);
 }
 
 /** The knowledge base with {{opening_hours}} in its answers filled in the question's language. */

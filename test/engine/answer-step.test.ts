@@ -43,7 +43,16 @@ describe('answer step', () => {
     expect(chat.handoffs()).toEqual([PERSON_BUTTON_REASON]);
   });
 
-  it('an answer the knowledge base declined (null) is unsure whatever its confidence', () => {
+  it('the built-in "Talk to a person" with nobody to take the conversation says so, and hands nothing over', () => {
+    const chat = new Chat(flowsFrom({ 'fallback.yaml': fallback }), { vars: { person_available: false, person_later: false } });
+    expect(chat.send({ payload: BUILT_IN_PAYLOADS.person })).toEqual([expect.stringMatching(/^Sorry, there's no one from our team who can take this conversation here right now/)]);
+    expect(chat.handoffs()).toEqual([]);
+    const later = new Chat(flowsFrom({ 'fallback.yaml': fallback }), { vars: { person_available: false, person_later: true } });
+    later.send({ payload: BUILT_IN_PAYLOADS.person });
+    expect(later.handoffs()).toEqual([PERSON_BUTTON_REASON]);
+  });
+
+    it('an answer the knowledge base declined (null) is unsure whatever its confidence', () => {
     const chat = new Chat(flowsFrom({ 'fallback.yaml': fallback }), undefined, () => ({ kind: 'answer', confidence: 0.99, answer: null, sources: [] }));
     expect(chat.send('hm?')).toEqual([BUILT_IN.unsure]);
   });

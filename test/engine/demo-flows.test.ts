@@ -23,8 +23,10 @@ const orderApi: EffectAnswerer = (request) => {
   const order = demoOrders(TODAY)[String(request.params.order).toUpperCase()];
   return order ? { kind: 'call', ok: true, status: 200, data: order } : { kind: 'call', ok: false, status: 404, error: 'http_404' };
 };
-const shop = (effects: EffectAnswerer = orderApi) => new Chat(flows, undefined, effects);
-const german = (effects: EffectAnswerer = orderApi) => new Chat(flows, { vars: {}, locale: 'de' }, effects);
+/** As the server fills them each turn (src/hours/person-available.ts): a desk that is open now. */
+const OPEN_DESK = { person_available: true, person_later: false };
+const shop = (effects: EffectAnswerer = orderApi) => new Chat(flows, { vars: { ...OPEN_DESK } }, effects);
+const german = (effects: EffectAnswerer = orderApi) => new Chat(flows, { vars: { ...OPEN_DESK }, locale: 'de' }, effects);
 
 describe('Brightwave demo flows', () => {
   it('every text is in English and German', () => {
@@ -204,6 +206,21 @@ describe('Brightwave demo flows', () => {
     const de = german();
     expect(de.send('Ich möchte mit einem Mitarbeiter sprechen')[0]).toMatch(/^Sehr gern! Ich gebe Sie an eine Kollegin/);
     expect(de.handoffs()).toEqual(['customer asked for a person']);
+  });
+
+  it('human: says only what will happen, with the team away or with nobody to take the chat', () => {
+    const away = new Chat(flows, { vars: { person_available: false, person_later: true } });
+    expect(away.send('can I talk to a real person')).toEqual(["Of course! I'm passing this conversation to our support team, so you won't have to repeat yourself."]);
+    expect(away.handoffs()).toEqual(['customer asked for a person']);
+    for (const nobody of [new Chat(flows, { vars: { person_available: false, person_later: false } }), new Chat(flows)]) {
+      const [text] = nobody.replies('can I talk to a real person');
+      expect(text!.text).toMatch(/^I'm sorry, no one from our team can chat with you here\. You can call us on \+31 10 123 4567 .*support@brightwave\.example/);
+      expect(text!.text).not.toMatch(/passing you/);
+      expect(text!.buttons).toEqual(['Main menu']);
+      expect(nobody.handoffs()).toEqual([]);
+    }
+    const de = new Chat(flows, { vars: {}, locale: 'de' });
+    expect(de.send('Ich möchte mit einem Mitarbeiter sprechen')[0]).toMatch(/^Leider kann hier niemand aus unserem Team mit Ihnen chatten/);
   });
 
   it('fallback: answers from the knowledge base with its source, then offers the menu and a person', () => {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import type { KnowledgePort } from '../../src/core/knowledge-port.ts';
@@ -52,6 +53,17 @@ describe('opening hours', () => {
     const before = (await webTranscript(t.url, 'closed-1')).length;
     await new Promise((resolve) => setTimeout(resolve, 4_500));
     expect((await webTranscript(t.url, 'closed-1')).length).toBe(before);
+  });
+
+  it('the demo flows know it: outside them the human flow promises no colleague now, and the notice says when they are back', async () => {
+    const { week, weekday } = inThreeDays();
+    const t = (running = await startHandoffApp({ FLOWS_DIR: path.join(repoRoot, 'flows'), OPENING_HOURS: JSON.stringify({ timeZone: 'UTC', week }) }));
+    const replies = (await say(t.url, 'closed-demo', 'm1', { text: 'human' })).replies.map((r) => r.text);
+    expect(replies).toEqual([
+      "Of course! I'm passing this conversation to our support team, so you won't have to repeat yourself.",
+      expect.stringMatching(new RegExp(`^Our team is away right now and will be back ${weekday} at 09:00\\.`)),
+    ]);
+    expect((await eventually(async () => (await asAgent(t.url, ANA.token, '/agent/api/handoffs')).json.handoffs[0]))!.status).toBe('waiting');
   });
 
   it('inside them: the usual notices, and the status line has the typical wait of recent handoffs', async () => {

@@ -5,11 +5,15 @@
  * Reads that only test a variable (`x is set`, a bare `x`) are what tests are for, so they are never "too early".
  */
 import { suggest } from '../../engine/describe-issues.ts';
+import { PERSON_AVAILABLE_VAR, PERSON_LATER_VAR } from '../../hours/person-available.ts';
 import type { FlowGraph, StepNode } from '../flow-graph.ts';
 import type { Check, Finding } from './finding.ts';
 
-/** Variables the engine keeps itself: the conversation's language and what the customer wrote this turn. */
-export const ALWAYS_SET: ReadonlySet<string> = new Set(['locale', 'last_message']);
+/**
+ * Variables Parley keeps itself: the conversation's language, what the customer wrote this turn, and whether a person
+ * can take the conversation (src/hours/person-available.ts).
+ */
+export const ALWAYS_SET: ReadonlySet<string> = new Set(['locale', 'last_message', PERSON_AVAILABLE_VAR, PERSON_LATER_VAR]);
 
 export const checkVariables: Check = ({ graph, varsSetAnywhere }) => {
   const findings: Finding[] = [];
