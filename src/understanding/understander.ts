@@ -201,7 +201,9 @@ export class Understander {
       // a weaker one becomes a near miss, offered rather than quoted).
       const confidence = round3(retrieval.confidence * OFF_SUBJECT_FACTOR);
       const lowered = this.decide(candidates, confidence);
-      decided = { ...lowered, why: `${lowered.why}; lowered from ${retrieval.confidence}: ${candidates[0]!.id} is about what the message names, but says nothing of ${unanswered.join(', ')}` };
+      // The words themselves stay out: `why` goes to the debug log, which never carries what the customer wrote.
+      const words = unanswered.length === 1 ? 'the other word' : `any of the ${unanswered.length} other words`;
+      decided = { ...lowered, why: `${lowered.why}; lowered from ${retrieval.confidence}: ${candidates[0]!.id} is about what the message names, but mentions nowhere ${words} it asks with` };
     }
     // The flow whose keyword the message named, when an article answered instead, is offered beside the answer.
     if (evidence?.keywordOnly && decided.decision.kind === 'knowledge') decided.decision = { ...decided.decision, offerFlow: evidence.flow };

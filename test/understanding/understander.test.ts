@@ -54,7 +54,8 @@ describe('the understanding step on the demo shop', () => {
     const understood = await understander.understand(flows, 'does the nova x have a headphone jack', { locale: 'en' });
     expect(understood.decision.kind).toBe('decline');
     expect(understood.candidates[0]?.id).toBe('products/nova-x-5g');
-    expect(understood.why).toMatch(/says nothing of .*headphon/);
+    expect(understood.why).toMatch(/nova-x-5g is about what the message names, but mentions nowhere any of the 2 other words it asks with/);
+    expect(understood.why).not.toMatch(/headphon|jack/);
     expect(await decide('how long does the nova x battery last')).toMatchObject({ kind: 'knowledge', article: 'products/nova-x-5g' });
   });
 
