@@ -52,7 +52,7 @@ describe('agent workspace in a real browser', () => {
     // The customer writes an HTML payload, then asks for a person: the handoff appears without a reload.
     await say(t.url, 'xss1', 'm1', { text: XSS });
     await say(t.url, 'xss1', 'm2', { text: 'human' });
-    const item = page.getByRole('listbox', { name: 'Waiting conversations' }).getByRole('option', { name: /^Web chat visitor, waiting/ });
+    const item = page.getByRole('listbox', { name: 'Waiting conversations' }).getByRole('option', { name: /^Web chat visitor [0-9A-F]{4}, waiting/ });
     await item.waitFor(WAIT);
     await item.click();
     const conversation = page.getByRole('main', { name: /^Conversation with/ });

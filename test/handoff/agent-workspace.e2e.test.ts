@@ -25,7 +25,7 @@ const CLEO = { id: 'cleo', password: 'cleo-workspace-password' };
 const SHOTS = process.env.WORKSPACE_SCREENSHOTS;
 const TABLET_CUSTOMER = '4b1f3f5e-7d0c-4e8e-9a51-2f7f6c1d9e20';
 /** A conversation in the list (the list's empty state is an option too). */
-const VISITOR = /^Web chat visitor, waiting/;
+const VISITOR = /^Web chat visitor [0-9A-F]{4}, waiting/;
 const NOTE = 'Second time they ask about this order: offer the free return label.';
 const TRANSFER_NOTE = 'They also ask about a refund on the invoice: over to billing.';
 const GREETING = 'Hi, I am Ana Lima from Brightwave. Let me look into this for you.';
@@ -145,7 +145,7 @@ describe('the agent workspace in a real browser', () => {
     await waiting.getByRole('option', { name: VISITOR }).waitFor(WAIT);
     await expect.poll(() => notifications(ana.page), WAIT).toContain('A customer is waiting');
     // What she has not read is counted on the row and in the tab's title.
-    await waiting.getByRole('option', { name: /^Web chat visitor, waiting .*, [1-9]\d* unread,/ }).waitFor(WAIT);
+    await waiting.getByRole('option', { name: /^Web chat visitor [0-9A-F]{4}, waiting .*, [1-9]\d* unread,/ }).waitFor(WAIT);
     await expect.poll(() => ana.page.title(), WAIT).toMatch(/^\([1-9]\d*\) Parley · Inbox$/);
     await waiting.getByRole('option', { name: VISITOR }).click();
     const conversation = ana.page.getByRole('main', { name: /^Conversation with/ });
@@ -157,7 +157,7 @@ describe('the agent workspace in a real browser', () => {
     const cleo = await agentBrowser();
     await signIn(cleo.page, CLEO);
     await cleo.page.getByRole('tab', { name: /^All open/ }).click();
-    await cleo.page.getByRole('listbox', { name: 'All open conversations' }).getByRole('option', { name: /^Web chat visitor, with Ana Lima/ }).click();
+    await cleo.page.getByRole('listbox', { name: 'All open conversations' }).getByRole('option', { name: /^Web chat visitor [0-9A-F]{4}, with Ana Lima/ }).click();
     await conversation.getByRole('note', { name: 'Also viewing: Cleo Park' }).waitFor(WAIT);
     await cleo.page.getByRole('note', { name: 'Also viewing: Ana Lima' }).waitFor(WAIT);
     expect(await cleo.page.getByRole('textbox', { name: 'Reply to the customer' }).isDisabled()).toBe(true);
@@ -179,7 +179,7 @@ describe('the agent workspace in a real browser', () => {
     // Typing, both ways: the customer's shows in the workspace, Ana's in the web chat with her name.
     const replyBox = ana.page.getByRole('textbox', { name: 'Reply to the customer' });
     // (The widget tells at most every three seconds that the customer types: they go on typing until it shows.)
-    const customerTyping = conversation.getByText('Web chat visitor is typing…');
+    const customerTyping = conversation.getByText(/^Web chat visitor [0-9A-F]{4} is typing…$/);
     await expect.poll(async () => {
       await shop.locator('#parley-input').press('.');
       return customerTyping.isVisible();
@@ -192,7 +192,7 @@ describe('the agent workspace in a real browser', () => {
     await suggested.getByRole('button').first().click();
     await expect.poll(() => replyBox.inputValue(), WAIT).toMatch(/deliver/i);
     await ana.page.getByRole('tab', { name: /^Mine/ }).click();
-    await ana.page.getByRole('listbox', { name: 'Mine conversations' }).getByRole('option', { name: /^Web chat visitor, with Ana Lima/ }).waitFor(WAIT);
+    await ana.page.getByRole('listbox', { name: 'Mine conversations' }).getByRole('option', { name: /^Web chat visitor [0-9A-F]{4}, with Ana Lima/ }).waitFor(WAIT);
     await shot(ana.page, 'conversation');
     await replyBox.fill('');
 
@@ -321,7 +321,7 @@ describe('the agent workspace in a real browser', () => {
     expect(await conversation.getByRole('textbox', { name: 'Reply to the customer' }).isDisabled()).toBe(true);
     await expect.poll(() => notifications(cleo.page), WAIT).toContain('Assigned to you');
     await cleo.page.getByRole('tab', { name: /^Mine/ }).click();
-    await cleo.page.getByRole('listbox', { name: 'Mine conversations' }).getByRole('option', { name: /^Web chat visitor, with Cleo Park/ }).waitFor(WAIT);
+    await cleo.page.getByRole('listbox', { name: 'Mine conversations' }).getByRole('option', { name: /^Web chat visitor [0-9A-F]{4}, with Cleo Park/ }).waitFor(WAIT);
     expect(cleo.problems).toEqual([]);
     await cleo.context.close();
     expect(ana.problems).toEqual([]);
@@ -370,8 +370,8 @@ describe('the agent workspace in a real browser', () => {
     await ana.page.getByText('Alerts', { exact: true }).click();
     await expect.poll(() => ana.page.getByRole('switch', { name: 'Alerts' }).isChecked(), WAIT).toBe(true);
     await say(t.url, second, 'm3', { text: 'Hello? Is anyone there?' });
-    await expect.poll(() => notifications(ana.page), WAIT).toContain('New message from Web chat visitor');
-    await waiting.getByRole('option', { name: /^Web chat visitor, waiting .*, [1-9]\d* unread,.*Hello\? Is anyone there\?/ }).waitFor(WAIT);
+    await expect.poll(() => notifications(ana.page), WAIT).toContainEqual(expect.stringMatching(/^New message from Web chat visitor [0-9A-F]{4}$/));
+    await waiting.getByRole('option', { name: /^Web chat visitor [0-9A-F]{4}, waiting .*, [1-9]\d* unread,.*Hello\? Is anyone there\?/ }).waitFor(WAIT);
     expect(ana.problems).toEqual([]);
     await ana.context.close();
   });

@@ -21,7 +21,7 @@ describe('the workspace in words', () => {
   it('names languages and channels, and a customer without a name by their channel', () => {
     expect([languageName('de-AT'), languageName('en'), languageName(null)]).toEqual(['German', 'English', '']);
     expect([channelName('whatsapp-web'), channelName('web'), channelName('telegram')]).toEqual(['WhatsApp', 'Web chat', 'Telegram']);
-    expect([customerName(null, 'web'), customerName('  ', 'whatsapp'), customerName('Mia', 'web')]).toEqual(['Web chat visitor', 'WhatsApp visitor', 'Mia']);
+    expect([customerName(null, 'web'), customerName('  ', 'whatsapp', '6ba24da7-0552-4a35'), customerName('Mia', 'web', '6ba24da7')]).toEqual(['Web chat visitor', 'WhatsApp visitor 6BA2', 'Mia']);
     expect([initials('Ana Lima'), initials('Ben'), initials(null)]).toEqual(['AL', 'B', '?']);
   });
 

@@ -169,7 +169,7 @@ export function App() {
       if (open === changed.id) setDetail((d) => (d ? { ...d, conversation: { ...d.conversation, ...changed, language: changed.language ?? d.conversation.language } } : d));
       // (An assignment to this agent is told by its own 'assigned' event, below.)
       if (!before && changed.status === 'waiting') {
-        notify.alert('A customer is waiting', `${customerName(changed.customerName, changed.channel)}: ${changed.reason}`, changed.id, () => void openConversation(changed.id));
+        notify.alert('A customer is waiting', `${customerName(changed.customerName, changed.channel, changed.id)}: ${changed.reason}`, changed.id, () => void openConversation(changed.id));
       }
       scheduleListRefresh();
     }
@@ -187,7 +187,7 @@ export function App() {
         } else setLocalUnread((u) => ({ ...u, [handoffId]: (u[handoffId] ?? 0) + 1 }));
         const mineOrWaiting = conversation && (conversation.status === 'waiting' || conversation.assignee?.id === agent?.id);
         if (mineOrWaiting && (open !== handoffId || document.hidden)) {
-          notify.alert(`New message from ${customerName(conversation.customerName, conversation.channel)}`, line.text.slice(0, 140), handoffId, () => void openConversation(handoffId));
+          notify.alert(`New message from ${customerName(conversation.customerName, conversation.channel, conversation.id)}`, line.text.slice(0, 140), handoffId, () => void openConversation(handoffId));
         }
         scheduleListRefresh();
       }
@@ -196,7 +196,7 @@ export function App() {
     if (event.type === 'transferred') {
       if (open === handoffId && agent && typeof event.to === 'string' && !agent.queues.includes(event.to)) {
         const gone = map.get(handoffId);
-        closeOpen(`Transferred to ${event.to}${gone ? `: ${customerName(gone.customerName, gone.channel)}` : ''}`, `The agents of ${event.to} have it now.`);
+        closeOpen(`Transferred to ${event.to}${gone ? `: ${customerName(gone.customerName, gone.channel, gone.id)}` : ''}`, `The agents of ${event.to} have it now.`);
       }
       scheduleListRefresh();
     }
@@ -204,7 +204,7 @@ export function App() {
     if (event.type === 'viewers' && Array.isArray(event.agents)) setViewers((v) => ({ ...v, [handoffId]: event.agents as Person[] }));
     if (event.type === 'assigned' && agent && (event.agentId === agent.id || (event.agent as Person | undefined)?.id === agent.id) && !claimedHere.current.has(handoffId)) {
       const conversation = map.get(handoffId);
-      notify.alert('Assigned to you', conversation ? customerName(conversation.customerName, conversation.channel) : 'A conversation', handoffId, () => void openConversation(handoffId));
+      notify.alert('Assigned to you', conversation ? customerName(conversation.customerName, conversation.channel, conversation.id) : 'A conversation', handoffId, () => void openConversation(handoffId));
       scheduleListRefresh();
     }
     if (event.type === 'handoff-updated' && !raw) scheduleListRefresh();
@@ -276,14 +276,14 @@ export function App() {
     if (!detail) return;
     const done = await api.resolve(detail.conversation.id, outcome);
     remember([done]);
-    closeOpen(`Resolved: ${customerName(done.customerName, done.channel)}`, 'The bot has the conversation back and asks the customer to rate the help.');
+    closeOpen(`Resolved: ${customerName(done.customerName, done.channel, done.id)}`, 'The bot has the conversation back and asks the customer to rate the help.');
   };
   const transferOpen = async (queue: string, note: string) => {
     if (!detail || !me) return;
     const moved = await api.transfer(detail.conversation.id, queue, note);
     remember([moved]);
     if (me.queues.includes(moved.queue)) updated(moved);
-    else closeOpen(`Transferred to ${moved.queue}: ${customerName(moved.customerName, moved.channel)}`, `The agents of ${moved.queue} have it now${note ? ', with your note' : ''}.`);
+    else closeOpen(`Transferred to ${moved.queue}: ${customerName(moved.customerName, moved.channel, moved.id)}`, `The agents of ${moved.queue} have it now${note ? ', with your note' : ''}.`);
   };
   const renderCanned = async (item: Canned) => {
     if (!detail) return item.text;
@@ -407,7 +407,7 @@ export function App() {
       <div className="visually-hidden" role="status" aria-live="polite">{announcement}</div>
       {announcement ? <div className="toast" aria-hidden="true" onClick={() => setAnnouncement('')}>{announcement}</div> : null}
 
-      <ResolveDialog open={dialog === 'resolve'} onClose={() => setDialog(null)} onResolve={resolveOpen} customer={detail ? customerName(detail.conversation.customerName, detail.conversation.channel) : ''} />
+      <ResolveDialog open={dialog === 'resolve'} onClose={() => setDialog(null)} onResolve={resolveOpen} customer={detail ? customerName(detail.conversation.customerName, detail.conversation.channel, detail.conversation.id) : ''} />
       {detail && me ? (
         <HandOverDialog
           open={dialog === 'handover'}

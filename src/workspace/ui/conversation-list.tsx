@@ -91,7 +91,7 @@ function Filter({ label, value, all, options, onChange }: { label: string; value
 }
 
 function Row({ conversation: c, unread, now }: { conversation: Conversation; unread: number; now: number }) {
-  const name = customerName(c.customerName, c.channel);
+  const name = customerName(c.customerName, c.channel, c.id);
   const state = c.status === 'waiting' ? `waiting ${since(c.waitingSince, now)}` : c.status === 'resolved' ? 'resolved' : c.assignee ? `with ${c.assignee.name}` : '';
   const time = c.status === 'waiting' ? since(c.waitingSince, now) : c.lastMessageAt ? since(c.lastMessageAt, now) : '';
   // What a screen reader reads is the row's own text, in this order: name, state, unread, preview, channel, queue.

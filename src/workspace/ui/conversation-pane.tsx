@@ -32,7 +32,7 @@ interface Props {
 export const ConversationPane = forwardRef<ReplyBoxHandle, Props>(function ConversationPane(props, replyRef) {
   const { detail, meId, now, viewers } = props;
   const c = detail.conversation;
-  const name = customerName(c.customerName ?? detail.sidebar.customer.name, c.channel);
+  const name = customerName(c.customerName ?? detail.sidebar.customer.name, c.channel, c.id);
   const language = detail.sidebar.customer.language ?? c.language;
   const others = viewers.filter((v) => v.id !== meId);
   const status = c.status === 'waiting'

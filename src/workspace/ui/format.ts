@@ -64,5 +64,9 @@ export function initials(name: string | null | undefined): string {
   return (parts[0]!.charAt(0) + (parts.length > 1 ? parts.at(-1)!.charAt(0) : '')).toUpperCase();
 }
 
-/** A customer with no name, by their channel: "Web chat visitor". */
-export const customerName = (name: string | null | undefined, channel: string): string => name?.trim() || `${channelName(channel)} visitor`;
+/**
+ * A customer with no name, by their channel and the first letters of their conversation's id, so two of them in the
+ * list are told apart: "Web chat visitor 6BA2".
+ */
+export const customerName = (name: string | null | undefined, channel: string, id?: string): string =>
+  name?.trim() || `${channelName(channel)} visitor${id ? ` ${id.replace(/[^0-9a-z]/gi, '').slice(0, 4).toUpperCase()}` : ''}`;
