@@ -161,6 +161,19 @@ describe('drafts, preview, publish and restore', () => {
     const looked = await api(EVE.token, 'POST', '/studio/api/preview', { conversationId: order, text: 'BW-12345' });
     expect(looked.json.replies[0].text).toMatch(/^Good news: order BW-12345 is on its way/);
     expect(looked.json.calls).toEqual([{ endpoint: 'order_lookup', params: { order: 'BW-12345' }, sample: false, demo: true }]);
+    // The editor's sample for the endpoint answers instead, and says so.
+    const sampled = 'preview-sample';
+    await api(EVE.token, 'POST', '/studio/api/preview', { conversationId: sampled, text: 'where is my order' });
+    const sample = { number: 'BW-77777', status: 'delivered', carrier: 'DHL', eta: '2025-03-12', items: [{ name: 'Sample speaker', qty: 1 }] };
+    const answered = await api(EVE.token, 'POST', '/studio/api/preview', { conversationId: sampled, text: 'BW-77777', samples: { order_lookup: sample } });
+    expect(answered.json.calls).toEqual([{ endpoint: 'order_lookup', params: { order: 'BW-77777' }, sample: true }]);
+
+    // A question the drafts cannot answer is no knowledge gap, and nothing of the preview is in the server's database.
+    await api(EVE.token, 'POST', '/studio/api/preview', { conversationId: 'preview-gap', text: 'do you rent out hovercrafts?' });
+    expect(JSON.stringify((await api(EVE.token, 'GET', '/studio/api/gaps')).json)).not.toContain('hovercraft');
+    for (const table of ['conversations', 'analytics_turns']) {
+      expect((await t.app.store.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE channel = 'simulator'`)).rows[0]).toEqual({ n: 0 });
+    }
   });
 
   it('the conversation tests run on the drafts, with what differs', { timeout: 120_000 }, async () => {
