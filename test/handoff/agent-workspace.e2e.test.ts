@@ -266,6 +266,9 @@ describe('the agent workspace in a real browser', () => {
     await resolveDialog.getByRole('button', { name: 'Resolve' }).click();
     await ben.page.getByRole('heading', { name: /^Resolved: / }).waitFor(WAIT);
     await shot(ben.page, 'resolved');
+    await ben.page.getByRole('tab', { name: /^Resolved/ }).click();
+    await ben.page.getByRole('listbox', { name: 'Resolved conversations' }).getByRole('option', { name: /^Web chat visitor [0-9A-F]{4}, resolved/ }).click();
+    await ben.page.getByRole('textbox', { name: 'Reply to the customer' }).and(ben.page.locator('[placeholder="This conversation is resolved."]')).waitFor(WAIT);
 
     // Neither note ever reached the customer: not on screen, not in the web chat's history.
     const customerSaw = (await transcript(shop)).map((line) => line.text).join('\n');
