@@ -331,7 +331,7 @@ describe('the agent workspace in a real browser', () => {
     await ana.context.close();
   });
 
-  it('moves by keyboard: j and k through the list, r to the reply box, e to resolve; letters typed in a text field stay text; a waiting customer writing again is told', { timeout: 90_000 }, async () => {
+  it('searches, and moves by keyboard: j and k through the list, r to the reply box, e to resolve; letters typed in a text field stay text; a waiting customer writing again is told', { timeout: 90_000 }, async () => {
     const first = '6c2d9a4e-1f3b-4c5d-8e7f-0a1b2c3d4e5f';
     const second = '7d3e0b5f-2a4c-4d6e-9f80-1b2c3d4e5f60';
     await say(t.url, first, 'm1', { text: 'My parcel from order 1001 never arrived' });
@@ -342,6 +342,15 @@ describe('the agent workspace in a real browser', () => {
     await signIn(ana.page, ANA);
     const waiting = ana.page.getByRole('listbox', { name: 'Waiting conversations' });
     await expect.poll(() => waiting.getByRole('option', { name: VISITOR }).count(), WAIT).toBe(2);
+    // The search looks into what the customers wrote, then is cleared.
+    const search = ana.page.getByRole('searchbox', { name: 'Search customers and messages' });
+    await search.fill('invoice');
+    await expect.poll(() => waiting.getByRole('option', { name: VISITOR }).count(), WAIT).toBe(1);
+    await search.fill('lawn mower');
+    await waiting.getByText('No conversation matches', { exact: true }).waitFor(WAIT);
+    await search.fill('');
+    await expect.poll(() => waiting.getByRole('option', { name: VISITOR }).count(), WAIT).toBe(2);
+    await search.blur();
     const transcriptText = () => ana.page.getByRole('region', { name: 'Transcript' }).textContent();
     await ana.page.keyboard.press('j');
     await expect.poll(transcriptText, WAIT).toContain('order 1001');
