@@ -174,6 +174,11 @@ describe('Parley Studio in a real browser', () => {
     const history = page.getByRole('dialog', { name: 'Releases' });
     await history.getByRole('cell', { name: 'Contact: we close at 16:00 on Saturdays' }).waitFor(WAIT);
     expect(await history.getByRole('button', { name: /^Restore release/ }).count()).toBeGreaterThan(0);
+    // A release's changes against the one before: each file it changed, before and after, the differing lines marked.
+    await history.getByRole('button', { name: /^Changes in release \d+$/ }).first().click();
+    const changes = history.getByRole('region', { name: /^Changes in release \d+$/ });
+    await changes.getByRole('region', { name: /^flows\/contact\.yaml in release \d+$/ }).first().locator('mark', { hasText: '10:00–17:00' }).first().waitFor(WAIT);
+    await changes.getByRole('region', { name: /^flows\/contact\.yaml in release \d+$/ }).last().locator('mark', { hasText: '10:00–16:00' }).first().waitFor(WAIT);
     await shot(page, 'history');
     await history.getByRole('button', { name: 'Close' }).click();
     expect(problems).toEqual([]);

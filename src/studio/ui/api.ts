@@ -188,6 +188,13 @@ export async function listReleases(): Promise<Release[]> {
   return json;
 }
 
+/** A release's whole content, `{ path: text }`. */
+export async function releaseContent(release: number): Promise<Record<string, string>> {
+  const { status, json } = await call('GET', `/studio/api/releases/${release}`);
+  if (status !== 200) fail(status, json);
+  return json.content;
+}
+
 export async function restore(release: number): Promise<number> {
   const { status, json } = await call('POST', `/studio/api/releases/${release}/restore`);
   if (status !== 201) fail(status, json);

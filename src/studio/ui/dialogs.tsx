@@ -5,7 +5,7 @@
  */
 import { Button, Dialog, Heading, Input, Label, Modal, ModalOverlay, TextField } from 'react-aria-components';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { listReleases, publish, restore, type Problem, type Release } from './api.ts';
+import { listReleases, publish, releaseContent, restore, type Problem, type Release } from './api.ts';
 
 function Shell({ title, open, onClose, children, wide }: { title: string; open: boolean; onClose: () => void; children: ReactNode; wide?: boolean }) {
   return (
@@ -94,8 +94,10 @@ function Refusal({ problems, onPick }: { problems: readonly Problem[]; onPick: (
 export function HistoryDialog({ open, onClose, onRestored }: { open: boolean; onClose: () => void; onRestored: (release: number) => void }) {
   const [releases, setReleases] = useState<Release[]>();
   const [busy, setBusy] = useState<number>();
+  const [shown, setShown] = useState<number>();
   useEffect(() => {
     if (open) void listReleases().then(setReleases);
+    if (!open) setShown(undefined);
   }, [open]);
   async function restoreOne(release: number) {
     setBusy(release);
@@ -118,14 +120,41 @@ export function HistoryDialog({ open, onClose, onRestored }: { open: boolean; on
                 <td>{new Date(release.at).toLocaleString()}</td>
                 <td>{release.by}</td>
                 <td>{release.message}</td>
-                <td>{i === 0 ? null : <Button className="button small" isDisabled={busy !== undefined} onPress={() => void restoreOne(release.release)} aria-label={`Restore release ${release.release}`}>{busy === release.release ? 'Restoring…' : 'Restore'}</Button>}</td>
+                <td>
+                  {releases[i + 1] && (release.changed?.length ?? 0) > 0 ? (
+                    <Button className="button small quiet" onPress={() => setShown(shown === release.release ? undefined : release.release)} aria-expanded={shown === release.release}
+                      aria-label={`Changes in release ${release.release}`}>Changes</Button>
+                  ) : null}
+                  {i === 0 ? null : <Button className="button small" isDisabled={busy !== undefined} onPress={() => void restoreOne(release.release)} aria-label={`Restore release ${release.release}`}>{busy === release.release ? 'Restoring…' : 'Restore'}</Button>}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {shown !== undefined && releases ? <ReleaseChanges release={releases.find((r) => r.release === shown)!} before={releases[releases.findIndex((r) => r.release === shown) + 1]!} /> : null}
       <div className="dialog-actions"><Button className="button" onPress={onClose}>Close</Button></div>
     </Shell>
+  );
+}
+
+/** What a release changed against the one before it: each changed file before and after, the differing lines marked. */
+function ReleaseChanges({ release, before }: { release: Release; before: Release }) {
+  const [texts, setTexts] = useState<{ after: Record<string, string>; before: Record<string, string> }>();
+  useEffect(() => {
+    setTexts(undefined);
+    void Promise.all([releaseContent(release.release), releaseContent(before.release)]).then(([after, earlier]) => setTexts({ after, before: earlier }));
+  }, [release.release, before.release]);
+  if (!texts) return <p className="empty-note">Loading the changes…</p>;
+  return (
+    <section className="release-changes" aria-label={`Changes in release ${release.release}`}>
+      {(release.changed ?? []).map((path) => (
+        <div key={path} className="compare">
+          <section aria-label={`${path} in release ${before.release}`}><h3>{path}, release #{before.release}</h3><Marked text={texts.before[path] ?? '(no such file)'} other={texts.after[path] ?? ''} /></section>
+          <section aria-label={`${path} in release ${release.release}`}><h3>release #{release.release}</h3><Marked text={texts.after[path] ?? '(removed)'} other={texts.before[path] ?? ''} /></section>
+        </div>
+      ))}
+    </section>
   );
 }
 
