@@ -15,6 +15,15 @@ export interface Me {
   name: string;
   admin: boolean;
   queues: string[];
+  /** Whether automatic assignment may give this agent conversations; undefined when the server does not say. */
+  available?: boolean;
+}
+
+/** How many conversations each tab holds, as the server counts them over the agent's queues. */
+export interface TabCounts {
+  waiting: number;
+  mine: number;
+  open: number;
 }
 
 export type Tab = 'waiting' | 'mine' | 'open' | 'resolved';
@@ -242,7 +251,7 @@ function consentWords(consent: unknown): string | null {
 
 export async function me(): Promise<Me> {
   const { agent } = await required('GET', '/agent/api/me');
-  return { id: agent.id, name: agent.name, admin: agent.admin === true, queues: agent.queues ?? [] };
+  return { id: agent.id, name: agent.name, admin: agent.admin === true, queues: agent.queues ?? [], ...(typeof agent.available === 'boolean' ? { available: agent.available } : {}) };
 }
 
 export async function signOut(): Promise<void> {
@@ -262,13 +271,14 @@ export interface ListQuery {
 let serverFilters = false;
 
 /** The list; `filtered` says whether the server applied the tab and filters (else the page does). */
-export async function listConversations(query: ListQuery): Promise<{ conversations: Conversation[]; filtered: boolean }> {
+export async function listConversations(query: ListQuery): Promise<{ conversations: Conversation[]; filtered: boolean; counts?: TabCounts }> {
   const params = new URLSearchParams({ tab: query.tab });
   for (const key of ['queue', 'channel', 'language', 'q'] as const) if (query[key]) params.set(key, query[key]!);
   const json = await required('GET', `/agent/api/handoffs?${params}`);
   const items: any[] = Array.isArray(json) ? json : json.handoffs ?? [];
   if (Array.isArray(json) || items.some((item) => typeof item.customer === 'object')) serverFilters = true;
-  return { conversations: items.map(fromListItem), filtered: serverFilters };
+  const counts = json.counts && typeof json.counts.waiting === 'number' ? { waiting: json.counts.waiting, mine: json.counts.mine, open: json.counts.open } : undefined;
+  return { conversations: items.map(fromListItem), filtered: serverFilters, ...(counts ? { counts } : {}) };
 }
 
 export async function conversation(id: string): Promise<Detail> {

@@ -25,6 +25,7 @@ export function App() {
   const [tab, setTab] = useState<Tab>('waiting');
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [known, setKnown] = useState<Map<string, Conversation>>(new Map());
+  const [serverCounts, setServerCounts] = useState<api.TabCounts>();
   const [listedIds, setListedIds] = useState<string[] | null>(null);
   const [loading, setLoading] = useState(true);
   const [selected, setSelected] = useState<string | null>(null);
@@ -69,6 +70,7 @@ export function App() {
     const { tab: currentTab, filters: current } = state.current;
     const everyOpen = await api.listConversations({ tab: 'open' });
     remember(everyOpen.conversations);
+    setServerCounts(everyOpen.counts);
     const filtering = currentTab !== 'open' || Object.values(current).some(Boolean);
     const shown = filtering ? await api.listConversations({ tab: currentTab, ...current }) : everyOpen;
     remember(shown.conversations);
@@ -103,6 +105,7 @@ export function App() {
   useEffect(() => {
     void api.me().then((who) => {
       setMe(who);
+      if (who.available !== undefined) setAvailable(who.available);
       void api.canned().then(setCanned).catch(() => setCanned(undefined));
       void api.agents().then((list) => {
         setAgents(list);
@@ -223,8 +226,9 @@ export function App() {
   }, [known, listedIds, tab, filters, me]);
   const counts = useMemo(() => {
     const open = [...known.values()].filter((c) => c.status !== 'resolved');
-    return { waiting: open.filter((c) => c.status === 'waiting').length, mine: open.filter((c) => c.assignee?.id === me?.id).length };
-  }, [known, me]);
+    const local = { waiting: open.filter((c) => c.status === 'waiting').length, mine: open.filter((c) => c.assignee?.id === me?.id).length };
+    return serverCounts ? { waiting: serverCounts.waiting, mine: serverCounts.mine } : local;
+  }, [known, me, serverCounts]);
   const options = useMemo(() => {
     const all = [...known.values()];
     const uniq = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))].sort();
