@@ -142,7 +142,11 @@ describe('Parley Studio in a real browser', () => {
     await shot(page, 'publish-refused');
     await publishDialog.getByRole('button', { name: 'Cancel' }).click();
 
-    // Undo takes the letter back; then a new Saturday closing time.
+    // Undo takes the letter back, redo brings it again, undo once more; then a new Saturday closing time.
+    await page.getByRole('button', { name: 'Undo (Ctrl+Z)' }).click();
+    await expect.poll(() => problemsPanel.getByRole('heading').textContent(), WAIT).toMatch(/^0 errors, \d+ warnings$/);
+    await page.getByRole('button', { name: 'Redo (Ctrl+Shift+Z)' }).click();
+    await expect.poll(() => squiggle.textContent(), WAIT).toBe('ssay');
     await page.getByRole('button', { name: 'Undo (Ctrl+Z)' }).click();
     await expect.poll(() => problemsPanel.getByRole('heading').textContent(), WAIT).toMatch(/^0 errors, \d+ warnings$/);
     await text.click();
