@@ -369,10 +369,16 @@ export async function canned(queue?: string): Promise<Canned[] | undefined> {
   return json === undefined ? undefined : Array.isArray(json) ? json : json.canned ?? json.responses ?? [];
 }
 
-/** The canned response with this conversation's variables filled in; undefined when the server cannot. */
-export async function renderCanned(handoffId: string, cannedId: string): Promise<string | undefined> {
+/** A canned response with this conversation's variables filled in, and the variables it had no value for. */
+export interface RenderedCanned {
+  text: string;
+  missing: string[];
+}
+
+/** The canned response filled for this conversation; undefined when the server cannot fill it. */
+export async function renderCanned(handoffId: string, cannedId: string): Promise<RenderedCanned | undefined> {
   const json = await optional('POST', handoffUrl(handoffId, `/canned/${encodeURIComponent(cannedId)}/render`), {});
-  return typeof json?.text === 'string' ? json.text : undefined;
+  return typeof json?.text === 'string' ? { text: json.text, missing: Array.isArray(json.missing) ? json.missing : [] } : undefined;
 }
 
 export type CannedInput = Omit<Canned, 'id'>;

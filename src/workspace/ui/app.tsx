@@ -42,10 +42,12 @@ export function App() {
   const [dialog, setDialog] = useState<'resolve' | 'handover' | 'shortcuts' | 'canned' | null>(null);
   /** What became of the conversation that was open, for the empty pane: resolved, or passed to another queue. */
   const [closed, setClosed] = useState<{ title: string; text: string } | null>(null);
-  const [announcement, setAnnouncement] = useState('');
+  /** What screen readers are told; `shown` also puts it on screen for a while (problems, what the page cannot show). */
+  const [announcement, setAnnouncementState] = useState({ text: '', shown: false });
+  const setAnnouncement = (text: string, shown = true) => setAnnouncementState({ text, shown });
   useEffect(() => {
-    if (!announcement) return undefined;
-    const timer = setTimeout(() => setAnnouncement(''), 5000);
+    if (!announcement.text) return undefined;
+    const timer = setTimeout(() => setAnnouncementState({ text: '', shown: false }), 5000);
     return () => clearTimeout(timer);
   }, [announcement]);
   const [showDetails, setShowDetails] = useState(false);
@@ -255,7 +257,7 @@ export function App() {
     if (!detail) return;
     claimedHere.current.add(detail.conversation.id);
     updated(await api.claim(detail.conversation.id));
-    setAnnouncement('Claimed. The conversation is yours.');
+    setAnnouncement('Claimed. The conversation is yours.', false);
   });
   const send = async (text: string, mode: ReplyMode) => {
     if (!detail) return;
@@ -274,7 +276,7 @@ export function App() {
     setDetail(undefined);
     setSelected(null);
     live.current?.view(null);
-    setAnnouncement(title);
+    setAnnouncement(title, false);
   };
   const resolveOpen = async (outcome: string) => {
     if (!detail) return;
@@ -289,9 +291,9 @@ export function App() {
     if (me.queues.includes(moved.queue)) updated(moved);
     else closeOpen(`Transferred to ${moved.queue}: ${customerName(moved.customerName, moved.channel, moved.id)}`, `The agents of ${moved.queue} have it now${note ? ', with your note' : ''}.`);
   };
-  const renderCanned = async (item: Canned) => {
-    if (!detail) return item.text;
-    return (await api.renderCanned(detail.conversation.id, item.id)) ?? fillLocally(item.text, detail, me);
+  const renderCanned = async (item: Canned): Promise<api.RenderedCanned> => {
+    if (!detail) return { text: item.text, missing: [] };
+    return (await api.renderCanned(detail.conversation.id, item.id)) ?? { text: fillLocally(item.text, detail, me), missing: [] };
   };
   const toggleAvailable = (on: boolean) => act(async () => {
     const taken = await api.setAvailability(on);
@@ -408,8 +410,8 @@ export function App() {
         </main>
       )}
 
-      <div className="visually-hidden" role="status" aria-live="polite">{announcement}</div>
-      {announcement ? <div className="toast" aria-hidden="true" onClick={() => setAnnouncement('')}>{announcement}</div> : null}
+      <div className="visually-hidden" role="status" aria-live="polite">{announcement.text}</div>
+      {announcement.shown && announcement.text ? <div className="toast" aria-hidden="true" onClick={() => setAnnouncement('', false)}>{announcement.text}</div> : null}
 
       <ResolveDialog open={dialog === 'resolve'} onClose={() => setDialog(null)} onResolve={resolveOpen} customer={detail ? customerName(detail.conversation.customerName, detail.conversation.channel, detail.conversation.id) : ''} />
       {detail && me ? (
@@ -420,7 +422,7 @@ export function App() {
           queues={[...new Set([...(me.queues), ...(agents ?? []).flatMap((a) => a.queues)])]}
           currentQueue={detail.conversation.queue}
           meId={me.id}
-          onAssign={async (agentId) => { updated(await api.assign(detail.conversation.id, agentId)); setAnnouncement('Assigned.'); }}
+          onAssign={async (agentId) => { updated(await api.assign(detail.conversation.id, agentId)); setAnnouncement('Assigned.', false); }}
           onTransfer={transferOpen}
         />
       ) : null}

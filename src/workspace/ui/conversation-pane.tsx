@@ -4,7 +4,7 @@
  */
 import { Button } from 'react-aria-components';
 import { forwardRef } from 'react';
-import type { Canned, Detail, Person } from './api.ts';
+import type { Canned, Detail, Person, RenderedCanned } from './api.ts';
 import { channelName, customerName, initials, languageName, since } from './format.ts';
 import { ReplyBox, type ReplyBoxHandle, type ReplyMode } from './reply-box.tsx';
 import { Transcript } from './transcript.tsx';
@@ -16,7 +16,7 @@ interface Props {
   viewers: Person[];
   customerTyping: boolean;
   canned: Canned[] | undefined;
-  renderCanned: (canned: Canned) => Promise<string>;
+  renderCanned: (canned: Canned) => Promise<RenderedCanned>;
   onClaim: () => void;
   onHandOver: () => void;
   onResolve: () => void;

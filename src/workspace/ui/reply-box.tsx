@@ -7,8 +7,8 @@
 import { Button, Label, TextArea, TextField, ToggleButton, ToggleButtonGroup } from 'react-aria-components';
 import { forwardRef, useEffect, useId, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { detectLanguage } from '../../understanding/language.ts';
-import type { Canned } from './api.ts';
-import { baseLanguage, languageName } from './format.ts';
+import type { Canned, RenderedCanned } from './api.ts';
+import { baseLanguage, languageName, variableLabel } from './format.ts';
 import { LockIcon } from './transcript.tsx';
 
 export type ReplyMode = 'reply' | 'note';
@@ -25,7 +25,7 @@ interface Props {
   customerLanguage: string | null;
   canned: Canned[] | undefined;
   /** Fills a canned response's variables for this conversation. */
-  renderCanned: (canned: Canned) => Promise<string>;
+  renderCanned: (canned: Canned) => Promise<RenderedCanned>;
   onSend: (text: string, mode: ReplyMode) => Promise<void>;
   onTyping: () => void;
   disabled: string | null;
@@ -43,6 +43,8 @@ export const ReplyBox = forwardRef<ReplyBoxHandle, Props>(function ReplyBox(prop
   const [dismissed, setDismissed] = useState(false);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState('');
+  /** The variables the last canned response had no value for: the agent fills them in before sending. */
+  const [missing, setMissing] = useState<string[]>([]);
   const area = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
   const menuId = useId();
@@ -53,6 +55,7 @@ export const ReplyBox = forwardRef<ReplyBoxHandle, Props>(function ReplyBox(prop
     setText(drafts.current.get(conversationId) ?? '');
     setMode('reply');
     setError('');
+    setMissing([]);
   }, [conversationId]);
   useEffect(() => {
     if (text) drafts.current.set(conversationId, text);
@@ -85,8 +88,9 @@ export const ReplyBox = forwardRef<ReplyBoxHandle, Props>(function ReplyBox(prop
 
   async function choose(item: Canned) {
     try {
-      const filled = await renderCanned(item);
+      const { text: filled, missing: unfilled } = await renderCanned(item);
       setText(filled);
+      setMissing(unfilled);
       requestAnimationFrame(() => area.current?.setSelectionRange(filled.length, filled.length));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -101,6 +105,7 @@ export const ReplyBox = forwardRef<ReplyBoxHandle, Props>(function ReplyBox(prop
     try {
       await onSend(value, mode);
       setText('');
+      setMissing([]);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -196,6 +201,7 @@ export const ReplyBox = forwardRef<ReplyBoxHandle, Props>(function ReplyBox(prop
       <div className="reply-foot">
         <div className="reply-notes" aria-live="polite">
           {language ? <span className="language-flag" role="status">This reads as {languageName(language.reply)}; the customer writes {languageName(language.customer)}.</span> : null}
+          {missing.length ? <span className="language-flag" role="status">Fill in before sending: {missing.map((name) => variableLabel(name.replace(/\./g, ' '))).join(', ')}.</span> : null}
           {error ? <span className="reply-error" role="alert">{error}</span> : null}
         </div>
         <Button className={`button ${mode === 'note' ? 'note' : 'primary'}`} onPress={() => void send()} isDisabled={!text.trim() || sending || disabled !== null}>
