@@ -293,8 +293,26 @@ describe('Parley Studio in a real browser', () => {
     await page.locator('.key-help', { hasText: 'Asks a question and waits' }).waitFor(WAIT);
     await shot(page, 'map-counts');
 
-    // The preview in German from its greeting: picking a language starts a new conversation in it.
+    // A call step in the preview gets the editor's sample answer, and says so; nothing is called.
     await page.getByRole('tab', { name: 'Preview' }).click();
+    const chat = page.getByRole('log', { name: 'Preview conversation' });
+    await expect.poll(() => chat.textContent(), PREVIEW_WAIT).toContain('welcome to Brightwave');
+    await page.locator('.samples summary').click();
+    const samples = page.getByRole('textbox', { name: 'Sample answers, JSON by endpoint' });
+    await samples.fill('{ "order_lookup": ');
+    await page.getByText(/^Not JSON yet/).waitFor(WAIT);
+    await samples.fill('{ "order_lookup": { "status": "delivered", "delivered_on": "2026-12-01" } }');
+    const message = page.getByRole('textbox', { name: 'Message to the preview bot' });
+    await message.fill('where is my order');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => chat.textContent(), PREVIEW_WAIT).toContain("What's your order number?");
+    await message.fill('BW-77777');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => chat.textContent(), PREVIEW_WAIT).toContain('Order BW-77777 was delivered on');
+    await chat.locator('summary', { hasText: 'Why this answer' }).last().click();
+    await expect.poll(() => chat.locator('.why').last().textContent(), WAIT).toContain('Called order_lookup (answered by its sample)');
+
+    // The preview in German from its greeting: picking a language starts a new conversation in it.
     await page.locator('.preview .language button').click();
     await page.getByRole('option', { name: 'German' }).click();
     const log = page.getByRole('log', { name: 'Preview conversation' });

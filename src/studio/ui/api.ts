@@ -169,7 +169,7 @@ export async function runTests(path?: string): Promise<TestFileOutcome[]> {
   return json;
 }
 
-export async function preview(request: { conversationId: string; text?: string; payload?: string; locale?: string }): Promise<PreviewTurn> {
+export async function preview(request: { conversationId: string; text?: string; payload?: string; locale?: string; samples?: Record<string, unknown> }): Promise<PreviewTurn> {
   const { status, json } = await call('POST', '/studio/api/preview', request);
   if (status !== 200) fail(status, json);
   return json;

@@ -4,7 +4,7 @@
  * understanding step decided, with how sure it was, and where the conversation stands. Nothing real happens:
  * a handoff is shown, not queued.
  */
-import { Button, Form, Input, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, TextField, type Key } from 'react-aria-components';
+import { Button, Form, Input, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, Text, TextArea, TextField, type Key } from 'react-aria-components';
 import { useEffect, useRef, useState } from 'react';
 import { preview, type PreviewTurn } from './api.ts';
 
@@ -55,6 +55,8 @@ export function PreviewChat({ languages, onError }: { languages: readonly string
   const conversation = useRef(newConversation());
   const nextId = useRef(0);
   const log = useRef<HTMLOListElement>(null);
+  const [samplesText, setSamplesText] = useState('');
+  const samplesError = sampleProblem(samplesText);
 
   const add = (line: Omit<Line, 'id'>) => setLines((all) => [...all, { ...line, id: nextId.current++ }]);
 
@@ -63,7 +65,8 @@ export function PreviewChat({ languages, onError }: { languages: readonly string
     setBusy(true);
     if (shown !== undefined) add({ from: 'you', text: shown });
     try {
-      const turn = await preview({ conversationId: conversation.current, ...request, ...(locale.current ? { locale: locale.current } : {}) });
+      const samples = samplesText.trim() && !samplesError ? JSON.parse(samplesText) as Record<string, unknown> : undefined;
+      const turn = await preview({ conversationId: conversation.current, ...request, ...(locale.current ? { locale: locale.current } : {}), ...(samples ? { samples } : {}) });
       const why = whyOf(turn);
       if (turn.replies.length === 0) add({ from: 'bot', text: '(no reply)', why });
       turn.replies.forEach((reply, i) => add({ from: 'bot', text: reply.text, buttons: reply.buttons, ...(i === turn.replies.length - 1 ? { why } : {}) }));
@@ -112,6 +115,14 @@ export function PreviewChat({ languages, onError }: { languages: readonly string
         </Select>
         <Button className="button quiet" onPress={() => restart()}>Restart</Button>
       </div>
+      <details className="samples">
+        <summary>Sample answers for call steps</summary>
+        <p className="dialog-text">A call step gets its endpoint's sample here instead of calling it: a JSON object by endpoint name, each the response's body.</p>
+        <TextField className="samples-input" value={samplesText} onChange={setSamplesText} isInvalid={samplesError !== undefined} aria-label="Sample answers, JSON by endpoint">
+          <TextArea rows={4} spellCheck={false} placeholder={'{ "order_lookup": { "status": "shipped", "carrier": "DHL" } }'} />
+          {samplesError ? <Text slot="errorMessage" className="field-error">{samplesError}</Text> : null}
+        </TextField>
+      </details>
       <ol className="chat-log" ref={log} role="log" aria-live="polite" aria-label="Preview conversation">
         {lines.length === 0 ? <li className="empty-note">{busy ? 'Loading your drafts…' : 'Write as a customer would, and see what your drafts answer.'}</li> : null}
         {lines.map((line) => (
@@ -152,4 +163,15 @@ export function PreviewChat({ languages, onError }: { languages: readonly string
       </Form>
     </section>
   );
+}
+
+/** Why the samples' text cannot be sent, or undefined when it can (empty: no samples). */
+function sampleProblem(text: string): string | undefined {
+  if (!text.trim()) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? undefined : 'Write an object: { "endpoint": { …its answer… } }';
+  } catch (error) {
+    return `Not JSON yet: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
