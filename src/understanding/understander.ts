@@ -341,7 +341,7 @@ function namingSubject(declined: Omit<Understood, 'language'>, subjects: Subject
   if (about.length === 0 || declined.candidates[0] !== about[0]) return declined;
   return {
     ...declined,
-    decision: { ...declined.decision, kind: 'decline', namesSubject: true } as Decision,
+    decision: { kind: 'decline', confidence: declined.decision.confidence, namesSubject: true },
     candidates: [...about, ...declined.candidates.filter((c) => !about.includes(c))],
     why: `${declined.why}; the message only names what ${about.map((c) => c.id).join(', ')} ${about.length === 1 ? 'is' : 'are'} about: offered`,
   };
@@ -357,16 +357,14 @@ interface Ranked {
 /** A flow the message names a value for, or says nearly what one of its examples says. */
 function flowEvidence(flows: readonly Flow[], text: string, lang: string, ranked: readonly ScoredCandidate[]): FlowEvidence | undefined {
   for (const flow of flows) if (carriesValue(flow, text)) return { flow: flow.name, confidence: 0.9, why: `the message carries a value the ${flow.name} flow asks for` };
-  let best: { flow: string; overlap: number } | undefined;
   // Words shared with an example are evidence for the flow the ranker puts first among the flows, not against it:
   // the ranker weighs which words matter, the overlap counts them all alike.
-  const firstFlow = ranked.find((c) => c.kind === 'flow')?.id;
-  for (const flow of flows) {
-    if (flow.name !== firstFlow) continue;
-    const overlap = exampleOverlap(flow, text, lang);
-    if (overlap >= NEAR_EXAMPLE && (!best || overlap > best.overlap)) best = { flow: flow.name, overlap };
+  const firstFlowName = ranked.find((c) => c.kind === 'flow')?.id;
+  const firstFlow = flows.find((flow) => flow.name === firstFlowName);
+  const overlap = firstFlow ? exampleOverlap(firstFlow, text, lang) : 0;
+  if (firstFlow && overlap >= NEAR_EXAMPLE) {
+    return { flow: firstFlow.name, confidence: round3(overlap), why: `the message says nearly what an example of ${firstFlow.name} says (${round3(overlap)})` };
   }
-  if (best) return { flow: best.flow, confidence: round3(best.overlap), why: `the message says nearly what an example of ${best.flow} says (${round3(best.overlap)})` };
   const named = flows.filter((flow) => keywordEvidence(flow, text, lang));
   if (named.length === 1) return { flow: named[0]!.name, confidence: KEYWORD_EVIDENCE, why: `the message names a keyword phrase of ${named[0]!.name}`, keywordOnly: true };
   return undefined;
