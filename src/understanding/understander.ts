@@ -15,7 +15,7 @@ import { LAST_QUESTION_VAR } from '../engine/messages.ts';
 import type { ConversationState } from '../engine/types.ts';
 import { carriesValue, exampleOverlap, keywordEvidence, NEAR_EXAMPLE } from './flow-evidence.ts';
 import { Retriever, type RetrievedHit } from '../kb/retriever.ts';
-import { Matcher, matcherConfidence, type MatchDoc } from '../search/matcher/index.ts';
+import { buildCached, Matcher, matcherConfidence, type MatchDoc } from '../search/matcher/index.ts';
 import { passageFields } from '../kb/passage-fields.ts';
 import { language as languageOf, tokenize } from '../kb/text.ts';
 import type { Article } from '../kb/types.ts';
@@ -62,6 +62,8 @@ export interface UnderstanderOptions {
    * English only, is still answered. Not asked when `understand` is told to decide offline.
    */
   similar?: (text: string) => Promise<SimilarArticles | null>;
+  /** Where the index is kept between runs (an unchanged set of flows and articles is loaded, not built). */
+  indexDir?: string;
 }
 
 export interface UnderstandOptions {
@@ -115,6 +117,8 @@ function matchDocs(articles: readonly Article[]): MatchDoc[] {
 
 export class Understander {
   private index: Index | undefined;
+  /** Whether the current index was loaded from the copy kept in `indexDir` rather than built. */
+  indexLoaded = false;
 
   constructor(private readonly options: UnderstanderOptions) {}
 
@@ -295,6 +299,13 @@ export class Understander {
     return { candidates: toCandidates(retrieval.hits, index.titles, lang), confidence: retrieval.confidence };
   }
 
+  private matcherFor(docs: MatchDoc[]): Matcher {
+    if (!this.options.indexDir) return Matcher.build(docs);
+    const { matcher, loaded } = buildCached(docs, this.options.indexDir);
+    this.indexLoaded = loaded;
+    return matcher;
+  }
+
   private indexFor(flows: FlowSet): Index {
     const knowledge = this.options.knowledge?.() ?? { version: '', articles: [] };
     const key = `${flows.version}\u0000${knowledge.version}`;
@@ -318,7 +329,7 @@ export class Understander {
     const vocabulary = buildVocabulary(knowledge.articles.flatMap((a) => a.passages.map((p) => ({ language: languageOf(a.locale), text: `${p.title} ${p.text}` }))));
     this.index = lexical
       ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0], ranker: 'lexical' }), flows, titles, articleTerms: terms, knownTerms: known, vocabulary }
-      : { key, matcher: Matcher.build([...matchDocs(articles), ...intentDocs]), flows, titles, articleTerms: terms, knownTerms: known, vocabulary };
+      : { key, matcher: this.matcherFor([...matchDocs(articles), ...intentDocs]), flows, titles, articleTerms: terms, knownTerms: known, vocabulary };
     return this.index;
   }
 }

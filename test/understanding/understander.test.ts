@@ -72,6 +72,26 @@ describe('the understanding step on the demo shop', () => {
   });
 });
 
+describe('the index kept between runs', () => {
+  it('is built once, then loaded while the flows and articles are unchanged, deciding the same', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-understanding-index-'));
+    try {
+      const { articles } = await loadKnowledge(path.join(root, 'knowledge'), { defaultLocale: 'en' });
+      const make = () => new Understander({ minConfidence: 0.55, knowledge: () => ({ version: 'demo', articles }), indexDir: dir });
+      const first = make();
+      const built = await first.understand(flows, 'how long does the battery of the wave 700 last', { locale: 'en' });
+      expect(first.indexLoaded).toBe(false);
+      const second = make();
+      const loaded = await second.understand(flows, 'how long does the battery of the wave 700 last', { locale: 'en' });
+      expect(second.indexLoaded).toBe(true);
+      expect(loaded.decision).toEqual(built.decision);
+      expect(loaded.candidates).toEqual(built.candidates);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('words shared with a flow example', () => {
   it('count for the flow the ranker puts first, never against it', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-evidence-'));
