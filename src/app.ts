@@ -187,7 +187,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   // With UNDERSTANDING_MODEL and OpenAI, the chat model may choose among the offline candidates (model-choice.ts).
   const chooser = config.understandingModel && config.openai ? createModelChooser({ openai: config.openai, logger }) : undefined;
   const understander = new Understander({
-    minConfidence: config.minConfidence, intents: BUILT_IN_INTENTS, ...(kb ? { knowledge: () => kb.snapshot(), similar: (text: string) => kb.similar?.(text) ?? Promise.resolve(null) } : {}),
+    minConfidence: config.minConfidence, intents: BUILT_IN_INTENTS, indexDir: path.join(config.dataDir, 'understanding', 'index'), ...(kb ? { knowledge: () => kb.snapshot(), similar: (text: string) => kb.similar?.(text) ?? Promise.resolve(null) } : {}),
     ...(chooser ? { chooser } : {}),
   });
   const inbox = new Inbox({
