@@ -2,11 +2,15 @@ import type { Logger } from '../infra/logger.ts';
 import type { Handoff } from './handoff-rows.ts';
 import type { HandoffService } from './handoff-service.ts';
 import { notice } from './notices.ts';
+import { nextQueueNotice } from './queue-notice.ts';
+
+/** The waits between queue notices double up to this many times HANDOFF_NOTICE_EVERY_MS (16 minutes from 2). */
+const MAX_NOTICE_WAIT_FACTOR = 8;
 
 export interface HandoffMonitorOptions {
   service: HandoffService;
   logger: Logger;
-  /** How often a waiting customer hears their place in the queue again. */
+  /** When a waiting customer may first hear about their place again; the waits double after it, up to 8 times this. */
   noticeEveryMs: number;
   /** How long a handoff may wait unclaimed before the customer is offered to leave a message. */
   offerAfterMs: number;
@@ -16,7 +20,8 @@ export interface HandoffMonitorOptions {
 
 /**
  * What must happen while handoffs wait, whichever process notices first (each row is taken by one process):
- * enqueue handoffs that could not be enqueued (Redis was down), tell waiting customers their place again, offer to
+ * enqueue handoffs that could not be enqueued (Redis was down), tell waiting customers what changed while they wait
+ * (less and less often), offer to
  * leave a message when nobody claims, and open a handoff for a conversation left with a person without one.
  */
 export class HandoffMonitor {
@@ -39,10 +44,14 @@ export class HandoffMonitor {
       const message = (await closedNotice(handoff)) ?? notice('offerMessage', handoff.context.customer.locale ?? undefined);
       await service.tell(await service.conversation(handoff), [message], handoff);
     }
-    for (const handoff of await handoffs.takeDueNotices(noticeEveryMs)) {
-      const closed = await closedNotice(handoff);
-      const message = closed ?? notice('stillWaiting', handoff.context.customer.locale ?? undefined, { n: await handoffs.position(handoff) });
-      await service.tell(await service.conversation(handoff), [message], handoff);
+    for (const handoff of await handoffs.takeDueNotices(noticeEveryMs, noticeEveryMs * MAX_NOTICE_WAIT_FACTOR)) {
+      const message = (await closedNotice(handoff)) ?? nextQueueNotice({
+        locale: handoff.context.customer.locale ?? undefined,
+        position: await handoffs.position(handoff),
+        typicalWaitMinutes: (await service.hours.availability(handoff.queue)).typicalWaitMinutes,
+        told: await handoffs.toldSince(handoff),
+      });
+      if (message) await service.tell(await service.conversation(handoff), [message], handoff);
     }
     for (const conversationId of await handoffs.orphans(new Date(Date.now() - 30_000))) {
       const conversation = await service.store.getConversation(conversationId);

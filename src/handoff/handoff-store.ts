@@ -143,14 +143,31 @@ export class HandoffStore {
     await this.db.query('UPDATE handoffs SET rating = $2, rating_closed_at = now() WHERE id = $1 AND rating_closed_at IS NULL', [id, rating]);
   }
 
-  /** Waiting handoffs whose customer has not heard from us for `everyMs`: each is returned to one caller only. */
-  takeDueNotices(everyMs: number, limit = 50): Promise<Handoff[]> {
+  /**
+   * Waiting handoffs due for another queue notice, each returned to one caller only. The waits back off: `firstMs`
+   * after the handoff, then twice the previous wait each time (2, 4, 8, 16 minutes from 2), at most `maxMs`. The wait
+   * after a look is the time from the handoff to that look plus `firstMs`, so no count needs storing.
+   */
+  takeDueNotices(firstMs: number, maxMs: number, limit = 50): Promise<Handoff[]> {
     return this.many(
       `UPDATE handoffs SET last_notice_at = now() WHERE id IN (
-         SELECT id FROM handoffs WHERE status = 'waiting' AND offered_message_at IS NULL AND COALESCE(last_notice_at, created_at) < now() - $1 * interval '1 millisecond'
-         ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING *`,
-      [everyMs, limit],
+         SELECT id FROM handoffs WHERE status = 'waiting' AND offered_message_at IS NULL
+           AND COALESCE(last_notice_at, created_at) < now() - LEAST($2::float8,
+             extract(epoch FROM COALESCE(last_notice_at, created_at) - created_at) * 1000 + $1::float8) * interval '1 millisecond'
+         ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING *`,
+      [firstMs, maxMs, limit],
     );
+  }
+
+  /**
+   * What the customer was told since the handoff began, oldest first: the turn's "you are number N" (a reply of the
+   * turn, stored just after the handoff) and the notices after it.
+   */
+  async toldSince(handoff: Handoff): Promise<string[]> {
+    const result = await this.db.query<{ text: string | null }>(
+      `SELECT text FROM messages WHERE conversation_id = $1 AND direction = 'out' AND created_at >= $2::timestamptz - interval '2 seconds'
+       ORDER BY id`, [handoff.conversationId, handoff.createdAt]);
+    return result.rows.map((row) => row.text ?? '');
   }
 
   /** The median time (minutes, rounded up) handoffs of the queue waited to be claimed lately; null with fewer than 3. */

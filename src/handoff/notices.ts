@@ -22,6 +22,11 @@ const TEXTS = {
     en: 'Thanks for your patience: a person will be with you as soon as possible. You are now number {n} in the queue.',
     de: 'Danke für Ihre Geduld: Es ist so bald wie möglich jemand für Sie da. Sie sind jetzt Nummer {n} in der Warteschlange.',
   },
+  /** A later queue notice when the place is the same but the typical wait is known: something new to say. */
+  typicalWait: {
+    en: 'Thanks for waiting: a person usually answers here within about {minutes} min. You are still number {n} in the queue.',
+    de: 'Danke fürs Warten: Meist antwortet hier innerhalb von etwa {minutes} Min. jemand. Sie sind weiterhin Nummer {n} in der Warteschlange.',
+  },
   offerMessage: {
     en: "Sorry, everyone is busy right now. You can leave your message here, and tell us if you'd rather be answered by email or phone: we'll get back to you as soon as we can, and you can close this chat meanwhile.",
     de: 'Leider sind gerade alle beschäftigt. Sie können Ihre Nachricht hier hinterlassen und uns sagen, ob wir Ihnen lieber per E-Mail oder Telefon antworten sollen: Wir melden uns so bald wie möglich, und Sie können den Chat so lange schließen.',
