@@ -7,6 +7,7 @@ import { createWebSender, LiveHub, registerWebRoutes } from '../adapters/web/ind
 import { createWhatsAppSender, registerWhatsAppRoutes, WHATSAPP_CHANNEL } from '../adapters/whatsapp-cloud/index.ts';
 import { createWhatsAppWebChannel, WHATSAPP_WEB_CHANNEL, type WhatsAppWebOverrides } from '../adapters/whatsapp-web/index.ts';
 import { answersWithOpeningHours, withOpeningHours } from './hours/hours-placeholder.ts';
+import { describedHours } from './hours/hours-when-unset.ts';
 import { OpeningHours } from './hours/opening-hours.ts';
 import { personVars, type PersonReach } from './hours/person-available.ts';
 import { withTurnVars } from './hours/turn-vars.ts';
@@ -22,6 +23,7 @@ import type { FlowRegistry } from './engine/flow-registry.ts';
 import type { CallEndpoint } from './integrations/call-endpoints.ts';
 import { createEffectRunner } from './integrations/effect-runner.ts';
 import { createHttpCaller } from './integrations/http-call.ts';
+import { RecordedResponses } from './integrations/recorded-responses.ts';
 import { BUILT_IN_INTENTS } from './built-in-intents.ts';
 import { composeTurnHooks } from './inbox/compose-hooks.ts';
 import { createAnalytics, runTurnTraced } from './analytics/index.ts';
@@ -102,10 +104,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   }
   const flows = serving.flows;
   const kb: KnowledgeBase | undefined = serving.knowledge;
-  // {{opening_hours}} in flows' texts and the knowledge base's answers reads OPENING_HOURS (src/hours).
-  const hours = config.handoff.openingHours;
+  // {{opening_hours}} in flows' texts and the knowledge base's answers reads OPENING_HOURS, else the demo's week (src/hours).
+  const hoursToDescribe = describedHours(config.handoff.openingHours);
   const knowledgeBase = options.knowledge ?? kb;
-  const baseKnowledge = hours && knowledgeBase ? answersWithOpeningHours(hours, knowledgeBase) : knowledgeBase;
+  const baseKnowledge = knowledgeBase ? answersWithOpeningHours(hoursToDescribe, knowledgeBase) : knowledgeBase;
 
   const hub = new LiveHub(redis.client, redis.duplicate());
   const channels = new Map<string, ChannelAdapter>([['web', createWebSender(hub)]]);
@@ -142,7 +144,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const outbox = new Outbox({ store, channels: analytics.instrument(channels), logger, redis: redis.client, maxAttempts: config.outboxMaxAttempts, claimTtlMs: config.outboxClaimTtlMs });
   // In demo mode `order_lookup` reaches the demo order API on this server, once its address is known (listen).
   let endpoints: Record<string, CallEndpoint> = { ...config.callEndpoints };
-  const call = createHttpCaller({ endpoints: () => endpoints, logger });
+  // Each endpoint's latest answer is kept, masked, for the studio's preview (src/integrations/recorded-responses.ts).
+  const recorded = new RecordedResponses(store.db, { logger });
+  const call = recorded.recording(createHttpCaller({ endpoints: () => endpoints, logger }));
   const lock = new RedisConversationLock(redis.client, { ttlMs: config.turnLockTtlMs });
   const customers = createCustomerSystem({
     config: config.customers, store, logger,
@@ -175,7 +179,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   // inbox tells the customer no person is available and the bot goes on.
   const desk = handoff && (config.handoff.agents.some((agent) => agent.queues.length > 0) || config.handoff.slack?.agentChannel || botframework) ? handoff : undefined;
   // person_available / person_later, for flows to test before they promise a colleague (src/hours/person-available.ts).
-  const reach: PersonReach = { desk: desk !== undefined, ...(hours ? { hours: new OpeningHours(hours) } : {}), queue: config.handoff.defaultQueue, now: () => new Date() };
+  const reach: PersonReach = { desk: desk !== undefined, ...(config.handoff.openingHours ? { hours: new OpeningHours(config.handoff.openingHours) } : {}), queue: config.handoff.defaultQueue, now: () => new Date() };
   if (handoff && !desk) logger.warn('AGENTS has editors only and no desk takes handoffs: a handoff tells the customer that no person is available');
   const privacy = createPrivacySystem({
     config: config.privacy, db: store.db, redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
@@ -196,7 +200,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     understand: (state, text, { model }) => understander.understand(flows.forState(state), text, { ...understandOptions(state), model: model && mayAskModel(state, text) }),
     runTurn: (state, input) => {
       const run = withTurnVars(() => personVars(reach), (turnState: ConversationState) => runTurnTraced(flows.forState(turnState), turnState, input));
-      return hours ? withOpeningHours(hours, run)(state) : run(state);
+      return withOpeningHours(hoursToDescribe, run)(state);
     },
     dispatch: (conversation, replies) => {
       // The customer just wrote: replies that waited for them (WhatsApp's 24-hour window) go first.
@@ -249,7 +253,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   await slack?.register(http, { inbox });
   await registerAdminRoutes(http, { token: config.adminToken, flows: { reload: () => serving.publishFromDisk() } });
   await handoff?.register(http);
-  const studio = await registerStudio(http, { serving, db: store.db, sessions: handoff?.sessions, config, logger });
+  const studio = await registerStudio(http, { serving, db: store.db, sessions: handoff?.sessions, config, recorded, logger });
   await registerStudioPage(http, handoff ? { sessions: handoff.sessions, onOpen: () => studio.warm() } : {});
   await privacy.register(http, adminAuth);
   await registerReportRoutes(http, { db: store.db, adminAuth, metrics: analytics.metrics, metricsToken: config.report.metricsToken, knowledgeDir: config.knowledgeDir });
@@ -303,6 +307,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await handoff?.close();
       await privacy.close();
       await studio.close();
+      await recorded.settled();
       await serving.close();
       await store.close();
       await redis.close();

@@ -7,7 +7,8 @@
  *
  * `{param}` in the URL is filled from the step's `with:` (URL-encoded, and refused when it would make a path segment
  * `.` or `..`); the other parameters go in the query string (GET, DELETE) or a JSON body (POST, PUT, PATCH). `${NAME}` in the URL or a header is replaced at start
- * by the environment variable NAME, so the secret itself stays in the environment.
+ * by the environment variable NAME, so the secret itself stays in the environment. `"safe": true` marks a read-only
+ * endpoint that Parley Studio's preview may call for real, when the editor allows live calls for the preview.
  */
 import { z } from 'zod';
 import { invalidSetting, readJsonSetting } from '../infra/json-setting.ts';
@@ -19,6 +20,11 @@ export const CallEndpointSchema = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
   /** Sent with every request (API keys, tokens); values may use `${ENV_VAR}`. */
   headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name'), z.string()).default({}),
+  /**
+   * Read-only, so a studio preview may call it for real when the editor allows live calls (default false: a preview
+   * never calls it, and gets the editor's sample or its recorded answer instead).
+   */
+  safe: z.boolean().optional(),
 });
 
 export type CallEndpoint = z.infer<typeof CallEndpointSchema>;
@@ -49,6 +55,7 @@ export function loadCallEndpoints(env: Record<string, string | undefined>, cwd: 
       url: expand(endpoint.url, `${name}.url`),
       method: endpoint.method,
       headers: Object.fromEntries(Object.entries(endpoint.headers).map(([key, value]) => [key, expand(value, `${name}.headers.${key}`)])),
+      ...(endpoint.safe ? { safe: true } : {}),
     };
   }
   if (missing.length > 0) throw invalidSetting(`${source}: ${missing.join('; ')}`);

@@ -449,6 +449,18 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE analytics_turns ADD COLUMN handoff_step text;
     `,
   },
+  {
+    // Issue 16: the latest successful answer of each `call` endpoint, masked (src/integrations/recorded-responses.ts),
+    // which the studio's preview gives a call step when the editor wrote no sample. One row per endpoint name.
+    id: '0017-recorded-call-responses',
+    sql: `
+      CREATE TABLE recorded_call_responses (
+        endpoint text PRIMARY KEY,
+        data jsonb,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /** Advisory lock key shared by every Parley process migrating the same database ("parley" in ASCII). */

@@ -6,6 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
 import type { Logger } from '../infra/logger.ts';
+import type { CallEndpoint } from '../integrations/call-endpoints.ts';
+import type { RecordedResponses } from '../integrations/recorded-responses.ts';
 import type { OpenAiSettings } from '../kb/index.ts';
 import type { Db } from '../store/types.ts';
 import { StudioPreview } from './preview.ts';
@@ -19,7 +21,12 @@ export interface StudioOptions {
   serving: ReleaseServer;
   db: Db;
   sessions: AgentSessions | undefined;
-  config: { adminToken: string | undefined; studioTryLimit: number; dataDir: string; minConfidence: number; demoOrders: boolean; openai?: OpenAiSettings | undefined };
+  config: {
+    adminToken: string | undefined; studioTryLimit: number; dataDir: string; minConfidence: number; demoOrders: boolean; openai?: OpenAiSettings | undefined;
+    callEndpoints: Readonly<Record<string, CallEndpoint>> | undefined;
+  };
+  /** Each endpoint's latest real answer, which a preview's call step gets when the editor wrote no sample. */
+  recorded?: RecordedResponses;
   logger: Logger;
 }
 
@@ -34,6 +41,7 @@ export async function registerStudio(http: FastifyInstance, options: StudioOptio
   if (!options.sessions && !config.adminToken) return { warm: () => {}, close: async () => {} };
   const preview = new StudioPreview({
     dataDir: config.dataDir, minConfidence: config.minConfidence, demoOrders: config.demoOrders, logger: options.logger,
+    endpoints: config.callEndpoints ?? {}, ...(options.recorded ? { recorded: options.recorded } : {}),
     ...(config.openai ? { openai: config.openai } : {}),
   });
   const files = new StudioFiles(options.db, serving.releases);

@@ -2,8 +2,11 @@
  * The studio's preview chat: the draft set (the current release with every draft over it) run through the real
  * engine, understanding step and knowledge base, in the simulator (src/editor/simulator.ts), which keeps its
  * conversations in a database of its own in memory. Nothing real is touched: a `call` step gets the sample the
- * editor gave for its endpoint (else, with DEMO_ORDERS, the demo shop's order API answers `order_lookup`; else it
- * fails as not configured), a handoff is shown and not queued, and nothing
+ * editor gave for its endpoint, else the endpoint's recorded answer (its latest real one, masked:
+ * src/integrations/recorded-responses.ts), else, with DEMO_ORDERS, the demo shop's order API answers `order_lookup`,
+ * else it fails as not configured. Only when the editor allows live calls for the turn does an endpoint marked
+ * `"safe": true` in CALL_ENDPOINTS get called for real; an endpoint not marked safe never. A handoff is shown and not
+ * queued, and nothing
  * reaches analytics, the knowledge gaps or customers' data. Preview conversations belong to the editor who started
  * them and are forgotten after PREVIEW_TTL_MS without a message. The same draft set answers "try a question" and
  * runs the conversation tests, as `parley flows test` does, with the same stand-ins for endpoints.
@@ -23,7 +26,9 @@ import { loadFlows } from '../engine/load-flows.ts';
 import type { VarValue } from '../engine/types.ts';
 import type { Logger } from '../infra/logger.ts';
 import { createEffectRunner } from '../integrations/effect-runner.ts';
-import type { CallRequest, CallResult } from '../integrations/http-call.ts';
+import type { CallEndpoint } from '../integrations/call-endpoints.ts';
+import { createHttpCaller, type CallRequest, type CallResult } from '../integrations/http-call.ts';
+import type { RecordedResponses } from '../integrations/recorded-responses.ts';
 import type { OpenAiSettings } from '../kb/index.ts';
 import { Understander } from '../understanding/understander.ts';
 import { writeFileSet, type FileSet } from './file-set.ts';
@@ -38,6 +43,10 @@ export interface PreviewOptions {
   logger: Logger;
   /** DEMO_ORDERS: the demo shop's order API (served on a local port) answers `order_lookup` when no sample does. */
   demoOrders?: boolean;
+  /** CALL_ENDPOINTS: only those marked `safe` are ever called, and only on a turn that allows live calls. */
+  endpoints?: Readonly<Record<string, CallEndpoint>>;
+  /** Each endpoint's latest real answer, for a call step the editor wrote no sample for. */
+  recorded?: RecordedResponses;
   now?: () => number;
 }
 
@@ -49,6 +58,8 @@ export interface PreviewRequest {
   locale?: string;
   /** What each endpoint's `call` answers in the preview (JSON), by endpoint name. */
   samples?: Record<string, unknown>;
+  /** The editor allows live calls to the endpoints marked safe on this turn (never to any other). */
+  live?: boolean;
 }
 
 export interface PreviewTurn {
@@ -58,8 +69,11 @@ export interface PreviewTurn {
   handoff?: string;
   /** What the understanding step decided for free text. */
   understood?: Understood;
-  /** The `call` steps this turn ran, and whether a sample answered them. */
-  calls: { endpoint: string; params: Record<string, VarValue>; sample: boolean; demo?: true }[];
+  /**
+   * The `call` steps this turn ran and what answered each: the editor's sample (`sample`), the endpoint itself
+   * (`live`: safe, and live calls allowed), its answer recorded at `recordedAt` (ISO time), or the demo order API.
+   */
+  calls: { endpoint: string; params: Record<string, VarValue>; sample: boolean; live?: true; recordedAt?: string; demo?: true }[];
   /** Where the conversation stands after the turn. */
   flow: string | null;
   step: string | null;
@@ -83,11 +97,15 @@ export class StudioPreview {
   /** The samples of the turn under way (turns run one at a time). */
   private turnCalls: PreviewTurn['calls'] = [];
   private turnSamples: Record<string, unknown> = {};
+  private turnLive = false;
+  private readonly liveCall: (request: CallRequest) => Promise<CallResult>;
   private readonly now: () => number;
   private demo: Promise<SimulatorEffects> | undefined;
 
   constructor(private readonly options: PreviewOptions) {
     this.now = options.now ?? Date.now;
+    const safe = Object.fromEntries(Object.entries(options.endpoints ?? {}).filter(([, endpoint]) => endpoint.safe === true));
+    this.liveCall = createHttpCaller({ endpoints: () => safe, logger: options.logger });
   }
 
   /** One turn of an editor's preview conversation on this draft set; turns run one at a time. */
@@ -156,7 +174,8 @@ export class StudioPreview {
       if (served && !this.options.openai) {
         const own = served.flowSet;
         this.turnCalls = [];
-        this.turnSamples = {}; // as `parley flows test`: no editor's samples
+        this.turnSamples = {}; // as `parley flows test`: no editor's samples, no live calls
+        this.turnLive = false;
         borrowed = { open: async () => served, release: async () => served.useFlows(own) };
       }
       outcomes.push(...(await runTestFiles(runnable, flowsRoot, { cwd: dir, open, ...borrowed })));
@@ -186,6 +205,7 @@ export class StudioPreview {
     if (request.samples) live.samples = request.samples;
     this.turnCalls = [];
     this.turnSamples = live.samples;
+    this.turnLive = request.live === true;
     const turn = request.payload !== undefined
       ? await live.conversation.sendPayload(request.payload)
       : request.text !== undefined ? await live.conversation.say(request.text) : await live.conversation.start();
@@ -252,10 +272,23 @@ export class StudioPreview {
   }
 
   private async sample(request: CallRequest): Promise<CallResult> {
-    const has = Object.hasOwn(this.turnSamples, request.endpoint);
-    const demo = !has && this.options.demoOrders === true && request.endpoint === 'order_lookup';
-    this.turnCalls.push({ endpoint: request.endpoint, params: request.params, sample: has, ...(demo ? { demo: true as const } : {}) });
-    if (has) return { kind: 'call', ok: true, status: 200, data: this.turnSamples[request.endpoint] };
+    const shown = { endpoint: request.endpoint, params: request.params };
+    if (this.turnLive && this.options.endpoints?.[request.endpoint]?.safe === true) {
+      this.turnCalls.push({ ...shown, sample: false, live: true });
+      return this.liveCall(request);
+    }
+    if (Object.hasOwn(this.turnSamples, request.endpoint)) {
+      this.turnCalls.push({ ...shown, sample: true });
+      return { kind: 'call', ok: true, status: 200, data: this.turnSamples[request.endpoint] };
+    }
+    const recorded = await this.options.recorded?.get(request.endpoint);
+    if (recorded) {
+      this.turnCalls.push({ ...shown, sample: false, recordedAt: recorded.recordedAt.toISOString() });
+      return { kind: 'call', ok: true, status: 200, data: recorded.data };
+    }
+    // As the server: the demo order API stands in for `order_lookup` only when CALL_ENDPOINTS does not name one.
+    const demo = this.options.demoOrders === true && request.endpoint === 'order_lookup' && !this.options.endpoints?.order_lookup;
+    this.turnCalls.push({ ...shown, sample: false, ...(demo ? { demo: true as const } : {}) });
     if (!demo) return { kind: 'call', ok: false, error: 'not_configured' };
     this.demo ??= openSimulatorEffects((await this.simulator!).flowSet, { endpoints: {}, demoOrders: true, dataDir: this.options.dataDir, logger: this.options.logger });
     return (await (await this.demo).effects(request, { conversationId: 'studio-preview' })) as CallResult;

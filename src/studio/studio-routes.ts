@@ -10,7 +10,7 @@
  *                                                409 CONFLICT with details { path, version, content, draft, updatedBy?, yours }
  *   DELETE /studio/api/files/{path}?baseVersion=N  drafts the file's removal → { version }
  *   POST   /studio/api/articles                  { questions } → 201 { path, version }: a draft article for unanswered questions (the report's "write the article")
- *   POST   /studio/api/preview                   { conversationId, text? | payload?, locale?, samples? } → the draft set's replies and why
+ *   POST   /studio/api/preview                   { conversationId, text? | payload?, locale?, samples?, live? } → the draft set's replies and why
  *   POST   /studio/api/ask                       { question, locale? } → the draft set's knowledge base: { answer, confidence, sources, results }
  *   POST   /studio/api/tests                     { path? } → the draft set's conversation tests: [{ file, name, problems, tests: [{ name, failure? }] }]
  *   POST   /studio/api/publish                   { message } → 201 { release } | 422 CONTENT_INVALID { problems }
@@ -79,6 +79,8 @@ const PreviewBody = z.strictObject({
   payload: z.string().min(1).max(256).optional(),
   locale: z.string().regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or de-AT').optional(),
   samples: z.record(z.string().max(64), Json).optional(),
+  /** Allow live calls to the endpoints marked safe in CALL_ENDPOINTS (never to others). */
+  live: z.boolean().optional(),
 }).refine((body) => body.text === undefined || body.payload === undefined, 'send text or a payload, not both');
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -160,6 +162,7 @@ export async function registerStudioRoutes(app: FastifyInstance, options: Studio
         ...(body.payload === undefined ? {} : { payload: body.payload }),
         ...(body.locale === undefined ? {} : { locale: body.locale }),
         ...(body.samples === undefined ? {} : { samples: body.samples }),
+        ...(body.live === undefined ? {} : { live: body.live }),
       });
     });
 
