@@ -7,6 +7,7 @@ import { createWebSender, LiveHub, registerWebRoutes } from '../adapters/web/ind
 import { createWhatsAppSender, registerWhatsAppRoutes, WHATSAPP_CHANNEL } from '../adapters/whatsapp-cloud/index.ts';
 import { createWhatsAppWebChannel, WHATSAPP_WEB_CHANNEL, type WhatsAppWebOverrides } from '../adapters/whatsapp-web/index.ts';
 import { answersWithOpeningHours, withOpeningHours } from './hours/hours-placeholder.ts';
+import { describedHours } from './hours/hours-when-unset.ts';
 import { OpeningHours } from './hours/opening-hours.ts';
 import { personVars, type PersonReach } from './hours/person-available.ts';
 import { withTurnVars } from './hours/turn-vars.ts';
@@ -103,10 +104,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   }
   const flows = serving.flows;
   const kb: KnowledgeBase | undefined = serving.knowledge;
-  // {{opening_hours}} in flows' texts and the knowledge base's answers reads OPENING_HOURS (src/hours).
-  const hours = config.handoff.openingHours;
+  // {{opening_hours}} in flows' texts and the knowledge base's answers reads OPENING_HOURS, else the demo's week (src/hours).
+  const hoursToDescribe = describedHours(config.handoff.openingHours);
   const knowledgeBase = options.knowledge ?? kb;
-  const baseKnowledge = hours && knowledgeBase ? answersWithOpeningHours(hours, knowledgeBase) : knowledgeBase;
+  const baseKnowledge = knowledgeBase ? answersWithOpeningHours(hoursToDescribe, knowledgeBase) : knowledgeBase;
 
   const hub = new LiveHub(redis.client, redis.duplicate());
   const channels = new Map<string, ChannelAdapter>([['web', createWebSender(hub)]]);
@@ -178,7 +179,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   // inbox tells the customer no person is available and the bot goes on.
   const desk = handoff && (config.handoff.agents.some((agent) => agent.queues.length > 0) || config.handoff.slack?.agentChannel || botframework) ? handoff : undefined;
   // person_available / person_later, for flows to test before they promise a colleague (src/hours/person-available.ts).
-  const reach: PersonReach = { desk: desk !== undefined, ...(hours ? { hours: new OpeningHours(hours) } : {}), queue: config.handoff.defaultQueue, now: () => new Date() };
+  const reach: PersonReach = { desk: desk !== undefined, ...(config.handoff.openingHours ? { hours: new OpeningHours(config.handoff.openingHours) } : {}), queue: config.handoff.defaultQueue, now: () => new Date() };
   if (handoff && !desk) logger.warn('AGENTS has editors only and no desk takes handoffs: a handoff tells the customer that no person is available');
   const privacy = createPrivacySystem({
     config: config.privacy, db: store.db, redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
@@ -199,7 +200,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     understand: (state, text, { model }) => understander.understand(flows.forState(state), text, { ...understandOptions(state), model: model && mayAskModel(state, text) }),
     runTurn: (state, input) => {
       const run = withTurnVars(() => personVars(reach), (turnState: ConversationState) => runTurnTraced(flows.forState(turnState), turnState, input));
-      return hours ? withOpeningHours(hours, run)(state) : run(state);
+      return withOpeningHours(hoursToDescribe, run)(state);
     },
     dispatch: (conversation, replies) => {
       // The customer just wrote: replies that waited for them (WhatsApp's 24-hour window) go first.

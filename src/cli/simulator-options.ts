@@ -4,8 +4,8 @@ import { createLogger } from '../infra/logger.ts';
 
 /**
  * The simulator's effects, configured as the server's are (CALL_ENDPOINTS, DEMO_ORDERS, KNOWLEDGE_DIR,
- * KB_MIN_CONFIDENCE). `useModel: false` keeps knowledge answers lexical even when OPENAI_API_KEY is set, so that
- * conversation tests give the same answers on every run and cost nothing.
+ * KB_MIN_CONFIDENCE, OPENING_HOURS for {{opening_hours}}). `useModel: false` keeps knowledge answers lexical even
+ * when OPENAI_API_KEY is set, so that conversation tests give the same answers on every run and cost nothing.
  */
 export function simulatorOptions(config: Config, options: { useModel: boolean }): SimulatorEffectOptions {
   return {
@@ -15,6 +15,7 @@ export function simulatorOptions(config: Config, options: { useModel: boolean })
     minConfidence: config.minConfidence,
     ...(options.useModel && config.openai ? { openai: config.openai } : {}),
     dataDir: config.dataDir,
+    ...(config.handoff.openingHours ? { openingHours: config.handoff.openingHours } : {}),
     logger: createLogger({ level: 'silent', redact: true }),
   };
 }

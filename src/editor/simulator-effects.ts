@@ -15,6 +15,9 @@ import type { OpenAiSettings } from '../kb/index.ts';
 import type { CallEndpoint } from '../integrations/call-endpoints.ts';
 import { createEffectRunner } from '../integrations/effect-runner.ts';
 import { createHttpCaller } from '../integrations/http-call.ts';
+import { answersWithOpeningHours } from '../hours/hours-placeholder.ts';
+import { describedHours } from '../hours/hours-when-unset.ts';
+import type { OpeningHoursSetting } from '../hours/opening-hours.ts';
 import { Simulator } from './simulator.ts';
 
 export interface SimulatorEffectOptions {
@@ -30,6 +33,8 @@ export interface SimulatorEffectOptions {
   openai?: OpenAiSettings;
   dataDir: string;
   logger: Logger;
+  /** OPENING_HOURS, for {{opening_hours}}. */
+  openingHours?: OpeningHoursSetting;
 }
 
 export interface SimulatorEffects {
@@ -43,7 +48,7 @@ export interface SimulatorEffects {
 export async function openSimulator(flows: FlowSet, options: SimulatorEffectOptions): Promise<Simulator> {
   const { effects, understander, close } = await openSimulatorEffects(flows, options);
   try {
-    return await Simulator.open(flows, { effects, understander, onClose: close });
+    return await Simulator.open(flows, { effects, understander, onClose: close, ...(options.openingHours ? { openingHours: options.openingHours } : {}) });
   } catch (error) {
     await close();
     throw error;
@@ -77,7 +82,8 @@ export async function openSimulatorEffects(flows: FlowSet, options: SimulatorEff
     ...(kb ? { knowledge: () => kb.snapshot() } : {}),
   });
   return {
-    effects: createEffectRunner({ call, logger: options.logger, ...(knowledge ? { knowledge } : {}) }),
+    // {{opening_hours}} in an article's answer reads the hours as on the server.
+    effects: createEffectRunner({ call, logger: options.logger, ...(knowledge ? { knowledge: answersWithOpeningHours(describedHours(options.openingHours), knowledge) } : {}) }),
     understander,
     close: async () => {
       for (const close of closers) await close();

@@ -16,6 +16,9 @@ import { MemoryConversationLock } from '../inbox/memory-lock.ts';
 import type { TurnHooks } from '../inbox/turn-hooks.ts';
 import { createLogger } from '../infra/logger.ts';
 import { personVars } from '../hours/person-available.ts';
+import { withOpeningHours } from '../hours/hours-placeholder.ts';
+import { describedHours } from '../hours/hours-when-unset.ts';
+import type { OpeningHoursSetting } from '../hours/opening-hours.ts';
 import { withTurnVars } from '../hours/turn-vars.ts';
 import { runMigrations, migrations } from '../store/migrations.ts';
 import { openMigratedMemoryDb } from '../store/pglite-db.ts';
@@ -51,6 +54,8 @@ export interface SimulatorOptions {
   understander?: Understander;
   /** Called when the simulator closes, to release what performs the effects. */
   onClose?: () => Promise<void>;
+  /** OPENING_HOURS, which {{opening_hours}} reads as the server does; absent: the demo's week (hours-when-unset.ts). */
+  openingHours?: OpeningHoursSetting;
 }
 
 export class Simulator {
@@ -65,7 +70,8 @@ export class Simulator {
       store,
       lock: new MemoryConversationLock(),
       // As with an agent desk that is open: a flow testing person_available finds a person.
-      runTurn: (state, input) => withTurnVars(() => OPEN_DESK, (turnState) => runTurn(this.flows, turnState, input))(state),
+      runTurn: (state, input) => withOpeningHours(describedHours(options.openingHours),
+        withTurnVars(() => OPEN_DESK, (turnState: ConversationState) => runTurn(this.flows, turnState, input)))(state),
       dispatch: () => {},
       logger: createLogger({ level: 'silent', redact: true }),
       // As with an agent desk: a handoff gives the conversation to a person, and the bot goes quiet.

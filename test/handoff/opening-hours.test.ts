@@ -100,6 +100,27 @@ describe('opening hours', () => {
     expect(german.at(-1)!.text).toBe('Our team is here Montag bis Freitag 09:00–18:00 Uhr, Samstag 10:00–17:00 Uhr; geschlossen: Sonntag und Feiertage.');
   });
 
+  it("are the demo's only copy: its contact flow and hours article read them, with the demo's week while OPENING_HOURS is unset", async () => {
+    const demo = (running = await startHandoffApp({ FLOWS_DIR: path.join(repoRoot, 'flows') }));
+    expect((await say(demo.url, 'demo-en', 'm1', { text: 'when are you open' })).replies[0]!.text)
+      .toContain('• Store and phone hours: Monday to Friday 09:00–18:00, Saturday 10:00–17:00; closed on Sunday and on holidays\n');
+    const german = await postJson(`${demo.url}/api/webchat/messages`, { conversationId: 'demo-de', messageId: 'm1', text: 'wann haben Sie geöffnet', locale: 'de' });
+    expect(german.json.replies[0].text).toContain('• Laden und Telefon: Montag bis Freitag 09:00–18:00 Uhr, Samstag 10:00–17:00 Uhr; geschlossen: Sonntag und Feiertage\n');
+    await demo.close();
+    // Set, they follow the setting: the flow, and the knowledge base's article (asked here without the contact flow).
+    const week = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((day) => [day, '08:00-20:00']));
+    const t = (running = await startHandoffApp({ FLOWS_DIR: path.join(repoRoot, 'flows'), OPENING_HOURS: JSON.stringify({ timeZone: 'UTC', week }) }));
+    expect((await say(t.url, 'set-en', 'm1', { text: 'when are you open' })).replies[0]!.text)
+      .toContain('• Store and phone hours: Monday to Saturday 08:00–20:00; closed on Sunday and on holidays\n');
+    await t.close();
+    const kb = (running = await startHandoffApp({ OPENING_HOURS: JSON.stringify({ timeZone: 'UTC', week }) }));
+    const answered = (await say(kb.url, 'kb-en', 'm1', { text: 'What are your opening hours?' })).replies.map((r) => r.text).join('\n');
+    expect(answered).toContain('Our store, phone line and chat team are open Monday to Saturday 08:00–20:00; closed on Sunday and on holidays.');
+    const antwort = await postJson(`${kb.url}/api/webchat/messages`, { conversationId: 'kb-de', messageId: 'm1', text: 'Wie sind Ihre Öffnungszeiten?', locale: 'de' });
+    expect(antwort.json.replies.map((r: { text: string }) => r.text).join('\n'))
+      .toContain('Unser Laden, unsere Telefon-Hotline und unser Chat-Team sind für Sie da: Montag bis Samstag 08:00–20:00 Uhr; geschlossen: Sonntag und Feiertage.');
+  }, 60_000);
+
   it('are checked at start: a bad setting names what is wrong', () => {
     const base = { FLOWS_DIR: 'flows', REDIS_AUTOSTART: 'false' };
     expect(() => loadConfig({ ...base, OPENING_HOURS: '{"timeZone":"Mars/Olympus","week":{}}' }, repoRoot)).toThrow(/OPENING_HOURS: timeZone: an IANA time zone/);

@@ -5,15 +5,16 @@
  * Reads that only test a variable (`x is set`, a bare `x`) are what tests are for, so they are never "too early".
  */
 import { suggest } from '../../engine/describe-issues.ts';
+import { OPENING_HOURS_VAR } from '../../hours/hours-placeholder.ts';
 import { PERSON_AVAILABLE_VAR, PERSON_LATER_VAR } from '../../hours/person-available.ts';
 import type { FlowGraph, StepNode } from '../flow-graph.ts';
 import type { Check, Finding } from './finding.ts';
 
 /**
- * Variables Parley keeps itself: the conversation's language, what the customer wrote this turn, and whether a person
- * can take the conversation (src/hours/person-available.ts).
+ * Variables Parley keeps itself: the conversation's language, what the customer wrote this turn, whether a person
+ * can take the conversation (src/hours/person-available.ts) and the opening hours in words (hours-placeholder.ts).
  */
-export const ALWAYS_SET: ReadonlySet<string> = new Set(['locale', 'last_message', PERSON_AVAILABLE_VAR, PERSON_LATER_VAR]);
+export const ALWAYS_SET: ReadonlySet<string> = new Set(['locale', 'last_message', PERSON_AVAILABLE_VAR, PERSON_LATER_VAR, OPENING_HOURS_VAR]);
 
 export const checkVariables: Check = ({ graph, varsSetAnywhere }) => {
   const findings: Finding[] = [];
