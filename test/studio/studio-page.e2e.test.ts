@@ -302,6 +302,9 @@ describe('Parley Studio in a real browser', () => {
     await samples.fill('{ "order_lookup": ');
     await page.getByText(/^Not JSON yet/).waitFor(WAIT);
     await samples.fill('{ "order_lookup": { "status": "delivered", "delivered_on": "2026-12-01" } }');
+    // Live calls allowed: order_lookup (the demo's, not marked safe) is still not called; its sample answers.
+    await page.locator('.live-calls').click();
+    expect(await page.getByRole('checkbox', { name: /Allow live calls to safe endpoints/ }).isChecked()).toBe(true);
     const message = page.getByRole('textbox', { name: 'Message to the preview bot' });
     await message.fill('where is my order');
     await page.getByRole('button', { name: 'Send' }).click();
@@ -310,7 +313,7 @@ describe('Parley Studio in a real browser', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => chat.textContent(), PREVIEW_WAIT).toContain('Order BW-77777 was delivered on');
     await chat.locator('summary', { hasText: 'Why this answer' }).last().click();
-    await expect.poll(() => chat.locator('.why').last().textContent(), WAIT).toContain('Called order_lookup (answered by its sample)');
+    await expect.poll(() => chat.locator('.why').last().textContent(), WAIT).toContain('Called order_lookup (answered by your sample)');
 
     // The preview in German from its greeting: picking a language starts a new conversation in it.
     await page.locator('.preview .language button').click();

@@ -7,6 +7,7 @@ import type { KnowledgeAnswer } from '../../core/knowledge-port.ts';
 import type { FileOutcome } from '../../editor/conversation-tests/run-tests.ts';
 import type { StudioProblem } from '../check-file-set.ts';
 import type { OpenedStudioFile, StudioFileEntry } from '../studio-files.ts';
+import type { PreviewCall } from './call-source.ts';
 
 export type FileEntry = StudioFileEntry;
 
@@ -45,7 +46,7 @@ export interface PreviewTurn {
     intent?: { name: string; confidence: number };
     why: string;
   };
-  calls: { endpoint: string; sample: boolean }[];
+  calls: PreviewCall[];
   flow: string | null;
   step: string | null;
 }
@@ -169,7 +170,7 @@ export async function runTests(path?: string): Promise<TestFileOutcome[]> {
   return json;
 }
 
-export async function preview(request: { conversationId: string; text?: string; payload?: string; locale?: string; samples?: Record<string, unknown> }): Promise<PreviewTurn> {
+export async function preview(request: { conversationId: string; text?: string; payload?: string; locale?: string; samples?: Record<string, unknown>; live?: boolean }): Promise<PreviewTurn> {
   const { status, json } = await call('POST', '/studio/api/preview', request);
   if (status !== 200) fail(status, json);
   return json;

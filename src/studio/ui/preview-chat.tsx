@@ -4,9 +4,10 @@
  * understanding step decided, with how sure it was, and where the conversation stands. Nothing real happens:
  * a handoff is shown, not queued.
  */
-import { Button, Form, Input, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, Text, TextArea, TextField, type Key } from 'react-aria-components';
+import { Button, Checkbox, Form, Input, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, Text, TextArea, TextField, type Key } from 'react-aria-components';
 import { useEffect, useRef, useState } from 'react';
 import { preview, type PreviewTurn } from './api.ts';
+import { callSource } from './call-source.ts';
 
 interface Line {
   id: number;
@@ -32,7 +33,7 @@ function whyOf(turn: PreviewTurn): string[] {
     if (understood.why) why.push(understood.why);
   }
   if (turn.handoff !== undefined) why.push(`Handed to a person: ${turn.handoff || 'no reason given'} (shown here, not queued)`);
-  for (const call of turn.calls ?? []) why.push(`Called ${call.endpoint}${call.sample ? ' (answered by its sample)' : ''}`);
+  for (const call of turn.calls ?? []) why.push(`Called ${call.endpoint} (${callSource(call, Date.now())})`);
   why.push(turn.flow ? `Now in ${turn.flow}${turn.step ? `, step ${turn.step}` : ''}` : 'No flow running');
   return why;
 }
@@ -57,6 +58,7 @@ export function PreviewChat({ languages, onError }: { languages: readonly string
   const log = useRef<HTMLOListElement>(null);
   const [samplesText, setSamplesText] = useState('');
   const samplesError = sampleProblem(samplesText);
+  const [live, setLive] = useState(false);
 
   const add = (line: Omit<Line, 'id'>) => setLines((all) => [...all, { ...line, id: nextId.current++ }]);
 
@@ -66,7 +68,7 @@ export function PreviewChat({ languages, onError }: { languages: readonly string
     if (shown !== undefined) add({ from: 'you', text: shown });
     try {
       const samples = samplesText.trim() && !samplesError ? JSON.parse(samplesText) as Record<string, unknown> : undefined;
-      const turn = await preview({ conversationId: conversation.current, ...request, ...(locale.current ? { locale: locale.current } : {}), ...(samples ? { samples } : {}) });
+      const turn = await preview({ conversationId: conversation.current, ...request, ...(locale.current ? { locale: locale.current } : {}), ...(samples ? { samples } : {}), ...(live ? { live } : {}) });
       const why = whyOf(turn);
       if (turn.replies.length === 0) add({ from: 'bot', text: '(no reply)', why });
       turn.replies.forEach((reply, i) => add({ from: 'bot', text: reply.text, buttons: reply.buttons, ...(i === turn.replies.length - 1 ? { why } : {}) }));
@@ -122,6 +124,11 @@ export function PreviewChat({ languages, onError }: { languages: readonly string
           <TextArea rows={4} spellCheck={false} placeholder={'{ "order_lookup": { "status": "shipped", "carrier": "DHL" } }'} />
           {samplesError ? <Text slot="errorMessage" className="field-error">{samplesError}</Text> : null}
         </TextField>
+        <p className="dialog-text">Without a sample, a call step gets its endpoint's latest real answer (masked), when a customer's conversation called it.</p>
+        <Checkbox className="live-calls" isSelected={live} onChange={setLive}>
+          <span className="checkbox-box" aria-hidden="true">{live ? '✓' : ''}</span>
+          Allow live calls to safe endpoints (those marked <code>"safe": true</code> in CALL_ENDPOINTS; never others)
+        </Checkbox>
       </details>
       <ol className="chat-log" ref={log} role="log" aria-live="polite" aria-label="Preview conversation">
         {lines.length === 0 ? <li className="empty-note">{busy ? 'Loading your drafts…' : 'Write as a customer would, and see what your drafts answer.'}</li> : null}
