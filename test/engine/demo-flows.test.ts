@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoOrders } from '../../src/demo/demo-orders.ts';
+import { describeWeek } from '../../src/hours/describe-week.ts';
+import { HOURS_WHEN_UNSET } from '../../src/hours/hours-when-unset.ts';
 import { loadFlows, missingTranslations, type EffectRequest, type EffectResult, type FlowSet } from '../../src/engine/index.ts';
 import { Chat, noEffects, type EffectAnswerer } from './helpers.ts';
 
@@ -23,10 +25,11 @@ const orderApi: EffectAnswerer = (request) => {
   const order = demoOrders(TODAY)[String(request.params.order).toUpperCase()];
   return order ? { kind: 'call', ok: true, status: 200, data: order } : { kind: 'call', ok: false, status: 404, error: 'http_404' };
 };
-/** As the server fills them each turn (src/hours/person-available.ts): a desk that is open now. */
+/** As the server fills them each turn (src/hours): a desk that is open now, and the hours in words (OPENING_HOURS unset). */
 const OPEN_DESK = { person_available: true, person_later: false };
-const shop = (effects: EffectAnswerer = orderApi) => new Chat(flows, { vars: { ...OPEN_DESK } }, effects);
-const german = (effects: EffectAnswerer = orderApi) => new Chat(flows, { vars: { ...OPEN_DESK }, locale: 'de' }, effects);
+const hoursOf = (locale: string) => ({ opening_hours: describeWeek(HOURS_WHEN_UNSET, locale) });
+const shop = (effects: EffectAnswerer = orderApi) => new Chat(flows, { vars: { ...OPEN_DESK, ...hoursOf('en') } }, effects);
+const german = (effects: EffectAnswerer = orderApi) => new Chat(flows, { vars: { ...OPEN_DESK, ...hoursOf('de') }, locale: 'de' }, effects);
 
 describe('Brightwave demo flows', () => {
   it('every text is in English and German', () => {
@@ -193,7 +196,7 @@ describe('Brightwave demo flows', () => {
 
   it('contact: opening hours, phone, email and address, even with a typo', () => {
     const [text] = shop().send('What are your openning hours?');
-    expect(text).toContain('Monday to Friday 9:00–18:00');
+    expect(text).toContain('Store and phone hours: Monday to Friday 09:00–18:00, Saturday 10:00–17:00; closed on Sunday and on holidays');
     expect(text).toContain('+31 10 123 4567');
     expect(text).toContain('support@brightwave.example');
     expect(text).toContain('Harbour Street 12, 3011 AB Rotterdam');
