@@ -6,7 +6,7 @@ import { createSlackChannel, SLACK_CHANNEL } from '../adapters/slack/index.ts';
 import { createWebSender, LiveHub, registerWebRoutes } from '../adapters/web/index.ts';
 import { createWhatsAppSender, registerWhatsAppRoutes, WHATSAPP_CHANNEL } from '../adapters/whatsapp-cloud/index.ts';
 import { createWhatsAppWebChannel, WHATSAPP_WEB_CHANNEL, type WhatsAppWebOverrides } from '../adapters/whatsapp-web/index.ts';
-import { answersWithOpeningHours, withOpeningHours } from './hours/hours-placeholder.ts';
+import { answersWithOpeningHours, hitsWithOpeningHours, withOpeningHours } from './hours/hours-placeholder.ts';
 import { describedHours } from './hours/hours-when-unset.ts';
 import { OpeningHours } from './hours/opening-hours.ts';
 import { personVars, type PersonReach } from './hours/person-available.ts';
@@ -162,7 +162,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       logger.error({ conversationId: conversation.id, err: String(error) }, 'a message the handoff started could not be dispatched')),
     ...(baseKnowledge ? { knowledge: baseKnowledge } : {}),
     // The workspace's suggestions search the knowledge base itself: no answer written, no gap recorded.
-    ...(kb ? { search: (question: string, searchOptions: { locale?: string; limit?: number }) => kb.search(question, searchOptions) } : {}),
+    ...(kb ? { search: async (question: string, searchOptions: { locale?: string; limit?: number }) => {
+      const found = await kb.search(question, searchOptions);
+      return { ...found, hits: hitsWithOpeningHours(found.hits, hoursToDescribe, searchOptions.locale) };
+    } } : {}),
     // An agent typing shows in the customer's web chat, over its live connection; nothing is stored.
     agentTyping: async (conversation, agent) => {
       if (conversation.channel === 'web') await hub.publish(conversation.externalId, { type: 'typing', who: 'agent', name: agent.name });

@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { KnowledgePort } from '../../src/core/knowledge-port.ts';
 import { postJson, repoRoot, say } from '../support/app.ts';
 import { ANA, asAgent, collectFrames, eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
+import { handOver } from './workspace-support.ts';
 
 /**
  * Opening hours (OPENING_HOURS), one setting that the handoff notices, the monitor and the web chat's status line read.
@@ -119,6 +120,16 @@ describe('opening hours', () => {
     const antwort = await postJson(`${kb.url}/api/webchat/messages`, { conversationId: 'kb-de', messageId: 'm1', text: 'Wie sind Ihre Öffnungszeiten?', locale: 'de' });
     expect(antwort.json.replies.map((r: { text: string }) => r.text).join('\n'))
       .toContain('Unser Laden, unsere Telefon-Hotline und unser Chat-Team sind für Sie da: Montag bis Samstag 08:00–20:00 Uhr; geschlossen: Sonntag und Feiertage.');
+    // The agents' suggestions show the article as the customer would get it, never the placeholder.
+    const id = await handOver(kb, 'kb-agent');
+    await say(kb.url, 'kb-agent', 'q1', { text: 'What are your opening hours?' });
+    const suggested = await eventually(async () => {
+      const found = await asAgent(kb.url, ANA.token, `/agent/api/handoffs/${id}/suggestions`);
+      return found.json.question === 'What are your opening hours?' ? found.json.suggestions as Array<{ title: string; text: string }> : undefined;
+    });
+    expect(suggested.find((s) => s.title === 'Contact and opening hours')!.text)
+      .toContain('Our store, phone line and chat team are open Monday to Saturday 08:00–20:00; closed on Sunday and on holidays.');
+    expect(JSON.stringify(suggested)).not.toContain('{{');
   }, 60_000);
 
   it('are checked at start: a bad setting names what is wrong', () => {
