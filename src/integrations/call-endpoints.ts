@@ -8,7 +8,8 @@
  * `{param}` in the URL is filled from the step's `with:` (URL-encoded, and refused when it would make a path segment
  * `.` or `..`); the other parameters go in the query string (GET, DELETE) or a JSON body (POST, PUT, PATCH). `${NAME}` in the URL or a header is replaced at start
  * by the environment variable NAME, so the secret itself stays in the environment. `"safe": true` marks a read-only
- * endpoint that Parley Studio's preview may call for real, when the editor allows live calls for the preview.
+ * endpoint that Parley Studio's preview may call for real, when the editor allows live calls for the preview;
+ * `"record": false` keeps its answers out of the preview's recorded answers (src/integrations/recorded-responses.ts).
  */
 import { z } from 'zod';
 import { invalidSetting, readJsonSetting } from '../infra/json-setting.ts';
@@ -25,6 +26,11 @@ export const CallEndpointSchema = z.strictObject({
    * never calls it, and gets the editor's sample or its recorded answer instead).
    */
   safe: z.boolean().optional(),
+  /**
+   * false: its answers are never kept as the studio preview's recorded answer (default true; for an endpoint whose
+   * answers carry personal data that masking emails, IBANs, cards and phone numbers does not cover, such as names).
+   */
+  record: z.boolean().optional(),
 });
 
 export type CallEndpoint = z.infer<typeof CallEndpointSchema>;
@@ -56,6 +62,7 @@ export function loadCallEndpoints(env: Record<string, string | undefined>, cwd: 
       method: endpoint.method,
       headers: Object.fromEntries(Object.entries(endpoint.headers).map(([key, value]) => [key, expand(value, `${name}.headers.${key}`)])),
       ...(endpoint.safe ? { safe: true } : {}),
+      ...(endpoint.record === false ? { record: false } : {}),
     };
   }
   if (missing.length > 0) throw invalidSetting(`${source}: ${missing.join('; ')}`);

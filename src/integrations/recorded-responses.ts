@@ -52,13 +52,13 @@ export class RecordedResponses {
   }
 
   /**
-   * A caller that records every successful answer of `call`, in the background: the turn never waits for the write,
-   * nor fails with it (a failed write is logged with the endpoint's name only).
+   * A caller that records every successful answer of `call` (of the endpoints `keeps` allows), in the background: the
+   * turn never waits for the write, nor fails with it (a failed write is logged with the endpoint's name only).
    */
-  recording(call: (request: CallRequest) => Promise<CallResult>): (request: CallRequest) => Promise<CallResult> {
+  recording(call: (request: CallRequest) => Promise<CallResult>, keeps: (endpoint: string) => boolean = () => true): (request: CallRequest) => Promise<CallResult> {
     return async (request) => {
       const result = await call(request);
-      if (result.ok) {
+      if (result.ok && keeps(request.endpoint)) {
         const write = this.record(request.endpoint, result.data).then(
           () => undefined,
           (error: unknown) => this.options.logger?.warn({ endpoint: request.endpoint, code: (error as { code?: unknown }).code }, 'a call\'s answer could not be recorded'),

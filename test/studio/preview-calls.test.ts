@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/handoff/agents.ts';
+import { loadCallEndpoints } from '../../src/integrations/call-endpoints.ts';
+import { createHttpCaller } from '../../src/integrations/http-call.ts';
 import { MAX_RECORDED_BYTES, RecordedResponses } from '../../src/integrations/recorded-responses.ts';
 import { dropPrefix, freshPrefix } from '../handoff/support.ts';
 import { demoFlowsDir, say, startTestApp, type TestApp } from '../support/app.ts';
@@ -30,11 +32,12 @@ const shop: Server = createServer((request, response) => {
 
 let t: TestApp;
 let prefix: string;
+let base: string;
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   const address = shop.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const CALL_ENDPOINTS = JSON.stringify({
     order_lookup: { url: `${base}/orders/{order}`, safe: true },
     order_archive: { url: `${base}/archive/{order}` },
@@ -121,6 +124,23 @@ describe('call steps in the studio preview', () => {
     expect(refused.calls).toEqual([{ endpoint: 'order_archive', params: { order: 'BW-12345' }, sample: false }]);
     expect(refused.replies[0].text).toMatch(/can't reach our order system/);
     expect(hits.filter((hit) => hit.startsWith('/archive'))).toEqual([]);
+  });
+
+  it('keep nothing of an endpoint configured with "record": false', async () => {
+    const endpoints = loadCallEndpoints({ CALL_ENDPOINTS: JSON.stringify({
+      customer_profile: { url: `${base}/profiles/{id}`, safe: true, record: false },
+      stock_level: { url: `${base}/stock/{id}` },
+    }) }, process.cwd())!;
+    expect(endpoints.customer_profile).toMatchObject({ safe: true, record: false });
+    expect(endpoints.stock_level).not.toHaveProperty('safe');
+    const recorded = new RecordedResponses(t.app.store.db);
+    const call = recorded.recording(createHttpCaller({ endpoints: () => endpoints }), (name) => endpoints[name]?.record !== false);
+    for (const endpoint of ['customer_profile', 'stock_level']) {
+      expect(await call({ kind: 'call', endpoint, params: { id: 'C-1' }, timeoutMs: 2_000 })).toMatchObject({ ok: true });
+    }
+    await recorded.settled();
+    expect(await recorded.get('customer_profile')).toBeUndefined();
+    expect((await recorded.get('stock_level'))?.data).toMatchObject({ number: 'C-1' });
   });
 
   it('keep no answer larger than the cap', async () => {
