@@ -146,7 +146,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   let endpoints: Record<string, CallEndpoint> = { ...config.callEndpoints };
   // Each endpoint's latest answer is kept, masked, for the studio's preview (src/integrations/recorded-responses.ts).
   const recorded = new RecordedResponses(store.db, { logger });
-  const call = recorded.recording(createHttpCaller({ endpoints: () => endpoints, logger }));
+  const call = recorded.recording(createHttpCaller({ endpoints: () => endpoints, logger }), (name) => endpoints[name]?.record !== false);
   const lock = new RedisConversationLock(redis.client, { ttlMs: config.turnLockTtlMs });
   const customers = createCustomerSystem({
     config: config.customers, store, logger,
