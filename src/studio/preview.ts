@@ -98,6 +98,11 @@ export class StudioPreview {
   private turnCalls: PreviewTurn['calls'] = [];
   private turnSamples: Record<string, unknown> = {};
   private turnLive = false;
+  /**
+   * An editor's preview turn, not a conversation test: only a preview turn gets recorded answers, and the demo order
+   * API only where CALL_ENDPOINTS names no `order_lookup` (the tests get it always, as `parley flows test` in demo mode).
+   */
+  private editorTurn = false;
   private readonly liveCall: (request: CallRequest) => Promise<CallResult>;
   private readonly now: () => number;
   private demo: Promise<SimulatorEffects> | undefined;
@@ -176,6 +181,7 @@ export class StudioPreview {
         this.turnCalls = [];
         this.turnSamples = {}; // as `parley flows test`: no editor's samples, no live calls
         this.turnLive = false;
+        this.editorTurn = false;
         borrowed = { open: async () => served, release: async () => served.useFlows(own) };
       }
       outcomes.push(...(await runTestFiles(runnable, flowsRoot, { cwd: dir, open, ...borrowed })));
@@ -206,6 +212,7 @@ export class StudioPreview {
     this.turnCalls = [];
     this.turnSamples = live.samples;
     this.turnLive = request.live === true;
+    this.editorTurn = true;
     const turn = request.payload !== undefined
       ? await live.conversation.sendPayload(request.payload)
       : request.text !== undefined ? await live.conversation.say(request.text) : await live.conversation.start();
@@ -281,13 +288,13 @@ export class StudioPreview {
       this.turnCalls.push({ ...shown, sample: true });
       return { kind: 'call', ok: true, status: 200, data: this.turnSamples[request.endpoint] };
     }
-    const recorded = await this.options.recorded?.get(request.endpoint);
+    const recorded = this.editorTurn ? await this.options.recorded?.get(request.endpoint) : undefined;
     if (recorded) {
       this.turnCalls.push({ ...shown, sample: false, recordedAt: recorded.recordedAt.toISOString() });
       return { kind: 'call', ok: true, status: 200, data: recorded.data };
     }
-    // As the server: the demo order API stands in for `order_lookup` only when CALL_ENDPOINTS does not name one.
-    const demo = this.options.demoOrders === true && request.endpoint === 'order_lookup' && !this.options.endpoints?.order_lookup;
+    // As the server: in a preview turn the demo order API stands in for `order_lookup` only when CALL_ENDPOINTS names none.
+    const demo = this.options.demoOrders === true && request.endpoint === 'order_lookup' && !(this.editorTurn && this.options.endpoints?.order_lookup);
     this.turnCalls.push({ ...shown, sample: false, ...(demo ? { demo: true as const } : {}) });
     if (!demo) return { kind: 'call', ok: false, error: 'not_configured' };
     this.demo ??= openSimulatorEffects((await this.simulator!).flowSet, { endpoints: {}, demoOrders: true, dataDir: this.options.dataDir, logger: this.options.logger });

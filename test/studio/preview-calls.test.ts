@@ -96,6 +96,12 @@ describe('call steps in the studio preview', () => {
     expect(preview.calls).toEqual([{ endpoint: 'order_lookup', params: { order: 'BW-12345' }, sample: false, recordedAt: new Date(row!.recorded_at).toISOString() }]);
     expect(hits).toHaveLength(1);
 
+    // The conversation tests are no preview: they get the demo order API, as `parley flows test` does, not the record.
+    const tests = await api('POST', '/studio/api/tests', { path: 'flows/order-status.test.yaml' });
+    expect(tests.json[0].tests.length).toBeGreaterThan(2);
+    expect(tests.json[0].tests.filter((test: { failure?: unknown }) => test.failure)).toEqual([]);
+    expect(hits).toHaveLength(1);
+
     // The editor's own sample still comes first.
     const sampled = await previewOrder({ samples: { order_lookup: { status: 'processing', eta: '2026-12-10' } } });
     expect(sampled.calls).toEqual([{ endpoint: 'order_lookup', params: { order: 'BW-12345' }, sample: true }]);
