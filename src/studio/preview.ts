@@ -9,7 +9,8 @@
  * queued, and nothing
  * reaches analytics, the knowledge gaps or customers' data. Preview conversations belong to the editor who started
  * them and are forgotten after PREVIEW_TTL_MS without a message. The same draft set answers "try a question" and
- * runs the conversation tests, as `parley flows test` does, with the same stand-ins for endpoints.
+ * runs the conversation tests, as `parley flows test` does in demo mode: the editor's samples, the recorded answers and
+ * live calls are for preview turns only.
  */
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
