@@ -22,8 +22,9 @@ const BEN = { id: 'ben', password: 'ben-agent-password' }; // an agent, not an e
 const PREVIEW_WAIT = { timeout: 45_000 };
 /** Where screenshots go, when asked: `STUDIO_SCREENSHOTS=docs/images` makes the README's (so a test run leaves no changes). */
 const SHOTS = process.env.STUDIO_SCREENSHOTS;
-const OLD_HOURS = 'Saturday 10:00–17:00, closed on Sundays';
-const NEW_HOURS = 'Saturday 10:00–16:00, closed on Sundays';
+// The hours come from OPENING_HOURS ({{opening_hours}}); what the flow itself says is the reply-time promise.
+const OLD_PROMISE = 'we reply within one business day';
+const NEW_PROMISE = 'we reply within two business days';
 
 let t: TestApp;
 let prefix: string;
@@ -112,7 +113,7 @@ describe('Parley Studio in a real browser', () => {
     await contact.click();
     await page.locator('.file-status .path', { hasText: 'flows/contact.yaml' }).waitFor(WAIT);
     const text = page.getByRole('textbox', { name: 'Text of flows/contact.yaml' });
-    await expect.poll(() => text.textContent(), WAIT).toContain(OLD_HOURS);
+    await expect.poll(() => text.textContent(), WAIT).toContain(OLD_PROMISE);
     const map = page.getByRole('region', { name: 'Map of the flow contact' });
     const sayNode = map.getByRole('button', { name: /^Say: say, line 18\./ });
     await sayNode.waitFor(WAIT);
@@ -142,7 +143,7 @@ describe('Parley Studio in a real browser', () => {
     await shot(page, 'publish-refused');
     await publishDialog.getByRole('button', { name: 'Cancel' }).click();
 
-    // Undo takes the letter back, redo brings it again, undo once more; then a new Saturday closing time.
+    // Undo takes the letter back, redo brings it again, undo once more; then a new reply-time promise.
     await page.getByRole('button', { name: 'Undo (Ctrl+Z)' }).click();
     await expect.poll(() => problemsPanel.getByRole('heading').textContent(), WAIT).toMatch(/^0 errors, \d+ warnings$/);
     await page.getByRole('button', { name: 'Redo (Ctrl+Shift+Z)' }).click();
@@ -151,8 +152,8 @@ describe('Parley Studio in a real browser', () => {
     await expect.poll(() => problemsPanel.getByRole('heading').textContent(), WAIT).toMatch(/^0 errors, \d+ warnings$/);
     await text.click();
     await page.keyboard.press('Control+f');
-    await page.locator('.cm-search input[name="search"]').fill('10:00–17:00');
-    await page.locator('.cm-search input[name="replace"]').fill('10:00–16:00');
+    await page.locator('.cm-search input[name="search"]').fill('one business day');
+    await page.locator('.cm-search input[name="replace"]').fill('two business days');
     await page.locator('.cm-search button[name="replaceAll"]').click();
     await page.locator('.save-state.saved').waitFor(WAIT);
     expect(await problemsPanel.getByRole('heading').textContent()).toMatch(/^0 errors/);
@@ -163,26 +164,26 @@ describe('Parley Studio in a real browser', () => {
     await expect.poll(() => log.textContent(), PREVIEW_WAIT).toContain('welcome to Brightwave');
     await page.getByRole('textbox', { name: 'Message to the preview bot' }).fill('when are you open?');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => log.textContent(), PREVIEW_WAIT).toContain(NEW_HOURS);
+    await expect.poll(() => log.textContent(), PREVIEW_WAIT).toContain(NEW_PROMISE);
     await log.locator('summary', { hasText: 'Why this answer' }).last().click();
     await expect.poll(() => log.locator('.why').last().textContent(), WAIT).toMatch(/Understood as the flow contact \(\d+% sure\)/);
     await shot(page, 'preview');
 
-    // Published: a release with a message, and the web chat gives the new hours.
+    // Published: a release with a message, and the web chat gives the new promise.
     await page.getByRole('button', { name: /^Publish/ }).click();
-    await publishDialog.getByRole('textbox', { name: 'What changed' }).fill('Contact: we close at 16:00 on Saturdays');
+    await publishDialog.getByRole('textbox', { name: 'What changed' }).fill('Contact: we reply within two business days');
     await publishDialog.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.getByRole('status').getByText(/^Release #\d+ is live\.$/).waitFor(WAIT);
     await expect.poll(() => files.getByRole('option', { name: /^contact\.yaml, \d+ warnings$/ }).count(), WAIT).toBe(1); // no draft left
     await page.getByRole('button', { name: 'History' }).click();
     const history = page.getByRole('dialog', { name: 'Releases' });
-    await history.getByRole('cell', { name: 'Contact: we close at 16:00 on Saturdays' }).waitFor(WAIT);
+    await history.getByRole('cell', { name: 'Contact: we reply within two business days' }).waitFor(WAIT);
     expect(await history.getByRole('button', { name: /^Restore release/ }).count()).toBeGreaterThan(0);
     // A release's changes against the one before: each file it changed, before and after, the differing lines marked.
     await history.getByRole('button', { name: /^Changes in release \d+$/ }).first().click();
     const changes = history.getByRole('region', { name: /^Changes in release \d+$/ });
-    await changes.getByRole('region', { name: /^flows\/contact\.yaml in release \d+$/ }).first().locator('mark', { hasText: '10:00–17:00' }).first().waitFor(WAIT);
-    await changes.getByRole('region', { name: /^flows\/contact\.yaml in release \d+$/ }).last().locator('mark', { hasText: '10:00–16:00' }).first().waitFor(WAIT);
+    await changes.getByRole('region', { name: /^flows\/contact\.yaml in release \d+$/ }).first().locator('mark', { hasText: 'one business day' }).first().waitFor(WAIT);
+    await changes.getByRole('region', { name: /^flows\/contact\.yaml in release \d+$/ }).last().locator('mark', { hasText: 'two business days' }).first().waitFor(WAIT);
     await shot(page, 'history');
     await history.getByRole('button', { name: 'Close' }).click();
     expect(problems).toEqual([]);
@@ -192,16 +193,16 @@ describe('Parley Studio in a real browser', () => {
     await shop.locator('#parley-launcher').click();
     await shop.locator('#parley-panel').waitFor({ state: 'visible', ...WAIT });
     await type(shop, 'when are you open?');
-    await expect.poll(async () => (await transcript(shop)).at(-1)?.text ?? '', WAIT).toContain(NEW_HOURS);
+    await expect.poll(async () => (await transcript(shop)).at(-1)?.text ?? '', WAIT).toContain(NEW_PROMISE);
 
-    // Restoring the first release brings the old hours back, in the web chat too.
+    // Restoring the first release brings the old promise back, in the web chat too.
     await page.bringToFront();
     await page.getByRole('button', { name: 'History' }).click();
     await history.getByRole('button', { name: 'Restore release 1' }).click();
     await page.getByRole('status').getByText(/^Restored as release #\d+\.$/).waitFor(WAIT);
-    await expect.poll(() => text.textContent(), WAIT).toContain(OLD_HOURS);
+    await expect.poll(() => text.textContent(), WAIT).toContain(OLD_PROMISE);
     await type(shop, 'when are you open?');
-    await expect.poll(async () => (await transcript(shop)).at(-1)?.text ?? '', WAIT).toContain(OLD_HOURS);
+    await expect.poll(async () => (await transcript(shop)).at(-1)?.text ?? '', WAIT).toContain(OLD_PROMISE);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -352,11 +353,11 @@ describe('Parley Studio in a real browser', () => {
     await page.evaluate(async ([from, to]) => {
       const file = await (await fetch('/studio/api/files/flows/contact.yaml')).json();
       await fetch('/studio/api/files/flows/contact.yaml', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: file.content.replace(from, to), baseVersion: file.version }) });
-    }, ['Saturday 10:00–17:00', 'Saturday 10:00–16:00']);
+    }, ['one business day', 'two business days']);
     await page.getByRole('button', { name: 'Run all tests' }).click();
     await page.getByRole('status').filter({ hasText: /^\d+ passed, [1-9]\d* failed$/ }).waitFor(PREVIEW_WAIT);
     const failed = page.locator('.test.failed', { hasText: 'gives the hours, phone, email and address' });
-    expect(await failed.locator('.diff').textContent()).toContain('10:00–17:00');
+    expect(await failed.locator('.diff').textContent()).toContain('one business day');
     await shot(page, 'tests');
 
     // The article rendered, sanitized: no script, no image loaded from elsewhere, no CSP refusal.
