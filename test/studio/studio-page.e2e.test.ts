@@ -207,7 +207,7 @@ describe('Parley Studio in a real browser', () => {
     await context.close();
   });
 
-  it('two editors save the same file: the second sees both texts and keeps theirs or their own, nothing is lost silently; completion; an article', { timeout: 60_000 }, async () => {
+  it('two editors save the same file: the second sees both texts and keeps theirs or their own, nothing is lost silently; completion; an article', { timeout: 120_000 }, async () => {
     const editors = await Promise.all([EVE, EDDY].map(async (who) => {
       const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
       const page = await context.newPage();
@@ -253,7 +253,8 @@ describe('Parley Studio in a real browser', () => {
     // An article opens as Markdown, rendered beside it.
     await eve.page.getByRole('listbox', { name: 'Flows, tests and knowledge' }).getByRole('option', { name: /^support\/visiting-the-store\.md/ }).click();
     await expect.poll(() => eve.page.getByRole('textbox', { name: 'Text of knowledge/support/visiting-the-store.md' }).textContent(), WAIT).toContain('title: Visiting our store in Rotterdam');
-    await eve.page.getByRole('article', { name: 'The article, rendered' }).getByRole('heading', { name: 'Visiting our store in Rotterdam' }).waitFor(WAIT);
+    // Rendering waits for the article's text to arrive and be parsed: on a machine running the whole suite, give it the preview's time.
+    await eve.page.getByRole('article', { name: 'The article, rendered' }).getByRole('heading', { name: 'Visiting our store in Rotterdam' }).waitFor(PREVIEW_WAIT);
     expect([...eve.problems, ...eddy.problems]).toEqual([]);
     await Promise.all(editors.map((editor) => editor.context.close()));
   });
