@@ -99,7 +99,8 @@ describe('Parley Studio in a real browser', () => {
     await files.getByRole('option', { name: /^returns\.yaml/ }).click();
     const returnsMap = page.getByRole('region', { name: 'Map of the flow returns' });
     await returnsMap.getByRole('button', { name: /^Ask: ask_condition → item_condition, line 21\./ }).waitFor(WAIT);
-    expect(await returnsMap.getByRole('button', { name: /^Flow: → human\./ }).count()).toBe(1);
+    // The map lays its nodes out after the first one shows: wait for the others rather than count at once.
+    await expect.poll(() => returnsMap.getByRole('button', { name: /^Flow: → human\./ }).count(), WAIT).toBe(1);
     // A step on the map is a button: Enter on it puts the editor on its line.
     await returnsMap.getByRole('button', { name: /^If: if, line 51\./ }).focus();
     await page.keyboard.press('Enter');
@@ -117,7 +118,7 @@ describe('Parley Studio in a real browser', () => {
     const map = page.getByRole('region', { name: 'Map of the flow contact' });
     const sayNode = map.getByRole('button', { name: /^Say: say, line 18\./ });
     await sayNode.waitFor(WAIT);
-    expect(await map.getByRole('button', { name: /^Start: contact starts on, line 6\./ }).count()).toBe(1);
+    await expect.poll(() => map.getByRole('button', { name: /^Start: contact starts on, line 6\./ }).count(), WAIT).toBe(1);
 
     // Clicking the step on the map puts the cursor on its line; one letter too many breaks it, inline.
     await sayNode.click();
