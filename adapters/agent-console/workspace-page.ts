@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParleyError } from '../../src/core/errors.ts';
-import { builtFiles, pageHeaders } from '../../src/server/built-files.ts';
+import { builtFiles, pageHeaders, pageShell } from '../../src/server/built-files.ts';
 import { PAGE_CSP } from '../../src/server/security-headers.ts';
 import { studioCsp } from '../../src/server/studio-page.ts';
 import type { AgentSessions } from './sessions.ts';
@@ -26,20 +26,7 @@ type AssetName = keyof typeof ASSETS;
 /** Parley's mark: a speech bubble on the workspace's accent colour. */
 export const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#4f46e5"/><path d="M9 10h14a2 2 0 0 1 2 2v7a2 2 0 0 1-2 2h-8l-5 4v-4H9a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2z" fill="#fff"/></svg>`;
 
-const page = (nonce: string) => `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csp-nonce" content="${nonce}">
-<title>Parley · Inbox</title>
-<link rel="icon" href="/agent/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/agent/assets/workspace.css">
-<script type="module" src="/agent/assets/workspace.js"></script>
-</head>
-<body><div id="root"></div></body>
-</html>
-`;
+const page = (nonce: string) => pageShell({ title: 'Parley · Inbox', icon: '/agent/favicon.svg', assets: '/agent/assets', name: 'workspace', nonce });
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en">

@@ -27,3 +27,22 @@ export function builtFiles(dir: string): (name: string) => Buffer | undefined {
 /** A page's or bundle's answer: its type, never stored or framed, under the given policy. */
 export const pageHeaders = (reply: FastifyReply, type: string, csp: string): FastifyReply =>
   reply.header('content-type', type).header('cache-control', 'no-store').header('x-frame-options', 'DENY').header('content-security-policy', csp);
+
+/** The HTML shell a React page's bundle mounts into: its title, icon, and the built script and stylesheet. */
+export function pageShell(options: { title: string; icon: string; assets: string; name: string; nonce: string }): string {
+  const { title, icon, assets, name, nonce } = options;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="csp-nonce" content="${nonce}">
+<title>${title}</title>
+<link rel="icon" href="${icon}"${icon.startsWith('data:') ? '' : ' type="image/svg+xml"'}>
+<link rel="stylesheet" href="${assets}/${name}.css">
+<script type="module" src="${assets}/${name}.js"></script>
+</head>
+<body><div id="root"></div></body>
+</html>
+`;
+}

@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
 import { ParleyError } from '../core/errors.ts';
 import { isEditor } from '../handoff/agents.ts';
-import { builtFiles, pageHeaders } from './built-files.ts';
+import { builtFiles, pageHeaders, pageShell } from './built-files.ts';
 import { PAGE_CSP } from './security-headers.ts';
 
 export interface StudioPageOptions {
@@ -35,20 +35,7 @@ export function studioCsp(nonce: string): string {
 /** The studio's mark as the tab's icon, inline (img-src allows data:), so the browser asks the server for no favicon. */
 const ICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#4f46e5"/><text x="16" y="22.5" font-family="system-ui,sans-serif" font-size="18" font-weight="700" fill="#fff" text-anchor="middle">P</text></svg>')}`;
 
-const page = (nonce: string) => `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csp-nonce" content="${nonce}">
-<title>Parley Studio</title>
-<link rel="icon" href="${ICON}">
-<link rel="stylesheet" href="/studio/assets/studio.css">
-<script type="module" src="/studio/assets/studio.js"></script>
-</head>
-<body><div id="root"></div></body>
-</html>
-`;
+const page = (nonce: string) => pageShell({ title: 'Parley Studio', icon: ICON, assets: '/studio/assets', name: 'studio', nonce });
 
 const notice = (title: string, text: string, link?: { href: string; label: string }) => `<!doctype html>
 <html lang="en">
