@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParleyError } from '../../src/core/errors.ts';
-import { builtFiles, pageHeaders, pageShell } from '../../src/server/built-files.ts';
+import { builtFiles, notBuiltPage, pageHeaders, pageShell } from '../../src/server/built-files.ts';
 import { PAGE_CSP } from '../../src/server/security-headers.ts';
 import { studioCsp } from '../../src/server/studio-page.ts';
 import type { AgentSessions } from './sessions.ts';
@@ -28,12 +28,7 @@ export const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 
 
 const page = (nonce: string) => pageShell({ title: 'Parley · Inbox', icon: '/agent/favicon.svg', assets: '/agent/assets', name: 'workspace', nonce });
 
-const NOT_BUILT = `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not built yet · Parley</title><link rel="icon" href="/agent/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/agent/login.css"></head>
-<body><main class="card"><h1>Not built yet</h1><p>The agent workspace has not been built on this server. Run <code>npm run build</code> (it also runs on <code>npm install</code>).</p></main></body>
-</html>
-`;
+const NOT_BUILT = notBuiltPage('The agent workspace has');
 
 export async function registerWorkspacePage(app: FastifyInstance, options: WorkspacePageOptions): Promise<void> {
   const { sessions } = options;

@@ -4,8 +4,9 @@
  *   GET  /admin/customers/:id/export   everything Parley holds about the customer, as JSON (closes their open export requests)
  *   POST /admin/customers/:id/erase    erases it everywhere → 200 { auditId, counts, redis }
  *   GET  /admin/data-requests          requests customers made in conversation (?status=open|done)
- *   GET  /admin/privacy                the same requests as a page, with export links and erase buttons (its
- *                                      stylesheet and script at /admin/privacy.css and .js, under a strict CSP)
+ *
+ * The page admins use them from, /admin/privacy (the requests with export links and erase buttons), is one of the
+ * admin pages (src/server/admin-pages.ts, src/admin/ui/privacy-page.tsx).
  *
  * `:id` is the customer id, a channel identity `channel:id` (URL-encoded: `whatsapp%3A%2B49151…`) or `+<phone>`.
  * No admin configured: 404; not an admin: 401; unknown customer: 404.
@@ -18,9 +19,6 @@ import { exportCustomer } from './customer-export.ts';
 import { eraseCustomer, type EraseDeps } from './customer-erase.ts';
 import { resolveCustomerRef } from './customer-ref.ts';
 import type { DataRequests } from './data-requests.ts';
-import { PRIVACY_ASSETS } from './privacy-assets.ts';
-import { requestsPage } from './requests-page.ts';
-import { PAGE_CSP } from '../server/security-headers.ts';
 import { toJson } from './subject.ts';
 
 export interface PrivacyRoutesOptions {
@@ -80,24 +78,6 @@ export async function registerPrivacyRoutes(app: FastifyInstance, options: Priva
       return fail(reply, error);
     }
   });
-
-  // The page and its own stylesheet and script, under the strict CSP; without an admin, a browser goes to sign in.
-  const pages = [
-    ['/admin/privacy', 'text/html; charset=utf-8', async () => requestsPage(await requests.list())],
-    ['/admin/privacy.css', 'text/css; charset=utf-8', async () => PRIVACY_ASSETS.css],
-    ['/admin/privacy.js', 'text/javascript; charset=utf-8', async () => PRIVACY_ASSETS.js],
-  ] as const;
-  for (const [path, type, body] of pages) {
-    app.get(path, async (request, reply) => {
-      if (!auth.enabled) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
-      if (!(await auth.resolve(request))) {
-        if (path !== '/admin/privacy') return reply.status(401).send({ error: { code: 'UNAUTHORIZED', message: 'sign in as an admin first' } });
-        return reply.redirect(`/agent/login?next=${encodeURIComponent(request.url)}`, 303);
-      }
-      return reply.header('content-type', type).header('cache-control', 'no-store').header('x-frame-options', 'DENY')
-        .header('content-security-policy', PAGE_CSP).send(await body());
-    });
-  }
 
   app.get<{ Querystring: { status?: string } }>('/admin/data-requests', async (request, reply) => {
     const admin = await guard(request, reply);

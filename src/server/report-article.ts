@@ -1,7 +1,7 @@
 /**
  * "Write the article" for a knowledge gap: a new Markdown article with the customers' wordings as its `questions`
- * (they help retrieval find it), a file name, and where to save it. Rendered on the server as plain HTML, every
- * value escaped, no script: the page only shows text to copy.
+ * (they help retrieval find it), a file name, and where to save it. The report's article page shows it as text to copy
+ * (GET /admin/api/report/article); the studio opens it as a draft.
  */
 import path from 'node:path';
 
@@ -27,28 +27,9 @@ export function articleDraft(questions: readonly string[]): ArticleDraft {
   return { fileName: `${slug}.md`, content };
 }
 
-const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-export function articlePage(draft: ArticleDraft, knowledgeDir: string): string {
+/** Where to save the article: under KNOWLEDGE_DIR, relative to the working directory when it is inside it. */
+export function articlePath(draft: ArticleDraft, knowledgeDir: string): string {
   const relative = path.relative(process.cwd(), knowledgeDir);
   const dir = relative && !relative.startsWith('..') ? relative : knowledgeDir;
-  const target = path.join(dir, draft.fileName);
-  return `<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Parley · new article</title>
-  <link rel="stylesheet" href="/admin/report.css">
-</head>
-<body>
-  <header><strong>Parley</strong> · new knowledge article <a href="/admin/report">back to the report</a></header>
-  <main class="article">
-    <p>Save this as <code id="article-path">${escape(target)}</code> (any folder under the knowledge directory works), write the answer,
-    check it with <code>npx parley kb check</code> and try it with <code>npx parley kb ask</code>. A running server picks the file up by itself.</p>
-    <pre id="article-content">${escape(draft.content)}</pre>
-  </main>
-</body>
-</html>
-`;
+  return path.join(dir, draft.fileName);
 }

@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/handoff/agents.ts';
 import { repoRoot, say, startTestApp, type TestApp } from '../support/app.ts';
+import { seriousFindings } from '../support/axe.ts';
 import { launchChromium, transcript, type, WAIT } from '../support/webchat-browser.ts';
 import { dropPrefix, freshPrefix, webTranscript } from './support.ts';
 
@@ -29,7 +28,6 @@ const VISITOR = /^Web chat visitor [0-9A-F]{4}, waiting/;
 const NOTE = 'Second time they ask about this order: offer the free return label.';
 const TRANSFER_NOTE = 'They also ask about a refund on the invoice: over to billing.';
 const GREETING = 'Hi, I am Ana Lima from Brightwave. Let me look into order 1001 for you.';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let t: TestApp;
 let prefix: string;
@@ -102,16 +100,6 @@ const shot = async (page: Page, name: string) => {
 
 /** The titles of the notifications the page showed. */
 const notifications = (page: Page) => page.evaluate(() => (window as unknown as { shownNotifications: { title: string }[] }).shownNotifications.map((n) => n.title));
-
-/** axe-core's serious and critical findings on the page as it is now. */
-async function seriousFindings(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.slice(0, 3).join(', ')}`);
-}
 
 describe('the agent workspace in a real browser', () => {
   it('a handoff from the web chat: alerted, claimed, suggestions, a private note, a canned response, a transfer with a note, resolved', { timeout: 180_000 }, async () => {

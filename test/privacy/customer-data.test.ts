@@ -62,9 +62,10 @@ describe('export and erase on request (PGlite)', () => {
     const signIn = await fetch(`${t.url}/admin/privacy`, { redirect: 'manual' });
     expect(signIn.status).toBe(303);
     expect(signIn.headers.get('location')).toBe('/agent/login?next=%2Fadmin%2Fprivacy');
-    const page = await fetch(`${t.url}/admin/privacy`, { headers: auth }).then((r) => r.text());
-    expect(page).toContain(`<td>${requests[0].id.slice(0, 8).toUpperCase()}</td><td>erase</td><td>open</td>`);
-    expect(page).toContain(`data-erase="${alice.customerId}"`);
+    // The page (test/privacy/privacy-page.e2e.test.ts shows it in a browser) lists what /admin/data-requests answers.
+    const page = await fetch(`${t.url}/admin/privacy`, { headers: auth });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/admin/assets/admin.js');
   });
 
   it('exports everything about the customer, found by a channel identity', async () => {

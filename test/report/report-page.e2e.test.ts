@@ -1,9 +1,17 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/app.ts';
+import { seriousFindings } from '../support/axe.ts';
 import { until } from '../support/poll.ts';
 import { ADMIN_TOKEN, ANA, MIA, call, driveConversations, startReportApp, type ReportApp } from './support.ts';
 
-/** The report page in Debian's Chromium: who may see it, and that its charts draw the data. */
+/**
+ * The report page in Debian's Chromium: who may see it, that its charts draw the data, that the period is chosen by
+ * keyboard, and that axe-core finds nothing serious. Screenshots are saved with WORKSPACE_SCREENSHOTS set (e.g. docs/images).
+ */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const WAIT = { timeout: 20_000 };
@@ -19,7 +27,11 @@ beforeAll(async () => {
   const c2 = (await t.app.store.findConversation('web', 'c2'))!;
   await t.app.store.db.query(`UPDATE analytics_turns SET at = at - interval '1 hour' WHERE conversation_id = $1`, [c2.id]);
   await until(() => call(t.url, '/admin/api/report?since=1d', ADMIN_TOKEN), (r) => r.json?.totals.dropOffs === 1, 'the drop-off');
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ARGS, headless: true });
+  // The page as these sources build it (scripts/build-workspace.mjs builds it with the workspace), not a bundle left from before.
+  [browser] = await Promise.all([
+    chromium.launch({ executablePath: chromiumPath, args: ARGS, headless: true }),
+    promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/build-workspace.mjs')]),
+  ]);
 }, 90_000);
 
 afterAll(async () => {
@@ -93,6 +105,9 @@ describe('the report page in a real browser', () => {
     await page.locator('body[data-ready="true"]').waitFor(WAIT);
 
     expect(await page.locator('#tiles .tile').first().textContent()).toContain('5');
+    expect(await page.getByRole('link', { name: 'Report' }).getAttribute('aria-current')).toBe('page');
+    expect(await seriousFindings(page)).toEqual([]);
+    if (process.env.WORKSPACE_SCREENSHOTS) await page.screenshot({ path: path.resolve(repoRoot, process.env.WORKSPACE_SCREENSHOTS, 'admin-report.png'), fullPage: true });
     for (const id of CHARTS) {
       const canvas = page.locator(`#${id}`);
       expect(Number(await canvas.getAttribute('data-drawn')), id).toBeGreaterThan(0);
@@ -137,6 +152,18 @@ describe('the report page in a real browser', () => {
     await page.locator('#article-content').waitFor(WAIT);
     expect(await page.locator('#article-path').textContent()).toMatch(/knowledge\/do-you-sell-lawn-mowers\.md$/);
     expect(await page.locator('#article-content').textContent()).toContain('questions:\n  - "do you sell lawn mowers?"');
+    expect(await seriousFindings(page)).toEqual([]);
+    // Back on the report, the period is another choice, made with the keyboard: the figures are asked for again.
+    await page.goBack();
+    await page.locator('body[data-ready="true"]').waitFor(WAIT);
+    await page.getByRole('button', { name: /Period/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('option', { name: 'Last 24 hours' }).waitFor(WAIT);
+    const asked = page.waitForRequest((r) => new URL(r.url()).pathname === '/admin/api/report' && new URL(r.url()).searchParams.get('since') === '24h', WAIT);
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    await asked;
+    await expect.poll(() => page.locator('#status').textContent(), WAIT).toMatch(/^From .* UTC\.$/);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -16,6 +16,7 @@ import * as notify from './notify.ts';
 import type { ReplyBoxHandle, ReplyMode } from './reply-box.tsx';
 import { Sidebar } from './sidebar.tsx';
 import { visibleIn } from './tabs.ts';
+import { Logo } from '../../ui/logo.tsx';
 
 const TYPING_SHOWN_MS = 5000;
 const DELIVERY_EVERY_MS = 3000;
@@ -449,11 +450,6 @@ function AdminMenu({ whatsappWeb, onCanned }: { whatsappWeb: boolean; onCanned: 
     </MenuTrigger>
   );
 }
-
-/** Parley's mark, the same as the page's icon. */
-const Logo = () => (
-  <svg className="logo" viewBox="0 0 32 32" aria-hidden="true"><rect width="32" height="32" rx="8" fill="#4f46e5" /><path d="M9 10h14a2 2 0 0 1 2 2v7a2 2 0 0 1-2 2h-8l-5 4v-4H9a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2z" fill="#fff" /></svg>
-);
 
 const formatWait = (c: Conversation, now: number) => {
   const minutes = Math.max(0, Math.round((now - new Date(c.waitingSince).getTime()) / 60000));

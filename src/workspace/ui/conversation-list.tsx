@@ -6,7 +6,7 @@
 import { Input, ListBox, ListBoxItem, SearchField, Tab, TabList, TabPanel, Tabs, type Key } from 'react-aria-components';
 import type { Conversation, Tab as TabId } from './api.ts';
 import { channelName, customerName, initials, languageName, since } from './format.ts';
-import { Picker } from './picker.tsx';
+import { Picker } from '../../ui/picker.tsx';
 
 export const TABS: { id: TabId; label: string }[] = [
   { id: 'waiting', label: 'Waiting' },

@@ -6,7 +6,7 @@
 import { Button, Dialog, Heading, Input, Label, Modal, ModalOverlay, Radio, RadioGroup, TextArea, TextField } from 'react-aria-components';
 import { useEffect, useState, type ReactNode } from 'react';
 import { deleteCanned, saveCanned, type AgentEntry, type Canned, type CannedInput } from './api.ts';
-import { Picker } from './picker.tsx';
+import { Picker } from '../../ui/picker.tsx';
 
 function Shell({ open, onClose, title, children, wide = false }: { open: boolean; onClose: () => void; title: string; children: ReactNode; wide?: boolean }) {
   return (

@@ -7,7 +7,7 @@ import { Button, Disclosure, DisclosurePanel, Heading, Input, TextField } from '
 import { useEffect, useState, type ReactNode } from 'react';
 import { channels as serverChannels, linkIdentity, type Detail, type Suggestion } from './api.ts';
 import { channelName, clock, languageName } from './format.ts';
-import { Picker } from './picker.tsx';
+import { Picker } from '../../ui/picker.tsx';
 
 interface Props {
   detail: Detail;

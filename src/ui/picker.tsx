@@ -1,4 +1,4 @@
-/** A choice from a short list (a queue, a channel, a colleague): React Aria's select, styled as the workspace's. */
+/** A choice from a short list (a queue, a channel, a colleague, a period): React Aria's select, in the look of src/ui/base.css. */
 import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue } from 'react-aria-components';
 
 export interface PickerProps {
