@@ -19,6 +19,8 @@ export interface Handoff {
   /** Where each desk shows it (e.g. `slack` → the message's `channel:ts`). */
   deskRefs: Record<string, string>;
   createdAt: Date;
+  /** When it began waiting in its queue: when it was created, or last transferred. */
+  waitingSince: Date;
   announcedAt: Date | null;
   claimedAt: Date | null;
   resolvedAt: Date | null;
@@ -43,6 +45,7 @@ export interface HandoffRow {
   rating: number | null;
   desk_refs: Record<string, string>;
   created_at: Date;
+  waiting_since: Date | null;
   announced_at: Date | null;
   claimed_at: Date | null;
   resolved_at: Date | null;
@@ -71,6 +74,7 @@ export function toHandoff(row: HandoffRow): Handoff {
     rating: row.rating === null ? null : Number(row.rating),
     deskRefs: row.desk_refs ?? {},
     createdAt: new Date(row.created_at),
+    waitingSince: new Date(row.waiting_since ?? row.created_at),
     announcedAt: row.announced_at && new Date(row.announced_at),
     claimedAt: row.claimed_at && new Date(row.claimed_at),
     resolvedAt: row.resolved_at && new Date(row.resolved_at),

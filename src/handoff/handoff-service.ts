@@ -185,13 +185,17 @@ export class HandoffService {
     return assigned;
   }
 
-  /** Moves the handoff to another queue, where it waits for an agent of that queue (the customer keeps their place in line by time). */
+  /**
+   * Moves the handoff to another queue, where it waits for an agent of that queue (the customer keeps their place in
+   * line by time). The customer is told once that they are passed to a colleague; the queue notices start over.
+   */
   async transfer(handoffId: string, queue: string): Promise<Handoff> {
     const before = await this.require(handoffId);
     if (before.queue === queue && before.status === 'waiting') return before;
     const moved = await this.options.handoffs.transfer(handoffId, queue);
     if (!moved) throw new ParleyError('CONFLICT', 'this handoff is resolved');
     this.options.logger.info({ handoffId, from: before.queue, to: queue }, 'handoff transferred');
+    await this.tell(await this.conversation(moved), [notice('transferred', moved.context.customer.locale ?? undefined)], moved);
     await this.options.desks.changed(moved);
     return moved;
   }

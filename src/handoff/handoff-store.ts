@@ -97,10 +97,15 @@ export class HandoffStore {
     );
   }
 
-  /** Moves an open handoff to another queue, where it waits again for an agent of that queue; null when it is resolved. */
+  /**
+   * Moves an open handoff to another queue, where it waits again for an agent of that queue; null when it is resolved.
+   * The wait there is a new one: the queue notices back off from the start again, and the offer to leave a message
+   * comes when nobody of that queue has taken it for a while.
+   */
   transfer(id: string, queue: string): Promise<Handoff | null> {
     return this.one(
       `UPDATE handoffs SET queue = $2, status = 'waiting', agent_id = NULL, agent_name = NULL, claimed_at = NULL,
+         waiting_since = now(), last_notice_at = NULL, offered_message_at = NULL,
          context = jsonb_set(context, '{queue}', to_jsonb($2::text))
        WHERE id = $1 AND status <> 'resolved' RETURNING *`,
       [id, queue],
@@ -145,28 +150,30 @@ export class HandoffStore {
 
   /**
    * Waiting handoffs due for another queue notice, each returned to one caller only. The waits back off: `firstMs`
-   * after the handoff, then twice the previous wait each time (2, 4, 8, 16 minutes from 2), at most `maxMs`. The wait
-   * after a look is the time from the handoff to that look plus `firstMs`, so no count needs storing.
+   * after the handoff (or its transfer), then twice the previous wait each time (2, 4, 8, 16 minutes from 2), at most
+   * `maxMs`. The wait after a look is the time from the start of the wait to that look plus `firstMs`, so no count
+   * needs storing.
    */
   takeDueNotices(firstMs: number, maxMs: number, limit = 50): Promise<Handoff[]> {
     return this.many(
       `UPDATE handoffs SET last_notice_at = now() WHERE id IN (
          SELECT id FROM handoffs WHERE status = 'waiting' AND offered_message_at IS NULL
-           AND COALESCE(last_notice_at, created_at) < now() - LEAST($2::float8,
-             extract(epoch FROM COALESCE(last_notice_at, created_at) - created_at) * 1000 + $1::float8) * interval '1 millisecond'
+           AND COALESCE(last_notice_at, waiting_since, created_at) < now() - LEAST($2::float8,
+             extract(epoch FROM COALESCE(last_notice_at, waiting_since, created_at) - COALESCE(waiting_since, created_at)) * 1000 + $1::float8) * interval '1 millisecond'
          ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING *`,
       [firstMs, maxMs, limit],
     );
   }
 
   /**
-   * What the customer was told since the handoff began, oldest first: the turn's "you are number N" (a reply of the
-   * turn, stored just after the handoff) and the notices after it.
+   * What the customer was told since the handoff began waiting in its queue, oldest first: the turn's "you are number
+   * N" (a reply of the turn, stored just after the handoff) and the notices after it; after a transfer, from the
+   * notice that they are passed to a colleague.
    */
   async toldSince(handoff: Handoff): Promise<string[]> {
     const result = await this.db.query<{ text: string | null }>(
       `SELECT text FROM messages WHERE conversation_id = $1 AND direction = 'out' AND created_at >= $2::timestamptz - interval '2 seconds'
-       ORDER BY id`, [handoff.conversationId, handoff.createdAt]);
+       ORDER BY id`, [handoff.conversationId, handoff.waitingSince]);
     return result.rows.map((row) => row.text ?? '');
   }
 
@@ -191,7 +198,8 @@ export class HandoffStore {
   takeDueOffers(afterMs: number, limit = 50): Promise<Handoff[]> {
     return this.many(
       `UPDATE handoffs SET offered_message_at = now(), last_notice_at = now() WHERE id IN (
-         SELECT id FROM handoffs WHERE status = 'waiting' AND offered_message_at IS NULL AND created_at < now() - $1 * interval '1 millisecond'
+         SELECT id FROM handoffs WHERE status = 'waiting' AND offered_message_at IS NULL
+           AND COALESCE(waiting_since, created_at) < now() - $1 * interval '1 millisecond'
          ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING *`,
       [afterMs, limit],
     );

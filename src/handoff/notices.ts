@@ -36,6 +36,11 @@ const TEXTS = {
     en: "Our team is away right now and will be back {when}. You can leave your message here, and tell us if you'd rather be answered by email or phone: a person will reply when they are back, and you can close this chat meanwhile.",
     de: 'Unser Team ist gerade nicht da und {when} wieder für Sie da. Sie können Ihre Nachricht hier hinterlassen und uns sagen, ob wir Ihnen lieber per E-Mail oder Telefon antworten sollen: Wir melden uns, sobald wir zurück sind, und Sie können den Chat so lange schließen.',
   },
+  /** A transfer to another queue: once, when it happens; the queue notices then start over for the new wait. */
+  transferred: {
+    en: "I'm passing you to a colleague who can help with this. They can read our conversation so far, so you won't need to repeat anything.",
+    de: 'Ich gebe Sie an eine Kollegin oder einen Kollegen weiter, die Ihnen dabei helfen kann. Sie sieht unser bisheriges Gespräch, Sie müssen also nichts wiederholen.',
+  },
   agentJoined: { en: '{name} from our team is here to help you now.', de: '{name} aus unserem Team ist jetzt für Sie da.' },
   /** The closing notice of a resolve: first, before the rating question (or the bot, when it was asked before). */
   resolved: { en: 'Your conversation with {name} is finished.', de: 'Ihr Gespräch mit {name} ist beendet.' },

@@ -461,6 +461,14 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Issue 17: when a handoff began waiting in its current queue (set by a transfer; null: since it was created). The
+    // queue notices' back-off, the offer to leave a message and what the customer was told are counted from it.
+    id: '0018-handoff-waiting-since',
+    sql: `
+      ALTER TABLE handoffs ADD COLUMN waiting_since timestamptz;
+    `,
+  },
 ];
 
 /** Advisory lock key shared by every Parley process migrating the same database ("parley" in ASCII). */

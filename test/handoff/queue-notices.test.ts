@@ -40,6 +40,28 @@ describe('queue notices while a person is awaited', () => {
     expect(new Set(told).size).toBe(told.length);
   });
 
+  it('start over after a transfer: told once of the colleague, then the new place soon, as at the start of a wait', async () => {
+    const t = (running = await startHandoffApp({ HANDOFF_NOTICE_EVERY_MS: '2000', HANDOFF_OFFER_MESSAGE_AFTER_MS: '600000' }));
+    await say(t.url, 'tr1', 'm1', { text: 'agent please' });
+    await claim(t, 'tr1');
+    const conversation = await t.app.store.findConversation('web', 'tr1');
+    const handoff = (await t.handoffs.openFor(conversation!.id))!;
+    // The customer has waited an hour, and the last look was just now: without a new start, the next notice would be
+    // 16 s away (8 × 2 s) and the offer to leave a message (after 10 min) long due.
+    await t.app.store.db.query(`UPDATE handoffs SET created_at = created_at - interval '1 hour', last_notice_at = now() WHERE id = $1`, [handoff.id]);
+    const before = (await outgoing(t, 'tr1')).length;
+    const moved = await asAgent(t.url, ANA.token, `/agent/api/handoffs/${handoff.id}/transfer`, { queue: 'billing' });
+    expect(moved.status).toBe(200);
+    const passed = "I'm passing you to a colleague who can help with this. They can read our conversation so far, so you won't need to repeat anything.";
+    const place = 'Thanks for your patience: a person will be with you as soon as possible. You are now number 1 in the queue.';
+    const transferredAt = Date.now();
+    await eventually(async () => ((await outgoing(t, 'tr1')).includes(place) ? true : undefined), 10_000);
+    // Due 2 s after the transfer; the monitor looks every 2 s.
+    expect(Date.now() - transferredAt).toBeLessThan(8_000);
+    await sleep(5_000);
+    expect((await outgoing(t, 'tr1')).slice(before)).toEqual([passed, place]);
+  }, 30_000);
+
   it('tell the typical wait of recent handoffs once, when the place has not changed', async () => {
     const t = (running = await startHandoffApp({ HANDOFF_NOTICE_EVERY_MS: '3000', HANDOFF_OFFER_MESSAGE_AFTER_MS: '600000' }));
     for (const conversation of ['done-1', 'done-2', 'done-3']) {
