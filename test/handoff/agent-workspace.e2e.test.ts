@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/handoff/agents.ts';
-import { repoRoot, say, startTestApp, type TestApp } from '../support/app.ts';
+import { repoRoot, say, type TestApp } from '../support/app.ts';
 import { seriousFindings } from '../support/axe.ts';
-import { launchChromium, transcript, type, WAIT } from '../support/webchat-browser.ts';
-import { dropPrefix, freshPrefix, webTranscript } from './support.ts';
+import { transcript, type, WAIT } from '../support/webchat-browser.ts';
+import { webTranscript } from './support.ts';
+import { startWorkspaceRig, type WorkspaceRig } from './workspace-browser.ts';
 
 /**
  * The agent workspace at /agent in Debian's Chromium, against the demo shop: a customer asks for a person in the web
@@ -30,27 +29,21 @@ const TRANSFER_NOTE = 'They also ask about a refund on the invoice: over to bill
 const GREETING = 'Hi, I am Ana Lima from Brightwave. Let me look into order 1001 for you.';
 
 let t: TestApp;
-let prefix: string;
 let browser: Browser;
+let rig: WorkspaceRig | undefined;
 
 beforeAll(async () => {
-  prefix = freshPrefix();
   const agents = [
     { id: ANA.id, name: 'Ana Lima', queues: ['support'], admin: true, password: hashPassword(ANA.password) },
     { id: BEN.id, name: 'Ben Okafor', queues: ['billing'], password: hashPassword(BEN.password) },
     { id: CLEO.id, name: 'Cleo Park', queues: ['support'], password: hashPassword(CLEO.password) },
   ];
-  [t, browser] = await Promise.all([
-    startTestApp({ AGENTS: JSON.stringify(agents), HANDOFF_QUEUE_PREFIX: prefix, FLOWS_WATCH: 'false', KB_WATCH: 'false', LOG_LEVEL: 'warn' }),
-    launchChromium(),
-    promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/build-workspace.mjs')]),
-  ]) as [TestApp, Browser, unknown];
+  rig = await startWorkspaceRig(agents);
+  ({ t, browser } = rig);
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-  await dropPrefix(prefix);
+  await rig?.close();
 });
 
 interface Watched {

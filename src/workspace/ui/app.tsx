@@ -39,6 +39,7 @@ export function App() {
   const [agents, setAgents] = useState<AgentEntry[]>();
   const [available, setAvailable] = useState<boolean | undefined>(undefined);
   const [alertsOn, setAlertsOn] = useState(notify.wanted());
+  const [soundOn, setSoundOn] = useState(notify.soundOn());
   const [liveState, setLiveState] = useState<'connecting' | 'live' | 'offline'>('connecting');
   const [dialog, setDialog] = useState<'resolve' | 'handover' | 'shortcuts' | 'canned' | null>(null);
   /** What became of the conversation that was open, for the empty pane: resolved, or passed to another queue. */
@@ -350,6 +351,9 @@ export function App() {
           </Switch>
           <Switch className="switch" isSelected={alertsOn} onChange={(on) => void toggleAlerts(on)}>
             <span className="track" aria-hidden="true"><span className="thumb" /></span>Alerts
+          </Switch>
+          <Switch className="switch" isSelected={alertsOn && soundOn} isDisabled={!alertsOn} onChange={(on) => setSoundOn(notify.setSoundOn(on))}>
+            <span className="track" aria-hidden="true"><span className="thumb" /></span>Sound
           </Switch>
           {me?.admin ? <AdminMenu whatsappWeb={whatsappWeb} onCanned={canned !== undefined ? () => setDialog('canned') : undefined} /> : null}
           <Button className="button quiet icon" onPress={() => setDialog('shortcuts')} aria-label="Keyboard shortcuts" aria-keyshortcuts="?">?</Button>

@@ -1,8 +1,10 @@
 /**
  * Telling the agent about new work while they look elsewhere: a browser notification and a short chime, both only
  * after the agent switched them on (the browser asks for the permission then), and the unread count in the tab's title.
+ * The chime can be muted on its own (an open-plan office, a call), keeping the notifications.
  */
 const STORAGE_KEY = 'parley.workspace.notifications';
+const SOUND_KEY = 'parley.workspace.sound';
 
 export type NotifyPermission = 'granted' | 'denied' | 'default' | 'unsupported';
 
@@ -26,12 +28,24 @@ export async function setWanted(on: boolean): Promise<boolean> {
   return true;
 }
 
+/** Whether the chime plays with the alerts (kept in this browser; on unless the agent muted it). */
+export function soundOn(): boolean {
+  return localStorage.getItem(SOUND_KEY) !== 'off';
+}
+
+export function setSoundOn(on: boolean): boolean {
+  localStorage.setItem(SOUND_KEY, on ? 'on' : 'off');
+  return on;
+}
+
 let audio: AudioContext | undefined;
 
 /** Two soft tones, made in the page (no sound file to fetch). */
 function chime(): void {
   try {
     audio ??= new AudioContext();
+    // Made before the agent touched the page, the context starts suspended; it may run once they have.
+    if (audio.state === 'suspended') void audio.resume().catch(() => {});
     const start = audio.currentTime;
     for (const [i, frequency] of [660, 880].entries()) {
       const tone = audio.createOscillator();
@@ -49,10 +63,13 @@ function chime(): void {
   }
 }
 
-/** Shows a notification and plays the chime, when the agent wants alerts; a click on it opens the conversation. */
+/**
+ * Shows a notification and plays the chime (unless muted), when the agent wants alerts; a click on the notification
+ * opens the conversation.
+ */
 export function alert(title: string, body: string, tag: string, open: () => void): void {
   if (!wanted()) return;
-  chime();
+  if (soundOn()) chime();
   if (permission() !== 'granted') return;
   const notification = new Notification(title, { body, tag, icon: '/agent/favicon.svg' });
   notification.addEventListener('click', () => {
