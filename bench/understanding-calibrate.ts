@@ -5,15 +5,14 @@
  * BANKING77's train.csv (the first 10 messages of each intent are the flows' examples, the next 10 are queries).
  * Prints the coefficients for src/search/matcher/confidence.ts. Never reads a test half.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FlowSet } from '../src/engine/model.ts';
 import { loadFlows } from '../src/engine/load-flows.ts';
 import { loadKnowledge } from '../src/kb/load.ts';
 import { Understander } from '../src/understanding/understander.ts';
+import { banking77Dev } from './understanding/banking77-dev.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 type Row = { s1: number; s2: number; right: number };
@@ -37,25 +36,8 @@ const dev = (await readFile(path.join(root, 'eval/brightwave/dev.jsonl'), 'utf8'
   .filter((q) => !q.expect.every((e) => e.startsWith('intent:')));
 await collect(bright, flows, dev, 3);
 
-const b77 = path.resolve(root, '../shared/datasets/banking77/train.csv');
-if (existsSync(b77)) {
-  const byIntent = new Map<string, string[]>();
-  for (const line of (await readFile(b77, 'utf8')).split('\n').slice(1)) {
-    const m = /^(?:"((?:[^"]|"")*)"|([^,]*)),(.*)$/.exec(line.trim());
-    if (!m) continue;
-    const intent = m[3]!.trim().replace(/[^A-Za-z0-9_-]/g, '_');
-    byIntent.set(intent, [...(byIntent.get(intent) ?? []), (m[1] ?? m[2] ?? '').replace(/""/g, '"')]);
-  }
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'parley-calibrate-'));
-  for (const [name, examples] of byIntent) {
-    await writeFile(path.join(tmp, `${name}.yaml`), [`flow: ${name}`, 'triggers:', '  examples:', ...examples.slice(0, 10).map((e) => `    - ${JSON.stringify(e)}`), 'steps:', '  - end: true', ''].join('\n'));
-  }
-  const set = await loadFlows(tmp);
-  await rm(tmp, { recursive: true, force: true });
-  const understander = new Understander({ minConfidence: 0, ranker: 'matcher' });
-  const queries = [...byIntent].flatMap(([name, examples]) => examples.slice(10, 20).map((text) => ({ text, locale: 'en', expect: [`flow:${name}`] })));
-  await collect(understander, set, queries);
-}
+const b77 = await banking77Dev();
+if (b77) await collect(new Understander({ minConfidence: 0, ranker: 'matcher' }), b77.flows, b77.queries(10, 20));
 
 // Logistic regression by gradient descent on [1, s1, s1 - s2, ln(s1)]: the log lets a first score near 0 (nothing
 // really matched) say "no" however the others compare.

@@ -21,6 +21,7 @@ import { loadFlows } from '../src/engine/load-flows.ts';
 import { DEFAULT_MIN_CONFIDENCE } from '../src/kb/confidence.ts';
 import { loadKnowledge } from '../src/kb/load.ts';
 import { Understander } from '../src/understanding/understander.ts';
+import { UniversalSentenceEncoder } from '../src/understanding/meaning/sentence-encoder.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -47,6 +48,7 @@ async function brightwave(): Promise<void> {
   const ranker = process.env.UNDERSTANDING_RANKER === 'lexical' ? 'lexical' : process.env.UNDERSTANDING_RANKER === 'matcher' ? 'matcher' : undefined;
   const understander = new Understander({
     minConfidence: threshold, intents: BUILT_IN_INTENTS, knowledge: () => ({ version: 'eval', articles: knowledge.articles }), ...(ranker ? { ranker } : {}),
+    ...(process.env.UNDERSTANDING_ENCODER === 'off' ? {} : { encoder: new UniversalSentenceEncoder() }),
   });
   const tally = new Map<string, { n: number; right: number; confidentlyWrong: number; rankedFirst: number }>();
   const misses = new Map<string, number>();

@@ -35,6 +35,7 @@ import type { KnowledgeBase } from './kb/index.ts';
 import { Inbox } from './inbox/inbox.ts';
 import { createModelChooser, mayAskModel } from './understanding/model-choice.ts';
 import { Understander, understandOptions } from './understanding/understander.ts';
+import { encoderOption } from './understanding/meaning/sentence-encoder.ts';
 import { createLogger, type Logger } from './infra/logger.ts';
 import { connectRedis, type RedisHandle } from './infra/redis.ts';
 import { Outbox } from './outbox/outbox.ts';
@@ -195,7 +196,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const chooser = config.understandingModel && config.openai ? createModelChooser({ openai: config.openai, logger }) : undefined;
   const understander = new Understander({
     minConfidence: config.minConfidence, intents: BUILT_IN_INTENTS, indexDir: path.join(config.dataDir, 'understanding', 'index'), ...(kb ? { knowledge: () => kb.snapshot(), similar: (text: string) => kb.similar?.(text) ?? Promise.resolve(null) } : {}),
-    ...(chooser ? { chooser } : {}),
+    ...(chooser ? { chooser } : {}), ...encoderOption(config.understandingEncoder),
   });
   const inbox = new Inbox({
     store,

@@ -13,6 +13,7 @@ import { loadFlows } from '../engine/load-flows.ts';
 import { loadKnowledge } from '../kb/load.ts';
 import { flowsDirectory, knowledgeDirectory } from './directories.ts';
 import { Understander } from '../understanding/understander.ts';
+import { encoderOption } from '../understanding/meaning/sentence-encoder.ts';
 import type { Understood } from '../core/understanding.ts';
 import { parseCliArgs } from './parse-cli-args.ts';
 
@@ -40,6 +41,7 @@ export async function routeCommand(args: string[]): Promise<number> {
   const ranker = values.ranker === 'lexical' || values.ranker === 'matcher' ? values.ranker : undefined;
   const understander = new Understander({
     minConfidence: config.minConfidence, knowledge: () => snapshot, ...(ranker ? { ranker } : {}), ...(values['no-intents'] ? {} : { intents: BUILT_IN_INTENTS }),
+    ...encoderOption(config.understandingEncoder),
   });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const out: string[] = [];

@@ -4,7 +4,7 @@ import { createLogger } from '../infra/logger.ts';
 
 /**
  * The simulator's effects, configured as the server's are (CALL_ENDPOINTS, DEMO_ORDERS, KNOWLEDGE_DIR,
- * KB_MIN_CONFIDENCE, OPENING_HOURS for {{opening_hours}}). `useModel: false` keeps knowledge answers lexical even
+ * KB_MIN_CONFIDENCE, UNDERSTANDING_ENCODER, OPENING_HOURS for {{opening_hours}}). `useModel: false` keeps knowledge answers lexical even
  * when OPENAI_API_KEY is set, so that conversation tests give the same answers on every run and cost nothing.
  */
 export function simulatorOptions(config: Config, options: { useModel: boolean }): SimulatorEffectOptions {
@@ -13,6 +13,7 @@ export function simulatorOptions(config: Config, options: { useModel: boolean })
     demoOrders: config.demoOrders,
     knowledgeDir: config.knowledgeDir,
     minConfidence: config.minConfidence,
+    encoder: config.understandingEncoder,
     ...(options.useModel && config.openai ? { openai: config.openai } : {}),
     dataDir: config.dataDir,
     ...(config.handoff.openingHours ? { openingHours: config.handoff.openingHours } : {}),

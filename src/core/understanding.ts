@@ -15,6 +15,8 @@ export interface ScoredCandidate {
   score: number;
   /** What a button offering it says, in the customer's language. */
   title: string;
+  /** With the sentence encoder: how close its closest text is to the message by meaning (-1..1). */
+  meaning?: number;
 }
 
 /** The outcome: start a flow, answer from an article, or say honestly that the bot is not sure. */

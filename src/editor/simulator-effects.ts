@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { DEFAULT_MIN_CONFIDENCE } from '../kb/confidence.ts';
 import type { KnowledgeBase } from '../kb/types.ts';
 import { Understander } from '../understanding/understander.ts';
+import { encoderOption } from '../understanding/meaning/sentence-encoder.ts';
 import type { FlowSet } from '../engine/index.ts';
 import type { EffectRunner } from '../engine/types.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -35,6 +36,8 @@ export interface SimulatorEffectOptions {
   logger: Logger;
   /** OPENING_HOURS, for {{opening_hours}}. */
   openingHours?: OpeningHoursSetting;
+  /** UNDERSTANDING_ENCODER: re-rank by meaning, as the server does. */
+  encoder?: boolean;
 }
 
 export interface SimulatorEffects {
@@ -80,6 +83,7 @@ export async function openSimulatorEffects(flows: FlowSet, options: SimulatorEff
   const understander = new Understander({
     minConfidence: options.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
     ...(kb ? { knowledge: () => kb.snapshot() } : {}),
+    ...encoderOption(options.encoder ?? false),
   });
   return {
     // {{opening_hours}} in an article's answer reads the hours as on the server.

@@ -27,6 +27,8 @@ import { questionParts } from './two-questions.ts';
 import { essentialKeyword } from './keywords.ts';
 import { candidateId, type ModelChooser } from './model-choice.ts';
 import { buildVocabulary, detectLanguage, type LanguageVocabulary } from './language.ts';
+import type { SentenceEncoder } from './meaning/sentence-encoder.ts';
+import { rerankByMeaning, sentencesOf } from './meaning/rerank.ts';
 
 /** The knowledge the step ranks, with a version that changes whenever the articles do. */
 export interface KnowledgeSnapshot {
@@ -64,6 +66,11 @@ export interface UnderstanderOptions {
   similar?: (text: string) => Promise<SimilarArticles | null>;
   /** Where the index is kept between runs (an unchanged set of flows and articles is loaded, not built). */
   indexDir?: string;
+  /**
+   * The offline sentence encoder (UNDERSTANDING_ENCODER): re-ranks the first candidates by meaning for messages in
+   * its language (meaning/rerank.ts). Absent: words only.
+   */
+  encoder?: SentenceEncoder;
 }
 
 export interface UnderstandOptions {
@@ -93,6 +100,8 @@ interface Index {
   knownTerms: Map<string, Set<string>>;
   vocabulary: LanguageVocabulary;
   matcher?: Matcher;
+  /** The texts the encoder compares a message with, by `${kind}\u0000${id}\u0000${language}` (encoder's language only). */
+  meaningTexts: Map<string, string[]>;
 }
 
 /**
@@ -293,7 +302,14 @@ export class Understander {
       }
       const [first, second] = candidates;
       const intent = firstIntent && { name: firstIntent.name, confidence: matcherConfidence(firstIntent.score, first?.score ?? 0), exact: false };
-      return { candidates, confidence: first ? matcherConfidence(first.score, second?.score ?? 0) : 0, ...(intent ? { intent } : {}) };
+      const confidence = first ? matcherConfidence(first.score, second?.score ?? 0) : 0;
+      const encoder = this.options.encoder;
+      if (encoder && lang === encoder.language && candidates.length > 1) {
+        const textsOf = (c: ScoredCandidate) => index.meaningTexts.get(`${c.kind}\u0000${c.id}\u0000${lang}`) ?? [c.title];
+        const meant = await rerankByMeaning(encoder, text, candidates, textsOf, confidence);
+        return { candidates: meant.candidates, confidence: meant.confidence, wordConfidence: confidence, closeness: meant.closeness, ...(intent ? { intent } : {}) };
+      }
+      return { candidates, confidence, ...(intent ? { intent } : {}) };
     }
     const retrieval = await index.retriever!.search(text, { locale: lang, limit: CANDIDATES_KEPT });
     return { candidates: toCandidates(retrieval.hits, index.titles, lang), confidence: retrieval.confidence };
@@ -326,12 +342,33 @@ export class Understander {
       for (const term of own.all) all.add(term);
       known.set(languageOf(article.locale), all);
     }
+    const meaningTexts = this.options.encoder ? textsForMeaning(articles, this.options.encoder.language) : new Map<string, string[]>();
     const vocabulary = buildVocabulary(knowledge.articles.flatMap((a) => a.passages.map((p) => ({ language: languageOf(a.locale), text: `${p.title} ${p.text}` }))));
     this.index = lexical
-      ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0], ranker: 'lexical' }), flows, titles, articleTerms: terms, knownTerms: known, vocabulary }
-      : { key, matcher: this.matcherFor([...matchDocs(articles), ...intentDocs]), flows, titles, articleTerms: terms, knownTerms: known, vocabulary };
+      ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0], ranker: 'lexical' }), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts }
+      : { key, matcher: this.matcherFor([...matchDocs(articles), ...intentDocs]), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts };
     return this.index;
   }
+}
+
+/**
+ * What the encoder compares a message with, per candidate in its language: a flow's description, keywords and
+ * examples; an article's titles, example questions, headings and the sentences of its text.
+ */
+function textsForMeaning(articles: readonly Article[], language: string): Map<string, string[]> {
+  const texts = new Map<string, string[]>();
+  for (const article of articles) {
+    if (languageOf(article.locale) !== language) continue;
+    const flow = flowOfDoc(article.id);
+    const key = `${flow ? 'flow' : 'knowledge'}\u0000${flow ?? article.id}\u0000${language}`;
+    const own = texts.get(key) ?? [];
+    for (const p of article.passages) {
+      if (flow) own.push(...(p.text ? [p.text] : []), ...p.questions);
+      else own.push(p.title, ...p.questions, ...(p.heading ? [p.heading] : []), ...sentencesOf(p.text));
+    }
+    texts.set(key, [...new Set(own.filter((t) => t.trim() !== ''))]);
+  }
+  return texts;
 }
 
 type FlowEvidence = { flow: string; confidence: number; why: string; keywordOnly?: true };
@@ -363,6 +400,9 @@ interface Ranked {
   candidates: ScoredCandidate[];
   confidence: number;
   intent?: IntentMatch;
+  /** With the encoder: the confidence the words alone gave, and each candidate's closeness by meaning. */
+  wordConfidence?: number;
+  closeness?: Map<string, number>;
 }
 
 /** A flow the message names a value for, or says nearly what one of its examples says. */
