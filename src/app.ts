@@ -65,6 +65,8 @@ export interface App {
   adminAuth: AdminAuth;
   /** Starts listening; resolves with the base URL. */
   listen(): Promise<string>;
+  /** Loads the sentence encoder and encodes the flows' and articles' texts ahead of the first messages (`parley start`). */
+  prepareUnderstanding(): Promise<void>;
   /** Graceful stop: no new turns, turns under way finish, deliveries under way finish, connections close. */
   close(): Promise<void>;
 }
@@ -284,6 +286,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     flows,
     releases: serving,
     adminAuth,
+    prepareUnderstanding: () => understander.prepare(flows.current),
     async listen() {
       await http.listen({ port: config.port, host: config.host });
       const address = http.server.address();

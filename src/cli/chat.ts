@@ -108,7 +108,7 @@ function printTurn(write: (text: string) => void, turn: SimTurn, flows: FlowSet 
     const { decision } = understood;
     const chosen = decision.kind === 'flow' ? `flow ${decision.flow}` : decision.kind === 'knowledge' ? `article ${decision.article}` : 'not sure (decline)';
     write(`  · understood: ${chosen} at ${decision.confidence}${understood.language ? `, written in ${understood.language}` : ''}: ${understood.why}`);
-    if (understood.candidates.length > 0) write(`  · candidates: ${understood.candidates.map((c) => `${c.kind} ${c.id} ${c.score}`).join(', ')}`);
+    if (understood.candidates.length > 0) write(`  · candidates: ${understood.candidates.map((c) => `${c.kind} ${c.id} ${c.score}${c.meaning === undefined ? '' : ` (meaning ${c.meaning})`}`).join(', ')}`);
     if (understood.intent) write(`  · Parley's own request: ${understood.intent.name} at ${understood.intent.confidence} (a running server answers it before any flow)`);
   }
   const where = state.awaiting

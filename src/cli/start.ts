@@ -11,6 +11,11 @@ export async function startCommand(): Promise<number> {
   const app = await createApp(config);
   const url = await app.listen();
   app.logger.info({ url }, 'Parley is listening');
+  const preparing = Date.now();
+  app.prepareUnderstanding().then(
+    () => app.logger.info({ ms: Date.now() - preparing }, 'understanding prepared'),
+    (error: unknown) => app.logger.warn({ err: error }, 'understanding could not be prepared ahead; messages are understood as they come'),
+  );
   process.stdout.write(`Parley is running: open ${url} to chat with the demo shop.\n`);
   if (config.handoff.agents.some((agent) => agent.id === DEMO_AGENT_CREDENTIALS.id) && config.demoMode) {
     const { id, password } = DEMO_AGENT_CREDENTIALS;

@@ -149,7 +149,7 @@ export class Inbox implements InboxPort {
     if (!this.options.understand || text === '' || input.payload !== undefined || input.event) return input;
     const understood = await this.options.understand(state, text, { model: mode === 'bot' });
     log.debug({
-      event: 'understood', decision: understood.decision, intent: understood.intent ?? null, candidates: understood.candidates.map(({ kind, id, score }) => ({ kind, id, score })),
+      event: 'understood', decision: understood.decision, intent: understood.intent ?? null, candidates: understood.candidates.map(({ kind, id, score, meaning }) => ({ kind, id, score, ...(meaning === undefined ? {} : { meaning }) })),
       language: understood.language ?? null, why: understood.why,
     }, 'understood');
     return { ...input, understood };

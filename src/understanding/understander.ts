@@ -135,6 +135,15 @@ export class Understander {
     return this.options.minConfidence;
   }
 
+  /**
+   * Builds the index and encodes every text the encoder compares messages with, so that the first customers do not
+   * wait for it (the server calls this once it listens; meanwhile messages are understood as they come).
+   */
+  async prepare(flows: FlowSet): Promise<void> {
+    const index = this.indexFor(flows);
+    if (this.options.encoder) await this.options.encoder.encode([...index.meaningTexts.values()].flat());
+  }
+
   async understand(flows: FlowSet, text: string, options: UnderstandOptions = {}): Promise<Understood> {
     const whole = await this.understandOne(flows, text, options);
     const parts = questionParts(text);

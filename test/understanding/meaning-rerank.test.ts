@@ -1,0 +1,78 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { loadFlows } from '../../src/engine/load-flows.ts';
+import type { FlowSet } from '../../src/engine/model.ts';
+import { loadKnowledge } from '../../src/kb/load.ts';
+import type { Article } from '../../src/kb/types.ts';
+import { offlineEncoder, UniversalSentenceEncoder } from '../../src/understanding/meaning/sentence-encoder.ts';
+import { Understander } from '../../src/understanding/understander.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const encoder = new UniversalSentenceEncoder();
+let flows: FlowSet;
+let articles: Article[];
+
+beforeAll(async () => {
+  flows = await loadFlows(path.join(root, 'flows'));
+  ({ articles } = await loadKnowledge(path.join(root, 'knowledge'), { defaultLocale: 'en' }));
+});
+
+const demo = (withEncoder: boolean) =>
+  new Understander({ minConfidence: 0.5, knowledge: () => ({ version: 'demo', articles }), ...(withEncoder ? { encoder } : {}) });
+
+describe('re-ranking by meaning with the offline sentence encoder', () => {
+  it('gives two sentences that ask the same thing closer vectors than two that share words but not meaning', async () => {
+    const [asked, same, other] = await encoder.encode(['how heavy are these headphones', 'what do the headphones weigh', 'how heavy is the headphone case shipping box']);
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
+    expect(dot(asked!, same!)).toBeGreaterThan(0.6);
+    expect(Math.hypot(...asked!)).toBeCloseTo(1, 3);
+    const [x, y] = await encoder.encode(['how heavy are these headphones', 'How heavy are these headphones  ']);
+    expect(Array.from(x!)).toEqual(Array.from(y!));
+    expect(dot(asked!, other!)).toBeLessThan(dot(asked!, same!));
+  });
+
+  it('answers a question about a product from the article that answers it, where the words alone pick the product page', async () => {
+    const question = 'how long is the warranty on the nova x';
+    expect((await demo(false).understand(flows, question, { locale: 'en' })).decision).toMatchObject({ kind: 'knowledge', article: 'products/nova-x-5g' });
+    const understood = await demo(true).understand(flows, question, { locale: 'en' });
+    expect(understood.decision).toMatchObject({ kind: 'knowledge', article: 'warranty/warranty-coverage' });
+    expect(understood.candidates[0]!.meaning).toBeGreaterThan(understood.candidates[1]!.meaning!);
+  });
+
+  it('starts the flow whose examples mean what the customer says in words none of them use', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-meaning-'));
+    try {
+      const flow = (name: string, examples: string[]) =>
+        writeFile(path.join(dir, `${name}.yaml`), [`flow: ${name}`, 'triggers:', '  examples:', ...examples.map((e) => `    - ${JSON.stringify(e)}`), 'steps:', '  - end: true', ''].join('\n'));
+      await flow('lost_card', ['I lost my card', 'my card was stolen', 'I cannot find my bank card anywhere']);
+      await flow('card_arrival', ['when will my new card arrive', 'my card has not come yet', 'how long does card delivery take']);
+      await flow('top_up', ['how do I add money to my account', 'top up by bank transfer', 'can I top up with cash']);
+      const set = await loadFlows(dir);
+      const byWords = new Understander({ minConfidence: 0.5 });
+      const byMeaning = new Understander({ minConfidence: 0.5, encoder });
+      for (const [message, meant] of [['someone pinched my wallet with the card inside', 'lost_card'], ['the new card still has not turned up', 'card_arrival']] as const) {
+        expect((await byWords.understand(set, message, { locale: 'en' })).decision).not.toMatchObject({ kind: 'flow', flow: meant });
+        expect((await byMeaning.understand(set, message, { locale: 'en' })).decision).toMatchObject({ kind: 'flow', flow: meant });
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves a German message to the words: the encoder only knows English', async () => {
+    const understood = await demo(true).understand(flows, 'wie lange hält der Akku der Wave 700', { locale: 'de' });
+    expect(understood.decision).toMatchObject({ kind: 'knowledge', article: 'products/wave-700-anc' });
+    expect(understood.candidates.every((c) => c.meaning === undefined)).toBe(true);
+  });
+
+  it('is on by default and off with UNDERSTANDING_ENCODER=false', () => {
+    expect(loadConfig({}, root).understandingEncoder).toBe(true);
+    expect(loadConfig({ UNDERSTANDING_ENCODER: 'false' }, root).understandingEncoder).toBe(false);
+    expect(offlineEncoder(false)).toBeUndefined();
+    expect(offlineEncoder(true)).toBe(offlineEncoder(true));
+  });
+});
+
