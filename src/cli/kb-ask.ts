@@ -1,10 +1,14 @@
 /**
  * `parley kb ask [--kb DIR] [--json] [--offline] [QUESTION]`. With a question: the answer, readable or as one
  * JSON line. Without: one question per standard-input line, one JSON line per question, in order (an empty line
- * gets an empty result, so output line n always answers input line n).
+ * gets an empty result, so output line n always answers input line n). {{opening_hours}} in an answer reads
+ * OPENING_HOURS (else the demo's week), as the server fills it.
  */
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config.ts';
+import { fillOpeningHours } from '../hours/hours-placeholder.ts';
+import { describedHours } from '../hours/hours-when-unset.ts';
+import type { OpeningHoursSetting } from '../hours/opening-hours.ts';
 import { createKnowledgeBase, type KnowledgeBase } from '../kb/index.ts';
 import { knowledgeDirectory } from './directories.ts';
 import { cliLogger } from './kb.ts';
@@ -36,37 +40,38 @@ export async function kbAskCommand(args: string[]): Promise<number> {
     recordGaps: false,
     logger: cliLogger(config),
   });
+  const hours = describedHours(config.handoff.openingHours);
   try {
     const question = positionals.join(' ').trim();
     if (question !== '') {
-      const line = await ask(kb, question);
+      const line = await ask(kb, hours, question);
       process.stdout.write(values.json ? `${JSON.stringify(line)}\n` : readable(line, config.minConfidence));
       return 0;
     }
-    await askEachLine(kb);
+    await askEachLine(kb, hours);
     return 0;
   } finally {
     await kb.close();
   }
 }
 
-async function ask(kb: KnowledgeBase, question: string): Promise<AskLine> {
+async function ask(kb: KnowledgeBase, hours: OpeningHoursSetting, question: string): Promise<AskLine> {
   if (question === '') return { question, results: [], confidence: 0, answer: null, sources: [] };
   const answer = await kb.answer(question, { limit: RESULTS });
   return {
     question,
     results: answer.results.map((hit) => ({ id: hit.id, title: hit.title, score: hit.score })),
     confidence: answer.confidence,
-    answer: answer.answer,
+    answer: answer.answer && fillOpeningHours(answer.answer, hours, undefined),
     sources: answer.sources,
   };
 }
 
-async function askEachLine(kb: KnowledgeBase): Promise<void> {
+async function askEachLine(kb: KnowledgeBase, hours: OpeningHoursSetting): Promise<void> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   let buffer = '';
   for await (const raw of lines) {
-    buffer += `${JSON.stringify(await ask(kb, raw.trim()))}\n`;
+    buffer += `${JSON.stringify(await ask(kb, hours, raw.trim()))}\n`;
     if (buffer.length > 64 * 1024) buffer = await flush(buffer);
   }
   await flush(buffer);

@@ -47,6 +47,16 @@ describe('parley kb ask', () => {
     // How fast is measured by `npm run bench -- kb-query`, not asserted here.
   });
 
+  it('fills {{opening_hours}} as the server does: the setting, else the demo shop\'s week', async () => {
+    const question = ['kb', 'ask', '--kb', demoKnowledge, 'when can I chat with a person'];
+    const unset = await runCli(question, { env: { DATA_DIR: dataDir } });
+    expect(unset.stdout).toContain('During our opening hours (Monday to Friday 09:00–18:00, Saturday 10:00–17:00; closed on Sunday and on holidays) a colleague takes over the chat');
+    const week = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((day) => [day, '08:00-20:00']));
+    const set = await runCli(question, { env: { DATA_DIR: dataDir, OPENING_HOURS: JSON.stringify({ timeZone: 'UTC', week }) } });
+    expect(set.stdout).toContain('During our opening hours (Monday to Saturday 08:00–20:00; closed on Sunday and on holidays)');
+    expect(set.stdout).not.toContain('{{');
+  });
+
   it('with a question: a readable answer, or one JSON line with --json', async () => {
     const readable = await runCli(['kb', 'ask', '--kb', demoKnowledge, 'do you deliver on sundays?'], { env: { DATA_DIR: dataDir } });
     expect(readable.code).toBe(0);
