@@ -18,9 +18,12 @@ export class Bm25 {
   private readonly postingFreqs: Float32Array;
   private readonly lengths: Float64Array;
   private readonly avgLength: number;
+  /** Layered over a larger index (layered.ts): IDF counts its documents too, and lengths are measured against its average. */
+  private readonly outer: Bm25 | null;
 
   /** `docs[i]`: document i's terms with the weight of the field each came from. */
-  constructor(docs: ReadonlyArray<ReadonlyArray<readonly [string, number]>>, private readonly options: Bm25Options) {
+  constructor(docs: ReadonlyArray<ReadonlyArray<readonly [string, number]>>, private readonly options: Bm25Options, outer: Bm25 | null = null) {
+    this.outer = outer;
     this.lengths = new Float64Array(docs.length);
     // First pass: each document's distinct terms and frequencies, flat, and each term's document frequency.
     const docTerms: number[] = [];
@@ -53,18 +56,26 @@ export class Bm25 {
         this.postingFreqs[at] = docFreqs[k]!;
       }
     }
-    this.avgLength = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, docs.length) || 1;
+    this.avgLength = outer ? outer.avgLength : this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, docs.length) || 1;
   }
 
   get docs(): number {
     return this.lengths.length;
   }
 
+  /** How many documents have the term. */
+  df(term: string): number {
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : this.offsets[id + 1]! - this.offsets[id]!;
+  }
+
   /** Inverse document frequency (BM25's, never negative); an unknown term gets the highest. */
   idf(term: string): number {
-    const id = this.termIds.get(term);
-    const df = id === undefined ? 0 : this.offsets[id + 1]! - this.offsets[id]!;
-    return Math.log(1 + (this.docs - df + 0.5) / (df + 0.5));
+    // `outer` is undefined, not null, in an index restored from its kept copy (matcher-cache.ts).
+    const outer = this.outer ?? null;
+    const docs = this.docs + (outer?.docs ?? 0);
+    const df = this.df(term) + (outer?.df(term) ?? 0);
+    return Math.log(1 + (docs - df + 0.5) / (df + 0.5));
   }
 
   /**

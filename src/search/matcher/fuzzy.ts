@@ -12,8 +12,11 @@ export class Speller {
   private readonly byLength = new Map<number, string[]>();
   private readonly known: ReadonlyMap<string, number>;
 
-  /** `words`: each known word with how many documents use it (ties go to the more common word). */
-  constructor(words: ReadonlyMap<string, number>) {
+  /**
+   * `words`: each known word with how many documents use it (ties go to the more common word). `outer`: the speller of
+   * the index this one is layered over (layered.ts), whose words are known too.
+   */
+  constructor(words: ReadonlyMap<string, number>, private readonly outer: Speller | null = null) {
     this.known = words;
     for (const word of [...words.keys()].sort()) {
       const list = this.byLength.get(word.length) ?? [];
@@ -23,7 +26,7 @@ export class Speller {
   }
 
   has(word: string): boolean {
-    return this.known.has(word);
+    return this.known.has(word) || (this.outer?.has(word) ?? false);
   }
 
   /**
@@ -33,17 +36,17 @@ export class Speller {
    * Of several splits, the one whose shorter part is longest.
    */
   split(word: string): [string, string] | null {
-    if (word.length < 6 || this.known.has(word) || /\d/.test(word)) return null;
+    if (word.length < 6 || this.has(word) || /\d/.test(word)) return null;
     let best: [string, string] | null = null;
     let bestShorter = 0;
     for (let i = 3; i <= word.length - 3; i++) {
       const right = word.slice(i);
-      if (!this.known.has(right)) continue;
+      if (!this.has(right)) continue;
       for (const link of LINKING) {
         const head = word.slice(0, i);
         if (!head.endsWith(link)) continue;
         const left = head.slice(0, head.length - link.length);
-        if (left.length < 3 || !this.known.has(left)) continue;
+        if (left.length < 3 || !this.has(left)) continue;
         const shorter = Math.min(left.length, right.length);
         if (shorter > bestShorter) (best = [left, right]), (bestShorter = shorter);
       }
@@ -54,7 +57,16 @@ export class Speller {
   /** The known word closest to `word` within the edits its length allows, or null (also for a known word). */
   correct(word: string): string | null {
     const limit = allowedEdits(word.length);
-    if (limit === 0 || this.known.has(word) || /\d/.test(word)) return null;
+    if (limit === 0 || this.has(word) || /\d/.test(word)) return null;
+    const own = this.closest(word, limit);
+    const outer = this.outer?.closest(word, limit) ?? null;
+    if (!outer) return own?.word ?? null;
+    if (!own) return outer.word;
+    return own.distance < outer.distance || (own.distance === outer.distance && own.count > outer.count) ? own.word : outer.word;
+  }
+
+  /** The closest of this speller's own words within `limit` edits, with its distance and how many documents use it. */
+  private closest(word: string, limit: number): { word: string; distance: number; count: number } | null {
     let best: string | null = null;
     let bestDistance = limit + 1;
     for (let length = word.length - limit; length <= word.length + limit; length++) {
@@ -68,6 +80,6 @@ export class Speller {
         }
       }
     }
-    return bestDistance <= limit ? best : null;
+    return best !== null && bestDistance <= limit ? { word: best, distance: bestDistance, count: this.known.get(best)! } : null;
   }
 }

@@ -45,10 +45,12 @@ export class LanguageIndex {
   private readonly bm25: Bm25;
   private readonly speller: Speller;
 
+  /** `outer`: the index of the same language this one is layered over (layered.ts), whose statistics it weighs with. */
   constructor(
     readonly docs: readonly MatchDoc[],
     locale: string,
     private readonly options: MatcherOptions,
+    outer: LanguageIndex | null = null,
   ) {
     this.analyzer = analyzerFor(locale);
     const unitKinds = new Set(options.unitKinds);
@@ -78,13 +80,13 @@ export class LanguageIndex {
     });
     this.unitStart[docs.length] = wordRows.length;
     const groupOf = Int32Array.from(unitDoc);
-    this.words = VectorSpace.build(wordRows);
+    this.words = VectorSpace.build(wordRows, outer?.words ?? null);
     this.wordCentroidNorm = this.words.groupNorms(groupOf, docs.length);
     const grams = options.charGrams;
-    this.chars = grams ? RowVectors.build(charRows, (token) => charGrams([token], grams.min, grams.max)) : null;
+    this.chars = grams ? RowVectors.build(charRows, (token) => charGrams([token], grams.min, grams.max), outer?.chars ?? null) : null;
     this.charCentroidNorm = this.chars ? this.chars.groupNorms(this.unitStart) : null;
-    this.bm25 = new Bm25(bm25Docs, options.bm25);
-    this.speller = new Speller(vocabulary);
+    this.bm25 = new Bm25(bm25Docs, options.bm25, outer?.bm25 ?? null);
+    this.speller = new Speller(vocabulary, outer?.speller ?? null);
   }
 
   /** What the index holds, as plain data for v8.serialize (class instances become their own fields). */
@@ -125,11 +127,19 @@ export class LanguageIndex {
     return out;
   }
 
-  /** The features of every document the query may match (see CANDIDATES), by document index. */
-  features(query: string): Array<{ doc: number; features: Features }> {
+  /** The query's words with typos corrected (when the options say so) to words this index knows. */
+  tokens(query: string): string[] {
+    const raw = tokenize(query);
+    return this.options.typos ? raw.flatMap((t) => this.speller.split(t) ?? [this.speller.correct(t) ?? t]) : raw;
+  }
+
+  /**
+   * The features of every document the query may match (see CANDIDATES), by document index. `tokens`: the query's
+   * words as corrected by another index (the layer over this one, which knows the words of both).
+   */
+  features(query: string, tokens = this.tokens(query)): Array<{ doc: number; features: Features }> {
     const o = this.options;
     const raw = tokenize(query);
-    const tokens = o.typos ? raw.flatMap((t) => this.speller.split(t) ?? [this.speller.correct(t) ?? t]) : raw;
     const stems = this.stems(tokens);
     const extra: Array<[string, number]> = [];
     if (o.synonyms) {

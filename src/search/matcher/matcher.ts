@@ -13,7 +13,8 @@ export class Matcher {
     readonly options: MatcherOptions,
   ) {}
 
-  static build(docs: readonly MatchDoc[], options: Partial<MatcherOptions> = {}): Matcher {
+  /** `outer`: the matcher this one is a layer over (layered.ts): its documents' statistics weigh this one's terms. */
+  static build(docs: readonly MatchDoc[], options: Partial<MatcherOptions> = {}, outer?: Matcher): Matcher {
     const settings = { ...DEFAULT_MATCHER_OPTIONS, ...options };
     if (settings.model.length !== 6) throw new Error('matcher: the model needs an intercept and 5 feature weights');
     const byLanguage = new Map<string, MatchDoc[]>();
@@ -23,7 +24,7 @@ export class Matcher {
       list.push(doc);
       byLanguage.set(lang, list);
     }
-    return new Matcher(new Map([...byLanguage].map(([lang, list]) => [lang, new LanguageIndex(list, lang, settings)])), settings);
+    return new Matcher(new Map([...byLanguage].map(([lang, list]) => [lang, new LanguageIndex(list, lang, settings, outer?.indexes.get(lang) ?? null)])), settings);
   }
 
   /** Everything the index holds, as plain data for v8.serialize (see matcher-cache.ts). Not with custom synonyms. */
@@ -39,18 +40,26 @@ export class Matcher {
 
   /** Documents of the query's language, best first (ties by id), at most `limit` (default 10), score above 0.001. */
   rank(query: string, options: { locale: string; limit?: number }): MatchScore[] {
-    const scored = this.features(query, options.locale).map(({ id, features }) => ({ id, score: round(this.score(features)), coverage: round(features[4]) }));
-    return scored
-      .filter((s) => s.score >= 0.001)
-      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .slice(0, options.limit ?? 10);
+    return bestScores(this.features(query, options.locale).map(({ id, features }) => this.matchScore(id, features)), options.limit);
   }
 
-  /** The raw features of every document the query may match (for tuning and for explaining a decision). */
-  features(query: string, locale: string): Array<{ id: string; features: Features }> {
+  /**
+   * The raw features of every document the query may match (for tuning and for explaining a decision). `tokens`: the
+   * query's words as another matcher corrected them (layered.ts).
+   */
+  features(query: string, locale: string, tokens?: string[]): Array<{ id: string; features: Features }> {
     const index = this.indexes.get(language(locale));
     if (!index) return [];
-    return index.features(query).map(({ doc, features }) => ({ id: index.docs[doc]!.id, features }));
+    return index.features(query, tokens ?? index.tokens(query)).map(({ doc, features }) => ({ id: index.docs[doc]!.id, features }));
+  }
+
+  /** The query's words, typos corrected to words this matcher's documents of the locale's language know. */
+  tokens(query: string, locale: string): string[] | undefined {
+    return this.indexes.get(language(locale))?.tokens(query);
+  }
+
+  matchScore(id: string, features: Features): MatchScore {
+    return { id, score: round(this.score(features)), coverage: round(features[4]) };
   }
 
   score(features: Features): number {
@@ -61,6 +70,14 @@ export class Matcher {
     if (features.every((f) => f === 0)) return 0;
     return 1 / (1 + Math.exp(-z));
   }
+}
+
+/** Best first (ties by id), at most `limit` (default 10), score above 0.001. */
+export function bestScores(scored: MatchScore[], limit = 10): MatchScore[] {
+  return scored
+    .filter((s) => s.score >= 0.001)
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, limit);
 }
 
 function round(x: number): number {

@@ -6,6 +6,8 @@
  * example questions). Flat typed arrays: row r's terms are ids[offsets[v]] .. ids[offsets[v + 1] - 1], sorted,
  * where v = vectorOf[r].
  */
+import type { OuterIdf } from './vector-space.ts';
+
 export class RowVectors {
   /** The query's weights by term id, reused between questions (only the query's own entries are ever non-zero). */
   private readonly scratch: Float64Array;
@@ -17,8 +19,14 @@ export class RowVectors {
     private readonly offsets: Int32Array,
     private readonly ids: Int32Array,
     private readonly weights: Float32Array,
+    private readonly outer: OuterIdf | null = null,
   ) {
     this.scratch = new Float64Array(idf.length);
+  }
+
+  idfOf(term: string): number | undefined {
+    const id = this.vocabulary.get(term);
+    return id === undefined ? undefined : this.idf[id];
   }
 
   /** The vectors as plain data (see matcher-cache.ts). */
@@ -38,7 +46,7 @@ export class RowVectors {
    * `rows[i]` is row i's words; `termsOf` gives a word's terms (its character n-grams), computed once per distinct
    * word: a large base repeats its words far more often than it has distinct ones.
    */
-  static build(rows: ReadonlyArray<readonly string[]>, termsOf: (word: string) => string[]): RowVectors {
+  static build(rows: ReadonlyArray<readonly string[]>, termsOf: (word: string) => string[], outer: OuterIdf | null = null): RowVectors {
     const vocabulary = new Map<string, number>();
     const df: number[] = [];
     const idsOf = new Map<string, Int32Array>();
@@ -70,7 +78,10 @@ export class RowVectors {
       vectorOf[r] = v;
       for (const id of perVector[v]!.keys()) df[id]!++;
     });
-    const idf = Float64Array.from(df, (d) => Math.log((rows.length + 1) / (d + 1)) + 1);
+    // Layered over a larger index (layered.ts): its weights where it has the term, as one index of both would.
+    const total = rows.length + (outer?.rows ?? 0);
+    const terms = [...vocabulary.keys()];
+    const idf = Float64Array.from(df, (d, id) => outer?.idfOf(terms[id]!) ?? Math.log((total + 1) / (d + 1)) + 1);
     const offsets = new Int32Array(perVector.length + 1);
     perVector.forEach((tf, v) => (offsets[v + 1] = offsets[v]! + tf.size));
     const ids = new Int32Array(offsets[perVector.length]!);
@@ -85,7 +96,7 @@ export class RowVectors {
         weights[offsets[r]! + k] = ((1 + Math.log(f)) * idf[id]!) / norm;
       });
     });
-    return new RowVectors(vocabulary, idf, vectorOf, offsets, ids, weights);
+    return new RowVectors(vocabulary, idf, vectorOf, offsets, ids, weights, outer);
   }
 
   /**
@@ -94,13 +105,13 @@ export class RowVectors {
    */
   vector(terms: readonly string[]): QueryVector {
     const tf = new Map<number, number>();
-    let unknown = 0;
+    const unknownIdf = Math.log(this.rows + (this.outer?.rows ?? 0) + 1) + 1;
+    let norm = 0;
     for (const term of terms) {
       const id = this.vocabulary.get(term);
-      if (id === undefined) unknown++;
+      if (id === undefined) norm += (this.outer?.idfOf(term) ?? unknownIdf) ** 2;
       else tf.set(id, (tf.get(id) ?? 0) + 1);
     }
-    let norm = unknown * (Math.log(this.rows + 1) + 1) ** 2;
     const out = new Map<number, number>();
     for (const [id, f] of tf) {
       const w = (1 + Math.log(f)) * this.idf[id]!;

@@ -7,6 +7,16 @@ export interface SparseVector {
   weights: number[];
 }
 
+/**
+ * The statistics of a larger index that a small one layered over it weighs its terms with (layered.ts), so that the
+ * small one's similarities are those a single index of both would give (up to the small one's own few rows).
+ */
+export interface OuterIdf {
+  /** The term's IDF there, or undefined when it does not have the term. */
+  idfOf(term: string): number | undefined;
+  readonly rows: number;
+}
+
 export class VectorSpace {
   /**
    * Term t's postings are postingRows[offsets[t]] .. postingRows[offsets[t + 1] - 1], in row order: flat typed arrays,
@@ -19,10 +29,11 @@ export class VectorSpace {
     private readonly postingRows: Int32Array,
     private readonly postingWeights: Float32Array,
     readonly rows: number,
+    private readonly outer: OuterIdf | null = null,
   ) {}
 
-  /** `rows[i]` is row i's terms, repeated as often as they occur. */
-  static build(rows: ReadonlyArray<readonly string[]>): VectorSpace {
+  /** `rows[i]` is row i's terms, repeated as often as they occur; `outer`: weigh them as the index it is layered over. */
+  static build(rows: ReadonlyArray<readonly string[]>, outer: OuterIdf | null = null): VectorSpace {
     // Flat arrays rather than a tuple per posting: building is dominated by allocation otherwise.
     const vocabulary = new Map<string, number>();
     const rowStart = new Int32Array(rows.length + 1);
@@ -41,7 +52,9 @@ export class VectorSpace {
       for (const [id, f] of tf) termIds.push(id), termCounts.push(f), df[id]!++;
     });
     rowStart[rows.length] = termIds.length;
-    const idf = Float64Array.from(df, (d) => Math.log((rows.length + 1) / (d + 1)) + 1);
+    const total = rows.length + (outer?.rows ?? 0);
+    const terms = [...vocabulary.keys()];
+    const idf = Float64Array.from(df, (d, id) => outer?.idfOf(terms[id]!) ?? Math.log((total + 1) / (d + 1)) + 1);
     const offsets = new Int32Array(df.length + 1);
     for (let t = 0; t < df.length; t++) offsets[t + 1] = offsets[t]! + df[t]!;
     const postingRows = new Int32Array(termIds.length);
@@ -58,11 +71,16 @@ export class VectorSpace {
         postingWeights[at] = ((1 + Math.log(termCounts[k]!)) * idf[id]!) / norm;
       }
     }
-    return new VectorSpace(vocabulary, idf, offsets, postingRows, postingWeights, rows.length);
+    return new VectorSpace(vocabulary, idf, offsets, postingRows, postingWeights, rows.length, outer);
   }
 
   has(term: string): boolean {
     return this.vocabulary.has(term);
+  }
+
+  idfOf(term: string): number | undefined {
+    const id = this.vocabulary.get(term);
+    return id === undefined ? undefined : this.idf[id];
   }
 
   /** A text's unit-length vector; `extra` adds weighted terms (synonyms) beside the text's own. Unknown terms are dropped. */
@@ -76,8 +94,8 @@ export class VectorSpace {
     let norm = 0;
     // The norm counts every term of the text, known or not: a query mostly made of words no row has is not a
     // close match to a row that shares its one known word.
-    const unknown = terms.filter((t) => !this.vocabulary.has(t)).length;
-    norm += unknown * (Math.log(this.rows + 1) + 1) ** 2;
+    const unknownIdf = Math.log(this.rows + (this.outer?.rows ?? 0) + 1) + 1;
+    for (const t of terms) if (!this.vocabulary.has(t)) norm += (this.outer?.idfOf(t) ?? unknownIdf) ** 2;
     for (const [id, f] of tf) {
       const w = (1 + Math.log(f)) * this.idf[id]!;
       weights.set(id, w);

@@ -1,0 +1,68 @@
+/**
+ * A few changed documents layered over a matcher that is already built, as a search engine's small new segment over
+ * its large one: the base's documents that changed or went are left out of its results, and the changed and new
+ * ones are indexed apart, weighed with the base's statistics (IDF, average length, the words typos are corrected to),
+ * so their scores are what one index of everything would give them, up to the few documents of the layer itself.
+ * Building the layer costs the changed documents only: the studio's preview runs an editor's drafts this way over
+ * the published release's index instead of indexing the whole knowledge base again for every edit.
+ */
+import { bestScores, Matcher } from './matcher.ts';
+import type { MatchDoc, MatchScore } from './types.ts';
+
+/** What ranks documents for a query: a matcher, or one layered over another. */
+export interface Ranker {
+  rank(query: string, options: { locale: string; limit?: number }): MatchScore[];
+}
+
+/** Past this share of changed documents a whole new index is built (it is then about as fast, and exact). */
+const MAX_LAYERED_SHARE = 0.3;
+
+/** The base's documents grouped by id, as text to compare (kept per base: computing it costs a pass over all). */
+const grouped = new WeakMap<readonly MatchDoc[], Map<string, string>>();
+
+export class LayeredMatcher implements Ranker {
+  private constructor(
+    private readonly base: Matcher,
+    private readonly hidden: ReadonlySet<string>,
+    private readonly layer: Matcher,
+  ) {}
+
+  /**
+   * `docs` ranked by `base` (built from `baseDocs`) with a layer for what differs: the base itself when nothing does,
+   * a new matcher when much does. Documents are compared by id: every document of an id that changed is replaced.
+   */
+  static over(base: Matcher, baseDocs: readonly MatchDoc[], docs: readonly MatchDoc[]): Ranker {
+    const before = groupsOf(baseDocs, true);
+    const after = groupsOf(docs, false);
+    const changed = new Set<string>();
+    for (const [id, text] of after) if (before.get(id) !== text) changed.add(id);
+    for (const id of before.keys()) if (!after.has(id)) changed.add(id);
+    if (changed.size === 0) return base;
+    if (changed.size > MAX_LAYERED_SHARE * Math.max(before.size, after.size)) return Matcher.build(docs, base.options);
+    const layer = Matcher.build(docs.filter((doc) => changed.has(doc.id)), base.options, base);
+    return new LayeredMatcher(base, changed, layer);
+  }
+
+  rank(query: string, options: { locale: string; limit?: number }): MatchScore[] {
+    // The layer's speller knows the words of both, so a word only a draft uses is not "corrected" to a base word.
+    const tokens = this.layer.tokens(query, options.locale) ?? this.base.tokens(query, options.locale);
+    const scored: MatchScore[] = [];
+    for (const { id, features } of this.base.features(query, options.locale, tokens)) if (!this.hidden.has(id)) scored.push(this.base.matchScore(id, features));
+    for (const { id, features } of this.layer.features(query, options.locale, tokens)) scored.push(this.layer.matchScore(id, features));
+    return bestScores(scored, options.limit);
+  }
+}
+
+function groupsOf(docs: readonly MatchDoc[], keep: boolean): Map<string, string> {
+  const kept = keep ? grouped.get(docs) : undefined;
+  if (kept) return kept;
+  const lists = new Map<string, MatchDoc[]>();
+  for (const doc of docs) {
+    const list = lists.get(doc.id);
+    if (list) list.push(doc);
+    else lists.set(doc.id, [doc]);
+  }
+  const groups = new Map([...lists].map(([id, list]) => [id, JSON.stringify(list)]));
+  if (keep) grouped.set(docs, groups);
+  return groups;
+}
