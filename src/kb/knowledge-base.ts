@@ -8,7 +8,8 @@ import type { SimilarArticles } from '../core/understanding.ts';
 import type { Logger } from '../infra/logger.ts';
 import { watchTree, type TreeWatcher } from '../infra/watch-tree.ts';
 import { groupGaps } from './gap-groups.ts';
-import type { GapStore } from './gap-store.ts';
+import { withDrafts, type KnowledgeDrafts } from './drafts.ts';
+import { MemoryGapStore, type GapStore } from './gap-store.ts';
 import { DEFAULT_LOCALE, isKnowledgeFile, loadKnowledge } from './load.ts';
 import { redact } from '../privacy/redact.ts';
 import type { AnswerWriter } from './openai/answer-writer.ts';
@@ -24,6 +25,9 @@ import type { AnswerOptions, Article, KbGapGroup, KbIssue, KbStats, KnowledgeBas
 export const DEFAULT_MAX_LENGTH = 700;
 /** Said under an offline answer quoted from an article written in another language than the question. */
 const IN_OTHER_LANGUAGE: Record<string, string> = { en: '(This article is only available in German.)', de: '(Dieser Artikel ist nur auf Englisch verfügbar.)' };
+
+/** Counts the indexes made in this process, so that two made in the same millisecond still differ in version. */
+let indexesMade = 0;
 
 /** Passages handed to the model: the best passage of each of the first articles. */
 const PASSAGES_FOR_MODEL = 4;
@@ -46,6 +50,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
   private loaded: LoadedKnowledge = { articles: [], issues: [], files: 0 };
   private retriever: Retriever = Retriever.build([], { defaultLocale: DEFAULT_LOCALE });
   private builtAt = new Date();
+  private generation = 0;
   private inflight: Promise<KbStats> | null = null;
   private queued: Promise<KbStats> | null = null;
   private watcher: TreeWatcher | null = null;
@@ -98,9 +103,24 @@ export class FileKnowledgeBase implements KnowledgeBase {
     });
     this.loaded = loaded;
     this.builtAt = new Date();
+    this.generation = ++indexesMade;
     const stats = this.stats();
     this.parts.logger?.info({ articles: stats.articles, passages: stats.passages, embedded: stats.embedded, issues: stats.issues, index: stats.index }, 'kb: index ready');
     return stats;
+  }
+
+  /**
+   * This base with an editor's drafts over it, for the studio's preview: the changed files' articles replace theirs and
+   * are indexed as a layer over this base's index (Retriever.layered), so it is ready in the time the drafts take, not
+   * the whole base. It records no gaps and does not watch; this base is not changed.
+   */
+  async withDrafts(drafts: KnowledgeDrafts): Promise<FileKnowledgeBase> {
+    const loaded = withDrafts(this.loaded, this.parts.dir, drafts, this.parts.defaultLocale);
+    const drafted = new FileKnowledgeBase({ ...this.parts, recordGaps: false, gapStore: new MemoryGapStore(), watch: false });
+    drafted.retriever = this.retriever.layered(loaded.articles, await drafted.embed(loaded));
+    drafted.loaded = loaded;
+    drafted.generation = ++indexesMade;
+    return drafted;
   }
 
   private async embed(loaded: LoadedKnowledge): Promise<VectorIndex | null> {
@@ -131,7 +151,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
 
   /** The articles as loaded now, and a version that changes with every rebuild (the understanding step indexes them). */
   snapshot(): { version: string; articles: readonly Article[] } {
-    return { version: this.builtAt.toISOString() + String(this.loaded.articles.length), articles: this.loaded.articles };
+    return { version: `${this.builtAt.toISOString()} ${this.loaded.articles.length} #${this.generation}`, articles: this.loaded.articles };
   }
 
   async answer(question: string, options: AnswerOptions = {}): Promise<KnowledgeAnswer> {

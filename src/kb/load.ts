@@ -36,36 +36,46 @@ export async function loadKnowledge(dir: string, options: { defaultLocale?: stri
 
   const articles: Article[] = [];
   const issues: KbIssue[] = [];
+  const admit = admission();
+  for (const file of files) {
+    const parsed = parseKnowledgeFile(file, path.relative(dir, file).split(path.sep).join('/'), await readFile(file, 'utf8'), defaultLocale);
+    issues.push(...parsed.issues);
+    for (const article of parsed.articles) {
+      const clash = admit(article);
+      if (clash) issues.push(clash);
+      else articles.push(article);
+    }
+  }
+  return { articles, issues, files: files.length };
+}
+
+/** One knowledge file's articles and problems; `relative`: its path in the knowledge directory (`/`-separated). */
+export function parseKnowledgeFile(file: string, relative: string, source: string, defaultLocale: string): { articles: Article[]; issues: KbIssue[] } {
+  const { base, locale } = splitLocaleSuffix(relative.replace(/\.(md|markdown|jsonl)$/i, ''));
+  return /\.jsonl$/i.test(file) ? parseFaqFile(file, source, defaultLocale, locale) : parseMarkdownArticle(file, base, source, defaultLocale, locale);
+}
+
+/**
+ * Admits articles one by one: (locale, id) and each passage id once in a base. Returns the problem of an article that
+ * takes either a second time (it is left out), nothing for one admitted.
+ */
+export function admission(): (article: Article) => KbIssue | undefined {
   /** `locale id` → the file that has it first. */
   const seen = new Map<string, string>();
   /** Passage id → its file: only an id spelt like a translation's (`a@de.md`) could take one twice. */
   const passageFiles = new Map<string, string>();
-  for (const file of files) {
-    const source = await readFile(file, 'utf8');
-    const relative = path.relative(dir, file).split(path.sep).join('/');
-    const faq = /\.jsonl$/i.test(file);
-    const { base, locale } = splitLocaleSuffix(relative.replace(/\.(md|markdown|jsonl)$/i, ''));
-    const parsed = faq ? parseFaqFile(file, source, defaultLocale, locale) : parseMarkdownArticle(file, base, source, defaultLocale, locale);
-    issues.push(...parsed.issues);
-    for (const article of parsed.articles) {
-      const line = article.passages[0]?.line ?? 1;
-      const key = `${normalizeLocale(article.locale)} ${article.id}`;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        issues.push({ file, line, message: `duplicate article id '${article.id}' in locale ${article.locale} (first in ${first})` });
-        continue;
-      }
-      const taken = article.passages.find((p) => passageFiles.has(p.id));
-      if (taken) {
-        issues.push({ file, line, message: `passage id '${taken.id}' is already used by ${passageFiles.get(taken.id)}: rename the file` });
-        continue;
-      }
-      seen.set(key, file);
-      for (const p of article.passages) passageFiles.set(p.id, file);
-      articles.push(article);
-    }
-  }
-  return { articles, issues, files: files.length };
+  return (article) => {
+    const { file } = article;
+    const line = article.passages[0]?.line ?? 1;
+    const key = `${normalizeLocale(article.locale)} ${article.id}`;
+    const first = seen.get(key);
+    if (first !== undefined) return { file, line, message: `duplicate article id '${article.id}' in locale ${article.locale} (first in ${first})` };
+    const taken = article.passages.find((p) => passageFiles.has(p.id));
+    if (taken) return { file, line, message: `passage id '${taken.id}' is already used by ${passageFiles.get(taken.id)}: rename the file` };
+    seen.set(key, file);
+    for (const p of article.passages) passageFiles.set(p.id, file);
+    return undefined;
+  };
 }
 
 /**

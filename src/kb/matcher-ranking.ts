@@ -7,24 +7,52 @@
  * The matcher decides the article; the passage answered from is chosen within it as for a decision the understanding
  * step took (answer-sentences.ts), since every passage of an article shares its title and example questions.
  */
-import { buildCached, Matcher, matcherConfidence, type MatchDoc } from '../search/matcher/index.ts';
+import { buildCached, LayeredMatcher, Matcher, matcherConfidence, type MatchDoc, type Ranker } from '../search/matcher/index.ts';
 import { bestPassage } from './answer-sentences.ts';
 import { passageFields } from './passage-fields.ts';
 import type { RankedArticle, Ranking } from './ranking.ts';
 import { language } from './text.ts';
 import type { Article, Passage } from './types.ts';
 
+/** Per passage object and language: the same document each time, so a layer over an index compares it once (layered.ts). */
+const passageDocs = new WeakMap<Passage, Map<string, MatchDoc>>();
+
+function passageDoc(passage: Passage, lang: string): MatchDoc {
+  let byLang = passageDocs.get(passage);
+  if (!byLang) passageDocs.set(passage, (byLang = new Map()));
+  let doc = byLang.get(lang);
+  if (!doc) byLang.set(lang, (doc = { id: `${passage.id}\u0000${lang}`, locale: lang, fields: passageFields(passage) }));
+  return doc;
+}
+
 export class MatcherRanking implements Ranking {
   private constructor(
-    private readonly matcher: Matcher,
+    private readonly matcher: Ranker,
     private readonly passages: ReadonlyMap<string, Passage>,
     private readonly articles: ReadonlyMap<string, readonly Passage[]>,
     readonly languages: ReadonlySet<string>,
+    /** The documents the matcher was built from, and the matcher (a layer is built over these: `layered`). */
+    private readonly built: { docs: readonly MatchDoc[]; matcher: Matcher },
     readonly loaded = false,
   ) {}
 
   /** `indexDir`: where the index is kept between runs (an unchanged base is loaded, not built); absent: built each time. */
   static build(articles: readonly Article[], indexDir?: string): MatcherRanking {
+    const { docs, passages, byArticle, languages } = MatcherRanking.documents(articles);
+    const { matcher, loaded } = indexDir ? buildCached(docs, indexDir) : { matcher: Matcher.build(docs), loaded: false };
+    return new MatcherRanking(matcher, passages, byArticle, languages, { docs, matcher }, loaded);
+  }
+
+  /**
+   * The ranking of `articles` as a layer over this one's index: only the passages that differ from those it was built
+   * from are indexed (src/search/matcher/layered.ts). The studio's preview ranks an editor's drafts this way.
+   */
+  layered(articles: readonly Article[]): MatcherRanking {
+    const { docs, passages, byArticle, languages } = MatcherRanking.documents(articles);
+    return new MatcherRanking(LayeredMatcher.over(this.built.matcher, this.built.docs, docs), passages, byArticle, languages, this.built, this.loaded);
+  }
+
+  private static documents(articles: readonly Article[]) {
     const languages = new Set(articles.map((a) => language(a.locale)));
     const present = new Set(articles.map((a) => `${a.id}\u0000${language(a.locale)}`));
     const docs: MatchDoc[] = [];
@@ -38,12 +66,11 @@ export class MatcherRanking implements Ranking {
         for (const passage of article.passages) {
           const id = `${passage.id}\u0000${lang}`;
           passages.set(id, passage);
-          docs.push({ id, locale: lang, fields: passageFields(passage) });
+          docs.push(passageDoc(passage, lang));
         }
       }
     }
-    const { matcher, loaded } = indexDir ? buildCached(docs, indexDir) : { matcher: Matcher.build(docs), loaded: false };
-    return new MatcherRanking(matcher, passages, byArticle, languages, loaded);
+    return { docs, passages, byArticle, languages };
   }
 
   search(question: string, lang: string, limit: number): { hits: RankedArticle[]; confidence: number } {

@@ -68,6 +68,15 @@ export class Retriever {
     return new Retriever(articles, ranking, language(options.defaultLocale), vectors, vectors ? (options.embedder ?? null) : null, options.logger);
   }
 
+  /**
+   * `articles` ranked as a layer over this retriever's index (MatcherRanking.layered): what the studio's preview answers
+   * an editor's drafts with. `vectors`: the embeddings of `articles`, when this one has embeddings.
+   */
+  layered(articles: readonly Article[], vectors: VectorIndex | null): Retriever {
+    const ranking = this.ranking instanceof MatcherRanking ? this.ranking.layered(articles) : LexicalRanking.build(articles);
+    return new Retriever(articles, ranking, this.defaultLanguage, vectors, vectors ? this.embedder : null, this.logger);
+  }
+
   get indexLoaded(): boolean {
     return this.ranking.loaded ?? false;
   }

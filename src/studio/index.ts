@@ -41,7 +41,7 @@ export async function registerStudio(http: FastifyInstance, options: StudioOptio
   if (!options.sessions && !config.adminToken) return { warm: () => {}, close: async () => {} };
   const preview = new StudioPreview({
     dataDir: config.dataDir, minConfidence: config.minConfidence, demoOrders: config.demoOrders, logger: options.logger,
-    endpoints: config.callEndpoints ?? {}, ...(options.recorded ? { recorded: options.recorded } : {}),
+    endpoints: config.callEndpoints ?? {}, ...(options.recorded ? { recorded: options.recorded } : {}), published: () => serving.published,
     ...(config.openai ? { openai: config.openai } : {}),
   });
   const files = new StudioFiles(options.db, serving.releases);

@@ -32,7 +32,8 @@ import { createHttpCaller, type CallRequest, type CallResult } from '../integrat
 import type { RecordedResponses } from '../integrations/recorded-responses.ts';
 import type { OpenAiSettings } from '../kb/index.ts';
 import { Understander } from '../understanding/understander.ts';
-import { writeFileSet, type FileSet } from './file-set.ts';
+import { changedPaths, underRoot, writeFilesUnder, writeFileSet, type FileSet } from './file-set.ts';
+import type { PublishedSet } from './release-server.ts';
 import { SwitchingKnowledgeBase } from './switching-knowledge.ts';
 
 export const PREVIEW_TTL_MS = 30 * 60_000;
@@ -48,6 +49,12 @@ export interface PreviewOptions {
   endpoints?: Readonly<Record<string, CallEndpoint>>;
   /** Each endpoint's latest real answer, for a call step the editor wrote no sample for. */
   recorded?: RecordedResponses;
+  /**
+   * The release being served: the preview's knowledge base is its index with the drafted articles layered over it,
+   * and the understanding step's index a layer over the release's (instead of indexing everything per draft set).
+   * Absent: each draft set's knowledge is indexed whole.
+   */
+  published?: () => PublishedSet | undefined;
   now?: () => number;
 }
 
@@ -107,6 +114,7 @@ export class StudioPreview {
   private readonly liveCall: (request: CallRequest) => Promise<CallResult>;
   private readonly now: () => number;
   private demo: Promise<SimulatorEffects> | undefined;
+  private understander: Understander | undefined;
 
   constructor(private readonly options: PreviewOptions) {
     this.now = options.now ?? Date.now;
@@ -126,7 +134,9 @@ export class StudioPreview {
   warm(files: FileSet): void {
     void this.serialized(async () => {
       const started = performance.now();
-      await this.use(files);
+      const simulator = await this.use(files);
+      // The understanding step's index too (the release's, with the drafts as a layer), else the first question waits for it.
+      this.understander?.prepare(simulator.flowSet);
       this.options.logger.debug({ ms: Math.round(performance.now() - started) }, 'studio preview ready');
     }).catch(() => undefined);
   }
@@ -169,6 +179,8 @@ export class StudioPreview {
         if (elsewhere) outcomes.push({ file: shown, problems: [{ file: shown, line: 1, col: 1, message: 'flows_dir must stay inside flows/ in the studio' }], problemsIn: 'test-file', tests: [] });
         else runnable.push(file);
       }
+      // A test run on a simulator of its own reads the knowledge from files, which a layered preview did not write.
+      if (!served || this.options.openai) await writeFilesUnder(underRoot(files, 'knowledge'), dir);
       const open = async (flows: FlowSet) => {
         const { effects, understander, close } = await openSimulatorEffects(flows, {
           endpoints: {}, demoOrders: this.options.demoOrders ?? false, knowledgeDir: path.join(dir, 'knowledge'),
@@ -234,22 +246,28 @@ export class StudioPreview {
    * knowledge base switches first, so it serves the set even when its flows do not load (CONTENT_INVALID).
    */
   private async use(files: FileSet): Promise<Simulator> {
-    const key = createHash('sha256').update(JSON.stringify(Object.entries(files).sort())).digest('hex').slice(0, 16);
+    const published = this.options.published?.();
+    // The release is part of the key: after a publish the same drafts are layered over the new release.
+    const key = createHash('sha256').update(JSON.stringify([published?.release ?? null, ...Object.entries(files).sort()])).digest('hex').slice(0, 16);
     if (key === this.servedKey) {
       if (this.flowsError) throw this.flowsError;
       if (this.simulator) return this.simulator;
     }
     const dir = path.join(this.options.dataDir, 'studio-preview', key);
     if (key !== this.servedKey) {
-      await writeFileSet(files, dir);
+      const drafted = published && published.knowledge.withDrafts(knowledgeDrafts(published.files, files));
+      // Layered over the release's knowledge base, the articles are not read from files: only the flows are written.
+      await writeFileSet(drafted ? underRoot(files, 'flows') : files, dir);
       const knowledgeDir = path.join(dir, 'knowledge');
-      if (this.knowledge) await this.knowledge.switchTo(knowledgeDir);
-      else {
-        this.knowledge = await SwitchingKnowledgeBase.open(knowledgeDir, {
-          dataDir: this.options.dataDir, minConfidence: this.options.minConfidence, recordGaps: false, logger: this.options.logger,
-          ...(this.options.openai ? { openai: this.options.openai } : {}),
-        });
-      }
+      const settings = {
+        dataDir: this.options.dataDir, minConfidence: this.options.minConfidence, recordGaps: false, logger: this.options.logger,
+        ...(this.options.openai ? { openai: this.options.openai } : {}),
+      };
+      if (drafted) {
+        if (this.knowledge) await this.knowledge.use(await drafted);
+        else this.knowledge = SwitchingKnowledgeBase.of(await drafted, settings);
+      } else if (this.knowledge) await this.knowledge.switchTo(knowledgeDir);
+      else this.knowledge = await SwitchingKnowledgeBase.open(knowledgeDir, settings);
       // The previous set's folder is no longer read: its flows are in memory, its index was closed.
       if (this.servedKey) await rm(path.join(this.options.dataDir, 'studio-preview', this.servedKey), { recursive: true, force: true });
       this.servedKey = key;
@@ -272,7 +290,16 @@ export class StudioPreview {
   private openSimulator(flows: FlowSet): Promise<Simulator> {
     const knowledge = this.knowledge!;
     // As `parley chat` understands (src/editor/simulator-effects.ts): Parley's own requests belong to hooks the preview does not run.
-    const understander = new Understander({ minConfidence: this.options.minConfidence, knowledge: () => knowledge.snapshot() });
+    const understander = (this.understander = new Understander({
+      // The release's flows and articles are indexed once (kept under DATA_DIR for the next start), the drafts as a layer
+      // over them. Not the server's own index: that one ranks Parley's own requests too, which the preview leaves to
+      // hooks it does not run, and their words in the statistics would move its decisions.
+      minConfidence: this.options.minConfidence, knowledge: () => knowledge.snapshot(), indexDir: path.join(this.options.dataDir, 'studio', 'understanding-index'),
+      baseline: () => {
+        const published = this.options.published?.();
+        return published && { flows: published.flows, knowledge: published.knowledge.snapshot() };
+      },
+    }));
     const effects = createEffectRunner({ call: (request) => this.sample(request), knowledge, logger: this.options.logger });
     const opened = Simulator.open(flows, { effects, understander });
     opened.catch(() => (this.simulator = undefined));
@@ -306,6 +333,13 @@ export class StudioPreview {
     const oldest = this.now() - PREVIEW_TTL_MS;
     for (const [key, live] of this.conversations) if (live.usedAt < oldest) this.conversations.delete(key);
   }
+}
+
+/** The knowledge files of `files` that differ from the release's, by their path in the knowledge folder (null: removed). */
+function knowledgeDrafts(release: FileSet, files: FileSet): Record<string, string | null> {
+  const before = underRoot(release, 'knowledge');
+  const after = underRoot(files, 'knowledge');
+  return Object.fromEntries(changedPaths(before, after).map((name) => [name.slice('knowledge/'.length), after[name] ?? null]));
 }
 
 /** Lets through the one failure a set can have and still be asked or tested: its flows do not load. */

@@ -29,6 +29,13 @@ import { ReleaseService } from './release-service.ts';
 import type { Release } from './release-store.ts';
 import { SwitchingKnowledgeBase, type KnowledgeSettings } from './switching-knowledge.ts';
 
+export interface PublishedSet {
+  release: number;
+  files: FileSet;
+  flows: FlowSet;
+  knowledge: SwitchingKnowledgeBase;
+}
+
 /** Release folders kept besides the ones in use. */
 const KEEP_RELEASE_DIRS = 3;
 
@@ -102,6 +109,11 @@ export class ReleaseServer {
 
   get served(): number {
     return this.servedId;
+  }
+
+  /** The release served, its files, flows and knowledge base (the studio's preview layers the drafts over them). */
+  get published(): PublishedSet | undefined {
+    return this.knowledge ? { release: this.servedId, files: this.servedFiles, flows: this.flows.current, knowledge: this.knowledge } : undefined;
   }
 
   /** Listens for publishes from other processes, and watches the files on disk when asked to. */

@@ -5,7 +5,9 @@
  */
 import type { SimilarArticles } from '../core/understanding.ts';
 import type { KnowledgeAnswer } from '../core/knowledge-port.ts';
+import type { KnowledgeDrafts } from '../kb/drafts.ts';
 import { createKnowledgeBase, type CreateKnowledgeBaseOptions } from '../kb/index.ts';
+import { FileKnowledgeBase } from '../kb/knowledge-base.ts';
 import type { AnswerOptions, KbGapGroup, KbIssue, KbStats, KnowledgeBase, SearchOptions, SearchResult } from '../kb/types.ts';
 
 export type KnowledgeSettings = Omit<CreateKnowledgeBaseOptions, 'dir' | 'watch'>;
@@ -17,12 +19,29 @@ export class SwitchingKnowledgeBase implements KnowledgeBase {
     return new SwitchingKnowledgeBase(await createKnowledgeBase({ ...settings, dir, watch: false }), settings);
   }
 
+  /** Answers from `knowledge` (a base made elsewhere: the studio preview's drafts over a release's). */
+  static of(knowledge: KnowledgeBase, settings: KnowledgeSettings): SwitchingKnowledgeBase {
+    return new SwitchingKnowledgeBase(knowledge, settings);
+  }
+
   /** Builds the index of `dir`, then answers from it; the previous index is closed. */
   async switchTo(dir: string): Promise<void> {
-    const next = await createKnowledgeBase({ ...this.settings, dir, watch: false });
+    await this.use(await createKnowledgeBase({ ...this.settings, dir, watch: false }));
+  }
+
+  /** Answers from `next` from now on; the previous base is closed. */
+  async use(next: KnowledgeBase): Promise<void> {
     const previous = this.current;
     this.current = next;
     await previous.close();
+  }
+
+  /**
+   * The base served now with an editor's drafts over it, its index a layer over this one's (FileKnowledgeBase.withDrafts);
+   * undefined when the base was not loaded from files (the app was given its own).
+   */
+  withDrafts(drafts: KnowledgeDrafts): Promise<KnowledgeBase> | undefined {
+    return this.current instanceof FileKnowledgeBase ? this.current.withDrafts(drafts) : undefined;
   }
 
   answer(question: string, options?: AnswerOptions): Promise<KnowledgeAnswer> {

@@ -13,7 +13,18 @@ export interface ArticleTerms {
   all: ReadonlySet<string>;
 }
 
+/** Per article object and language: an index over an editor's drafts keeps the release's article objects it did not change. */
+const termsOf = new WeakMap<Article, Map<string, ArticleTerms>>();
+
 export function articleTerms(article: Article, lang: string): ArticleTerms {
+  let byLang = termsOf.get(article);
+  if (!byLang) termsOf.set(article, (byLang = new Map()));
+  let terms = byLang.get(lang);
+  if (!terms) byLang.set(lang, (terms = termsIn(article, lang)));
+  return terms;
+}
+
+function termsIn(article: Article, lang: string): ArticleTerms {
   const analyzer = analyzerFor(lang);
   const subject = new Set(analyzer.terms(article.title));
   const all = new Set(subject);

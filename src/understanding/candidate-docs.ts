@@ -88,14 +88,24 @@ export function articlesForEveryLanguage(articles: readonly Article[]): Article[
     for (const lang of LANGUAGES) {
       if (present.has(`${article.id}\u0000${lang}`)) continue;
       present.add(`${article.id}\u0000${lang}`);
-      out.push({
-        ...article,
-        locale: lang,
-        passages: article.passages.map((p) => ({ ...p, id: `${p.id}@as-${lang}`, locale: lang })),
-      });
+      out.push(asWrittenIn(article, lang));
     }
   }
   return out;
+}
+
+/** Copies made, per article object: the same copy each time, so what is derived from it is computed once (layered.ts). */
+const copies = new WeakMap<Article, Map<string, Article>>();
+
+function asWrittenIn(article: Article, lang: string): Article {
+  let byLang = copies.get(article);
+  if (!byLang) copies.set(article, (byLang = new Map()));
+  let copy = byLang.get(lang);
+  if (!copy) {
+    copy = { ...article, locale: lang, passages: article.passages.map((p) => ({ ...p, id: `${p.id}@as-${lang}`, locale: lang })) };
+    byLang.set(lang, copy);
+  }
+  return copy;
 }
 
 /** One matcher document per built-in intent and language, its examples ranked like a flow's. */

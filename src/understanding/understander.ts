@@ -15,10 +15,10 @@ import { LAST_QUESTION_VAR } from '../engine/messages.ts';
 import type { ConversationState } from '../engine/types.ts';
 import { carriesValue, exampleOverlap, keywordEvidence, NEAR_EXAMPLE } from './flow-evidence.ts';
 import { Retriever, type RetrievedHit } from '../kb/retriever.ts';
-import { buildCached, Matcher, matcherConfidence, type MatchDoc } from '../search/matcher/index.ts';
+import { buildCached, LayeredMatcher, Matcher, matcherConfidence, type MatchDoc, type Ranker } from '../search/matcher/index.ts';
 import { passageFields } from '../kb/passage-fields.ts';
 import { language as languageOf, tokenize } from '../kb/text.ts';
-import type { Article } from '../kb/types.ts';
+import type { Article, Passage } from '../kb/types.ts';
 import { articlesForEveryLanguage, flowArticles, flowOfDoc, intentMatchDocs, intentOfDoc, LANGUAGES, rankableFlows } from './candidate-docs.ts';
 import { isFollowUp, withPreviousQuestion } from './follow-up.ts';
 import { redact } from '../privacy/redact.ts';
@@ -71,6 +71,13 @@ export interface UnderstanderOptions {
    * its language (meaning/rerank.ts). Absent: words only.
    */
   encoder?: SentenceEncoder;
+  /**
+   * The flows and articles most of the ranked ones are (the studio preview's: the published release, under an editor's
+   * drafts). Its index is built once (per change of it), and every other set is ranked by a layer over it of the
+   * flows and articles that differ (src/search/matcher/layered.ts) instead of a whole new index. With a baseline,
+   * only its index is kept in `indexDir`.
+   */
+  baseline?: () => { flows: FlowSet; knowledge: KnowledgeSnapshot } | undefined;
 }
 
 export interface UnderstandOptions {
@@ -99,7 +106,7 @@ interface Index {
   /** Every article term per language. */
   knownTerms: Map<string, Set<string>>;
   vocabulary: LanguageVocabulary;
-  matcher?: Matcher;
+  matcher?: Ranker;
   /** The texts the encoder compares a message with, by `${kind}\u0000${id}\u0000${language}` (encoder's language only). */
   meaningTexts: Map<string, string[]>;
 }
@@ -120,12 +127,23 @@ function matchDocs(articles: readonly Article[]): MatchDoc[] {
       ];
       return fields.length > 0 ? [{ id: article.id, locale: article.locale, fields }] : [];
     }
-    return article.passages.map((p): MatchDoc => ({ id: article.id, locale: article.locale, fields: passageFields(p) }));
+    return article.passages.map((p) => passageDoc(p, article));
   });
+}
+
+/** Per passage object: the same document for a passage each time, so a layer over an index compares it once (layered.ts). */
+const passageDocs = new WeakMap<Passage, MatchDoc>();
+
+function passageDoc(passage: Passage, article: Article): MatchDoc {
+  let doc = passageDocs.get(passage);
+  if (!doc) passageDocs.set(passage, (doc = { id: article.id, locale: article.locale, fields: passageFields(passage) }));
+  return doc;
 }
 
 export class Understander {
   private index: Index | undefined;
+  /** The baseline's index (see UnderstanderOptions.baseline), by the versions of its flows and articles. */
+  private baseline: { key: string; docs: MatchDoc[]; matcher: Matcher } | undefined;
   /** Whether the current index was loaded from the copy kept in `indexDir` rather than built. */
   indexLoaded = false;
 
@@ -324,8 +342,25 @@ export class Understander {
     return { candidates: toCandidates(retrieval.hits, index.titles, lang), confidence: retrieval.confidence };
   }
 
-  private matcherFor(docs: MatchDoc[]): Matcher {
-    if (!this.options.indexDir) return Matcher.build(docs);
+  /** The matcher of the candidates' documents: a layer over the baseline's index when there is a baseline. */
+  private rankerFor(docs: MatchDoc[]): Ranker {
+    const baseline = this.options.baseline?.();
+    if (!baseline) return this.matcherFor(docs);
+    const key = `${baseline.flows.version}\u0000${baseline.knowledge.version}`;
+    if (this.baseline?.key !== key) {
+      const baseDocs = this.documents(baseline.flows, baseline.knowledge.articles, this.options.intents ?? []);
+      this.baseline = { key, docs: baseDocs, matcher: this.matcherFor(baseDocs, true) };
+    }
+    return LayeredMatcher.over(this.baseline.matcher, this.baseline.docs, docs);
+  }
+
+  private documents(flows: FlowSet, articles: readonly Article[], intents: readonly BuiltInIntent[]): MatchDoc[] {
+    return [...matchDocs([...flowArticles(flows), ...articlesForEveryLanguage(articles)]), ...intentMatchDocs(intents)];
+  }
+
+  /** `cached`: kept in (and loaded from) `indexDir`, when there is one. */
+  private matcherFor(docs: MatchDoc[], cached = !this.options.baseline): Matcher {
+    if (!this.options.indexDir || !cached) return Matcher.build(docs);
     const { matcher, loaded } = buildCached(docs, this.options.indexDir);
     this.indexLoaded = loaded;
     return matcher;
@@ -355,7 +390,7 @@ export class Understander {
     const vocabulary = buildVocabulary(knowledge.articles.flatMap((a) => a.passages.map((p) => ({ language: languageOf(a.locale), text: `${p.title} ${p.text}` }))));
     this.index = lexical
       ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0], ranker: 'lexical' }), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts }
-      : { key, matcher: this.matcherFor([...matchDocs(articles), ...intentDocs]), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts };
+      : { key, matcher: this.rankerFor([...matchDocs(articles), ...intentDocs]), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts };
     return this.index;
   }
 }

@@ -19,6 +19,14 @@ const MAX_LAYERED_SHARE = 0.3;
 
 /** The base's documents grouped by id, as text to compare (kept per base: computing it costs a pass over all). */
 const grouped = new WeakMap<readonly MatchDoc[], Map<string, string>>();
+/** Each document as text, per document object: callers that hand the same object for an unchanged document pay once. */
+const texts = new WeakMap<MatchDoc, string>();
+
+function textOf(doc: MatchDoc): string {
+  let text = texts.get(doc);
+  if (text === undefined) texts.set(doc, (text = JSON.stringify(doc)));
+  return text;
+}
 
 export class LayeredMatcher implements Ranker {
   private constructor(
@@ -56,13 +64,12 @@ export class LayeredMatcher implements Ranker {
 function groupsOf(docs: readonly MatchDoc[], keep: boolean): Map<string, string> {
   const kept = keep ? grouped.get(docs) : undefined;
   if (kept) return kept;
-  const lists = new Map<string, MatchDoc[]>();
+  const groups = new Map<string, string>();
   for (const doc of docs) {
-    const list = lists.get(doc.id);
-    if (list) list.push(doc);
-    else lists.set(doc.id, [doc]);
+    const text = textOf(doc);
+    const before = groups.get(doc.id);
+    groups.set(doc.id, before === undefined ? text : `${before}\n${text}`);
   }
-  const groups = new Map([...lists].map(([id, list]) => [id, JSON.stringify(list)]));
   if (keep) grouped.set(docs, groups);
   return groups;
 }
