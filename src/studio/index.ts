@@ -5,11 +5,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
+import type { OpeningHoursSetting } from '../hours/opening-hours.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { CallEndpoint } from '../integrations/call-endpoints.ts';
 import type { RecordedResponses } from '../integrations/recorded-responses.ts';
 import type { OpenAiSettings } from '../kb/index.ts';
 import type { Db } from '../store/types.ts';
+import { describedHours } from '../hours/hours-when-unset.ts';
 import { StudioPreview } from './preview.ts';
 import type { ReleaseServer } from './release-server.ts';
 import { StudioFiles } from './studio-files.ts';
@@ -24,6 +26,8 @@ export interface StudioOptions {
   config: {
     adminToken: string | undefined; studioTryLimit: number; dataDir: string; minConfidence: number; demoOrders: boolean; openai?: OpenAiSettings | undefined;
     callEndpoints: Readonly<Record<string, CallEndpoint>> | undefined;
+    /** OPENING_HOURS: what {{opening_hours}} reads in the preview and the rendered article, as customers get it. */
+    handoff: { openingHours: OpeningHoursSetting | undefined };
   };
   /** Each endpoint's latest real answer, which a preview's call step gets when the editor wrote no sample. */
   recorded?: RecordedResponses;
@@ -42,11 +46,12 @@ export async function registerStudio(http: FastifyInstance, options: StudioOptio
   const preview = new StudioPreview({
     dataDir: config.dataDir, minConfidence: config.minConfidence, demoOrders: config.demoOrders, logger: options.logger,
     endpoints: config.callEndpoints ?? {}, ...(options.recorded ? { recorded: options.recorded } : {}), published: () => serving.published,
+    ...(config.handoff.openingHours ? { openingHours: config.handoff.openingHours } : {}),
     ...(config.openai ? { openai: config.openai } : {}),
   });
   const files = new StudioFiles(options.db, serving.releases);
   await registerStudioRoutes(http, {
-    files, releases: serving.releases, preview, db: options.db, tryLimit: config.studioTryLimit,
+    files, releases: serving.releases, preview, db: options.db, tryLimit: config.studioTryLimit, openingHours: describedHours(config.handoff.openingHours),
     ...(options.sessions ? { sessions: options.sessions } : {}), ...(config.adminToken ? { adminToken: config.adminToken } : {}),
     ...(serving.knowledge ? { knowledge: serving.knowledge } : {}),
   });

@@ -25,6 +25,9 @@ import { SimConversation, Simulator, type SimReply } from '../editor/simulator.t
 import type { FlowIssue, FlowSet } from '../engine/model.ts';
 import { loadFlows } from '../engine/load-flows.ts';
 import type { VarValue } from '../engine/types.ts';
+import { answersWithOpeningHours, fillOpeningHours, hitsWithOpeningHours } from '../hours/hours-placeholder.ts';
+import { describedHours } from '../hours/hours-when-unset.ts';
+import type { OpeningHoursSetting } from '../hours/opening-hours.ts';
 import type { Logger } from '../infra/logger.ts';
 import { createEffectRunner } from '../integrations/effect-runner.ts';
 import type { CallEndpoint } from '../integrations/call-endpoints.ts';
@@ -55,6 +58,8 @@ export interface PreviewOptions {
    * Absent: each draft set's knowledge is indexed whole.
    */
   published?: () => PublishedSet | undefined;
+  /** OPENING_HOURS: {{opening_hours}} in flows' texts and articles' answers reads it, as on the server (unset: the demo's week). */
+  openingHours?: OpeningHoursSetting;
   now?: () => number;
 }
 
@@ -153,7 +158,10 @@ export class StudioPreview {
     return this.serialized(async () => {
       // The knowledge base answers even while a drafted flow does not load: an editor writing an article tries it.
       await this.use(files).catch(onlyFlowErrors);
-      return this.knowledge!.answer(question, locale ? { locale } : {});
+      const found = await this.knowledge!.answer(question, locale ? { locale } : {});
+      // {{opening_hours}} as customers read it (answersWithOpeningHours would hide the ranked results' other fields).
+      const hours = describedHours(this.options.openingHours);
+      return { ...found, answer: found.answer && fillOpeningHours(found.answer, hours, locale), results: hitsWithOpeningHours(found.results, hours, locale) };
     });
   }
 
@@ -185,8 +193,9 @@ export class StudioPreview {
         const { effects, understander, close } = await openSimulatorEffects(flows, {
           endpoints: {}, demoOrders: this.options.demoOrders ?? false, knowledgeDir: path.join(dir, 'knowledge'),
           minConfidence: this.options.minConfidence, dataDir: this.options.dataDir, logger: this.options.logger,
+          ...(this.options.openingHours ? { openingHours: this.options.openingHours } : {}),
         });
-        return Simulator.open(flows, { effects, understander, onClose: close });
+        return Simulator.open(flows, { effects, understander, onClose: close, ...(this.options.openingHours ? { openingHours: this.options.openingHours } : {}) });
       };
       let borrowed = {};
       if (served && !this.options.openai) {
@@ -300,8 +309,10 @@ export class StudioPreview {
         return published && { flows: published.flows, knowledge: published.knowledge.snapshot() };
       },
     }));
-    const effects = createEffectRunner({ call: (request) => this.sample(request), knowledge, logger: this.options.logger });
-    const opened = Simulator.open(flows, { effects, understander });
+    // {{opening_hours}} in flows' texts (the simulator) and articles' answers (the effects) as customers get it.
+    const hours = this.options.openingHours;
+    const effects = createEffectRunner({ call: (request) => this.sample(request), knowledge: answersWithOpeningHours(describedHours(hours), knowledge), logger: this.options.logger });
+    const opened = Simulator.open(flows, { effects, understander, ...(hours ? { openingHours: hours } : {}) });
     opened.catch(() => (this.simulator = undefined));
     return opened;
   }

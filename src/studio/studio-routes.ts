@@ -20,6 +20,7 @@
  *   GET    /studio/api/flows/{flow}/stats?days=N per step of the flow: conversations that reached it, dropped off, were handed over
  *   GET    /studio/api/gaps                      questions the knowledge base could not answer (masked), grouped
  *   GET    /studio/api/me                        { id, name }
+ *   GET    /studio/api/placeholders              { opening_hours: { en, de } }: what {{opening_hours}} reads (OPENING_HOURS)
  * Preview, ask and tests run the engine or the knowledge base: STUDIO_TRY_LIMIT per editor per minute, then 429 RATE_LIMITED.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -28,6 +29,8 @@ import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
 import { flowStepStats } from '../analytics/step-stats.ts';
 import { ParleyError } from '../core/errors.ts';
 import { isEditor } from '../handoff/agents.ts';
+import { describeWeek } from '../hours/describe-week.ts';
+import type { OpeningHoursSetting } from '../hours/opening-hours.ts';
 import type { KnowledgeBase } from '../kb/types.ts';
 import type { Queryable } from '../store/types.ts';
 import { TokenBuckets } from '../infra/token-bucket.ts';
@@ -54,6 +57,8 @@ export interface StudioRoutesOptions {
   db: Queryable;
   /** Preview turns, questions and test runs per editor per minute (STUDIO_TRY_LIMIT); 0: no limit. */
   tryLimit: number;
+  /** The hours {{opening_hours}} describes (OPENING_HOURS, else the demo's week): the rendered article fills it. */
+  openingHours: OpeningHoursSetting;
   now?: () => number;
 }
 
@@ -120,6 +125,11 @@ export async function registerStudioRoutes(app: FastifyInstance, options: Studio
     const pathOf = (request: FastifyRequest) => (request.params as { '*': string })['*'];
 
     studio.get('/studio/api/me', async (request) => editor(request));
+
+    // In the languages {{opening_hours}} is written in (describe-week.ts): the rendered article reads as customers get it.
+    studio.get('/studio/api/placeholders', async () => ({
+      opening_hours: { en: describeWeek(options.openingHours, 'en'), de: describeWeek(options.openingHours, 'de') },
+    }));
 
     studio.get('/studio/api/files', async () => files.list());
 

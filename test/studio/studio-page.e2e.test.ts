@@ -366,6 +366,9 @@ describe('Parley Studio in a real browser', () => {
     await page.getByRole('tab', { name: 'Article' }).click();
     const rendered = page.getByRole('article', { name: 'The article, rendered' });
     await rendered.getByRole('heading', { name: 'Visiting our store in Rotterdam' }).waitFor(WAIT);
+    // {{opening_hours}} reads as customers get it (OPENING_HOURS; unset here: the demo's week), marked as the setting's.
+    await rendered.locator('mark.placeholder', { hasText: 'Monday to Friday 09:00–18:00, Saturday 10:00–17:00' }).waitFor(WAIT);
+    expect(await rendered.textContent()).not.toContain('{{');
     const text = page.getByRole('textbox', { name: 'Text of knowledge/support/visiting-the-store.md' });
     await text.click();
     await page.keyboard.press('Control+End');

@@ -90,6 +90,17 @@ export async function me(): Promise<{ id: string; name: string }> {
   return json;
 }
 
+/** What the placeholders in articles read, per language: `{{opening_hours}}` is OPENING_HOURS in words. */
+export interface Placeholders {
+  opening_hours: { en: string; de: string };
+}
+
+export async function placeholders(): Promise<Placeholders> {
+  const { status, json } = await call('GET', '/studio/api/placeholders');
+  if (status !== 200) fail(status, json);
+  return json;
+}
+
 export async function signOut(): Promise<void> {
   await fetch('/agent/logout', { method: 'POST' });
   window.location.assign(`/agent/login?next=${encodeURIComponent('/studio')}`);

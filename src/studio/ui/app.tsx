@@ -5,7 +5,7 @@
  */
 import { Button, Tab, TabList, TabPanel, Tabs, type Key } from 'react-aria-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { draftArticle, flowStats, listFiles, me, openFile, removeFile, saveFile, signOut, type FileEntry, type Problem, type StepStats } from './api.ts';
+import { draftArticle, flowStats, listFiles, me, openFile, placeholders, removeFile, saveFile, signOut, type FileEntry, type Placeholders, type Problem, type StepStats } from './api.ts';
 import { ArticlePreview } from './article-preview.tsx';
 import { AskPanel } from './ask-panel.tsx';
 import { ConflictDialog, HistoryDialog, ProblemList, PublishDialog, RemoveDialog, type Conflict } from './dialogs.tsx';
@@ -39,6 +39,7 @@ const SAVE_LABELS: Record<SaveState, string> = { saved: 'All changes saved as a 
 
 export function App() {
   const [agent, setAgent] = useState<{ name: string }>();
+  const [filled, setFilled] = useState<Placeholders>();
   const [files, setFiles] = useState<FileEntry[]>([]);
   const [open, setOpen] = useState<Open>();
   /** Undefined until the server has checked the open file's text (a save does). */
@@ -134,9 +135,10 @@ export function App() {
 
   useEffect(() => {
     void (async () => {
-      const [who, list] = await Promise.all([me(), listFiles()]);
+      const [who, list, filled] = await Promise.all([me(), listFiles(), placeholders()]);
       setAgent(who);
       setFiles(list);
+      setFilled(filled);
     })().catch((error) => say(`The studio could not load: ${error.message}`, 'bad'));
   }, []);
 
@@ -284,7 +286,7 @@ export function App() {
         </TabList>
         <TabPanel id="view" className="tab-panel">
           {open?.kind === 'flow' ? <FlowMap outline={outline.outline} stale={outline.stale} stats={stats} onOpen={goToLine} />
-            : open?.kind === 'article' && open.initial !== null ? <ArticlePreview source={shownText} />
+            : open?.kind === 'article' && open.initial !== null ? <ArticlePreview source={shownText} path={open.path} placeholders={filled} />
               : <p className="empty-note">Open a flow to see its map, or an article to see it rendered.</p>}
         </TabPanel>
         <TabPanel id="preview" className="tab-panel" shouldForceMount>
