@@ -141,7 +141,7 @@ export class StudioPreview {
       const started = performance.now();
       const simulator = await this.use(files);
       // The understanding step's index too (the release's, with the drafts as a layer), else the first question waits for it.
-      this.understander?.prepare(simulator.flowSet);
+      await this.understander?.prepare(simulator.flowSet);
       this.options.logger.debug({ ms: Math.round(performance.now() - started) }, 'studio preview ready');
     }).catch(() => undefined);
   }
