@@ -159,7 +159,7 @@ export class Understander {
    */
   async prepare(flows: FlowSet): Promise<void> {
     const index = this.indexFor(flows);
-    if (this.options.encoder) await this.options.encoder.encode([...index.meaningTexts.values()].flat());
+    if (this.options.encoder) await this.options.encoder.encode([...index.meaningTexts.values()].flat().slice(0, PREPARED_TEXTS));
   }
 
   async understand(flows: FlowSet, text: string, options: UnderstandOptions = {}): Promise<Understood> {
@@ -396,6 +396,15 @@ export class Understander {
 }
 
 /**
+ * Texts of one candidate the encoder compares a message with: bounds the work for a long article (a message costs at
+ * most five candidates' worth of encoding the first time they rank). 32 keeps every right answer of the dev half.
+ */
+const MEANING_TEXTS_PER_CANDIDATE = 32;
+
+/** Texts encoded ahead by `prepare`: above this the rest are encoded as they first rank (a large knowledge base). */
+const PREPARED_TEXTS = 10_000;
+
+/**
  * What the encoder compares a message with, per candidate in its language: a flow's description, keywords and
  * examples; an article's titles, example questions, headings and the sentences of its text.
  */
@@ -410,7 +419,7 @@ function textsForMeaning(articles: readonly Article[], language: string): Map<st
       if (flow) own.push(...(p.text ? [p.text] : []), ...p.questions);
       else own.push(p.title, ...p.questions, ...(p.heading ? [p.heading] : []), ...sentencesOf(p.text));
     }
-    texts.set(key, [...new Set(own.filter((t) => t.trim() !== ''))]);
+    texts.set(key, [...new Set(own.filter((t) => t.trim() !== ''))].slice(0, MEANING_TEXTS_PER_CANDIDATE));
   }
   return texts;
 }
