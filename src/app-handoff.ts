@@ -15,6 +15,7 @@ import type { ConversationLock } from './inbox/conversation-lock.ts';
 import type { Logger } from './infra/logger.ts';
 import type { RedisHandle } from './infra/redis.ts';
 import type { Conversation, Store, StoredMessage } from './store/types.ts';
+import type { QuestionReader } from './agent-workspace/latest-question.ts';
 import { createWorkspace, type AgentTyping, type PassageSearch } from './app-workspace.ts';
 
 export interface AppHandoffOptions {
@@ -32,6 +33,8 @@ export interface AppHandoffOptions {
   search?: PassageSearch;
   /** Shows the customer that an agent is typing (the web chat's live connection). */
   agentTyping?: AgentTyping;
+  /** The understanding step, for the workspace's suggestions: only what it confidently understood gets any. */
+  understand?: QuestionReader;
 }
 
 export interface AppHandoff {
@@ -66,6 +69,7 @@ export function createAppHandoff(options: AppHandoffOptions): AppHandoff | undef
   const workspace = createWorkspace({
     service: system.service, settings, redis: redis.client, desk: console, logger, minConfidence: config.minConfidence,
     ...(options.search ? { search: options.search } : {}), ...(tap ? { knowledge: tap } : {}), ...(options.agentTyping ? { agentTyping: options.agentTyping } : {}),
+    ...(options.understand ? { understand: options.understand } : {}),
   });
   for (const desk of workspace.desks) system.addDesk(desk);
   const throttle = new SignInThrottle(redis.client, settings.queuePrefix);

@@ -8,7 +8,7 @@ import type { WorkspaceParts } from '../adapters/agent-console/routes.ts';
 import { AutoAssigner } from './agent-workspace/auto-assign.ts';
 import { AvailabilityStore } from './agent-workspace/availability.ts';
 import { CannedStore } from './agent-workspace/canned-responses.ts';
-import { suggestFor, type PassageFinder, type SuggestionSource } from './agent-workspace/latest-question.ts';
+import { suggestFor, type PassageFinder, type QuestionReader, type SuggestionSource } from './agent-workspace/latest-question.ts';
 import { NoteStore } from './agent-workspace/notes.ts';
 import type { FoundPassages } from './agent-workspace/suggestions.ts';
 import { ViewerRegistry } from './agent-workspace/viewers.ts';
@@ -36,6 +36,8 @@ export interface WorkspaceOptions {
   search?: PassageSearch;
   /** Used for suggestions when there is no `search` (a knowledge base given to createApp). */
   knowledge?: KnowledgePort;
+  /** The understanding step: suggestions only for what it confidently understood. */
+  understand?: QuestionReader;
   agentTyping?: AgentTyping;
 }
 
@@ -46,7 +48,9 @@ export function createWorkspace(options: WorkspaceOptions): { parts: WorkspacePa
     ? new AutoAssigner({ db, service, agents: settings.agents, rules: settings.autoAssign, logger })
     : undefined;
   const find = finder(options);
-  const suggestions: SuggestionSource | undefined = find ? { store: service.store, handoffs: service.handoffs, find, minConfidence: options.minConfidence } : undefined;
+  const suggestions: SuggestionSource | undefined = find
+    ? { store: service.store, handoffs: service.handoffs, find, minConfidence: options.minConfidence, ...(options.understand ? { understand: options.understand } : {}) }
+    : undefined;
   const queues = [...new Set([settings.defaultQueue, ...settings.routes.map((route) => route.queue), ...settings.agents.flatMap((agent) => agent.queues)])];
   const { agentTyping } = options;
   const parts: WorkspaceParts = {

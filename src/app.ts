@@ -158,6 +158,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     enabled: (channel) => channels.has(channel),
     redis: redis.client, redisPrefix: config.handoff.queuePrefix,
   });
+  // With UNDERSTANDING_MODEL and OpenAI, the chat model may choose among the offline candidates (model-choice.ts).
+  const chooser = config.understandingModel && config.openai ? createModelChooser({ openai: config.openai, logger }) : undefined;
+  const understander = new Understander({
+    minConfidence: config.minConfidence, intents: BUILT_IN_INTENTS, indexDir: path.join(config.dataDir, 'understanding', 'index'), ...(kb ? { knowledge: () => kb.snapshot(), similar: (text: string) => kb.similar?.(text) ?? Promise.resolve(null) } : {}),
+    ...(chooser ? { chooser } : {}), ...encoderOption(config.understandingEncoder),
+  });
   const handoff = createAppHandoff({
     config, redis, store, lock, logger, flows: (state) => flows.forState(state),
     // Messages a handoff starts go through the consent ledger; agents' replies follow the customer's preferred channel.
@@ -174,6 +180,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       if (conversation.channel === 'web') await hub.publish(conversation.externalId, { type: 'typing', who: 'agent', name: agent.name });
     },
     askRating: analytics.askAfterHandoff,
+    // The workspace suggests only for what the understanding step confidently understood, read as a turn reads it.
+    understand: (conversation, text) => understander.understand(flows.forState(conversation.state), text, { ...understandOptions(conversation.state), model: false }),
   });
   handoff?.system.addDesk(analytics.metrics.desk());
   if (botframework && handoff) handoff.system.addDesk(botframework.desk(handoff.system.service));
@@ -194,12 +202,6 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   });
   // Earlier hooks take precedence over later ones.
   const hooks = composeTurnHooks([customers.hooks, privacy.hooks, analytics.ratingHooks, desk?.system.hooks, analytics.recorder]);
-  // With UNDERSTANDING_MODEL and OpenAI, the chat model may choose among the offline candidates (model-choice.ts).
-  const chooser = config.understandingModel && config.openai ? createModelChooser({ openai: config.openai, logger }) : undefined;
-  const understander = new Understander({
-    minConfidence: config.minConfidence, intents: BUILT_IN_INTENTS, indexDir: path.join(config.dataDir, 'understanding', 'index'), ...(kb ? { knowledge: () => kb.snapshot(), similar: (text: string) => kb.similar?.(text) ?? Promise.resolve(null) } : {}),
-    ...(chooser ? { chooser } : {}), ...encoderOption(config.understandingEncoder),
-  });
   const inbox = new Inbox({
     store,
     lock,

@@ -1,17 +1,23 @@
+import type { Understood } from '../core/understanding.ts';
 import { transcriptLines } from '../handoff/build-context.ts';
 import type { Handoff } from '../handoff/handoff-rows.ts';
 import type { HandoffStore } from '../handoff/handoff-store.ts';
-import type { Store } from '../store/types.ts';
-import { pickSuggestions, type FoundPassages, type Suggestion } from './suggestions.ts';
+import type { Conversation, Store } from '../store/types.ts';
+import { confidentArticles, pickSuggestions, type FoundPassages, type Suggestion } from './suggestions.ts';
 
 /** Asks the knowledge base for passages (its search, which records no gap and writes no answer). */
 export type PassageFinder = (question: string, locale: string | undefined) => Promise<FoundPassages>;
+
+/** The understanding step's reading of a message in this conversation, as a turn gets it (offline, no model). */
+export type QuestionReader = (conversation: Conversation, question: string) => Promise<Understood>;
 
 export interface SuggestionSource {
   store: Store;
   handoffs: HandoffStore;
   find: PassageFinder;
   minConfidence: number;
+  /** Absent: the knowledge base's own confidence decides what is suggested. */
+  understand?: QuestionReader;
 }
 
 /** The customer's latest typed message in the conversation (a pressed button is no question). */
@@ -24,6 +30,11 @@ export async function latestQuestion(store: Store, handoffs: HandoffStore, conve
 export async function suggestFor(source: SuggestionSource, handoff: Handoff): Promise<{ question: string | null; suggestions: Suggestion[] }> {
   const question = await latestQuestion(source.store, source.handoffs, handoff.conversationId);
   if (!question) return { question: null, suggestions: [] };
-  const found = await source.find(question, handoff.context.customer.locale ?? undefined);
-  return { question, suggestions: pickSuggestions(found, { minConfidence: source.minConfidence }) };
+  const conversation = source.understand ? await source.store.getConversation(handoff.conversationId) : undefined;
+  const [found, understood] = await Promise.all([
+    source.find(question, handoff.context.customer.locale ?? undefined),
+    conversation && source.understand ? source.understand(conversation, question) : undefined,
+  ]);
+  const articles = understood ? { articles: confidentArticles(understood, source.minConfidence) } : {};
+  return { question, suggestions: pickSuggestions(found, { minConfidence: source.minConfidence, ...articles }) };
 }

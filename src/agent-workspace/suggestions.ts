@@ -1,4 +1,6 @@
 import type { KnowledgeHit } from '../core/knowledge-port.ts';
+import type { Understood } from '../core/understanding.ts';
+import { matcherConfidence } from '../search/matcher/confidence.ts';
 
 /** A passage offered to the agent as a reply to the customer's latest question. No score: agents read, not rank. */
 export interface Suggestion {
@@ -22,25 +24,61 @@ export interface SuggestOptions {
   minConfidence: number;
   /** At most this many. Default 3. */
   limit?: number;
-  /** A passage whose score is under this share of the first's is unrelated. Default 0.2. */
-  relativeScore?: number;
+  /**
+   * The articles the understanding step confidently matched to the question, best first (confidentArticles): only
+   * these are suggested, in this order. Absent (no understanding step): the knowledge base's own confidence decides.
+   */
+  articles?: readonly string[];
 }
 
 const SNIPPET = 220;
 
 /**
- * The knowledge base's best distinct passages for a question: none when it was not understood (under the
- * threshold), then the first and those nearly as good, one per article, none repeating another's words.
+ * Whether a passage scored `score` may be suggested beside the first, scored `first` (matcher scores), by the
+ * understanding's own model and threshold: the model could not confidently prefer the first to it (it may be what the
+ * customer meant), and alone it would be a confident match (not a word or two in passing). One clearly weaker than
+ * the first is only loosely related.
+ */
+export function alongside(first: number, score: number, minConfidence: number): boolean {
+  return matcherConfidence(first, score) < minConfidence && matcherConfidence(score, 0) >= minConfidence;
+}
+
+/**
+ * The articles the understanding step matched to the question with confidence, best first; empty when it did not
+ * understand it (a decline, under UNDERSTANDING_MIN_CONFIDENCE) or read one of Parley's own requests (a person,
+ * STOP). The article it chose comes first; when it chose a flow, the articles it ranked above that flow. Then the
+ * others it ranked that may stand beside the first (`alongside`).
+ */
+export function confidentArticles(understood: Understood, minConfidence: number): string[] {
+  const { decision, candidates } = understood;
+  if (understood.intent || decision.kind === 'decline' || decision.confidence < minConfidence) return [];
+  const knowledge = candidates.filter((c) => c.kind === 'knowledge');
+  const ranked = decision.kind === 'knowledge'
+    ? [...knowledge.filter((c) => c.id === decision.article), ...knowledge.filter((c) => c.id !== decision.article)]
+    : knowledge.filter((c) => candidates.indexOf(c) < candidates.findIndex((f) => f.kind === 'flow' && f.id === decision.flow));
+  const [first] = ranked;
+  if (!first) return [];
+  return ranked.filter((c) => c === first || alongside(first.score, c.score, minConfidence)).map((c) => c.id);
+}
+
+/**
+ * The knowledge base's best distinct passages for a question: none when its search is not confident (under the
+ * threshold) or, given, the understanding step matched no article with confidence; then the first and those that may
+ * stand beside it, one per article, none repeating another's words.
  */
 export function pickSuggestions(found: FoundPassages, options: SuggestOptions): Suggestion[] {
-  const [first] = found.hits;
-  if (!first || found.confidence < options.minConfidence) return [];
+  if (found.confidence < options.minConfidence) return [];
+  const hits = options.articles
+    ? options.articles.flatMap((id) => found.hits.filter((hit) => hit.id === id).slice(0, 1))
+    : found.hits;
+  const [first] = hits;
+  if (!first) return [];
   const picked: Suggestion[] = [];
   const seen: Array<Set<string>> = [];
   const articles = new Set<string>();
-  for (const hit of found.hits) {
+  for (const hit of hits) {
     if (picked.length >= (options.limit ?? 3)) break;
-    if (hit !== first && hit.score < first.score * (options.relativeScore ?? 0.2)) continue;
+    if (hit !== first && !options.articles && !alongside(first.score, hit.score, options.minConfidence)) continue;
     const text = hit.passage.trim();
     const words = wordsOf(text);
     if (!text || articles.has(hit.id) || seen.some((other) => overlap(words, other) > 0.6)) continue;
