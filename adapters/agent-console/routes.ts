@@ -40,8 +40,10 @@ const asset = (name: string) => readFileSync(new URL(name, publicDir), 'utf8');
 const LOGIN_PAGE = asset('login.html');
 const JS = 'text/javascript; charset=utf-8';
 const CSS = 'text/css; charset=utf-8';
+/** The sign-in page's stylesheet: Parley's design tokens (src/ui/tokens.css, as the React pages have them) and its own rules. */
+const LOGIN_CSS = `${readFileSync(new URL('../../src/ui/tokens.css', import.meta.url), 'utf8')}\n${asset('login.css')}`;
 /** What the sign-in page needs, served to anyone. */
-const LOGIN_ASSETS = [['/agent/login.js', asset('login.js'), JS], ['/agent/next-path.js', asset('next-path.js'), JS], ['/agent/login.css', asset('login.css'), CSS]] as const;
+const LOGIN_ASSETS = [['/agent/login.js', asset('login.js'), JS], ['/agent/next-path.js', asset('next-path.js'), JS], ['/agent/login.css', LOGIN_CSS, CSS]] as const;
 
 const LoginBody = z.union([
   z.strictObject({ id: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
