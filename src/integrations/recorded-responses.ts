@@ -20,6 +20,12 @@ export interface RecordedResponse {
   recordedAt: Date;
 }
 
+/** A kept answer as editors see it in the studio: the endpoint, when, and its size as JSON text in bytes. */
+export interface RecordedSummary extends RecordedResponse {
+  endpoint: string;
+  bytes: number;
+}
+
 export class RecordedResponses {
   private readonly lastWrite = new Map<string, number>();
   private readonly pending = new Set<Promise<void>>();
@@ -49,6 +55,27 @@ export class RecordedResponses {
     );
     const row = rows.rows[0];
     return row ? { data: row.data, recordedAt: new Date(row.recorded_at) } : undefined;
+  }
+
+  /** Every kept answer, by endpoint name. */
+  async list(): Promise<RecordedSummary[]> {
+    const rows = await this.db.query<{ endpoint: string; data: unknown; recorded_at: Date | string }>(
+      'SELECT endpoint, data, recorded_at FROM recorded_call_responses ORDER BY endpoint',
+    );
+    return rows.rows.map((row) => ({ endpoint: row.endpoint, data: row.data, recordedAt: new Date(row.recorded_at), bytes: Buffer.byteLength(JSON.stringify(row.data)) }));
+  }
+
+  /**
+   * Forgets the kept answer of `endpoint` (of every endpoint without one); returns how many were kept. The next real
+   * answer is recorded again, in this process at once (others within RECORD_EVERY_MS).
+   */
+  async clear(endpoint?: string): Promise<number> {
+    const result = endpoint === undefined
+      ? await this.db.query('DELETE FROM recorded_call_responses')
+      : await this.db.query('DELETE FROM recorded_call_responses WHERE endpoint = $1', [endpoint]);
+    if (endpoint === undefined) this.lastWrite.clear();
+    else this.lastWrite.delete(endpoint);
+    return result.rowCount ?? 0;
   }
 
   /**

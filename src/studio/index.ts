@@ -52,6 +52,7 @@ export async function registerStudio(http: FastifyInstance, options: StudioOptio
   const files = new StudioFiles(options.db, serving.releases);
   await registerStudioRoutes(http, {
     files, releases: serving.releases, preview, db: options.db, tryLimit: config.studioTryLimit, openingHours: describedHours(config.handoff.openingHours),
+    ...(options.recorded ? { recorded: options.recorded } : {}),
     ...(options.sessions ? { sessions: options.sessions } : {}), ...(config.adminToken ? { adminToken: config.adminToken } : {}),
     ...(serving.knowledge ? { knowledge: serving.knowledge } : {}),
   });

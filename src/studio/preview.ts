@@ -93,6 +93,15 @@ export interface PreviewTurn {
   vars: Record<string, VarValue>;
 }
 
+/** A flow's `call` step, as the studio lists it beside its endpoint's recorded answer. */
+export interface CallStepRef {
+  flow: string;
+  step: string;
+  endpoint: string;
+  /** The flow's file, as a studio path (`flows/order-status.yaml`). */
+  file: string;
+}
+
 interface Live {
   conversation: SimConversation;
   usedAt: number;
@@ -162,6 +171,31 @@ export class StudioPreview {
       // {{opening_hours}} as customers read it (answersWithOpeningHours would hide the ranked results' other fields).
       const hours = describedHours(this.options.openingHours);
       return { ...found, answer: found.answer && fillOpeningHours(found.answer, hours, locale), results: hitsWithOpeningHours(found.results, hours, locale) };
+    });
+  }
+
+  /**
+   * The `call` steps of the draft set's flows, with the endpoint each calls and its file as a studio path; the
+   * published release's when the drafts' flows do not load.
+   */
+  callSteps(files: FileSet): Promise<CallStepRef[]> {
+    return this.serialized(async () => {
+      const published = this.options.published?.();
+      const flows = await this.use(files).then((simulator) => simulator.flowSet, (error: unknown) => {
+        onlyFlowErrors(error);
+        return published?.flows;
+      });
+      // Flow files are read from the draft set's folder, or the release's (release-server.ts writes it there).
+      const roots = [path.join(this.options.dataDir, 'studio-preview', this.servedKey ?? '-', 'flows'), ...(published ? [path.join(this.options.dataDir, 'releases', String(published.release), 'flows')] : [])];
+      const studioPath = (file: string) => {
+        const root = roots.find((dir) => !path.relative(dir, file).startsWith('..'));
+        return `flows/${(root ? path.relative(root, file) : path.basename(file)).split(path.sep).join('/')}`;
+      };
+      const steps: CallStepRef[] = [];
+      for (const flow of flows?.flows.values() ?? []) {
+        for (const step of flow.steps.values()) if (step.kind === 'call') steps.push({ flow: flow.name, step: step.id, endpoint: step.endpoint, file: studioPath(flow.file) });
+      }
+      return steps.sort((a, b) => (a.flow < b.flow ? -1 : a.flow > b.flow ? 1 : 0));
     });
   }
 

@@ -20,6 +20,8 @@
  *   GET    /studio/api/flows/{flow}/stats?days=N per step of the flow: conversations that reached it, dropped off, were handed over
  *   GET    /studio/api/gaps                      questions the knowledge base could not answer (masked), grouped
  *   GET    /studio/api/me                        { id, name }
+ *   GET    /studio/api/recorded                  [{ endpoint, steps: [{ flow, step, file }], recorded: { at, bytes, data } | null }]
+ *   DELETE /studio/api/recorded[/{endpoint}]     forgets the recorded answer of one endpoint, or of all → { cleared }
  *   GET    /studio/api/placeholders              { opening_hours: { en, de } }: what {{opening_hours}} reads (OPENING_HOURS)
  * Preview, ask and tests run the engine or the knowledge base: STUDIO_TRY_LIMIT per editor per minute, then 429 RATE_LIMITED.
  */
@@ -31,6 +33,7 @@ import { ParleyError } from '../core/errors.ts';
 import { isEditor } from '../handoff/agents.ts';
 import { describeWeek } from '../hours/describe-week.ts';
 import type { OpeningHoursSetting } from '../hours/opening-hours.ts';
+import type { RecordedResponses } from '../integrations/recorded-responses.ts';
 import type { KnowledgeBase } from '../kb/types.ts';
 import type { Queryable } from '../store/types.ts';
 import { TokenBuckets } from '../infra/token-bucket.ts';
@@ -57,6 +60,8 @@ export interface StudioRoutesOptions {
   db: Queryable;
   /** Preview turns, questions and test runs per editor per minute (STUDIO_TRY_LIMIT); 0: no limit. */
   tryLimit: number;
+  /** Each endpoint's latest real answer, which a preview's call step gets without a sample: listed and cleared here. */
+  recorded?: RecordedResponses;
   /** The hours {{opening_hours}} describes (OPENING_HOURS, else the demo's week): the rendered article fills it. */
   openingHours: OpeningHoursSetting;
   now?: () => number;
@@ -74,6 +79,7 @@ const AskBody = z.strictObject({
   question: z.string().trim().min(1).max(2000),
   locale: z.string().regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or de-AT').optional(),
 });
+const EndpointParams = z.object({ endpoint: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'an endpoint name') });
 const StatsParams = z.object({ flow: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a flow name') });
 const StatsQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
 const ArticleBody = z.strictObject({ questions: z.array(z.string().trim().min(1).max(500)).min(1).max(4) });
@@ -221,6 +227,30 @@ export async function registerStudioRoutes(app: FastifyInstance, options: Studio
       const now = new Date(options.now?.() ?? Date.now());
       return flowStepStats(options.db, flow, { since: new Date(now.getTime() - days * 86_400_000), now });
     });
+
+    // What a preview's call step gets without a sample: each endpoint's recorded answer (masked, at most 16 KiB), with
+    // the draft set's call steps that use it; endpoints that call steps use and nothing recorded are listed too.
+    studio.get('/studio/api/recorded', async () => {
+      const [kept, { files: draftSet }] = await Promise.all([options.recorded?.list() ?? [], files.draftSet()]);
+      const steps = await preview.callSteps(draftSet);
+      const endpoints = [...new Set([...kept.map((k) => k.endpoint), ...steps.map((s) => s.endpoint)])].sort();
+      return endpoints.map((endpoint) => {
+        const answer = kept.find((k) => k.endpoint === endpoint);
+        return {
+          endpoint,
+          steps: steps.filter((s) => s.endpoint === endpoint).map(({ flow, step, file }) => ({ flow, step, file })),
+          recorded: answer ? { at: answer.recordedAt.toISOString(), bytes: answer.bytes, data: answer.data } : null,
+        };
+      });
+    });
+
+    const clearRecorded = async (request: FastifyRequest, endpoint?: string) => {
+      const cleared = (await options.recorded?.clear(endpoint)) ?? 0;
+      request.log.info({ editor: editor(request).id, endpoint: endpoint ?? '(all)', cleared }, 'studio: recorded call answers cleared');
+      return { cleared };
+    };
+    studio.delete('/studio/api/recorded', async (request) => clearRecorded(request));
+    studio.delete('/studio/api/recorded/:endpoint', async (request) => clearRecorded(request, parse(EndpointParams, request.params).endpoint));
 
     studio.get('/studio/api/gaps', async () => (options.knowledge ? options.knowledge.gaps({ limit: 100 }) : []));
   });

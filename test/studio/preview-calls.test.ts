@@ -157,3 +157,47 @@ describe('call steps in the studio preview', () => {
     expect((await recorded.get('small_report'))?.data).toEqual({ text: 'call me on [phone]' });
   });
 });
+
+describe('recorded answers, as editors list and clear them in the studio', () => {
+  it('each endpoint\'s recorded answer with when, its size and the call steps that use it; one cleared, then all; customers record again', { timeout: 120_000 }, async () => {
+    // The order flow as published again (its draft above calls order_archive): its call step uses order_lookup.
+    const flow = await api('GET', '/studio/api/files/flows/order-status.yaml');
+    expect((await api('PUT', '/studio/api/files/flows/order-status.yaml', { content: readFileSync(path.join(demoFlowsDir, 'order-status.yaml'), 'utf8'), baseVersion: flow.json.version })).status).toBe(200);
+    const row = (await recordedRow())!;
+    const listed = await api('GET', '/studio/api/recorded');
+    expect(listed.status).toBe(200);
+    expect(listed.json.map((entry: { endpoint: string }) => entry.endpoint)).toEqual(['order_lookup', 'small_report', 'stock_level']);
+    expect(listed.json[0]).toEqual({
+      endpoint: 'order_lookup',
+      steps: [{ flow: 'order_status', step: 'lookup', file: 'flows/order-status.yaml' }],
+      recorded: { at: new Date(row.recorded_at).toISOString(), bytes: Buffer.byteLength(JSON.stringify(row.data)), data: row.data },
+    });
+    expect(JSON.stringify(listed.json)).not.toMatch(/jane|23456789/);
+    expect(listed.json[2]).toMatchObject({ endpoint: 'stock_level', steps: [], recorded: { bytes: expect.any(Number) } });
+
+    // Only editors, and only from the studio's own pages.
+    expect((await fetch(`${t.url}/studio/api/recorded`)).status).toBe(401);
+    expect((await fetch(`${t.url}/studio/api/recorded/order_lookup`, { method: 'DELETE' })).status).toBe(401);
+    const login = await fetch(`${t.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: EVE.token }) });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const crossSite = await fetch(`${t.url}/studio/api/recorded`, { method: 'DELETE', headers: { cookie, 'sec-fetch-site': 'same-site' } });
+    expect(crossSite.status).toBe(403);
+    expect((await api('GET', '/studio/api/recorded')).json).toHaveLength(3);
+    expect((await api('DELETE', '/studio/api/recorded/order%2F..')).status).toBe(400);
+
+    // One endpoint: its call step now gets nothing recorded in the preview.
+    const own = await fetch(`${t.url}/studio/api/recorded/order_lookup`, { method: 'DELETE', headers: { cookie, 'sec-fetch-site': 'same-origin' } });
+    expect(await own.json()).toEqual({ cleared: 1 });
+    expect((await api('GET', '/studio/api/recorded')).json[0]).toMatchObject({ endpoint: 'order_lookup', recorded: null, steps: [{ flow: 'order_status' }] });
+    expect((await previewOrder()).calls).toEqual([{ endpoint: 'order_lookup', params: { order: 'BW-12345' }, sample: false }]);
+    expect(await api('DELETE', '/studio/api/recorded/order_lookup')).toEqual({ status: 200, json: { cleared: 0 } });
+
+    // All of them; the next real answer is recorded again at once.
+    expect(await api('DELETE', '/studio/api/recorded')).toEqual({ status: 200, json: { cleared: 2 } });
+    expect((await api('GET', '/studio/api/recorded')).json).toEqual([{ endpoint: 'order_lookup', steps: [{ flow: 'order_status', step: 'lookup', file: 'flows/order-status.yaml' }], recorded: null }]);
+    const customer = randomUUID();
+    await say(t.url, customer, 'm1', { text: 'where is my order' });
+    await say(t.url, customer, 'm2', { text: 'BW-12345' });
+    expect(await recordedRow()).toBeDefined();
+  });
+});

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/handoff/agents.ts';
+import { RecordedResponses } from '../../src/integrations/recorded-responses.ts';
 import { dropPrefix, freshPrefix } from '../handoff/support.ts';
 import { repoRoot, say, startTestApp, type TestApp } from '../support/app.ts';
 import { launchChromium, transcript, type, WAIT } from '../support/webchat-browser.ts';
@@ -386,6 +387,54 @@ describe('Parley Studio in a real browser', () => {
     await remove.getByRole('button', { name: 'Remove', exact: true }).click();
     await files.getByRole('option', { name: /^support\/visiting-the-store\.md, removal drafted/ }).waitFor(WAIT);
     await page.getByText("This file's removal is drafted").waitFor(WAIT);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('an editor sees the call steps\' recorded answers, when and how large, and clears one, then all', { timeout: 120_000 }, async () => {
+    const recorded = new RecordedResponses(t.app.store.db);
+    await recorded.record('order_lookup', { number: 'BW-12345', status: 'shipped', carrier: 'DHL', customer: { email: 'jane.doe@example.com' } });
+    await recorded.record('stock_level', { sku: 'WAVE-700', in_stock: 4 });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.goto(`${t.url}/studio`);
+    await signIn(page, EVE);
+    await page.waitForURL(`${t.url}/studio**`, WAIT);
+
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    await page.locator('.samples > summary').click();
+    await page.locator('.recorded > summary').click();
+    const list = page.getByRole('list', { name: 'Recorded answers by endpoint' });
+    const order = list.getByRole('listitem', { name: 'order_lookup' });
+    await order.waitFor(PREVIEW_WAIT);
+    expect(await order.textContent()).toMatch(/recorded just now · \d+ bytes/);
+    expect(await order.textContent()).toContain('Call step: order_status › lookup');
+    expect(await list.getByRole('listitem', { name: 'stock_level' }).textContent()).toContain('No call step in your drafts uses it.');
+    await order.locator('.recorded-data > summary').click();
+    expect(await order.locator('pre').textContent()).toContain('"email": "[email]"');
+    await shot(page, 'recorded');
+
+    // One: its call step now has nothing recorded; the other stays.
+    await page.getByRole('button', { name: 'Clear the recorded answer of order_lookup' }).click();
+    await expect.poll(() => order.textContent(), WAIT).toContain('nothing recorded');
+    expect(await page.getByRole('status').filter({ hasText: 'Cleared the recorded answer of order_lookup.' }).count()).toBe(1);
+    expect(await recorded.get('order_lookup')).toBeUndefined();
+    expect(await recorded.get('stock_level')).toBeDefined();
+
+    // All, asked first.
+    // (Another process's record: this one's writes are spaced by RECORD_EVERY_MS.)
+    expect(await new RecordedResponses(t.app.store.db).record('order_lookup', { number: 'BW-12345', status: 'delivered' })).toBe(true);
+    await page.locator('.recorded > summary').click();
+    await page.locator('.recorded > summary').click();
+    await expect.poll(() => order.textContent(), WAIT).toMatch(/recorded just now/);
+    await page.getByRole('button', { name: 'Clear all…' }).click();
+    const confirm = page.getByRole('group', { name: 'Clear every recorded answer' });
+    expect(await confirm.textContent()).toContain('Clear all 2 recorded answers?');
+    await confirm.getByRole('button', { name: 'Clear all' }).click();
+    await expect.poll(() => order.textContent(), WAIT).toContain('nothing recorded');
+    expect(await list.getByRole('listitem', { name: 'stock_level' }).count()).toBe(0);
+    expect(await recorded.list()).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -90,6 +90,26 @@ export async function me(): Promise<{ id: string; name: string }> {
   return json;
 }
 
+/** An endpoint's recorded answer (the latest real one, masked) and the call steps of the drafts that use it. */
+export interface RecordedEntry {
+  endpoint: string;
+  steps: Array<{ flow: string; step: string; file: string }>;
+  recorded: { at: string; bytes: number; data: unknown } | null;
+}
+
+export async function recordedAnswers(): Promise<RecordedEntry[]> {
+  const { status, json } = await call('GET', '/studio/api/recorded');
+  if (status !== 200) fail(status, json);
+  return json;
+}
+
+/** Forgets one endpoint's recorded answer, or every one; how many were recorded. */
+export async function clearRecorded(endpoint?: string): Promise<number> {
+  const { status, json } = await call('DELETE', endpoint === undefined ? '/studio/api/recorded' : `/studio/api/recorded/${encodeURIComponent(endpoint)}`);
+  if (status !== 200) fail(status, json);
+  return json.cleared;
+}
+
 /** What the placeholders in articles read, per language: `{{opening_hours}}` is OPENING_HOURS in words. */
 export interface Placeholders {
   opening_hours: { en: string; de: string };

@@ -20,7 +20,7 @@ export function callSource(call: PreviewCall, now: number): string {
 }
 
 /** "just now", "5 minutes ago", "3 hours ago", "3 days ago". */
-function age(ms: number): string {
+export function age(ms: number): string {
   const minutes = Math.floor(Math.max(ms, 0) / 60_000);
   if (minutes < 1) return 'just now';
   const [count, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];

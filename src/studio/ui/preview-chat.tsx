@@ -8,6 +8,7 @@ import { Button, Checkbox, Form, Input, Label, ListBox, ListBoxItem, Popover, Se
 import { useEffect, useRef, useState } from 'react';
 import { preview, type PreviewTurn } from './api.ts';
 import { callSource } from './call-source.ts';
+import { RecordedAnswers } from './recorded-answers.tsx';
 
 interface Line {
   id: number;
@@ -125,6 +126,7 @@ export function PreviewChat({ languages, onError }: { languages: readonly string
           {samplesError ? <Text slot="errorMessage" className="field-error">{samplesError}</Text> : null}
         </TextField>
         <p className="dialog-text">Without a sample, a call step gets its endpoint's latest real answer (masked), when a customer's conversation called it.</p>
+        <RecordedAnswers onError={onError} />
         <Checkbox className="live-calls" isSelected={live} onChange={setLive}>
           <span className="checkbox-box" aria-hidden="true">{live ? '✓' : ''}</span>
           Allow live calls to safe endpoints (those marked <code>"safe": true</code> in CALL_ENDPOINTS; never others)
