@@ -45,7 +45,7 @@ describe('privacy page in a real browser', () => {
     await slack.close();
   });
 
-  it("erases once the admin confirms, and says which Slack messages are left for a workspace admin", async () => {
+  it("erases once the admin confirms, and says which Slack messages are left for a workspace admin", { timeout: 60_000 }, async () => {
     await say(t.url, 'forget-me', 'm1', { text: 'please delete my data' });
     await say(t.url, 'forget-me', 'm2', { payload: '#privacy:erase' });
     await say(t.url, 'forget-me', 'm3', { text: 'talk to a person' });

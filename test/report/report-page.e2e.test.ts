@@ -87,7 +87,8 @@ describe('the report page in a real browser', () => {
     await context.close();
   });
 
-  it('signs an admin in and back to the report, whose charts draw the data; a gap links to its new article', async () => {
+  // It signs in, checks three charts pixel by pixel, runs axe-core twice and opens the studio: a minute on a busy machine.
+  it('signs an admin in and back to the report, whose charts draw the data; a gap links to its new article', { timeout: 90_000 }, async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 1600 } });
     const page = await context.newPage();
     // Screenshots are decoded on a blank page: the report's Content-Security-Policy allows no data: images.
