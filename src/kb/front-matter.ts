@@ -2,6 +2,7 @@
  * YAML front matter of a Markdown article: `---` on the first line, YAML, `---`. Every problem is reported at its
  * line in the file, so an editor can jump to it.
  */
+import { suggest } from '../engine/describe-issues.ts';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { LOCALE_TAG, LOCALE_TAG_MESSAGE, localeDisagrees, sameLocale } from './locale-suffix.ts';
@@ -19,7 +20,8 @@ export type FrontMatterResult =
   | { ok: true; data: FrontMatter; /** 1-based line where the Markdown body starts. */ bodyLine: number; body: string }
   | { ok: false; problems: Array<{ line: number; message: string }> };
 
-const FIELDS = "title, questions, tags, locale";
+const FIELD_NAMES = ['title', 'questions', 'tags', 'locale'];
+const FIELDS = FIELD_NAMES.join(', ');
 
 /**
  * Splits a Markdown file into its front matter (validated) and its body. `fileLocale` is the locale the file's
@@ -44,7 +46,10 @@ export function parseFrontMatter(source: string, options: { fileLocale?: string 
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) => {
       if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => ({ line: lineOfKey(doc, key, lineAt), message: `unknown field '${key}' (front matter fields: ${FIELDS})` }));
+        return issue.keys.map((key) => {
+          const hint = suggest(key, FIELD_NAMES);
+          return { line: lineOfKey(doc, key, lineAt), message: `unknown field '${key}' (${hint ? `did you mean '${hint}'? ` : ''}front matter fields: ${FIELDS})` };
+        });
       }
       const field = issue.path.map(String).join('.');
       const missing = issue.code === 'invalid_type' && valueAt(doc, issue.path) === undefined;

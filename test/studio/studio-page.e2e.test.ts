@@ -73,6 +73,17 @@ function watch(page: Page): string[] {
   return problems;
 }
 
+/** A fresh browser (1366×768) signed in to the studio as `who`, with the page's problems watched. */
+async function openStudio(who: { id: string; password: string }) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
+  const page = await context.newPage();
+  const problems = watch(page);
+  await page.goto(`${t.url}/studio`);
+  await signIn(page, who);
+  await page.waitForURL(`${t.url}/studio**`, WAIT);
+  return { context, page, problems };
+}
+
 const shot = async (page: Page, name: string) => {
   if (SHOTS) await page.screenshot({ path: path.resolve(repoRoot, SHOTS, `studio-${name}.png`) });
 };
@@ -301,7 +312,7 @@ describe('Parley Studio in a real browser', () => {
     await page.getByRole('tab', { name: 'Preview' }).click();
     const chat = page.getByRole('log', { name: 'Preview conversation' });
     await expect.poll(() => chat.textContent(), PREVIEW_WAIT).toContain('welcome to Brightwave');
-    await page.locator('.samples summary').click();
+    await page.locator('.samples > summary').click();
     const samples = page.getByRole('textbox', { name: 'Sample answers, JSON by endpoint' });
     await samples.fill('{ "order_lookup": ');
     await page.getByText(/^Not JSON yet/).waitFor(WAIT);
@@ -391,16 +402,45 @@ describe('Parley Studio in a real browser', () => {
     await context.close();
   });
 
+  it('an article\'s knowledge-base problem shows inline as the editor types, with the problems list, and goes when fixed', { timeout: 120_000 }, async () => {
+    const { context, page, problems } = await openStudio(EVE);
+    const files = page.getByRole('listbox', { name: 'Flows, tests and knowledge' });
+    await files.getByRole('option', { name: /^support\/recycling-and-trade-in\.md/ }).click();
+    const text = page.getByRole('textbox', { name: 'Text of knowledge/support/recycling-and-trade-in.md' });
+    await expect.poll(() => text.textContent(), WAIT).toContain('title: Recycling old devices');
+    const problemsPanel = page.getByRole('region', { name: 'Problems in this file' });
+
+    // A misspelt front matter field: `kb check`'s finding, underlined at its line, in the list and on the file.
+    await text.click();
+    await page.keyboard.press('Control+f');
+    await page.locator('.cm-search input[name="search"]').fill('questions:');
+    await page.locator('.cm-search input[name="replace"]').fill('questons:');
+    await page.locator('.cm-search button[name="replaceAll"]').click();
+    const squiggle = page.locator('.cm-lintRange-error');
+    await squiggle.waitFor(PREVIEW_WAIT);
+    expect(await squiggle.textContent()).toContain('questons');
+    await expect.poll(() => problemsPanel.textContent(), WAIT).toMatch(/line 3:\d+unknown field 'questons' \(did you mean 'questions'\? front matter fields: title, questions, tags, locale\)/);
+    expect(await problemsPanel.getByRole('heading').textContent()).toBe('1 error, 0 warnings');
+    await expect.poll(() => files.getByRole('option', { name: /^support\/recycling-and-trade-in\.md, unpublished draft, 1 problem$/ }).count(), WAIT).toBe(1);
+    await squiggle.hover();
+    await page.locator('.cm-tooltip-lint', { hasText: "did you mean 'questions'?" }).waitFor(WAIT);
+    await shot(page, 'article-error');
+
+    // Fixed with the did-you-mean: the mark, the list's entry and the file's count go; the published text again is no draft.
+    await page.locator('.cm-tooltip-lint button', { hasText: "Use 'questions'" }).click();
+    await expect.poll(() => text.textContent(), WAIT).toContain('questions:');
+    await expect.poll(() => problemsPanel.getByRole('heading').textContent(), WAIT).toBe('No problems');
+    expect(await page.locator('.cm-lintRange-error').count()).toBe(0);
+    await expect.poll(() => files.getByRole('option', { name: /^support\/recycling-and-trade-in\.md$/ }).count(), WAIT).toBe(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('an editor sees the call steps\' recorded answers, when and how large, and clears one, then all', { timeout: 120_000 }, async () => {
     const recorded = new RecordedResponses(t.app.store.db);
     await recorded.record('order_lookup', { number: 'BW-12345', status: 'shipped', carrier: 'DHL', customer: { email: 'jane.doe@example.com' } });
     await recorded.record('stock_level', { sku: 'WAVE-700', in_stock: 4 });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
-    const page = await context.newPage();
-    const problems = watch(page);
-    await page.goto(`${t.url}/studio`);
-    await signIn(page, EVE);
-    await page.waitForURL(`${t.url}/studio**`, WAIT);
+    const { context, page, problems } = await openStudio(EVE);
 
     await page.getByRole('tab', { name: 'Preview' }).click();
     await page.locator('.samples > summary').click();
