@@ -191,7 +191,7 @@ export class Understander {
       const before = (await this.rank(index, splitModelNames(options.previous), lang)).candidates[0];
       query = withPreviousQuestion(query, splitModelNames(options.previous), before?.title);
     }
-    const retrieval = await this.rank(index, query, lang);
+    const retrieval = await this.rank(index, query, lang, keyword === undefined);
     const candidates = retrieval.candidates;
     const evidence = keyword ? undefined : flowEvidence(rankableFlows(flows), text, lang, candidates);
     let offline = withLanguage(this.offline(flows, text, keyword, evidence, retrieval, this.subjects(index, query, lang)));
@@ -315,7 +315,7 @@ export class Understander {
    * The flows and articles, best first, and the confidence that the first is right, from the ranker in use; and the
    * built-in intent that ranked above all of them, with its confidence against the first of them.
    */
-  private async rank(index: Index, text: string, lang: string): Promise<Ranked> {
+  private async rank(index: Index, text: string, lang: string, byMeaning = true): Promise<Ranked> {
     if (index.matcher) {
       const ranked = index.matcher.rank(text, { locale: lang, limit: CANDIDATES_KEPT * 4 });
       const seen = new Set<string>();
@@ -331,7 +331,8 @@ export class Understander {
       const intent = firstIntent && { name: firstIntent.name, confidence: matcherConfidence(firstIntent.score, first?.score ?? 0), exact: false };
       const confidence = first ? matcherConfidence(first.score, second?.score ?? 0) : 0;
       const encoder = this.options.encoder;
-      if (encoder && lang === encoder.language && candidates.length > 1) {
+      // Not for a message that is a keyword (exact) nor one whose words match nothing ("order 4711 m3", gibberish).
+      if (encoder && byMeaning && lang === encoder.language && candidates.length > 1 && first!.score >= MEANING_MIN_WORD_SCORE) {
         const textsOf = (c: ScoredCandidate) => index.meaningTexts.get(`${c.kind}\u0000${c.id}\u0000${lang}`) ?? [c.title];
         const meant = await rerankByMeaning(encoder, text, candidates, textsOf, confidence);
         return { candidates: meant.candidates, confidence: meant.confidence, wordConfidence: confidence, closeness: meant.closeness, ...(intent ? { intent } : {}) };
@@ -400,6 +401,12 @@ export class Understander {
  * most five candidates' worth of encoding the first time they rank). 32 keeps every right answer of the dev half.
  */
 const MEANING_TEXTS_PER_CANDIDATE = 32;
+
+/**
+ * The least word score of the first candidate for a re-ranking by meaning: below it the words matched nothing and the
+ * message stays declined (no right answer of the dev sets is lost; each such message saves an encoding).
+ */
+const MEANING_MIN_WORD_SCORE = 0.001;
 
 /** Texts encoded ahead by `prepare`: above this the rest are encoded as they first rank (a large knowledge base). */
 const PREPARED_TEXTS = 10_000;

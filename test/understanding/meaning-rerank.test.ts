@@ -53,7 +53,7 @@ describe('re-ranking by meaning with the offline sentence encoder', () => {
       const set = await loadFlows(dir);
       const byWords = new Understander({ minConfidence: 0.5 });
       const byMeaning = new Understander({ minConfidence: 0.5, encoder });
-      for (const [message, meant] of [['someone pinched my wallet with the card inside', 'lost_card'], ['the new card still has not turned up', 'card_arrival']] as const) {
+      for (const [message, meant] of [['someone pinched my wallet with the card inside', 'lost_card'], ['how can I load cash onto it', 'top_up']] as const) {
         expect((await byWords.understand(set, message, { locale: 'en' })).decision).not.toMatchObject({ kind: 'flow', flow: meant });
         expect((await byMeaning.understand(set, message, { locale: 'en' })).decision).toMatchObject({ kind: 'flow', flow: meant });
       }
