@@ -31,7 +31,7 @@ const CATALOGUE_SHARE = 0.1;
 const demoKnowledgeDir = path.resolve(import.meta.dirname, '../knowledge');
 
 /** A small deterministic PRNG (mulberry32), so every run measures the same data. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
@@ -42,7 +42,7 @@ function random(seed: number): () => number {
 }
 
 /** Every word of the demo knowledge base (titles, headings, questions, passages), as often as it occurs. */
-async function demoWords(): Promise<Map<string, number>> {
+export async function demoWords(): Promise<Map<string, number>> {
   const { articles } = await loadKnowledge(demoKnowledgeDir);
   const counts = new Map<string, number>();
   for (const article of articles) {
@@ -58,7 +58,7 @@ async function demoWords(): Promise<Map<string, number>> {
  * Draws demo words with their demo frequency; one word in ten is a catalogue term instead (a demo word and a number
  * below `catalogue`, Zipf-like: low numbers are common).
  */
-function sampler(counts: Map<string, number>, catalogue: number, rand: () => number): () => string {
+export function sampler(counts: Map<string, number>, catalogue: number, rand: () => number): () => string {
   const words = [...counts.keys()];
   const cumulative: number[] = [];
   let sum = 0;
@@ -81,7 +81,7 @@ function sampler(counts: Map<string, number>, catalogue: number, rand: () => num
   };
 }
 
-function corpus(passages: number, rand: () => number, word: () => string): Article[] {
+export function corpus(passages: number, rand: () => number, word: () => string): Article[] {
   const sentence = (n: number) => Array.from({ length: n }, word).join(' ');
   const articles: Article[] = [];
   for (let a = 0; a * 4 < passages; a++) {

@@ -32,14 +32,14 @@ export class MatcherRanking implements Ranking {
     private readonly articles: ReadonlyMap<string, readonly Passage[]>,
     readonly languages: ReadonlySet<string>,
     /** The documents the matcher was built from, and the matcher (a layer is built over these: `layered`). */
-    private readonly built: { docs: readonly MatchDoc[]; matcher: Matcher },
+    private readonly built: { docs: () => readonly MatchDoc[]; matcher: Matcher },
     readonly loaded = false,
   ) {}
 
   /** `indexDir`: where the index is kept between runs (an unchanged base is loaded, not built); absent: built each time. */
   static build(articles: readonly Article[], indexDir?: string): MatcherRanking {
     const { docs, passages, byArticle, languages } = MatcherRanking.documents(articles);
-    const { matcher, loaded } = indexDir ? buildCached(docs, indexDir) : { matcher: Matcher.build(docs), loaded: false };
+    const { matcher, loaded } = indexDir ? buildCached(docs, indexDir) : { matcher: Matcher.build(docs()), loaded: false };
     return new MatcherRanking(matcher, passages, byArticle, languages, { docs, matcher }, loaded);
   }
 
@@ -49,28 +49,33 @@ export class MatcherRanking implements Ranking {
    */
   layered(articles: readonly Article[]): MatcherRanking {
     const { docs, passages, byArticle, languages } = MatcherRanking.documents(articles);
-    return new MatcherRanking(LayeredMatcher.over(this.built.matcher, this.built.docs, docs), passages, byArticle, languages, this.built, this.loaded);
+    return new MatcherRanking(LayeredMatcher.over(this.built.matcher, this.built.docs(), docs()), passages, byArticle, languages, this.built, this.loaded);
   }
 
+  /**
+   * Where each passage is ranked, and its matcher documents, made the first time they are asked for (once per
+   * passage: passageDoc): loading an unchanged index never needs them, and at 100,000 passages making them costs more
+   * than loading the index.
+   */
   private static documents(articles: readonly Article[]) {
     const languages = new Set(articles.map((a) => language(a.locale)));
-    const present = new Set(articles.map((a) => `${a.id}\u0000${language(a.locale)}`));
-    const docs: MatchDoc[] = [];
+    const present = languages.size > 1 ? new Set(articles.map((a) => `${a.id}\u0000${language(a.locale)}`)) : new Set<string>();
+    const placed: Array<[Passage, string]> = [];
     const passages = new Map<string, Passage>();
     const byArticle = new Map<string, readonly Passage[]>();
     for (const article of articles) {
       const own = language(article.locale);
-      const ranksIn = [own, ...[...languages].filter((lang) => lang !== own && !present.has(`${article.id}\u0000${lang}`))];
+      const ranksIn = languages.size > 1 ? [own, ...[...languages].filter((lang) => lang !== own && !present.has(`${article.id}\u0000${lang}`))] : [own];
       for (const lang of ranksIn) {
         byArticle.set(`${article.id}\u0000${lang}`, article.passages);
         for (const passage of article.passages) {
-          const id = `${passage.id}\u0000${lang}`;
-          passages.set(id, passage);
-          docs.push(passageDoc(passage, lang));
+          passages.set(`${passage.id}\u0000${lang}`, passage);
+          placed.push([passage, lang]);
         }
       }
     }
-    return { docs, passages, byArticle, languages };
+    let docs: MatchDoc[] | null = null;
+    return { docs: () => (docs ??= placed.map(([passage, lang]) => passageDoc(passage, lang))), passages, byArticle, languages };
   }
 
   search(question: string, lang: string, limit: number): { hits: RankedArticle[]; confidence: number } {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Matcher, type MatchDoc } from '../../src/search/matcher/index.ts';
-import { CANDIDATES } from '../../src/search/matcher/language-index.ts';
+import { Bm25 } from '../../src/search/matcher/bm25.ts';
+import { CANDIDATES, COMPARE_ALL } from '../../src/search/matcher/language-index.ts';
 
 const docs: MatchDoc[] = [
   {
@@ -121,7 +122,7 @@ describe('matcher', () => {
 
   it('in a base larger than the candidates it compares gram by gram, still finds the document, typos included', () => {
     const topics = ['battery', 'delivery', 'invoice', 'warranty', 'screen', 'speaker', 'password', 'refund'];
-    const filler: MatchDoc[] = Array.from({ length: CANDIDATES + 500 }, (_, i) => ({
+    const filler: MatchDoc[] = Array.from({ length: COMPARE_ALL + 500 }, (_, i) => ({
       id: `article:filler-${i}`,
       locale: 'en',
       fields: [
@@ -135,5 +136,30 @@ describe('matcher', () => {
     expect(large.rank('model 1234 warranty guide', { locale: 'en', limit: 1 })[0]?.id).toBe('article:filler-1234');
     // A word every filler document has: only the best CANDIDATES of them are compared gram by gram.
     expect(large.features('model guide', 'en')).toHaveLength(CANDIDATES);
+  });
+});
+
+describe('BM25 top documents (early termination)', () => {
+  it('are exactly the ones scoring every document would rank first, common words included', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const vocabulary = Array.from({ length: 60 }, (_, i) => `w${i}`);
+    // Zipf-like: w0 is in nearly every document, w59 in few.
+    const word = () => vocabulary[Math.floor(vocabulary.length * rand() ** 3)]!;
+    const docs = Array.from({ length: 3_000 }, () => Array.from({ length: 5 + Math.floor(rand() * 30) }, () => [word(), rand() < 0.2 ? 3 : 1] as [string, number]));
+    const bm25 = new Bm25(docs, { k1: 1.2, b: 0.75 });
+    for (const query of [['w0', 'w1'], ['w0', 'w30', 'w59'], ['w2', 'w5', 'w9', 'w14'], ['w0', 'unknown'], ['w40']]) {
+      const terms = query.map((t, i) => [t, i === 2 ? 0.5 : 1] as const);
+      const scores = new Float64Array(docs.length);
+      const coverage = new Float64Array(docs.length);
+      bm25.score(terms, scores, coverage);
+      const expected = [...scores.keys()].filter((d) => scores[d]! > 0).sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, 50).sort((a, b) => a - b);
+      const top = bm25.top(terms, 50);
+      expect([...top.docs]).toEqual(expected);
+      top.docs.forEach((d, i) => {
+        expect(top.scores[i]).toBeCloseTo(scores[d]!, 12);
+        expect(top.coverage[i]).toBeCloseTo(coverage[d]!, 12);
+      });
+    }
   });
 });

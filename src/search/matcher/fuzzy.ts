@@ -3,30 +3,54 @@
  * never changed (a product name one letter from a greeting stays a product name).
  */
 import { allowedEdits, editDistance } from '../../engine/fuzzy.ts';
+import { StringTable, type StringTableData } from './string-table.ts';
+
+export interface SpellerSnapshot {
+  words: StringTableData;
+  byLength: Int32Array;
+  counts: Int32Array;
+}
 
 /** What may join two words into one: nothing, or a linking letter or two (German "Versand-s-kosten"). */
 const LINKING = ['', 's', 'n', 'en', 'e', 'es'];
 
 /** The documents' words by length, to find the closest known word to an unknown one. */
 export class Speller {
-  private readonly byLength = new Map<number, string[]>();
-  private readonly known: ReadonlyMap<string, number>;
+  /** Known words sorted by length, then as strings; words of length n are ids byLength[n] .. byLength[n + 1] - 1. */
+  private readonly words: StringTable;
+  private readonly byLength: Int32Array;
+  /** How many documents use each word. */
+  private readonly counts: Int32Array;
 
   /**
    * `words`: each known word with how many documents use it (ties go to the more common word). `outer`: the speller of
    * the index this one is layered over (layered.ts), whose words are known too.
    */
-  constructor(words: ReadonlyMap<string, number>, private readonly outer: Speller | null = null) {
-    this.known = words;
-    for (const word of [...words.keys()].sort()) {
-      const list = this.byLength.get(word.length) ?? [];
-      list.push(word);
-      this.byLength.set(word.length, list);
+  constructor(words: ReadonlyMap<string, number>, outer?: Speller | null);
+  constructor(data: SpellerSnapshot);
+  constructor(words: ReadonlyMap<string, number> | SpellerSnapshot, private readonly outer: Speller | null = null) {
+    if (!(words instanceof Map)) {
+      const data = words as SpellerSnapshot;
+      this.words = StringTable.restore(data.words);
+      this.byLength = data.byLength;
+      this.counts = data.counts;
+      return;
     }
+    const sorted = [...words.keys()].sort().sort((a, b) => a.length - b.length);
+    this.words = StringTable.from(sorted);
+    this.counts = Int32Array.from(sorted, (word) => words.get(word)!);
+    this.byLength = new Int32Array((sorted.at(-1)?.length ?? 0) + 2);
+    for (const word of sorted) this.byLength[word.length + 1]!++;
+    for (let n = 1; n < this.byLength.length; n++) this.byLength[n]! += this.byLength[n - 1]!;
+  }
+
+  /** The speller as plain data (see matcher-cache.ts); `new Speller(snapshot)` gives it back. */
+  snapshot(): SpellerSnapshot {
+    return { words: this.words.data(), byLength: this.byLength, counts: this.counts };
   }
 
   has(word: string): boolean {
-    return this.known.has(word) || (this.outer?.has(word) ?? false);
+    return this.words.has(word) || (this.outer?.has(word) ?? false);
   }
 
   /**
@@ -69,17 +93,20 @@ export class Speller {
   private closest(word: string, limit: number): { word: string; distance: number; count: number } | null {
     let best: string | null = null;
     let bestDistance = limit + 1;
-    for (let length = word.length - limit; length <= word.length + limit; length++) {
-      for (const candidate of this.byLength.get(length) ?? []) {
+    let bestId = -1;
+    for (let length = Math.max(0, word.length - limit); length <= Math.min(word.length + limit, this.byLength.length - 2); length++) {
+      for (let id = this.byLength[length]!; id < this.byLength[length + 1]!; id++) {
         // Both must share a first or a last letter: a typo rarely hits both ends, and it halves the work.
-        if (candidate[0] !== word[0] && candidate.at(-1) !== word.at(-1)) continue;
+        if (this.words.codeAt(id, 0) !== word.charCodeAt(0) && this.words.codeAt(id, -1) !== word.charCodeAt(word.length - 1)) continue;
+        const candidate = this.words.at(id);
         const d = editDistance(word, candidate, Math.min(limit, bestDistance));
-        if (d < bestDistance || (d === bestDistance && best !== null && this.known.get(candidate)! > this.known.get(best)!)) {
+        if (d < bestDistance || (d === bestDistance && best !== null && this.counts[id]! > this.counts[bestId]!)) {
           best = candidate;
+          bestId = id;
           bestDistance = d;
         }
       }
     }
-    return best !== null && bestDistance <= limit ? { word: best, distance: bestDistance, count: this.known.get(best)! } : null;
+    return best !== null && bestDistance <= limit ? { word: best, distance: bestDistance, count: this.counts[bestId]! } : null;
   }
 }

@@ -1,42 +1,50 @@
 /**
  * The documents of one language, indexed three ways: each short field as a TF-IDF vector of word stems and of
  * character n-grams (nearest neighbour, top-k mean and centroid), and each whole document for BM25. A question is
- * scored in two stages: the word stems reach the documents that share a word with it (an inverted index), and in a
- * base larger than CANDIDATES only the best of those by their word scores are compared gram by gram; in a smaller
- * base every document is.
+ * scored in two stages: in a base larger than COMPARE_ALL, BM25 over the word stems' postings picks the CANDIDATES
+ * best documents without visiting most of the ones a common word reaches (Bm25.top), and only those are compared
+ * field by field, word and gram; in a smaller base every document is.
  */
-import { Bm25 } from './bm25.ts';
-import { Speller } from './fuzzy.ts';
+import { Bm25, type Bm25Snapshot } from './bm25.ts';
+import type { TopDocs } from './top-heap.ts';
+import { Speller, type SpellerSnapshot } from './fuzzy.ts';
+import { StringTable, type StringTableData } from './string-table.ts';
 import type { MatcherOptions } from './options.ts';
 import { analyzerFor, charGrams, tokenize, type Analyzer } from './text.ts';
 import type { MatchDoc } from './types.ts';
-import { RowVectors, type RowVectorsSnapshot } from './row-vectors.ts';
-import { VectorSpace } from './vector-space.ts';
+import { RowVectors, type QueryVector, type RowVectorsSnapshot } from './row-vectors.ts';
 
 /** Per document, in this order: nearest field, mean of the top-k fields, centroid, BM25, query coverage. */
 export const FEATURES = ['nearest', 'topMean', 'centroid', 'bm25', 'coverage'] as const;
 export type Features = [number, number, number, number, number];
 
 export interface LanguageIndexSnapshot {
-  docs: string[];
+  ids: StringTableData;
   unitStart: Int32Array;
-  words: object;
+  words: RowVectorsSnapshot;
   chars: RowVectorsSnapshot | null;
   wordCentroidNorm: Float64Array;
   charCentroidNorm: Float64Array | null;
-  bm25: object;
-  speller: object;
+  bm25: Bm25Snapshot;
+  speller: SpellerSnapshot;
 }
 
 /**
- * Documents compared by character n-grams: all of them up to this many, else the ones with the best word scores.
- * Above every evaluation set's size, so their figures are those of comparing everything.
+ * A base of up to this many documents has every one compared field by field (word and character n-gram vectors):
+ * above every evaluation set's size, so their figures are those of comparing everything.
  */
-export const CANDIDATES = 1_000;
+export const COMPARE_ALL = 1_000;
+
+/**
+ * In a larger base, the documents compared field by field: the best this many by BM25 (every query word scored).
+ * StackFAQ's threads hidden among 100,000 passages keep the same hit@1 with 250 as with 1,000 (bench/kb-query.ts),
+ * and comparing n-grams costs about 1 ms per 250 documents at that size.
+ */
+export const CANDIDATES = 250;
 
 export class LanguageIndex {
   private readonly analyzer: Analyzer;
-  private readonly words: VectorSpace;
+  private readonly words: RowVectors;
   private readonly chars: RowVectors | null;
   /** Each document's fields are units unitStart[d] .. unitStart[d + 1] - 1. */
   private readonly unitStart: Int32Array;
@@ -44,19 +52,24 @@ export class LanguageIndex {
   private readonly charCentroidNorm: Float64Array | null;
   private readonly bm25: Bm25;
   private readonly speller: Speller;
+  /** The documents' ids, by index (nothing after the build reads their text). */
+  private readonly ids: StringTable;
+  /** The documents of the index this one is layered over: a layer over a large base picks candidates as the base does. */
+  private readonly outerSize: number;
 
   /** `outer`: the index of the same language this one is layered over (layered.ts), whose statistics it weighs with. */
   constructor(
-    readonly docs: readonly MatchDoc[],
+    docs: readonly MatchDoc[],
     locale: string,
     private readonly options: MatcherOptions,
     outer: LanguageIndex | null = null,
   ) {
+    this.ids = StringTable.from(docs.map((doc) => doc.id));
+    this.outerSize = outer?.size ?? 0;
     this.analyzer = analyzerFor(locale);
     const unitKinds = new Set(options.unitKinds);
     const wordRows: string[][] = [];
     const charRows: string[][] = [];
-    const unitDoc: number[] = [];
     this.unitStart = new Int32Array(docs.length + 1);
     const bm25Docs: Array<Array<[string, number]>> = [];
     const vocabulary = new Map<string, number>();
@@ -73,15 +86,13 @@ export class LanguageIndex {
         if (!unitKinds.has(field.kind) || tokens.length === 0) continue;
         wordRows.push(stems);
         if (options.charGrams) charRows.push(tokens);
-        unitDoc.push(d);
       }
       for (const token of seen) vocabulary.set(token, (vocabulary.get(token) ?? 0) + 1);
       bm25Docs.push(weighted);
     });
     this.unitStart[docs.length] = wordRows.length;
-    const groupOf = Int32Array.from(unitDoc);
-    this.words = VectorSpace.build(wordRows, outer?.words ?? null);
-    this.wordCentroidNorm = this.words.groupNorms(groupOf, docs.length);
+    this.words = RowVectors.build(wordRows, (stem) => [stem], outer?.words ?? null);
+    this.wordCentroidNorm = this.words.groupNorms(this.unitStart);
     const grams = options.charGrams;
     this.chars = grams ? RowVectors.build(charRows, (token) => charGrams([token], grams.min, grams.max), outer?.chars ?? null) : null;
     this.charCentroidNorm = this.chars ? this.chars.groupNorms(this.unitStart) : null;
@@ -89,35 +100,43 @@ export class LanguageIndex {
     this.speller = new Speller(vocabulary, outer?.speller ?? null);
   }
 
-  /** What the index holds, as plain data for v8.serialize (class instances become their own fields). */
+  /** What the index holds, as plain data (see matcher-cache.ts). */
   snapshot(): LanguageIndexSnapshot {
     return {
-      docs: this.docs.map((doc) => doc.id),
+      ids: this.ids.data(),
       unitStart: this.unitStart,
-      words: this.words,
+      words: this.words.snapshot(),
       chars: this.chars?.snapshot() ?? null,
       wordCentroidNorm: this.wordCentroidNorm,
       charCentroidNorm: this.charCentroidNorm,
-      bm25: this.bm25,
-      speller: this.speller,
+      bm25: this.bm25.snapshot(),
+      speller: this.speller.snapshot(),
     };
   }
 
-  /** The index a snapshot was taken of (documents keep only their ids: nothing after the build reads their text). */
+  /** The index a snapshot was taken of. */
   static restore(s: LanguageIndexSnapshot, lang: string, options: MatcherOptions): LanguageIndex {
-    const revive = <T>(prototype: T, fields: object): T => Object.assign(Object.create(prototype as object) as object, fields) as T;
-    return revive(LanguageIndex.prototype, {
-      docs: s.docs.map((id): MatchDoc => ({ id, locale: lang, fields: [] })),
+    return Object.assign(Object.create(LanguageIndex.prototype) as LanguageIndex, {
+      ids: StringTable.restore(s.ids),
+      outerSize: 0,
       options,
       analyzer: analyzerFor(lang),
       unitStart: s.unitStart,
-      words: revive(VectorSpace.prototype, s.words),
+      words: RowVectors.restore(s.words),
       chars: s.chars ? RowVectors.restore(s.chars) : null,
       wordCentroidNorm: s.wordCentroidNorm,
       charCentroidNorm: s.charCentroidNorm,
-      bm25: revive(Bm25.prototype, s.bm25),
-      speller: revive(Speller.prototype, s.speller),
+      bm25: new Bm25(s.bm25),
+      speller: new Speller(s.speller),
     });
+  }
+
+  get size(): number {
+    return this.ids.size;
+  }
+
+  docId(doc: number): string {
+    return this.ids.at(doc);
   }
 
   /** Stems of the words that are not function words. */
@@ -134,8 +153,8 @@ export class LanguageIndex {
   }
 
   /**
-   * The features of every document the query may match (see CANDIDATES), by document index. `tokens`: the query's
-   * words as corrected by another index (the layer over this one, which knows the words of both).
+   * The features of every document the query may match (see COMPARE_ALL and CANDIDATES), by document index.
+   * `tokens`: the query's words as corrected by another index (the layer over this one, which knows the words of both).
    */
   features(query: string, tokens = this.tokens(query)): Array<{ doc: number; features: Features }> {
     const o = this.options;
@@ -155,31 +174,24 @@ export class LanguageIndex {
         }
       }
     }
-    const units = this.words.rows;
-    const wordScores = new Float64Array(units);
-    this.words.accumulate(this.words.vector(stems, extra), wordScores);
-    const docs = this.docs.length;
-    const bm25 = new Float64Array(docs);
-    const coverage = new Float64Array(docs);
-    const terms: Array<readonly [string, number]> = [...new Set(stems)].map((s) => [s, 1] as const);
-    this.bm25.score([...terms, ...extra], bm25, coverage);
-    const candidates = this.candidates(wordScores, bm25);
-    const charScores = new Float64Array(units);
-    if (this.chars && o.charGrams) {
-      const chars = this.chars;
-      chars.vector(charGrams(raw, o.charGrams.min, o.charGrams.max)).use(() => {
-        for (const d of candidates) for (let u = this.unitStart[d]!; u < this.unitStart[d + 1]!; u++) charScores[u] = chars.similarity(u);
-      });
-    }
+    const terms: Array<readonly [string, number]> = [...[...new Set(stems)].map((s) => [s, 1] as const), ...extra];
+    const { docs: candidates, scores: bm25, coverage } = this.candidates(terms);
+    // Each candidate's fields' word and n-gram similarities, in candidate order (unit u of candidate i at unitAt[i] + u).
+    const unitAt = new Int32Array(candidates.length + 1);
+    for (let i = 0; i < candidates.length; i++) unitAt[i + 1] = unitAt[i]! + this.unitStart[candidates[i]! + 1]! - this.unitStart[candidates[i]!]!;
+    const wordScores = this.similarities(this.words, this.words.vector(stems, extra), candidates, unitAt);
+    const charScores =
+      this.chars && o.charGrams ? this.similarities(this.chars, this.chars.vector(charGrams(raw, o.charGrams.min, o.charGrams.max)), candidates, unitAt) : new Float64Array(unitAt[candidates.length]!);
     const share = this.chars ? o.charShare : 0;
     const out: Array<{ doc: number; features: Features }> = [];
     const top = new Float64Array(o.topK);
-    for (const d of candidates) {
+    for (let i = 0; i < candidates.length; i++) {
+      const d = candidates[i]!;
       let nearest = 0;
       let wordSum = 0;
       let charSum = 0;
       top.fill(0);
-      for (let u = this.unitStart[d]!; u < this.unitStart[d + 1]!; u++) {
+      for (let u = unitAt[i]!; u < unitAt[i + 1]!; u++) {
         const s = (1 - share) * wordScores[u]! + share * charScores[u]!;
         wordSum += wordScores[u]!;
         charSum += charScores[u]!;
@@ -198,53 +210,33 @@ export class LanguageIndex {
       for (let i = 0; i < count; i++) topSum += top[i]!;
       const wordCentroid = this.wordCentroidNorm[d]! > 0 ? wordSum / this.wordCentroidNorm[d]! : 0;
       const charCentroid = this.charCentroidNorm && this.charCentroidNorm[d]! > 0 ? charSum / this.charCentroidNorm[d]! : 0;
-      out.push({ doc: d, features: [nearest, count > 0 ? topSum / count : 0, (1 - share) * wordCentroid + share * charCentroid, bm25[d]!, coverage[d]!] });
+      out.push({ doc: d, features: [nearest, count > 0 ? topSum / count : 0, (1 - share) * wordCentroid + share * charCentroid, bm25[i]!, coverage[i]!] });
     }
     return out;
   }
 
-  /** Every document in a base of up to CANDIDATES; in a larger one, the CANDIDATES best by BM25 and nearest word field. */
-  private candidates(wordScores: Float64Array, bm25: Float64Array): Iterable<number> {
-    const docs = this.docs.length;
-    if (docs <= CANDIDATES) return Array.from({ length: docs }, (_, d) => d);
-    const score = new Float64Array(docs);
-    const positive: number[] = [];
-    for (let d = 0; d < docs; d++) {
-      let nearest = 0;
-      for (let u = this.unitStart[d]!; u < this.unitStart[d + 1]!; u++) if (wordScores[u]! > nearest) nearest = wordScores[u]!;
-      score[d] = bm25[d]! + nearest;
-      if (score[d]! > 0) positive.push(score[d]!);
-    }
-    const floor = positive.length <= CANDIDATES ? Number.MIN_VALUE : kthLargest(Float64Array.from(positive), CANDIDATES);
-    const out: number[] = [];
-    for (let d = 0; d < docs && out.length < CANDIDATES; d++) if (score[d]! >= floor) out.push(d);
-    return out;
+  /**
+   * Every document in a base of up to COMPARE_ALL, with its BM25 score and coverage; in a larger one, the CANDIDATES
+   * best by BM25 (Bm25.top: every query term scored, most documents skipped). In document order.
+   */
+  private candidates(terms: ReadonlyArray<readonly [string, number]>): TopDocs {
+    const docs = this.size;
+    if (docs + this.outerSize > COMPARE_ALL) return this.bm25.top(terms, CANDIDATES);
+    const scores = new Float64Array(docs);
+    const coverage = new Float64Array(docs);
+    this.bm25.score(terms, scores, coverage);
+    return { docs: Int32Array.from({ length: docs }, (_, d) => d), scores, coverage };
   }
-}
 
-/** The k-th largest value (1-based) of `values`, which it reorders: quickselect, linear on average. */
-export function kthLargest(values: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  const want = k - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i]! > pivot) i++;
-      while (values[j]! < pivot) j--;
-      if (i <= j) {
-        const t = values[i]!;
-        values[i] = values[j]!;
-        values[j] = t;
-        i++;
-        j--;
+  /** The similarity of each candidate's fields to the query (see `features` for the layout). */
+  private similarities(vectors: RowVectors, query: QueryVector, candidates: Int32Array, unitAt: Int32Array): Float64Array {
+    const out = new Float64Array(unitAt[candidates.length]!);
+    query.use(() => {
+      for (let i = 0; i < candidates.length; i++) {
+        const first = this.unitStart[candidates[i]!]!;
+        for (let u = unitAt[i]!; u < unitAt[i + 1]!; u++) out[u] = vectors.similarity(first + u - unitAt[i]!);
       }
-    }
-    if (want <= j) hi = j;
-    else if (want >= i) lo = i;
-    else return values[want]!;
+    });
+    return out;
   }
-  return values[want]!;
 }

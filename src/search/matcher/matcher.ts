@@ -27,7 +27,7 @@ export class Matcher {
     return new Matcher(new Map([...byLanguage].map(([lang, list]) => [lang, new LanguageIndex(list, lang, settings, outer?.indexes.get(lang) ?? null)])), settings);
   }
 
-  /** Everything the index holds, as plain data for v8.serialize (see matcher-cache.ts). Not with custom synonyms. */
+  /** Everything the index holds, as plain data (see matcher-cache.ts). Not with custom synonyms. */
   snapshot(): MatcherSnapshot {
     const { synonyms: _code, ...options } = this.options;
     return { options, indexes: [...this.indexes].map(([lang, index]) => [lang, index.snapshot()]) };
@@ -50,7 +50,7 @@ export class Matcher {
   features(query: string, locale: string, tokens?: string[]): Array<{ id: string; features: Features }> {
     const index = this.indexes.get(language(locale));
     if (!index) return [];
-    return index.features(query, tokens ?? index.tokens(query)).map(({ doc, features }) => ({ id: index.docs[doc]!.id, features }));
+    return index.features(query, tokens ?? index.tokens(query)).map(({ doc, features }) => ({ id: index.docId(doc), features }));
   }
 
   /** The query's words, typos corrected to words this matcher's documents of the locale's language know. */

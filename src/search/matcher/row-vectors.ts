@@ -6,14 +6,24 @@
  * example questions). Flat typed arrays: row r's terms are ids[offsets[v]] .. ids[offsets[v + 1] - 1], sorted,
  * where v = vectorOf[r].
  */
-import type { OuterIdf } from './vector-space.ts';
+import { StringTable, type StringTableData } from './string-table.ts';
+
+/**
+ * The statistics of a larger index that a small one layered over it weighs its terms with (layered.ts), so that the
+ * small one's similarities are those a single index of both would give (up to the small one's own few rows).
+ */
+export interface OuterIdf {
+  /** The term's IDF there, or undefined when it does not have the term. */
+  idfOf(term: string): number | undefined;
+  readonly rows: number;
+}
 
 export class RowVectors {
   /** The query's weights by term id, reused between questions (only the query's own entries are ever non-zero). */
   private readonly scratch: Float64Array;
 
   private constructor(
-    private readonly vocabulary: Map<string, number>,
+    private readonly vocabulary: StringTable,
     private readonly idf: Float64Array,
     private readonly vectorOf: Int32Array,
     private readonly offsets: Int32Array,
@@ -25,17 +35,20 @@ export class RowVectors {
   }
 
   idfOf(term: string): number | undefined {
-    const id = this.vocabulary.get(term);
+    const id = this.vocabulary.id(term);
     return id === undefined ? undefined : this.idf[id];
   }
 
+  /** The similarities computed for the query in use, by vector (rows share vectors); emptied after each query. */
+  private readonly seen = new Map<number, number>();
+
   /** The vectors as plain data (see matcher-cache.ts). */
   snapshot(): RowVectorsSnapshot {
-    return { vocabulary: this.vocabulary, idf: this.idf, vectorOf: this.vectorOf, offsets: this.offsets, ids: this.ids, weights: this.weights };
+    return { vocabulary: this.vocabulary.data(), idf: this.idf, vectorOf: this.vectorOf, offsets: this.offsets, ids: this.ids, weights: this.weights };
   }
 
   static restore(s: RowVectorsSnapshot): RowVectors {
-    return new RowVectors(s.vocabulary, s.idf, s.vectorOf, s.offsets, s.ids, s.weights);
+    return new RowVectors(StringTable.restore(s.vocabulary), s.idf, s.vectorOf, s.offsets, s.ids, s.weights);
   }
 
   get rows(): number {
@@ -80,7 +93,7 @@ export class RowVectors {
     });
     // Layered over a larger index (layered.ts): its weights where it has the term, as one index of both would.
     const total = rows.length + (outer?.rows ?? 0);
-    const terms = [...vocabulary.keys()];
+    const terms = outer ? [...vocabulary.keys()] : [];
     const idf = Float64Array.from(df, (d, id) => outer?.idfOf(terms[id]!) ?? Math.log((total + 1) / (d + 1)) + 1);
     const offsets = new Int32Array(perVector.length + 1);
     perVector.forEach((tf, v) => (offsets[v + 1] = offsets[v]! + tf.size));
@@ -96,19 +109,24 @@ export class RowVectors {
         weights[offsets[r]! + k] = ((1 + Math.log(f)) * idf[id]!) / norm;
       });
     });
-    return new RowVectors(vocabulary, idf, vectorOf, offsets, ids, weights, outer);
+    return new RowVectors(StringTable.from([...vocabulary.keys()]), idf, vectorOf, offsets, ids, weights, outer);
+  }
+
+  has(term: string): boolean {
+    return this.vocabulary.has(term);
   }
 
   /**
-   * A text's unit-length vector as term id → weight. The norm counts every term of the text, known or not: a query
-   * mostly made of grams no row has is not a close match to a row that shares a few.
+   * A text's unit-length vector as term id → weight; `extra` adds weighted terms (synonyms) beside the text's own.
+   * The norm counts every term of the text, known or not: a query mostly made of terms no row has is not a close
+   * match to a row that shares a few.
    */
-  vector(terms: readonly string[]): QueryVector {
+  vector(terms: readonly string[], extra: ReadonlyArray<readonly [string, number]> = []): QueryVector {
     const tf = new Map<number, number>();
     const unknownIdf = Math.log(this.rows + (this.outer?.rows ?? 0) + 1) + 1;
     let norm = 0;
     for (const term of terms) {
-      const id = this.vocabulary.get(term);
+      const id = this.vocabulary.id(term);
       if (id === undefined) norm += (this.outer?.idfOf(term) ?? unknownIdf) ** 2;
       else tf.set(id, (tf.get(id) ?? 0) + 1);
     }
@@ -118,16 +136,26 @@ export class RowVectors {
       out.set(id, w);
       norm += w * w;
     }
+    for (const [term, weight] of extra) {
+      const id = this.vocabulary.id(term);
+      if (id === undefined || out.has(id)) continue;
+      const w = weight * this.idf[id]!;
+      out.set(id, w);
+      norm += w * w;
+    }
     norm = Math.sqrt(norm) || 1;
     for (const [id, w] of out) out.set(id, w / norm);
-    return new QueryVector(out, this.scratch);
+    return new QueryVector(out, this.scratch, this.seen);
   }
 
-  /** Cosine similarity of row `row` to the query vector in use (between `use` and `release`). */
+  /** Cosine similarity of row `row` to the query vector in use (inside QueryVector.use), once per shared vector. */
   similarity(row: number): number {
     const v = this.vectorOf[row]!;
+    const known = this.seen.get(v);
+    if (known !== undefined) return known;
     let sum = 0;
     for (let k = this.offsets[v]!; k < this.offsets[v + 1]!; k++) sum += this.scratch[this.ids[k]!]! * this.weights[k]!;
+    this.seen.set(v, sum);
     return sum;
   }
 
@@ -155,6 +183,7 @@ export class QueryVector {
   constructor(
     private readonly weights: ReadonlyMap<number, number>,
     private readonly scratch: Float64Array,
+    private readonly seen: Map<number, number>,
   ) {}
 
   /** Compares rows with this query: `compare` calls `similarity`; the scratch is clean again afterwards. */
@@ -164,12 +193,13 @@ export class QueryVector {
       return compare();
     } finally {
       for (const id of this.weights.keys()) this.scratch[id] = 0;
+      this.seen.clear();
     }
   }
 }
 
 export interface RowVectorsSnapshot {
-  vocabulary: Map<string, number>;
+  vocabulary: StringTableData;
   idf: Float64Array;
   vectorOf: Int32Array;
   offsets: Int32Array;
