@@ -93,7 +93,7 @@ async function statsCommand(args: string[]): Promise<number> {
       `locales    ${list(stats.locales)}`,
       `tags       ${list(stats.tags)}`,
       `problems   ${stats.issues}${stats.issues > 0 ? ' (see parley kb check)' : ''}`,
-      `index      ${stats.index === 'loaded' ? 'loaded (unchanged since it was built and kept under DATA_DIR)' : 'built'}`,
+      `index      ${stats.index === 'loaded' ? 'loaded (unchanged since it was built and kept under DATA_DIR)' : stats.index === 'updated' ? 'updated (the changed files re-indexed alone)' : 'built'}`,
       '',
     ].join('\n'),
   );

@@ -3,6 +3,7 @@
  * (rebuilt on demand or when files change), answers questions with a calibrated confidence, and records the
  * questions it could not answer.
  */
+import { createHash } from 'node:crypto';
 import type { KnowledgeAnswer, KnowledgeHit } from '../core/knowledge-port.ts';
 import type { SimilarArticles } from '../core/understanding.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -54,6 +55,8 @@ export class FileKnowledgeBase implements KnowledgeBase {
   private inflight: Promise<KbStats> | null = null;
   private queued: Promise<KbStats> | null = null;
   private watcher: TreeWatcher | null = null;
+  /** Per knowledge file, a hash of the articles loaded from it (to tell which files a rebuild has to re-index). */
+  private fingerprints = new Map<string, string>();
 
   constructor(private readonly parts: KnowledgeBaseParts) {}
 
@@ -94,13 +97,20 @@ export class FileKnowledgeBase implements KnowledgeBase {
     const loaded = await loadKnowledge(this.parts.dir, { defaultLocale: this.parts.defaultLocale });
     for (const issue of loaded.issues) this.parts.logger?.warn({ file: issue.file, line: issue.line, problem: issue.message }, 'kb: file left out');
     const vectors = await this.embed(loaded);
-    this.retriever = Retriever.build(loaded.articles, {
-      defaultLocale: this.parts.defaultLocale,
-      vectors,
-      embedder: this.parts.embedder,
-      logger: this.parts.logger,
-      ...(this.parts.indexDir ? { indexDir: this.parts.indexDir } : {}),
-    });
+    // A change to a few files re-indexes their articles alone; the first build, or many changes, build it all.
+    const prints = fileFingerprints(loaded.articles);
+    const changed = this.fingerprints.size > 0 ? changedArticles(this.loaded.articles, this.fingerprints, loaded.articles, prints) : null;
+    const embedder = this.parts.embedder ?? null;
+    this.retriever =
+      (changed && this.retriever.update(loaded.articles, changed, { vectors, embedder })) ??
+      Retriever.build(loaded.articles, {
+        defaultLocale: this.parts.defaultLocale,
+        vectors,
+        embedder,
+        logger: this.parts.logger,
+        ...(this.parts.indexDir ? { indexDir: this.parts.indexDir } : {}),
+      });
+    this.fingerprints = prints;
     this.loaded = loaded;
     this.builtAt = new Date();
     this.generation = ++indexesMade;
@@ -231,7 +241,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
       tags: Object.fromEntries([...tags].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
       issues: this.loaded.issues.length,
       embedded: this.retriever.embedded,
-      index: this.retriever.indexLoaded ? 'loaded' : 'built',
+      index: this.retriever.indexUpdated ? 'updated' : this.retriever.indexLoaded ? 'loaded' : 'built',
       builtAt: this.builtAt.toISOString(),
     };
   }
@@ -270,4 +280,21 @@ function otherLanguageNote(articleLocale: string, askedLocale: string): string {
 
 function toKnowledgeHit(hit: RetrievedHit): KnowledgeHit {
   return { id: hit.articleId, title: hit.title, score: hit.score, passage: hit.passage.text };
+}
+
+/** Per file, a hash of the articles loaded from it. */
+function fileFingerprints(articles: readonly Article[]): Map<string, string> {
+  const byFile = new Map<string, Article[]>();
+  for (const article of articles) {
+    const list = byFile.get(article.file) ?? [];
+    list.push(article);
+    byFile.set(article.file, list);
+  }
+  return new Map([...byFile].map(([file, list]) => [file, createHash('sha256').update(JSON.stringify(list)).digest('base64')]));
+}
+
+/** The ids of the articles in files that were added, changed or removed between two loads, as they were and are. */
+function changedArticles(before: readonly Article[], printsBefore: ReadonlyMap<string, string>, now: readonly Article[], printsNow: ReadonlyMap<string, string>): Set<string> {
+  const files = new Set([...printsBefore.keys(), ...printsNow.keys()].filter((file) => printsBefore.get(file) !== printsNow.get(file)));
+  return new Set([...before, ...now].filter((article) => files.has(article.file)).map((article) => article.id));
 }

@@ -7,7 +7,7 @@
  * The matcher decides the article; the passage answered from is chosen within it as for a decision the understanding
  * step took (answer-sentences.ts), since every passage of an article shares its title and example questions.
  */
-import { buildCached, LayeredMatcher, Matcher, matcherConfidence, type MatchDoc, type Ranker } from '../search/matcher/index.ts';
+import { buildCached, LayeredMatcher, Matcher, MAX_LAYERED_SHARE, matcherConfidence, type MatchDoc, type Ranker } from '../search/matcher/index.ts';
 import { bestPassage } from './answer-sentences.ts';
 import { passageFields } from './passage-fields.ts';
 import type { RankedArticle, Ranking } from './ranking.ts';
@@ -32,15 +32,26 @@ export class MatcherRanking implements Ranking {
     private readonly articles: ReadonlyMap<string, readonly Passage[]>,
     readonly languages: ReadonlySet<string>,
     /** The documents the matcher was built from, and the matcher (a layer is built over these: `layered`). */
-    private readonly built: { docs: () => readonly MatchDoc[]; matcher: Matcher },
+    private readonly built: { docs: () => readonly MatchDoc[]; matcher: Matcher; articles: ReadonlyMap<string, readonly Passage[]> },
     readonly loaded = false,
+    /** The articles (ids) changed since the matcher was built, re-indexed in a layer over it (`update`). */
+    private readonly changed: ReadonlySet<string> = new Set(),
   ) {}
+
+  /** Whether some articles were indexed anew since it was built or loaded, without a rebuild. */
+  get updated(): boolean {
+    return this.changed.size > 0;
+  }
 
   /** `indexDir`: where the index is kept between runs (an unchanged base is loaded, not built); absent: built each time. */
   static build(articles: readonly Article[], indexDir?: string): MatcherRanking {
-    const { docs, passages, byArticle, languages } = MatcherRanking.documents(articles);
-    const { matcher, loaded } = indexDir ? buildCached(docs, indexDir) : { matcher: Matcher.build(docs()), loaded: false };
-    return new MatcherRanking(matcher, passages, byArticle, languages, { docs, matcher }, loaded);
+    const { docs, placed, passages, byArticle, languages } = MatcherRanking.documents(articles);
+    // The kept index's key is hashed from documents made one at a time and let go (kept ones would cost the heap).
+    function* passing(): Iterable<MatchDoc> {
+      for (const [passage, lang] of placed) yield { id: `${passage.id}\u0000${lang}`, locale: lang, fields: passageFields(passage) };
+    }
+    const { matcher, loaded } = indexDir ? buildCached(passing, indexDir) : { matcher: Matcher.build(docs()), loaded: false };
+    return new MatcherRanking(matcher, passages, byArticle, languages, { docs, matcher, articles: byArticle }, loaded);
   }
 
   /**
@@ -50,6 +61,27 @@ export class MatcherRanking implements Ranking {
   layered(articles: readonly Article[]): MatcherRanking {
     const { docs, passages, byArticle, languages } = MatcherRanking.documents(articles);
     return new MatcherRanking(LayeredMatcher.over(this.built.matcher, this.built.docs(), docs()), passages, byArticle, languages, this.built, this.loaded);
+  }
+
+  /**
+   * The ranking of `articles` (the whole base as it is now) when only the articles whose ids are in `changed` differ
+   * from this one's: their passages, and those of every article changed since the index was built, are indexed in a
+   * layer over it (LayeredMatcher.withChanges); nothing else is compared or indexed. Null when that is not the cheaper
+   * way: the base's languages changed, or more than MAX_LAYERED_SHARE of its passages did.
+   */
+  update(articles: readonly Article[], changed: ReadonlySet<string>): MatcherRanking | null {
+    const all = new Set([...this.changed, ...changed]);
+    const now = MatcherRanking.documents(articles);
+    if (now.languages.size !== this.languages.size || [...now.languages].some((lang) => !this.languages.has(lang))) return null;
+    const hidden = new Set<string>();
+    // Every version of a changed article in the index it is layered over is hidden, as of when it was built.
+    for (const byArticle of [this.built.articles, now.byArticle]) {
+      for (const id of all) for (const lang of now.languages) for (const passage of byArticle.get(`${id}\u0000${lang}`) ?? []) hidden.add(`${passage.id}\u0000${lang}`);
+    }
+    if (hidden.size > MAX_LAYERED_SHARE * now.passages.size) return null;
+    const docs = now.placed.filter(([passage]) => all.has(passage.articleId)).map(([passage, lang]) => passageDoc(passage, lang));
+    const ranker = LayeredMatcher.withChanges(this.built.matcher, hidden, docs);
+    return new MatcherRanking(ranker, now.passages, now.byArticle, now.languages, this.built, this.loaded, all);
   }
 
   /**
@@ -75,7 +107,7 @@ export class MatcherRanking implements Ranking {
       }
     }
     let docs: MatchDoc[] | null = null;
-    return { docs: () => (docs ??= placed.map(([passage, lang]) => passageDoc(passage, lang))), passages, byArticle, languages };
+    return { docs: () => (docs ??= placed.map(([passage, lang]) => passageDoc(passage, lang))), placed, passages, byArticle, languages };
   }
 
   search(question: string, lang: string, limit: number): { hits: RankedArticle[]; confidence: number } {

@@ -14,6 +14,8 @@ export interface Ranking {
   readonly languages: ReadonlySet<string>;
   /** Whether the index was loaded from a copy kept on disk rather than built. */
   readonly loaded?: boolean;
+  /** Whether some articles were indexed anew since it was built or loaded, without a rebuild. */
+  readonly updated?: boolean;
   /** Articles best first, at most `limit`, and how likely the first is the one that answers (0..1). */
   search(question: string, lang: string, limit: number): { hits: RankedArticle[]; confidence: number };
 }

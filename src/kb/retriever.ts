@@ -77,8 +77,24 @@ export class Retriever {
     return new Retriever(articles, ranking, this.defaultLanguage, vectors, vectors ? this.embedder : null, this.logger);
   }
 
+  /**
+   * The retriever of `articles` (the whole base as it is now) when only the articles whose ids are in `changed` differ
+   * from this one's: their passages are indexed anew, the rest of the index is kept (MatcherRanking.update). Null
+   * when a rebuild is needed instead (the lexical ranking, the base's languages changed, or many changes).
+   */
+  update(articles: readonly Article[], changed: ReadonlySet<string>, options: { vectors?: VectorIndex | null; embedder?: Embedder | null } = {}): Retriever | null {
+    const ranking = this.ranking instanceof MatcherRanking ? this.ranking.update(articles, changed) : null;
+    if (!ranking) return null;
+    const vectors = options.vectors ?? null;
+    return new Retriever(articles, ranking, this.defaultLanguage, vectors, vectors ? (options.embedder ?? null) : null, this.logger);
+  }
+
   get indexLoaded(): boolean {
     return this.ranking.loaded ?? false;
+  }
+
+  get indexUpdated(): boolean {
+    return this.ranking.updated ?? false;
   }
 
   get embedded(): number {

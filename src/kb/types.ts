@@ -68,8 +68,11 @@ export interface KbStats {
   embedded: number;
   /** When the index in use was built. */
   builtAt: string;
-  /** Whether the index was loaded from the copy kept under DATA_DIR (nothing changed since it was built) or built. */
-  index: 'loaded' | 'built';
+  /**
+   * Whether the index was loaded from the copy kept under DATA_DIR (nothing changed since it was built), built, or
+   * updated: the files changed since then re-indexed alone, without a rebuild.
+   */
+  index: 'loaded' | 'built' | 'updated';
 }
 
 /** One unanswered question, as editors see it: no customer identity, private data masked. */

@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKnowledgeBase, type KnowledgeBase } from '../../src/kb/index.ts';
@@ -53,5 +53,49 @@ describe('the index kept between runs', () => {
     const again = await start(knowledge.dir, data.dir);
     expect(again.stats().index).toBe('built');
     expect((await again.search('when will my order arrive')).hits[0]?.id).toBe('delivery');
+  });
+});
+
+describe('a change to one file', () => {
+  // Enough other articles that one file is a small share of the base (a larger share is rebuilt: REBUILD_SHARE).
+  const products = ['kettle', 'toaster', 'blender', 'juicer', 'grinder', 'mixer', 'steamer', 'roaster', 'fryer', 'cooker', 'oven', 'grill', 'wok', 'scale', 'slicer', 'peeler', 'whisk', 'sieve', 'ladle', 'teapot'];
+  const others = Object.fromEntries(
+    products.flatMap((product) => [
+      [`${product}/care.md`, article({ title: `Caring for the ${product}`, questions: [`How do I clean the ${product}?`] }, `Rinse the ${product} after each use and dry it.`)],
+      [`${product}/parts.md`, article({ title: `${product} spare parts`, questions: [`Where can I buy a new ${product} lid?`] }, `Lids, seals and filters for the ${product} are sold in the shop.`)],
+      [`${product}/specs.md`, article({ title: `${product} specifications` }, `The ${product} uses 1200 watts and weighs two kilograms.`)],
+    ]),
+  );
+  const QUESTIONS = ['when does my parcel arrive', 'can I get a refund', 'how do I clean the toaster', 'new juicer lid', 'how heavy is the mixer'];
+
+  it('re-indexes that file alone and answers as a rebuild would; a removed file is gone', async () => {
+    const knowledge = await tempDir({ ...others, 'delivery.md': DELIVERY, 'returns.md': RETURNS });
+    const data = await tempDir();
+    cleanups.push(knowledge.cleanup, data.cleanup);
+    const kb = await start(knowledge.dir, data.dir);
+    expect(kb.stats().index).toBe('built');
+
+    await writeFile(path.join(knowledge.dir, 'returns.md'), article({ title: 'Return policy' }, 'Send anything back within 60 days, also opened boxes.'));
+    await writeFile(path.join(knowledge.dir, 'gift-cards.md'), article({ title: 'Gift cards', questions: ['Do you sell gift vouchers?'] }, 'Gift cards from 10 to 200 euros.'));
+    await rm(path.join(knowledge.dir, 'delivery.md'));
+    await kb.rebuild();
+    expect(kb.stats().index).toBe('updated');
+    expect((await kb.search('within how many days can I send opened boxes back')).hits[0]?.id).toBe('returns');
+    expect((await kb.search('do you sell gift vouchers')).hits[0]?.id).toBe('gift-cards');
+    expect((await kb.search('when will my order arrive')).hits.map((h) => h.id)).not.toContain('delivery');
+
+    // A second change on top: the first one's articles stay as they are now, the removed one stays gone.
+    await writeFile(path.join(knowledge.dir, 'kettle/care.md'), article({ title: 'Caring for the kettle' }, 'Descale the kettle with citric acid once a month.'));
+    await kb.rebuild();
+    expect(kb.stats().index).toBe('updated');
+    expect((await kb.search('descale with citric acid')).hits[0]?.id).toBe('kettle/care');
+    expect((await kb.search('within how many days can I send opened boxes back')).hits[0]?.id).toBe('returns');
+    expect((await kb.search('when will my order arrive')).hits.map((h) => h.id)).not.toContain('delivery');
+
+    const elsewhere = await tempDir();
+    cleanups.push(elsewhere.cleanup);
+    const rebuilt = await start(knowledge.dir, elsewhere.dir);
+    expect(rebuilt.stats().index).toBe('built');
+    for (const question of QUESTIONS) expect((await kb.search(question)).hits.map((h) => h.id)).toEqual((await rebuilt.search(question)).hits.map((h) => h.id));
   });
 });

@@ -15,7 +15,7 @@ export interface Ranker {
 }
 
 /** Past this share of changed documents a whole new index is built (it is then about as fast, and exact). */
-const MAX_LAYERED_SHARE = 0.3;
+export const MAX_LAYERED_SHARE = 0.3;
 
 /** The base's documents grouped by id, as text to compare (kept per base: computing it costs a pass over all). */
 const grouped = new WeakMap<readonly MatchDoc[], Map<string, string>>();
@@ -49,6 +49,14 @@ export class LayeredMatcher implements Ranker {
     if (changed.size > MAX_LAYERED_SHARE * Math.max(before.size, after.size)) return Matcher.build(docs, base.options);
     const layer = Matcher.build(docs.filter((doc) => changed.has(doc.id)), base.options, base);
     return new LayeredMatcher(base, changed, layer);
+  }
+
+  /**
+   * `base` with the documents whose ids are in `changed` replaced by `docs` (their versions now; an id with none is
+   * removed), when the caller knows what changed (the knowledge base knows which files did): nothing else is compared.
+   */
+  static withChanges(base: Matcher, changed: ReadonlySet<string>, docs: readonly MatchDoc[]): LayeredMatcher {
+    return new LayeredMatcher(base, changed, Matcher.build(docs, base.options, base));
   }
 
   rank(query: string, options: { locale: string; limit?: number }): MatchScore[] {
