@@ -24,7 +24,7 @@ export interface StudioOptions {
   db: Db;
   sessions: AgentSessions | undefined;
   config: {
-    adminToken: string | undefined; studioTryLimit: number; dataDir: string; minConfidence: number; demoOrders: boolean; openai?: OpenAiSettings | undefined;
+    adminToken: string | undefined; studioTryLimit: number; dataDir: string; minConfidence: number; understandingEncoder: boolean; demoOrders: boolean; openai?: OpenAiSettings | undefined;
     callEndpoints: Readonly<Record<string, CallEndpoint>> | undefined;
     /** OPENING_HOURS: what {{opening_hours}} reads in the preview and the rendered article, as customers get it. */
     handoff: { openingHours: OpeningHoursSetting | undefined };
@@ -44,7 +44,7 @@ export async function registerStudio(http: FastifyInstance, options: StudioOptio
   const { serving, config } = options;
   if (!options.sessions && !config.adminToken) return { warm: () => {}, close: async () => {} };
   const preview = new StudioPreview({
-    dataDir: config.dataDir, minConfidence: config.minConfidence, demoOrders: config.demoOrders, logger: options.logger,
+    dataDir: config.dataDir, minConfidence: config.minConfidence, encoder: config.understandingEncoder, demoOrders: config.demoOrders, logger: options.logger,
     endpoints: config.callEndpoints ?? {}, ...(options.recorded ? { recorded: options.recorded } : {}), published: () => serving.published,
     ...(config.handoff.openingHours ? { openingHours: config.handoff.openingHours } : {}),
     ...(config.openai ? { openai: config.openai } : {}),

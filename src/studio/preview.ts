@@ -35,6 +35,7 @@ import { createHttpCaller, type CallRequest, type CallResult } from '../integrat
 import type { RecordedResponses } from '../integrations/recorded-responses.ts';
 import type { OpenAiSettings } from '../kb/index.ts';
 import { Understander } from '../understanding/understander.ts';
+import { encoderOption } from '../understanding/meaning/sentence-encoder.ts';
 import { changedPaths, underRoot, writeFilesUnder, writeFileSet, type FileSet } from './file-set.ts';
 import type { PublishedSet } from './release-server.ts';
 import { SwitchingKnowledgeBase } from './switching-knowledge.ts';
@@ -60,6 +61,8 @@ export interface PreviewOptions {
   published?: () => PublishedSet | undefined;
   /** OPENING_HOURS: {{opening_hours}} in flows' texts and articles' answers reads it, as on the server (unset: the demo's week). */
   openingHours?: OpeningHoursSetting;
+  /** UNDERSTANDING_ENCODER: re-rank by meaning, as customers' messages are. */
+  encoder?: boolean;
   now?: () => number;
 }
 
@@ -342,6 +345,7 @@ export class StudioPreview {
         const published = this.options.published?.();
         return published && { flows: published.flows, knowledge: published.knowledge.snapshot() };
       },
+      ...encoderOption(this.options.encoder ?? false),
     }));
     // {{opening_hours}} in flows' texts (the simulator) and articles' answers (the effects) as customers get it.
     const hours = this.options.openingHours;
