@@ -159,7 +159,15 @@ export class Understander {
    */
   async prepare(flows: FlowSet): Promise<void> {
     const index = this.indexFor(flows);
-    if (this.options.encoder) await this.options.encoder.encode([...index.meaningTexts.values()].flat().slice(0, PREPARED_TEXTS));
+    const encoder = this.options.encoder;
+    if (!encoder) return;
+    const texts = [...index.meaningTexts.values()].flat().slice(0, PREPARED_TEXTS);
+    // In small slices, each after the event loop's pending work: the encoder computes on this thread, and customers'
+    // messages arriving meanwhile must not wait for all of it.
+    for (let i = 0; i < texts.length; i += PREPARE_SLICE) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await encoder.encode(texts.slice(i, i + PREPARE_SLICE));
+    }
   }
 
   async understand(flows: FlowSet, text: string, options: UnderstandOptions = {}): Promise<Understood> {
@@ -407,6 +415,9 @@ const MEANING_TEXTS_PER_CANDIDATE = 32;
  * message stays declined (no right answer of the dev sets is lost; each such message saves an encoding).
  */
 const MEANING_MIN_WORD_SCORE = 0.001;
+
+/** Texts encoded per slice by `prepare` (about 50–100 ms of computing each). */
+const PREPARE_SLICE = 16;
 
 /** Texts encoded ahead by `prepare`: above this the rest are encoded as they first rank (a large knowledge base). */
 const PREPARED_TEXTS = 10_000;
