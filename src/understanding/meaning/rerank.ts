@@ -24,7 +24,7 @@ export const MEANING_MODEL = {
 
 export interface MeaningRanked {
   candidates: ScoredCandidate[];
-  /** How close each candidate is to the message by meaning (-1..1), by candidate id. */
+  /** How close each candidate is to the message by meaning (-1..1), by `kind:id`. */
   closeness: Map<string, number>;
   confidence: number;
 }
@@ -48,17 +48,22 @@ export async function rerankByMeaning(
     let best = 0;
     for (let j = 0; j < own.length; j++) best = Math.max(best, cosine(asked, vectors[at + j]!));
     at += own.length;
-    closeness.set(candidates[i]!.id, round3(best));
+    closeness.set(keyOf(candidates[i]!), round3(best));
   }
   const top = candidates[0]?.score || 1;
-  const fused = (c: ScoredCandidate) => c.score / top + MEANING_MODEL.weight * (closeness.get(c.id) ?? 0);
-  const ranked = [...candidates].sort((a, b) => fused(b) - fused(a)).map((c) => ({ ...c, meaning: closeness.get(c.id) ?? 0 }));
+  const fused = (c: ScoredCandidate) => c.score / top + MEANING_MODEL.weight * (closeness.get(keyOf(c)) ?? 0);
+  const ranked = [...candidates].sort((a, b) => fused(b) - fused(a)).map((c) => ({ ...c, meaning: closeness.get(keyOf(c)) ?? 0 }));
   const [first, second] = ranked;
   if (!first) return { candidates: ranked, closeness, confidence: 0 };
   const m = MEANING_MODEL;
   const lead = fused(first) - (second ? fused(second) : 0);
-  const z = m.intercept + m.margin * lead + m.closeness * (closeness.get(first.id) ?? 0) + m.words * (first.id === candidates[0]!.id ? wordConfidence : 0);
+  const z = m.intercept + m.margin * lead + m.closeness * first.meaning + m.words * (keyOf(first) === keyOf(candidates[0]!) ? wordConfidence : 0);
   return { candidates: ranked, closeness, confidence: round3(1 / (1 + Math.exp(-z))) };
+}
+
+/** A flow and an article may share a name: a candidate is its kind and id. */
+function keyOf(candidate: ScoredCandidate): string {
+  return `${candidate.kind}:${candidate.id}`;
 }
 
 /** A text cut into the pieces compared one by one: its sentences (a passage answers in one of them). */
