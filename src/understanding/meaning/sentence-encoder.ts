@@ -50,16 +50,26 @@ export class UniversalSentenceEncoder implements SentenceEncoder {
 
   async encode(texts: readonly string[]): Promise<Float32Array[]> {
     const keys = texts.map((t) => t.slice(0, MAX_CHARS).trim().toLowerCase());
-    const missing = [...new Set(keys.filter((k) => !this.remembered.has(k)))];
+    // This call's vectors are its own: remembering new ones may forget old ones, never those asked for here.
+    const found = new Map<string, Float32Array>();
+    for (const k of keys) {
+      const known = this.remembered.get(k);
+      if (known) found.set(k, known);
+    }
+    const missing = [...new Set(keys.filter((k) => !found.has(k)))];
     if (missing.length > 0) {
       const loaded = await loadModel();
       for (let i = 0; i < missing.length; i += BATCH) {
         const batch = missing.slice(i, i + BATCH);
         const vectors = await loaded.embed(batch.map((k) => k || '.'));
-        batch.forEach((k, j) => this.remember(k, unit(vectors[j]!)));
+        batch.forEach((k, j) => {
+          const vector = unit(vectors[j]!);
+          found.set(k, vector);
+          this.remember(k, vector);
+        });
       }
     }
-    return keys.map((k) => this.remembered.get(k) ?? unit([]));
+    return keys.map((k) => found.get(k)!);
   }
 
   private remember(key: string, vector: Float32Array): void {
