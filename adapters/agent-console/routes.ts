@@ -16,6 +16,7 @@ import type { SignInThrottle } from './sign-in-throttle.ts';
 import { registerCannedRoutes } from './canned-routes.ts';
 import { registerWorkspaceApi, type WorkspaceApiOptions } from './workspace-routes.ts';
 import { registerWorkspaceSocket, type WorkspaceSocketOptions } from './workspace-socket.ts';
+import { registerSignInPage } from './sign-in-page.ts';
 import { registerWorkspacePage } from './workspace-page.ts';
 
 export interface AgentConsoleOptions {
@@ -36,14 +37,8 @@ export type WorkspaceParts = Omit<WorkspaceApiOptions, 'service' | 'sessions' | 
 };
 
 const publicDir = new URL('./public/', import.meta.url);
-const asset = (name: string) => readFileSync(new URL(name, publicDir), 'utf8');
-const LOGIN_PAGE = asset('login.html');
-const JS = 'text/javascript; charset=utf-8';
-const CSS = 'text/css; charset=utf-8';
-/** The sign-in page's stylesheet: Parley's design tokens (src/ui/tokens.css, as the React pages have them) and its own rules. */
-const LOGIN_CSS = `${readFileSync(new URL('../../src/ui/tokens.css', import.meta.url), 'utf8')}\n${asset('login.css')}`;
-/** What the sign-in page needs, served to anyone. */
-const LOGIN_ASSETS = [['/agent/login.js', asset('login.js'), JS], ['/agent/next-path.js', asset('next-path.js'), JS], ['/agent/login.css', LOGIN_CSS, CSS]] as const;
+/** The short notice pages' stylesheet (not an editor, not built yet): Parley's design tokens and the card they show. */
+const NOTICE_CSS = `${readFileSync(new URL('../../src/ui/tokens.css', import.meta.url), 'utf8')}\n${readFileSync(new URL('notice.css', publicDir), 'utf8')}`;
 
 const LoginBody = z.union([
   z.strictObject({ id: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
@@ -67,8 +62,9 @@ export async function registerAgentConsole(app: FastifyInstance, options: AgentC
   const visible = (agent: Agent, id: string) => visibleHandoff(service.handoffs, agent, id);
   const me = meOf;
 
-  app.get('/agent/login', (_request, reply) => html(reply, LOGIN_PAGE));
-  for (const [path, body, type] of LOGIN_ASSETS) app.get(path, (_request, reply) => html(reply, body, type));
+  // The sign-in page (React, built into dist/sign-in), and the notices' stylesheet: served to anyone.
+  await registerSignInPage(app);
+  app.get('/agent/notice.css', (_request, reply) => html(reply, NOTICE_CSS, 'text/css; charset=utf-8'));
 
   app.post('/agent/login', async (request, reply) => {
     const credentials = parse(LoginBody, request.body) as Credentials;

@@ -50,7 +50,7 @@ export function pageShell(options: { title: string; icon: string; assets: string
 /** The page a React page's route answers (503) while its bundle is not built: what is missing, and how to build it. */
 export const notBuiltPage = (what: string): string => `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not built yet · Parley</title><link rel="icon" href="/agent/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/agent/login.css"></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not built yet · Parley</title><link rel="icon" href="/agent/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/agent/notice.css"></head>
 <body><main class="card"><h1>Not built yet</h1><p>${what} not been built on this server. Run <code>npm run build</code> (it also runs on <code>npm install</code>).</p></main></body>
 </html>
 `;

@@ -39,7 +39,7 @@ const page = (nonce: string) => pageShell({ title: 'Parley Studio', icon: ICON, 
 
 const notice = (title: string, text: string, link?: { href: string; label: string }) => `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · Parley Studio</title><link rel="stylesheet" href="/agent/login.css"></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · Parley Studio</title><link rel="stylesheet" href="/agent/notice.css"></head>
 <body><main class="login"><h1>${title}</h1><p>${text}</p>${link ? `<p><a href="${link.href}">${link.label}</a></p>` : ''}</main></body>
 </html>
 `;

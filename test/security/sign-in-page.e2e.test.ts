@@ -1,11 +1,13 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANA, startHandoffApp, type HandoffApp } from '../handoff/support.ts';
+import { seriousFindings } from '../support/axe.ts';
 
 /**
  * The agent sign-in page in Debian's Chromium. Issue 14, item 16: it was unstyled, because its inline style broke its
  * own CSP (style-src 'self'). Item 6: `?next=%2F.%2F%2Fevil.example` sent the agent to http://evil.example/ after
- * signing in. (A screenshot is saved to SIGN_IN_SCREENSHOT when that is set.)
+ * signing in. The page is React with React Aria's fields, like the workspace's: keyboard-only and for screen readers
+ * (labels, the first field focused, a refusal announced). (A screenshot is saved to SIGN_IN_SCREENSHOT when that is set.)
  */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -82,6 +84,40 @@ describe('agent sign-in page in a real browser', () => {
     await page.locator('#agent-password').fill(ANA.password);
     await page.locator('#sign-in').click();
     await page.waitForURL(`${t.url}/agent?from=report`, WAIT);
+    await page.close();
+  });
+
+  it('signs in by keyboard alone: the id field has the focus, a refusal is announced, the right password opens the workspace', async () => {
+    const response = await fetch(`${t.url}/agent/login`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'self';/);
+    expect(csp).toMatch(/style-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+    const { page, problems } = await open('/agent/login');
+    const id = page.getByRole('textbox', { name: 'Agent id' });
+    await id.waitFor(WAIT);
+    // No inline script: every script is a file on Parley.
+    expect(await page.locator('script:not([src])').count()).toBe(0);
+    expect(await id.evaluate((input) => input === document.activeElement)).toBe(true);
+    expect(await seriousFindings(page)).toEqual([]);
+
+    await page.keyboard.type('ana');
+    await page.keyboard.press('Tab');
+    expect(await page.getByLabel('Password').evaluate((input) => input === document.activeElement)).toBe(true);
+    await page.keyboard.type('not the password');
+    await page.keyboard.press('Enter');
+    // The refusal is in an alert, which screen readers announce, and the person can try again at once.
+    await page.getByRole('alert').filter({ hasText: 'Unknown agent or wrong password.' }).waitFor(WAIT);
+    expect(await seriousFindings(page)).toEqual([]);
+    if (process.env.SIGN_IN_SCREENSHOT) await page.screenshot({ path: process.env.SIGN_IN_SCREENSHOT.replace(/\.png$/, '-keyboard.png'), fullPage: true });
+
+    await page.getByLabel('Password').fill('');
+    await page.getByLabel('Password').focus();
+    await page.keyboard.type(ANA.password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${t.url}/agent`, WAIT);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor(WAIT);
+    // Nothing refused by the CSP, no script error: only the wrong password's answer.
+    expect(problems).toEqual([`401 ${t.url}/agent/login`]);
     await page.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-// The very module the sign-in page loads (served at /agent/next-path.js).
+// The very module the sign-in page bundles (src/sign-in/ui/sign-in-page.tsx).
 import { sameOriginPath } from '../../adapters/agent-console/public/next-path.js';
 
 /**

@@ -30,7 +30,7 @@ describe('the design tokens', () => {
   });
 
   it('are one stylesheet that every page\'s styles start from', () => {
-    for (const page of ['src/studio/ui/studio.css', 'src/workspace/ui/workspace.css', 'src/admin/ui/admin.css']) {
+    for (const page of ['src/studio/ui/studio.css', 'src/workspace/ui/workspace.css', 'src/admin/ui/admin.css', 'src/sign-in/ui/sign-in.css']) {
       const css = readFileSync(path.join(repoRoot, page), 'utf8');
       expect(css, page).toContain('@import "../../ui/base.css";');
       // No page declares a colour token of its own.
@@ -50,7 +50,7 @@ describe('the design tokens', () => {
 
     it('the sign-in page, the workspace and the admin pages carry the same tokens', async () => {
       const cookie = await sessionCookieOf(t.url, ADA);
-      for (const file of ['/agent/login.css', '/agent/assets/workspace.css', '/admin/assets/admin.css']) {
+      for (const file of ['/agent/login.css', '/agent/notice.css', '/agent/assets/workspace.css', '/admin/assets/admin.css']) {
         const response = await fetch(`${t.url}${file}`, { headers: { cookie } });
         expect(response.status, file).toBe(200);
         const css = await response.text();

@@ -1,3 +1,3 @@
-/** Types of next-path.js, the sign-in page's browser module (imported by the tests). */
+/** Types of next-path.js, bundled into the sign-in page (src/sign-in/ui/) and imported by the tests. */
 export declare const FALLBACK: string;
 export declare function sameOriginPath(next: string | null | undefined, origin: string): string;
