@@ -277,6 +277,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   await serving.start();
 
   let closed = false;
+  const preparing = new AbortController();
   return {
     config,
     logger,
@@ -288,7 +289,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     flows,
     releases: serving,
     adminAuth,
-    prepareUnderstanding: () => understander.prepare(flows.current),
+    prepareUnderstanding: () => understander.prepare(flows.current, preparing.signal),
     async listen() {
       await http.listen({ port: config.port, host: config.host });
       const address = http.server.address();
@@ -309,6 +310,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     async close() {
       if (closed) return;
       closed = true;
+      preparing.abort();
       await http.close();
       await whatsappWeb?.stop();
       await inbox.close();

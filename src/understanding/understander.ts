@@ -155,16 +155,17 @@ export class Understander {
 
   /**
    * Builds the index and encodes every text the encoder compares messages with, so that the first customers do not
-   * wait for it (the server calls this once it listens; meanwhile messages are understood as they come).
+   * wait for it (the server calls this once it listens; meanwhile messages are understood as they come). An aborted
+   * `signal` (the server stopping) ends it after the slice under way.
    */
-  async prepare(flows: FlowSet): Promise<void> {
+  async prepare(flows: FlowSet, signal?: AbortSignal): Promise<void> {
     const index = this.indexFor(flows);
     const encoder = this.options.encoder;
     if (!encoder) return;
     const texts = [...index.meaningTexts.values()].flat().slice(0, PREPARED_TEXTS);
     // In small slices, each after the event loop's pending work: the encoder computes on this thread, and customers'
     // messages arriving meanwhile must not wait for all of it.
-    for (let i = 0; i < texts.length; i += PREPARE_SLICE) {
+    for (let i = 0; i < texts.length && !signal?.aborted; i += PREPARE_SLICE) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       await encoder.encode(texts.slice(i, i + PREPARE_SLICE));
     }
