@@ -163,10 +163,10 @@ export class Understander {
     const encoder = this.options.encoder;
     if (!encoder) return;
     const texts = [...index.meaningTexts.values()].flat().slice(0, PREPARED_TEXTS);
-    // In small slices, each after the event loop's pending work: the encoder computes on this thread, and customers'
-    // messages arriving meanwhile must not wait for all of it.
+    // In small slices with a pause before each: the encoder computes on this thread, and customers' messages and the
+    // server's own work arriving meanwhile must not wait for all of it.
     for (let i = 0; i < texts.length && !signal?.aborted; i += PREPARE_SLICE) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => setTimeout(resolve, PREPARE_PAUSE_MS));
       await encoder.encode(texts.slice(i, i + PREPARE_SLICE));
     }
   }
@@ -417,8 +417,9 @@ const MEANING_TEXTS_PER_CANDIDATE = 32;
  */
 const MEANING_MIN_WORD_SCORE = 0.001;
 
-/** Texts encoded per slice by `prepare` (about 50–100 ms of computing each). */
-const PREPARE_SLICE = 16;
+/** Texts encoded per slice by `prepare` (about 30–50 ms of computing each), and the pause before each. */
+const PREPARE_SLICE = 8;
+const PREPARE_PAUSE_MS = 20;
 
 /** Texts encoded ahead by `prepare`: above this the rest are encoded as they first rank (a large knowledge base). */
 const PREPARED_TEXTS = 10_000;
