@@ -5,13 +5,13 @@
  * BANKING77's train.csv (the first 10 messages of each intent are the flows' examples, the next 10 are queries).
  * Prints the coefficients for src/search/matcher/confidence.ts. Never reads a test half.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FlowSet } from '../src/engine/model.ts';
 import { loadFlows } from '../src/engine/load-flows.ts';
 import { loadKnowledge } from '../src/kb/load.ts';
 import { Understander } from '../src/understanding/understander.ts';
+import { brightwaveHalf } from './understanding/brightwave-half.ts';
 import { banking77Dev } from './understanding/banking77-dev.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,8 +31,7 @@ async function collect(understander: Understander, flows: FlowSet, queries: Arra
 const flows = await loadFlows(path.join(root, 'flows'));
 const { articles } = await loadKnowledge(path.join(root, 'knowledge'), { defaultLocale: 'en' });
 const bright = new Understander({ minConfidence: 0, ranker: 'matcher', knowledge: () => ({ version: 'dev', articles }) });
-const dev = (await readFile(path.join(root, 'eval/brightwave/dev.jsonl'), 'utf8')).split('\n').filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as { text: string; locale: string; expect: string[] })
+const dev = (await brightwaveHalf('dev', false))
   .filter((q) => !q.expect.every((e) => e.startsWith('intent:')));
 await collect(bright, flows, dev, 3);
 

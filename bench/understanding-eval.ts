@@ -21,6 +21,7 @@ import { loadFlows } from '../src/engine/load-flows.ts';
 import { DEFAULT_MIN_CONFIDENCE } from '../src/kb/confidence.ts';
 import { loadKnowledge } from '../src/kb/load.ts';
 import { Understander } from '../src/understanding/understander.ts';
+import { brightwaveHalf } from './understanding/brightwave-half.ts';
 import { UniversalSentenceEncoder } from '../src/understanding/meaning/sentence-encoder.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,12 +29,6 @@ const args = process.argv.slice(2);
 const setName = args.includes('--set') ? args[args.indexOf('--set') + 1]! : 'dev';
 const threshold = Number(process.env.UNDERSTANDING_MIN_CONFIDENCE ?? DEFAULT_MIN_CONFIDENCE);
 
-interface Labelled {
-  text: string;
-  locale: string;
-  expect: string[];
-  tags?: string[];
-}
 
 /** How the labelled set names Parley's own requests; asking for a person is answered by the demo's `human` flow. */
 function labelOfIntent(name: string): string {
@@ -41,8 +36,7 @@ function labelOfIntent(name: string): string {
 }
 
 async function brightwave(): Promise<void> {
-  const file = path.join(root, 'eval/brightwave', `${setName}.jsonl`);
-  const items = (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Labelled);
+  const items = await brightwaveHalf(setName);
   const flows = await loadFlows(path.join(root, 'flows'));
   const knowledge = await loadKnowledge(path.join(root, 'knowledge'), { defaultLocale: 'en' });
   const ranker = process.env.UNDERSTANDING_RANKER === 'lexical' ? 'lexical' : process.env.UNDERSTANDING_RANKER === 'matcher' ? 'matcher' : undefined;

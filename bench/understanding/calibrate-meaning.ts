@@ -6,7 +6,6 @@
  * confidence is a logistic fit of "the first is right" on the lead, the first's closeness and the words' confidence.
  * Prints MEANING_MODEL. Never reads a test half.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ScoredCandidate } from '../../src/core/understanding.ts';
@@ -17,6 +16,7 @@ import { matcherConfidence } from '../../src/search/matcher/index.ts';
 import { UniversalSentenceEncoder } from '../../src/understanding/meaning/sentence-encoder.ts';
 import { Understander } from '../../src/understanding/understander.ts';
 import { fitLogistic } from '../kb-eval/logistic.ts';
+import { brightwaveHalf } from './brightwave-half.ts';
 import { banking77Dev } from './banking77-dev.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -36,8 +36,7 @@ const label = (c: ScoredCandidate) => `${c.kind === 'flow' ? 'flow' : 'article'}
 
 const flows = await loadFlows(path.join(root, 'flows'));
 const { articles } = await loadKnowledge(path.join(root, 'knowledge'), { defaultLocale: 'en' });
-const dev = (await readFile(path.join(root, 'eval/brightwave/dev.jsonl'), 'utf8')).split('\n').filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as { text: string; locale: string; expect: string[] })
+const dev = (await brightwaveHalf('dev', false))
   .filter((q) => q.locale === 'en' && !q.expect.every((e) => e.startsWith('intent:')));
 sets.push(await collect(new Understander({ minConfidence: 0, encoder, knowledge: () => ({ version: 'dev', articles }) }), flows, dev));
 
