@@ -204,6 +204,7 @@ export class Understander {
     const candidates = retrieval.candidates;
     const evidence = keyword ? undefined : flowEvidence(rankableFlows(flows), text, lang, candidates);
     let offline = withLanguage(this.offline(flows, text, keyword, evidence, retrieval, this.subjects(index, query, lang)));
+    if (retrieval.byWords) offline = { ...offline, why: `${offline.why}; re-ranked by meaning (the words alone: ${retrieval.byWords.first} at confidence ${retrieval.byWords.confidence})` };
     if (this.options.similar && options.model !== false && !keyword && offline.decision.kind === 'decline') {
       offline = await this.byMeaning(this.options.similar, offline, query, index, lang);
     }
@@ -344,7 +345,7 @@ export class Understander {
       if (encoder && byMeaning && lang === encoder.language && candidates.length > 1 && first!.score >= MEANING_MIN_WORD_SCORE) {
         const textsOf = (c: ScoredCandidate) => index.meaningTexts.get(`${c.kind}\u0000${c.id}\u0000${lang}`) ?? [c.title];
         const meant = await rerankByMeaning(encoder, text, candidates, textsOf, confidence);
-        return { candidates: meant.candidates, confidence: meant.confidence, wordConfidence: confidence, closeness: meant.closeness, ...(intent ? { intent } : {}) };
+        return { candidates: meant.candidates, confidence: meant.confidence, byWords: { first: first!.id, confidence }, ...(intent ? { intent } : {}) };
       }
       return { candidates, confidence, ...(intent ? { intent } : {}) };
     }
@@ -473,9 +474,8 @@ interface Ranked {
   candidates: ScoredCandidate[];
   confidence: number;
   intent?: IntentMatch;
-  /** With the encoder: the confidence the words alone gave, and each candidate's closeness by meaning. */
-  wordConfidence?: number;
-  closeness?: Map<string, number>;
+  /** With the encoder: the first candidate and the confidence of the words alone, before the re-ranking by meaning. */
+  byWords?: { first: string; confidence: number };
 }
 
 /** A flow the message names a value for, or says nearly what one of its examples says. */
