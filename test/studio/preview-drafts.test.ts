@@ -1,33 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropPrefix, freshPrefix } from '../handoff/support.ts';
-import { repoRoot, say, startTestApp, type TestApp } from '../support/app.ts';
-import { repliesText, studioApi } from '../support/studio-api.ts';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, say } from '../support/app.ts';
+import { repliesText } from '../support/studio-api.ts';
+import { useStudioApp } from '../support/studio-app.ts';
 
 /**
  * The preview answers from the editor's draft articles layered over the published release's knowledge base: a
  * changed article answers with its draft, a removed one no longer answers, every other published article still
  * does; customers keep getting the published articles until a publish.
  */
-const ADMIN_TOKEN = 'studio-admin-token-0123456789';
-let t: TestApp;
-let prefix: string;
-
-beforeAll(async () => {
-  prefix = freshPrefix();
-  t = await startTestApp({ ADMIN_TOKEN, HANDOFF_QUEUE_PREFIX: prefix, FLOWS_WATCH: 'false', KB_WATCH: 'false' });
-}, 60_000);
-afterAll(async () => {
-  await t?.close();
-  await dropPrefix(prefix);
-});
-
-const api = (method: string, pathname: string, body?: unknown) => studioApi(t.url, ADMIN_TOKEN)(method, pathname, body);
+const studio = useStudioApp();
+const { api } = studio;
 const replies = repliesText;
 const preview = async (text: string) => replies((await api('POST', '/studio/api/preview', { conversationId: randomUUID(), text })).json);
-const customer = async (text: string) => replies(await say(t.url, randomUUID(), 'm1', { text }));
+const customer = async (text: string) => replies(await say(studio.url, randomUUID(), 'm1', { text }));
 
 const RECYCLING = 'knowledge/support/recycling-and-trade-in.md';
 const TRADE_IN = 'Do you buy back used devices?';

@@ -1,32 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropPrefix, freshPrefix } from '../handoff/support.ts';
-import { say, startTestApp, type TestApp } from '../support/app.ts';
-import { repliesText, studioApi } from '../support/studio-api.ts';
+import { describe, expect, it } from 'vitest';
+import { say } from '../support/app.ts';
+import { repliesText } from '../support/studio-api.ts';
+import { useStudioApp } from '../support/studio-app.ts';
 
 /**
  * {{opening_hours}} in the studio reads OPENING_HOURS as customers get it: in the preview's flow texts and article
  * answers, in "try a question", and for the rendered article (GET /studio/api/placeholders), in English and German.
  */
-const ADMIN_TOKEN = 'studio-admin-token-0123456789';
 const WEEKDAY = '08:00-20:00';
 const OPENING_HOURS = JSON.stringify({ timeZone: 'UTC', week: { mon: WEEKDAY, tue: WEEKDAY, wed: WEEKDAY, thu: WEEKDAY, fri: WEEKDAY, sat: '09:00-13:00' } });
 const EN = 'Monday to Friday 08:00–20:00, Saturday 09:00–13:00; closed on Sunday and on holidays';
 const DE = 'Montag bis Freitag 08:00–20:00 Uhr, Samstag 09:00–13:00 Uhr; geschlossen: Sonntag und Feiertage';
 
-let t: TestApp;
-let prefix: string;
-
-beforeAll(async () => {
-  prefix = freshPrefix();
-  t = await startTestApp({ ADMIN_TOKEN, OPENING_HOURS, HANDOFF_QUEUE_PREFIX: prefix, FLOWS_WATCH: 'false', KB_WATCH: 'false' });
-}, 60_000);
-afterAll(async () => {
-  await t?.close();
-  await dropPrefix(prefix);
-});
-
-const api = (method: string, pathname: string, body?: unknown) => studioApi(t.url, ADMIN_TOKEN)(method, pathname, body);
+const studio = useStudioApp({ OPENING_HOURS });
+const { api } = studio;
 const replies = repliesText;
 
 describe('{{opening_hours}} in the studio', () => {
@@ -35,7 +23,7 @@ describe('{{opening_hours}} in the studio', () => {
     const previewed = replies((await api('POST', '/studio/api/preview', { conversationId: randomUUID(), text: question })).json);
     expect(previewed).toContain(`open ${EN}`);
     expect(previewed).not.toContain('{{');
-    expect(previewed).toBe(replies(await say(t.url, randomUUID(), 'm1', { text: question })));
+    expect(previewed).toBe(replies(await say(studio.url, randomUUID(), 'm1', { text: question })));
 
     const contact = replies((await api('POST', '/studio/api/preview', { conversationId: randomUUID(), text: 'How can I contact you?' })).json);
     expect(contact).toContain(`Store and phone hours: ${EN}`);
@@ -56,6 +44,6 @@ describe('{{opening_hours}} in the studio', () => {
 
   it('the rendered article reads it from GET /studio/api/placeholders, in both languages', async () => {
     expect(await api('GET', '/studio/api/placeholders')).toEqual({ status: 200, json: { opening_hours: { en: EN, de: DE } } });
-    expect((await fetch(`${t.url}/studio/api/placeholders`)).status).toBe(401);
+    expect((await fetch(`${studio.url}/studio/api/placeholders`)).status).toBe(401);
   });
 });
