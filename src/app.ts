@@ -43,6 +43,7 @@ import { AdminAuth } from './server/admin-auth.ts';
 import { registerAdminRoutes } from './server/admin-routes.ts';
 import { buildHttpServer, type HealthReport } from './server/http-server.ts';
 import { ChannelReferenceStore } from './store/channel-references.ts';
+import { serveDataDir, type DataDirServer } from './store/data-dir-server.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/types.ts';
 import { registerStudio, ReleaseServer } from './studio/index.ts';
@@ -277,6 +278,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   await serving.start();
 
   let closed = false;
+  let dataDirServer: DataDirServer | undefined;
   const preparing = new AbortController();
   return {
     config,
@@ -292,6 +294,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     prepareUnderstanding: () => understander.prepare(flows.current, preparing.signal),
     async listen() {
       await http.listen({ port: config.port, host: config.host });
+      // With the embedded database, command-line tools reach it through this process (src/store/data-dir-socket.ts).
+      if (!config.databaseUrl) dataDirServer = await serveDataDir({ dataDir: config.dataDir, db: store.db, logger });
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       if (config.demoOrders && !endpoints.order_lookup) {
@@ -320,6 +324,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await studio.close();
       await recorded.settled();
       await serving.close();
+      await dataDirServer?.close();
       await store.close();
       await redis.close();
     },

@@ -7,6 +7,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isParleyError, ParleyError } from '../../src/core/errors.ts';
 import type { Address, InboundMessage } from '../../src/core/message.ts';
+import { createLogger } from '../../src/infra/logger.ts';
+import { connectDataDir } from '../../src/store/data-dir-client.ts';
+import { serveDataDir, type DataDirServer } from '../../src/store/data-dir-server.ts';
 import {
   migrations,
   openPgliteDb,
@@ -447,6 +450,25 @@ storeContract('PGlite (in memory)', {
   // PGlite is one connection: a second "process" shares it, which is what the transaction lock must survive.
   peer: async (db) => ({ kind: db.kind, query: (sql, params) => db.query(sql, params), transaction: (fn) => db.transaction(fn), close: async () => {} }),
   teardown: async () => {},
+});
+
+// A command's Db while a server holds the embedded database: every statement through the server's socket
+// (src/store/data-dir-socket.ts); the peer is the server's own handle, used meanwhile.
+let served: { db: Db; dir: string; server: DataDirServer } | undefined;
+storeContract('PGlite through the data directory socket', {
+  open: async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-socket-'));
+    const db = await openPgliteDb();
+    const server = await serveDataDir({ dataDir: dir, db, logger: createLogger({ level: 'silent', redact: true }) });
+    served = { db, dir, server: server! };
+    return (await connectDataDir(dir))!;
+  },
+  peer: async () => ({ ...served!.db, close: async () => {} }),
+  teardown: async () => {
+    await served?.server.close();
+    await served?.db.close();
+    if (served) rmSync(served.dir, { recursive: true, force: true });
+  },
 });
 
 const databaseName = `parley_test_${randomBytes(6).toString('hex')}`;
