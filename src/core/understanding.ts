@@ -59,6 +59,12 @@ export interface Understood {
   intent?: IntentMatch;
   /** Why the winner won, for `parley chat --debug` and the turn's debug log. */
   why: string;
+  /**
+   * The share of the message's words (function words and numbers aside) that no flow or article uses, typos and
+   * compounds allowed for: high for a question about something the business does not speak of. Scaled down when the
+   * flows and articles use few words altogether (under 500 distinct ones), which cannot tell what is missing.
+   */
+  unknown?: number;
 }
 
 export interface IntentMatch {

@@ -55,6 +55,15 @@ describe('a layer of changed documents over a built matcher', () => {
     expect(base.rank('can I exchange my headphones for another colour', { locale: 'en' })[0]?.id).toMatch(/^returns\/exchanges/);
   });
 
+  it('knows the words of the layer and of the base: what a draft adds is no longer unknown', () => {
+    const layered = LayeredMatcher.over(base, baseDocs, drafted()) as LayeredMatcher;
+    expect(base.unknownShare('does your parrot coco bite', 'en')).toBe(1);
+    expect(layered.unknownShare('does your parrot coco bite', 'en')).toBeCloseTo(1 / 3, 5);
+    expect(layered.unknownShare('when are you open', 'en')).toBe(0);
+    expect(layered.vocabularySize('en')).toBeGreaterThan(base.vocabularySize('en'));
+    expect(layered.tokens('wen are you opn', 'en')).toEqual(base.tokens('wen are you opn', 'en'));
+  });
+
   it('is the base itself when nothing changed, and a whole new matcher when much did', () => {
     expect(LayeredMatcher.over(base, baseDocs, [...baseDocs])).toBe(base);
     expect(LayeredMatcher.over(base, baseDocs, baseDocs.slice(0, 10))).toBeInstanceOf(Matcher);

@@ -87,6 +87,17 @@ describe('matcher', () => {
     expect(matcher.rank('akkustunden', { locale: 'de', limit: 1 })[0]).toMatchObject({ id: 'article:products/wave-700', coverage: 1 });
   });
 
+  it('tells which share of a question\'s words no document uses, typos, compounds, numbers and function words aside', () => {
+    expect(matcher.unknownShare('does the halo hub work with thread', 'en')).toBe(0);
+    // "support" appears nowhere; "thred" is a typo of "thread".
+    expect(matcher.unknownShare('does the halo hub support thred', 'en')).toBe(0.25);
+    // "noisecancelling" is read as the title's two words; only "euro" is unknown.
+    expect(matcher.unknownShare('noisecancelling headphones for 30 euro', 'en')).toBe(0.25);
+    expect(matcher.unknownShare('what is the capital of france', 'en')).toBe(1);
+    expect(matcher.unknownShare('hält der akku 30 stunden', 'de')).toBe(0);
+    expect(matcher.unknownShare('the', 'en')).toBe(0);
+  });
+
   it('stems German and meets only documents of the query language', () => {
     expect(top('wie funktionieren rücksendungen', 'de')).toBe('article:returns/return-policy');
     expect(top('wie lange hält der akku', 'de-DE')).toBe('article:products/wave-700');

@@ -62,6 +62,27 @@ describe('re-ranking by meaning with the offline sentence encoder', () => {
     }
   });
 
+  it('declines a question about what the shop never speaks of, though one of its words is in an article', async () => {
+    // Each shares a word with an article ("sell", "repair", "card") that the words alone and the meaning once answered
+    // from; the rest of what is asked appears nowhere in the flows and articles, and nothing there is close in meaning.
+    for (const question of ['do you sell vacuum cleaners', 'do you repair bicycles', 'do you have a loyalty card']) {
+      const understood = await demo(true).understand(flows, question, { locale: 'en' });
+      expect(understood.decision.kind, question).toBe('decline');
+      expect(understood.unknown, question).toBeGreaterThanOrEqual(0.5);
+      expect(understood.why).toMatch(/% of its words appear nowhere in the flows and articles/);
+      expect(understood.candidates.length, question).toBeGreaterThan(0);
+    }
+    // A word the shop does not use, in a question an article answers (which ways to pay), is still answered.
+    expect((await demo(true).understand(flows, 'can i pay with bitcoin', { locale: 'en' })).decision).toMatchObject({ kind: 'knowledge', article: 'orders/payment-methods' });
+  });
+
+  it('compares a message with a typo by the word it meant', async () => {
+    const understood = await demo(true).understand(flows, 'how long is the warrenty on the nova x', { locale: 'en' });
+    const correct = await demo(true).understand(flows, 'how long is the warranty on the nova x', { locale: 'en' });
+    const closeness = (u: typeof correct, id: string) => u.candidates.find((c) => c.id === id)?.meaning;
+    expect(closeness(understood, 'warranty/warranty-coverage')).toBe(closeness(correct, 'warranty/warranty-coverage'));
+  });
+
   it('leaves a German message to the words: the encoder only knows English', async () => {
     const understood = await demo(true).understand(flows, 'wie lange hält der Akku der Wave 700', { locale: 'de' });
     expect(understood.decision).toMatchObject({ kind: 'knowledge', article: 'products/wave-700-anc' });

@@ -137,6 +137,24 @@ export class Bm25 {
     return id === undefined ? 0 : this.offsets[id + 1]! - this.offsets[id]!;
   }
 
+  /** How many distinct terms the documents use (the base's included, for a layer over it). */
+  get terms(): number {
+    if (!this.outer) return this.termIds.size;
+    if (this.ownNewTerms === undefined) {
+      this.ownNewTerms = 0;
+      for (let id = 0; id < this.termIds.size; id++) if (!this.outer.knows(this.termIds.at(id))) this.ownNewTerms++;
+    }
+    return this.outer.terms + this.ownNewTerms;
+  }
+
+  /** A layer's terms that the index under it does not have (counted once, when first asked). */
+  private ownNewTerms: number | undefined;
+
+  /** Whether any document, here or in the index this one is layered over, has the term. */
+  knows(term: string): boolean {
+    return this.df(term) > 0 || (this.outer?.knows(term) ?? false);
+  }
+
   /** Inverse document frequency (BM25's, never negative); an unknown term gets the highest. */
   idf(term: string): number {
     const docs = this.docs + (this.outer?.docs ?? 0);

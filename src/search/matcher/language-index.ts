@@ -152,6 +152,20 @@ export class LanguageIndex {
     return this.options.typos ? raw.flatMap((t) => this.speller.split(t) ?? [this.speller.correct(t) ?? t]) : raw;
   }
 
+  /** How many distinct words (stems) the documents use. */
+  get vocabularySize(): number {
+    return this.bm25.terms;
+  }
+
+  /**
+   * The share of the query's words (function words and numbers aside) that no document uses, once typos are corrected
+   * and compounds split: what the message asks about that nothing here speaks of ("the capital of France").
+   */
+  unknownShare(query: string, tokens = this.tokens(query)): number {
+    const asked = [...new Set(this.stems(tokens))].filter((stem) => !/^\d+$/.test(stem));
+    return asked.length === 0 ? 0 : asked.filter((stem) => !this.bm25.knows(stem)).length / asked.length;
+  }
+
   /**
    * The features of every document the query may match (see COMPARE_ALL and CANDIDATES), by document index.
    * `tokens`: the query's words as corrected by another index (the layer over this one, which knows the words of both).

@@ -12,6 +12,12 @@ import type { MatchDoc, MatchScore } from './types.ts';
 /** What ranks documents for a query: a matcher, or one layered over another. */
 export interface Ranker {
   rank(query: string, options: { locale: string; limit?: number }): MatchScore[];
+  /** The share of the query's words that no document uses (see LanguageIndex.unknownShare). */
+  unknownShare(query: string, locale: string): number;
+  /** The query's words, typos corrected to words the documents know; undefined for a language with no documents. */
+  tokens(query: string, locale: string): string[] | undefined;
+  /** How many distinct words (stems) the documents of the locale's language use. */
+  vocabularySize(locale: string): number;
 }
 
 /** Past this share of changed documents a whole new index is built (it is then about as fast, and exact). */
@@ -66,6 +72,20 @@ export class LayeredMatcher implements Ranker {
     for (const { id, features } of this.base.features(query, options.locale, tokens)) if (!this.hidden.has(id)) scored.push(this.base.matchScore(id, features));
     for (const { id, features } of this.layer.features(query, options.locale, tokens)) scored.push(this.layer.matchScore(id, features));
     return bestScores(scored, options.limit);
+  }
+
+  vocabularySize(locale: string): number {
+    return Math.max(this.layer.vocabularySize(locale), this.base.vocabularySize(locale));
+  }
+
+  tokens(query: string, locale: string): string[] | undefined {
+    return this.layer.tokens(query, locale) ?? this.base.tokens(query, locale);
+  }
+
+  unknownShare(query: string, locale: string): number {
+    // The layer's index is built over the base's, so it knows the words of both (hidden documents' words included).
+    const tokens = this.layer.tokens(query, locale);
+    return tokens ? this.layer.unknownShare(query, locale, tokens) : this.base.unknownShare(query, locale);
   }
 }
 

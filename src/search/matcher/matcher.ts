@@ -58,6 +58,17 @@ export class Matcher {
     return this.indexes.get(language(locale))?.tokens(query);
   }
 
+  /** How many distinct words (stems) the documents of the locale's language use. */
+  vocabularySize(locale: string): number {
+    return this.indexes.get(language(locale))?.vocabularySize ?? 0;
+  }
+
+  /** See LanguageIndex.unknownShare; 0 for a language with no documents. `tokens`: as another matcher corrected them. */
+  unknownShare(query: string, locale: string, tokens?: string[]): number {
+    const index = this.indexes.get(language(locale));
+    return index ? index.unknownShare(query, tokens ?? index.tokens(query)) : 0;
+  }
+
   matchScore(id: string, features: Features): MatchScore {
     return { id, score: round(this.score(features)), coverage: round(features[4]) };
   }

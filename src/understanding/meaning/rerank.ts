@@ -20,6 +20,11 @@ export const MEANING_MODEL = {
   closeness: 6.695,
   /** Per unit of the words' own confidence, when the words put the same candidate first. */
   words: 0.685,
+  /**
+   * Per unit of the message's unknown words (their share) times how far the first is from the message by meaning:
+   * words nothing in the base uses, and nothing close in meaning either, is a question about something else.
+   */
+  unknown: -12,
 } as const;
 
 export interface MeaningRanked {
@@ -30,7 +35,8 @@ export interface MeaningRanked {
 }
 
 /**
- * `textsOf` gives a candidate's texts; `wordConfidence` is the confidence the words alone gave their first candidate.
+ * `textsOf` gives a candidate's texts; `wordConfidence` is the confidence the words alone gave their first candidate;
+ * `unknownShare` the share of the message's words that no candidate of the base uses.
  */
 export async function rerankByMeaning(
   encoder: SentenceEncoder,
@@ -38,6 +44,7 @@ export async function rerankByMeaning(
   candidates: readonly ScoredCandidate[],
   textsOf: (candidate: ScoredCandidate) => readonly string[],
   wordConfidence: number,
+  unknownShare = 0,
 ): Promise<MeaningRanked> {
   const texts = candidates.map(textsOf);
   const vectors = await encoder.encode([message, ...texts.flat()]);
@@ -57,7 +64,8 @@ export async function rerankByMeaning(
   if (!first) return { candidates: ranked, closeness, confidence: 0 };
   const m = MEANING_MODEL;
   const lead = fused(first) - (second ? fused(second) : 0);
-  const z = m.intercept + m.margin * lead + m.closeness * first.meaning + m.words * (keyOf(first) === keyOf(candidates[0]!) ? wordConfidence : 0);
+  const z = m.intercept + m.margin * lead + m.closeness * first.meaning + m.words * (keyOf(first) === keyOf(candidates[0]!) ? wordConfidence : 0)
+    + m.unknown * unknownShare * (1 - first.meaning);
   return { candidates: ranked, closeness, confidence: round3(1 / (1 + Math.exp(-z))) };
 }
 
