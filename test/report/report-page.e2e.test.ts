@@ -169,6 +169,29 @@ describe('the report page in a real browser', () => {
     await context.close();
   });
 
+  it("says in words, in each chart's place, that a period has nothing to show", { timeout: 90_000 }, async () => {
+    const quiet = await startReportApp();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1200 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${quiet.url}/admin/report`);
+      await signIn(page, MIA);
+      await page.locator('body[data-ready="true"]').waitFor(WAIT);
+      const said = Object.fromEntries(await Promise.all(CHARTS.map(async (id) => [id, (await page.locator(`#${id}`).textContent())?.trim()] as const)));
+      expect(said).toEqual({
+        'containment-chart': 'No conversations in this period.',
+        'reasons-chart': 'No conversation went to a person in this period.',
+        'dropoff-chart': "No customer was left waiting on a flow's question in this period.",
+      });
+      expect(await page.locator('canvas').count()).toBe(0);
+      if (process.env.WORKSPACE_SCREENSHOTS) await page.screenshot({ path: path.resolve(repoRoot, process.env.WORKSPACE_SCREENSHOTS, 'admin-report-empty.png'), fullPage: true });
+      expect(await seriousFindings(page)).toEqual([]);
+    } finally {
+      await context.close();
+      await quiet.close();
+    }
+  });
+
   it('after signing in, goes only to a page of this server', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -19,19 +19,24 @@ export function chartColors(): string[] {
   return [1, 2, 3, 4, 5, 6].map((n) => style.getPropertyValue(`--chart-${n}`).trim() || '#5d6778');
 }
 
-export function ChartFigure({ id, caption, config, table }: { id: string; caption: string; config: ChartConfiguration; table: ChartTable }) {
+export function ChartFigure({ id, caption, config, table, empty }: { id: string; caption: string; config: ChartConfiguration; table: ChartTable; empty: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const captionId = useId();
+  const points = config.data.datasets.reduce((sum, set) => sum + set.data.filter((v) => v !== null).length, 0);
   useEffect(() => {
-    const element = canvas.current!;
+    const element = canvas.current;
+    if (!element) return;
     const chart = new Chart(element, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } });
-    element.dataset.drawn = String(config.data.datasets.reduce((sum, set) => sum + set.data.filter((v) => v !== null).length, 0));
+    element.dataset.drawn = String(points);
     return () => chart.destroy();
-  }, [config]);
+  }, [config, points]);
   return (
     <figure className="figure" aria-labelledby={captionId}>
       <figcaption id={captionId} className="figure-caption">{caption}</figcaption>
-      <div className="chart"><canvas id={id} ref={canvas} role="img" aria-label={caption} /></div>
+      {points === 0
+        // An empty doughnut or axis says nothing: the period's lack of data is said in words instead.
+        ? <div className="chart chart-empty" id={id}><p>{empty}</p></div>
+        : <div className="chart"><canvas id={id} ref={canvas} role="img" aria-label={caption} /></div>}
       <table className="visually-hidden">
         <caption>{caption}</caption>
         <thead><tr>{table.columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr></thead>

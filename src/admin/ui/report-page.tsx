@@ -103,7 +103,7 @@ function DataTable({ id, columns, rows, numeric, empty }: { id: string; columns:
   );
 }
 
-interface Chart { id: string; caption: string; config: ChartConfiguration; table: ChartTable }
+interface Chart { id: string; caption: string; config: ChartConfiguration; table: ChartTable; empty: string }
 
 function chartsOf(report: Report): Chart[] {
   const [c1, c2, c3, c4, c5, c6] = chartColors() as [string, string, string, string, string, string];
@@ -123,6 +123,7 @@ function chartsOf(report: Report): Chart[] {
         },
         options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '%' } }, rating: { position: 'right', min: 1, max: 5, grid: { drawOnChartArea: false } } } },
       },
+      empty: 'No conversations in this period.',
       table: { columns: ['day', 'resolved without a person', 'rating'], rows: byDay.map((d) => [d.day, d.contained === null ? '–' : `${d.contained}%`, d.rating === null ? '–' : d.rating.toFixed(1)]) },
     },
     {
@@ -133,6 +134,7 @@ function chartsOf(report: Report): Chart[] {
         data: { labels: report.handoffReasons.map((r) => r.label), datasets: [{ data: report.handoffReasons.map((r) => r.count), backgroundColor: [c1, c2, c3, c4, c5, c6] }] },
         options: { plugins: { legend: { position: 'bottom' } } },
       },
+      empty: 'No conversation went to a person in this period.',
       table: { columns: ['reason', 'handoffs'], rows: report.handoffReasons.map((r) => [r.label, r.count]) },
     },
     {
@@ -143,6 +145,7 @@ function chartsOf(report: Report): Chart[] {
         data: { labels: report.dropOff.map((d) => `${d.flow} · ${d.step}`), datasets: [{ label: 'conversations that dropped off here', data: report.dropOff.map((d) => d.dropped), backgroundColor: c4 }] },
         options: { indexAxis: 'y', scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
       },
+      empty: "No customer was left waiting on a flow's question in this period.",
       table: { columns: ['flow · step', 'dropped off'], rows: report.dropOff.map((d) => [`${d.flow} · ${d.step}`, d.dropped]) },
     },
   ];
