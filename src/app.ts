@@ -163,7 +163,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const chooser = config.understandingModel && config.openai ? createModelChooser({ openai: config.openai, logger }) : undefined;
   const understander = new Understander({
     minConfidence: config.minConfidence, intents: BUILT_IN_INTENTS, indexDir: path.join(config.dataDir, 'understanding', 'index'), ...(kb ? { knowledge: () => kb.snapshot(), similar: (text: string) => kb.similar?.(text) ?? Promise.resolve(null) } : {}),
-    ...(chooser ? { chooser } : {}), ...encoderOption(config.understandingEncoder),
+    ...(chooser ? { chooser } : {}), ...encoderOption(config.understandingEncoder), vectorsFile: path.join(config.dataDir, 'understanding', 'sentence-vectors.bin'),
   });
   const handoff = createAppHandoff({
     config, redis, store, lock, logger, flows: (state) => flows.forState(state),

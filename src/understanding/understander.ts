@@ -72,6 +72,11 @@ export interface UnderstanderOptions {
    */
   encoder?: SentenceEncoder;
   /**
+   * Where `prepare` keeps the vectors of the flows' and articles' texts between runs (under DATA_DIR): a restart
+   * encodes only the texts that changed. Customers' messages are never written there.
+   */
+  vectorsFile?: string;
+  /**
    * The flows and articles most of the ranked ones are (the studio preview's: the published release, under an editor's
    * drafts). Its index is built once (per change of it), and every other set is ranked by a layer over it of the
    * flows and articles that differ (src/search/matcher/layered.ts) instead of a whole new index. With a baseline,
@@ -163,12 +168,17 @@ export class Understander {
     const encoder = this.options.encoder;
     if (!encoder) return;
     const texts = [...index.meaningTexts.values()].flat().slice(0, PREPARED_TEXTS);
+    const file = this.options.vectorsFile;
+    if (file) await encoder.restore?.(file);
+    const missing = encoder.has ? texts.filter((text) => !encoder.has!(text)) : texts;
     // In small slices with a pause before each: the encoder computes on this thread, and customers' messages and the
     // server's own work arriving meanwhile must not wait for all of it.
-    for (let i = 0; i < texts.length && !signal?.aborted; i += PREPARE_SLICE) {
+    for (let i = 0; i < missing.length && !signal?.aborted; i += PREPARE_SLICE) {
       await new Promise<void>((resolve) => setTimeout(resolve, PREPARE_PAUSE_MS));
-      await encoder.encode(texts.slice(i, i + PREPARE_SLICE));
+      await encoder.encode(missing.slice(i, i + PREPARE_SLICE));
     }
+    // Written again only when something was encoded (or the file lacks texts): an unchanged restart writes nothing.
+    if (file && encoder.keep && !signal?.aborted && missing.length > 0) await encoder.keep(file, texts);
   }
 
   async understand(flows: FlowSet, text: string, options: UnderstandOptions = {}): Promise<Understood> {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,42 @@ describe('re-ranking by meaning with the offline sentence encoder', () => {
     const correct = await demo(true).understand(flows, 'how long is the warranty on the nova x', { locale: 'en' });
     const closeness = (u: typeof correct, id: string) => u.candidates.find((c) => c.id === id)?.meaning;
     expect(closeness(understood, 'warranty/warranty-coverage')).toBe(closeness(correct, 'warranty/warranty-coverage'));
+  });
+
+  it('keeps the vectors of the flows and articles between runs: a restart encodes nothing it encoded before', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-vectors-'));
+    const vectorsFile = path.join(dir, 'understanding', 'sentence-vectors.bin');
+    // Two articles and one flow: enough to see what is encoded, small enough to encode in seconds.
+    const some = articles.filter((a) => ['warranty/warranty-coverage', 'products/nova-x-5g'].includes(a.id));
+    await writeFile(path.join(dir, 'greeting.yaml'), ['flow: greeting', 'triggers:', '  keywords: [hello]', '  examples:', '    - good morning', 'steps:', '  - end: true', ''].join('\n'));
+    const few = await loadFlows(dir);
+    const started = (fresh: UniversalSentenceEncoder) => new Understander({ minConfidence: 0.5, knowledge: () => ({ version: 'some', articles: some }), encoder: fresh, vectorsFile });
+    try {
+      const first = new UniversalSentenceEncoder();
+      await started(first).prepare(few);
+      expect(first.encodedByModel).toBeGreaterThan(10);
+      const { size } = await stat(vectorsFile);
+      expect(size).toBeGreaterThan(first.encodedByModel * 512 * 4);
+
+      const second = new UniversalSentenceEncoder();
+      await started(second).prepare(few);
+      expect(second.encodedByModel).toBe(0);
+      // Restored vectors decide as encoded ones do, and a customer's message is encoded, never written to the file.
+      const question = 'how long is the warranty on the nova x';
+      expect((await started(second).understand(few, question, { locale: 'en' })).decision).toMatchObject({ kind: 'knowledge', article: 'warranty/warranty-coverage' });
+      expect(second.encodedByModel).toBe(1);
+      expect((await readFile(vectorsFile)).includes(Buffer.from(question))).toBe(false);
+
+      // A file cut short (a disk that filled up) or of another kind is not read: the texts are encoded again and kept.
+      await writeFile(vectorsFile, (await readFile(vectorsFile)).subarray(0, 1000));
+      const third = new UniversalSentenceEncoder();
+      expect(await third.restore(vectorsFile)).toBe(0);
+      await started(third).prepare(few);
+      expect(third.encodedByModel).toBe(first.encodedByModel);
+      expect((await stat(vectorsFile)).size).toBe(size);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('leaves a German message to the words: the encoder only knows English', async () => {

@@ -5,14 +5,23 @@
  * different words ("how heavy are they" / "what do they weigh") get close vectors, which the words alone cannot tell.
  *
  * The model is loaded once per process, on first use (about half a second). Vectors are unit length and remembered
- * per text, so a flow's examples and an article's sentences are encoded once however often they are compared.
+ * per text, so a flow's examples and an article's sentences are encoded once however often they are compared; the
+ * flows' and articles' vectors may be kept in a file between runs (`keep`, `restore`), never customers' messages.
  */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 
 export interface SentenceEncoder {
   /** The language the encoder was trained on: messages and texts in other languages are not compared. */
   readonly language: string;
   /** Unit-length vectors, one per text, in order. */
   encode(texts: readonly string[]): Promise<Float32Array[]>;
+  /** Whether the vector of `text` is at hand (encoding it would not run the model). */
+  has?(text: string): boolean;
+  /** Remembers the vectors kept in `file` by an earlier run; how many. A missing, broken or other model's file gives 0. */
+  restore?(file: string): Promise<number>;
+  /** Writes the vectors of `texts` (encoding those not at hand) to `file`, replacing it whole. */
+  keep?(file: string, texts: readonly string[]): Promise<void>;
 }
 
 interface EmbeddingsModel {
@@ -25,6 +34,12 @@ const BATCH = 64;
 const REMEMBERED = 50_000;
 /** Characters of a text that are encoded: a passage's meaning is in its opening, and long inputs cost time. */
 const MAX_CHARS = 600;
+/** Names the model and the vectors' form in a kept file: a file written for anything else is not read. */
+const KEPT_FORMAT = 'parley-sentence-vectors/universal-sentence-encoder-lite-en/1';
+
+function keyOf(text: string): string {
+  return text.slice(0, MAX_CHARS).trim().toLowerCase();
+}
 
 let model: Promise<EmbeddingsModel> | undefined;
 
@@ -47,9 +62,47 @@ function unit(values: readonly number[]): Float32Array {
 export class UniversalSentenceEncoder implements SentenceEncoder {
   readonly language = 'en';
   private readonly remembered = new Map<string, Float32Array>();
+  /** Texts this instance had the model encode (the rest were remembered or restored). */
+  encodedByModel = 0;
+
+  has(text: string): boolean {
+    return this.remembered.has(keyOf(text));
+  }
+
+  async restore(file: string): Promise<number> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch {
+      return 0;
+    }
+    const kept = parseKept(bytes);
+    if (!kept) return 0;
+    for (const [i, key] of kept.keys.entries()) {
+      if (this.remembered.size >= REMEMBERED) break;
+      if (!this.remembered.has(key)) this.remembered.set(key, kept.vectors.subarray(i * kept.dims, (i + 1) * kept.dims));
+    }
+    return kept.keys.length;
+  }
+
+  async keep(file: string, texts: readonly string[]): Promise<void> {
+    const keys = [...new Set(texts.map(keyOf))];
+    const vectors = await this.encode(keys);
+    const dims = vectors[0]?.length ?? 0;
+    const header = Buffer.from(JSON.stringify({ format: KEPT_FORMAT, dims, keys }));
+    const body = new Float32Array(keys.length * dims);
+    vectors.forEach((v, i) => body.set(v, i * dims));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(header.length);
+    // Whole or not at all: a run stopped while writing leaves the earlier file (or none), never half of one.
+    await mkdir(path.dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}.partial`;
+    await writeFile(partial, Buffer.concat([length, header, padding(4 + header.length), Buffer.from(body.buffer, body.byteOffset, body.byteLength)]));
+    await rename(partial, file);
+  }
 
   async encode(texts: readonly string[]): Promise<Float32Array[]> {
-    const keys = texts.map((t) => t.slice(0, MAX_CHARS).trim().toLowerCase());
+    const keys = texts.map(keyOf);
     // This call's vectors are its own: remembering new ones may forget old ones, never those asked for here.
     const found = new Map<string, Float32Array>();
     for (const k of keys) {
@@ -62,6 +115,7 @@ export class UniversalSentenceEncoder implements SentenceEncoder {
       for (let i = 0; i < missing.length; i += BATCH) {
         const batch = missing.slice(i, i + BATCH);
         const vectors = await loaded.embed(batch.map((k) => k || '.'));
+        this.encodedByModel += batch.length;
         batch.forEach((k, j) => {
           const vector = unit(vectors[j]!);
           found.set(k, vector);
@@ -76,6 +130,32 @@ export class UniversalSentenceEncoder implements SentenceEncoder {
     if (this.remembered.size >= REMEMBERED) this.remembered.delete(this.remembered.keys().next().value!);
     this.remembered.set(key, vector);
   }
+}
+
+/** Zero bytes that bring `offset` to a multiple of 4, where the Float32 vectors start. */
+function padding(offset: number): Buffer {
+  return Buffer.alloc((4 - (offset % 4)) % 4);
+}
+
+/** A kept file's keys and vectors, or null when it is not one this encoder wrote (another model, cut short, garbage). */
+function parseKept(bytes: Buffer): { keys: string[]; dims: number; vectors: Float32Array } | null {
+  if (bytes.length < 4) return null;
+  const headerLength = bytes.readUInt32LE(0);
+  if (4 + headerLength > bytes.length) return null;
+  let header: { format?: unknown; dims?: unknown; keys?: unknown };
+  try {
+    header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as typeof header;
+  } catch {
+    return null;
+  }
+  const { format, dims, keys } = header;
+  if (format !== KEPT_FORMAT || typeof dims !== 'number' || !Number.isInteger(dims) || dims <= 0 || !Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) return null;
+  const start = 4 + headerLength + padding(4 + headerLength).length;
+  if (bytes.length - start !== keys.length * dims * 4) return null;
+  // A copy aligned for Float32Array, which the file's Buffer (a slice of a shared pool) may not be.
+  const vectors = new Float32Array(keys.length * dims);
+  new Uint8Array(vectors.buffer).set(bytes.subarray(start));
+  return { keys: keys as string[], dims, vectors };
 }
 
 export function cosine(a: Float32Array, b: Float32Array): number {
