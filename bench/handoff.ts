@@ -61,9 +61,11 @@ async function run(): Promise<void> {
   try {
     // One real handoff gives a real context; the others are copies on conversations of their own, not yet enqueued.
     process.stdout.write('preparing handoffs…\n');
-    await say(url, 'bench-0', 'm1', { text: 'I want to talk to a person' });
+    // The web chat takes a new conversation only under a random id.
+    const first = randomUUID();
+    await say(url, first, 'm1', { text: 'I want to talk to a person' });
     const handoffs = new HandoffStore(app.store.db);
-    const template = (await handoffs.openFor((await app.store.findConversation('web', 'bench-0'))!.id))!;
+    const template = (await handoffs.openFor((await app.store.findConversation('web', first))!.id))!;
     const ids: string[] = [];
     for (let i = 0; i < SEQUENTIAL + BURST; i++) {
       const customer = await app.store.resolveCustomer('web', `bench-user-${i}`);

@@ -5,6 +5,7 @@ import type { AgentIdentity } from '../../src/handoff/desk.ts';
 import type { TranscriptLine } from '../../src/handoff/context.ts';
 import type { AgentDesk } from '../../src/handoff/desk.ts';
 import type { Handoff } from '../../src/handoff/handoff-rows.ts';
+import { batched } from '../../src/infra/batch.ts';
 import { handoffView, type HandoffView } from './handoff-view.ts';
 
 /**
@@ -40,13 +41,15 @@ export class ConsoleDesk implements AgentDesk {
   constructor(private readonly publisher: Redis, private readonly subscriber: Redis, private readonly channel: string) {
     subscriber.on('message', (channel: string, raw: string) => {
       if (channel !== this.channel) return;
-      let event: ConsoleEvent;
+      let events: ConsoleEvent[];
       try {
-        event = JSON.parse(raw) as ConsoleEvent;
+        // One event, or a list of the events published at once.
+        const parsed = JSON.parse(raw) as ConsoleEvent | ConsoleEvent[];
+        events = Array.isArray(parsed) ? parsed : [parsed];
       } catch {
         return;
       }
-      for (const listener of this.listeners) listener(event);
+      for (const event of events) for (const listener of this.listeners) listener(event);
     });
   }
 
@@ -83,6 +86,13 @@ export class ConsoleDesk implements AgentDesk {
   }
 
   private async publish(event: ConsoleEvent): Promise<void> {
-    await this.publisher.publish(this.channel, JSON.stringify(event));
+    await this.publishing(event);
   }
+
+  /** Events published together (a burst of handoffs announced at once) go out as one message, in order. */
+  private readonly publishing = batched(async (events: ConsoleEvent[]) => {
+    // One event alone goes as it always did, which a process of an earlier version still reads.
+    await this.publisher.publish(this.channel, JSON.stringify(events.length === 1 ? events[0] : events));
+    return new Map<ConsoleEvent, void>();
+  });
 }

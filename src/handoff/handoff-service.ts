@@ -4,6 +4,7 @@ import type { FlowSet } from '../engine/model.ts';
 import type { ConversationState } from '../engine/types.ts';
 import type { ConversationLock } from '../inbox/conversation-lock.ts';
 import type { Logger } from '../infra/logger.ts';
+import { batched } from '../infra/batch.ts';
 import type { Conversation, NewOutbound, Store, StoredMessage } from '../store/types.ts';
 import { buildContext, flowOfHandoff, toLine } from './build-context.ts';
 import { PRIORITIES, type HandoffTrigger, type KnowledgeRecord } from './context.ts';
@@ -150,13 +151,22 @@ export class HandoffService {
     }
   }
 
-  /** The queue's job: show the handoff on every desk. Throws (so the job is retried) when a desk fails. */
+  /**
+   * The queue's job: show the handoff on every desk. Throws (so the job is retried) when a desk fails. The worker
+   * runs several jobs at once: their reads and their marks are each one statement (src/infra/batch.ts).
+   */
   async announce(handoffId: string): Promise<void> {
-    const handoff = await this.options.handoffs.get(handoffId);
+    const handoff = await this.announcing(handoffId);
     if (!handoff || handoff.status === 'resolved') return;
     await this.options.desks.announce(handoff);
-    await this.options.handoffs.markAnnounced(handoff.id);
+    await this.announced(handoff.id);
   }
+
+  private readonly announcing = batched((ids: string[]) => this.options.handoffs.getMany(ids));
+  private readonly announced = batched(async (ids: string[]) => {
+    await this.options.handoffs.markAnnounced(...ids);
+    return new Map<string, void>();
+  });
 
   async claim(handoffId: string, agent: AgentIdentity): Promise<Handoff> {
     const { handoffs } = this.options;

@@ -30,6 +30,14 @@ export class HandoffStore {
     return this.one('SELECT * FROM handoffs WHERE id = $1', [id]);
   }
 
+  /** Several handoffs by id in one statement (the queue's worker announcing a burst); unknown ids are left out. */
+  async getMany(ids: readonly string[]): Promise<Map<string, Handoff>> {
+    const valid = ids.filter((id) => UUID.test(id));
+    if (valid.length === 0) return new Map();
+    const found = await this.many('SELECT * FROM handoffs WHERE id = ANY($1::uuid[])', [valid]);
+    return new Map(found.map((handoff) => [handoff.id, handoff]));
+  }
+
   openFor(conversationId: string): Promise<Handoff | null> {
     return this.one(`SELECT * FROM handoffs WHERE conversation_id = $1 AND status <> 'resolved'`, [conversationId]);
   }
@@ -61,8 +69,8 @@ export class HandoffStore {
     return Number(result.rows[0]?.ahead ?? 0) + 1;
   }
 
-  async markAnnounced(id: string): Promise<void> {
-    await this.db.query('UPDATE handoffs SET announced_at = COALESCE(announced_at, now()) WHERE id = $1', [id]);
+  async markAnnounced(...ids: string[]): Promise<void> {
+    await this.db.query('UPDATE handoffs SET announced_at = COALESCE(announced_at, now()) WHERE id = ANY($1::uuid[])', [ids]);
   }
 
   /** Handoffs accepted but never announced to the desks (Redis was down when they were enqueued). */
