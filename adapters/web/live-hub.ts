@@ -8,6 +8,8 @@ type Listener = (frame: string) => void;
  */
 export class LiveHub {
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** Frames held to go out with the conversation's next replies, by conversation (see `hold`). */
+  private readonly held = new Map<string, string[]>();
 
   constructor(
     private readonly publisher: Redis,
@@ -21,7 +23,30 @@ export class LiveHub {
   }
 
   async publish(conversationId: string, frame: unknown): Promise<void> {
-    await this.publisher.publish(this.prefix + conversationId, JSON.stringify(frame));
+    await this.publisher.publish(this.topic(conversationId), JSON.stringify(frame));
+  }
+
+  /**
+   * Holds a frame to go out with the conversation's next replies, in the same round trip (the outbox takes it with
+   * `takeHeld`); `flushHeld` publishes it when no reply took it.
+   */
+  hold(conversationId: string, frame: unknown): void {
+    this.held.set(conversationId, [...(this.held.get(conversationId) ?? []), JSON.stringify(frame)]);
+  }
+
+  takeHeld(conversationId: string): string[] {
+    const frames = this.held.get(conversationId) ?? [];
+    this.held.delete(conversationId);
+    return frames;
+  }
+
+  async flushHeld(conversationId: string): Promise<void> {
+    for (const frame of this.takeHeld(conversationId)) await this.publisher.publish(this.topic(conversationId), frame);
+  }
+
+  /** The Redis channel a conversation's frames are published on. */
+  topic(conversationId: string): string {
+    return this.prefix + conversationId;
   }
 
   /** Whether any server process has a socket open on this conversation right now. */

@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { ParleyError } from '../../src/core/errors.ts';
 import type { InboxPort } from '../../src/core/inbox-port.ts';
+import type { InboundMessage } from '../../src/core/message.ts';
 import type { Logger } from '../../src/infra/logger.ts';
 import { checkConversationId, newConversationId, type ConversationIdPolicy } from './conversation-id.ts';
 import type { WebConfig } from './config.ts';
@@ -63,6 +64,22 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
     const locale = await inbox.locale(WEB_CHANNEL, conversationId);
     return locale ? { locale } : {};
   };
+  /**
+   * Hands a message to the inbox. The customer's message goes to the conversation's other sockets (their other tabs)
+   * with the turn's replies, in the outbox's one round trip; on its own when no reply took it.
+   */
+  const receive = async (conversationId: string, message: InboundMessage) => {
+    try {
+      return await inbox.receive(message, { onAccepted: (accepted) => hub.hold(conversationId, { type: 'message', message: toWire(accepted) }) });
+    } finally {
+      void hub.flushHeld(conversationId).catch(() => {});
+    }
+  };
+  /** The same after a message: the turn read it, so it is asked for only when the turn did not say. */
+  const localeAfter = async (conversationId: string, result: { locale?: string | null }): Promise<{ locale?: string }> => {
+    if (result.locale === undefined) return localeOf(conversationId);
+    return result.locale ? { locale: result.locale } : {};
+  };
   // Every web chat request (a socket's handshake too) counts against its client address, before anything is read.
   const perAddress = { onRequest: async (request: { ip: string }) => limits.address(request.ip) };
 
@@ -83,13 +100,11 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
     const body = parsed.data;
     limits.conversation(body.conversationId);
     await checkConversationId(body.conversationId, ids);
-    const result = await inbox.receive(toInbound(body.conversationId, body, now(), request.ip), {
-      onAccepted: (message) => void hub.publish(body.conversationId, { type: 'message', message: toWire(message) }).catch(() => {}),
-    });
+    const result = await receive(body.conversationId, toInbound(body.conversationId, body, now(), request.ip));
     return {
       duplicate: result.duplicate,
       replies: result.replies.map((reply) => ({ id: reply.id, text: reply.text ?? '', buttons: reply.buttons })),
-      ...(await localeOf(body.conversationId)),
+      ...(await localeAfter(body.conversationId, result)),
     };
   });
 
@@ -195,10 +210,8 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
         return;
       }
       const message = frame;
-      await inbox.receive(toInbound(conversationId, locale ? { ...message, locale } : message, now(), request.ip), {
-        onAccepted: (accepted) => void hub.publish(conversationId, { type: 'message', message: toWire(accepted) }).catch(() => {}),
-      });
-      send({ type: 'ack', messageId: message.messageId, ...(await localeOf(conversationId)) });
+      const result = await receive(conversationId, toInbound(conversationId, locale ? { ...message, locale } : message, now(), request.ip));
+      send({ type: 'ack', messageId: message.messageId, ...(await localeAfter(conversationId, result)) });
     }
 
     try {

@@ -16,20 +16,29 @@ export const webCapabilities: ChannelCapabilities = {
  * message from the history when it reconnects, so a publish that reaches nobody loses nothing.
  */
 export function createWebSender(hub: LiveHub, now: () => Date = () => new Date()): ChannelAdapter {
+  const frame = (message: RenderedMessage) => {
+    const wire: WireMessage = {
+      id: message.id,
+      direction: 'out',
+      text: message.text,
+      buttons: message.buttons,
+      createdAt: now().toISOString(),
+      ...(message.senderName ? { sender: { name: message.senderName } } : {}),
+    };
+    return { type: 'message', message: wire };
+  };
   return {
     id: WEB_CHANNEL,
     capabilities: webCapabilities,
     async send(address: Address, message: RenderedMessage) {
-      const wire: WireMessage = {
-        id: message.id,
-        direction: 'out',
-        text: message.text,
-        buttons: message.buttons,
-        createdAt: now().toISOString(),
-        ...(message.senderName ? { sender: { name: message.senderName } } : {}),
-      };
-      await hub.publish(address.conversationId, { type: 'message', message: wire });
+      await hub.publish(address.conversationId, frame(message));
       return {};
+    },
+    // The outbox publishes a turn's replies in one script (src/outbox/live-delivery.ts).
+    live: {
+      topic: (address) => hub.topic(address.conversationId),
+      frame: (_address, message) => JSON.stringify(frame(message)),
+      before: (address) => hub.takeHeld(address.conversationId),
     },
   };
 }

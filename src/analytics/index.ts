@@ -34,10 +34,10 @@ export function createAnalytics(options: AnalyticsOptions) {
   return {
     metrics,
     /** The `committed` hook: one analytics row and one latency observation per turn. */
-    recorder: createTurnRecorder({ db: options.db, logger: options.logger, metrics }),
+    recorder: createTurnRecorder({ metrics }),
     /** Rating answers and the closing question; compose before the handoff hooks. */
     ratingHooks: createRatingHooks({
-      ratings, db: options.db,
+      ratings,
       closeHandoffRating: (handoffId, rating) => handoffs.closeRating(handoffId, rating),
       ...(options.resumeAfterRating ? { resumeAfterRating: options.resumeAfterRating } : {}),
     }),

@@ -88,6 +88,7 @@ export class AppMetrics {
     return {
       id: channel.id,
       capabilities: channel.capabilities,
+      ...(channel.live ? { live: channel.live } : {}),
       async send(address, message) {
         try {
           return await channel.send(address, message);

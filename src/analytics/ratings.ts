@@ -63,7 +63,6 @@ export class RatingStore {
 
 export interface RatingHooksOptions {
   ratings: RatingStore;
-  db: Db;
   /** Keeps a handoff's own rating (src/handoff) in step when the question came after its resolve. */
   closeHandoffRating?: (handoffId: string, rating: number | null) => Promise<void>;
   /** After a rating of a resolved handoff: the bot's return point, which follows the thanks (src/handoff). */
@@ -78,9 +77,10 @@ export function createRatingHooks(options: RatingHooksOptions): TurnHooks {
   const { ratings } = options;
   const locale = (conversation: Conversation) => conversation.state.locale ?? conversation.locale ?? undefined;
   return {
-    async beforeEngine(conversation, input) {
+    async beforeEngine(conversation, input, unit) {
       if (input.event === 'start') return undefined;
-      const open = await ratings.open(conversation.id);
+      // Read with the conversation by the turn's first read (conversation_ratings).
+      const open = unit.reads.openRating ? { conversationId: conversation.id, handoffId: unit.reads.openRating.handoffId } : null;
       if (open) {
         const stars = parseRating(input) ?? null;
         await ratings.close(conversation.id, stars);
@@ -91,7 +91,8 @@ export function createRatingHooks(options: RatingHooksOptions): TurnHooks {
         return { kind: 'reply', replies: [say('thanks', locale(conversation)), ...(back?.replies ?? [])], state: back?.state ?? state };
       }
       if (input.text === undefined || conversation.state.awaiting || !isClosingMessage(input.text)) return undefined;
-      if (!(await wroteBefore(options.db, conversation.id))) return undefined;
+      // A goodbye as the very first message is no end of a conversation worth rating.
+      if (!unit.reads.wroteBefore) return undefined;
       if (!(await ratings.claim(conversation))) return { kind: 'reply', replies: [say('goodbye', locale(conversation))] };
       const buttons = ratingButtons();
       return { kind: 'reply', replies: [{ ...say('ask', locale(conversation)), buttons }], state: { ...conversation.state, offered: buttons } };
@@ -106,10 +107,4 @@ export function askAfterHandoff(ratings: RatingStore): (conversation: Conversati
 
 function say(key: keyof typeof TEXTS, locale: string | undefined): NewOutbound {
   return { text: localize(TEXTS[key], locale) };
-}
-
-/** A goodbye as the very first message is no end of a conversation worth rating. */
-async function wroteBefore(db: Db, conversationId: string): Promise<boolean> {
-  const result = await db.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE conversation_id = $1 AND direction = 'in'`, [conversationId]);
-  return Number(result.rows[0]?.n ?? 0) > 1;
 }

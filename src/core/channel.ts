@@ -39,12 +39,27 @@ export interface SendResult {
   externalId?: string;
 }
 
+/**
+ * A channel whose sending is a publish on Redis (the web chat's live sockets). The outbox then publishes all of a
+ * turn's replies, each checked and marked as sent, in one script: one round trip for the turn's delivery.
+ */
+export interface LivePublishing {
+  /** The Redis channel the conversation's frames are published on. */
+  topic(address: Address): string;
+  /** The frame `send` would publish for this message. */
+  frame(address: Address, message: RenderedMessage): string;
+  /** Frames that go out first, in the same round trip (the web chat: the customer's message, for their other tabs). */
+  before?(address: Address): string[];
+}
+
 /** The one interface between Parley's core and a channel. */
 export interface ChannelAdapter {
   readonly id: string;
   readonly capabilities: ChannelCapabilities;
   /** Deliver one rendered message. Throw to have the outbox retry; throw a permanent ParleyError to give up. */
   send(address: Address, message: RenderedMessage): Promise<SendResult>;
+  /** Present when `send` is a publish on Redis: the outbox publishes a turn's replies at once. */
+  readonly live?: LivePublishing;
 }
 
 /** How long a channel's API may take to accept one message (CHANNEL_SEND_TIMEOUT_MS unless configured otherwise). */

@@ -19,6 +19,11 @@ export interface ReceiveResult {
   /** The replies of this message's turn (for a duplicate delivery: the first delivery's replies). */
   replies: AcceptedMessage[];
   duplicate: boolean;
+  /**
+   * The language the bot speaks in the conversation after this message (as `InboxPort.locale` would answer), when
+   * the turn read it; absent: ask `locale`.
+   */
+  locale?: string | null;
 }
 
 export interface ReceiveOptions {

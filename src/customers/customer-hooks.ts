@@ -187,16 +187,17 @@ export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
   }
 
   return {
-    async beforeTurn(conversation, input, inboundId, inbound) {
+    async beforeTurn(conversation, input, inboundId, unit, inbound) {
       if (inboundId === null) return undefined;
       const customerId = conversation.customerId;
-      await directory.noteChannel(customerId, conversation.channel);
+      if (unit.reads.lastChannel !== conversation.channel) unit.write({ kind: 'last-channel', channel: conversation.channel });
       const command = consentCommand(input);
       const answered = command ? await consent(conversation, input, inboundId, command) : undefined;
       if (answered) return answered;
-      // Writing to the business is consent to be answered, by the bot and by its people, on this channel.
-      if (!(await ledger.isGranted(customerId, conversation.channel, 'service'))) {
-        await ledger.record({ customerId, channel: conversation.channel, purpose: 'service', state: 'granted', how: 'implied-by-contact', messageId: inboundId });
+      // Writing to the business is consent to be answered, by the bot and by its people, on this channel: recorded with
+      // the turn's commit, from what the turn's read loaded.
+      if (unit.reads.consent.service !== 'granted') {
+        unit.write(ledger.recordInTurn({ customerId, channel: conversation.channel, purpose: 'service', state: 'granted', how: 'implied-by-contact', messageId: inboundId }));
       }
       const typed = parseLinkCode(input);
       if (typed) {

@@ -58,7 +58,7 @@ export function createHandoffHooks(options: HandoffHooksOptions): { hooks: TurnH
   }
 
   const hooks: TurnHooks = {
-    async beforeEngine(conversation, input) {
+    async beforeEngine(conversation, input, unit) {
       // Left by a turn that failed after deciding to hand over: this turn decides afresh.
       pending.delete(conversation.id);
       if (input.event === 'start') return undefined;
@@ -68,7 +68,7 @@ export function createHandoffHooks(options: HandoffHooksOptions): { hooks: TurnH
         return undefined;
       }
       if (text === '') return undefined;
-      const sig = await signals.get(conversation.id);
+      const sig = signals.get(unit);
       if (asksFor(input, PERSON_INTENT)) {
         const words = detectPersonRequest(text);
         const reason = words ? `the customer asked for a person ("${words.evidence}")` : 'the customer asked for a person';
@@ -84,20 +84,20 @@ export function createHandoffHooks(options: HandoffHooksOptions): { hooks: TurnH
       const strikes = [...sig.strikes, anger + (repeated ? 1 : 0)].slice(-5);
       const next: TurnSignals = { ...sig, recent: [...sig.recent, questionKey(text)].slice(-5), strikes };
       if (anger === 2 || strikes.reduce((a, b) => a + b, 0) >= FRUSTRATION_LIMIT) {
-        await signals.clear(conversation.id);
+        signals.clear(unit);
         const why = [anger > 0 ? 'angry words' : '', repeated ? 'the same question again' : '', anger === 0 && !repeated ? 'frustration over several messages' : '']
           .filter(Boolean).join(' and ');
         return await handOver(conversation, 'frustration', `the customer is frustrated (${why})`, [notice('frustrated', locale(conversation))], sig.knowledge);
       }
-      await signals.set(conversation.id, next);
+      signals.set(unit, next);
       return undefined;
     },
 
-    async afterEngine(conversation, _input, result) {
+    async afterEngine(conversation, _input, result, unit) {
       const asked = result.actions.flatMap((action) => (action.type === 'effect' && action.request.kind === 'answer' ? [action.request.question] : []));
       const handoff = result.actions.some((action) => action.type === 'handoff');
       if (asked.length === 0 && !handoff) return undefined;
-      const sig = await signals.get(conversation.id);
+      const sig = signals.get(unit);
       const records = asked.flatMap((question) => options.tap?.record(question) ?? []);
       let declines = sig.kbDeclines;
       for (const question of asked) {
@@ -109,19 +109,19 @@ export function createHandoffHooks(options: HandoffHooksOptions): { hooks: TurnH
       }
       const knowledge = [...sig.knowledge, ...records].slice(-3);
       if (handoff) {
-        await signals.clear(conversation.id);
+        signals.clear(unit);
         const trigger = pending.get(conversation.id)?.trigger ?? flowTrigger(conversation.state, options.flows(conversation.state));
         const reason = result.actions.find((a): a is Extract<EngineAction, { type: 'handoff' }> => a.type === 'handoff')!.reason;
         return handOver(conversation, trigger, reason, sayings(result.actions), knowledge, result.state);
       }
       if (declines >= KB_DECLINE_LIMIT) {
-        await signals.clear(conversation.id);
+        signals.clear(unit);
         const said = result.actions.flatMap((a) => (a.type === 'say' && !a.message.buttons?.some((b) => b.payload === BUILT_IN_PAYLOADS.person) ? [a.message] : []));
         const questions = knowledge.slice(-KB_DECLINE_LIMIT).map((r) => `"${r.question}"`).join(', ');
         const reason = `the knowledge base could not answer twice in a row${questions ? ` (${questions})` : ''}`;
         return await handOver(conversation, 'kb_declined', reason, [...said, notice('kbDeclined', locale(conversation))], knowledge, result.state);
       }
-      await signals.set(conversation.id, { ...sig, kbDeclines: declines, knowledge });
+      signals.set(unit, { ...sig, kbDeclines: declines, knowledge });
       return undefined;
     },
 

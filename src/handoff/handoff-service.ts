@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ParleyError } from '../core/errors.ts';
 import type { FlowSet } from '../engine/model.ts';
 import type { ConversationState } from '../engine/types.ts';
-import type { ConversationLock } from '../inbox/conversation-lock.ts';
+import { conversationLockKey, type ConversationLock } from '../inbox/conversation-lock.ts';
 import type { Logger } from '../infra/logger.ts';
 import { batched } from '../infra/batch.ts';
 import type { Conversation, NewOutbound, Store, StoredMessage } from '../store/types.ts';
@@ -238,7 +238,8 @@ export class HandoffService {
     const { handoffs, store, lock } = this.options;
     const current = await this.require(handoffId);
     if (current.status === 'claimed' && current.agentId !== agent.id) throw new ParleyError('CONFLICT', `${current.agentName ?? 'another agent'} has claimed it`);
-    const resolved = await lock.withLock(current.conversationId, async () => {
+    // Turns take the lock by the conversation's address (src/inbox/conversation-lock.ts).
+    const resolved = await lock.withLock(conversationLockKey(await this.conversation(current)), async () => {
       const done = await handoffs.resolve(handoffId, agent, outcome.trim().slice(0, 500) || 'resolved');
       if (!done) throw new ParleyError('CONFLICT', 'this handoff is resolved');
       const conversation = await this.conversation(done);

@@ -74,7 +74,7 @@ export function createHandoffSystem(options: HandoffSystemOptions): HandoffSyste
   });
   const { hooks, onHandoff } = createHandoffHooks({
     service,
-    signals: new SignalStore(options.redis, config.queuePrefix),
+    signals: new SignalStore(),
     ...(options.tap ? { tap: options.tap } : {}),
     ...(config.personFlow ? { personPayload: config.personFlow } : {}),
     flows: options.flows,

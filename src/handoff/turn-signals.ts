@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { TurnUnit } from '../inbox/turn-unit.ts';
 import type { KnowledgeRecord } from './context.ts';
 
 /** What the handoff triggers remember about a conversation between its turns. */
@@ -15,32 +15,26 @@ export interface TurnSignals {
 
 export const emptySignals = (): TurnSignals => ({ recent: [], strikes: [], kbDeclines: 0, knowledge: [] });
 
+/** The conversation fact (src/inbox/turn-unit.ts) the signals are kept under. */
+const SIGNALS_FACT = 'handoff.signals';
+
 /**
- * Keeps TurnSignals in Redis (so any process running the conversation's next turn sees them), for a day after the
- * last turn. Losing them only delays a trigger, so a Redis error reads as no signals.
+ * Keeps TurnSignals as a conversation fact: read by the turn's first read with the conversation, written by the turn's
+ * commit (so any process running the conversation's next turn sees them), for a day after the last turn.
  */
 export class SignalStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly ttlSeconds = 24 * 3600) {}
+  constructor(private readonly ttlSeconds = 24 * 3600) {}
 
-  private key(conversationId: string): string {
-    return `${this.prefix}:handoff-signals:${conversationId}`;
+  get(unit: TurnUnit): TurnSignals {
+    const kept = unit.fact(SIGNALS_FACT);
+    return kept && typeof kept === 'object' ? { ...emptySignals(), ...(kept as Partial<TurnSignals>) } : emptySignals();
   }
 
-  async get(conversationId: string): Promise<TurnSignals> {
-    const raw = await this.redis.get(this.key(conversationId)).catch(() => null);
-    if (!raw) return emptySignals();
-    try {
-      return { ...emptySignals(), ...(JSON.parse(raw) as Partial<TurnSignals>) };
-    } catch {
-      return emptySignals();
-    }
+  set(unit: TurnUnit, signals: TurnSignals): void {
+    unit.setFact(SIGNALS_FACT, signals, this.ttlSeconds);
   }
 
-  async set(conversationId: string, signals: TurnSignals): Promise<void> {
-    await this.redis.set(this.key(conversationId), JSON.stringify(signals), 'EX', this.ttlSeconds).catch(() => {});
-  }
-
-  async clear(conversationId: string): Promise<void> {
-    await this.redis.del(this.key(conversationId)).catch(() => {});
+  clear(unit: TurnUnit): void {
+    if (unit.fact(SIGNALS_FACT) !== undefined && unit.fact(SIGNALS_FACT) !== null) unit.setFact(SIGNALS_FACT, null);
   }
 }

@@ -2,9 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ParleyError } from '../core/errors.ts';
 
-/** Serializes the turns of one conversation, across every process that shares the same Redis. */
+/**
+ * Serializes the turns of one conversation, across every process that shares the same Redis. A conversation's lock is
+ * keyed by its address (`conversationLockKey`), so that a turn takes it before it has read anything.
+ */
 export interface ConversationLock {
-  withLock<T>(conversationId: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` holding the lock of `key`. When the lock is not free at once, `whileBusy` runs first (once, without the
+   * lock): a value it returns is the answer, and the lock is not waited for.
+   */
+  withLock<T>(key: string, fn: () => Promise<T>, whileBusy?: () => Promise<T | undefined>): Promise<T>;
+}
+
+/** The lock key of the conversation at a channel's conversation id: the same for every process, known before any read. */
+export function conversationLockKey(conversation: { channel: string; conversationId: string } | { channel: string; externalId: string }): string {
+  return `${conversation.channel}:${'externalId' in conversation ? conversation.externalId : conversation.conversationId}`;
 }
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -37,21 +49,31 @@ export class RedisConversationLock implements ConversationLock {
     this.prefix = options.keyPrefix ?? 'parley:lock:conversation:';
   }
 
-  withLock<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.local.get(conversationId) ?? Promise.resolve();
-    const run = previous.catch(() => {}).then(() => this.withRedisLock(conversationId, fn));
+  withLock<T>(lockKey: string, fn: () => Promise<T>, whileBusy?: () => Promise<T | undefined>): Promise<T> {
+    const previous = this.local.get(lockKey);
+    const run = previous
+      ? (async () => {
+          const early = await whileBusy?.();
+          if (early !== undefined) return early;
+          return previous.catch(() => {}).then(() => this.withRedisLock(lockKey, fn));
+        })()
+      : this.withRedisLock(lockKey, fn, whileBusy);
     const tail = run.catch(() => {});
-    this.local.set(conversationId, tail);
+    this.local.set(lockKey, tail);
     void tail.then(() => {
-      if (this.local.get(conversationId) === tail) this.local.delete(conversationId);
+      if (this.local.get(lockKey) === tail) this.local.delete(lockKey);
     });
     return run;
   }
 
-  private async withRedisLock<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
-    const key = this.prefix + conversationId;
+  private async withRedisLock<T>(lockKey: string, fn: () => Promise<T>, whileBusy?: () => Promise<T | undefined>): Promise<T> {
+    const key = this.prefix + lockKey;
     const token = randomUUID();
-    await this.acquire(key, token);
+    if (!(await this.tryOnce(key, token))) {
+      const early = await whileBusy?.();
+      if (early !== undefined) return early;
+      await this.acquire(key, token);
+    }
     const renew = setInterval(() => {
       this.redis.eval(EXTEND, 1, key, token, String(this.ttlMs)).catch(() => {});
     }, Math.max(200, Math.floor(this.ttlMs / 3)));
@@ -63,17 +85,19 @@ export class RedisConversationLock implements ConversationLock {
     }
   }
 
+  private async tryOnce(key: string, token: string): Promise<boolean> {
+    try {
+      return (await this.redis.set(key, token, 'PX', this.ttlMs, 'NX')) === 'OK';
+    } catch (error) {
+      throw new ParleyError('REDIS_UNAVAILABLE', 'Redis is not reachable: the turn was not run', { cause: error });
+    }
+  }
+
   private async acquire(key: string, token: string): Promise<void> {
     const deadline = Date.now() + this.waitMs;
     let delay = 2;
     for (;;) {
-      let acquired: string | null;
-      try {
-        acquired = await this.redis.set(key, token, 'PX', this.ttlMs, 'NX');
-      } catch (error) {
-        throw new ParleyError('REDIS_UNAVAILABLE', 'Redis is not reachable: the turn was not run', { cause: error });
-      }
-      if (acquired === 'OK') return;
+      if (await this.tryOnce(key, token)) return;
       if (Date.now() > deadline) {
         throw new ParleyError('LOCK_TIMEOUT', 'Another turn of this conversation is taking too long');
       }

@@ -9,10 +9,11 @@ import { BUILT_IN_TEXTS } from '../engine/messages.ts';
 import { failedEffect, runWithEffects, MAX_EFFECTS_PER_TURN } from '../engine/run-with-effects.ts';
 import type { EffectRunner, EngineAction, TurnInput, TurnResult, ConversationState } from '../engine/types.ts';
 import type { Logger } from '../infra/logger.ts';
-import type { Conversation, ConversationMode, NewOutbound, Store, StoredMessage } from '../store/types.ts';
+import type { AcceptedInbound, Conversation, ConversationMode, NewOutbound, Store, StoredMessage, TurnReads } from '../store/types.ts';
 import { findAnsweredInbound } from '../store/answered-inbound.ts';
-import type { ConversationLock } from './conversation-lock.ts';
+import { conversationLockKey, type ConversationLock } from './conversation-lock.ts';
 import type { InboundFacts, TurnFacts, TurnHooks, TurnOverride } from './turn-hooks.ts';
+import { TurnUnit } from './turn-unit.ts';
 
 /**
  * Runs one turn of a conversation's flow: the engine, behind whichever flow set is current. It may say which flows
@@ -69,19 +70,32 @@ export class Inbox implements InboxPort {
       const { store, lock } = this.options;
       // A redelivery of a message already answered gets the same replies at once: queued behind the conversation's
       // lock, a channel retrying one message thousands of times would hold up the conversation's new messages.
-      const answered = await findAnsweredInbound(store.db, message.address.channel, message.externalId);
-      if (answered) return { inbound: answered, replies: await store.repliesTo(answered.id), duplicate: true };
-      const customer = await store.resolveCustomer(message.address.channel, message.address.userId, message.profile);
-      const { conversation } = await store.resolveConversation(message.address, customer.id);
-      return lock.withLock(conversation.id, async () => {
-        const { message: inbound, duplicate } = await store.insertInbound(conversation.id, message);
+      const answeredWhileBusy = async (): Promise<ReceiveResult | undefined> => {
+        const answered = await findAnsweredInbound(store.db, message.address.channel, message.externalId);
+        return answered ? { inbound: answered, replies: await store.repliesTo(answered.id), duplicate: true } : undefined;
+      };
+      // The lock is keyed by the address, so it is taken before anything is read; then one statement stores the message
+      // and reads what its turn needs (a first message resolves the customer and the conversation first).
+      return lock.withLock(conversationLockKey(message.address), async () => {
+        const accepted = (await store.acceptInbound(message)) ?? (await this.acceptFirst(message));
+        const { inbound, duplicate } = accepted;
         if (!duplicate && message.clientAddress !== undefined) this.clientAddresses.set(inbound.id, message.clientAddress);
         if (!duplicate) receiveOptions.onAccepted?.(inbound);
-        await this.drain(conversation.id);
-        const replies = await store.repliesTo(inbound.id);
-        return { inbound, replies, duplicate };
-      });
+        const ran = await this.drain(accepted.pending, { conversation: accepted.conversation, reads: accepted.reads });
+        const replies = ran.replies.get(inbound.id) ?? (duplicate && inbound.status === 'processed' ? accepted.replies : await store.repliesTo(inbound.id));
+        return { inbound, replies, duplicate, locale: withChannelLocale(ran.conversation).locale ?? null };
+      }, answeredWhileBusy);
     });
+  }
+
+  /** The first message from a channel identity or at an address: the customer and the conversation made, then accepted. */
+  private async acceptFirst(message: InboundMessage): Promise<AcceptedInbound> {
+    const { store } = this.options;
+    const customer = await store.resolveCustomer(message.address.channel, message.address.userId, message.profile);
+    await store.resolveConversation(message.address, customer.id);
+    const accepted = await store.acceptInbound(message);
+    if (!accepted) throw new ParleyError('CONFLICT', `The conversation at ${message.address.channel}/${message.address.conversationId} vanished while a message was accepted`);
+    return accepted;
   }
 
   open(address: Address, options: { profile?: { name?: string }; locale?: string } = {}): Promise<{ replies: AcceptedMessage[] }> {
@@ -89,12 +103,12 @@ export class Inbox implements InboxPort {
       const { store, lock } = this.options;
       const customer = await store.resolveCustomer(address.channel, address.userId, options.profile);
       const { conversation } = await store.resolveConversation(address, customer.id);
-      return lock.withLock(conversation.id, async () => {
-        const current = await this.load(conversation.id);
+      return lock.withLock(conversationLockKey(address), async () => {
+        const { conversation: current, reads } = await this.load(conversation.id, null);
         // Version 0 means no turn has ever run: greet exactly once, however many tabs open the chat.
         if (current.version !== 0) return { replies: [] };
         const opened = options.locale && !current.locale ? { ...current, locale: options.locale } : current;
-        const { replies } = await this.runOne(opened, null, { event: 'start' });
+        const { replies } = await this.runOne(opened, reads, null, { event: 'start' });
         return { replies };
       });
     });
@@ -113,9 +127,12 @@ export class Inbox implements InboxPort {
 
   /** Finishes turns that a crashed process accepted but never ran. */
   async recover(limit = 100): Promise<number> {
-    const ids = await this.options.store.conversationsWithPendingInbound(limit);
+    const { store, lock } = this.options;
+    const ids = await store.conversationsWithPendingInbound(limit);
     for (const id of ids) {
-      await this.track(() => this.options.lock.withLock(id, () => this.drain(id)));
+      const conversation = await store.getConversation(id);
+      if (!conversation) continue;
+      await this.track(() => lock.withLock(conversationLockKey(conversation), async () => this.drain(await store.pendingInbound(id))));
     }
     return ids.length;
   }
@@ -137,10 +154,10 @@ export class Inbox implements InboxPort {
     return promise;
   }
 
-  private async load(conversationId: string): Promise<Conversation> {
-    const conversation = await this.options.store.getConversation(conversationId);
-    if (!conversation) throw new ParleyError('NOT_FOUND', 'conversation not found');
-    return conversation;
+  private async load(conversationId: string, inboundId: string | null): Promise<{ conversation: Conversation; reads: TurnReads }> {
+    const loaded = await this.options.store.loadTurn(conversationId, inboundId);
+    if (!loaded) throw new ParleyError('NOT_FOUND', 'conversation not found');
+    return loaded;
   }
 
   /** Free text gets the understanding step's decision; its candidates and reasons go to the debug log, never the text. */
@@ -155,24 +172,36 @@ export class Inbox implements InboxPort {
     return { ...input, understood };
   }
 
-  /** Must run under the conversation's lock. */
-  private async drain(conversationId: string): Promise<void> {
-    for (const inbound of await this.options.store.pendingInbound(conversationId)) {
-      const conversation = await this.load(conversationId);
+  /**
+   * Runs the turns of these pending messages (one conversation's, oldest first). Must run under the conversation's
+   * lock. The first turn uses what the caller read with the messages; each later one reads afresh (the turn before
+   * it changed the conversation).
+   */
+  private async drain(pending: StoredMessage[], first?: { conversation: Conversation; reads: TurnReads }): Promise<{ replies: Map<string, StoredMessage[]>; conversation: Conversation }> {
+    const replies = new Map<string, StoredMessage[]>();
+    let loaded = first;
+    let conversation = first?.conversation;
+    for (const inbound of pending) {
+      const { conversation: current, reads } = loaded ?? (await this.load(inbound.conversationId, inbound.id));
+      loaded = undefined;
       const input: TurnInput = {};
       if (inbound.text !== null) input.text = inbound.text;
       if (inbound.payload !== null) input.payload = inbound.payload;
       const clientAddress = this.clientAddresses.get(inbound.id);
       try {
-        await this.runOne(conversation, inbound.id, input, clientAddress === undefined ? undefined : { clientAddress });
+        const committed = await this.runOne(current, reads, inbound.id, input, clientAddress === undefined ? undefined : { clientAddress });
+        replies.set(inbound.id, committed.replies);
+        conversation = committed.conversation;
       } finally {
         this.clientAddresses.delete(inbound.id);
       }
     }
+    return { replies, conversation: conversation! };
   }
 
-  private async runOne(conversation: Conversation, inboundId: string | null, received: TurnInput, facts?: InboundFacts) {
+  private async runOne(conversation: Conversation, reads: TurnReads, inboundId: string | null, received: TurnInput, facts?: InboundFacts) {
     const { store, logger } = this.options;
+    const unit = new TurnUnit(reads);
     const started = performance.now();
     const traceId = randomBytes(16).toString('hex');
     const spanId = randomBytes(8).toString('hex');
@@ -193,12 +222,12 @@ export class Inbox implements InboxPort {
     };
     // Understood once, before the hooks: Parley's own requests are ranked with the flows and articles.
     const input = await this.understood(state, received, mode, log);
-    const first = await this.options.hooks?.beforeTurn?.(conversation, input, inboundId, facts);
+    const first = await this.options.hooks?.beforeTurn?.(conversation, input, inboundId, unit, facts);
     if (first) ({ state, replies } = fromOverride(first, state));
     // While a person has the conversation the bot says nothing of its own: the message is only recorded.
     else if (mode === 'bot') {
       const { effects, hooks } = this.options;
-      const early = await hooks?.beforeEngine?.(conversation, input);
+      const early = await hooks?.beforeEngine?.(conversation, input, unit);
       if (early?.kind === 'reply') ({ state, replies, handoffReason } = fromOverride(early, state));
       else {
         const engineInput = early?.input ?? input;
@@ -210,12 +239,18 @@ export class Inbox implements InboxPort {
         state = result.state;
         replies = toReplies(result.actions);
         handoffReason = result.actions.find((a): a is Extract<EngineAction, { type: 'handoff' }> => a.type === 'handoff')?.reason;
-        const late = await hooks?.afterEngine?.(conversation, input, result);
+        const late = await hooks?.afterEngine?.(conversation, input, result, unit);
         if (late) ({ state, replies, handoffReason } = fromOverride(late, state));
       }
       if (handoffReason !== undefined && this.options.onHandoff) mode = 'human';
       else if (handoffReason !== undefined) replies = [...replies, { text: localizeNotice(BUILT_IN_TEXTS.noPerson, state.locale) }];
     }
+    // What the turn did is known before it is committed: the parts' rows about it (analytics) go into the same commit.
+    const durationMs = Math.round(performance.now() - started);
+    const outcome = turnOutcome(handoffReason, mode, replies.length);
+    const handedOverBy = handoffReason !== undefined && handoffStep !== undefined ? { handoffStep } : {};
+    const turn: TurnFacts = { flows, steps, ...handedOverBy, replies: replies.length, outcome, durationMs, traceId, spanId };
+    this.options.hooks?.beforeCommit?.({ ...conversation, state, mode }, inboundId, input, turn, unit);
     try {
       const committed = await store.commitTurn({
         conversationId: conversation.id,
@@ -224,9 +259,8 @@ export class Inbox implements InboxPort {
         mode,
         inboundId,
         replies,
+        writes: unit.writes,
       });
-      const durationMs = Math.round(performance.now() - started);
-      const outcome = turnOutcome(handoffReason, mode, committed.replies.length);
       // One line per turn, OpenTelemetry-style ids and names, never what the customer wrote (docs/report.md).
       log.info({
         event: 'turn', trace_id: traceId, span_id: spanId, channel: conversation.channel, flow: state.flow ?? null, step: state.step ?? null,
@@ -237,8 +271,7 @@ export class Inbox implements InboxPort {
         if (this.options.onHandoff) await this.options.onHandoff(committed.conversation, handoffReason);
         else log.warn('handoff requested but nobody could take it (no agent works a queue): the customer was told, the bot goes on');
       }
-      const handedOverBy = handoffReason !== undefined && handoffStep !== undefined ? { handoffStep } : {};
-      await this.options.hooks?.committed?.(committed.conversation, inboundId, input, { flows, steps, ...handedOverBy, replies: committed.replies.length, outcome, durationMs, traceId, spanId });
+      await this.options.hooks?.committed?.(committed.conversation, inboundId, input, turn);
       return committed;
     } catch (error) {
       if (isParleyError(error, 'CONFLICT')) log.error('turn lost its lock: another process moved the conversation');

@@ -7,13 +7,18 @@ import type { ConversationLock } from './conversation-lock.ts';
 export class MemoryConversationLock implements ConversationLock {
   private readonly tails = new Map<string, Promise<unknown>>();
 
-  withLock<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(conversationId) ?? Promise.resolve();
-    const run = previous.catch(() => {}).then(fn);
+  withLock<T>(key: string, fn: () => Promise<T>, whileBusy?: () => Promise<T | undefined>): Promise<T> {
+    const previous = this.tails.get(key);
+    const run = previous
+      ? (async () => {
+          const early = await whileBusy?.();
+          return early !== undefined ? early : previous.catch(() => {}).then(fn);
+        })()
+      : fn();
     const tail = run.catch(() => {});
-    this.tails.set(conversationId, tail);
+    this.tails.set(key, tail);
     void tail.then(() => {
-      if (this.tails.get(conversationId) === tail) this.tails.delete(conversationId);
+      if (this.tails.get(key) === tail) this.tails.delete(key);
     });
     return run;
   }

@@ -5,6 +5,7 @@ import { isParleyError } from '../core/errors.ts';
 import type { Address } from '../core/message.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { Store, StoredMessage } from '../store/types.ts';
+import { claimKey, publishAll, SENT_MARKER_SECONDS, sentKey } from './live-delivery.ts';
 import { renderForChannel } from './render.ts';
 import { markWaiting, releaseWaiting } from './waiting.ts';
 
@@ -56,7 +57,32 @@ export class Outbox {
     const pending = messages.filter((m) => m.status === 'pending' && !this.inFlight.has(m.id));
     if (pending.length === 0) return this.chains.get(conversationId) ?? Promise.resolve();
     for (const message of pending) this.inFlight.add(message.id);
-    return this.enqueue(conversationId, () => this.deliverAll(address, pending));
+    return this.enqueue(conversationId, () => this.deliverLive(address, pending) ?? this.deliverAll(address, pending));
+  }
+
+  /**
+   * On a live channel (the web chat), the messages are published, and recorded as sent, together: one round trip to
+   * Redis and one to the store for all of a turn's replies. Undefined for other channels. When Redis fails, they take
+   * the one-by-one path with its retries.
+   */
+  private deliverLive(address: Address, messages: StoredMessage[]): Promise<void> | undefined {
+    const channel = this.options.channels.get(address.channel);
+    if (!channel?.live || this.stopping) return undefined;
+    const live = { ...channel, live: channel.live };
+    return (async () => {
+      let published: string[];
+      try {
+        published = await publishAll(this.options.redis, live, address, messages, this.claimToken);
+      } catch (error) {
+        this.options.logger.warn({ channel: address.channel, err: String(error) }, 'replies not published at once; sending them one by one');
+        return this.deliverAll(address, messages);
+      }
+      // The rest are another process's, which claimed them: a later sweep finds them if that process dies.
+      for (const message of messages) this.inFlight.delete(message.id);
+      await this.options.store.markAllSent(published).catch((error: unknown) => {
+        this.options.logger.error({ channel: address.channel, err: String(error) }, 'replies sent but not recorded as sent');
+      });
+    })();
   }
 
   /**
@@ -106,16 +132,15 @@ export class Outbox {
       log.error('reply not sent: its channel is not enabled');
       return;
     }
-    // Message ids are per database; the conversation's uuid keeps keys apart when databases share one Redis.
-    const claimKey = `parley:outbox:claim:${message.conversationId}:${message.id}`;
-    const sentKey = `parley:outbox:sent:${message.conversationId}:${message.id}`;
+    const claim = claimKey(message);
+    const sent = sentKey(message);
     for (let attempt = message.attempts + 1; attempt <= maxAttempts && !this.stopping; attempt++) {
-      const claimed = await redis.eval(CLAIM, 1, claimKey, this.claimToken, String(this.claimTtlMs)).catch(() => 0);
+      const claimed = await redis.eval(CLAIM, 1, claim, this.claimToken, String(this.claimTtlMs)).catch(() => 0);
       if (claimed !== 1) {
         // Another process is sending it, or Redis is down: a later sweep picks it up if it is still pending.
         return;
       }
-      if (await redis.exists(sentKey).catch(() => 0)) {
+      if (await redis.exists(sent).catch(() => 0)) {
         // Sent before, but the store never heard of it: record it, never send it twice.
         await store.markSent(message.id).catch(() => {});
         return;
@@ -130,7 +155,7 @@ export class Outbox {
         if (isParleyError(error, 'CHANNEL_SEND_DEFERRED')) {
           // Not an attempt: the reply waits for the customer's next message (resumeWaiting), untouched by sweeps.
           await markWaiting(store.db, message.id, error.message).catch(() => {});
-          await redis.del(claimKey).catch(() => {});
+          await redis.del(claim).catch(() => {});
           log.info('reply waits for the customer to write again');
           return;
         }
@@ -138,17 +163,17 @@ export class Outbox {
         const final = permanent || attempt >= maxAttempts;
         const reason = error instanceof Error ? error.message : String(error);
         await store.markAttemptFailed(message.id, reason, final).catch(() => {});
-        await redis.del(claimKey).catch(() => {});
+        await redis.del(claim).catch(() => {});
         log.warn({ attempt, final, err: reason }, 'reply delivery failed');
         if (final) return;
         await new Promise((resolve) => setTimeout(resolve, this.backoff(attempt)));
         continue;
       }
-      await redis.set(sentKey, '1', 'EX', 7 * 24 * 3600).catch(() => {});
+      await redis.set(sent, '1', 'EX', SENT_MARKER_SECONDS).catch(() => {});
       await store.markSent(message.id, externalId).catch((error: unknown) => {
         log.error({ err: String(error) }, 'reply sent but not recorded as sent');
       });
-      await redis.del(claimKey).catch(() => {});
+      await redis.del(claim).catch(() => {});
       return;
     }
   }

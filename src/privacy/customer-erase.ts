@@ -10,7 +10,7 @@
  *
  * Then, outside the transaction, Redis: the handoff queue's jobs of their handoffs (finished and failed ones are kept
  * by BullMQ otherwise), and every key under Parley's prefixes whose name carries one of their ids (conversation
- * locks, the outbox's delivery markers, the handoff triggers' signals, …). A Redis failure is reported, not hidden:
+ * locks, the outbox's delivery markers, …). A Redis failure is reported, not hidden:
  * the database part stays done, and running the erase again finds nothing in the database and retries Redis.
  *
  * Last, the copies of their handoffs that agent desks keep outside Parley (the Slack desk's messages), through each

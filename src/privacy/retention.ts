@@ -49,6 +49,8 @@ export async function purgeTranscripts(db: Queryable, olderThan: Date, batch = R
         AND (jsonb_array_length(context -> 'transcript') > 0 OR context ->> 'summary' <> '' OR reason <> trigger)
       LIMIT $2)`);
   counts.kbGaps = await loop('DELETE FROM kb_gaps WHERE id IN (SELECT id FROM kb_gaps WHERE created_at < $1 ORDER BY id LIMIT $2)');
+  // Facts past their own expiry (the handoff triggers' signals: a day), whatever the retention: no turn reads them.
+  await db.query('DELETE FROM conversation_facts WHERE expires_at < now()');
   return counts;
 }
 

@@ -469,6 +469,22 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE handoffs ADD COLUMN waiting_since timestamptz;
     `,
   },
+  {
+    // Issue 19: what the turn's parts keep about a conversation between its turns (the handoff triggers' signals),
+    // read with the conversation by the turn's one read and written by its one commit; a fact past expires_at is
+    // no longer read, and retention deletes it.
+    id: '0019-conversation-facts',
+    sql: `
+      CREATE TABLE conversation_facts (
+        conversation_id uuid NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        key text NOT NULL,
+        value jsonb NOT NULL,
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (conversation_id, key)
+      );
+      CREATE INDEX conversation_facts_expires ON conversation_facts (expires_at);
+    `,
+  },
 ];
 
 /** Advisory lock key shared by every Parley process migrating the same database ("parley" in ASCII). */

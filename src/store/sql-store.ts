@@ -5,7 +5,8 @@ import type { ConversationState } from '../engine/types.ts';
 import { phoneOfIdentity } from '../customers/phone-identity.ts';
 import { runMigrations } from './migrations.ts';
 import { json, toConversation, toCustomer, toMessage, type ConversationRow, type CustomerRow, type MessageRow } from './rows.ts';
-import type { CommitTurn, Conversation, Customer, Db, NewOutbound, Queryable, Store, StoredMessage, TranscriptOptions } from './types.ts';
+import { acceptInbound, commitTurn, loadTurn } from './turn-statements.ts';
+import type { AcceptedInbound, CommitTurn, Conversation, Customer, Db, NewOutbound, Queryable, Store, StoredMessage, TranscriptOptions, TurnReads } from './types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MESSAGE_ID = /^[1-9][0-9]{0,18}$/;
@@ -179,45 +180,21 @@ export class SqlStore implements Store {
     return result.rows.map((row) => row.conversation_id);
   }
 
+  acceptInbound(message: InboundMessage): Promise<AcceptedInbound | null> {
+    return acceptInbound(this.db, message);
+  }
+
+  async loadTurn(conversationId: string, inboundId: string | null): Promise<{ conversation: Conversation; reads: TurnReads } | null> {
+    if (!UUID.test(conversationId) || (inboundId !== null && !MESSAGE_ID.test(inboundId))) return null;
+    return loadTurn(this.db, conversationId, inboundId);
+  }
+
   async commitTurn(turn: CommitTurn): Promise<{ conversation: Conversation; replies: StoredMessage[] }> {
     if (!UUID.test(turn.conversationId)) throw new ParleyError('NOT_FOUND', `No conversation ${turn.conversationId}`);
     if (turn.inboundId !== null && !MESSAGE_ID.test(turn.inboundId)) {
       throw new ParleyError('NOT_FOUND', `No inbound message ${turn.inboundId}`);
     }
-    return this.db.transaction(async (tx) => {
-      // The row lock taken here makes a concurrent commit of the same version wait, then match no row.
-      const updated = await tx.query<ConversationRow>(
-        `UPDATE conversations SET state = $3::jsonb, mode = COALESCE($4, mode), version = version + 1, updated_at = now()
-         WHERE id = $1 AND version = $2 RETURNING *`,
-        [turn.conversationId, turn.expectedVersion, json(turn.state), turn.mode ?? null],
-      );
-      const row = updated.rows[0];
-      if (!row) {
-        const current = await tx.query<{ version: number }>('SELECT version FROM conversations WHERE id = $1', [turn.conversationId]);
-        const found = current.rows[0];
-        if (!found) throw new ParleyError('NOT_FOUND', `No conversation ${turn.conversationId}`);
-        throw new ParleyError(
-          'CONFLICT',
-          `Conversation ${turn.conversationId} is at version ${found.version}, the turn expected ${turn.expectedVersion}`,
-          { details: { expectedVersion: turn.expectedVersion, actualVersion: found.version } },
-        );
-      }
-      const conversation = toConversation(row);
-      if (turn.inboundId !== null) {
-        const marked = await tx.query(
-          `UPDATE messages SET status = 'processed' WHERE id = $1 AND conversation_id = $2 AND direction = 'in'`,
-          [turn.inboundId, turn.conversationId],
-        );
-        if (marked.rowCount !== 1) {
-          throw new ParleyError('NOT_FOUND', `No inbound message ${turn.inboundId} in conversation ${turn.conversationId}`);
-        }
-      }
-      const replies: StoredMessage[] = [];
-      for (const reply of turn.replies) {
-        replies.push(await this.insertOut(tx, conversation.id, conversation.channel, reply, turn.inboundId));
-      }
-      return { conversation, replies };
-    });
+    return commitTurn(this.db, turn);
   }
 
   async insertOutbound(conversationId: string, message: NewOutbound): Promise<StoredMessage> {
@@ -260,6 +237,16 @@ export class SqlStore implements Store {
       [messageId, externalId ?? null],
     );
     if (result.rowCount !== 1) throw messageNotFound(messageId);
+  }
+
+  async markAllSent(messageIds: readonly string[]): Promise<number> {
+    const ids = messageIds.filter((id) => MESSAGE_ID.test(id));
+    if (ids.length === 0) return 0;
+    const result = await this.db.query(
+      `UPDATE messages SET status = 'sent', sent_at = now() WHERE id = ANY($1::bigint[]) AND direction = 'out'`,
+      [ids],
+    );
+    return result.rowCount;
   }
 
   async markAttemptFailed(messageId: string, error: string, final: boolean): Promise<void> {

@@ -89,6 +89,49 @@ export interface TranscriptOptions {
   latest?: boolean;
 }
 
+/**
+ * What a turn's first read loads for the parts that run in the turn (consent, ratings, customers, handoff), so that
+ * none of them queries on its own (issue 19): read with the conversation, in the same statement that stores the
+ * customer's message.
+ */
+export interface TurnReads {
+  /** The customer's consent in force on the conversation's channel, by purpose (absent: never recorded). */
+  consent: Partial<Record<string, 'granted' | 'withdrawn'>>;
+  /** The channel the customer last wrote on (customers.last_channel). */
+  lastChannel: string | null;
+  /** The rating question open in this conversation (conversation_ratings), if any. */
+  openRating: { handoffId: string | null } | null;
+  /** Whether the customer wrote in this conversation before (any inbound message other than this turn's). */
+  wroteBefore: boolean;
+  /** What parts keep about the conversation between its turns (conversation_facts), by key; expired ones are left out. */
+  facts: Record<string, unknown>;
+}
+
+/**
+ * A row a part adds to the turn's commit: written in the same statement as the turn's state and replies, or not at
+ * all. Table and column names come from the code, never from input.
+ */
+export type TurnWrite =
+  /** One row inserted; `casts` gives a column's SQL type where the value needs one (`jsonb`, `text[]`, `date`). */
+  | { kind: 'insert'; table: string; row: Record<string, unknown>; casts?: Record<string, string> }
+  /** A conversation fact set (kept `ttlSeconds`) or, with `value` null, removed. */
+  | { kind: 'fact'; key: string; value: unknown; ttlSeconds?: number }
+  /** The channel the conversation's customer last wrote on. */
+  | { kind: 'last-channel'; channel: string };
+
+/** The turn's first read: the customer's message stored (deduplicated), and everything its turns need. */
+export interface AcceptedInbound {
+  conversation: Conversation;
+  /** The stored message: this delivery's, or the first delivery's when `duplicate`. */
+  inbound: StoredMessage;
+  duplicate: boolean;
+  /** For a duplicate whose turn has committed: that turn's replies, in order. */
+  replies: StoredMessage[];
+  /** The conversation's inbound messages not yet processed, oldest first (this one among them unless answered). */
+  pending: StoredMessage[];
+  reads: TurnReads;
+}
+
 export interface CommitTurn {
   conversationId: string;
   /** The version read before the turn ran; the commit fails with CONFLICT when it moved. */
@@ -98,6 +141,8 @@ export interface CommitTurn {
   /** The inbound message this turn answered; marked processed in the same transaction. */
   inboundId: string | null;
   replies: NewOutbound[];
+  /** The parts' rows, written with the rest of the turn or not at all. */
+  writes?: TurnWrite[];
 }
 
 /**
@@ -122,12 +167,24 @@ export interface Store {
    * the first one is returned with `duplicate: true`.
    */
   insertInbound(conversationId: string, message: InboundMessage): Promise<{ message: StoredMessage; duplicate: boolean }>;
+  /**
+   * The turn's first read, in one round trip: stores the message (deduplicated on the channel's id) in the
+   * conversation at its address and returns the conversation, its pending messages and the parts' reads. Null when
+   * the channel identity or the conversation is new: the caller resolves them (resolveCustomer,
+   * resolveConversation) and asks again. Run it under the conversation's lock.
+   */
+  acceptInbound(message: InboundMessage): Promise<AcceptedInbound | null>;
+  /** The conversation and the parts' reads for the turn of `inboundId` (null: a turn Parley starts), in one round trip. */
+  loadTurn(conversationId: string, inboundId: string | null): Promise<{ conversation: Conversation; reads: TurnReads } | null>;
   /** Inbound messages of a conversation not yet processed, oldest first. */
   pendingInbound(conversationId: string): Promise<StoredMessage[]>;
   /** Conversations that have unprocessed inbound messages (left by a crash), oldest first. */
   conversationsWithPendingInbound(limit: number): Promise<string[]>;
 
-  /** Saves the turn's outcome atomically: state, mode, replies (as pending), and the inbound message processed. */
+  /**
+   * Saves the turn's outcome atomically, in one statement: state, mode, replies (as pending), the inbound message
+   * processed, and the parts' writes.
+   */
   commitTurn(turn: CommitTurn): Promise<{ conversation: Conversation; replies: StoredMessage[] }>;
   /** Stores a message Parley starts (not in reply to an inbound message), as pending. */
   insertOutbound(conversationId: string, message: NewOutbound): Promise<StoredMessage>;
@@ -138,6 +195,8 @@ export interface Store {
   transcript(conversationId: string, options?: TranscriptOptions): Promise<StoredMessage[]>;
 
   markSent(messageId: string, externalId?: string): Promise<void>;
+  /** Marks several outbound messages sent at once (a turn's replies delivered together); returns how many it found. */
+  markAllSent(messageIds: readonly string[]): Promise<number>;
   /** Records a failed attempt (`attempts` counts failed attempts); `final` marks the message failed (visible to agents), else it stays pending. */
   markAttemptFailed(messageId: string, error: string, final: boolean): Promise<void>;
   /**

@@ -316,6 +316,77 @@ function storeContract(name: string, target: ContractTarget): void {
       });
     });
 
+    describe("the turn's one read and one write", () => {
+      it('accepts a message in one statement: stored once, the conversation, its pending messages and the reads', async () => {
+        expect(await store.acceptInbound(inbound('m0', 'hello'))).toBeNull();
+        const conversation = await newConversation();
+        const first = await store.acceptInbound({ ...inbound('m1', 'hello'), locale: 'de' });
+        expect(first).toMatchObject({ duplicate: false, replies: [], conversation: { id: conversation.id, version: 0, locale: 'de' } });
+        expect(first?.inbound).toMatchObject({ conversationId: conversation.id, direction: 'in', externalId: 'm1', text: 'hello', status: 'received' });
+        expect(first?.inbound.createdAt).toBeInstanceOf(Date);
+        expect(first?.pending.map((m) => m.id)).toEqual([first?.inbound.id]);
+        expect(first?.reads).toEqual({ consent: {}, lastChannel: null, openRating: null, wroteBefore: false, facts: {} });
+
+        const second = await store.acceptInbound(inbound('m2', 'and?'));
+        expect(second?.pending.map((m) => m.externalId)).toEqual(['m1', 'm2']);
+        expect(second?.reads.wroteBefore).toBe(true);
+        const again = await store.acceptInbound(inbound('m1', 'hello'));
+        expect(again).toMatchObject({ duplicate: true, inbound: { id: first?.inbound.id } });
+        expect(await count(db, 'messages')).toBe(2);
+
+        const committed = await store.commitTurn({
+          conversationId: conversation.id, expectedVersion: 0, state: { vars: {} }, inboundId: first!.inbound.id, replies: [{ text: 'Hallo!' }, { text: 'Wie geht es?' }],
+        });
+        const answered = await store.acceptInbound(inbound('m1', 'hello'));
+        expect(answered).toMatchObject({ duplicate: true, inbound: { status: 'processed' } });
+        expect(answered?.replies).toEqual(committed.replies);
+        expect(answered?.pending.map((m) => m.externalId)).toEqual(['m2']);
+      });
+
+      it("commits the parts' writes with the turn, and none of them when the commit is refused", async () => {
+        const conversation = await newConversation();
+        const accepted = (await store.acceptInbound(inbound('m1', 'hi')))!;
+        const writes = [
+          { kind: 'last-channel' as const, channel: 'web' },
+          { kind: 'fact' as const, key: 'part.kept', value: { n: 1 } },
+          { kind: 'fact' as const, key: 'part.gone', value: { n: 0 } },
+          { kind: 'fact' as const, key: 'part.gone', value: null },
+          {
+            kind: 'insert' as const, table: 'consent_events',
+            row: { customer_id: conversation.customerId, channel: 'web', purpose: 'service', state: 'granted', how: 'implied-by-contact', message_id: accepted.inbound.id },
+            casts: { customer_id: 'uuid', message_id: 'bigint' },
+          },
+        ];
+        await expectCode(
+          store.commitTurn({ conversationId: conversation.id, expectedVersion: 7, state: { vars: {} }, inboundId: accepted.inbound.id, replies: [], writes }),
+          'CONFLICT',
+        );
+        expect(await count(db, 'consent_events')).toBe(0);
+        expect(await count(db, 'conversation_facts')).toBe(0);
+
+        await store.commitTurn({ conversationId: conversation.id, expectedVersion: 0, state: { vars: {} }, inboundId: accepted.inbound.id, replies: [], writes });
+        const next = (await store.acceptInbound(inbound('m2', 'again')))!;
+        expect(next.reads).toEqual({ consent: { service: 'granted' }, lastChannel: 'web', openRating: null, wroteBefore: true, facts: { 'part.kept': { n: 1 } } });
+        expect((await store.loadTurn(conversation.id, next.inbound.id))?.reads).toEqual(next.reads);
+        expect((await store.loadTurn(conversation.id, null))?.conversation).toMatchObject({ id: conversation.id, version: 1 });
+      });
+
+      it('forgets a fact once it has expired', async () => {
+        const conversation = await newConversation();
+        await store.commitTurn({ conversationId: conversation.id, expectedVersion: 0, state: { vars: {} }, inboundId: null, replies: [], writes: [{ kind: 'fact', key: 'brief', value: 1, ttlSeconds: 1 }] });
+        expect((await store.loadTurn(conversation.id, null))?.reads.facts).toEqual({ brief: 1 });
+        await sleep(1100);
+        expect((await store.loadTurn(conversation.id, null))?.reads.facts).toEqual({});
+      });
+
+      it('marks a turn\'s replies sent at once', async () => {
+        const conversation = await newConversation();
+        const { replies } = await store.commitTurn({ conversationId: conversation.id, expectedVersion: 0, state: { vars: {} }, inboundId: null, replies: [{ text: 'a' }, { text: 'b' }] });
+        expect(await store.markAllSent(replies.map((r) => r.id))).toBe(2);
+        expect((await store.transcript(conversation.id)).map((m) => m.status)).toEqual(['sent', 'sent']);
+      });
+    });
+
     describe('outbound messages and the transcript', () => {
       it('stores a message Parley starts as pending, not in reply to anything', async () => {
         const conversation = await newConversation();
