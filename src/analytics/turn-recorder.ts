@@ -4,6 +4,7 @@
  * commit (`beforeCommit`), and the turn's duration in the latency histogram once it is committed.
  */
 import type { TurnHooks } from '../inbox/turn-hooks.ts';
+import { TURN_CUSTOMER } from '../store/types.ts';
 import type { AppMetrics } from './metrics.ts';
 
 export interface TurnRecorderOptions {
@@ -19,12 +20,12 @@ export function createTurnRecorder(options: TurnRecorderOptions): TurnHooks {
       unit.write({
         kind: 'insert', table: 'analytics_turns',
         row: {
-          conversation_id: conversation.id, customer_id: conversation.customerId, channel: conversation.channel, kind,
+          conversation_id: conversation.id, customer_id: TURN_CUSTOMER, channel: conversation.channel, kind,
           day: new Date().toISOString().slice(0, 10), flows: [...turn.flows], flow: state.flow ?? null, step: state.step ?? null,
           mode: conversation.mode, outcome: turn.outcome, replies: turn.replies, duration_ms: turn.durationMs, steps: [...turn.steps],
           handoff_step: turn.handoffStep ?? null,
         },
-        casts: { conversation_id: 'uuid', customer_id: 'uuid', day: 'date', flows: 'text[]', steps: 'text[]', replies: 'integer', duration_ms: 'integer' },
+        casts: { conversation_id: 'uuid', day: 'date', flows: 'text[]', steps: 'text[]', replies: 'integer', duration_ms: 'integer' },
       });
     },
     async committed(conversation, _inboundId, _input, turn) {

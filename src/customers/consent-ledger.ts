@@ -1,4 +1,4 @@
-import type { Queryable, TurnWrite } from '../store/types.ts';
+import { TURN_CUSTOMER, type Queryable, type TurnWrite } from '../store/types.ts';
 
 export const PURPOSES = ['service', 'marketing', 'notifications'] as const;
 export type Purpose = (typeof PURPOSES)[number];
@@ -64,15 +64,18 @@ export interface Refusal {
 export class ConsentLedger {
   constructor(private readonly db: Queryable) {}
 
-  /** The same entry as `record` writes, as a row of a turn's commit (src/inbox/turn-unit.ts). */
-  recordInTurn(change: ConsentChange): TurnWrite {
+  /**
+   * The same entry as `record` writes, as a row of a turn's commit (src/inbox/turn-unit.ts), for the conversation's
+   * customer as the commit finds it.
+   */
+  recordInTurn(change: Omit<ConsentChange, 'customerId'>): TurnWrite {
     return {
       kind: 'insert', table: 'consent_events',
       row: {
-        customer_id: change.customerId, channel: change.channel, purpose: change.purpose, state: change.state, how: change.how,
+        customer_id: TURN_CUSTOMER, channel: change.channel, purpose: change.purpose, state: change.state, how: change.how,
         said: change.said ?? null, shown: change.shown ?? null, actor: change.actor ?? null, message_id: change.messageId ?? null,
       },
-      casts: { customer_id: 'uuid', message_id: 'bigint' },
+      casts: { message_id: 'bigint' },
     };
   }
 

@@ -197,7 +197,7 @@ export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
       // Writing to the business is consent to be answered, by the bot and by its people, on this channel: recorded with
       // the turn's commit, from what the turn's read loaded.
       if (unit.reads.consent.service !== 'granted') {
-        unit.write(ledger.recordInTurn({ customerId, channel: conversation.channel, purpose: 'service', state: 'granted', how: 'implied-by-contact', messageId: inboundId }));
+        unit.write(ledger.recordInTurn({ channel: conversation.channel, purpose: 'service', state: 'granted', how: 'implied-by-contact', messageId: inboundId }));
       }
       const typed = parseLinkCode(input);
       if (typed) {

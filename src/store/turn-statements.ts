@@ -6,7 +6,7 @@
 import { ParleyError } from '../core/errors.ts';
 import type { InboundMessage } from '../core/message.ts';
 import { json, toConversation, toMessage, type ConversationRow, type MessageRow } from './rows.ts';
-import type { AcceptedInbound, CommitTurn, Conversation, Queryable, StoredMessage, TurnReads, TurnWrite } from './types.ts';
+import { TURN_CUSTOMER, type AcceptedInbound, type CommitTurn, type Conversation, type Queryable, type StoredMessage, type TurnReads, type TurnWrite } from './types.ts';
 
 /** A message row as jsonb, its ids as text. */
 const MESSAGE_JSON = (alias: string) => `to_jsonb(${alias}) || jsonb_build_object('id', ${alias}.id::text, 'in_reply_to', ${alias}.in_reply_to::text)`;
@@ -156,7 +156,9 @@ function writeClauses(writes: readonly TurnWrite[], param: (value: unknown) => s
       if (!/^[a-z_]+$/.test(write.table) || columns.some((column) => !/^[a-z_]+$/.test(column))) {
         throw new Error(`turn write into ${write.table}: names must be lower-case identifiers`);
       }
-      const values = columns.map((column) => `${param(write.row[column])}${write.casts?.[column] ? `::${write.casts[column]}` : ''}`);
+      const values = columns.map((column) => write.row[column] === TURN_CUSTOMER
+        ? 'conv.customer_id'
+        : `${param(write.row[column])}${write.casts?.[column] ? `::${write.casts[column]}` : ''}`);
       clauses.push(`INSERT INTO ${write.table} (${columns.join(', ')}) SELECT ${values.join(', ')} FROM conv`);
     }
   }

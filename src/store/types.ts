@@ -108,6 +108,12 @@ export interface TurnReads {
 }
 
 /**
+ * In a turn write's row: the conversation's customer as the commit finds it, not as the turn read it (linking a
+ * channel in the turn may have merged the customer into another).
+ */
+export const TURN_CUSTOMER: unique symbol = Symbol('the conversation\'s customer at commit');
+
+/**
  * A row a part adds to the turn's commit: written in the same statement as the turn's state and replies, or not at
  * all. Table and column names come from the code, never from input.
  */
