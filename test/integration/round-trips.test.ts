@@ -17,12 +17,13 @@ const MOST_ROUND_TRIPS = 6;
 
 /**
  * Work the app does on its timers, whoever is writing, and the set-up of a new connection: not the turn's. The handoff
- * monitor and the outbox's sweep (SQL), BullMQ's workers (their connections and the queue's keys), a pool's new
+ * monitor and the outbox's sweep (SQL), BullMQ's workers (their connections and the queue's keys), the renewal of a
+ * turn's lock (every TURN_LOCK_TTL_MS / 3, reached only by a turn slowed down by a busy machine), a pool's new
  * connection (PostgreSQL's startup message).
  */
 const BACKGROUND = [
   /FROM handoffs|UPDATE handoffs|c\.mode = 'human'|status = 'pending' AND created_at </,
-  /^(HELLO|CLIENT|INFO|BZPOPMIN|BRPOPLPUSH)\b|:handoffs:/,
+  /^(HELLO|CLIENT|INFO|BZPOPMIN|BRPOPLPUSH)\b|:handoffs:|^EVAL\(pexpire\) parley:lock:/,
   /^\(postgres\W*0000/,
 ];
 const background = (trip: Trip) => trip.requests.every((request) => BACKGROUND.some((pattern) => pattern.test(request)));

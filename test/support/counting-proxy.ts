@@ -101,7 +101,9 @@ function redisCommands(chunk: Buffer): string[] {
     if (parts.length === 0) break;
     const name = parts[0]!.toUpperCase();
     const shown = name === 'EVAL' || name === 'EVALSHA' ? parts.slice(3, 4) : parts.slice(1, 2);
-    commands.push([name, ...shown.map((part) => part.slice(0, 70))].join(' '));
+    // A script that only extends a key's expiry (a lock's renewal) is told apart from the others.
+    const label = name === 'EVAL' && /pexpire/.test(parts[1] ?? '') && !/del/.test(parts[1] ?? '') ? 'EVAL(pexpire)' : name;
+    commands.push([label, ...shown.map((part) => part.slice(0, 70))].join(' '));
   }
   return commands.length > 0 ? commands : ['(redis bytes)'];
 }
