@@ -3,7 +3,7 @@
  * (rebuilt on demand or when files change), answers questions with a calibrated confidence, and records the
  * questions it could not answer.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { KnowledgeAnswer, KnowledgeHit } from '../core/knowledge-port.ts';
 import type { SimilarArticles } from '../core/understanding.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -282,15 +282,15 @@ function toKnowledgeHit(hit: RetrievedHit): KnowledgeHit {
   return { id: hit.articleId, title: hit.title, score: hit.score, passage: hit.passage.text };
 }
 
-/** Per file, a hash of the articles loaded from it. */
+/** Per file, a hash of the articles loaded from it (article by article: one JSON text of a large file's would be huge). */
 function fileFingerprints(articles: readonly Article[]): Map<string, string> {
-  const byFile = new Map<string, Article[]>();
+  const hashes = new Map<string, Hash>();
   for (const article of articles) {
-    const list = byFile.get(article.file) ?? [];
-    list.push(article);
-    byFile.set(article.file, list);
+    let hash = hashes.get(article.file);
+    if (!hash) hashes.set(article.file, (hash = createHash('sha256')));
+    hash.update(JSON.stringify(article));
   }
-  return new Map([...byFile].map(([file, list]) => [file, createHash('sha256').update(JSON.stringify(list)).digest('base64')]));
+  return new Map([...hashes].map(([file, hash]) => [file, hash.digest('base64')]));
 }
 
 /** The ids of the articles in files that were added, changed or removed between two loads, as they were and are. */

@@ -15,6 +15,8 @@ export interface Section {
 
 const HEADING = /^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$/;
 const FENCE = /^\s*(```|~~~)/;
+/** Text in which no markup can start: one line, none of * _ ` [ < > | \\ ~ +. */
+const PLAIN = /^[^\n\r*_`[<>|\\~+]*$/;
 
 /** Sections of a Markdown body whose first line is line `firstLine` of its file. Empty sections are dropped. */
 export function splitSections(body: string, firstLine: number): Section[] {
@@ -50,6 +52,8 @@ export function splitSections(body: string, firstLine: number): Section[] {
 
 /** Markdown block text → plain text: markup dropped, links kept as "text (url)", list items on their own lines. */
 export function toPlainText(markdown: string): string {
+  // One line without any markup character is its own plain text (most FAQ answers: a base of 100,000 loads faster).
+  if (PLAIN.test(markdown) && !/^\s*[-:]/.test(markdown)) return markdown.trim();
   const out: string[] = [];
   let inFence = false;
   let joinable = false;

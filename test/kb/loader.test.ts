@@ -75,6 +75,25 @@ describe('FAQ files (JSON Lines): every problem at its line', () => {
       expect.stringMatching(/^faq\.jsonl:6 duplicate article id 'a' in locale en \(first in .*faq\.jsonl\)$/),
     ]);
   });
+
+  it('trims what it keeps, and an empty or ill-formed field is still explained', async () => {
+    const { dir, cleanup } = await tempDir({
+      'faq.jsonl': [
+        '{"id": " a ", "title": " A ", "answer": " Yes. ", "questions": [" A? "], "tags": [" t "], "locale": "en-GB"}',
+        '{"id": "b", "title": "B", "answer": "   "}',
+        '{"id": "c d", "title": "C", "answer": "No."}',
+        '{"id": "e", "title": "E", "answer": "No.", "questions": ["E?", ""]}',
+      ].join('\n'),
+    });
+    const loaded = await loadKnowledge(dir);
+    await cleanup();
+    expect(loaded.articles.map((a) => [a.id, a.title, a.questions, a.tags, a.locale, a.passages[0]!.text])).toEqual([['a', 'A', ['A?'], ['t'], 'en-GB', 'Yes.']]);
+    expect(loaded.issues.map((i) => `${i.line} ${i.message}`)).toEqual([
+      "2 'answer' must not be empty",
+      "3 'id' may only hold letters, digits and . _ / -",
+      "4 'questions.1' must not be empty",
+    ]);
+  });
 });
 
 describe('translations beside their original (<name>.<locale>.md, faq.<locale>.jsonl)', () => {
@@ -162,6 +181,15 @@ describe('passages', () => {
     expect(toPlainText('**Free** [returns](https://x.example/r), see `code` and *this*.\n* one\n* two')).toBe(
       'Free returns (https://x.example/r), see code and this.\n- one\n- two',
     );
+  });
+
+  it.each([
+    ['  One plain line, pre-order ok!  ', 'One plain line, pre-order ok!'],
+    ['- a bullet', '- a bullet'],
+    ['---', ''],
+    ['a_b_ and *c*', 'a_b_ and c'],
+  ])('plain text of %j is %j', (markdown, text) => {
+    expect(toPlainText(markdown)).toBe(text);
   });
 
   it('the demo knowledge base loads without problems: 30+ articles, FAQ entries included', async () => {

@@ -158,7 +158,7 @@ describe('BM25 top documents (early termination)', () => {
     // Zipf-like: w0 is in nearly every document, w59 in few.
     const word = () => vocabulary[Math.floor(vocabulary.length * rand() ** 3)]!;
     const docs = Array.from({ length: 3_000 }, () => Array.from({ length: 5 + Math.floor(rand() * 30) }, () => [word(), rand() < 0.2 ? 3 : 1] as [string, number]));
-    const bm25 = new Bm25(docs, { k1: 1.2, b: 0.75 });
+    const bm25 = Bm25.build(docs, { k1: 1.2, b: 0.75 });
     for (const query of [['w0', 'w1'], ['w0', 'w30', 'w59'], ['w2', 'w5', 'w9', 'w14'], ['w0', 'unknown'], ['w40']]) {
       const terms = query.map((t, i) => [t, i === 2 ? 0.5 : 1] as const);
       const scores = new Float64Array(docs.length);

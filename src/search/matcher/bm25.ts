@@ -7,14 +7,14 @@
  */
 import { StringTable, type StringTableData } from './string-table.ts';
 import { TopHeap, type TopDocs } from './top-heap.ts';
+import { BLOCK, Bm25Builder } from './bm25-builder.ts';
 
 export interface Bm25Options {
   k1: number;
   b: number;
 }
 
-/** Postings per block whose largest impact is kept: a block whose bound cannot lift a document into the top is skipped. */
-export const BLOCK = 64;
+export { BLOCK };
 
 export interface Bm25Snapshot {
   options: Bm25Options;
@@ -46,72 +46,39 @@ export class Bm25 {
   /** Layered over a larger index (layered.ts): IDF counts its documents too, and lengths are measured against its average. */
   private readonly outer: Bm25 | null;
 
-  /** `docs[i]`: document i's terms with the weight of the field each came from. */
-  constructor(docs: ReadonlyArray<ReadonlyArray<readonly [string, number]>>, options: Bm25Options, outer?: Bm25 | null);
-  constructor(data: Bm25Snapshot);
-  constructor(docs: ReadonlyArray<ReadonlyArray<readonly [string, number]>> | Bm25Snapshot, options?: Bm25Options, outer: Bm25 | null = null) {
+  /** `outer`: the index this one is layered over (layered.ts). */
+  constructor(data: Bm25Snapshot, outer: Bm25 | null = null) {
     this.outer = outer;
-    if (!Array.isArray(docs)) {
-      const data = docs as Bm25Snapshot;
-      this.options = data.options;
-      this.termIds = StringTable.restore(data.termIds);
-      this.offsets = data.offsets;
-      this.postingDocs = data.postingDocs;
-      this.postingFreqs = data.postingFreqs;
-      this.lengths = data.lengths;
-      this.avgLength = data.avgLength;
-      this.blockStart = data.blockStart;
-      this.blockMax = data.blockMax;
-      return;
-    }
-    this.options = options!;
-    const termIds = new Map<string, number>();
-    this.lengths = new Float64Array(docs.length);
-    // First pass: each document's distinct terms and frequencies, flat, and each term's document frequency.
-    const docTerms: number[] = [];
-    const docFreqs: number[] = [];
-    const docStart = new Int32Array(docs.length + 1);
-    const df: number[] = [];
-    const tf = new Map<number, number>();
-    docs.forEach((terms, doc) => {
-      docStart[doc] = docTerms.length;
-      tf.clear();
+    this.options = data.options;
+    this.termIds = StringTable.restore(data.termIds);
+    this.offsets = data.offsets;
+    this.postingDocs = data.postingDocs;
+    this.postingFreqs = data.postingFreqs;
+    this.lengths = data.lengths;
+    this.avgLength = data.avgLength;
+    this.blockStart = data.blockStart;
+    this.blockMax = data.blockMax;
+  }
+
+  /** `docs[i]`: document i's terms with the weight of the field each came from (the index builds them one by one: Bm25Builder). */
+  static build(docs: ReadonlyArray<ReadonlyArray<readonly [string, number]>>, options: Bm25Options, outer: Bm25 | null = null): Bm25 {
+    const builder = new Bm25Builder();
+    const ids = new Map<string, number>();
+    for (const terms of docs) {
       for (const [term, weight] of terms) {
-        let id = termIds.get(term);
-        if (id === undefined) termIds.set(term, (id = df.length)), df.push(0);
-        tf.set(id, (tf.get(id) ?? 0) + weight);
-        this.lengths[doc]! += weight;
+        let id = ids.get(term);
+        if (id === undefined) ids.set(term, (id = ids.size));
+        builder.add(id, weight);
       }
-      for (const [id, f] of tf) docTerms.push(id), docFreqs.push(f), df[id]!++;
-    });
-    docStart[docs.length] = docTerms.length;
-    // Second pass: the postings, grouped by term.
-    this.offsets = new Int32Array(df.length + 1);
-    for (let t = 0; t < df.length; t++) this.offsets[t + 1] = this.offsets[t]! + df[t]!;
-    this.postingDocs = new Int32Array(docTerms.length);
-    this.postingFreqs = new Float32Array(docTerms.length);
-    const fill = this.offsets.slice(0, df.length);
-    for (let doc = 0; doc < docs.length; doc++) {
-      for (let k = docStart[doc]!; k < docStart[doc + 1]!; k++) {
-        const at = fill[docTerms[k]!]!++;
-        this.postingDocs[at] = doc;
-        this.postingFreqs[at] = docFreqs[k]!;
-      }
+      builder.endDocument();
     }
-    this.avgLength = outer ? outer.avgLength : this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, docs.length) || 1;
-    this.termIds = StringTable.from([...termIds.keys()]);
-    this.blockStart = new Int32Array(df.length + 1);
-    for (let t = 0; t < df.length; t++) this.blockStart[t + 1] = this.blockStart[t]! + Math.ceil(df[t]! / BLOCK);
-    this.blockMax = new Float32Array(this.blockStart[df.length]!);
-    for (let t = 0; t < df.length; t++) {
-      for (let j = 0; j < this.blockStart[t + 1]! - this.blockStart[t]!; j++) {
-        let max = 0;
-        const from = this.offsets[t]! + j * BLOCK;
-        for (let p = from; p < Math.min(from + BLOCK, this.offsets[t + 1]!); p++) max = Math.max(max, this.impact(p));
-        // Float32 may round down; a bound must never be below what it bounds.
-        this.blockMax[this.blockStart[t]! + j] = max * (1 + 1e-6);
-      }
-    }
+    const names = [...ids.keys()];
+    return new Bm25(builder.finish(options, (id) => names[id]!, outer?.avgLength ?? null), outer);
+  }
+
+  /** The average weighted length of its documents (a layer over it measures lengths against it). */
+  get averageLength(): number {
+    return this.avgLength;
   }
 
   /** Posting p's share of a score before the query's term weight: f·(k1 + 1) / (f + norm of its document). */

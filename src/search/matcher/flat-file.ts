@@ -3,9 +3,11 @@
  * to 8 bytes. Reading it is one readFile and a view per array (nothing is copied or rebuilt), so an unchanged base
  * of 100,000 passages is ready in well under a second; V8's serialiser took seconds for the same arrays and Maps.
  *
- * `encode` takes any tree of plain objects, arrays, numbers, strings, booleans, nulls and typed arrays; `decode`
+ * `writeFlatFile` takes any tree of plain objects, arrays, numbers, strings, booleans, nulls and typed arrays; `decode`
  * gives the same tree back, its typed arrays as views over the file's bytes.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
+
 const MAGIC = 'PARLEYIX';
 /** Strings at least this long go into a section of their own rather than the JSON header. */
 const LONG = 1024;
@@ -19,7 +21,8 @@ interface SectionRef {
   type: TypeName | 'string';
 }
 
-export function encode(tree: unknown): Buffer {
+/** The file's bytes, in the order they are written: one Buffer of them all would double the memory of a large index. */
+export function encodeParts(tree: unknown): Uint8Array[] {
   const parts: Array<{ bytes: Uint8Array; type: TypeName | 'string' }> = [];
   const header = JSON.stringify(tree, function (this: unknown, _key, value: unknown) {
     if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
@@ -35,21 +38,35 @@ export function encode(tree: unknown): Buffer {
     return value;
   });
   const headerBytes = Buffer.from(header, 'utf8');
-  const offsets: number[] = [];
-  let at = align(MAGIC.length + 8 + headerBytes.length);
+  const out: Uint8Array[] = [];
+  const start = Buffer.alloc(MAGIC.length + 8);
+  start.write(MAGIC, 0, 'latin1');
+  start.writeUInt32LE(headerBytes.length, MAGIC.length);
+  out.push(start, headerBytes);
+  let at = MAGIC.length + 8 + headerBytes.length;
+  const sections: Array<[number, number]> = [];
   for (const part of parts) {
-    offsets.push(at);
-    at = align(at + part.bytes.byteLength);
+    if (align(at) > at) out.push(Buffer.alloc(align(at) - at));
+    at = align(at);
+    sections.push([at, part.bytes.byteLength]);
+    out.push(part.bytes);
+    at += part.bytes.byteLength;
   }
-  const table = Buffer.from(JSON.stringify(parts.map((p, i) => [offsets[i], p.bytes.byteLength])), 'utf8');
-  const out = Buffer.alloc(at + table.length);
-  out.write(MAGIC, 0, 'latin1');
-  out.writeUInt32LE(headerBytes.length, MAGIC.length);
-  out.writeUInt32LE(table.length, MAGIC.length + 4);
-  headerBytes.copy(out, MAGIC.length + 8);
-  parts.forEach((p, i) => out.set(p.bytes, offsets[i]!));
-  table.copy(out, at);
+  if (align(at) > at) out.push(Buffer.alloc(align(at) - at));
+  const table = Buffer.from(JSON.stringify(sections), 'utf8');
+  start.writeUInt32LE(table.length, MAGIC.length + 4);
+  out.push(table);
   return out;
+}
+
+/** Writes `tree` to `file` part by part (see encodeParts). */
+export function writeFlatFile(file: string, tree: unknown): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (const part of encodeParts(tree)) for (let done = 0; done < part.byteLength; ) done += writeSync(fd, part, done);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function decode(file: Buffer): unknown {

@@ -36,7 +36,7 @@ export class Speller {
       this.counts = data.counts;
       return;
     }
-    const sorted = [...words.keys()].sort().sort((a, b) => a.length - b.length);
+    const sorted = [...words.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
     this.words = StringTable.from(sorted);
     this.counts = Int32Array.from(sorted, (word) => words.get(word)!);
     this.byLength = new Int32Array((sorted.at(-1)?.length ?? 0) + 2);

@@ -6,11 +6,15 @@
  * field by field, word and gram; in a smaller base every document is.
  */
 import { Bm25, type Bm25Snapshot } from './bm25.ts';
+import { Bm25Builder } from './bm25-builder.ts';
+import { GrowableInt32 } from './growable.ts';
+import { RowVectorsBuilder } from './row-vectors-builder.ts';
+import { TokenIds } from './token-ids.ts';
 import type { TopDocs } from './top-heap.ts';
 import { Speller, type SpellerSnapshot } from './fuzzy.ts';
 import { StringTable, type StringTableData } from './string-table.ts';
 import type { MatcherOptions } from './options.ts';
-import { analyzerFor, charGrams, tokenize, type Analyzer } from './text.ts';
+import { analyzerFor, charGrams, eachCharGram, eachToken, tokenize, type Analyzer } from './text.ts';
 import type { MatchDoc } from './types.ts';
 import { RowVectors, type QueryVector, type RowVectorsSnapshot } from './row-vectors.ts';
 
@@ -68,36 +72,47 @@ export class LanguageIndex {
     this.outerSize = outer?.size ?? 0;
     this.analyzer = analyzerFor(locale);
     const unitKinds = new Set(options.unitKinds);
-    const wordRows: string[][] = [];
-    const charRows: string[][] = [];
-    this.unitStart = new Int32Array(docs.length + 1);
-    const bm25Docs: Array<Array<[string, number]>> = [];
-    const vocabulary = new Map<string, number>();
-    docs.forEach((doc, d) => {
-      this.unitStart[d] = wordRows.length;
-      const weighted: Array<[string, number]> = [];
-      const seen = new Set<string>();
-      for (const field of doc.fields) {
-        const tokens = tokenize(field.text);
-        for (const token of tokens) seen.add(token);
-        const stems = this.stems(tokens);
-        const weight = options.fieldWeights[field.kind];
-        for (const stem of stems) weighted.push([stem, weight]);
-        if (!unitKinds.has(field.kind) || tokens.length === 0) continue;
-        wordRows.push(stems);
-        if (options.charGrams) charRows.push(tokens);
-      }
-      for (const token of seen) vocabulary.set(token, (vocabulary.get(token) ?? 0) + 1);
-      bm25Docs.push(weighted);
-    });
-    this.unitStart[docs.length] = wordRows.length;
-    this.words = RowVectors.build(wordRows, (stem) => [stem], outer?.words ?? null);
-    this.wordCentroidNorm = this.words.groupNorms(this.unitStart);
+    // Built one field at a time, on word ids: nothing of a document is kept once its terms are counted.
+    const dictionary = new TokenIds(this.analyzer);
+    const words = new RowVectorsBuilder((stem, term) => term(dictionary.stems[stem]!, 0, dictionary.stems[stem]!.length), outer?.words ?? null);
     const grams = options.charGrams;
-    this.chars = grams ? RowVectors.build(charRows, (token) => charGrams([token], grams.min, grams.max), outer?.chars ?? null) : null;
+    const chars = grams ? new RowVectorsBuilder((token, term) => eachCharGram(dictionary.tokens[token]!, grams.min, grams.max, term), outer?.chars ?? null) : null;
+    const bm25 = new Bm25Builder();
+    this.unitStart = new Int32Array(docs.length + 1);
+    // Per token id: how many documents have it (for the speller), and the last one that did.
+    const docCount = new GrowableInt32(1024);
+    const lastDoc = new GrowableInt32(1024);
+    // The field's tokens and the stems of those that are not function words, by id.
+    const tokenIds = new GrowableInt32(64);
+    const stemIds = new GrowableInt32(64);
+    let d = 0;
+    const count = (normal: string, from: number, to: number) => {
+      const id = dictionary.id(normal, from, to);
+      tokenIds.push(id);
+      if (lastDoc.get(id, -1) !== d) lastDoc.set(id, d, -1), docCount.set(id, docCount.get(id, 0) + 1);
+      const stem = dictionary.stemOf(id);
+      if (stem >= 0) stemIds.push(stem);
+    };
+    for (; d < docs.length; d++) {
+      this.unitStart[d] = words.rows;
+      for (const field of docs[d]!.fields) {
+        tokenIds.length = stemIds.length = 0;
+        eachToken(field.text, count);
+        const weight = options.fieldWeights[field.kind];
+        for (let i = 0; i < stemIds.length; i++) bm25.add(stemIds.at(i), weight);
+        if (!unitKinds.has(field.kind) || tokenIds.length === 0) continue;
+        words.add(stemIds);
+        chars?.add(tokenIds);
+      }
+      bm25.endDocument();
+    }
+    this.unitStart[docs.length] = words.rows;
+    this.words = words.finish();
+    this.wordCentroidNorm = this.words.groupNorms(this.unitStart);
+    this.chars = chars ? chars.finish() : null;
     this.charCentroidNorm = this.chars ? this.chars.groupNorms(this.unitStart) : null;
-    this.bm25 = new Bm25(bm25Docs, options.bm25, outer?.bm25 ?? null);
-    this.speller = new Speller(vocabulary, outer?.speller ?? null);
+    this.bm25 = new Bm25(bm25.finish(options.bm25, (stem) => dictionary.stems[stem]!, outer ? outer.bm25.averageLength : null), outer?.bm25 ?? null);
+    this.speller = new Speller(new Map(dictionary.tokens.map((token, id) => [token, docCount.at(id)])), outer?.speller ?? null);
   }
 
   /** What the index holds, as plain data (see matcher-cache.ts). */

@@ -5,9 +5,9 @@
  * of them builds anew; the newest files are kept, older ones removed.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { decode, encode } from './flat-file.ts';
+import { decode, writeFlatFile } from './flat-file.ts';
 import { Matcher, type MatcherSnapshot } from './matcher.ts';
 import type { MatcherOptions } from './options.ts';
 import type { MatchDoc } from './types.ts';
@@ -42,7 +42,7 @@ export function buildCached(source: readonly MatchDoc[] | (() => Iterable<MatchD
   try {
     mkdirSync(dir, { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, encode(matcher.snapshot()));
+    writeFlatFile(temporary, matcher.snapshot());
     renameSync(temporary, file);
     prune(dir);
   } catch {

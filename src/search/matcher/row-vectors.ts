@@ -55,61 +55,9 @@ export class RowVectors {
     return this.vectorOf.length;
   }
 
-  /**
-   * `rows[i]` is row i's words; `termsOf` gives a word's terms (its character n-grams), computed once per distinct
-   * word: a large base repeats its words far more often than it has distinct ones.
-   */
-  static build(rows: ReadonlyArray<readonly string[]>, termsOf: (word: string) => string[], outer: OuterIdf | null = null): RowVectors {
-    const vocabulary = new Map<string, number>();
-    const df: number[] = [];
-    const idsOf = new Map<string, Int32Array>();
-    const termIds = (word: string): Int32Array => {
-      let ids = idsOf.get(word);
-      if (!ids) {
-        ids = Int32Array.from(termsOf(word), (term) => {
-          let id = vocabulary.get(term);
-          if (id === undefined) vocabulary.set(term, (id = df.length)), df.push(0);
-          return id;
-        });
-        idsOf.set(word, ids);
-      }
-      return ids;
-    };
-    // Document frequencies count every row, repeated or not, so that sharing a vector changes no weight.
-    const vectorOf = new Int32Array(rows.length);
-    const vectorByText = new Map<string, number>();
-    const perVector: Array<Map<number, number>> = [];
-    rows.forEach((words, r) => {
-      const text = words.join(' ');
-      let v = vectorByText.get(text);
-      if (v === undefined) {
-        const tf = new Map<number, number>();
-        for (const word of words) for (const id of termIds(word)) tf.set(id, (tf.get(id) ?? 0) + 1);
-        vectorByText.set(text, (v = perVector.length));
-        perVector.push(tf);
-      }
-      vectorOf[r] = v;
-      for (const id of perVector[v]!.keys()) df[id]!++;
-    });
-    // Layered over a larger index (layered.ts): its weights where it has the term, as one index of both would.
-    const total = rows.length + (outer?.rows ?? 0);
-    const terms = outer ? [...vocabulary.keys()] : [];
-    const idf = Float64Array.from(df, (d, id) => outer?.idfOf(terms[id]!) ?? Math.log((total + 1) / (d + 1)) + 1);
-    const offsets = new Int32Array(perVector.length + 1);
-    perVector.forEach((tf, v) => (offsets[v + 1] = offsets[v]! + tf.size));
-    const ids = new Int32Array(offsets[perVector.length]!);
-    const weights = new Float32Array(offsets[perVector.length]!);
-    perVector.forEach((tf, r) => {
-      const sorted = [...tf].sort((a, b) => a[0] - b[0]);
-      let norm = 0;
-      for (const [id, f] of sorted) norm += ((1 + Math.log(f)) * idf[id]!) ** 2;
-      norm = Math.sqrt(norm) || 1;
-      sorted.forEach(([id, f], k) => {
-        ids[offsets[r]! + k] = id;
-        weights[offsets[r]! + k] = ((1 + Math.log(f)) * idf[id]!) / norm;
-      });
-    });
-    return new RowVectors(StringTable.from([...vocabulary.keys()]), idf, vectorOf, offsets, ids, weights, outer);
+  /** Made by RowVectorsBuilder (row-vectors-builder.ts), which adds rows one by one. */
+  static assemble(vocabulary: StringTable, idf: Float64Array, vectorOf: Int32Array, offsets: Int32Array, ids: Int32Array, weights: Float32Array, outer: OuterIdf | null): RowVectors {
+    return new RowVectors(vocabulary, idf, vectorOf, offsets, ids, weights, outer);
   }
 
   has(term: string): boolean {
@@ -163,15 +111,24 @@ export class RowVectors {
   groupNorms(groupStart: Int32Array): Float64Array {
     const groups = groupStart.length - 1;
     const norms = new Float64Array(groups);
-    const sum = new Map<number, number>();
+    // The group's sum by term id, and the ids it touched in the order it first did (the sum's order, as a Map's).
+    const sum = new Float64Array(this.idf.length);
+    const touched = new Int32Array(this.idf.length);
     for (let g = 0; g < groups; g++) {
-      sum.clear();
+      let n = 0;
       for (let r = groupStart[g]!; r < groupStart[g + 1]!; r++) {
         const v = this.vectorOf[r]!;
-        for (let k = this.offsets[v]!; k < this.offsets[v + 1]!; k++) sum.set(this.ids[k]!, (sum.get(this.ids[k]!) ?? 0) + this.weights[k]!);
+        for (let k = this.offsets[v]!; k < this.offsets[v + 1]!; k++) {
+          const id = this.ids[k]!;
+          if (sum[id] === 0) touched[n++] = id;
+          sum[id]! += this.weights[k]!;
+        }
       }
       let squares = 0;
-      for (const v of sum.values()) squares += v * v;
+      for (let i = 0; i < n; i++) {
+        squares += sum[touched[i]!]! * sum[touched[i]!]!;
+        sum[touched[i]!] = 0;
+      }
       norms[g] = Math.sqrt(squares);
     }
     return norms;

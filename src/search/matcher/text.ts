@@ -3,9 +3,9 @@
  * language's stop words, transliteration and Snowball stemmer), seen as the matcher uses it, and character n-grams
  * for typos. Documents and queries go through the same functions, so they always meet on the same terms.
  */
-import { analyzerFor as termAnalyzer, language, normalize, tokenize } from '../../kb/text.ts';
+import { analyzerFor as termAnalyzer, eachToken, language, normalize, tokenize } from '../../kb/text.ts';
 
-export { language, normalize, tokenize };
+export { eachToken, language, normalize, tokenize };
 
 export interface Analyzer {
   readonly language: string;
@@ -35,12 +35,15 @@ export function analyzerFor(locale: string): Analyzer {
 /** Character n-grams (lengths `min`..`max`) of each word padded with spaces, as scikit-learn's `char_wb`. */
 export function charGrams(tokens: readonly string[], min: number, max: number): string[] {
   const grams: string[] = [];
-  for (const token of tokens) {
-    const padded = ` ${token} `;
-    for (let n = min; n <= max; n++) {
-      if (padded.length < n) break;
-      for (let i = 0; i + n <= padded.length; i++) grams.push(padded.slice(i, i + n));
-    }
-  }
+  for (const token of tokens) eachCharGram(token, min, max, (padded, from, to) => grams.push(padded.slice(from, to)));
   return grams;
+}
+
+/** `charGrams` of one word, each as a range of the padded word (an index looks them up without making strings). */
+export function eachCharGram(token: string, min: number, max: number, visit: (padded: string, from: number, to: number) => void): void {
+  const padded = ` ${token} `;
+  for (let n = min; n <= max; n++) {
+    if (padded.length < n) break;
+    for (let i = 0; i + n <= padded.length; i++) visit(padded, i, i + n);
+  }
 }
