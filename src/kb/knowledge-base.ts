@@ -4,6 +4,7 @@
  * questions it could not answer.
  */
 import { createHash, type Hash } from 'node:crypto';
+import path from 'node:path';
 import type { KnowledgeAnswer, KnowledgeHit } from '../core/knowledge-port.ts';
 import type { SimilarArticles } from '../core/understanding.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -55,8 +56,12 @@ export class FileKnowledgeBase implements KnowledgeBase {
   private inflight: Promise<KbStats> | null = null;
   private queued: Promise<KbStats> | null = null;
   private watcher: TreeWatcher | null = null;
-  /** Per knowledge file, a hash of the articles loaded from it (to tell which files a rebuild has to re-index). */
+  /**
+   * Per knowledge file (its path in the folder the articles were loaded from), a hash of the articles loaded from it,
+   * to tell which files a rebuild has to re-index; and that folder.
+   */
   private fingerprints = new Map<string, string>();
+  private loadedFrom = '';
 
   constructor(private readonly parts: KnowledgeBaseParts) {}
 
@@ -98,8 +103,9 @@ export class FileKnowledgeBase implements KnowledgeBase {
     for (const issue of loaded.issues) this.parts.logger?.warn({ file: issue.file, line: issue.line, problem: issue.message }, 'kb: file left out');
     const vectors = await this.embed(loaded);
     // A change to a few files re-indexes their articles alone; the first build, or many changes, build it all.
-    const prints = fileFingerprints(loaded.articles);
-    const changed = this.fingerprints.size > 0 ? changedArticles(this.loaded.articles, this.fingerprints, loaded.articles, prints) : null;
+    const prints = fileFingerprints(loaded.articles, this.parts.dir);
+    const changed =
+      this.fingerprints.size > 0 ? changedArticles({ articles: this.loaded.articles, prints: this.fingerprints, dir: this.loadedFrom }, { articles: loaded.articles, prints, dir: this.parts.dir }) : null;
     const embedder = this.parts.embedder ?? null;
     this.retriever =
       (changed && this.retriever.update(loaded.articles, changed, { vectors, embedder })) ??
@@ -111,12 +117,27 @@ export class FileKnowledgeBase implements KnowledgeBase {
         ...(this.parts.indexDir ? { indexDir: this.parts.indexDir } : {}),
       });
     this.fingerprints = prints;
+    this.loadedFrom = this.parts.dir;
     this.loaded = loaded;
     this.builtAt = new Date();
     this.generation = ++indexesMade;
     const stats = this.stats();
     this.parts.logger?.info({ articles: stats.articles, passages: stats.passages, embedded: stats.embedded, issues: stats.issues, index: stats.index }, 'kb: index ready');
     return stats;
+  }
+
+  /**
+   * A base of `dir` (another folder of mostly the same files: the next release's knowledge) that starts from this one's
+   * index: its `start` re-indexes only the files that differ, as a change on disk would (it does not watch). This base
+   * is not changed.
+   */
+  successor(dir: string): FileKnowledgeBase {
+    const next = new FileKnowledgeBase({ ...this.parts, dir, watch: false });
+    next.loaded = this.loaded;
+    next.retriever = this.retriever;
+    next.fingerprints = this.fingerprints;
+    next.loadedFrom = this.loadedFrom;
+    return next;
   }
 
   /**
@@ -282,19 +303,33 @@ function toKnowledgeHit(hit: RetrievedHit): KnowledgeHit {
   return { id: hit.articleId, title: hit.title, score: hit.score, passage: hit.passage.text };
 }
 
-/** Per file, a hash of the articles loaded from it (article by article: one JSON text of a large file's would be huge). */
-function fileFingerprints(articles: readonly Article[]): Map<string, string> {
+/** Per file (its path under `dir`), a hash of the articles loaded from it (article by article: one JSON text of a large file's would be huge). */
+function fileFingerprints(articles: readonly Article[], dir: string): Map<string, string> {
   const hashes = new Map<string, Hash>();
+  // The article and its passages name their file by its path under `dir`: two folders with the same file agree.
+  const prefix = JSON.stringify(path.join(dir, path.sep)).slice(1, -1);
   for (const article of articles) {
-    let hash = hashes.get(article.file);
-    if (!hash) hashes.set(article.file, (hash = createHash('sha256')));
-    hash.update(JSON.stringify(article));
+    const file = path.relative(dir, article.file);
+    let hash = hashes.get(file);
+    if (!hash) hashes.set(file, (hash = createHash('sha256')));
+    hash.update(JSON.stringify(article).replaceAll(prefix, ''));
   }
   return new Map([...hashes].map(([file, hash]) => [file, hash.digest('base64')]));
 }
 
-/** The ids of the articles in files that were added, changed or removed between two loads, as they were and are. */
-function changedArticles(before: readonly Article[], printsBefore: ReadonlyMap<string, string>, now: readonly Article[], printsNow: ReadonlyMap<string, string>): Set<string> {
-  const files = new Set([...printsBefore.keys(), ...printsNow.keys()].filter((file) => printsBefore.get(file) !== printsNow.get(file)));
-  return new Set([...before, ...now].filter((article) => files.has(article.file)).map((article) => article.id));
+interface LoadedFiles {
+  articles: readonly Article[];
+  prints: ReadonlyMap<string, string>;
+  dir: string;
+}
+
+/**
+ * The ids of the articles in files that were added, changed or removed between two loads, as they were and are; the
+ * two may be of different folders with the same files (two releases' knowledge folders).
+ */
+function changedArticles(before: LoadedFiles, now: LoadedFiles): Set<string> {
+  const files = new Set([...before.prints.keys(), ...now.prints.keys()].filter((file) => before.prints.get(file) !== now.prints.get(file)));
+  const changed = new Set<string>();
+  for (const { articles, dir } of [before, now]) for (const article of articles) if (files.has(path.relative(dir, article.file))) changed.add(article.id);
+  return changed;
 }

@@ -24,9 +24,14 @@ export class SwitchingKnowledgeBase implements KnowledgeBase {
     return new SwitchingKnowledgeBase(knowledge, settings);
   }
 
-  /** Builds the index of `dir`, then answers from it; the previous index is closed. */
+  /**
+   * Indexes `dir`, then answers from it; the previous index is closed. A base loaded from files hands its index on:
+   * only the files that differ from its own are indexed anew (FileKnowledgeBase.successor), so every server process
+   * takes in a published release's changed articles without rebuilding its whole index.
+   */
   async switchTo(dir: string): Promise<void> {
-    await this.use(await createKnowledgeBase({ ...this.settings, dir, watch: false }));
+    const next = this.current instanceof FileKnowledgeBase ? await this.current.successor(dir).start() : await createKnowledgeBase({ ...this.settings, dir, watch: false });
+    await this.use(next);
   }
 
   /** Answers from `next` from now on; the previous base is closed. */

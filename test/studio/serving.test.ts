@@ -78,4 +78,15 @@ describe('serving releases', () => {
     expect(await greeting(b)).toBe('Hello from a git pull!');
     await until(() => greeting(a), (text) => text === 'Hello from a git pull!', 'the running process to switch', { intervalMs: 100 });
   });
+
+  it('an article changed in a release published through one process is answered by the other, its index updated, not rebuilt', async () => {
+    const files = new StudioFiles(a.app.store.db, a.app.releases.releases);
+    const current = await files.get('knowledge/products/halo-hub.md');
+    await files.save('knowledge/products/halo-hub.md', current.content!.replace('It costs €129.', 'It costs €129 and glows zephyrine blue.'), current.version, 'ana');
+    await a.app.releases.releases.publishDrafts({ by: 'ana', message: 'halo hub colour' });
+    const asked = async (t: TestApp) => (await t.app.releases.knowledge!.search('zephyrine', { limit: 1 })).hits[0]?.id;
+    expect(await asked(a)).toBe('products/halo-hub');
+    await until(() => asked(b!), (id) => id === 'products/halo-hub', 'the other process to answer from the changed article', { intervalMs: 100 });
+    for (const t of [a, b!]) expect(t.app.releases.knowledge!.stats()).toMatchObject({ index: 'updated' });
+  });
 });
