@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { BOTFRAMEWORK_CHANNEL, createBotFrameworkChannel } from '../adapters/botframework/index.ts';
-import { createSlackChannel, SLACK_CHANNEL } from '../adapters/slack/index.ts';
-import { createWebSender, LiveHub, registerWebRoutes } from '../adapters/web/index.ts';
-import { createWhatsAppSender, registerWhatsAppRoutes, WHATSAPP_CHANNEL } from '../adapters/whatsapp-cloud/index.ts';
-import { createWhatsAppWebChannel, WHATSAPP_WEB_CHANNEL, type WhatsAppWebOverrides } from '../adapters/whatsapp-web/index.ts';
+import { botFrameworkPart } from '../adapters/botframework/index.ts';
+import { slackPart } from '../adapters/slack/index.ts';
+import { webPart } from '../adapters/web/index.ts';
+import { whatsappCloudPart } from '../adapters/whatsapp-cloud/index.ts';
+import { whatsappWebPart, type WhatsAppWebOverrides } from '../adapters/whatsapp-web/index.ts';
 import { answersWithOpeningHours, hitsWithOpeningHours, withOpeningHours } from './hours/hours-placeholder.ts';
 import { describedHours } from './hours/hours-when-unset.ts';
 import { OpeningHours } from './hours/opening-hours.ts';
@@ -13,10 +13,11 @@ import { personVars, type PersonReach } from './hours/person-available.ts';
 import { withTurnVars } from './hours/turn-vars.ts';
 import type { ConversationState } from './engine/types.ts';
 import { createAppHandoff } from './app-handoff.ts';
+import { AppParts } from './app-parts.ts';
 import { createCustomerSystem } from './customers/index.ts';
 import { requestSecret, SESSION_COOKIE } from '../adapters/agent-console/sessions.ts';
 import type { Config } from './config.ts';
-import type { ChannelAdapter } from './core/channel.ts';
+import type { PartRuntime } from './core/part.ts';
 import type { KnowledgePort } from './core/knowledge-port.ts';
 import { demoOrderEndpoint, registerDemoOrderRoutes } from './demo/demo-orders.ts';
 import type { FlowRegistry } from './engine/flow-registry.ts';
@@ -42,7 +43,6 @@ import { Outbox } from './outbox/outbox.ts';
 import { AdminAuth } from './server/admin-auth.ts';
 import { registerAdminRoutes } from './server/admin-routes.ts';
 import { buildHttpServer, type HealthReport } from './server/http-server.ts';
-import { ChannelReferenceStore } from './store/channel-references.ts';
 import { serveDataDir, type DataDirServer } from './store/data-dir-server.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/types.ts';
@@ -113,32 +113,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const knowledgeBase = options.knowledge ?? kb;
   const baseKnowledge = knowledgeBase ? answersWithOpeningHours(hoursToDescribe, knowledgeBase) : knowledgeBase;
 
-  const hub = new LiveHub(redis.client, redis.duplicate());
-  const channels = new Map<string, ChannelAdapter>([['web', createWebSender(hub)]]);
-  const botframework = config.botframework
-    ? createBotFrameworkChannel({ settings: config.botframework, references: new ChannelReferenceStore(store.db), logger, sendTimeoutMs: config.channelSendTimeoutMs })
-    : undefined;
-  if (botframework) channels.set(BOTFRAMEWORK_CHANNEL, botframework.sender);
-  // One Slack app serves the customer channel and the agent desk (adapters/slack/index.ts).
-  const slack = config.handoff.slack
-    ? createSlackChannel({ settings: config.handoff.slack, references: new ChannelReferenceStore(store.db), logger, sendTimeoutMs: config.channelSendTimeoutMs })
-    : undefined;
-  if (slack?.sender) channels.set(SLACK_CHANNEL, slack.sender);
-  if (config.whatsapp) {
-    const { graphUrl, accessToken, template } = config.whatsapp;
-    const lastInboundAt = (address: { channel: string; conversationId: string }) => store.lastInboundAt(address.channel, address.conversationId);
-    channels.set(WHATSAPP_CHANNEL, createWhatsAppSender({ graphUrl, accessToken, template, lastInboundAt, timeoutMs: config.channelSendTimeoutMs }));
-  }
-  const whatsappWeb = config.whatsappWeb
-    ? createWhatsAppWebChannel({
-        settings: config.whatsappWeb, redis: redis.client, subscriber: redis.duplicate(), logger, ...options.whatsappWeb,
-        lastInboundAt: (address) => store.lastInboundAt(address.channel, address.conversationId),
-        recordAck: (externalId, status, error) => store.recordDeliveryStatus(WHATSAPP_WEB_CHANNEL, externalId, status, error),
-      })
-    : undefined;
-  if (whatsappWeb) channels.set(WHATSAPP_WEB_CHANNEL, whatsappWeb.sender);
+  // The channels (src/core/part.ts, docs/channels.md): adding one is a folder under adapters/ and a line here. Their
+  // senders are listed at /healthz in this order; their desks take handoffs in it.
+  const parts = new AppParts([webPart, botFrameworkPart, slackPart, whatsappCloudPart, whatsappWebPart(options.whatsappWeb)], { config, logger, store, redis });
+  const { channels } = parts;
   // Per-turn analytics, the rating, /metrics (src/analytics); the handoff queue is read at each scrape. The outbox
-  // gets the channels counting their failed sends: add every channel above this line.
+  // gets the parts' channels counting their failed sends.
   const analytics = createAnalytics({
     db: store.db, logger,
     handoffJobs: async () => (await handoff?.system.queue.bull())?.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed'),
@@ -155,7 +135,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const customers = createCustomerSystem({
     config: config.customers, store, logger,
     deliver: (conversationId, address, messages) => void outbox.dispatch(conversationId, address, messages),
-    isLive: (conversation) => hub.isLive(conversation.externalId).catch(() => false),
+    isLive: async (conversation) => (await parts.presence(conversation.channel)?.isLive(conversation.externalId).catch(() => false)) ?? false,
     enabled: (channel) => channels.has(channel),
     redis: redis.client, redisPrefix: config.handoff.queuePrefix,
   });
@@ -176,33 +156,30 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       const found = await kb.search(question, searchOptions);
       return { ...found, hits: hitsWithOpeningHours(found.hits, hoursToDescribe, searchOptions.locale) };
     } } : {}),
-    // An agent typing shows in the customer's web chat, over its live connection; nothing is stored.
-    agentTyping: async (conversation, agent) => {
-      if (conversation.channel === 'web') await hub.publish(conversation.externalId, { type: 'typing', who: 'agent', name: agent.name });
-    },
+    // An agent typing shows where the customer is connected live (the web chat); nothing is stored.
+    agentTyping: async (conversation, agent) => parts.presence(conversation.channel)?.agentTyping(conversation.externalId, agent.name),
     askRating: analytics.askAfterHandoff,
     // The workspace suggests only for what the understanding step confidently understood, read as a turn reads it.
     understand: (conversation, text) => understander.understand(flows.forState(conversation.state), text, { ...understandOptions(conversation.state), model: false }),
   });
   handoff?.system.addDesk(analytics.metrics.desk());
-  if (botframework && handoff) handoff.system.addDesk(botframework.desk(handoff.system.service));
-  const slackDesk = handoff ? slack?.desk(handoff.system.service) : undefined;
-  if (slackDesk && handoff) handoff.system.addDesk(slackDesk);
+  const channelDesks = handoff ? parts.desks(handoff.system.service) : [];
+  for (const channelDesk of channelDesks) handoff?.system.addDesk(channelDesk);
   const knowledge = handoff?.knowledge ?? baseKnowledge;
-  // Someone can take a handoff: a console agent who works a queue, Slack's agent channel, or Bot Framework's own desk.
+  // Someone can take a handoff: a console agent who works a queue, or a channel's desk (Slack's agent channel, Bot Framework's).
   // Editors alone (AGENTS for Parley Studio) take none: their sign-in stays, and a handoff is not queued to nobody; the
   // inbox tells the customer no person is available and the bot goes on.
-  const desk = handoff && (config.handoff.agents.some((agent) => agent.queues.length > 0) || config.handoff.slack?.agentChannel || botframework) ? handoff : undefined;
+  const desk = handoff && (config.handoff.agents.some((agent) => agent.queues.length > 0) || channelDesks.length > 0) ? handoff : undefined;
   // person_available / person_later, for flows to test before they promise a colleague (src/hours/person-available.ts).
   const reach: PersonReach = { desk: desk !== undefined, ...(config.handoff.openingHours ? { hours: new OpeningHours(config.handoff.openingHours) } : {}), queue: config.handoff.defaultQueue, now: () => new Date() };
   if (handoff && !desk) logger.warn('AGENTS has editors only and no desk takes handoffs: a handoff tells the customer that no person is available');
   const privacy = createPrivacySystem({
     config: config.privacy, db: store.db, redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
     ...(handoff ? { removeJobs: async (ids: string[]) => removeQueueJobs(await handoff.system.queue.bull(), redis.client, ids) } : {}),
-    ...(slack?.deskCopies ? { handoffCopies: [slack.deskCopies] } : {}),
+    ...(parts.deskCopies.length > 0 ? { handoffCopies: parts.deskCopies } : {}),
   });
   // Earlier hooks take precedence over later ones.
-  const hooks = composeTurnHooks([customers.hooks, privacy.hooks, analytics.ratingHooks, desk?.system.hooks, analytics.recorder]);
+  const hooks = composeTurnHooks([customers.hooks, privacy.hooks, analytics.ratingHooks, desk?.system.hooks, ...parts.hooks, analytics.recorder]);
   const inbox = new Inbox({
     store,
     lock,
@@ -241,25 +218,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const adminAuth = new AdminAuth({ token: config.adminToken, ...(handoff ? { sessions: handoff.sessions } : {}) });
   const http = await buildHttpServer({
     logger, health, publicDir, trustProxy: config.trustProxy, requestTimeoutMs: config.requestTimeoutMs,
-    // The public web chat is embedded on other origins; every other request carrying the agent cookie must be same-origin.
-    sameOrigin: { cookie: SESSION_COOKIE, publicPrefixes: ['/api/webchat'] },
+    // The parts' public paths (the web chat's) are embedded on other origins; every other request carrying the agent
+    // cookie must be same-origin.
+    sameOrigin: { cookie: SESSION_COOKIE, publicPrefixes: parts.publicPrefixes },
   });
-  await registerWebRoutes(http, {
-    inbox, hub, logger, config: config.web,
-    ...(handoff ? { customerTyping: (conversationId: string) => handoff.customerTyping('web', conversationId), status: () => handoff.system.service.hours.availability() } : {}),
-  });
-  if (config.whatsapp) {
-    await registerWhatsAppRoutes(http, {
-      verifyToken: config.whatsapp.verifyToken,
-      appSecret: config.whatsapp.appSecret,
-      inbox,
-      logger,
-      recordStatus: (update) => store.recordDeliveryStatus(WHATSAPP_CHANNEL, update.externalId, update.status, update.error),
-    });
-  }
-  await botframework?.register(http, { inbox });
-  await whatsappWeb?.register(http, { adminAuth });
-  await slack?.register(http, { inbox });
+  const runtime: PartRuntime = {
+    inbox, adminAuth,
+    ...(handoff ? { handoff: { service: handoff.system.service, customerTyping: (channel: string, id: string) => handoff.customerTyping(channel, id) } } : {}),
+  };
+  await parts.register(http, runtime);
   await registerAdminRoutes(http, { token: config.adminToken, flows: { reload: () => serving.publishFromDisk() } });
   await handoff?.register(http);
   const studio = await registerStudio(http, { serving, db: store.db, sessions: handoff?.sessions, config, recorded, logger });
@@ -306,7 +273,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       if (recovered > 0) logger.info({ conversations: recovered }, 'finished turns left by an earlier process');
       await outbox.sweep(0);
       outbox.startSweeper();
-      whatsappWeb?.start(inbox);
+      await parts.start(runtime);
       handoff?.start();
       await privacy.start();
       return `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -316,7 +283,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       closed = true;
       preparing.abort();
       await http.close();
-      await whatsappWeb?.stop();
+      await parts.stop();
       await inbox.close();
       await outbox.stop();
       await handoff?.close();

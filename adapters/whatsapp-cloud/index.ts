@@ -3,3 +3,4 @@ export { normalizeWebhook, parseAddress, WHATSAPP_CHANNEL, whatsappAddress, type
 export { registerWhatsAppRoutes, WEBHOOK_PATH, type WhatsAppRoutesOptions } from './routes.ts';
 export { createWhatsAppSender, OUTSIDE_WINDOW, SERVICE_WINDOW_MS, toGraphMessage, truncate, whatsappCapabilities } from './send.ts';
 export { signBody, verifySignature } from './verify.ts';
+export { whatsappCloudPart } from './part.ts';

@@ -24,26 +24,31 @@ function describe(status: ConnectorStatus): string {
  * the QR code as a PNG data URL. Any server answers; the one holding the number publishes its state on Redis.
  */
 export async function registerWhatsAppWebAdmin(app: FastifyInstance, options: WhatsAppWebAdminOptions): Promise<void> {
-  const admitted = async (request: FastifyRequest, reply: FastifyReply, page: boolean): Promise<boolean> => {
-    if (!options.adminAuth.enabled) {
-      void reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
-      return false;
-    }
-    if (await options.adminAuth.resolve(request)) return true;
-    if (page) void reply.redirect('/agent/login', 303);
-    else void reply.status(401).header('www-authenticate', 'Bearer').send({ error: { code: 'UNAUTHORIZED', message: 'an admin is required' } });
-    return false;
-  };
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', (request, reply) => admitted(options.adminAuth, request, reply));
+    registerPages(scope, options);
+  });
+}
 
-  app.get(`${ADMIN_PAGE}/status`, async (request, reply) => {
-    if (!(await admitted(request, reply, false))) return reply;
+/**
+ * The one admission hook of these routes: 404 while no admin could ever pass, else an admin or a refusal as the
+ * route would show it (the page sends the browser to the sign-in page, the JSON answers 401).
+ */
+async function admitted(adminAuth: AdminAuth, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  if (!adminAuth.enabled) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
+  if (await adminAuth.resolve(request)) return undefined;
+  if (request.routeOptions.url === ADMIN_PAGE) return reply.redirect('/agent/login', 303);
+  return reply.status(401).header('www-authenticate', 'Bearer').send({ error: { code: 'UNAUTHORIZED', message: 'an admin is required' } });
+}
+
+function registerPages(app: FastifyInstance, options: WhatsAppWebAdminOptions): void {
+  app.get(`${ADMIN_PAGE}/status`, async (_request, reply) => {
     const status = await options.status();
     const qrImage = status.qr ? await QRCode.toDataURL(status.qr, { margin: 2, width: 320 }) : undefined;
     return reply.header('cache-control', 'no-store').send({ whatsappWeb: { ...status, description: describe(status), ...(qrImage ? { qrImage } : {}) } });
   });
 
-  app.get(ADMIN_PAGE, async (request, reply) => {
-    if (!(await admitted(request, reply, true))) return reply;
+  app.get(ADMIN_PAGE, async (_request, reply) => {
     const status = await options.status();
     // An inline SVG, so the page needs no script and no image source but itself.
     const qr = status.qr ? await QRCode.toString(status.qr, { type: 'svg', margin: 2, width: 320 }) : '';

@@ -6,3 +6,4 @@ export { WhatsAppWebConnector, type ConnectorOptions, type ConnectorState, type 
 export { ackStatus, chatOf, normalizeMessage, WHATSAPP_WEB_CHANNEL, whatsappWebAddress } from './normalize.ts';
 export { createWhatsAppWebSender, whatsappWebCapabilities } from './send.ts';
 export { ADMIN_PAGE } from './terminal-qr.ts';
+export { whatsappWebPart } from './part.ts';
