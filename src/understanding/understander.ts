@@ -357,9 +357,9 @@ export class Understander {
         const textsOf = (c: ScoredCandidate) => index.meaningTexts.get(`${c.kind}\u0000${c.id}\u0000${lang}`) ?? [c.title];
         // A base that uses few words cannot tell a word it lacks from one it was never given (three examples per flow).
         const telling = Math.min(1, index.matcher.vocabularySize(lang) / TELLING_VOCABULARY);
-        const unknown = round3(index.matcher.unknownShare(text, lang) * telling);
         // The encoder reads the words as the matcher corrected them: a typo ("warrenty") is not the word it meant to it.
         const corrected = index.matcher.tokens(text, lang);
+        const unknown = round3(index.matcher.unknownShare(text, lang, corrected) * telling);
         const asked = corrected && corrected.join(' ') !== tokenize(text).join(' ') ? corrected.join(' ') : text;
         const meant = await rerankByMeaning(encoder, asked, candidates, textsOf, confidence, unknown);
         return { candidates: meant.candidates, confidence: meant.confidence, byWords: { first: first!.id, confidence }, unknown, ...(intent ? { intent } : {}) };

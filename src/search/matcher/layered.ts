@@ -12,8 +12,8 @@ import type { MatchDoc, MatchScore } from './types.ts';
 /** What ranks documents for a query: a matcher, or one layered over another. */
 export interface Ranker {
   rank(query: string, options: { locale: string; limit?: number }): MatchScore[];
-  /** The share of the query's words that no document uses (see LanguageIndex.unknownShare). */
-  unknownShare(query: string, locale: string): number;
+  /** The share of the query's words that no document uses (see LanguageIndex.unknownShare); `tokens`: as `tokens` gave them. */
+  unknownShare(query: string, locale: string, tokens?: string[]): number;
   /** The query's words, typos corrected to words the documents know; undefined for a language with no documents. */
   tokens(query: string, locale: string): string[] | undefined;
   /** How many distinct words (stems) the documents of the locale's language use. */
@@ -82,10 +82,9 @@ export class LayeredMatcher implements Ranker {
     return this.layer.tokens(query, locale) ?? this.base.tokens(query, locale);
   }
 
-  unknownShare(query: string, locale: string): number {
+  unknownShare(query: string, locale: string, tokens = this.tokens(query, locale)): number {
     // The layer's index is built over the base's, so it knows the words of both (hidden documents' words included).
-    const tokens = this.layer.tokens(query, locale);
-    return tokens ? this.layer.unknownShare(query, locale, tokens) : this.base.unknownShare(query, locale);
+    return this.layer.vocabularySize(locale) > 0 ? this.layer.unknownShare(query, locale, tokens) : this.base.unknownShare(query, locale, tokens);
   }
 }
 
