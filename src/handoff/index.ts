@@ -1,5 +1,4 @@
 /** Handoff to people: triggers, context, the BullMQ queue, the service the agent desks call. See docs/handoff.md. */
-import type { Redis } from 'ioredis';
 import type { FlowSet } from '../engine/model.ts';
 import type { ConversationState } from '../engine/types.ts';
 import type { ConversationLock } from '../inbox/conversation-lock.ts';
@@ -32,8 +31,6 @@ export type { HandoffContext } from './context.ts';
 export interface HandoffSystemOptions {
   config: HandoffConfig;
   redisUrl: string;
-  /** For the triggers' signals (fail-fast connection). */
-  redis: Redis;
   store: Store;
   lock: ConversationLock;
   dispatch: (conversation: Conversation, messages: StoredMessage[]) => void;
@@ -54,8 +51,16 @@ export interface HandoffSystem {
   desks: DeskFanout;
   hooks: TurnHooks;
   onHandoff: HandoffListener;
-  /** Adds a desk; add every desk before `start`. */
-  addDesk(desk: AgentDesk): void;
+  /**
+   * Adds a desk; add every desk before `start`. `takesHandoffs`: someone works there (a console agent with queues, a
+   * channel's desk), as opposed to a desk that only follows handoffs (metrics, suggestions).
+   */
+  addDesk(desk: AgentDesk, takesHandoffs: boolean): void;
+  /**
+   * Whether some desk takes handoffs. Without one (AGENTS has editors only) a handoff is not queued to nobody: the
+   * app leaves the handoff hooks out and the inbox tells the customer that no person is available.
+   */
+  readonly staffed: boolean;
   /** Starts the queue's worker and the monitor in this process. */
   start(): void;
   close(): Promise<void>;
@@ -84,13 +89,20 @@ export function createHandoffSystem(options: HandoffSystemOptions): HandoffSyste
     service, logger, noticeEveryMs: config.noticeEveryMs, offerAfterMs: config.offerMessageAfterMs,
     ...(options.monitorIntervalMs ? { intervalMs: options.monitorIntervalMs } : {}),
   });
+  let staffed = false;
   return {
     service,
     queue,
     desks,
     hooks,
     onHandoff,
-    addDesk: (desk) => desks.add(desk),
+    addDesk(desk, takesHandoffs) {
+      desks.add(desk);
+      staffed ||= takesHandoffs;
+    },
+    get staffed() {
+      return staffed;
+    },
     start() {
       queue.startWorker(({ handoffId }) => service.announce(handoffId));
       monitor.start();

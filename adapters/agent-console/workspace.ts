@@ -1,27 +1,24 @@
 /**
- * Part of the composition root (src/app-handoff.ts): the agent workspace's parts (src/agent-workspace) for the
- * console's routes, and the desks it adds: automatic assignment and the suggestions that follow each customer message.
+ * The agent workspace's parts (src/agent-workspace) for the console's routes, and the desks it adds: automatic
+ * assignment and the suggestions that follow each customer message.
  */
 import type { Redis } from 'ioredis';
-import type { ConsoleDesk } from '../adapters/agent-console/console-events.ts';
-import type { WorkspaceParts } from '../adapters/agent-console/routes.ts';
-import { AutoAssigner } from './agent-workspace/auto-assign.ts';
-import { AvailabilityStore } from './agent-workspace/availability.ts';
-import { CannedStore } from './agent-workspace/canned-responses.ts';
-import { suggestFor, type PassageFinder, type QuestionReader, type SuggestionSource } from './agent-workspace/latest-question.ts';
-import { NoteStore } from './agent-workspace/notes.ts';
-import type { FoundPassages } from './agent-workspace/suggestions.ts';
-import { ViewerRegistry } from './agent-workspace/viewers.ts';
-import type { KnowledgePort } from './core/knowledge-port.ts';
-import type { AgentDesk, AgentIdentity } from './handoff/desk.ts';
-import type { HandoffConfig } from './handoff/handoff-config.ts';
-import type { Handoff } from './handoff/handoff-rows.ts';
-import type { HandoffService } from './handoff/handoff-service.ts';
-import type { Logger } from './infra/logger.ts';
-import type { Conversation } from './store/types.ts';
-
-/** The knowledge base's search (KnowledgeBase.search): passages without an answer written or a gap recorded. */
-export type PassageSearch = (question: string, options: { locale?: string; limit?: number }) => Promise<FoundPassages>;
+import { AutoAssigner } from '../../src/agent-workspace/auto-assign.ts';
+import { AvailabilityStore } from '../../src/agent-workspace/availability.ts';
+import { CannedStore } from '../../src/agent-workspace/canned-responses.ts';
+import { suggestFor, type PassageFinder, type QuestionReader, type SuggestionSource } from '../../src/agent-workspace/latest-question.ts';
+import { NoteStore } from '../../src/agent-workspace/notes.ts';
+import { ViewerRegistry } from '../../src/agent-workspace/viewers.ts';
+import type { KnowledgePort } from '../../src/core/knowledge-port.ts';
+import type { PassageSearch } from '../../src/core/part.ts';
+import type { AgentDesk, AgentIdentity } from '../../src/handoff/desk.ts';
+import type { HandoffConfig } from '../../src/handoff/handoff-config.ts';
+import type { Handoff } from '../../src/handoff/handoff-rows.ts';
+import type { HandoffService } from '../../src/handoff/handoff-service.ts';
+import type { Logger } from '../../src/infra/logger.ts';
+import type { Conversation } from '../../src/store/types.ts';
+import type { ConsoleDesk } from './console-events.ts';
+import type { WorkspaceParts } from './routes.ts';
 
 /** Shows the customer of this conversation that the agent is typing. */
 export type AgentTyping = (conversation: Conversation, agent: AgentIdentity) => Promise<void>;

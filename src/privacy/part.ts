@@ -1,0 +1,25 @@
+import type { PartFactory } from '../core/part.ts';
+import { createPrivacySystem, removeQueueJobs, type PrivacySystem } from './index.ts';
+
+/**
+ * The customer's data (docs/privacy.md): data requests made in conversation (turn hooks), export and erasure from the
+ * admin API, transcript retention. Always on. Erasing reaches the handoff queue's jobs and the desks' copies of
+ * handoffs (Slack's messages), which exist once every part is built.
+ */
+export const privacyPart: PartFactory = ({ config, logger, store, redis, services }) => {
+  let system: PrivacySystem | undefined;
+  const privacy = () => system ??= createPrivacySystem({
+    config: config.privacy, db: store.db, redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
+    ...(services.handoff ? { removeJobs: async (ids: string[]) => removeQueueJobs(await services.handoff!.queue.bull(), redis.client, ids) } : {}),
+    ...(services.deskCopies?.length ? { handoffCopies: services.deskCopies } : {}),
+  });
+  return {
+    name: 'privacy',
+    get hooks() {
+      return privacy().hooks;
+    },
+    routes: { register: (scope, { adminAuth }) => privacy().register(scope, adminAuth) },
+    start: () => privacy().start(),
+    close: async () => system?.close(),
+  };
+};
