@@ -4,7 +4,7 @@ import type { HandoffService } from '../../src/handoff/handoff-service.ts';
 import { understandOptions } from '../../src/understanding/understander.ts';
 import { ConsoleDesk } from './console-events.ts';
 import { registerAgentConsole } from './routes.ts';
-import { AgentSessions } from './sessions.ts';
+import { AgentSessions, requestSecret } from './sessions.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 import { createWorkspace } from './workspace.ts';
 
@@ -34,6 +34,7 @@ export const agentWorkspacePart: PartFactory = ({ config, logger, redis, store, 
     name: 'agent-workspace',
     provides: {
       sessions,
+      agentOf: (request) => sessions.resolve(requestSecret(request.headers)),
       async customerTyping(channel, conversationExternalId) {
         const service = services.handoff?.service;
         const conversation = service ? await store.findConversation(channel, conversationExternalId) : null;

@@ -4,11 +4,12 @@
  * channel's sender to the outbox, the desks to the handoff system, the turn hooks in the order of the list, the routes
  * in their own Fastify scope, start and stop with the server. Types only: a part depends on these ports, never on the app.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
 import type { AppMetrics } from '../analytics/metrics.ts';
 import type { Config } from '../config.ts';
 import type { FlowRegistry } from '../engine/flow-registry.ts';
+import type { Agent } from '../handoff/agents.ts';
 import type { AgentDesk } from '../handoff/desk.ts';
 import type { HandoffService } from '../handoff/handoff-service.ts';
 import type { Handoff } from '../handoff/handoff-rows.ts';
@@ -82,6 +83,8 @@ export interface PartServices {
   knowledge: KnowledgePort;
   /** the agent workspace: the console's sign-in sessions (also how admins are recognised, src/server/admin-auth.ts). */
   sessions: AgentSessions;
+  /** the agent workspace: the console agent a request is signed in as (session cookie or bearer), without counting it at the sign-in limits. */
+  agentOf(request: Pick<FastifyRequest, 'headers'>): Promise<Agent | undefined>;
   /** the agent workspace: the customer of this conversation is typing; its agents see it (nothing is stored). */
   customerTyping(channel: string, conversationExternalId: string): Promise<void>;
   /** analytics: the Prometheus metrics (also counting each channel's failed sends). */

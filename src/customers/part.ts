@@ -1,4 +1,3 @@
-import { requestSecret } from '../../adapters/agent-console/sessions.ts';
 import type { PartFactory } from '../core/part.ts';
 import { createCustomerSystem } from './index.ts';
 
@@ -22,7 +21,7 @@ export const customersPart: PartFactory = ({ config, logger, store, redis, servi
         actorOf: async (request) => {
           const admin = await adminAuth.resolve(request);
           if (admin) return { id: admin.kind === 'agent' ? admin.agentId : 'admin-token', admin: true, queues: [] };
-          const agent = await services.sessions?.resolve(requestSecret(request.headers));
+          const agent = await services.agentOf?.(request);
           return agent ? { id: agent.id, admin: false, queues: agent.queues } : undefined;
         },
       }),
