@@ -14,6 +14,7 @@ import { AppParts } from './app-parts.ts';
 import type { Config } from './config.ts';
 import type { KnowledgePort } from './core/knowledge-port.ts';
 import type { PartRuntime } from './core/part.ts';
+import { CUSTOMER_DATA } from './customer-data.ts';
 import { customersPart } from './customers/part.ts';
 import { demoOrderEndpoint, registerDemoOrderRoutes } from './demo/demo-orders.ts';
 import type { FlowRegistry } from './engine/flow-registry.ts';
@@ -85,7 +86,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     webPart, botFrameworkPart, slackPart, whatsappCloudPart, whatsappWebPart(options.whatsappWeb),
     analyticsPart, studioPart, reportPart,
   ], {
-    config, logger, store, redis, releases: serving, flows, lock, understander, recorded,
+    config, logger, store, redis, releases: serving, flows, lock, understander, recorded, customerData: CUSTOMER_DATA,
     ...(baseKnowledge ? { knowledge: baseKnowledge } : {}), ...(infrastructure.search ? { search: infrastructure.search } : {}),
   });
   const { channels, services } = parts;

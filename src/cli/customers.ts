@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config.ts';
 import { ParleyError } from '../core/errors.ts';
+import { CUSTOMER_DATA } from '../customer-data.ts';
 import { HandoffQueue } from '../handoff/handoff-queue.ts';
 import { eraseCustomer, type HandoffCopies } from '../privacy/customer-erase.ts';
 import { exportCustomer } from '../privacy/customer-export.ts';
@@ -60,7 +61,7 @@ async function exportCommand(args: string[]): Promise<number> {
   const config = loadConfig();
   return withStore(config, async (store) => {
     const customerId = await resolveCustomerRef(store.db, ref, config.customers.defaultCountry);
-    const json = `${toJson(await exportCustomer(store.db, customerId), 2)}\n`;
+    const json = `${toJson(await exportCustomer(store.db, CUSTOMER_DATA, customerId), 2)}\n`;
     await new DataRequests(store.db).complete(customerId, 'export', 'cli');
     if (values.out) {
       await writeFile(values.out, json, { mode: 0o600 });
@@ -104,6 +105,7 @@ async function eraseCommand(args: string[]): Promise<number> {
       const result = await eraseCustomer(
         {
           db: store.db,
+          customerData: CUSTOMER_DATA,
           redisPrefixes: [PARLEY_KEY_PREFIX, config.handoff.queuePrefix],
           ...(connected ? { redis, removeJobs: async (ids: string[]) => removeQueueJobs(await queue.bull(), redis, ids) } : {}),
           handoffCopies,

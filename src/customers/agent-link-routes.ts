@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { ParleyError } from '../core/errors.ts';
 import type { Db } from '../store/types.ts';
 import type { CustomerDirectory } from './customer-directory.ts';
-import { mergeCustomers } from './merge-customers.ts';
+import type { MergeCustomers } from './merge-customers.ts';
 import { channelUserId, isPhoneChannel, phoneOfIdentity } from './phone-identity.ts';
 
 /** Who asks: an agent (with their queues) or an admin. */
@@ -25,6 +25,8 @@ export type LinkActor = { id: string; admin: boolean; queues: readonly string[] 
 
 export interface AgentLinkOptions {
   db: Db;
+  /** Makes two customers one (merge-customers.ts). */
+  merge: MergeCustomers;
   directory: CustomerDirectory;
   actorOf: (request: FastifyRequest) => Promise<LinkActor | undefined>;
   defaultCountry?: import('libphonenumber-js').CountryCode | undefined;
@@ -84,7 +86,7 @@ export async function registerAgentLinkRoutes(http: FastifyInstance, options: Ag
     }
     // Both sides must be the agent's: the answer names the other customer's identities (a web chat id reads its transcript).
     if (other !== body.customerId && !(await mayLink(actor, other))) throw notYours();
-    const merged = other === body.customerId ? null : await mergeCustomers(db, body.customerId, other, { how: 'agent', actor: actor.id });
+    const merged = other === body.customerId ? null : await options.merge(body.customerId, other, { how: 'agent', actor: actor.id });
     const customerId = merged?.customerId ?? body.customerId;
     const identities = await directory.identities(customerId);
     return { customerId, merged: merged !== null, identities: identities.map((i) => ({ channel: i.channel, identity: i.userId, phone: i.phone })) };

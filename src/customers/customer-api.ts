@@ -23,12 +23,14 @@ import { preferredChannel, type CustomerDirectory } from './customer-directory.t
 import type { CustomersConfig } from './customers-config.ts';
 import { customerNotice, customerText } from './customer-notices.ts';
 import { LINK_CODE_TTL_MS, type LinkCodes } from './link-codes.ts';
-import { mergeCustomers } from './merge-customers.ts';
+import type { MergeCustomers } from './merge-customers.ts';
 import type { OutboundRouter } from './outbound-router.ts';
 import { channelUserId } from './phone-identity.ts';
 
 export interface CustomerApiOptions {
   db: Db;
+  /** Makes two customers one (merge-customers.ts). */
+  merge: MergeCustomers;
   config: CustomersConfig;
   directory: CustomerDirectory;
   ledger: ConsentLedger;
@@ -200,7 +202,7 @@ export async function registerCustomerApi(http: FastifyInstance, options: Custom
     if (!(await codes.redeemIssuer(pending, body.code))) return reply.status(422).send({ error: { code: 'WRONG_CODE', message: 'that is not the code that was sent' } });
     const other = pending.targetUserId ? await directory.byIdentity(pending.targetChannel, pending.targetUserId) : null;
     if (!other) return reply.status(422).send({ error: { code: 'NO_PENDING_CODE', message: 'the identity the code was sent to is gone' } });
-    const merged = other === customerId ? null : await mergeCustomers(db, customerId, other, { how: 'code', actor: `api:${keyName}` });
+    const merged = other === customerId ? null : await options.merge(customerId, other, { how: 'code', actor: `api:${keyName}` });
     return reply.status(200).send({ customerId: merged?.customerId ?? customerId, linked: true });
   });
 

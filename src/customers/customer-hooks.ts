@@ -18,12 +18,14 @@ import { customerNotice, customerText, purposeWords } from './customer-notices.t
 import type { LinkLimits } from './customers-config.ts';
 import type { LinkAddressLimits } from './link-address-limits.ts';
 import { LINK_CODE_MAX_ATTEMPTS, normalizeLongCode, type LinkCodes } from './link-codes.ts';
-import { mergeCustomers } from './merge-customers.ts';
+import type { MergeCustomers } from './merge-customers.ts';
 import type { OutboundRouter } from './outbound-router.ts';
 import { isPhoneChannel, normalizePhone, userIdForPhone } from './phone-identity.ts';
 
 export interface CustomerHooksOptions {
   db: Db;
+  /** Makes two customers one (merge-customers.ts). */
+  merge: MergeCustomers;
   directory: CustomerDirectory;
   ledger: ConsentLedger;
   codes: LinkCodes;
@@ -146,7 +148,7 @@ export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
 
   async function linked(conversation: Conversation, a: string, b: string, otherChannel: string): Promise<Reply> {
     const locale = localeOf(conversation);
-    if (a !== b) await mergeCustomers(options.db, a, b, { how: 'code' });
+    if (a !== b) await options.merge(a, b, { how: 'code' });
     const other = channelLabel(otherChannel, locale);
     return reply(customerNotice('linked', locale, { channel: other, origin: channelLabel(conversation.channel, locale) }, [
       { title: customerText('on', locale, { channel: other }).slice(0, 20), payload: `${PREFER_PAYLOAD}${otherChannel}` },

@@ -16,7 +16,9 @@ import { createCustomerHooks } from './customer-hooks.ts';
 import type { CustomersConfig } from './customers-config.ts';
 import { LinkAddressLimits } from './link-address-limits.ts';
 import { LinkCodes } from './link-codes.ts';
+import { mergeCustomers, type MergeCustomers } from './merge-customers.ts';
 import { OutboundRouter } from './outbound-router.ts';
+import type { CustomerDataOwner } from '../store/customer-data.ts';
 
 export { CUSTOMERS_ENV, customersConfig, type CustomersConfig } from './customers-config.ts';
 export { ConsentLedger } from './consent-ledger.ts';
@@ -25,6 +27,8 @@ export { normalizePhone } from './phone-identity.ts';
 
 export interface CustomerSystemOptions {
   config: CustomersConfig;
+  /** Every module's tables that name a customer (src/customer-data.ts): a merge moves their rows. */
+  customerData: readonly CustomerDataOwner[];
   store: Store;
   deliver: (conversationId: string, address: Address, messages: StoredMessage[]) => void;
   isLive: (conversation: Conversation) => Promise<boolean>;
@@ -55,9 +59,10 @@ export function createCustomerSystem(options: CustomerSystemOptions): CustomerSy
     fail: (messageId, reason) => store.markAttemptFailed(messageId, reason, true),
   });
   const codes = new LinkCodes(db);
+  const merge: MergeCustomers = (a, b, link) => mergeCustomers(db, options.customerData, a, b, link);
   const addressLimits = new LinkAddressLimits(options.redis, config.links, options.redisPrefix);
   const hooks = createCustomerHooks({
-    db, directory, ledger, codes, router, enabled: options.enabled, defaultCountry: config.defaultCountry, addressLimits, limits: config.links, logger,
+    db, merge, directory, ledger, codes, router, enabled: options.enabled, defaultCountry: config.defaultCountry, addressLimits, limits: config.links, logger,
   });
   return {
     hooks,
@@ -71,8 +76,8 @@ export function createCustomerSystem(options: CustomerSystemOptions): CustomerSy
       await router.dispatchStarted(conversation, messages, new Set(agents.rows.map((r) => String(r.message_id))));
     },
     async register(http, agents) {
-      await registerCustomerApi(http, { db, config, directory, ledger, router, codes });
-      await registerAgentLinkRoutes(http, { db, directory, actorOf: agents.actorOf, defaultCountry: config.defaultCountry });
+      await registerCustomerApi(http, { db, merge, config, directory, ledger, router, codes });
+      await registerAgentLinkRoutes(http, { db, merge, directory, actorOf: agents.actorOf, defaultCountry: config.defaultCountry });
     },
   };
 }

@@ -1,5 +1,9 @@
 import { ParleyError } from '../core/errors.ts';
+import { declaredTables, type CustomerDataOwner } from '../store/customer-data.ts';
 import type { Db, Queryable } from '../store/types.ts';
+
+/** mergeCustomers with the modules' tables given: what the hooks and routes that link customers call. */
+export type MergeCustomers = (a: string, b: string, link: { how: 'code' | 'agent'; actor?: string }) => Promise<MergeResult>;
 
 export interface MergeResult {
   /** The customer that remains: the older of the two. */
@@ -11,10 +15,12 @@ export interface MergeResult {
 /**
  * Makes two customers one, after the customer proved they hold both identities or an agent linked them (never from a
  * name): the older customer keeps everything — identities, conversations, consent history, and every other row
- * that points at a customer, found from the database's own foreign keys so features added later move too — and the
- * other is deleted. A choice of preferred channel and a display name are kept when only the absorbed one had them.
+ * that points at a customer: the columns of the modules' tables (src/store/customer-data.ts) that reference
+ * customers(id), found from the database's own foreign keys — and the other is deleted. A choice of preferred channel and a display name are kept when only the absorbed one had them.
  */
-export async function mergeCustomers(db: Db, a: string, b: string, link: { how: 'code' | 'agent'; actor?: string }): Promise<MergeResult> {
+export async function mergeCustomers(
+  db: Db, owners: readonly CustomerDataOwner[], a: string, b: string, link: { how: 'code' | 'agent'; actor?: string },
+): Promise<MergeResult> {
   if (a === b) throw new ParleyError('CONFLICT', 'these identities already belong to the same customer');
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ id: string }>('SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY created_at, id FOR UPDATE', [[a, b]]);
@@ -30,7 +36,8 @@ export async function mergeCustomers(db: Db, a: string, b: string, link: { how: 
        FROM customers g WHERE k.id = $1 AND g.id = $2`,
       [keep, gone],
     );
-    for (const ref of await customerReferences(tx)) {
+    const declared = declaredTables(owners);
+    for (const ref of (await customerReferences(tx)).filter((column) => declared.has(column.name))) {
       await tx.query(`UPDATE ${ref.table} SET ${ref.column} = $1 WHERE ${ref.column} = $2`, [keep, gone]);
     }
     await tx.query('DELETE FROM customers WHERE id = $1', [gone]);
@@ -40,12 +47,13 @@ export async function mergeCustomers(db: Db, a: string, b: string, link: { how: 
 }
 
 /** Every column that references customers(id), as quoted identifiers. */
-async function customerReferences(q: Queryable): Promise<{ table: string; column: string }[]> {
-  const result = await q.query<{ table_name: string; column_name: string }>(
-    `SELECT c.conrelid::regclass::text AS table_name, quote_ident(a.attname) AS column_name
+async function customerReferences(q: Queryable): Promise<{ table: string; name: string; column: string }[]> {
+  const result = await q.query<{ table_name: string; name: string; column_name: string }>(
+    `SELECT c.conrelid::regclass::text AS table_name, cl.relname AS name, quote_ident(a.attname) AS column_name
      FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+     JOIN pg_class cl ON cl.oid = c.conrelid
      WHERE c.contype = 'f' AND c.confrelid = 'customers'::regclass
      ORDER BY 1, 2`,
   );
-  return result.rows.map((row) => ({ table: row.table_name, column: row.column_name }));
+  return result.rows.map((row) => ({ table: row.table_name, name: row.name, column: row.column_name }));
 }

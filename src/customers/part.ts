@@ -5,9 +5,9 @@ import { createCustomerSystem } from './index.ts';
  * The customer's choice (docs/customers.md): one customer across channels, the preferred channel, the consent ledger
  * (turn hooks that come first: STOP works in either mode), /api/notify and the agents' linking routes. Always on.
  */
-export const customersPart: PartFactory = ({ config, logger, store, redis, services }) => {
+export const customersPart: PartFactory = ({ config, logger, store, redis, customerData, services }) => {
   const customers = createCustomerSystem({
-    config: config.customers, store, logger, redis: redis.client, redisPrefix: config.handoff.queuePrefix,
+    config: config.customers, customerData, store, logger, redis: redis.client, redisPrefix: config.handoff.queuePrefix,
     deliver: (conversationId, address, messages) => services.deliver?.(conversationId, address, messages),
     isLive: async (conversation) => (await services.presence?.(conversation.channel)?.isLive(conversation.externalId).catch(() => false)) ?? false,
     enabled: (channel) => services.channelEnabled?.(channel) ?? false,

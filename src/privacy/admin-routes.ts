@@ -54,7 +54,7 @@ export async function registerPrivacyRoutes(app: FastifyInstance, options: Priva
     if (!admin) return reply;
     try {
       const customerId = await resolveCustomerRef(db, request.params.id);
-      const data = await exportCustomer(db, customerId);
+      const data = await exportCustomer(db, options.erase.customerData, customerId);
       await requests.complete(customerId, 'export', adminName(admin));
       return reply.header('content-type', 'application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename="customer-${customerId}.json"`)

@@ -1,8 +1,8 @@
 /**
  * `parley customers erase` and POST /admin/customers/:id/erase: deletes everything Parley holds about one customer.
  *
- * In one database transaction: every row of every table with a customer or conversation column (discovered from the
- * schema, see personal-tables.ts; the foreign keys cascade as well), the unanswered questions recorded from their
+ * In one database transaction: every row of every table the modules declare as theirs with a customer or conversation
+ * column (src/store/customer-data.ts, personal-tables.ts; the tables declared to go with those cascade), the unanswered questions recorded from their
  * messages (kb_gaps keeps no link to who asked, so they are matched by text), the customer row; their data requests
  * are closed and lose their link to them; and an audit row is written. The audit row holds when, who asked and how
  * many rows each table lost: no identifier of the customer, not even a hash of their id (nothing would ever need to
@@ -19,12 +19,15 @@
  */
 import type { Redis } from 'ioredis';
 import { ParleyError } from '../core/errors.ts';
+import type { CustomerDataOwner } from '../store/customer-data.ts';
 import type { Db, Queryable } from '../store/types.ts';
 import { ident, personalTables, subjectFilter } from './personal-tables.ts';
 import { loadSubject, subjectGapIds } from './subject.ts';
 
 export interface EraseDeps {
   db: Db;
+  /** Every module's tables that name a customer (src/customer-data.ts). */
+  customerData: readonly CustomerDataOwner[];
   /** Parley's Redis; absent, only the database is erased (and `redis` in the result says so). */
   redis?: Redis;
   /** Prefixes of Parley's Redis keys (`parley:`, the handoff queue's `{parley}`). */
@@ -78,7 +81,7 @@ export async function eraseCustomer(deps: EraseDeps, customerId: string, request
     const identities = await tx.query<{ external_id: string }>('SELECT external_id FROM identities WHERE customer_id = $1', [customerId]);
     const gapIds = await subjectGapIds(tx, subject);
 
-    const tables = await personalTables(tx);
+    const tables = await personalTables(tx, deps.customerData);
     const counts: Record<string, number> = {};
     // Counted before anything is deleted: the cascades would empty the later tables first.
     for (const table of tables) {

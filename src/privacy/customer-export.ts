@@ -1,11 +1,12 @@
 /**
  * `parley customers export` and GET /admin/customers/:id/export: everything Parley holds about one customer, as
- * JSON. The customer row, then every row of every table that has a customer or conversation column (discovered
- * from the schema, so tables added later are included: identities, conversations with their state, messages,
- * handoffs with their context and rating, the consent ledger, analytics, …), their data requests, and the
- * unanswered questions recorded from their messages.
+ * JSON. The customer row, then every row of every table the modules declare as theirs that has a customer or
+ * conversation column (src/store/customer-data.ts: identities, conversations with their state, messages, handoffs
+ * with their context and rating, the consent ledger, analytics, …), their data requests, and the unanswered questions
+ * recorded from their messages.
  */
 import { ParleyError } from '../core/errors.ts';
+import type { CustomerDataOwner } from '../store/customer-data.ts';
 import type { Queryable } from '../store/types.ts';
 import { loadSubject, subjectGapIds, subjectRows } from './subject.ts';
 
@@ -22,11 +23,11 @@ export interface CustomerExport {
   unansweredQuestions: Record<string, unknown>[];
 }
 
-export async function exportCustomer(db: Queryable, customerId: string, now = new Date()): Promise<CustomerExport> {
+export async function exportCustomer(db: Queryable, owners: readonly CustomerDataOwner[], customerId: string, now = new Date()): Promise<CustomerExport> {
   const customer = await db.query<Record<string, unknown>>('SELECT * FROM customers WHERE id = $1', [customerId]);
   if (!customer.rows[0]) throw new ParleyError('NOT_FOUND', 'no customer with that id');
   const subject = await loadSubject(db, customerId);
-  const tables = await subjectRows(db, subject);
+  const tables = await subjectRows(db, subject, owners);
   const requests = await db.query<Record<string, unknown>>('SELECT * FROM data_requests WHERE customer_id = $1 ORDER BY created_at', [customerId]);
   const gapIds = await subjectGapIds(db, subject);
   const gaps = gapIds.length

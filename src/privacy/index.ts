@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { TurnHooks } from '../inbox/turn-hooks.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { AdminAuth } from '../server/admin-auth.ts';
+import type { CustomerDataOwner } from '../store/customer-data.ts';
 import type { Db } from '../store/types.ts';
 import type { EraseDeps } from './customer-erase.ts';
 import { DataRequests } from './data-requests.ts';
@@ -29,6 +30,8 @@ export const PARLEY_KEY_PREFIX = 'parley:';
 export interface PrivacySystemOptions {
   config: PrivacyConfig;
   db: Db;
+  /** Every module's tables that name a customer (src/customer-data.ts): what an export shows and an erase deletes. */
+  customerData: readonly CustomerDataOwner[];
   redis: Redis;
   redisUrl: string;
   /** The queues' key prefix (HANDOFF_QUEUE_PREFIX). */
@@ -57,6 +60,7 @@ export function createPrivacySystem(options: PrivacySystemOptions): PrivacySyste
     ...(options.handoffCopies ? { handoffCopies: options.handoffCopies } : {}),
   });
   const eraseDeps: Omit<EraseDeps, 'db'> = {
+    customerData: options.customerData,
     redis: options.redis,
     redisPrefixes: [PARLEY_KEY_PREFIX, options.queuePrefix],
     ...(options.removeJobs ? { removeJobs: options.removeJobs } : {}),

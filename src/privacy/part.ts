@@ -6,10 +6,10 @@ import { createPrivacySystem, removeQueueJobs, type PrivacySystem } from './inde
  * admin API, transcript retention. Always on. Erasing reaches the handoff queue's jobs and the desks' copies of
  * handoffs (Slack's messages), which exist once every part is built.
  */
-export const privacyPart: PartFactory = ({ config, logger, store, redis, services }) => {
+export const privacyPart: PartFactory = ({ config, logger, store, redis, customerData, services }) => {
   let system: PrivacySystem | undefined;
   const privacy = () => system ??= createPrivacySystem({
-    config: config.privacy, db: store.db, redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
+    config: config.privacy, customerData, db: store.db, redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
     ...(services.handoff ? { removeJobs: async (ids: string[]) => removeQueueJobs(await services.handoff!.queue.bull(), redis.client, ids) } : {}),
     ...(services.deskCopies?.length ? { handoffCopies: services.deskCopies } : {}),
   });

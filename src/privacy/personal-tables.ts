@@ -1,10 +1,10 @@
 /**
- * Which tables hold a customer's data, discovered from the database itself (information_schema) rather than listed
- * by hand, so tables that other parts add later (the consent ledger, analytics, …) are exported and erased too: every
- * table of the schema with a column named `customer_id` or `conversation_id` (or ending in `_customer_id` /
- * `_conversation_id`). `channel_references` keys the channel's own conversation id: it is matched on the
- * conversations' (channel, external id) instead.
+ * Which tables hold a customer's data: those the modules declare as picked by their own columns
+ * (src/store/customer-data.ts), with their columns read from the database itself (information_schema): a column named
+ * `customer_id` or `conversation_id` (or ending in `_customer_id` / `_conversation_id`). `channel_references` keys the
+ * channel's own conversation id: it is matched on the conversations' (channel, external id) instead.
  */
+import { ownTables, type CustomerDataOwner } from '../store/customer-data.ts';
 import type { Queryable } from '../store/types.ts';
 
 export interface PersonalTable {
@@ -18,10 +18,8 @@ export interface PersonalTable {
   hasChannel: boolean;
 }
 
-/** Tables never exported or erased row by row: the customers row itself and the data requests (kept, anonymous). */
-const HANDLED_APART = new Set(['customers', 'data_requests', 'schema_migrations', 'erasure_audit']);
-
-export async function personalTables(db: Queryable): Promise<PersonalTable[]> {
+export async function personalTables(db: Queryable, owners: readonly CustomerDataOwner[]): Promise<PersonalTable[]> {
+  const own = ownTables(owners);
   const result = await db.query<{ table_name: string; column_name: string; data_type: string }>(
     `SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
      JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
@@ -31,7 +29,7 @@ export async function personalTables(db: Queryable): Promise<PersonalTable[]> {
   );
   const tables = new Map<string, PersonalTable>();
   for (const { table_name: name, column_name: column, data_type: type } of result.rows) {
-    if (HANDLED_APART.has(name)) continue;
+    if (!own.has(name)) continue;
     const table = tables.get(name) ?? { name, customerColumns: [], conversationColumns: [], channelConversationColumns: [], hasChannel: false };
     if (column === 'channel') table.hasChannel = true;
     else if (column.endsWith('customer_id')) table.customerColumns.push(column);

@@ -1,5 +1,6 @@
 import { redact } from './redact.ts';
-import { personalTables, subjectFilter, ident, type PersonalTable, type Subject } from './personal-tables.ts';
+import { personalTables, subjectFilter, ident, type Subject } from './personal-tables.ts';
+import type { CustomerDataOwner } from '../store/customer-data.ts';
 import type { Queryable } from '../store/types.ts';
 
 /** The customer with their conversations: what export and erase select rows by. */
@@ -12,9 +13,9 @@ export async function loadSubject(db: Queryable, customerId: string): Promise<Su
 }
 
 /** The rows of every personal table that belong to the subject, by table. */
-export async function subjectRows(db: Queryable, subject: Subject, tables?: PersonalTable[]): Promise<Record<string, Record<string, unknown>[]>> {
+export async function subjectRows(db: Queryable, subject: Subject, owners: readonly CustomerDataOwner[]): Promise<Record<string, Record<string, unknown>[]>> {
   const out: Record<string, Record<string, unknown>[]> = {};
-  for (const table of tables ?? (await personalTables(db))) {
+  for (const table of await personalTables(db, owners)) {
     const { where, params } = subjectFilter(table, subject);
     const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${ident(table.name)} WHERE ${where}`, params);
     out[table.name] = rows.rows;

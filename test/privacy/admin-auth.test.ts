@@ -1,6 +1,7 @@
 /** The privacy admin API without any admin configured: it does not exist (404), and changes nothing. */
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CUSTOMER_DATA } from '../../src/customer-data.ts';
 import { DataRequests } from '../../src/privacy/data-requests.ts';
 import { registerPrivacyRoutes } from '../../src/privacy/admin-routes.ts';
 import { AdminAuth } from '../../src/server/admin-auth.ts';
@@ -15,7 +16,7 @@ describe('privacy admin API with no admin configured', () => {
     db = await openPgliteDb();
     await runMigrations(db);
     await db.query("INSERT INTO customers (id, display_name) VALUES ('11111111-1111-4111-8111-111111111111', 'Eve')");
-    await registerPrivacyRoutes(http, { auth: new AdminAuth({ token: undefined }), db, requests: new DataRequests(db), erase: { redisPrefixes: [] } });
+    await registerPrivacyRoutes(http, { auth: new AdminAuth({ token: undefined }), db, requests: new DataRequests(db), erase: { customerData: CUSTOMER_DATA, redisPrefixes: [] } });
     url = await http.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {

@@ -1,0 +1,51 @@
+/**
+ * Who owns which table that names a customer, and how each takes part when a customer is exported, erased or merged
+ * into another (src/privacy/customer-erase.ts, src/customers/merge-customers.ts). Each module declares its own tables
+ * (`<module>/customer-data.ts`); the app and the CLI hand the whole list (src/customer-data.ts) to erase, export and
+ * merge. test/store/customer-data.test.ts reads the schema after the migrations and fails for a table that names a
+ * customer (a customer, conversation, address or phone column, or a foreign key to a table that does) and that no
+ * module declares.
+ */
+
+/** How one table takes part. */
+export type CustomerTable =
+  /**
+   * Its rows are picked by its customer and conversation columns (read from the schema): exported, erased; on a merge
+   * its columns that reference customers move to the customer that remains.
+   */
+  | { rows: 'own' }
+  /** Its rows go with a row of `parent` (a foreign key with ON DELETE CASCADE): erased with it, never picked alone. */
+  | { rows: 'with'; parent: string }
+  /** Handled by the erase itself, as `why` says (the customer's row, the anonymous data requests, …). */
+  | { rows: 'apart'; why: string };
+
+/** A module's tables that name a customer. */
+export interface CustomerDataOwner {
+  /** The module, as a folder under src/ (`customers`, `handoff`, …). */
+  module: string;
+  tables: Readonly<Record<string, CustomerTable>>;
+}
+
+/** The store's own tables: the conversations, their messages and what the turn keeps about them. */
+export const storeCustomerData: CustomerDataOwner = {
+  module: 'store',
+  tables: {
+    conversations: { rows: 'own' },
+    messages: { rows: 'own' },
+    conversation_facts: { rows: 'own' },
+    // Keyed by the channel's own conversation id beside its channel (src/privacy/personal-tables.ts).
+    channel_references: { rows: 'own' },
+  },
+};
+
+/** The tables whose rows are picked by their own columns. */
+export function ownTables(owners: readonly CustomerDataOwner[]): Set<string> {
+  return new Set(owners.flatMap((owner) => Object.entries(owner.tables).filter(([, table]) => table.rows === 'own').map(([name]) => name)));
+}
+
+/** Every declared table, with its owner. */
+export function declaredTables(owners: readonly CustomerDataOwner[]): Map<string, { module: string; table: CustomerTable }> {
+  const declared = new Map<string, { module: string; table: CustomerTable }>();
+  for (const owner of owners) for (const [name, table] of Object.entries(owner.tables)) declared.set(name, { module: owner.module, table });
+  return declared;
+}
