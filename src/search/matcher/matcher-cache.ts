@@ -13,7 +13,7 @@ import type { MatcherOptions } from './options.ts';
 import type { MatchDoc } from './types.ts';
 
 /** Bump whenever what the index holds changes shape (a field added to a class below Matcher). */
-const LAYOUT = 4;
+const LAYOUT = 5;
 /** Index files kept in the directory (several knowledge bases, or releases, may share one data directory). */
 const KEEP = 4;
 

@@ -4,9 +4,9 @@
  * end, made most of the build's time garbage collection and most of its peak memory. Words arrive as ids (the
  * caller's own numbering, one per distinct word), so a row costs no string work here.
  */
-import { GrowableFloat32, GrowableInt32 } from './growable.ts';
+import { GrowableInt32 } from './growable.ts';
 import { Interner } from './interner.ts';
-import { RowVectors, type OuterIdf } from './row-vectors.ts';
+import { eachTerm, RowVectors, type OuterIdf } from './row-vectors.ts';
 import { StringTable } from './string-table.ts';
 
 export class RowVectorsBuilder {
@@ -15,22 +15,16 @@ export class RowVectorsBuilder {
   private readonly wordTermStart = new GrowableInt32(1024);
   private readonly wordTerms = new GrowableInt32(1 << 16);
   private readonly vocabulary = new Interner();
-  /** Rows with the same words share one vector: each vector's words, and vectors by a hash of them (chained). */
+  /** Rows with the same words share one vector: each vector's words (own indexes), and vectors by a hash of them (chained). */
   private readonly vectorWordStart = new GrowableInt32(1024);
   private readonly vectorWords = new GrowableInt32(1 << 16);
   private readonly byHash = new Map<number, number>();
   private readonly sameHash = new GrowableInt32(1024);
   private readonly vectorOf = new GrowableInt32(1024);
-  /**
-   * Vector v's distinct term ids (sorted) are at offsets[v] .. offsets[v + 1] - 1, and their weights beside them:
-   * until `finish`, how often the row has the term.
-   */
-  private readonly offsets = new GrowableInt32(1024);
-  private readonly ids = new GrowableInt32(1 << 16);
-  private readonly weights = new GrowableFloat32(1 << 16);
   /** How many rows use each vector. */
   private readonly rowsOf = new GrowableInt32(1024);
-  private scratch = new Int32Array(256);
+  /** The row being added, as the builder's own word indexes. */
+  private row = new Int32Array(64);
 
   /**
    * `termsOf`: the terms of the caller's word `id` (its character n-grams, or the word itself), asked once per word;
@@ -41,7 +35,6 @@ export class RowVectorsBuilder {
     private readonly outer: OuterIdf | null = null,
   ) {
     this.wordTermStart.push(0);
-    this.offsets.push(0);
     this.vectorWordStart.push(0);
   }
 
@@ -51,9 +44,12 @@ export class RowVectorsBuilder {
 
   /** The next row: its words' ids. */
   add(words: GrowableInt32): void {
+    const count = words.length;
+    if (count > this.row.length) this.row = new Int32Array(2 * count);
     const ids = words.array();
-    let v = this.find(ids, words.length);
-    if (v < 0) v = this.vector(ids, words.length);
+    for (let i = 0; i < count; i++) this.row[i] = this.word(ids[i]!);
+    let v = this.find(this.row, count);
+    if (v < 0) v = this.vector(this.row, count);
     this.rowsOf.set(v, this.rowsOf.at(v) + 1);
     this.vectorOf.push(v);
   }
@@ -81,32 +77,6 @@ export class RowVectorsBuilder {
     this.vectorWords.array(count).set(words.subarray(0, count), this.vectorWords.length);
     this.vectorWords.length += count;
     this.vectorWordStart.push(this.vectorWords.length);
-    let n = 0;
-    for (let i = 0; i < count; i++) {
-      const w = this.word(words[i]!);
-      const wordTerms = this.wordTerms.array();
-      const from = this.wordTermStart.at(w);
-      const to = this.wordTermStart.at(w + 1);
-      if (n + to - from > this.scratch.length) {
-        const bigger = new Int32Array(2 * (n + to - from));
-        bigger.set(this.scratch);
-        this.scratch = bigger;
-      }
-      for (let k = from; k < to; k++) this.scratch[n++] = wordTerms[k]!;
-    }
-    const terms = this.scratch.subarray(0, n).sort();
-    const ids = this.ids.array(n);
-    const weights = this.weights.array(n);
-    let at = this.ids.length;
-    for (let k = 0; k < n; ) {
-      let j = k + 1;
-      while (j < n && terms[j] === terms[k]) j++;
-      ids[at] = terms[k]!;
-      weights[at++] = j - k;
-      k = j;
-    }
-    this.ids.length = this.weights.length = at;
-    this.offsets.push(at);
     return v;
   }
 
@@ -130,23 +100,23 @@ export class RowVectorsBuilder {
    */
   finish(): RowVectors {
     const vectors = this.rowsOf.length;
-    const offsets = this.offsets.trimmed();
-    const ids = this.ids.trimmed();
-    const weights = this.weights.trimmed();
+    const layout = { wordStart: this.vectorWordStart.trimmed(), words: this.vectorWords.trimmed(), termStart: this.wordTermStart.trimmed(), terms: this.wordTerms.trimmed() };
     const rowsOf = this.rowsOf.view();
+    const counts = new Int32Array(this.vocabulary.size);
+    const touched = new Int32Array(this.vocabulary.size);
     const df = new Float64Array(this.vocabulary.size);
-    for (let v = 0; v < vectors; v++) for (let k = offsets[v]!; k < offsets[v + 1]!; k++) df[ids[k]!]! += rowsOf[v]!;
+    for (let v = 0; v < vectors; v++) eachTerm(layout, v, counts, touched, (id) => (df[id]! += rowsOf[v]!));
     const total = this.rows + (this.outer?.rows ?? 0);
     const terms = this.vocabulary.strings;
     const outer = this.outer;
     const idf = Float64Array.from(df, (d, id) => outer?.idfOf(terms[id]!) ?? Math.log((total + 1) / (d + 1)) + 1);
+    const norms = new Float64Array(vectors);
     for (let v = 0; v < vectors; v++) {
       let norm = 0;
-      for (let k = offsets[v]!; k < offsets[v + 1]!; k++) norm += ((1 + Math.log(weights[k]!)) * idf[ids[k]!]!) ** 2;
-      norm = Math.sqrt(norm) || 1;
-      for (let k = offsets[v]!; k < offsets[v + 1]!; k++) weights[k] = ((1 + Math.log(weights[k]!)) * idf[ids[k]!]!) / norm;
+      eachTerm(layout, v, counts, touched, (id, f) => (norm += ((1 + Math.log(f)) * idf[id]!) ** 2));
+      norms[v] = Math.sqrt(norm) || 1;
     }
-    return RowVectors.assemble(StringTable.from(terms), idf, this.vectorOf.trimmed(), offsets, ids, weights, outer);
+    return RowVectors.assemble(StringTable.from(terms), { idf, vectorOf: this.vectorOf.trimmed(), ...layout, norms }, outer);
   }
 }
 

@@ -3,8 +3,14 @@
  * only for the rows asked about. Character n-grams need this: the common ones occur in nearly every row, so an
  * inverted index would walk most of a large knowledge base for every question, while a question's candidates are a
  * few hundred rows. Rows with the same words share one vector (every passage of an article repeats its title and
- * example questions). Flat typed arrays: row r's terms are ids[offsets[v]] .. ids[offsets[v + 1] - 1], sorted,
- * where v = vectorOf[r].
+ * example questions).
+ *
+ * A vector is kept as its words, not its terms: each distinct word's terms (its character n-grams) are stored once, and
+ * a vector's weights are worked out when a question compares it, from its words' terms, the terms' IDF and the
+ * vector's length. At 100,000 passages the terms of every row, with a weight each, were 90 MiB of the 143 MiB index
+ * (a quarter second of reading it at every start); its words and their terms are some 20 MiB. Flat typed arrays:
+ * vector v's words are words[wordStart[v]] .. words[wordStart[v + 1] - 1], word w's terms are
+ * terms[termStart[w]] .. terms[termStart[w + 1] - 1], and row r's vector is vectorOf[r].
  */
 import { StringTable, type StringTableData } from './string-table.ts';
 
@@ -18,46 +24,61 @@ export interface OuterIdf {
   readonly rows: number;
 }
 
+/** The vectors' layout, shared by the builder (row-vectors-builder.ts) and the snapshot. */
+export interface RowVectorsData {
+  vocabulary: StringTableData;
+  idf: Float64Array;
+  vectorOf: Int32Array;
+  wordStart: Int32Array;
+  words: Int32Array;
+  termStart: Int32Array;
+  terms: Int32Array;
+  /** Per vector, the length of its weights before they are made unit length. */
+  norms: Float64Array;
+}
+
+export type RowVectorsSnapshot = Omit<RowVectorsData, 'vocabulary'> & { vocabulary: StringTableData };
+
 export class RowVectors {
-  /** The query's weights by term id, reused between questions (only the query's own entries are ever non-zero). */
+  /** The query's weights times the term's IDF, by term id, reused between questions (only the query's own entries are ever non-zero). */
   private readonly scratch: Float64Array;
+  /** How often the vector being compared has each of the query's terms (zero again after each comparison). */
+  private readonly counts: Int32Array;
+  private readonly touched: Int32Array;
+  /** The similarities computed for the query in use, by vector (rows share vectors); emptied after each query. */
+  private readonly seen = new Map<number, number>();
 
   private constructor(
     private readonly vocabulary: StringTable,
-    private readonly idf: Float64Array,
-    private readonly vectorOf: Int32Array,
-    private readonly offsets: Int32Array,
-    private readonly ids: Int32Array,
-    private readonly weights: Float32Array,
+    private readonly d: RowVectorsData,
     private readonly outer: OuterIdf | null = null,
   ) {
-    this.scratch = new Float64Array(idf.length);
+    this.scratch = new Float64Array(d.idf.length);
+    this.counts = new Int32Array(d.idf.length);
+    this.touched = new Int32Array(d.idf.length);
   }
 
   idfOf(term: string): number | undefined {
     const id = this.vocabulary.id(term);
-    return id === undefined ? undefined : this.idf[id];
+    return id === undefined ? undefined : this.d.idf[id];
   }
-
-  /** The similarities computed for the query in use, by vector (rows share vectors); emptied after each query. */
-  private readonly seen = new Map<number, number>();
 
   /** The vectors as plain data (see matcher-cache.ts). */
   snapshot(): RowVectorsSnapshot {
-    return { vocabulary: this.vocabulary.data(), idf: this.idf, vectorOf: this.vectorOf, offsets: this.offsets, ids: this.ids, weights: this.weights };
+    return { ...this.d, vocabulary: this.vocabulary.data() };
   }
 
   static restore(s: RowVectorsSnapshot): RowVectors {
-    return new RowVectors(StringTable.restore(s.vocabulary), s.idf, s.vectorOf, s.offsets, s.ids, s.weights);
+    return new RowVectors(StringTable.restore(s.vocabulary), s);
   }
 
   get rows(): number {
-    return this.vectorOf.length;
+    return this.d.vectorOf.length;
   }
 
   /** Made by RowVectorsBuilder (row-vectors-builder.ts), which adds rows one by one. */
-  static assemble(vocabulary: StringTable, idf: Float64Array, vectorOf: Int32Array, offsets: Int32Array, ids: Int32Array, weights: Float32Array, outer: OuterIdf | null): RowVectors {
-    return new RowVectors(vocabulary, idf, vectorOf, offsets, ids, weights, outer);
+  static assemble(vocabulary: StringTable, data: Omit<RowVectorsData, 'vocabulary'>, outer: OuterIdf | null): RowVectors {
+    return new RowVectors(vocabulary, { ...data, vocabulary: vocabulary.data() }, outer);
   }
 
   has(term: string): boolean {
@@ -70,6 +91,7 @@ export class RowVectors {
    * match to a row that shares a few.
    */
   vector(terms: readonly string[], extra: ReadonlyArray<readonly [string, number]> = []): QueryVector {
+    const idf = this.d.idf;
     const tf = new Map<number, number>();
     const unknownIdf = Math.log(this.rows + (this.outer?.rows ?? 0) + 1) + 1;
     let norm = 0;
@@ -80,58 +102,108 @@ export class RowVectors {
     }
     const out = new Map<number, number>();
     for (const [id, f] of tf) {
-      const w = (1 + Math.log(f)) * this.idf[id]!;
+      const w = (1 + Math.log(f)) * idf[id]!;
       out.set(id, w);
       norm += w * w;
     }
     for (const [term, weight] of extra) {
       const id = this.vocabulary.id(term);
       if (id === undefined || out.has(id)) continue;
-      const w = weight * this.idf[id]!;
+      const w = weight * idf[id]!;
       out.set(id, w);
       norm += w * w;
     }
     norm = Math.sqrt(norm) || 1;
-    for (const [id, w] of out) out.set(id, w / norm);
+    // The row's side of the product is (1 + log tf) · idf / its norm: the IDF is folded in here, once per question.
+    for (const [id, w] of out) out.set(id, (w / norm) * idf[id]!);
     return new QueryVector(out, this.scratch, this.seen);
   }
 
   /** Cosine similarity of row `row` to the query vector in use (inside QueryVector.use), once per shared vector. */
   similarity(row: number): number {
-    const v = this.vectorOf[row]!;
+    const { vectorOf, wordStart, words, termStart, terms, norms } = this.d;
+    const v = vectorOf[row]!;
     const known = this.seen.get(v);
     if (known !== undefined) return known;
+    const { scratch, counts, touched } = this;
+    // Only the terms the query has count: how often the vector has each of them.
+    let n = 0;
+    for (let k = wordStart[v]!; k < wordStart[v + 1]!; k++) {
+      const w = words[k]!;
+      for (let t = termStart[w]!; t < termStart[w + 1]!; t++) {
+        const id = terms[t]!;
+        if (scratch[id] === 0) continue;
+        const c = counts[id]!;
+        counts[id] = c + 1;
+        if (c === 0) touched[n++] = id;
+      }
+    }
     let sum = 0;
-    for (let k = this.offsets[v]!; k < this.offsets[v + 1]!; k++) sum += this.scratch[this.ids[k]!]! * this.weights[k]!;
+    for (let i = 0; i < n; i++) {
+      const id = touched[i]!;
+      const f = counts[id]!;
+      sum += scratch[id]! * (f === 1 ? 1 : 1 + Math.log(f));
+      counts[id] = 0;
+    }
+    sum /= norms[v]!;
     this.seen.set(v, sum);
     return sum;
   }
 
   /** Per group of consecutive rows, the length of the sum of its rows' vectors (for similarity to its centroid). */
   groupNorms(groupStart: Int32Array): Float64Array {
+    const { vectorOf, idf, norms } = this.d;
     const groups = groupStart.length - 1;
-    const norms = new Float64Array(groups);
-    // The group's sum by term id, and the ids it touched in the order it first did (the sum's order, as a Map's).
-    const sum = new Float64Array(this.idf.length);
-    const touched = new Int32Array(this.idf.length);
+    const out = new Float64Array(groups);
+    // The group's sum by term id, and the ids it touched in the order it first did.
+    const sum = new Float64Array(idf.length);
+    const touched = new Int32Array(idf.length);
     for (let g = 0; g < groups; g++) {
       let n = 0;
       for (let r = groupStart[g]!; r < groupStart[g + 1]!; r++) {
-        const v = this.vectorOf[r]!;
-        for (let k = this.offsets[v]!; k < this.offsets[v + 1]!; k++) {
-          const id = this.ids[k]!;
+        const v = vectorOf[r]!;
+        eachTerm(this.d, v, this.counts, this.touched, (id, f) => {
           if (sum[id] === 0) touched[n++] = id;
-          sum[id]! += this.weights[k]!;
-        }
+          sum[id]! += ((1 + Math.log(f)) * idf[id]!) / norms[v]!;
+        });
       }
       let squares = 0;
       for (let i = 0; i < n; i++) {
         squares += sum[touched[i]!]! * sum[touched[i]!]!;
         sum[touched[i]!] = 0;
       }
-      norms[g] = Math.sqrt(squares);
+      out[g] = Math.sqrt(squares);
     }
-    return norms;
+    return out;
+  }
+}
+
+/**
+ * Calls `each` with every distinct term of vector `v` and how often the vector has it (in the order first met).
+ * `counts` must be all zero, and is again afterwards; `touched` has room for the vector's distinct terms.
+ */
+export function eachTerm(
+  d: Pick<RowVectorsData, 'wordStart' | 'words' | 'termStart' | 'terms'>,
+  v: number,
+  counts: Int32Array,
+  touched: Int32Array,
+  each: (id: number, count: number) => void,
+): void {
+  const { wordStart, words, termStart, terms } = d;
+  let n = 0;
+  for (let k = wordStart[v]!; k < wordStart[v + 1]!; k++) {
+    const w = words[k]!;
+    for (let t = termStart[w]!; t < termStart[w + 1]!; t++) {
+      const id = terms[t]!;
+      const c = counts[id]!;
+      counts[id] = c + 1;
+      if (c === 0) touched[n++] = id;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const id = touched[i]!;
+    each(id, counts[id]!);
+    counts[id] = 0;
   }
 }
 
@@ -153,13 +225,4 @@ export class QueryVector {
       this.seen.clear();
     }
   }
-}
-
-export interface RowVectorsSnapshot {
-  vocabulary: StringTableData;
-  idf: Float64Array;
-  vectorOf: Int32Array;
-  offsets: Int32Array;
-  ids: Int32Array;
-  weights: Float32Array;
 }
