@@ -3,8 +3,6 @@
  * (rebuilt on demand or when files change), answers questions with a calibrated confidence, and records the
  * questions it could not answer.
  */
-import { createHash, type Hash } from 'node:crypto';
-import path from 'node:path';
 import type { KnowledgeAnswer, KnowledgeHit } from '../core/knowledge-port.ts';
 import type { SimilarArticles } from '../core/understanding.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -12,7 +10,8 @@ import { watchTree, type TreeWatcher } from '../infra/watch-tree.ts';
 import { groupGaps } from './gap-groups.ts';
 import { withDrafts, type KnowledgeDrafts } from './drafts.ts';
 import { MemoryGapStore, type GapStore } from './gap-store.ts';
-import { DEFAULT_LOCALE, isKnowledgeFile, loadKnowledge } from './load.ts';
+import { loadKeptKnowledge } from './kept-knowledge.ts';
+import { DEFAULT_LOCALE, isKnowledgeFile, relativeName } from './load.ts';
 import { redact } from '../privacy/redact.ts';
 import type { AnswerWriter } from './openai/answer-writer.ts';
 import type { Embedder } from './openai/embedder.ts';
@@ -57,8 +56,8 @@ export class FileKnowledgeBase implements KnowledgeBase {
   private queued: Promise<KbStats> | null = null;
   private watcher: TreeWatcher | null = null;
   /**
-   * Per knowledge file (its path in the folder the articles were loaded from), a hash of the articles loaded from it,
-   * to tell which files a rebuild has to re-index; and that folder.
+   * Per knowledge file (its path in the folder the articles were loaded from), a hash of its content, to tell which
+   * files a rebuild has to re-index; and that folder.
    */
   private fingerprints = new Map<string, string>();
   private loadedFrom = '';
@@ -99,11 +98,11 @@ export class FileKnowledgeBase implements KnowledgeBase {
   }
 
   private async build(): Promise<KbStats> {
-    const loaded = await loadKnowledge(this.parts.dir, { defaultLocale: this.parts.defaultLocale });
+    // Files unchanged since the last load (kept under DATA_DIR) are neither read nor parsed again (kept-knowledge.ts).
+    const { loaded, prints, key } = await loadKeptKnowledge(this.parts.dir, this.parts.defaultLocale, this.parts.indexDir);
     for (const issue of loaded.issues) this.parts.logger?.warn({ file: issue.file, line: issue.line, problem: issue.message }, 'kb: file left out');
     const vectors = await this.embed(loaded);
     // A change to a few files re-indexes their articles alone; the first build, or many changes, build it all.
-    const prints = fileFingerprints(loaded.articles, this.parts.dir);
     const changed =
       this.fingerprints.size > 0 ? changedArticles({ articles: this.loaded.articles, prints: this.fingerprints, dir: this.loadedFrom }, { articles: loaded.articles, prints, dir: this.parts.dir }) : null;
     const embedder = this.parts.embedder ?? null;
@@ -114,7 +113,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
         vectors,
         embedder,
         logger: this.parts.logger,
-        ...(this.parts.indexDir ? { indexDir: this.parts.indexDir } : {}),
+        ...(this.parts.indexDir ? { indexDir: this.parts.indexDir, sourceKey: key } : {}),
       });
     this.fingerprints = prints;
     this.loadedFrom = this.parts.dir;
@@ -303,20 +302,6 @@ function toKnowledgeHit(hit: RetrievedHit): KnowledgeHit {
   return { id: hit.articleId, title: hit.title, score: hit.score, passage: hit.passage.text };
 }
 
-/** Per file (its path under `dir`), a hash of the articles loaded from it (article by article: one JSON text of a large file's would be huge). */
-function fileFingerprints(articles: readonly Article[], dir: string): Map<string, string> {
-  const hashes = new Map<string, Hash>();
-  // The article and its passages name their file by its path under `dir`: two folders with the same file agree.
-  const prefix = JSON.stringify(path.join(dir, path.sep)).slice(1, -1);
-  for (const article of articles) {
-    const file = path.relative(dir, article.file);
-    let hash = hashes.get(file);
-    if (!hash) hashes.set(file, (hash = createHash('sha256')));
-    hash.update(JSON.stringify(article).replaceAll(prefix, ''));
-  }
-  return new Map([...hashes].map(([file, hash]) => [file, hash.digest('base64')]));
-}
-
 interface LoadedFiles {
   articles: readonly Article[];
   prints: ReadonlyMap<string, string>;
@@ -330,6 +315,6 @@ interface LoadedFiles {
 function changedArticles(before: LoadedFiles, now: LoadedFiles): Set<string> {
   const files = new Set([...before.prints.keys(), ...now.prints.keys()].filter((file) => before.prints.get(file) !== now.prints.get(file)));
   const changed = new Set<string>();
-  for (const { articles, dir } of [before, now]) for (const article of articles) if (files.has(path.relative(dir, article.file))) changed.add(article.id);
+  for (const { articles, dir } of [before, now]) for (const article of articles) if (files.has(relativeName(dir, article.file))) changed.add(article.id);
   return changed;
 }

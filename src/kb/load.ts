@@ -26,19 +26,12 @@ export function isKnowledgeFile(relative: string): boolean {
 /** Loads every article under `dir`; problems come back as issues, never as a throw (except an unreadable `dir`). */
 export async function loadKnowledge(dir: string, options: { defaultLocale?: string } = {}): Promise<LoadedKnowledge> {
   const defaultLocale = options.defaultLocale ?? DEFAULT_LOCALE;
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((entry) => entry.isFile())
-    // parentPath arrived in Node 20.12; `path` is its older name.
-    .map((entry) => path.join(entry.parentPath ?? (entry as { path?: string }).path ?? dir, entry.name))
-    .filter((file) => isKnowledgeFile(path.relative(dir, file)))
-    .sort();
-
+  const files = await knowledgeFiles(dir);
   const articles: Article[] = [];
   const issues: KbIssue[] = [];
   const admit = admission();
   for (const file of files) {
-    const parsed = parseKnowledgeFile(file, path.relative(dir, file).split(path.sep).join('/'), await readFile(file, 'utf8'), defaultLocale);
+    const parsed = parseKnowledgeFile(file, relativeName(dir, file), await readFile(file, 'utf8'), defaultLocale);
     issues.push(...parsed.issues);
     for (const article of parsed.articles) {
       const clash = admit(article);
@@ -47,6 +40,24 @@ export async function loadKnowledge(dir: string, options: { defaultLocale?: stri
     }
   }
   return { articles, issues, files: files.length };
+}
+
+/** The knowledge files under `dir` (absolute paths), sorted. */
+export async function knowledgeFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return (
+    entries
+      .filter((entry) => entry.isFile())
+      // parentPath arrived in Node 20.12; `path` is its older name.
+      .map((entry) => path.join(entry.parentPath ?? (entry as { path?: string }).path ?? dir, entry.name))
+      .filter((file) => isKnowledgeFile(path.relative(dir, file)))
+      .sort()
+  );
+}
+
+/** A file's path in the knowledge directory, `/`-separated (as articles' ids and the kept knowledge name it). */
+export function relativeName(dir: string, file: string): string {
+  return path.relative(dir, file).split(path.sep).join('/');
 }
 
 /** One knowledge file's articles and problems; `relative`: its path in the knowledge directory (`/`-separated). */

@@ -43,14 +43,17 @@ export class MatcherRanking implements Ranking {
     return this.changed.size > 0;
   }
 
-  /** `indexDir`: where the index is kept between runs (an unchanged base is loaded, not built); absent: built each time. */
-  static build(articles: readonly Article[], indexDir?: string): MatcherRanking {
+  /**
+   * `indexDir`: where the index is kept between runs (an unchanged base is loaded, not built); absent: built each time.
+   * `sourceKey`: a hash of what the articles were made from, to find the kept index by instead of hashing its documents.
+   */
+  static build(articles: readonly Article[], indexDir?: string, sourceKey?: string): MatcherRanking {
     const { docs, placed, passages, byArticle, languages } = MatcherRanking.documents(articles);
     // The kept index's key is hashed from documents made one at a time and let go (kept ones would cost the heap).
     function* passing(): Iterable<MatchDoc> {
       for (const [passage, lang] of placed) yield { id: `${passage.id}\u0000${lang}`, locale: lang, fields: passageFields(passage) };
     }
-    const { matcher, loaded } = indexDir ? buildCached(passing, indexDir) : { matcher: Matcher.build(docs()), loaded: false };
+    const { matcher, loaded } = indexDir ? buildCached(passing, indexDir, {}, sourceKey) : { matcher: Matcher.build(docs()), loaded: false };
     return new MatcherRanking(matcher, passages, byArticle, languages, { docs, matcher, articles: byArticle }, loaded);
   }
 

@@ -60,10 +60,12 @@ export class Retriever {
       embedder?: Embedder | null;
       /** Where the matcher's index is kept between runs (see matcher-cache.ts). */
       indexDir?: string;
+      /** A hash of everything `articles` were made from (kept-knowledge.ts): the kept index is found by it, without hashing every passage. */
+      sourceKey?: string;
       logger?: Logger;
     },
   ): Retriever {
-    const ranking = options.ranker === 'lexical' ? LexicalRanking.build(articles, options.settings) : MatcherRanking.build(articles, options.indexDir);
+    const ranking = options.ranker === 'lexical' ? LexicalRanking.build(articles, options.settings) : MatcherRanking.build(articles, options.indexDir, options.sourceKey);
     const vectors = options.vectors ?? null;
     return new Retriever(articles, ranking, language(options.defaultLocale), vectors, vectors ? (options.embedder ?? null) : null, options.logger);
   }

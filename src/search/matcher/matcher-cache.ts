@@ -25,13 +25,16 @@ export interface CacheOutcome {
 
 /**
  * `docs`: the documents, or a function that gives them one by one (so that loading an unchanged index never holds
- * them all: at 100,000 passages, making them costs more than loading the index).
+ * them all: at 100,000 passages, making them costs more than loading the index). `sourceKey`: a hash of everything
+ * the documents are made from, which the caller vouches for (the knowledge files' contents): the file is then named
+ * by it and the documents are not hashed, nor made at all when the index is loaded.
  */
-export function buildCached(source: readonly MatchDoc[] | (() => Iterable<MatchDoc>), dir: string, options: Partial<MatcherOptions> = {}): CacheOutcome {
+export function buildCached(source: readonly MatchDoc[] | (() => Iterable<MatchDoc>), dir: string, options: Partial<MatcherOptions> = {}, sourceKey?: string): CacheOutcome {
   const docs = typeof source === 'function' ? source : () => source;
   // Synonym sources are code, not data: an index built with one is not kept.
   if (options.synonyms) return { matcher: Matcher.build([...docs()], options), loaded: false };
-  const file = path.join(dir, `matcher-${key(docs(), options)}.idx`);
+  const named = sourceKey === undefined ? key(docs(), options) : createHash('sha256').update(JSON.stringify([LAYOUT, options, 'source', sourceKey])).digest('hex').slice(0, 32);
+  const file = path.join(dir, `matcher-${named}.idx`);
   try {
     const matcher = Matcher.restore(decode(readFileSync(file)) as MatcherSnapshot);
     return { matcher, loaded: true };
@@ -69,9 +72,14 @@ function key(docs: Iterable<MatchDoc>, options: Partial<MatcherOptions>): string
 }
 
 function prune(dir: string): void {
+  pruneKept(dir, (name) => name.startsWith('matcher-') && (name.endsWith('.idx') || name.endsWith('.v8')), KEEP);
+}
+
+/** Removes all but the `keep` newest files of `dir` whose names `ours` accepts. */
+export function pruneKept(dir: string, ours: (name: string) => boolean, keep: number): void {
   const files = readdirSync(dir)
-    .filter((name) => name.startsWith('matcher-') && (name.endsWith('.idx') || name.endsWith('.v8')))
+    .filter(ours)
     .map((name) => ({ name, at: statSync(path.join(dir, name)).mtimeMs }))
     .sort((a, b) => b.at - a.at);
-  for (const { name } of files.slice(KEEP)) rmSync(path.join(dir, name), { force: true });
+  for (const { name } of files.slice(keep)) rmSync(path.join(dir, name), { force: true });
 }

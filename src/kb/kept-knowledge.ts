@@ -1,0 +1,147 @@
+/**
+ * The knowledge directory loaded with what the last load kept under DATA_DIR (`<DATA_DIR>/kb/index/knowledge-*.idx`):
+ * per file its size, times and inode, a hash of its content and its articles (article-columns.ts). A file whose
+ * stat is what was kept is neither read nor parsed; any other is read, hashed and parsed. At 100,000 FAQ entries
+ * this makes a start with nothing changed a few hundred milliseconds instead of seconds.
+ *
+ * Why trusting the stat is safe: any write to a file sets its change time (ctime) to the time of the write, which
+ * no tool can set back (touch and rsync set the modification time, not ctime), and a replaced file has another
+ * inode. A stat is only trusted when the file had not changed for QUIET_MS before its content was read and hashed,
+ * so a write in the same clock tick as that read (the "racy" case git knows) is hashed again at the next start.
+ * The stat is taken before the read: a write between them changes the stat, never the other way round.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { decode, writeFlatFile } from '../search/matcher/flat-file.ts';
+import { pruneKept } from '../search/matcher/matcher-cache.ts';
+import { fromColumns, toColumns, type ArticleColumns } from './article-columns.ts';
+import { admission, knowledgeFiles, parseKnowledgeFile, relativeName } from './load.ts';
+import type { Article, KbIssue, LoadedKnowledge } from './types.ts';
+
+/** Bump whenever parsing gives other articles for the same file (the kept articles, and the index keyed on them, are then stale). */
+const FORMAT = 1;
+/** How long a file must have been unchanged before it was read for its stat to be trusted later (see above). */
+const QUIET_MS = 2_000;
+/** Kept knowledge files in the directory (several knowledge folders, or releases, may share one data directory). */
+const KEEP = 4;
+
+interface KeptFile {
+  /** Its path in the knowledge directory, `/`-separated. */
+  name: string;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  /** When its content was read (ms since the epoch). */
+  readAt: number;
+  hash: string;
+  issues: Array<{ line: number; message: string }>;
+  /** Its articles in the columns: from .. to - 1; null when they are not kept (parsed at every load). */
+  articles: [number, number] | null;
+}
+
+interface Kept {
+  format: number;
+  files: KeptFile[];
+  columns: ArticleColumns | null;
+}
+
+export interface KeptKnowledge {
+  loaded: LoadedKnowledge;
+  /** Per file (its path in the directory), a hash of its content. */
+  prints: Map<string, string>;
+  /** A hash of everything the articles were made from: the same key, the same articles. */
+  key: string;
+  /** How many files were read and hashed, and how many of those parsed (the others' articles came from what was kept). */
+  read: number;
+  parsed: number;
+}
+
+/**
+ * Loads `dir` as loadKnowledge does; `keepDir`: where the last load's files and articles are kept (none: all parsed).
+ * `quietMs`: see QUIET_MS (tests set 0).
+ */
+export async function loadKeptKnowledge(dir: string, defaultLocale: string, keepDir?: string, quietMs = QUIET_MS): Promise<KeptKnowledge> {
+  const keptPath = keepDir ? path.join(keepDir, `knowledge-${sha1(`${FORMAT}\u0000${path.resolve(dir)}\u0000${defaultLocale}`).slice(0, 24)}.idx`) : null;
+  const kept = keptPath ? readKept(keptPath) : null;
+  const before = new Map(kept?.files.map((f) => [f.name, f]));
+  const files = await knowledgeFiles(dir);
+  const now: Array<{ file: KeptFile; articles: Article[] }> = [];
+  let parsed = 0;
+  let read = 0;
+  for (const file of files) {
+    const name = relativeName(dir, file);
+    const st = await stat(file);
+    const old = before.get(name);
+    const quiet = old !== undefined && Math.max(old.mtimeMs, old.ctimeMs) < old.readAt - quietMs;
+    if (old && quiet && old.size === st.size && old.mtimeMs === st.mtimeMs && old.ctimeMs === st.ctimeMs && old.ino === st.ino && old.articles && kept?.columns) {
+      now.push({ file: old, articles: fromColumns(kept.columns, old.articles[0], old.articles[1], file) });
+      continue;
+    }
+    const readAt = Date.now();
+    const source = await readFile(file);
+    read++;
+    const hash = sha1(source);
+    const entry = { name, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt, hash };
+    if (old?.hash === hash && old.articles && kept?.columns) {
+      now.push({ file: { ...old, ...entry }, articles: fromColumns(kept.columns, old.articles[0], old.articles[1], file) });
+      continue;
+    }
+    parsed++;
+    const { articles, issues } = parseKnowledgeFile(file, name, source.toString('utf8'), defaultLocale);
+    now.push({ file: { ...entry, issues: issues.map(({ line, message }) => ({ line, message })), articles: null }, articles });
+  }
+
+  const articles: Article[] = [];
+  const issues: KbIssue[] = [];
+  const admit = admission();
+  for (const { file, articles: own } of now) {
+    const at = path.join(dir, file.name);
+    issues.push(...file.issues.map((issue) => ({ file: at, ...issue })));
+    for (const article of own) {
+      const clash = admit(article);
+      if (clash) issues.push(clash);
+      else articles.push(article);
+    }
+  }
+  const unchanged = kept !== null && parsed === 0 && now.length === kept.files.length && now.every(({ file }, i) => file === kept.files[i]);
+  if (keptPath && !unchanged) keep(keptPath, now);
+  const prints = new Map(now.map(({ file }) => [file.name, file.hash]));
+  const key = sha1(JSON.stringify([FORMAT, defaultLocale, ...now.map(({ file }) => [file.name, file.hash])]));
+  return { loaded: { articles, issues, files: files.length }, prints, key, read, parsed };
+}
+
+function keep(file: string, now: ReadonlyArray<{ file: KeptFile; articles: Article[] }>): void {
+  const all: Article[] = [];
+  const files = now.map(({ file, articles }) => {
+    const from = all.length;
+    all.push(...articles);
+    return { ...file, articles: [from, all.length] as [number, number] };
+  });
+  const columns = toColumns(all);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFlatFile(temporary, { format: FORMAT, files: columns ? files : files.map((f) => ({ ...f, articles: null })), columns } satisfies Kept);
+    renameSync(temporary, file);
+    pruneKept(path.dirname(file), (name) => name.startsWith('knowledge-') && name.endsWith('.idx'), KEEP);
+  } catch {
+    // A read-only or full disk costs the next start its time, not this one its answers.
+  }
+}
+
+function readKept(file: string): Kept | null {
+  try {
+    const kept = decode(readFileSync(file)) as Kept;
+    return kept.format === FORMAT ? kept : null;
+  } catch {
+    return null;
+  }
+}
+
+/** SHA-1: it tells changed content apart (nothing here is a secret to guard), some ten times faster than SHA-256 here. */
+function sha1(data: string | Buffer): string {
+  return createHash('sha1').update(data).digest('base64url');
+}
