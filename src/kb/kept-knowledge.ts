@@ -42,10 +42,17 @@ interface KeptFile {
   articles: [number, number] | null;
 }
 
+/** Which articles admission left out (numbered across the files, in order), and every problem in the order reported. */
+interface Admitted {
+  left: number[];
+  issues: Array<{ name: string; line: number; message: string }>;
+}
+
 interface Kept {
   format: number;
   files: KeptFile[];
   columns: ArticleColumns | null;
+  admitted?: Admitted;
 }
 
 export interface KeptKnowledge {
@@ -94,26 +101,45 @@ export async function loadKeptKnowledge(dir: string, defaultLocale: string, keep
     now.push({ file: { ...entry, issues: issues.map(({ line, message }) => ({ line, message })), articles: null }, articles });
   }
 
-  const articles: Article[] = [];
-  const issues: KbIssue[] = [];
-  const admit = admission();
-  for (const { file, articles: own } of now) {
-    const at = path.join(dir, file.name);
-    issues.push(...file.issues.map((issue) => ({ file: at, ...issue })));
-    for (const article of own) {
-      const clash = admit(article);
-      if (clash) issues.push(clash);
-      else articles.push(article);
-    }
-  }
   const unchanged = kept !== null && parsed === 0 && now.length === kept.files.length && now.every(({ file }, i) => file === kept.files[i]);
-  if (keptPath && !unchanged) keep(keptPath, now);
+  const { articles, issues, admitted } = unchanged && kept.admitted ? readmit(now, kept.admitted, dir) : admit(now, dir);
+  if (keptPath && !(unchanged && kept.admitted)) keep(keptPath, now, admitted);
   const prints = new Map(now.map(({ file }) => [file.name, file.hash]));
   const key = sha1(JSON.stringify([FORMAT, defaultLocale, ...now.map(({ file }) => [file.name, file.hash])]));
   return { loaded: { articles, issues, files: files.length }, prints, key, read, parsed };
 }
 
-function keep(file: string, now: ReadonlyArray<{ file: KeptFile; articles: Article[] }>): void {
+/** Every file's problems, then its articles one by one, each left out (and a problem) when its ids are taken (load.ts). */
+function admit(now: ReadonlyArray<{ file: KeptFile; articles: Article[] }>, dir: string): { articles: Article[]; issues: KbIssue[]; admitted: Admitted } {
+  const articles: Article[] = [];
+  const issues: KbIssue[] = [];
+  const admitted: Admitted = { left: [], issues: [] };
+  const check = admission();
+  let n = 0;
+  for (const { file, articles: own } of now) {
+    const at = path.join(dir, file.name);
+    issues.push(...file.issues.map((issue) => ({ file: at, ...issue })));
+    for (const article of own) {
+      const clash = check(article);
+      if (clash) issues.push(clash), admitted.left.push(n);
+      else articles.push(article);
+      n++;
+    }
+  }
+  admitted.issues = issues.map(({ file, line, message }) => ({ name: relativeName(dir, file), line, message }));
+  return { articles, issues, admitted };
+}
+
+/** What `admit` gave for the same files, as it was kept (at 100,000 articles, admitting them again costs ~0.15 s). */
+function readmit(now: ReadonlyArray<{ file: KeptFile; articles: Article[] }>, admitted: Admitted, dir: string): { articles: Article[]; issues: KbIssue[]; admitted: Admitted } {
+  const left = new Set(admitted.left);
+  const articles: Article[] = [];
+  let n = 0;
+  for (const { articles: own } of now) for (const article of own) if (!left.has(n++)) articles.push(article);
+  return { articles, issues: admitted.issues.map(({ name, line, message }) => ({ file: path.join(dir, name), line, message })), admitted };
+}
+
+function keep(file: string, now: ReadonlyArray<{ file: KeptFile; articles: Article[] }>, admitted: Admitted): void {
   const all: Article[] = [];
   const files = now.map(({ file, articles }) => {
     const from = all.length;
@@ -124,7 +150,7 @@ function keep(file: string, now: ReadonlyArray<{ file: KeptFile; articles: Artic
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFlatFile(temporary, { format: FORMAT, files: columns ? files : files.map((f) => ({ ...f, articles: null })), columns } satisfies Kept);
+    writeFlatFile(temporary, { format: FORMAT, files: columns ? files : files.map((f) => ({ ...f, articles: null })), columns, admitted } satisfies Kept);
     renameSync(temporary, file);
     pruneKept(path.dirname(file), (name) => name.startsWith('knowledge-') && name.endsWith('.idx'), KEEP);
   } catch {

@@ -22,11 +22,17 @@ async function knowledgeAndData(files: Record<string, string>) {
 
 describe('the knowledge kept between loads', () => {
   it('gives the same articles and problems as reading every file, without parsing a file that did not change', async () => {
-    const { dir, keep } = await knowledgeAndData({ 'delivery.md': DELIVERY, 'faq.jsonl': FAQ, 'faq.de.jsonl': '{"id":"gift","title":"Gutscheine","answer":"Von 10 bis 200 Euro."}' });
+    const { dir, keep } = await knowledgeAndData({
+      'delivery.md': DELIVERY,
+      'faq.jsonl': FAQ,
+      'faq.de.jsonl': '{"id":"gift","title":"Gutscheine","answer":"Von 10 bis 200 Euro."}',
+      'more.jsonl': '{"id":"hours","title":"Hours again","answer":"A second entry with a taken id."}',
+    });
     const expected = await loadKnowledge(dir);
+    expect(expected.issues.map((i) => i.message).join('\n')).toContain("duplicate article id 'hours'");
 
     const first = await loadKeptKnowledge(dir, 'en', keep, 0);
-    expect(first.parsed).toBe(3);
+    expect(first.parsed).toBe(4);
     expect(first.loaded).toEqual(expected);
 
     const second = await loadKeptKnowledge(dir, 'en', keep, 0);

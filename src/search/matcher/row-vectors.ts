@@ -47,6 +47,12 @@ export class RowVectors {
   private readonly touched: Int32Array;
   /** The similarities computed for the query in use, by vector (rows share vectors); emptied after each query. */
   private readonly seen = new Map<number, number>();
+  /**
+   * Per word, for the query in use: 0 not looked at yet, 1 some of its terms are the query's, 2 none are (most words
+   * of the candidates' rows: their terms are then not looked at again); the words looked at, to clear them after.
+   */
+  private readonly wordHits: Uint8Array;
+  private readonly wordsLooked: number[] = [];
 
   private constructor(
     private readonly vocabulary: StringTable,
@@ -56,6 +62,7 @@ export class RowVectors {
     this.scratch = new Float64Array(d.idf.length);
     this.counts = new Int32Array(d.idf.length);
     this.touched = new Int32Array(d.idf.length);
+    this.wordHits = new Uint8Array(d.termStart.length);
   }
 
   idfOf(term: string): number | undefined {
@@ -116,8 +123,15 @@ export class RowVectors {
     norm = Math.sqrt(norm) || 1;
     // The row's side of the product is (1 + log tf) · idf / its norm: the IDF is folded in here, once per question.
     for (const [id, w] of out) out.set(id, (w / norm) * idf[id]!);
-    return new QueryVector(out, this.scratch, this.seen);
+    return new QueryVector(out, this.scratch, this.forget);
   }
+
+  /** Clears what one query's comparisons noted (see `seen` and `wordHits`). */
+  private readonly forget = (): void => {
+    this.seen.clear();
+    for (const w of this.wordsLooked) this.wordHits[w] = 0;
+    this.wordsLooked.length = 0;
+  };
 
   /** Cosine similarity of row `row` to the query vector in use (inside QueryVector.use), once per shared vector. */
   similarity(row: number): number {
@@ -125,17 +139,25 @@ export class RowVectors {
     const v = vectorOf[row]!;
     const known = this.seen.get(v);
     if (known !== undefined) return known;
-    const { scratch, counts, touched } = this;
+    const { scratch, counts, touched, wordHits } = this;
     // Only the terms the query has count: how often the vector has each of them.
     let n = 0;
     for (let k = wordStart[v]!; k < wordStart[v + 1]!; k++) {
       const w = words[k]!;
+      const looked = wordHits[w]!;
+      if (looked === 2) continue;
+      let hits = 0;
       for (let t = termStart[w]!; t < termStart[w + 1]!; t++) {
         const id = terms[t]!;
         if (scratch[id] === 0) continue;
+        hits++;
         const c = counts[id]!;
         counts[id] = c + 1;
         if (c === 0) touched[n++] = id;
+      }
+      if (looked === 0) {
+        wordHits[w] = hits > 0 ? 1 : 2;
+        this.wordsLooked.push(w);
       }
     }
     let sum = 0;
@@ -212,7 +234,8 @@ export class QueryVector {
   constructor(
     private readonly weights: ReadonlyMap<number, number>,
     private readonly scratch: Float64Array,
-    private readonly seen: Map<number, number>,
+    /** Clears what the comparisons noted about this query. */
+    private readonly forget: () => void,
   ) {}
 
   /** Compares rows with this query: `compare` calls `similarity`; the scratch is clean again afterwards. */
@@ -222,7 +245,7 @@ export class QueryVector {
       return compare();
     } finally {
       for (const id of this.weights.keys()) this.scratch[id] = 0;
-      this.seen.clear();
+      this.forget();
     }
   }
 }
