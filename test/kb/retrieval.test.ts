@@ -158,3 +158,25 @@ describe('locales', () => {
     }
   });
 });
+
+describe('fewer matches than asked for', () => {
+  it('go on with the articles sharing most tags with the first, then the others by id, each with score 0', async () => {
+    const { dir, cleanup: done } = await tempDir({
+      'zebra-care.md': article({ title: 'Zebra grooming', tags: ['animals', 'care'] }, 'Brush the stripes weekly.'),
+      'b-lion.md': article({ title: 'Lion food', tags: ['animals'] }, 'Meat, mostly.'),
+      'a-tiger.md': article({ title: 'Tiger naps', tags: ['animals', 'care'] }, 'Sixteen hours a day.'),
+      'c-kettle.md': article({ title: 'Kettle descaling' }, 'Use vinegar.'),
+      'd-spoon.md': article({ title: 'Spoon polish', tags: ['care'] }, 'A soft cloth.'),
+      'b-fork.md': article({ title: 'Fork tines' }, 'Four of them.'),
+    });
+    const local = await createKnowledgeBase({ dir, dataDir: dir, recordGaps: false });
+    try {
+      const { hits } = await local.search('stripes', { limit: 5 });
+      expect(hits.map((h) => h.id)).toEqual(['zebra-care', 'a-tiger', 'b-lion', 'd-spoon', 'b-fork']);
+      expect(hits.slice(1).map((h) => h.score)).toEqual([0, 0, 0, 0]);
+    } finally {
+      await local.close();
+      await done();
+    }
+  });
+});
