@@ -46,7 +46,7 @@ export function toColumns(articles: readonly Article[]): ArticleColumns | null {
     for (const p of a.passages) passages.push(string(p.id), p.heading === null ? -1 : string(p.heading), string(p.text), p.line);
     rows.push(passages.length / PASSAGE, 0);
   }
-  return { text: strings.join(''), starts: Int32Array.from(starts), articles: Int32Array.from(rows), lists: Int32Array.from(lists), passages: Int32Array.from(passages) };
+  return { text: strings.join(''), starts: new Int32Array(starts), articles: new Int32Array(rows), lists: new Int32Array(lists), passages: new Int32Array(passages) };
 }
 
 /** The articles `from` .. `to` - 1 of the columns, their file being `file`. */

@@ -6,7 +6,7 @@
  */
 import { GrowableInt32 } from './growable.ts';
 import { Interner } from './interner.ts';
-import { eachTerm, RowVectors, type OuterIdf } from './row-vectors.ts';
+import { countTerms, RowVectors, type OuterIdf } from './row-vectors.ts';
 import { StringTable } from './string-table.ts';
 
 export class RowVectorsBuilder {
@@ -105,7 +105,10 @@ export class RowVectorsBuilder {
     const counts = new Int32Array(this.vocabulary.size);
     const touched = new Int32Array(this.vocabulary.size);
     const df = new Float64Array(this.vocabulary.size);
-    for (let v = 0; v < vectors; v++) eachTerm(layout, v, counts, touched, (id) => (df[id]! += rowsOf[v]!));
+    for (let v = 0; v < vectors; v++) {
+      const n = countTerms(layout, v, counts, touched);
+      for (let i = 0; i < n; i++) (df[touched[i]!]! += rowsOf[v]!), (counts[touched[i]!] = 0);
+    }
     const total = this.rows + (this.outer?.rows ?? 0);
     const terms = this.vocabulary.strings;
     const outer = this.outer;
@@ -113,7 +116,12 @@ export class RowVectorsBuilder {
     const norms = new Float64Array(vectors);
     for (let v = 0; v < vectors; v++) {
       let norm = 0;
-      eachTerm(layout, v, counts, touched, (id, f) => (norm += ((1 + Math.log(f)) * idf[id]!) ** 2));
+      const n = countTerms(layout, v, counts, touched);
+      for (let i = 0; i < n; i++) {
+        const id = touched[i]!;
+        norm += ((1 + Math.log(counts[id]!)) * idf[id]!) ** 2;
+        counts[id] = 0;
+      }
       norms[v] = Math.sqrt(norm) || 1;
     }
     return RowVectors.assemble(StringTable.from(terms), { idf, vectorOf: this.vectorOf.trimmed(), ...layout, norms }, outer);

@@ -184,10 +184,13 @@ export class RowVectors {
       let n = 0;
       for (let r = groupStart[g]!; r < groupStart[g + 1]!; r++) {
         const v = vectorOf[r]!;
-        eachTerm(this.d, v, this.counts, this.touched, (id, f) => {
+        const terms = countTerms(this.d, v, this.counts, this.touched);
+        for (let i = 0; i < terms; i++) {
+          const id = this.touched[i]!;
           if (sum[id] === 0) touched[n++] = id;
-          sum[id]! += ((1 + Math.log(f)) * idf[id]!) / norms[v]!;
-        });
+          sum[id]! += ((1 + Math.log(this.counts[id]!)) * idf[id]!) / norms[v]!;
+          this.counts[id] = 0;
+        }
       }
       let squares = 0;
       for (let i = 0; i < n; i++) {
@@ -201,16 +204,11 @@ export class RowVectors {
 }
 
 /**
- * Calls `each` with every distinct term of vector `v` and how often the vector has it (in the order first met).
- * `counts` must be all zero, and is again afterwards; `touched` has room for the vector's distinct terms.
+ * Counts the terms of vector `v`: its distinct terms go into `touched` (in the order first met, their number is
+ * returned) and how often it has each into `counts`, which must be all zero before and be cleared by the caller
+ * (`counts[touched[i]] = 0`) after reading them. A loop rather than a callback: at build time it runs for every vector.
  */
-export function eachTerm(
-  d: Pick<RowVectorsData, 'wordStart' | 'words' | 'termStart' | 'terms'>,
-  v: number,
-  counts: Int32Array,
-  touched: Int32Array,
-  each: (id: number, count: number) => void,
-): void {
+export function countTerms(d: Pick<RowVectorsData, 'wordStart' | 'words' | 'termStart' | 'terms'>, v: number, counts: Int32Array, touched: Int32Array): number {
   const { wordStart, words, termStart, terms } = d;
   let n = 0;
   for (let k = wordStart[v]!; k < wordStart[v + 1]!; k++) {
@@ -222,11 +220,7 @@ export function eachTerm(
       if (c === 0) touched[n++] = id;
     }
   }
-  for (let i = 0; i < n; i++) {
-    const id = touched[i]!;
-    each(id, counts[id]!);
-    counts[id] = 0;
-  }
+  return n;
 }
 
 /** A query's weights, written into the shared scratch array while rows are compared with it. */
