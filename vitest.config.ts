@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Encodes the demo's sentence vectors once per checkout for the server processes tests start (test/support/sentence-vectors-cache.ts).
+    // Keeps what the demo app writes to start faster, once per checkout, for the apps and server processes tests start (test/support/warm-caches.ts).
     globalSetup: ['test/global-setup.ts'],
     // One module graph per worker instead of one per file: loading the app's modules again for each of 126 files
     // was most of the suite's time (whole `npm test` 10.7 min isolated, 7.2–8.0 min shared, 2026-12-06). Each file still

@@ -1,6 +1,6 @@
-import { buildSentenceVectorsCache } from './support/sentence-vectors-cache.ts';
+import { buildWarmCaches } from './support/warm-caches.ts';
 
 /** Once before the test files run (vitest.config.ts `globalSetup`). */
 export default async function setup(): Promise<void> {
-  await buildSentenceVectorsCache();
+  await buildWarmCaches();
 }

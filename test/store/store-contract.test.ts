@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isParleyError, ParleyError } from '../../src/core/errors.ts';
 import type { Address, InboundMessage } from '../../src/core/message.ts';
 import { createLogger } from '../../src/infra/logger.ts';
+import { seedPgliteDataDir } from '../support/pglite-template.ts';
 import { connectDataDir } from '../../src/store/data-dir-client.ts';
 import { serveDataDir, type DataDirServer } from '../../src/store/data-dir-server.ts';
 import {
@@ -80,8 +81,16 @@ function storeContract(name: string, target: ContractTarget): void {
       return conversation;
     }
 
+    /** Every row gone, the schema kept: migrating anew before each test was most of this file's time. */
+    async function emptyTables(): Promise<void> {
+      const tables = await db.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`);
+      if (tables.rows.length > 0) await db.query(`TRUNCATE ${tables.rows.map((t) => `"${t.name}"`).join(', ')} RESTART IDENTITY CASCADE`);
+    }
+
     beforeAll(async () => {
       db = await target.open();
+      await resetSchema();
+      await new SqlStore(db).migrate();
     });
 
     afterAll(async () => {
@@ -91,9 +100,8 @@ function storeContract(name: string, target: ContractTarget): void {
     });
 
     beforeEach(async () => {
-      await resetSchema();
+      await emptyTables();
       store = new SqlStore(db);
-      await store.migrate();
     });
 
     describe('migrations', () => {
@@ -628,9 +636,11 @@ describe('openStore', () => {
 });
 
 describe('the embedded database directory', () => {
-  it('refuses a second opener while the first has it, and is free again once closed', async () => {
+  it('refuses a second opener while the first has it, and is free again once closed', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'parley-claim-'));
     try {
+      // What is under test is the claim, not a first start: an initialized directory spares initdb's seconds of CPU.
+      await seedPgliteDataDir(dir);
       const first = await openPgliteDb(dir);
       const second = await openPgliteDb(dir).catch((error: unknown) => error);
       expect(isParleyError(second, 'DATABASE_UNAVAILABLE')).toBe(true);

@@ -6,6 +6,7 @@ import { createApp, type App, type CreateAppOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/infra/logger.ts';
 import { seedPgliteDataDir } from './pglite-template.ts';
+import { seedWarmCaches } from './warm-caches.ts';
 import { LENIENT_WEBCHAT_ENV } from './webchat-env.ts';
 
 export { LENIENT_WEBCHAT_ENV };
@@ -29,7 +30,10 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}, options: Omit<CreateAppOptions, 'logger'> = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'parley-test-'));
-  if (!env.DATA_DIR && !env.DATABASE_URL) await seedPgliteDataDir(dataDir);
+  if (!env.DATA_DIR) {
+    if (!env.DATABASE_URL) await seedPgliteDataDir(dataDir);
+    seedWarmCaches(dataDir);
+  }
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', FLOWS_DIR: demoFlowsDir, REDIS_AUTOSTART: 'false', ...LENIENT_WEBCHAT_ENV, ...env, DATA_DIR: dataDir }, repoRoot);
   const logs: string[] = [];
   const destination = new Writable({

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedPgliteDataDir } from './pglite-template.ts';
-import { seedSentenceVectors } from './sentence-vectors-cache.ts';
+import { seedWarmCaches } from './warm-caches.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 const parleyBin = path.join(repoRoot, 'bin/parley.js');
@@ -81,7 +81,7 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
     dataDir = makeDataDir();
     if (!options.env?.DATABASE_URL) await seedPgliteDataDir(dataDir);
   }
-  seedSentenceVectors(dataDir);
+  seedWarmCaches(dataDir);
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), parleyBin, 'start'], {
