@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MIN_CONFIDENCE } from './kb/confidence.ts';
-import { BOTFRAMEWORK_ENV, botFrameworkConfig, type BotFrameworkConfig } from './botframework-config.ts';
+import { BOTFRAMEWORK_ENV, botFrameworkConfig, type BotFrameworkConfig } from '../adapters/botframework/config.ts';
 import { WHATSAPP_ENV, whatsappConfig, type WhatsAppConfig } from '../adapters/whatsapp-cloud/config.ts';
 import { WHATSAPP_WEB_ENV, whatsappWebConfig, type WhatsAppWebConfig } from '../adapters/whatsapp-web/config.ts';
 import { CUSTOMERS_ENV, customersConfig, type CustomersConfig } from './customers/customers-config.ts';
@@ -9,6 +9,7 @@ import { DEFAULT_SEND_TIMEOUT_MS } from './core/channel.ts';
 import { ParleyError } from './core/errors.ts';
 import { demoAgent } from './demo/demo-agent.ts';
 import { demoModeOf } from './demo/demo-mode.ts';
+import { SLACK_ENV, slackConfig, type SlackConfig } from '../adapters/slack/config.ts';
 import { WEB_ENV, webConfig, type WebConfig } from '../adapters/web/config.ts';
 import { booleanSetting } from './infra/boolean-setting.ts';
 import { HANDOFF_ENV, handoffConfig, type HandoffConfig } from './handoff/handoff-config.ts';
@@ -109,7 +110,8 @@ const EnvSchema = z.object({
   UNDERSTANDING_ENCODER: booleanFlag.default(true),
   /** Handoff to people: agents, the queue, waiting customers, the Slack app (src/handoff/handoff-config.ts). */
   ...HANDOFF_ENV,
-  /** The Bot Framework channel (src/botframework-config.ts). */
+  ...SLACK_ENV,
+  /** The Bot Framework channel (adapters/botframework/config.ts). */
   ...BOTFRAMEWORK_ENV,
   /** The WhatsApp Cloud API channel (adapters/whatsapp-cloud/config.ts). */
   ...WHATSAPP_ENV,
@@ -168,7 +170,8 @@ export interface Config {
   understandingModel: boolean;
   /** UNDERSTANDING_ENCODER: re-rank by meaning offline. */
   understandingEncoder: boolean;
-  handoff: HandoffConfig;
+  /** The handoff system's settings, and the Slack app's (adapters/slack/config.ts): its agent desk takes handoffs. */
+  handoff: HandoffConfig & { slack: SlackConfig | undefined };
   /** The Bot Framework channel; undefined when BOTFRAMEWORK is off. */
   botframework: BotFrameworkConfig | undefined;
   /** The WhatsApp Cloud API channel; undefined unless its verify token, app secret and access token are all set. */
@@ -211,7 +214,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (whatsappWeb.problems.length > 0) throw new ParleyError('CONFIG_INVALID', `Invalid configuration: ${whatsappWeb.problems.join('; ')}`);
   const demoMode = demoModeOf(e);
   const withDemoMode = { ...e, DEMO_MODE: demoMode };
-  const handoff = withDemoAgent(handoffConfig(e, cleaned, cwd), demoMode);
+  const slack = slackConfig(e);
+  const handoff = withDemoAgent({ ...handoffConfig(e, cleaned, cwd), slack }, demoMode);
   checkRoutesServed(handoff.routes, handoff.agents, Boolean(handoff.slack?.agentChannel));
   return {
     port: e.PORT,
@@ -256,7 +260,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
-function withDemoAgent(handoff: HandoffConfig, demoMode: boolean): HandoffConfig {
+function withDemoAgent(handoff: Config['handoff'], demoMode: boolean): Config['handoff'] {
   if (!demoMode || handoff.agents.length > 0 || handoff.slack?.agentChannel) return handoff;
   return { ...handoff, agents: [demoAgent(handoff.defaultQueue)] };
 }

@@ -4,7 +4,7 @@ import { ParleyError } from '../../src/core/errors.ts';
 import type { Agent } from '../../src/handoff/agents.ts';
 import type { Handoff } from '../../src/handoff/handoff-rows.ts';
 import type { HandoffStore } from '../../src/handoff/handoff-store.ts';
-import type { AgentSessions } from './sessions.ts';
+import type { AgentSessions } from '../../src/server/auth/agent-sessions.ts';
 
 /** The value, checked; BAD_REQUEST naming each problem otherwise. */
 export function parse<T>(schema: z.ZodType<T>, value: unknown): T {

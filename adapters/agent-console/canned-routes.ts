@@ -5,7 +5,7 @@ import { renderCanned, type CannedStore } from '../../src/agent-workspace/canned
 import { ParleyError } from '../../src/core/errors.ts';
 import type { HandoffStore } from '../../src/handoff/handoff-store.ts';
 import { agentOf, parse, visibleHandoff } from './agent-request.ts';
-import type { AgentSessions } from './sessions.ts';
+import type { AgentSessions } from '../../src/server/auth/agent-sessions.ts';
 
 export interface CannedRoutesOptions {
   canned: CannedStore;

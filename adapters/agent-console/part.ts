@@ -4,8 +4,8 @@ import type { HandoffService } from '../../src/handoff/handoff-service.ts';
 import { understandOptions } from '../../src/understanding/understander.ts';
 import { ConsoleDesk } from './console-events.ts';
 import { registerAgentConsole } from './routes.ts';
-import { AgentSessions, requestSecret } from './sessions.ts';
-import { SignInThrottle } from './sign-in-throttle.ts';
+import { AgentSessions, requestSecret } from '../../src/server/auth/agent-sessions.ts';
+import { SignInThrottle } from '../../src/server/auth/sign-in-throttle.ts';
 import { createWorkspace } from './workspace.ts';
 
 /**

@@ -11,7 +11,7 @@ import { ParleyError } from '../../src/core/errors.ts';
 import { builtFiles, notBuiltPage, pageHeaders, pageShell } from '../../src/server/built-files.ts';
 import { PAGE_CSP } from '../../src/server/security-headers.ts';
 import { studioCsp } from '../../src/server/studio-page.ts';
-import type { AgentSessions } from './sessions.ts';
+import type { AgentSessions } from '../../src/server/auth/agent-sessions.ts';
 
 export interface WorkspacePageOptions {
   sessions: Pick<AgentSessions, 'ofRequest'>;

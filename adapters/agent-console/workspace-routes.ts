@@ -21,7 +21,7 @@ import { agentOf, meOf, parse, visibleHandoff } from './agent-request.ts';
 import type { ConsoleDesk } from './console-events.ts';
 import { deliveryStates, handoffView } from './handoff-view.ts';
 import { detectLanguage } from '../../src/understanding/language.ts';
-import type { AgentSessions } from './sessions.ts';
+import type { AgentSessions } from '../../src/server/auth/agent-sessions.ts';
 
 export interface WorkspaceApiOptions {
   service: HandoffService;

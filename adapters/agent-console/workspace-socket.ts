@@ -11,7 +11,7 @@ import type { HandoffStore } from '../../src/handoff/handoff-store.ts';
 import type { Logger } from '../../src/infra/logger.ts';
 import { agentOf, meOf } from './agent-request.ts';
 import { audienceOf, type ConsoleDesk, type ConsoleEvent } from './console-events.ts';
-import { requestSecret, type AgentSessions } from './sessions.ts';
+import { requestSecret, type AgentSessions } from '../../src/server/auth/agent-sessions.ts';
 
 export interface WorkspaceSocketOptions {
   sessions: Pick<AgentSessions, 'ofRequest' | 'resolve'>;

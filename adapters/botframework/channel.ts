@@ -1,6 +1,6 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { FastifyInstance } from 'fastify';
-import type { BotFrameworkConfig } from '../../src/botframework-config.ts';
+import type { BotFrameworkConfig } from './config.ts';
 import type { ChannelAdapter } from '../../src/core/channel.ts';
 import type { InboxPort } from '../../src/core/inbox-port.ts';
 import type { Logger } from '../../src/infra/logger.ts';

@@ -1,6 +1,6 @@
 import type { Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { FastifyInstance } from 'fastify';
-import type { BotFrameworkConfig } from '../../src/botframework-config.ts';
+import type { BotFrameworkConfig } from './config.ts';
 import { ParleyError } from '../../src/core/errors.ts';
 import { hasUnstorableText } from '../../src/core/storable-text.ts';
 import type { InboxPort } from '../../src/core/inbox-port.ts';

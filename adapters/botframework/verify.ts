@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 
-/** Who may say where Parley's replies go: the settings of src/botframework-config.ts that bear on it. */
+/** Who may say where Parley's replies go: the settings of adapters/botframework/config.ts that bear on it. */
 export interface ServiceUrlPolicy {
   /** Loopback serviceUrls (the Bot Framework Emulator) are accepted. */
   emulator: boolean;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ChannelAdapter } from '../../src/core/channel.ts';
 import type { InboxPort } from '../../src/core/inbox-port.ts';
 import type { AgentDesk } from '../../src/handoff/desk.ts';
-import type { SlackConfig } from '../../src/handoff/handoff-config.ts';
+import type { SlackConfig } from './config.ts';
 import type { HandoffService } from '../../src/handoff/handoff-service.ts';
 import type { Logger } from '../../src/infra/logger.ts';
 import { createSlackCustomers, type SlackCustomers } from './customer-channel.ts';

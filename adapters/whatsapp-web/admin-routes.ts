@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import type { AdminAuth } from '../../src/server/admin-auth.ts';
+import type { AdminAuth } from '../../src/server/auth/admin-auth.ts';
 import type { ConnectorStatus } from './connector.ts';
 import { ADMIN_PAGE } from './terminal-qr.ts';
 

@@ -4,7 +4,7 @@ import type { ChannelAdapter } from '../../src/core/channel.ts';
 import type { InboxPort } from '../../src/core/inbox-port.ts';
 import type { Address } from '../../src/core/message.ts';
 import type { Logger } from '../../src/infra/logger.ts';
-import type { AdminAuth } from '../../src/server/admin-auth.ts';
+import type { AdminAuth } from '../../src/server/auth/admin-auth.ts';
 import { registerWhatsAppWebAdmin } from './admin-routes.ts';
 import { createWwebjsClient } from './client.ts';
 import type { WhatsAppWebConfig } from './config.ts';

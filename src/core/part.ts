@@ -5,7 +5,7 @@
  * in their own Fastify scope, start and stop with the server. Types only: a part depends on these ports, never on the app.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
+import type { AgentSessions } from '../server/auth/agent-sessions.ts';
 import type { AppMetrics } from '../analytics/metrics.ts';
 import type { Config } from '../config.ts';
 import type { FlowRegistry } from '../engine/flow-registry.ts';
@@ -20,7 +20,7 @@ import type { Logger } from '../infra/logger.ts';
 import type { RedisHandle } from '../infra/redis.ts';
 import type { RecordedResponses } from '../integrations/recorded-responses.ts';
 import type { HandoffCopies } from '../privacy/customer-erase.ts';
-import type { AdminAuth } from '../server/admin-auth.ts';
+import type { AdminAuth } from '../server/auth/admin-auth.ts';
 import type { CustomerDataOwner } from '../store/customer-data.ts';
 import type { Conversation, Store, StoredMessage } from '../store/types.ts';
 import type { ReleaseServer } from '../studio/release-server.ts';
@@ -84,7 +84,7 @@ export interface PartServices {
   handoff: HandoffSystem;
   /** handoff: the knowledge base as turns' effects ask it, recorded for the handoff context. */
   knowledge: KnowledgePort;
-  /** the agent workspace: the console's sign-in sessions (also how admins are recognised, src/server/admin-auth.ts). */
+  /** the agent workspace: the console's sign-in sessions (also how admins are recognised, src/server/auth/admin-auth.ts). */
   sessions: AgentSessions;
   /** the agent workspace: the console agent a request is signed in as (session cookie or bearer), without counting it at the sign-in limits. */
   agentOf(request: Pick<FastifyRequest, 'headers'>): Promise<Agent | undefined>;

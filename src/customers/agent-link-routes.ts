@@ -18,7 +18,7 @@ import { ParleyError } from '../core/errors.ts';
 import type { Db } from '../store/types.ts';
 import type { CustomerDirectory } from './customer-directory.ts';
 import type { MergeCustomers } from './merge-customers.ts';
-import { channelUserId, isPhoneChannel, phoneOfIdentity } from './phone-identity.ts';
+import { channelUserId, isPhoneChannel, phoneOfIdentity } from '../core/phone-identity.ts';
 
 /** Who asks: an agent (with their queues) or an admin. */
 export type LinkActor = { id: string; admin: boolean; queues: readonly string[] };

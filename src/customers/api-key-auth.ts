@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { verifyToken } from '../handoff/agents.ts';
+import { verifyToken } from '../infra/secret-hash.ts';
 import type { ApiKey } from './customers-config.ts';
 
 /** The configured key presented as `Authorization: Bearer KEY` or `X-Api-Key: KEY`, compared by hash; else undefined. */

@@ -25,7 +25,7 @@ import { customerNotice, customerText } from './customer-notices.ts';
 import { LINK_CODE_TTL_MS, type LinkCodes } from './link-codes.ts';
 import type { MergeCustomers } from './merge-customers.ts';
 import type { OutboundRouter } from './outbound-router.ts';
-import { channelUserId } from './phone-identity.ts';
+import { channelUserId } from '../core/phone-identity.ts';
 
 export interface CustomerApiOptions {
   db: Db;

@@ -20,7 +20,7 @@ import type { LinkAddressLimits } from './link-address-limits.ts';
 import { LINK_CODE_MAX_ATTEMPTS, normalizeLongCode, type LinkCodes } from './link-codes.ts';
 import type { MergeCustomers } from './merge-customers.ts';
 import type { OutboundRouter } from './outbound-router.ts';
-import { isPhoneChannel, normalizePhone, userIdForPhone } from './phone-identity.ts';
+import { isPhoneChannel, normalizePhone, userIdForPhone } from '../core/phone-identity.ts';
 
 export interface CustomerHooksOptions {
   db: Db;

@@ -4,7 +4,7 @@
  */
 import { getCountries, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
-import { hashToken } from '../handoff/agents.ts';
+import { hashToken } from '../infra/secret-hash.ts';
 
 const countries = new Set<string>(getCountries());
 const KeyEntry = /^(?:([A-Za-z0-9_.-]{1,64})=)?(sha256\$[0-9a-f]{64}|\S{24,})$/;

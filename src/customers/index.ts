@@ -23,7 +23,7 @@ import type { CustomerDataOwner } from '../store/customer-data.ts';
 export { CUSTOMERS_ENV, customersConfig, type CustomersConfig } from './customers-config.ts';
 export { ConsentLedger } from './consent-ledger.ts';
 export { CustomerDirectory } from './customer-directory.ts';
-export { normalizePhone } from './phone-identity.ts';
+export { normalizePhone } from '../core/phone-identity.ts';
 
 export interface CustomerSystemOptions {
   config: CustomersConfig;

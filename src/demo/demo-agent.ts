@@ -1,4 +1,5 @@
-import { hashPassword, type Agent } from '../handoff/agents.ts';
+import type { Agent } from '../handoff/agents.ts';
+import { hashPassword } from '../infra/secret-hash.ts';
 
 /** Sign-in of the demo's agent console, printed at start. Only ever used in DEMO_MODE with no agents configured. */
 export const DEMO_AGENT_CREDENTIALS = { id: 'demo', password: 'demo' } as const;

@@ -3,15 +3,10 @@
  * EnvSchema, so they are parsed with every other setting, once, at start.
  */
 import { z } from 'zod';
-import { ParleyError } from '../core/errors.ts';
 import { loadAgents, type Agent } from './agents.ts';
 import { readOpeningHours, type OpeningHoursSetting } from '../hours/opening-hours.ts';
 import { invalidSetting } from '../infra/json-setting.ts';
 import { readHandoffRoutes, type HandoffRoute } from './handoff-routes.ts';
-
-const flag = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
-  .transform((value) => ['1', 'true', 'yes', 'on'].includes(value));
 
 export const HANDOFF_ENV = {
   /** The agents of the web console (JSON array; see src/handoff/agents.ts). With no agents and no Slack, nobody takes handoffs. */
@@ -50,16 +45,6 @@ export const HANDOFF_ENV = {
   HANDOFF_OFFER_MESSAGE_AFTER_MS: z.coerce.number().int().min(1000).default(600_000),
   /** How long (ms) the chat model may take to write a handoff's summary (OpenAI configured) before the extractive one is used. */
   HANDOFF_SUMMARY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
-  /** Slack app signing secret; with SLACK_BOT_TOKEN it turns Slack on (customers, and the agent desk with SLACK_AGENT_CHANNEL). */
-  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-  /** Slack bot token (xoxb-…). */
-  SLACK_BOT_TOKEN: z.string().min(1).optional(),
-  /** Channel id where handoffs are posted; set, the Slack agent desk is on. */
-  SLACK_AGENT_CHANNEL: z.string().min(1).optional(),
-  /** Members of the workspace may talk to the bot (DMs to the app, @mentions); off: Slack is only the agent desk. */
-  SLACK_CUSTOMERS: flag.default(true),
-  /** Base URL of the Slack Web API. */
-  SLACK_API_URL: z.string().url().default('https://slack.com/api/'),
 };
 
 type HandoffEnv = z.infer<z.ZodObject<typeof HANDOFF_ENV>>;
@@ -80,7 +65,6 @@ export interface HandoffConfig {
   /** Deadline of the model-written summary (ms). */
   summaryTimeoutMs: number;
   /** The Slack app: set when the signing secret and bot token are, and it has something to do (customers or the desk). */
-  slack: SlackConfig | undefined;
   /** Queues assigned automatically (HANDOFF_AUTO_ASSIGN), with each one's cap per agent. */
   autoAssign: Record<string, { maxPerAgent: number }>;
   /** OPENING_HOURS; undefined: people are always there. */
@@ -105,21 +89,7 @@ function readAutoAssign(raw: string | undefined, agents: readonly Agent[]): Reco
   return parsed.data;
 }
 
-/** One Slack app (one Request URL) serves both sides: the customer channel and the agent desk. */
-export interface SlackConfig {
-  signingSecret: string;
-  botToken: string;
-  apiUrl: string;
-  /** Where handoffs are posted; undefined: no Slack agent desk. */
-  agentChannel: string | undefined;
-  /** Workspace members talk to the bot (DMs to the app, @mentions). */
-  customers: boolean;
-}
-
 export function handoffConfig(e: HandoffEnv, env: Record<string, string | undefined>, cwd: string): HandoffConfig {
-  if (Boolean(e.SLACK_SIGNING_SECRET) !== Boolean(e.SLACK_BOT_TOKEN) || (e.SLACK_AGENT_CHANNEL && !e.SLACK_BOT_TOKEN)) {
-    throw new ParleyError('CONFIG_INVALID', 'Invalid configuration: SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN: set both to turn Slack on (and SLACK_AGENT_CHANNEL for the agent desk)');
-  }
   const agents = loadAgents(env, cwd);
   return {
     agents,
@@ -133,9 +103,6 @@ export function handoffConfig(e: HandoffEnv, env: Record<string, string | undefi
     noticeEveryMs: e.HANDOFF_NOTICE_EVERY_MS,
     offerMessageAfterMs: e.HANDOFF_OFFER_MESSAGE_AFTER_MS,
     summaryTimeoutMs: e.HANDOFF_SUMMARY_TIMEOUT_MS,
-    slack: e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN && (e.SLACK_CUSTOMERS || e.SLACK_AGENT_CHANNEL)
-      ? { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL, agentChannel: e.SLACK_AGENT_CHANNEL, customers: e.SLACK_CUSTOMERS }
-      : undefined,
     autoAssign: readAutoAssign(e.HANDOFF_AUTO_ASSIGN, agents),
     openingHours: openingHoursOf(e.OPENING_HOURS),
   };

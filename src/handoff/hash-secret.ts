@@ -3,7 +3,7 @@
  *   npx tsx src/handoff/hash-secret.ts 'a long password'
  *   npx tsx src/handoff/hash-secret.ts --token "$(openssl rand -hex 32)"
  */
-import { hashPassword, hashToken } from './agents.ts';
+import { hashPassword, hashToken } from '../infra/secret-hash.ts';
 
 const args = process.argv.slice(2);
 const token = args[0] === '--token';

@@ -1,13 +1,13 @@
 /**
  * A summary of the conversation written by the chat model (OpenAI or a compatible server), for the agent taking
  * it over. What leaves the machine is masked first: email addresses, phone numbers, card numbers and IBANs become
- * placeholders (src/privacy/redact.ts, the one redaction pass). The transcript is data: it goes between
+ * placeholders (src/infra/redact.ts, the one redaction pass). The transcript is data: it goes between
  * delimiters carrying a random nonce, and the system message says instructions inside it are to be ignored.
  */
 import { randomBytes } from 'node:crypto';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { redact } from '../privacy/redact.ts';
+import { redact } from '../infra/redact.ts';
 import type { SummaryInput, SummaryWriter } from './summary.ts';
 
 /** The newest lines sent to the model, each cut to this many characters: enough for a summary, bounded in cost. */

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { redact as redactText } from '../privacy/redact.ts';
+import { redact as redactText } from './redact.ts';
 
 export type { Logger };
 
@@ -37,7 +37,7 @@ export interface LoggerOptions {
 const ID_KEY = /(?:^id|Id|Ids|^at|At)$/;
 
 /**
- * Strings anywhere in a log line that are not ids go through the redaction pass (src/privacy/redact.ts): an error
+ * Strings anywhere in a log line that are not ids go through the redaction pass (src/infra/redact.ts): an error
  * message quoting what a customer wrote, a reason, a problem description. Bounded in depth and cheap for strings
  * without a digit or an @.
  */

@@ -6,7 +6,7 @@
  * `recorded_call_responses` (migration 0017), so every server process shares it.
  */
 import type { Logger } from '../infra/logger.ts';
-import { redactDeep } from '../privacy/redact.ts';
+import { redactDeep } from '../infra/redact.ts';
 import type { Db } from '../store/types.ts';
 import type { CallRequest, CallResult } from './http-call.ts';
 

@@ -4,7 +4,7 @@
  * others that score nearly as well, in the passage's order, within the channel's length. A question that no
  * sentence shares a word with gets the passage's opening, which states what the passage is about.
  */
-import { analyzerFor } from './text.ts';
+import { analyzerFor } from '../search/text.ts';
 import { shorten } from './shorten.ts';
 import type { Passage } from './types.ts';
 

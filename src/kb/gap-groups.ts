@@ -5,12 +5,12 @@
  * has a single word: "do you sell drones" and "do you sell printers" stay apart. Wordings are taken most
  * frequent first, and each joins the group whose first wording it is most similar to.
  */
-import { analyzerFor, normalize } from './text.ts';
+import { analyzerFor, normalize } from '../search/text.ts';
 import type { KbGap, KbGapGroup } from './types.ts';
 
 export const GAP_SIMILARITY = 2 / 3;
 const EXAMPLES = 3;
-/** Placeholders left by the redaction pass (src/privacy/redact.ts): not words of the question. */
+/** Placeholders left by the redaction pass (src/infra/redact.ts): not words of the question. */
 const MASKS = /\[(email|phone|card|iban)\]/g;
 
 interface Wording {

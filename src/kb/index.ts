@@ -21,7 +21,7 @@ export { DEFAULT_MIN_CONFIDENCE } from './confidence.ts';
 export { DEFAULT_MAX_LENGTH } from './knowledge-base.ts';
 export { loadKnowledge } from './load.ts';
 export { groupGaps } from './gap-groups.ts';
-export { redact as maskPrivate } from '../privacy/redact.ts';
+export { redact as maskPrivate } from '../infra/redact.ts';
 export { shorten } from './shorten.ts';
 export { DEFAULT_CHAT_MODEL, DEFAULT_EMBEDDING_MODEL, type OpenAiSettings } from './openai/settings.ts';
 

@@ -12,14 +12,14 @@ import { withDrafts, type KnowledgeDrafts } from './drafts.ts';
 import { MemoryGapStore, type GapStore } from './gap-store.ts';
 import { loadKeptKnowledge } from './kept-knowledge.ts';
 import { DEFAULT_LOCALE, isKnowledgeFile, relativeName } from './load.ts';
-import { redact } from '../privacy/redact.ts';
+import { redact } from '../infra/redact.ts';
 import type { AnswerWriter } from './openai/answer-writer.ts';
 import type { Embedder } from './openai/embedder.ts';
 import { VectorIndex } from './openai/vector-index.ts';
 import { Retriever, type RetrievedHit } from './retriever.ts';
 import { answerSentences, bestPassage } from './answer-sentences.ts';
 import { shorten } from './shorten.ts';
-import { language } from './text.ts';
+import { language } from '../search/text.ts';
 import type { AnswerOptions, Article, KbGapGroup, KbIssue, KbStats, KnowledgeBase, LoadedKnowledge, SearchOptions, SearchResult } from './types.ts';
 
 /** Longest answer when the caller does not say (characters). */

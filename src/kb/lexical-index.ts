@@ -5,7 +5,7 @@
  * of the question the article covers, which feeds the confidence.
  */
 import MiniSearch, { type SearchResult as MiniResult } from 'minisearch';
-import { analyzerFor, tokenize, type Analyzer } from './text.ts';
+import { analyzerFor, tokenize, type Analyzer } from '../search/text.ts';
 import type { Passage } from './types.ts';
 
 export interface LexicalSettings {

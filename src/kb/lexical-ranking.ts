@@ -5,7 +5,7 @@
 import { lexicalConfidence } from './confidence.ts';
 import { DEFAULT_LEXICAL_SETTINGS, LexicalIndex, type LexicalSettings } from './lexical-index.ts';
 import type { RankedArticle, Ranking } from './ranking.ts';
-import { language } from './text.ts';
+import { language } from '../search/text.ts';
 import type { Article, Passage } from './types.ts';
 
 /** Articles the lexical index ranks before cutting to the asked number (its confidence needs the second). */

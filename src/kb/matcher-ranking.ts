@@ -11,7 +11,7 @@ import { buildCached, LayeredMatcher, Matcher, MAX_LAYERED_SHARE, matcherConfide
 import { bestPassage } from './answer-sentences.ts';
 import { passageFields } from './passage-fields.ts';
 import type { RankedArticle, Ranking } from './ranking.ts';
-import { language } from './text.ts';
+import { language } from '../search/text.ts';
 import type { Article, Passage } from './types.ts';
 
 /** Per passage object and language: the same document each time, so a layer over an index compares it once (layered.ts). */

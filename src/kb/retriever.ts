@@ -11,7 +11,7 @@ import { MatcherRanking } from './matcher-ranking.ts';
 import type { Embedder } from './openai/embedder.ts';
 import type { VectorHit, VectorIndex } from './openai/vector-index.ts';
 import type { RankedArticle, Ranking } from './ranking.ts';
-import { language } from './text.ts';
+import { language } from '../search/text.ts';
 import type { Article, Passage } from './types.ts';
 
 export interface RetrievedHit {

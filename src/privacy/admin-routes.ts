@@ -13,7 +13,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isParleyError } from '../core/errors.ts';
-import type { Admin, AdminAuth } from '../server/admin-auth.ts';
+import type { Admin, AdminAuth } from '../server/auth/admin-auth.ts';
 import type { Db } from '../store/types.ts';
 import { exportCustomer } from './customer-export.ts';
 import { eraseCustomer, type EraseDeps } from './customer-erase.ts';

@@ -5,7 +5,7 @@
  */
 import type { CountryCode } from 'libphonenumber-js';
 import { ParleyError } from '../core/errors.ts';
-import { channelUserId, normalizePhone } from '../customers/phone-identity.ts';
+import { channelUserId, normalizePhone } from '../core/phone-identity.ts';
 import type { Queryable } from '../store/types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

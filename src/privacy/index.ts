@@ -1,5 +1,5 @@
 /**
- * The customer's data (issue 7, points 4–5): one redaction pass for prompts and logs (redact.ts), transcript
+ * The customer's data (issue 7, points 4–5): one redaction pass for prompts and logs (src/infra/redact.ts), transcript
  * retention (retention.ts), export and erasure (customer-export.ts, customer-erase.ts) from the CLI and the admin API,
  * and data requests customers make in conversation (privacy-hooks.ts). See docs/privacy.md.
  */
@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { TurnHooks } from '../inbox/turn-hooks.ts';
 import type { Logger } from '../infra/logger.ts';
-import type { AdminAuth } from '../server/admin-auth.ts';
+import type { AdminAuth } from '../server/auth/admin-auth.ts';
 import type { CustomerDataOwner } from '../store/customer-data.ts';
 import type { Db } from '../store/types.ts';
 import type { EraseDeps } from './customer-erase.ts';
@@ -19,7 +19,7 @@ import { registerPrivacyRoutes } from './admin-routes.ts';
 import { RetentionJob } from './retention.ts';
 
 export { PRIVACY_ENV, privacyConfig, type PrivacyConfig } from './privacy-config.ts';
-export { redact, redactDeep } from './redact.ts';
+export { redact, redactDeep } from '../infra/redact.ts';
 export { exportCustomer } from './customer-export.ts';
 export { eraseCustomer } from './customer-erase.ts';
 export { resolveCustomerRef } from './customer-ref.ts';

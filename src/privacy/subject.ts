@@ -1,4 +1,4 @@
-import { redact } from './redact.ts';
+import { redact } from '../infra/redact.ts';
 import { personalTables, subjectFilter, ident, type Subject } from './personal-tables.ts';
 import type { CustomerDataOwner } from '../store/customer-data.ts';
 import type { Queryable } from '../store/types.ts';

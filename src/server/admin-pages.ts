@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParleyError } from '../core/errors.ts';
-import type { AdminAuth } from './admin-auth.ts';
+import type { AdminAuth } from './auth/admin-auth.ts';
 import { builtFiles, notBuiltPage, pageHeaders, pageShell } from './built-files.ts';
 import { PAGE_CSP } from './security-headers.ts';
 import { studioCsp } from './studio-page.ts';

@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FlowRegistry } from '../engine/flow-registry.ts';
-import { bearerMatches } from './admin-auth.ts';
+import { bearerMatches } from './auth/admin-auth.ts';
 
 export interface AdminRoutesOptions {
   token: string | undefined;

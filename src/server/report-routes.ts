@@ -17,7 +17,7 @@ import { buildReport } from '../analytics/report.ts';
 import { parseDuration, parseSince } from '../analytics/since.ts';
 import { ParleyError } from '../core/errors.ts';
 import type { Queryable } from '../store/types.ts';
-import { bearerMatches, type AdminAuth } from './admin-auth.ts';
+import { bearerMatches, type AdminAuth } from './auth/admin-auth.ts';
 import { registerAdminPages } from './admin-pages.ts';
 import { articleDraft, articlePath } from './report-article.ts';
 

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
+import type { AgentSessions } from './auth/agent-sessions.ts';
 import { ParleyError } from '../core/errors.ts';
 import { isEditor } from '../handoff/agents.ts';
 import { builtFiles, pageHeaders, pageShell } from './built-files.ts';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ParleyError } from '../core/errors.ts';
 import type { Address, InboundMessage } from '../core/message.ts';
 import type { ConversationState } from '../engine/types.ts';
-import { phoneOfIdentity } from '../customers/phone-identity.ts';
+import { phoneOfIdentity } from '../core/phone-identity.ts';
 import { runMigrations } from './migrations.ts';
 import { json, toConversation, toCustomer, toMessage, type ConversationRow, type CustomerRow, type MessageRow } from './rows.ts';
 import { acceptInbound, commitTurn, loadTurn } from './turn-statements.ts';
@@ -71,7 +71,7 @@ export class SqlStore implements Store {
       const row = updated.rows[0];
       return row ? toCustomer(row) : known;
     }
-    // A phone number is one person on every phone channel (src/customers/phone-identity.ts): a new identity with a
+    // A phone number is one person on every phone channel (src/core/phone-identity.ts): a new identity with a
     // number already known joins that number's customer. The advisory lock serializes first sightings of one number.
     const phone = phoneOfIdentity(channel, externalUserId) ?? null;
     return this.db.transaction(async (tx) => {

@@ -4,7 +4,7 @@
  * (studio-routes.ts). No routes exist when nobody could sign in (no agents and no ADMIN_TOKEN).
  */
 import type { FastifyInstance } from 'fastify';
-import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
+import type { AgentSessions } from '../server/auth/agent-sessions.ts';
 import type { OpeningHoursSetting } from '../hours/opening-hours.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { CallEndpoint } from '../integrations/call-endpoints.ts';

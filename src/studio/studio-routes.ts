@@ -27,7 +27,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
+import type { AgentSessions } from '../server/auth/agent-sessions.ts';
 import { flowStepStats } from '../analytics/step-stats.ts';
 import { ParleyError } from '../core/errors.ts';
 import { isEditor } from '../handoff/agents.ts';
@@ -37,7 +37,7 @@ import type { RecordedResponses } from '../integrations/recorded-responses.ts';
 import type { KnowledgeBase } from '../kb/types.ts';
 import type { Queryable } from '../store/types.ts';
 import { TokenBuckets } from '../infra/token-bucket.ts';
-import { bearerMatches } from '../server/admin-auth.ts';
+import { bearerMatches } from '../server/auth/admin-auth.ts';
 import { articleDraft } from '../server/report-article.ts';
 import { PAGE_CSP } from '../server/security-headers.ts';
 import { changedPaths } from './file-set.ts';

@@ -4,7 +4,7 @@
  * about ("waterproof") appears anywhere in the article, quoting it would answer a question they did not ask.
  */
 import { closeEnough } from '../engine/fuzzy.ts';
-import { analyzerFor } from '../kb/text.ts';
+import { analyzerFor } from '../search/text.ts';
 import type { Article } from '../kb/types.ts';
 
 /** An article's terms in one language: those of its title (its subject) and those of everything it says. */

@@ -7,7 +7,7 @@
 import type { BuiltInIntent } from '../core/understanding.ts';
 import type { Flow, FlowSet, LocalText } from '../engine/model.ts';
 import type { MatchDoc } from '../search/matcher/index.ts';
-import { language } from '../kb/text.ts';
+import { language } from '../search/text.ts';
 import type { Article, Passage } from '../kb/types.ts';
 import { detectLanguage } from './language.ts';
 

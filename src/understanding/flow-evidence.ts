@@ -5,7 +5,7 @@
  *   "status of BW-12345", "has bw 23456 shipped yet". Values are tried as written and in the `AB-123` form.
  */
 import type { Flow } from '../engine/model.ts';
-import { analyzerFor, tokenize } from '../kb/text.ts';
+import { analyzerFor, tokenize } from '../search/text.ts';
 import { detectLanguage } from './language.ts';
 
 /** Dice overlap of content words from which a message says what an example says. */

@@ -4,7 +4,7 @@
  * was about), are added to the follow-up. "How long does the Wave 700's battery last?" then "and the Pulse Mini?"
  * asks how long the Pulse Mini's battery lasts.
  */
-import { tokenize } from '../kb/text.ts';
+import { tokenize } from '../search/text.ts';
 
 const OPENERS = [
   'and', 'and what about', 'what about', 'how about', 'and how about', 'and for', 'same for', 'same question for',

@@ -4,7 +4,7 @@
  * word for the ranking to weigh, so "is the store open on Sunday" is not the contact flow just for "open".
  */
 import type { Flow } from '../engine/model.ts';
-import { tokenize } from '../kb/text.ts';
+import { tokenize } from '../search/text.ts';
 
 /** Words a short command may carry around its keyword without changing what it asks for. */
 const COURTESY = new Set(

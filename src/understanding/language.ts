@@ -4,7 +4,7 @@
  * only one language's knowledge articles and flow texts use. A message with no telling words ("ok", "BW-12345",
  * "Wave 700?") has no language, and the conversation keeps the one it has.
  */
-import { normalize } from '../kb/text.ts';
+import { normalize } from '../search/text.ts';
 
 const FUNCTION_WORDS: Record<string, string[]> = {
   en: `the a an and or but is are was were be been am do does did have has had i you he she it we they me my your our

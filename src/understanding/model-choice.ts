@@ -20,7 +20,7 @@ import { resolveOffered } from '../engine/runner.ts';
 import type { ConversationState } from '../engine/types.ts';
 import type { Logger } from '../infra/logger.ts';
 import { createOpenAiClient, type OpenAiSettings } from '../kb/openai/settings.ts';
-import { redact } from '../privacy/redact.ts';
+import { redact } from '../infra/redact.ts';
 import { localText } from './candidate-docs.ts';
 
 /** What the model is asked about one message. */

@@ -3,7 +3,7 @@
  * und kann ich ihn laden während ich höre"): split where a question ends, or at "and also" / "und außerdem", into
  * parts long enough to be questions of their own. The understanding step answers the first and offers the second.
  */
-import { tokenize } from '../kb/text.ts';
+import { tokenize } from '../search/text.ts';
 
 /** A part shorter than this is no question of its own ("ok?", "thanks"). */
 const MIN_WORDS = 3;

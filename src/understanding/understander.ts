@@ -17,11 +17,11 @@ import { carriesValue, exampleOverlap, keywordEvidence, NEAR_EXAMPLE } from './f
 import { Retriever, type RetrievedHit } from '../kb/retriever.ts';
 import { buildCached, LayeredMatcher, Matcher, matcherConfidence, type MatchDoc, type Ranker } from '../search/matcher/index.ts';
 import { passageFields } from '../kb/passage-fields.ts';
-import { language as languageOf, tokenize } from '../kb/text.ts';
+import { language as languageOf, tokenize } from '../search/text.ts';
 import type { Article, Passage } from '../kb/types.ts';
 import { articlesForEveryLanguage, flowArticles, flowOfDoc, intentMatchDocs, intentOfDoc, LANGUAGES, rankableFlows } from './candidate-docs.ts';
 import { isFollowUp, withPreviousQuestion } from './follow-up.ts';
-import { redact } from '../privacy/redact.ts';
+import { redact } from '../infra/redact.ts';
 import { articleTerms, namesOnlySubject, unansweredWords, type ArticleTerms } from './asked-beyond-subject.ts';
 import { questionParts } from './two-questions.ts';
 import { essentialKeyword } from './keywords.ts';

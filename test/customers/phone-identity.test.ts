@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelUserId, normalizePhone, phoneOfIdentity } from '../../src/customers/phone-identity.ts';
+import { channelUserId, normalizePhone, phoneOfIdentity } from '../../src/core/phone-identity.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/types.ts';
 import { createTestDatabase } from '../support/postgres.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { SIGN_IN_LIMITS, SignInThrottle } from '../../adapters/agent-console/sign-in-throttle.ts';
+import { SIGN_IN_LIMITS, SignInThrottle } from '../../src/server/auth/sign-in-throttle.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ANA, BEN, startHandoffApp, type HandoffApp } from './support.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKnowledgeBase, DEFAULT_MIN_CONFIDENCE, type KnowledgeBase } from '../../src/kb/index.ts';
-import { analyzerFor } from '../../src/kb/text.ts';
+import { analyzerFor } from '../../src/search/text.ts';
 import { demoKnowledge, tempDir, article } from './support/kb-dir.ts';
 
 let kb: KnowledgeBase;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER_DATA } from '../../src/customer-data.ts';
 import { DataRequests } from '../../src/privacy/data-requests.ts';
 import { registerPrivacyRoutes } from '../../src/privacy/admin-routes.ts';
-import { AdminAuth } from '../../src/server/admin-auth.ts';
+import { AdminAuth } from '../../src/server/auth/admin-auth.ts';
 import { openPgliteDb, runMigrations, type Db } from '../../src/store/index.ts';
 
 describe('privacy admin API with no admin configured', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { luhn, redact, redactDeep } from '../../src/privacy/redact.ts';
+import { luhn, redact, redactDeep } from '../../src/infra/redact.ts';
 
 /** Messages as customers write them, in English and German: what reaches a model or a log line. */
 describe('redact: emails, phone numbers, cards and IBANs masked; orders, dates and prices kept', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { serviceUrlAllowed } from '../../adapters/botframework/index.ts';
-import { DEFAULT_SERVICE_URL_HOSTS } from '../../src/botframework-config.ts';
+import { DEFAULT_SERVICE_URL_HOSTS } from '../../adapters/botframework/config.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { activity, FakeConnector, postActivity } from '../channels/botframework/support.ts';

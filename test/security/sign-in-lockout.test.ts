@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SIGN_IN_LIMITS, SignInThrottle } from '../../adapters/agent-console/sign-in-throttle.ts';
+import { SIGN_IN_LIMITS, SignInThrottle } from '../../src/server/auth/sign-in-throttle.ts';
 import { ANA, dropPrefix, freshPrefix, startHandoffApp, type HandoffApp } from '../handoff/support.ts';
 import { signIn } from './support.ts';
 

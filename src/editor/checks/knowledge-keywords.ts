@@ -6,7 +6,7 @@
  * base's stemmer for their language, so "opening" counts for "open"; stop words are kept, so that "where is my
  * order" is a phrase and not just "order".
  */
-import { analyzerFor, language, tokenize } from '../../kb/text.ts';
+import { analyzerFor, language, tokenize } from '../../search/text.ts';
 import type { Article } from '../../kb/types.ts';
 import type { Check, Finding } from './finding.ts';
 

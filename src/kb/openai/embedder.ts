@@ -4,7 +4,7 @@
  */
 import type OpenAI from 'openai';
 import type { Logger } from '../../infra/logger.ts';
-import { redact } from '../../privacy/redact.ts';
+import { redact } from '../../infra/redact.ts';
 import { progressBar, type ProgressSink } from '../progress.ts';
 import type { Passage } from '../types.ts';
 import { contentHash, EmbeddingCache } from './embedding-cache.ts';

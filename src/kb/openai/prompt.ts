@@ -2,11 +2,11 @@
  * What Parley sends the model to write an answer. The passages and the customer's question are data: they go in
  * the user message between delimiters carrying a random nonce, so text inside them cannot close a block and
  * pose as instructions, and the system message says that instructions found inside them are to be ignored. The
- * question is redacted first (src/privacy/redact.ts): no email address, phone, card or IBAN reaches the model.
+ * question is redacted first (src/infra/redact.ts): no email address, phone, card or IBAN reaches the model.
  */
 import { randomBytes } from 'node:crypto';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { redact } from '../../privacy/redact.ts';
+import { redact } from '../../infra/redact.ts';
 
 /** What the model replies when the passages do not answer the question. */
 export const NOT_SURE = 'NOT_SURE';

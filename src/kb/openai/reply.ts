@@ -4,7 +4,7 @@
  * passages do not contain, words mostly foreign to them — unless it translates a passage written in another
  * language) is the "not sure" path.
  */
-import { analyzerFor, language } from '../text.ts';
+import { analyzerFor, language } from '../../search/text.ts';
 import { NOT_SURE, type PromptPassage } from './prompt.ts';
 
 export type ReadReply =

@@ -1,9 +1,9 @@
 /**
- * Text analysis for the matcher: the knowledge base's (src/kb/text.ts: one normalisation, one tokenizer, each
+ * Text analysis for the matcher: the knowledge base's (src/search/text.ts: one normalisation, one tokenizer, each
  * language's stop words, transliteration and Snowball stemmer), seen as the matcher uses it, and character n-grams
  * for typos. Documents and queries go through the same functions, so they always meet on the same terms.
  */
-import { analyzerFor as termAnalyzer, eachToken, language, normalize, tokenize } from '../../kb/text.ts';
+import { analyzerFor as termAnalyzer, eachToken, language, normalize, tokenize } from '../text.ts';
 
 export { eachToken, language, normalize, tokenize };
 

@@ -4,7 +4,7 @@
  * botbuilder's ConfigurationBotFrameworkAuthentication use, so an existing bot's settings work unchanged.
  */
 import { z } from 'zod';
-import { ParleyError } from './core/errors.ts';
+import { ParleyError } from '../../src/core/errors.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])

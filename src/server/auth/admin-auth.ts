@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { AgentSessions } from '../../adapters/agent-console/sessions.ts';
+import type { AgentSessions } from './agent-sessions.ts';
 
 export type Admin = { kind: 'token' } | { kind: 'agent'; agentId: string; name: string };
 

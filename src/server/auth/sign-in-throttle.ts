@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { clientOf } from '../../src/infra/client-address.ts';
+import { clientOf } from '../../infra/client-address.ts';
 
 export interface SignInLimits {
   /** Failed sign-ins of one agent id from one address (the next attempt is refused). */

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ParleyError } from '../../src/core/errors.ts';
-import { verifyPassword, verifyToken, type Agent } from '../../src/handoff/agents.ts';
+import { ParleyError } from '../../core/errors.ts';
+import type { Agent } from '../../handoff/agents.ts';
+import { verifyPassword, verifyToken } from '../../infra/secret-hash.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 
 export const SESSION_COOKIE = 'parley_agent';
