@@ -122,7 +122,8 @@ export function analyzerFor(locale: string): Analyzer {
     let value = cache.get(token);
     if (value !== undefined) return value;
     const plain = transliterate(token);
-    value = stop.has(plain) ? null : stem(plain);
+    // A stop word is one as written or as transliterated ("euer" reads as "eur", and is still a function word).
+    value = stop.has(plain) || stop.has(token) ? null : stem(plain);
     if (cache.size < 200_000) cache.set(token, value);
     return value;
   };

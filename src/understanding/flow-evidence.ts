@@ -79,17 +79,39 @@ function escapeRegExp(text: string): string {
 
 /**
  * A keyword phrase of several words found as written ("real person", "where is my order"), or a one-word keyword
- * in a message of at most two content words ("where is my parcel?"): evidence, weighed with the ranking.
+ * in a message of at most two content words whose other word the flow itself uses ("my speaker is broken", "where is
+ * my parcel?"): evidence, weighed with the ranking. A one-word keyword beside a word the flow never uses may be meant
+ * in another sense ("sucht ihr Mitarbeiter", are you hiring, is not asking for a person).
  */
 export function keywordEvidence(flow: Flow, text: string, lang: string): boolean {
   const words = tokenize(text);
   const joined = ` ${words.join(' ')} `;
-  const content = analyzerFor(lang).terms(text);
+  const analyzer = analyzerFor(lang);
+  const content = analyzer.terms(text);
   for (const keyword of flow.triggers.keywords) {
     const phrase = tokenize(keyword);
     if (phrase.length === 0) continue;
     if (phrase.length >= 2 && joined.includes(` ${phrase.join(' ')} `)) return true;
-    if (phrase.length === 1 && content.length <= 2 && words.includes(phrase[0]!)) return true;
+    if (phrase.length === 1 && content.length <= 2 && words.includes(phrase[0]!)) {
+      const own = new Set(analyzer.terms(phrase[0]!));
+      if (content.every((term) => own.has(term) || flowTerms(flow, lang).has(term))) return true;
+    }
   }
   return false;
+}
+
+const flowTermsCache = new WeakMap<Flow, Map<string, Set<string>>>();
+
+/** Every content word of the flow's title, description, keywords and examples, as `lang` analyses them. */
+function flowTerms(flow: Flow, lang: string): Set<string> {
+  let byLang = flowTermsCache.get(flow);
+  if (!byLang) flowTermsCache.set(flow, (byLang = new Map()));
+  let terms = byLang.get(lang);
+  if (!terms) {
+    const analyzer = analyzerFor(lang);
+    const titles = typeof flow.title === 'string' ? [flow.title] : Object.values(flow.title ?? {});
+    const texts = [flow.description ?? '', ...titles, ...flow.triggers.keywords, ...flow.triggers.examples];
+    byLang.set(lang, (terms = new Set(texts.flatMap((text) => analyzer.terms(text)))));
+  }
+  return terms;
 }
