@@ -455,7 +455,7 @@ const TELLING_VOCABULARY = 500;
  * confidence, for a message in a language the encoder does not read (German). Chosen on the German dev half: -2 to
  * -2.5 removed two of its five confidently wrong answers and kept every right one; -1.5 removed none, -3 cost a right one.
  */
-const WORDS_UNKNOWN_WEIGHT = Number(process.env.U15_W ?? -2.25);
+const WORDS_UNKNOWN_WEIGHT = -2.25;
 
 function withUnknownWords(confidence: number, unknown: number): number {
   const p = Math.min(Math.max(confidence, 1e-6), 1 - 1e-6);
