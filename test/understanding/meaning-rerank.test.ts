@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_INTENTS } from '../../src/built-in-intents.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadFlows } from '../../src/engine/load-flows.ts';
 import type { FlowSet } from '../../src/engine/model.ts';
@@ -133,3 +134,30 @@ describe('re-ranking by meaning with the offline sentence encoder', () => {
   });
 });
 
+
+describe('German messages, which the English encoder does not read', () => {
+  const withRequests = () => new Understander({ minConfidence: 0.5, knowledge: () => ({ version: 'demo', articles }), encoder, intents: BUILT_IN_INTENTS });
+
+  it('does not quote a product article for a feature nothing in the shop speaks of, but offers it', async () => {
+    const understood = await withRequests().understand(flows, 'hat der aero 14 einen touchscreen', { locale: 'de' });
+    expect(understood.decision.kind).toBe('decline');
+    expect(understood.candidates[0]?.id).toBe('products/aero-14');
+    expect(understood.why).toMatch(/50 % of its words appear nowhere/);
+    expect(understood.why).not.toMatch(/touchscreen/);
+    expect((await withRequests().understand(flows, 'wie schwer ist das aero 14', { locale: 'de' })).decision).toMatchObject({ kind: 'knowledge', article: 'products/aero-14' });
+  });
+
+  it('does not hand "are you hiring" to a person for the word "Mitarbeiter", and still does when one is asked for', async () => {
+    const hiring = await withRequests().understand(flows, 'sucht ihr mitarbeiter', { locale: 'de' });
+    expect(hiring.intent).toBeUndefined();
+    expect(hiring.decision.kind).toBe('decline');
+    const asked = await withRequests().understand(flows, 'ich möchte mit einem mitarbeiter sprechen', { locale: 'de' });
+    expect(asked.intent?.name).toBe('person');
+  });
+
+  it('reads "euer" as the function word it is, not as a word the shop never uses', async () => {
+    const understood = await withRequests().understand(flows, 'wo ist euer laden', { locale: 'de' });
+    expect(understood.decision).toMatchObject({ kind: 'flow', flow: 'contact' });
+    expect(understood.unknown ?? 0).toBe(0);
+  });
+});
