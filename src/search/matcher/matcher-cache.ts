@@ -12,8 +12,11 @@ import { Matcher, type MatcherSnapshot } from './matcher.ts';
 import type { MatcherOptions } from './options.ts';
 import type { MatchDoc } from './types.ts';
 
-/** Bump whenever what the index holds changes shape (a field added to a class below Matcher). */
-const LAYOUT = 5;
+/**
+ * Bump whenever what the index holds changes shape (a field added to a class below Matcher), or the words it holds
+ * for the same text change (6: German "euer" is a stop word, src/kb/text.ts).
+ */
+const LAYOUT = 6;
 /** Index files kept in the directory (several knowledge bases, or releases, may share one data directory). */
 const KEEP = 4;
 
