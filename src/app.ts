@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { agentWorkspacePart } from '../adapters/agent-console/part.ts';
 import { SESSION_COOKIE } from './server/auth/agent-sessions.ts';
-import { botFrameworkPart } from '../adapters/botframework/index.ts';
 import { slackPart } from '../adapters/slack/index.ts';
 import { webPart } from '../adapters/web/index.ts';
 import { whatsappCloudPart } from '../adapters/whatsapp-cloud/index.ts';
@@ -13,7 +12,7 @@ import { openInfrastructure } from './app-infrastructure.ts';
 import { AppParts } from './app-parts.ts';
 import type { Config } from './config.ts';
 import type { KnowledgePort } from './core/knowledge-port.ts';
-import type { PartRuntime } from './core/part.ts';
+import type { PartFactory, PartRuntime } from './core/part.ts';
 import { CUSTOMER_DATA } from './customer-data.ts';
 import { customersPart } from './customers/part.ts';
 import { demoOrderEndpoint, registerDemoOrderRoutes } from './demo/demo-orders.ts';
@@ -81,6 +80,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   // Everything that plugs in is a part (src/core/part.ts, docs/parts.md): adding a channel is a folder under adapters/
   // and a line here. Turn hooks compose in this order (earlier ones take precedence: consent before handoff, the
   // rating before the handoff's triggers, the analytics recorder last); /healthz lists the channels in it.
+  // The Bot Framework SDK costs seconds of CPU to load: only a server with its settings loads it.
+  const botFrameworkPart: PartFactory = config.botframework ? (await import('../adapters/botframework/part.ts')).botFrameworkPart : () => undefined;
   const parts = new AppParts([
     customersPart, privacyPart, ratingsPart, handoffPart, agentWorkspacePart,
     webPart, botFrameworkPart, slackPart, whatsappCloudPart, whatsappWebPart(options.whatsappWeb),
