@@ -54,10 +54,9 @@ describe('queue notices while a person is awaited', () => {
     expect(moved.status).toBe(200);
     const passed = "I'm passing you to a colleague who can help with this. They can read our conversation so far, so you won't need to repeat anything.";
     const place = 'Thanks for your patience: a person will be with you as soon as possible. You are now number 1 in the queue.';
-    const transferredAt = Date.now();
+    // Due 2 s after the transfer (the monitor looks every 2 s), where without a new start it would be 16 s away: the
+    // wait for it gives up well before that.
     await eventually(async () => ((await outgoing(t, 'tr1')).includes(place) ? true : undefined), 10_000);
-    // Due 2 s after the transfer; the monitor looks every 2 s.
-    expect(Date.now() - transferredAt).toBeLessThan(8_000);
     await sleep(5_000);
     expect((await outgoing(t, 'tr1')).slice(before)).toEqual([passed, place]);
   }, 30_000);
