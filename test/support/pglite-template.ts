@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { openPgliteDb, runMigrations } from '../../src/store/index.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const pgliteVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version;
@@ -26,12 +28,38 @@ async function pgliteTemplate(): Promise<string> {
   return templateDir;
 }
 
+/** The template with Parley's migrations applied, named by the migrations' source: changing one makes another. */
+async function migratedTemplate(): Promise<string> {
+  const migrationsSource = readFileSync(path.join(repoRoot, 'src/store/migrations.ts'));
+  const migratedDir = `${templateDir}-migrated-${createHash('sha256').update(migrationsSource).digest('hex').slice(0, 16)}`;
+  if (existsSync(migratedDir)) return migratedDir;
+  const building = mkdtempSync(path.join(cacheDir, 'building-'));
+  try {
+    cpSync(await pgliteTemplate(), path.join(building, 'pgdata'), { recursive: true });
+    const db = await openPgliteDb(building);
+    try {
+      await runMigrations(db);
+    } finally {
+      await db.close();
+    }
+    renameSync(path.join(building, 'pgdata'), migratedDir);
+  } catch (error) {
+    // Another test worker published its copy first: identical, so this one is dropped.
+    if (!existsSync(migratedDir)) throw error;
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return migratedDir;
+}
+
 /**
- * Puts an initialized, empty PGlite database where Parley looks for one (`<dataDir>/pgdata`), as if Parley had
- * started there once before the migrations. PGlite's first start in an empty directory runs initdb, seconds of CPU
- * per test app; opening a copy takes a fraction of that. Parley still applies every migration to the copy.
- * Tests about a first start in an empty directory leave their data directory unseeded.
+ * Puts a PGlite database with Parley's schema and no rows where Parley looks for one (`<dataDir>/pgdata`), as if
+ * Parley had started there once before. PGlite's first start in an empty directory runs initdb, seconds of CPU per
+ * test app, and the migrations add a few tenths more; opening a copy takes a fraction of that. How the migrations
+ * apply, once and also when two processes race, is the store contract's test (test/store/store-contract.test.ts);
+ * tests about a first start in an empty directory leave their data directory unseeded.
  */
 export async function seedPgliteDataDir(dataDir: string): Promise<void> {
-  cpSync(await pgliteTemplate(), path.join(dataDir, 'pgdata'), { recursive: true });
+  cpSync(await migratedTemplate(), path.join(dataDir, 'pgdata'), { recursive: true });
 }
+
