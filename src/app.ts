@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { agentWorkspacePart } from '../adapters/agent-console/part.ts';
 import { SESSION_COOKIE } from './server/auth/agent-sessions.ts';
 import { slackPart } from '../adapters/slack/index.ts';
-import { webPart } from '../adapters/web/index.ts';
+import { webPart, type WebOverrides } from '../adapters/web/index.ts';
 import { whatsappCloudPart } from '../adapters/whatsapp-cloud/index.ts';
 import { whatsappWebPart, type WhatsAppWebOverrides } from '../adapters/whatsapp-web/index.ts';
 import { analyticsPart, ratingsPart, runTurnTraced } from './analytics/index.ts';
@@ -70,6 +70,8 @@ export interface CreateAppOptions {
   knowledge?: KnowledgePort;
   /** WhatsApp Web: the client factory (tests: a stand-in for whatsapp-web.js's Client) and the connector's timings. */
   whatsappWeb?: WhatsAppWebOverrides;
+  /** The web chat: the clock its rate limits count by (tests: one that stands still). */
+  web?: WebOverrides;
 }
 
 /** The composition root: opens the infrastructure, then builds the list of parts (src/core/part.ts) and wires them. */
@@ -84,7 +86,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const botFrameworkPart: PartFactory = config.botframework ? (await import('../adapters/botframework/part.ts')).botFrameworkPart : () => undefined;
   const parts = new AppParts([
     customersPart, privacyPart, ratingsPart, handoffPart, agentWorkspacePart,
-    webPart, botFrameworkPart, slackPart, whatsappCloudPart, whatsappWebPart(options.whatsappWeb),
+    webPart(options.web), botFrameworkPart, slackPart, whatsappCloudPart, whatsappWebPart(options.whatsappWeb),
     analyticsPart, studioPart, reportPart,
   ], {
     config, logger, store, redis, releases: serving, flows, lock, understander, recorded, customerData: CUSTOMER_DATA,

@@ -4,8 +4,13 @@ import { WEB_CHANNEL } from './normalize.ts';
 import { registerWebRoutes } from './routes.ts';
 import { createWebSender } from './send.ts';
 
+/** What a test may set on the web chat: the clock its rate limits count by. */
+export interface WebOverrides {
+  rateClock?: () => number;
+}
+
 /** The web chat: always on. Its frames reach the sockets of every server process through Redis (live-hub.ts). */
-export const webPart: PartFactory = ({ config, logger, redis }) => {
+export const webPart = (overrides: WebOverrides = {}): PartFactory => ({ config, logger, redis }) => {
   const hub = new LiveHub(redis.client, redis.duplicate());
   return {
     name: WEB_CHANNEL,
@@ -18,7 +23,7 @@ export const webPart: PartFactory = ({ config, logger, redis }) => {
       // The widget is embedded on other origins.
       publicPrefixes: ['/api/webchat'],
       register: (scope, { inbox, handoff }) => registerWebRoutes(scope, {
-        inbox, hub, logger, config: config.web,
+        inbox, hub, logger, config: config.web, ...(overrides.rateClock ? { rateClock: overrides.rateClock } : {}),
         ...(handoff ? { customerTyping: (conversationId: string) => handoff.customerTyping(WEB_CHANNEL, conversationId), status: () => handoff.service.hours.availability() } : {}),
       }),
     },

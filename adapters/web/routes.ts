@@ -23,6 +23,8 @@ export interface WebRoutesOptions {
   /** Whether people are there now (opening hours), when they are back, and the typical wait: the widget's status line. */
   status?: () => Promise<WebStatus>;
   now?: () => Date;
+  /** The clock the rate limits count by, in milliseconds (tests: one that stands still, so that nothing refills). */
+  rateClock?: () => number;
 }
 
 /** What GET /api/webchat/status answers. */
@@ -54,7 +56,7 @@ export async function registerWebRoutes(app: FastifyInstance, options: WebRoutes
   const { inbox, hub, logger } = options;
   const config = options.config ?? DEFAULTS;
   const now = options.now ?? (() => new Date());
-  const limits = new WebChatLimits(config);
+  const limits = new WebChatLimits({ ...config, ...(options.rateClock ? { now: options.rateClock } : {}) });
   const ids: ConversationIdPolicy = {
     weakIds: config.weakIds,
     exists: async (conversationId) => (await inbox.history(WEB_CHANNEL, conversationId, 1)).length > 0,

@@ -18,6 +18,9 @@ describe('web chat rate limits', () => {
     t = await startTestApp({
       FLOWS_DIR: echoFlows, TRUST_PROXY: 'true', WEBCHAT_WEAK_IDS: 'false',
       WEBCHAT_ADDRESS_LIMIT: '40', WEBCHAT_CONVERSATION_LIMIT: '5', WEBCHAT_SOCKET_QUEUE: '2',
+    }, {
+      // The limits' clock stands still: a slow machine's turns must not refill a bucket between two of a test's messages.
+      web: { rateClock: () => 0 },
     });
   });
   afterAll(async () => t?.close());

@@ -33,9 +33,10 @@ async function migratedTemplate(): Promise<string> {
   const migrationsSource = readFileSync(path.join(repoRoot, 'src/store/migrations.ts'));
   const migratedDir = `${templateDir}-migrated-${createHash('sha256').update(migrationsSource).digest('hex').slice(0, 16)}`;
   if (existsSync(migratedDir)) return migratedDir;
+  const initialized = await pgliteTemplate();
   const building = mkdtempSync(path.join(cacheDir, 'building-'));
   try {
-    cpSync(await pgliteTemplate(), path.join(building, 'pgdata'), { recursive: true });
+    cpSync(initialized, path.join(building, 'pgdata'), { recursive: true });
     const db = await openPgliteDb(building);
     try {
       await runMigrations(db);

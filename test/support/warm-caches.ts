@@ -33,6 +33,7 @@ export async function buildWarmCaches(): Promise<void> {
   const test = await startTestApp({ LOG_LEVEL: 'warn' });
   try {
     await test.app.prepareUnderstanding();
+    mkdirSync(cacheRoot, { recursive: true });
     const building = mkdtempSync(path.join(cacheRoot, 'warm-building-'));
     for (const kept of KEPT) {
       const from = path.join(test.dataDir, kept);
