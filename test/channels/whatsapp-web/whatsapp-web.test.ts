@@ -109,11 +109,11 @@ describe('WhatsApp Web (whatsapp-web.js)', () => {
     expect(phone.sentTo(group)).toEqual([]);
   });
 
-  it('retries a failing sendMessage with backoff and delivers every reply once, in order; acks become delivery statuses', async () => {
+  it('retries a failing sendMessage with backoff and delivers every reply once, in order; acks become delivery statuses', { timeout: 90_000 }, async () => {
     const customer = chat();
     phone.failures = 2;
     phone.current!.deliver(incoming(customer, 'hello'));
-    const sent = await until(() => phone.sentTo(customer), (texts) => texts.length >= 2, 'the greeting after two failures', { timeoutMs: 15_000 });
+    const sent = await until(() => phone.sentTo(customer), (texts) => texts.length >= 2, 'the greeting after two failures', { timeoutMs: 60_000 });
     expect(sent[0]).toMatch(/welcome to Brightwave/);
     expect(sent[1]).toMatch(/What can I help you with\?/);
     const out = await until(
