@@ -21,7 +21,7 @@ import type { RedisHandle } from '../infra/redis.ts';
 import type { RecordedResponses } from '../integrations/recorded-responses.ts';
 import type { HandoffCopies } from '../privacy/customer-erase.ts';
 import type { AdminAuth } from '../server/auth/admin-auth.ts';
-import type { CustomerDataOwner } from '../store/customer-data.ts';
+import type { CustomerRows } from '../store/customer-rows.ts';
 import type { Conversation, Store, StoredMessage } from '../store/types.ts';
 import type { ReleaseServer } from '../studio/release-server.ts';
 import type { Understander } from '../understanding/understander.ts';
@@ -58,7 +58,7 @@ export interface PartContext {
   /** Each call endpoint's latest answer, masked, for the studio's preview. */
   recorded: RecordedResponses;
   /** Every module's tables that name a customer (src/customer-data.ts), for erasing, exporting and merging customers. */
-  customerData: readonly CustomerDataOwner[];
+  customerData: readonly CustomerRows[];
   /**
    * What the parts (and the app) offer each other, filled in once every part is built: look a service up when it is
    * used — in a hook, a desk, a route, at start — never while a factory runs. Any may be absent (its part is off).

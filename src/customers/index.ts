@@ -18,7 +18,7 @@ import { LinkAddressLimits } from './link-address-limits.ts';
 import { LinkCodes } from './link-codes.ts';
 import { mergeCustomers, type MergeCustomers } from './merge-customers.ts';
 import { OutboundRouter } from './outbound-router.ts';
-import type { CustomerDataOwner } from '../store/customer-data.ts';
+import type { CustomerRows } from '../store/customer-rows.ts';
 
 export { CUSTOMERS_ENV, customersConfig, type CustomersConfig } from './customers-config.ts';
 export { ConsentLedger } from './consent-ledger.ts';
@@ -28,7 +28,7 @@ export { normalizePhone } from '../core/phone-identity.ts';
 export interface CustomerSystemOptions {
   config: CustomersConfig;
   /** Every module's tables that name a customer (src/customer-data.ts): a merge moves their rows. */
-  customerData: readonly CustomerDataOwner[];
+  customerData: readonly CustomerRows[];
   store: Store;
   deliver: (conversationId: string, address: Address, messages: StoredMessage[]) => void;
   isLive: (conversation: Conversation) => Promise<boolean>;

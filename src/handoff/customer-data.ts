@@ -1,7 +1,6 @@
-import type { CustomerDataOwner } from '../store/customer-data.ts';
+import { eraseOwnRows, mergeOwnRows, type CustomerRows } from '../store/customer-rows.ts';
 
-/** The handoff's tables (docs/handoff.md) and the agent workspace's beside them. */
-export const handoffCustomerData: CustomerDataOwner = {
+const tables = {
   module: 'handoff',
   tables: {
     handoffs: { rows: 'own' },
@@ -9,5 +8,22 @@ export const handoffCustomerData: CustomerDataOwner = {
     handoff_replies: { rows: 'with', parent: 'handoffs' },
     handoff_reads: { rows: 'with', parent: 'handoffs' },
     handoff_notices: { rows: 'with', parent: 'messages' },
+  },
+} as const;
+
+/**
+ * The handoff's tables (docs/handoff.md) and the agent workspace's beside them. An erase also notes the customer's
+ * handoffs: their queue jobs and the desks' copies outside Parley are removed after the transaction.
+ */
+export const handoffCustomerData: CustomerRows = {
+  ...tables,
+  merge: (tx, keep, gone) => mergeOwnRows(tx, tables, keep, gone),
+  async erase(tx, subject, erased) {
+    const handoffs = await tx.query<{ id: string; desk_refs: Record<string, string> | null }>(
+      'SELECT id, desk_refs FROM handoffs WHERE conversation_id = ANY($1::uuid[])', [subject.conversations.map((c) => c.id)],
+    );
+    erased.ids.push(...handoffs.rows.map((h) => h.id));
+    erased.handoffs.push(...handoffs.rows.map((h) => ({ id: h.id, deskRefs: h.desk_refs ?? {} })));
+    await eraseOwnRows(tx, tables, subject, erased);
   },
 };

@@ -1,10 +1,11 @@
 /**
  * `parley customers erase` and POST /admin/customers/:id/erase: deletes everything Parley holds about one customer.
  *
- * In one database transaction: every row of every table the modules declare as theirs with a customer or conversation
- * column (src/store/customer-data.ts, personal-tables.ts; the tables declared to go with those cascade), the unanswered questions recorded from their
- * messages (kb_gaps keeps no link to who asked, so they are matched by text), the customer row; their data requests
- * are closed and lose their link to them; and an audit row is written. The audit row holds when, who asked and how
+ * In one database transaction, each module's repository erases its own rows (`CustomerRows.erase`, in the order of
+ * src/customer-data.ts): every row of every table a module declares as its own with a customer or conversation column
+ * (the tables declared to go with those cascade), the unanswered questions recorded from their messages (kb_gaps
+ * keeps no link to who asked, so they are matched by text), their data requests closed and cut from them, the
+ * customer row last; and an audit row is written. The audit row holds when, who asked and how
  * many rows each table lost: no identifier of the customer, not even a hash of their id (nothing would ever need to
  * be matched against it, and a hash of an id that stays in backups would link them back).
  *
@@ -19,15 +20,13 @@
  */
 import type { Redis } from 'ioredis';
 import { ParleyError } from '../core/errors.ts';
-import type { CustomerDataOwner } from '../store/customer-data.ts';
+import { loadSubject, lockCustomers, type CustomerRows, type ErasedRows } from '../store/customer-rows.ts';
 import type { Db, Queryable } from '../store/types.ts';
-import { ident, personalTables, subjectFilter } from './personal-tables.ts';
-import { loadSubject, subjectGapIds } from './subject.ts';
 
 export interface EraseDeps {
   db: Db;
-  /** Every module's tables that name a customer (src/customer-data.ts). */
-  customerData: readonly CustomerDataOwner[];
+  /** Every module's tables that name a customer and its part in the erase (src/customer-data.ts), in the order they run. */
+  customerData: readonly CustomerRows[];
   /** Parley's Redis; absent, only the database is erased (and `redis` in the result says so). */
   redis?: Redis;
   /** Prefixes of Parley's Redis keys (`parley:`, the handoff queue's `{parley}`). */
@@ -73,49 +72,22 @@ export interface EraseResult {
 export async function eraseCustomer(deps: EraseDeps, customerId: string, request: EraseRequest): Promise<EraseResult> {
   const { db } = deps;
   const erased = await db.transaction(async (tx) => {
-    const exists = await tx.query('SELECT id FROM customers WHERE id = $1 FOR UPDATE', [customerId]);
-    if (exists.rowCount === 0) throw new ParleyError('NOT_FOUND', 'no customer with that id');
+    if ((await lockCustomers(tx, [customerId])).length === 0) throw new ParleyError('NOT_FOUND', 'no customer with that id');
     const subject = await loadSubject(tx, customerId);
-    const conversationIds = subject.conversations.map((c) => c.id);
-    const handoffs = await tx.query<{ id: string; desk_refs: DeskRefs | null }>('SELECT id, desk_refs FROM handoffs WHERE conversation_id = ANY($1::uuid[])', [conversationIds]);
-    const identities = await tx.query<{ external_id: string }>('SELECT external_id FROM identities WHERE customer_id = $1', [customerId]);
-    const gapIds = await subjectGapIds(tx, subject);
-
-    const tables = await personalTables(tx, deps.customerData);
-    const counts: Record<string, number> = {};
-    // Counted before anything is deleted: the cascades would empty the later tables first.
-    for (const table of tables) {
-      const { where, params } = subjectFilter(table, subject);
-      const counted = await tx.query<{ n: string | number }>(`SELECT count(*) AS n FROM ${ident(table.name)} WHERE ${where}`, params);
-      const n = Number(counted.rows[0]?.n ?? 0);
-      if (n > 0) counts[table.name] = n;
-    }
-    for (const table of tables) {
-      const { where, params } = subjectFilter(table, subject);
-      await tx.query(`DELETE FROM ${ident(table.name)} WHERE ${where}`, params);
-    }
-    if (gapIds.length > 0) {
-      await tx.query('DELETE FROM kb_gaps WHERE id::text = ANY($1::text[])', [gapIds]);
-      counts.kb_gaps = gapIds.length;
-    }
-    await tx.query(
-      "UPDATE data_requests SET status = 'done', done_at = COALESCE(done_at, now()), done_by = COALESCE(done_by, $2), customer_id = NULL WHERE customer_id = $1",
-      [customerId, request.requestedBy],
-    );
-    await tx.query('DELETE FROM customers WHERE id = $1', [customerId]);
-    counts.customers = 1;
+    const rows: ErasedRows = { requestedBy: request.requestedBy, counts: {}, ids: [], channelIds: [], handoffs: [] };
+    for (const module of deps.customerData) await module.erase(tx, subject, rows);
     const audit = await tx.query<{ id: string | number }>(
       'INSERT INTO erasure_audit (requested_by, data_request_id, counts) VALUES ($1, $2, $3::jsonb) RETURNING id',
-      [request.requestedBy, request.dataRequestId ?? null, JSON.stringify(counts)],
+      [request.requestedBy, request.dataRequestId ?? null, JSON.stringify(rows.counts)],
     );
     return {
       auditId: String(audit.rows[0]!.id),
-      counts,
-      ids: [customerId, ...conversationIds, ...handoffs.rows.map((h) => h.id)],
+      counts: rows.counts,
+      ids: rows.ids,
       // Channel ids are only swept when long enough not to occur by chance inside unrelated key names.
-      channelIds: [...subject.conversations.map((c) => c.externalId), ...identities.rows.map((i) => i.external_id)].filter((id) => id.length >= 8),
-      handoffIds: handoffs.rows.map((h) => h.id),
-      deskRefs: handoffs.rows.map((h) => h.desk_refs ?? {}),
+      channelIds: rows.channelIds.filter((id) => id.length >= 8),
+      handoffIds: rows.handoffs.map((h) => h.id),
+      deskRefs: rows.handoffs.map((h) => h.deskRefs),
     };
   });
 

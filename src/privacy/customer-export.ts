@@ -8,7 +8,9 @@
 import { ParleyError } from '../core/errors.ts';
 import type { CustomerDataOwner } from '../store/customer-data.ts';
 import type { Queryable } from '../store/types.ts';
-import { loadSubject, subjectGapIds, subjectRows } from './subject.ts';
+import { subjectGapIds } from '../kb/customer-data.ts';
+import { loadSubject } from '../store/customer-rows.ts';
+import { subjectRows } from './subject.ts';
 
 export const EXPORT_FORMAT = 'parley-customer-export/1';
 

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { TurnHooks } from '../inbox/turn-hooks.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { AdminAuth } from '../server/auth/admin-auth.ts';
-import type { CustomerDataOwner } from '../store/customer-data.ts';
+import type { CustomerRows } from '../store/customer-rows.ts';
 import type { Db } from '../store/types.ts';
 import type { EraseDeps } from './customer-erase.ts';
 import { DataRequests } from './data-requests.ts';
@@ -31,7 +31,7 @@ export interface PrivacySystemOptions {
   config: PrivacyConfig;
   db: Db;
   /** Every module's tables that name a customer (src/customer-data.ts): what an export shows and an erase deletes. */
-  customerData: readonly CustomerDataOwner[];
+  customerData: readonly CustomerRows[];
   redis: Redis;
   redisUrl: string;
   /** The queues' key prefix (HANDOFF_QUEUE_PREFIX). */

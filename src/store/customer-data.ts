@@ -1,11 +1,12 @@
 /**
  * Who owns which table that names a customer, and how each takes part when a customer is exported, erased or merged
- * into another (src/privacy/customer-erase.ts, src/customers/merge-customers.ts). Each module declares its own tables
+ * into another (src/store/customer-rows.ts). Each module declares its own tables
  * (`<module>/customer-data.ts`); the app and the CLI hand the whole list (src/customer-data.ts) to erase, export and
  * merge. test/store/customer-data.test.ts reads the schema after the migrations and fails for a table that names a
  * customer (a customer, conversation, address or phone column, or a foreign key to a table that does) and that no
  * module declares.
  */
+import { eraseOwnRows, mergeOwnRows, type CustomerRows } from './customer-rows.ts';
 
 /** How one table takes part. */
 export type CustomerTable =
@@ -27,14 +28,25 @@ export interface CustomerDataOwner {
 }
 
 /** The store's own tables: the conversations, their messages and what the turn keeps about them. */
-export const storeCustomerData: CustomerDataOwner = {
+const tables: CustomerDataOwner = {
   module: 'store',
   tables: {
     conversations: { rows: 'own' },
     messages: { rows: 'own' },
     conversation_facts: { rows: 'own' },
-    // Keyed by the channel's own conversation id beside its channel (src/privacy/personal-tables.ts).
+    // Keyed by the channel's own conversation id beside its channel (src/store/personal-tables.ts).
     channel_references: { rows: 'own' },
+  },
+};
+
+/** On a merge the conversations move to the customer that remains; an erase deletes them with their messages. */
+export const storeCustomerData: CustomerRows = {
+  ...tables,
+  merge: (tx, keep, gone) => mergeOwnRows(tx, tables, keep, gone),
+  async erase(tx, subject, erased) {
+    erased.ids.push(...subject.conversations.map((c) => c.id));
+    erased.channelIds.push(...subject.conversations.map((c) => c.externalId));
+    await eraseOwnRows(tx, tables, subject, erased);
   },
 };
 

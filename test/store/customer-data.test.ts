@@ -1,6 +1,7 @@
 /**
  * Every table that names a customer is erased, exported and merged: the schema after the migrations, read from the
- * database, against the modules' declarations (src/customer-data.ts).
+ * database, against the modules' declarations (src/customer-data.ts); and each module's repository, in its part of a
+ * merge and an erase, reaches every table it declares as its own.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,27 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER_DATA } from '../../src/customer-data.ts';
 import { customerDataProblems } from '../../src/store/customer-data-check.ts';
-import { openPgliteDb, runMigrations, type Db } from '../../src/store/index.ts';
+import { loadSubject, type ErasedRows } from '../../src/store/customer-rows.ts';
+import { openPgliteDb, runMigrations, SqlStore, type Db, type Queryable } from '../../src/store/index.ts';
+
+/** Runs `fn` in a transaction that is rolled back, with the text of every statement it sent. */
+async function rolledBack(db: Db, fn: (tx: Queryable, sent: string[]) => Promise<void>): Promise<string[]> {
+  const sent: string[] = [];
+  const rollBack = new Error('roll back');
+  await db.transaction(async (tx) => {
+    const recording: Queryable = { query: (sql, params) => { sent.push(sql); return tx.query(sql, params); } };
+    await fn(recording, sent);
+    throw rollBack;
+  }).catch((error: unknown) => {
+    if (error !== rollBack) throw error;
+  });
+  return sent;
+}
+
+/** The tables a module declares as picked by their own columns. */
+function ownTables(module: (typeof CUSTOMER_DATA)[number]): string[] {
+  return Object.entries(module.tables).filter(([, table]) => table.rows === 'own').map(([name]) => name);
+}
 
 describe("the modules' tables that name a customer", () => {
   let dir: string;
@@ -52,5 +73,54 @@ describe("the modules' tables that name a customer", () => {
       'handoff_tags: goes with handoffs, but has no foreign key to it that cascades on delete',
     ]);
     expect(await customerDataProblems(db, CUSTOMER_DATA)).toEqual([]);
+  });
+
+  it("are each erased by their module's repository, and nothing of the customer is left in any table that names one", async () => {
+    const store = new SqlStore(db);
+    const customer = await store.resolveCustomer('web', 'erase-contract-visitor');
+    const { conversation } = await store.resolveConversation({ channel: 'web', conversationId: 'erase-contract-conv', userId: 'erase-contract-visitor' }, customer.id);
+    await store.insertInbound(conversation.id, { address: conversation.address, externalId: 'erase-contract-m1', text: 'hello', receivedAt: new Date() });
+    const left: Record<string, number> = {};
+    const erasedBy = new Map<string, string[]>();
+    await rolledBack(db, async (tx, sent) => {
+      const subject = await loadSubject(tx, customer.id);
+      const erased: ErasedRows = { requestedBy: 'test', counts: {}, ids: [], channelIds: [], handoffs: [] };
+      for (const module of CUSTOMER_DATA) {
+        const before = sent.length;
+        await module.erase(tx, subject, erased);
+        erasedBy.set(module.module, sent.slice(before).filter((sql) => /^\s*DELETE/i.test(sql)));
+      }
+      const naming = await tx.query<{ table_name: string; column_name: string }>(
+        `SELECT table_name, column_name FROM information_schema.columns
+         WHERE table_schema = current_schema() AND (column_name ~ '(^|_)(customer_id|conversation_id)$' OR (table_name = 'customers' AND column_name = 'id'))`,
+      );
+      for (const { table_name: table, column_name: column } of naming.rows) {
+        const found = await tx.query<{ n: string | number }>(`SELECT count(*) AS n FROM "${table}" WHERE "${column}"::text = ANY($1::text[])`, [[customer.id, conversation.id]]);
+        if (Number(found.rows[0]?.n) > 0) left[`${table}.${column}`] = Number(found.rows[0]?.n);
+      }
+    });
+    expect(left).toEqual({});
+    for (const module of CUSTOMER_DATA) {
+      const deletes = erasedBy.get(module.module) ?? [];
+      for (const table of ownTables(module)) {
+        expect(deletes.some((sql) => sql.includes(`"${table}"`)), `${module.module} erases ${table}`).toBe(true);
+      }
+    }
+  });
+
+  it("are each merged by their module's repository: every column that references a customer moves", async () => {
+    const references = await db.query<{ name: string }>(
+      `SELECT DISTINCT cl.relname AS name FROM pg_constraint c JOIN pg_class cl ON cl.oid = c.conrelid
+       WHERE c.contype = 'f' AND c.confrelid = 'customers'::regclass`,
+    );
+    const store = new SqlStore(db);
+    const keep = await store.resolveCustomer('web', 'merge-contract-keep');
+    const gone = await store.resolveCustomer('web', 'merge-contract-gone');
+    for (const module of CUSTOMER_DATA) {
+      const sent = await rolledBack(db, (tx) => module.merge(tx, keep.id, gone.id));
+      for (const table of Object.keys(module.tables).filter((name) => references.rows.some((row) => row.name === name))) {
+        expect(sent.some((sql) => /^\s*UPDATE/i.test(sql) && sql.includes(table)), `${module.module} moves ${table}`).toBe(true);
+      }
+    }
   });
 });

@@ -4,8 +4,8 @@
  * `customer_id` or `conversation_id` (or ending in `_customer_id` / `_conversation_id`). `channel_references` keys the
  * channel's own conversation id: it is matched on the conversations' (channel, external id) instead.
  */
-import { ownTables, type CustomerDataOwner } from '../store/customer-data.ts';
-import type { Queryable } from '../store/types.ts';
+import { ownTables, type CustomerDataOwner } from './customer-data.ts';
+import type { Queryable } from './types.ts';
 
 export interface PersonalTable {
   name: string;
