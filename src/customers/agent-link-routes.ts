@@ -15,7 +15,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ParleyError } from '../core/errors.ts';
-import type { Db } from '../store/types.ts';
+import type { CustomersRepository } from './repository.ts';
 import type { CustomerDirectory } from './customer-directory.ts';
 import type { MergeCustomers } from './merge-customers.ts';
 import { channelUserId, isPhoneChannel, phoneOfIdentity } from '../core/phone-identity.ts';
@@ -24,7 +24,7 @@ import { channelUserId, isPhoneChannel, phoneOfIdentity } from '../core/phone-id
 export type LinkActor = { id: string; admin: boolean; queues: readonly string[] };
 
 export interface AgentLinkOptions {
-  db: Db;
+  repository: CustomersRepository;
   /** Makes two customers one (merge-customers.ts). */
   merge: MergeCustomers;
   directory: CustomerDirectory;
@@ -44,16 +44,13 @@ const LinkBody = z.strictObject({
 const notYours = () => new ParleyError('NOT_FOUND', 'no such customer in your queues');
 
 export async function registerAgentLinkRoutes(http: FastifyInstance, options: AgentLinkOptions): Promise<void> {
-  const { db, directory } = options;
+  const { repository, directory } = options;
 
   /** Whether the customer exists and the actor may see them: admins any, agents those with a handoff in their queues. */
   async function mayLink(actor: LinkActor, customerId: string): Promise<boolean> {
     if (!(await directory.exists(customerId))) return false;
     if (actor.admin) return true;
-    const result = await db.query(
-      `SELECT 1 FROM handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE c.customer_id = $1 AND h.queue = ANY($2::text[]) LIMIT 1`,
-      [customerId, [...actor.queues]]);
-    return result.rowCount > 0;
+    return repository.hasHandoffIn(customerId, actor.queues);
   }
 
   http.post('/agent/api/customers/link', async (request) => {
@@ -74,13 +71,7 @@ export async function registerAgentLinkRoutes(http: FastifyInstance, options: Ag
       if (!other) {
         if (!isPhoneChannel(channel)) throw notYours();
         // A number Parley has never seen joins this customer (who is in the agent's queues) on the agent's word alone.
-        await db.transaction(async (tx) => {
-          const added = await tx.query('INSERT INTO identities (channel, external_id, customer_id, phone) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-            [channel, userId, body.customerId, phoneOfIdentity(channel, userId) ?? null]);
-          if (added.rowCount === 1) {
-            await tx.query(`INSERT INTO customer_links (customer_id, how, actor, channel) VALUES ($1, 'agent-word', $2, $3)`, [body.customerId, actor.id, channel]);
-          }
-        });
+        await repository.addIdentityOnAgentWord(body.customerId, channel, userId, phoneOfIdentity(channel, userId) ?? null, actor.id);
         other = body.customerId;
       }
     }
@@ -100,12 +91,8 @@ export async function registerAgentLinkRoutes(http: FastifyInstance, options: Ag
     const query = z.object({ customerId: z.string().uuid().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).safeParse(request.query);
     if (!query.success) throw new ParleyError('BAD_REQUEST', 'customerId must be a customer id, limit 1 to 500');
     const { customerId, limit } = query.data;
-    const rows = await db.query<{ id: string; customer_id: string; absorbed_customer_id: string | null; how: string; actor: string | null; channel: string | null; at: Date }>(
-      `SELECT id, customer_id, absorbed_customer_id, how, actor, channel, at FROM customer_links
-       WHERE $1::uuid IS NULL OR customer_id = $1::uuid ORDER BY id DESC LIMIT $2`,
-      [customerId ?? null, limit]);
     return {
-      links: rows.rows.map((r) => ({
+      links: (await repository.links(customerId, limit)).map((r) => ({
         id: String(r.id), customerId: r.customer_id, absorbedCustomerId: r.absorbed_customer_id, how: r.how, actor: r.actor, channel: r.channel, at: r.at.toISOString(),
       })),
     };

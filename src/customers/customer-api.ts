@@ -16,7 +16,6 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ParleyError } from '../core/errors.ts';
-import type { Db } from '../store/types.ts';
 import { apiKeyOf } from './api-key-auth.ts';
 import { PURPOSES, type ConsentLedger } from './consent-ledger.ts';
 import { preferredChannel, type CustomerDirectory } from './customer-directory.ts';
@@ -25,10 +24,11 @@ import { customerNotice, customerText } from './customer-notices.ts';
 import { LINK_CODE_TTL_MS, type LinkCodes } from './link-codes.ts';
 import type { MergeCustomers } from './merge-customers.ts';
 import type { OutboundRouter } from './outbound-router.ts';
+import type { CustomersRepository } from './repository.ts';
 import { channelUserId } from '../core/phone-identity.ts';
 
 export interface CustomerApiOptions {
-  db: Db;
+  repository: CustomersRepository;
   /** Makes two customers one (merge-customers.ts). */
   merge: MergeCustomers;
   config: CustomersConfig;
@@ -71,7 +71,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 const CLAIM_STALE_MS = 60_000;
 
 export async function registerCustomerApi(http: FastifyInstance, options: CustomerApiOptions): Promise<void> {
-  const { db, config, directory, ledger, router, codes } = options;
+  const { repository, config, directory, ledger, router, codes } = options;
 
   function guard(request: FastifyRequest, reply: FastifyReply): string | undefined {
     if (config.apiKeys.length === 0) {
@@ -124,19 +124,13 @@ export async function registerCustomerApi(http: FastifyInstance, options: Custom
     }
     const key = parse(IdempotencyKey, rawKey);
     const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-    const claimed = await db.query(
-      `INSERT INTO notify_requests (key_id, idempotency_key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [keyName, key, hash]);
-    if (claimed.rowCount !== 1) {
-      const prior = await db.query<{ request_hash: string; status: number | null; response: Record<string, unknown> | null; stale: boolean }>(
-        `SELECT request_hash, status, response, created_at < now() - $3 * interval '1 millisecond' AS stale FROM notify_requests WHERE key_id = $1 AND idempotency_key = $2`,
-        [keyName, key, CLAIM_STALE_MS]);
-      const row = prior.rows[0];
-      if (row && row.request_hash !== hash) {
+    if (!(await repository.claimNotify(keyName, key, hash))) {
+      const row = await repository.priorNotify(keyName, key, CLAIM_STALE_MS);
+      if (row && row.requestHash !== hash) {
         return reply.status(422).send({ error: { code: 'IDEMPOTENCY_KEY_REUSED', message: 'this Idempotency-Key was used with another request body' } });
       }
       if (row?.status != null && row.response) return reply.status(row.status).header('idempotent-replayed', 'true').send(row.response);
-      const takeover = await db.query(`UPDATE notify_requests SET created_at = now() WHERE key_id = $1 AND idempotency_key = $2 AND status IS NULL AND created_at < now() - $3 * interval '1 millisecond'`, [keyName, key, CLAIM_STALE_MS]);
-      if (takeover.rowCount !== 1) {
+      if (!(await repository.takeOverNotify(keyName, key, CLAIM_STALE_MS))) {
         return reply.status(409).send({ error: { code: 'IN_PROGRESS', message: 'a request with this Idempotency-Key is being processed; retry shortly' } });
       }
     }
@@ -145,11 +139,10 @@ export async function registerCustomerApi(http: FastifyInstance, options: Custom
       result = await notify(body, keyName);
     } catch (error) {
       // Nothing was sent: the key may be used again.
-      await db.query('DELETE FROM notify_requests WHERE key_id = $1 AND idempotency_key = $2 AND status IS NULL', [keyName, key]).catch(() => {});
+      await repository.releaseNotify(keyName, key).catch(() => {});
       throw error;
     }
-    await db.query('UPDATE notify_requests SET status = $3, response = $4::jsonb, customer_id = $5 WHERE key_id = $1 AND idempotency_key = $2',
-      [keyName, key, result.status, JSON.stringify(result.body), result.customerId]);
+    await repository.finishNotify(keyName, key, result.status, result.body, result.customerId);
     return reply.status(result.status).send(result.body);
   });
 

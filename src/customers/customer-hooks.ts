@@ -7,7 +7,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { TurnInput } from '../engine/types.ts';
 import type { TurnHooks, TurnOverride } from '../inbox/turn-hooks.ts';
 import type { Logger } from '../infra/logger.ts';
-import type { Conversation, Db } from '../store/types.ts';
+import type { Conversation } from '../store/types.ts';
 import { channelLabel } from './channel-words.ts';
 import { PURPOSES, type ConsentLedger, type Purpose } from './consent-ledger.ts';
 import { asksFor } from '../core/understanding.ts';
@@ -20,10 +20,11 @@ import type { LinkAddressLimits } from './link-address-limits.ts';
 import { LINK_CODE_MAX_ATTEMPTS, normalizeLongCode, type LinkCodes } from './link-codes.ts';
 import type { MergeCustomers } from './merge-customers.ts';
 import type { OutboundRouter } from './outbound-router.ts';
+import type { CustomersRepository } from './repository.ts';
 import { isPhoneChannel, normalizePhone, userIdForPhone } from '../core/phone-identity.ts';
 
 export interface CustomerHooksOptions {
-  db: Db;
+  repository: CustomersRepository;
   /** Makes two customers one (merge-customers.ts). */
   merge: MergeCustomers;
   directory: CustomerDirectory;
@@ -119,9 +120,7 @@ export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
     if (number === undefined) return reply(customerNotice('linkNeedsNumber', locale, { channel: label }));
     const phone = normalizePhone(number, options.defaultCountry);
     if (!phone) return reply(customerNotice('linkBadNumber', locale));
-    const known = await options.db.query<{ channel: string; external_id: string; customer_id: string }>(
-      'SELECT channel, external_id, customer_id FROM identities WHERE phone = $1 AND channel = ANY($2::text[]) ORDER BY created_at', [phone, phoneChannels]);
-    const identity = known.rows[0];
+    const identity = (await options.repository.identitiesWithPhone(phone, phoneChannels))[0];
     if (identity?.customer_id === customerId) return reply(customerNotice('linkAlready', locale, { channel: channelLabel(identity.channel, locale) }));
     if (!(await limits.attempt(clientAddress)) || !(await codes.requestAllowed(customerId))) return reply(customerNotice('linkTooMany', locale));
     const channel = identity?.channel ?? phoneChannels[0]!;

@@ -9,15 +9,15 @@ import type { TurnHooks } from '../inbox/turn-hooks.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { Conversation, Store, StoredMessage } from '../store/types.ts';
 import { registerAgentLinkRoutes, type LinkActor } from './agent-link-routes.ts';
-import { ConsentLedger } from './consent-ledger.ts';
+import type { ConsentLedger } from './consent-ledger.ts';
 import { registerCustomerApi } from './customer-api.ts';
-import { CustomerDirectory } from './customer-directory.ts';
+import type { CustomerDirectory } from './customer-directory.ts';
 import { createCustomerHooks } from './customer-hooks.ts';
 import type { CustomersConfig } from './customers-config.ts';
 import { LinkAddressLimits } from './link-address-limits.ts';
-import { LinkCodes } from './link-codes.ts';
-import { mergeCustomers, type MergeCustomers } from './merge-customers.ts';
+import type { MergeCustomers } from './merge-customers.ts';
 import { OutboundRouter } from './outbound-router.ts';
+import { customersRepository } from './repository.ts';
 import type { CustomerRows } from '../store/customer-rows.ts';
 
 export { CUSTOMERS_ENV, customersConfig, type CustomersConfig } from './customers-config.ts';
@@ -51,18 +51,16 @@ export interface CustomerSystem {
 
 export function createCustomerSystem(options: CustomerSystemOptions): CustomerSystem {
   const { store, logger, config } = options;
-  const db = store.db;
-  const directory = new CustomerDirectory(db);
-  const ledger = new ConsentLedger(db);
+  const repository = store.repository(customersRepository);
+  const { directory, ledger, codes } = repository;
   const router = new OutboundRouter({
-    db, directory, ledger, deliver: options.deliver, isLive: options.isLive, enabled: options.enabled, logger,
+    repository, directory, ledger, deliver: options.deliver, isLive: options.isLive, enabled: options.enabled, logger,
     fail: (messageId, reason) => store.markAttemptFailed(messageId, reason, true),
   });
-  const codes = new LinkCodes(db);
-  const merge: MergeCustomers = (a, b, link) => mergeCustomers(db, options.customerData, a, b, link);
+  const merge: MergeCustomers = (a, b, link) => repository.merge(options.customerData, a, b, link);
   const addressLimits = new LinkAddressLimits(options.redis, config.links, options.redisPrefix);
   const hooks = createCustomerHooks({
-    db, merge, directory, ledger, codes, router, enabled: options.enabled, defaultCountry: config.defaultCountry, addressLimits, limits: config.links, logger,
+    repository, merge, directory, ledger, codes, router, enabled: options.enabled, defaultCountry: config.defaultCountry, addressLimits, limits: config.links, logger,
   });
   return {
     hooks,
@@ -71,13 +69,11 @@ export function createCustomerSystem(options: CustomerSystemOptions): CustomerSy
     router,
     async dispatchStarted(conversation, messages) {
       // Agents' replies (the handoff records them) follow the customer; its notices stay in their conversation.
-      const ids = messages.map((m) => m.id);
-      const agents = await db.query<{ message_id: string }>('SELECT message_id FROM handoff_replies WHERE message_id = ANY($1::bigint[])', [ids]);
-      await router.dispatchStarted(conversation, messages, new Set(agents.rows.map((r) => String(r.message_id))));
+      await router.dispatchStarted(conversation, messages, await repository.agentReplies(messages.map((m) => m.id)));
     },
     async register(http, agents) {
-      await registerCustomerApi(http, { db, merge, config, directory, ledger, router, codes });
-      await registerAgentLinkRoutes(http, { db, merge, directory, actorOf: agents.actorOf, defaultCountry: config.defaultCountry });
+      await registerCustomerApi(http, { repository, merge, config, directory, ledger, router, codes });
+      await registerAgentLinkRoutes(http, { repository, merge, directory, actorOf: agents.actorOf, defaultCountry: config.defaultCountry });
     },
   };
 }

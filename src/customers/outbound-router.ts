@@ -1,12 +1,12 @@
 import type { Address } from '../core/message.ts';
 import type { Logger } from '../infra/logger.ts';
-import { json, toMessage, type MessageRow } from '../store/rows.ts';
-import type { Conversation, Db, NewOutbound, StoredMessage } from '../store/types.ts';
+import type { Conversation, NewOutbound, StoredMessage } from '../store/types.ts';
 import { noConsentReason, type ConsentLedger, type Purpose } from './consent-ledger.ts';
 import { preferredChannel, type CustomerDirectory } from './customer-directory.ts';
+import type { CustomersRepository } from './repository.ts';
 
 export interface OutboundRouterOptions {
-  db: Db;
+  repository: CustomersRepository;
   directory: CustomerDirectory;
   ledger: ConsentLedger;
   /** Hands messages to the outbox: delivered in order per conversation. */
@@ -76,20 +76,15 @@ export class OutboundRouter {
 
   /** Stores a message Parley starts in this conversation, checks it against the ledger, and sends it or refuses it. */
   async start(conversation: Conversation, message: NewOutbound, purpose: Purpose, source: string): Promise<StartedOutcome> {
-    const result = await this.options.db.query<MessageRow>(
-      `INSERT INTO messages (conversation_id, direction, channel, text, buttons, attachments, status, purpose)
-       VALUES ($1, 'out', $2, $3, $4::jsonb, $5::jsonb, 'pending', $6) RETURNING *`,
-      [conversation.id, conversation.channel, message.text, json(message.buttons ?? []), json(message.attachments ?? []), purpose],
-    );
-    const stored = toMessage(result.rows[0]!);
+    const stored = await this.options.repository.startMessage(conversation, message, purpose);
     return this.gateAndDeliver(conversation, stored, purpose, source);
   }
 
   private async gateAndDeliver(conversation: Conversation, message: StoredMessage, purpose: Purpose, source: string): Promise<StartedOutcome> {
-    const { ledger, db } = this.options;
+    const { ledger, repository } = this.options;
     if (!(await ledger.isGranted(conversation.customerId, conversation.channel, purpose))) {
       const reason = noConsentReason(purpose, conversation.channel);
-      await db.query('UPDATE messages SET purpose = $2 WHERE id = $1', [message.id, purpose]);
+      await repository.setPurpose(message.id, purpose);
       await this.options.fail(message.id, reason);
       await ledger.refuse({ customerId: conversation.customerId, channel: conversation.channel, purpose, source, reason, messageId: message.id });
       this.options.logger.info({ messageId: message.id, conversationId: conversation.id, channel: conversation.channel, purpose }, 'message not sent: no consent');
@@ -101,11 +96,6 @@ export class OutboundRouter {
 
   /** Moves a pending message into the conversation it is delivered in, so its window, retries and statuses follow. */
   private async move(message: StoredMessage, target: Conversation): Promise<StoredMessage> {
-    const result = await this.options.db.query<MessageRow>(
-      `UPDATE messages SET conversation_id = $2, channel = $3 WHERE id = $1 AND status = 'pending' RETURNING *`,
-      [message.id, target.id, target.channel],
-    );
-    const row = result.rows[0];
-    return row ? toMessage(row) : message;
+    return (await this.options.repository.moveMessage(message.id, target)) ?? message;
   }
 }

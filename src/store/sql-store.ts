@@ -41,6 +41,10 @@ export class SqlStore implements Store {
     this.db = db;
   }
 
+  repository<R>(open: (db: Db) => R): R {
+    return open(this.db);
+  }
+
   async migrate(): Promise<void> {
     await runMigrations(this.db);
   }

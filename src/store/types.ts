@@ -156,6 +156,11 @@ export interface CommitTurn {
  */
 export interface Store {
   readonly db: Db;
+  /**
+   * A module's repository over the database (`<module>/repository.ts`): the only way a module reaches its tables. The
+   * same SQL runs on PostgreSQL and PGlite.
+   */
+  repository<R>(open: (db: Db) => R): R;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
   ping(): Promise<void>;
