@@ -29,6 +29,7 @@ import { candidateId, type ModelChooser } from './model-choice.ts';
 import { buildVocabulary, detectLanguage, type LanguageVocabulary } from './language.ts';
 import type { SentenceEncoder } from './meaning/sentence-encoder.ts';
 import { rerankByMeaning, sentencesOf } from './meaning/rerank.ts';
+import { closenessBeyondSubject, textsBeyondSubject, withClosenessBeyondSubject } from './meaning/beyond-subject.ts';
 
 /** The knowledge the step ranks, with a version that changes whenever the articles do. */
 export interface KnowledgeSnapshot {
@@ -114,6 +115,8 @@ interface Index {
   matcher?: Ranker;
   /** The texts the encoder compares a message with, by `${kind}\u0000${id}\u0000${language}` (encoder's language only). */
   meaningTexts: Map<string, string[]>;
+  /** An article's meaning texts without the words of its subject, by the same key (articles only). */
+  textsBeyondSubject: Map<string, string[]>;
 }
 
 /**
@@ -167,7 +170,7 @@ export class Understander {
     const index = this.indexFor(flows);
     const encoder = this.options.encoder;
     if (!encoder) return;
-    const texts = [...index.meaningTexts.values()].flat().slice(0, PREPARED_TEXTS);
+    const texts = [...index.meaningTexts.values(), ...index.textsBeyondSubject.values()].flat().slice(0, PREPARED_TEXTS);
     const file = this.options.vectorsFile;
     if (file) await encoder.restore?.(file);
     const missing = encoder.has ? texts.filter((text) => !encoder.has!(text)) : texts;
@@ -266,6 +269,12 @@ export class Understander {
       const words = unanswered.length === 1 ? 'the other word' : `any of the ${unanswered.length} other words`;
       decided = { ...lowered, why: `${lowered.why}; lowered from ${retrieval.confidence}: ${candidates[0]!.id} is about what the message names, but mentions nowhere ${words} it asks with` };
     }
+    const beyond = retrieval.beyondSubject;
+    if (beyond !== undefined && (decided.decision.kind === 'decline' || (decided.decision.kind === 'knowledge' && decided.decision.article === candidates[0]?.id))) {
+      const confidence = withClosenessBeyondSubject(decided.decision.confidence, beyond);
+      const weighed = this.decide(candidates, confidence);
+      decided = { ...weighed, why: `${weighed.why}; from ${decided.decision.confidence} with the closeness by meaning of what the message asks beyond ${candidates[0]!.id}'s subject, ${beyond}` };
+    }
     // The flow whose keyword the message named, when an article answered instead, is offered beside the answer.
     if (evidence?.keywordOnly && decided.decision.kind === 'knowledge') decided.decision = { ...decided.decision, offerFlow: evidence.flow };
     if (decided.decision.kind === 'decline') decided = namingSubject(decided, subjects);
@@ -362,7 +371,11 @@ export class Understander {
         const unknown = round3(index.matcher.unknownShare(text, lang, corrected) * telling);
         const asked = corrected && corrected.join(' ') !== tokenize(text).join(' ') ? corrected.join(' ') : text;
         const meant = await rerankByMeaning(encoder, asked, candidates, textsOf, confidence, unknown);
-        return { candidates: meant.candidates, confidence: meant.confidence, byWords: { first: first!.id, confidence }, unknown, ...(intent ? { intent } : {}) };
+        const beyond = await this.beyondSubject(encoder, index, asked, meant.candidates[0], lang);
+        return {
+          candidates: meant.candidates, confidence: meant.confidence, byWords: { first: first!.id, confidence }, unknown,
+          ...(beyond !== undefined ? { beyondSubject: beyond } : {}), ...(intent ? { intent } : {}),
+        };
       }
       if (encoder && byMeaning && first && lang !== encoder.language) {
         // A language the encoder does not read (German): the same signal, on the words' own confidence.
@@ -376,6 +389,14 @@ export class Understander {
     }
     const retrieval = await index.retriever!.search(text, { locale: lang, limit: CANDIDATES_KEPT });
     return { candidates: toCandidates(retrieval.hits, index.titles, lang), confidence: retrieval.confidence };
+  }
+
+  /** How close the message's point beyond the first article's subject is to what the article says (beyond-subject.ts). */
+  private async beyondSubject(encoder: SentenceEncoder, index: Index, asked: string, first: ScoredCandidate | undefined, lang: string): Promise<number | undefined> {
+    if (first?.kind !== 'knowledge') return undefined;
+    const subject = index.articleTerms.get(`${first.id}\u0000${lang}`)?.subject;
+    const texts = index.textsBeyondSubject.get(`knowledge\u0000${first.id}\u0000${lang}`);
+    return subject && texts ? closenessBeyondSubject(encoder, asked, subject, texts, lang) : undefined;
   }
 
   /** The matcher of the candidates' documents: a layer over the baseline's index when there is a baseline. */
@@ -423,10 +444,16 @@ export class Understander {
       known.set(languageOf(article.locale), all);
     }
     const meaningTexts = this.options.encoder ? textsForMeaning(articles, this.options.encoder.language) : new Map<string, string[]>();
+    const beyondSubject = new Map<string, string[]>();
+    for (const [key, texts] of meaningTexts) {
+      const [kind, id, lang] = key.split('\u0000') as [string, string, string];
+      const subject = kind === 'knowledge' ? terms.get(`${id}\u0000${lang}`)?.subject : undefined;
+      if (subject) beyondSubject.set(key, textsBeyondSubject(texts, subject, lang));
+    }
     const vocabulary = buildVocabulary(knowledge.articles.flatMap((a) => a.passages.map((p) => ({ language: languageOf(a.locale), text: `${p.title} ${p.text}` }))));
     this.index = lexical
-      ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0], ranker: 'lexical' }), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts }
-      : { key, matcher: this.rankerFor([...matchDocs(articles), ...intentDocs]), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts };
+      ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0], ranker: 'lexical' }), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts, textsBeyondSubject: beyondSubject }
+      : { key, matcher: this.rankerFor([...matchDocs(articles), ...intentDocs]), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts, textsBeyondSubject: beyondSubject };
     return this.index;
   }
 }
@@ -522,6 +549,8 @@ interface Ranked {
   byWords?: { first: string; confidence: number };
   /** With the encoder: the share of the message's words that no candidate uses (a feature of its confidence). */
   unknown?: number;
+  /** With the encoder, when an article is first: how close the message's point beyond its subject is to what it says. */
+  beyondSubject?: number;
 }
 
 /** A flow the message names a value for, or says nearly what one of its examples says. */

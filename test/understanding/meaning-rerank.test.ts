@@ -77,6 +77,22 @@ describe('re-ranking by meaning with the offline sentence encoder', () => {
     expect((await demo(true).understand(flows, 'can i pay with bitcoin', { locale: 'en' })).decision).toMatchObject({ kind: 'knowledge', article: 'orders/payment-methods' });
   });
 
+  it('declines a question about a product that its article does not speak to, and answers one it does in other words', async () => {
+    // The product's name puts its article first; what is asked beyond the name (a microphone, a colour, staff) is
+    // nothing the article says, by words or by meaning.
+    for (const question of ['does the pulse mini have a built in microphone', 'what colour is the aero 14', 'are you looking for staff at the rotterdam store']) {
+      const understood = await demo(true).understand(flows, question, { locale: 'en' });
+      expect(understood.decision.kind, question).toBe('decline');
+      expect(understood.why, question).toMatch(/closeness by meaning of what the message asks beyond .*'s subject/);
+    }
+    // Beyond the name, "recharge" and "gadgets" are not the article's words but are close to what it says.
+    for (const [question, article] of [['how quickly do the wave 700 recharge', 'products/wave-700-anc'], ['how many gadgets can the halo hub handle', 'products/halo-hub']] as const) {
+      expect((await demo(true).understand(flows, question, { locale: 'en' })).decision, question).toMatchObject({ kind: 'knowledge', article });
+    }
+    // A message that only names the product is not judged by what it leaves unasked.
+    expect((await demo(true).understand(flows, 'pulse mini', { locale: 'en' })).why).not.toMatch(/beyond .*'s subject/);
+  });
+
   it('compares a message with a typo by the word it meant', async () => {
     const understood = await demo(true).understand(flows, 'how long is the warrenty on the nova x', { locale: 'en' });
     const correct = await demo(true).understand(flows, 'how long is the warranty on the nova x', { locale: 'en' });
@@ -105,7 +121,8 @@ describe('re-ranking by meaning with the offline sentence encoder', () => {
       // Restored vectors decide as encoded ones do, and a customer's message is encoded, never written to the file.
       const question = 'how long is the warranty on the nova x';
       expect((await started(second).understand(few, question, { locale: 'en' })).decision).toMatchObject({ kind: 'knowledge', article: 'warranty/warranty-coverage' });
-      expect(second.encodedByModel).toBe(1);
+      // The message, and what it asks beyond the first article's subject ("how long is the on the nova x").
+      expect(second.encodedByModel).toBe(2);
       expect((await readFile(vectorsFile)).includes(Buffer.from(question))).toBe(false);
 
       // A file cut short (a disk that filled up) or of another kind is not read: the texts are encoded again and kept.
