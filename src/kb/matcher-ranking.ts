@@ -26,17 +26,24 @@ function passageDoc(passage: Passage, lang: string): MatchDoc {
 }
 
 export class MatcherRanking implements Ranking {
+  /** Whether the matcher's documents of each language are the placement's, in its order (see `search`). */
+  private readonly numbered: boolean;
+
   private constructor(
     private readonly matcher: Ranker,
-    private readonly passages: ReadonlyMap<string, Passage>,
-    private readonly articles: ReadonlyMap<string, readonly Passage[]>,
-    readonly languages: ReadonlySet<string>,
-    /** The documents the matcher was built from, and the matcher (a layer is built over these: `layered`). */
-    private readonly built: { docs: () => readonly MatchDoc[]; matcher: Matcher; articles: ReadonlyMap<string, readonly Passage[]> },
+    private readonly placement: Placement,
+    /** The placement and matcher it was built from (a layer is built over these: `layered`, `update`). */
+    private readonly built: { placement: Placement; matcher: Matcher },
     readonly loaded = false,
     /** The articles (ids) changed since the matcher was built, re-indexed in a layer over it (`update`). */
     private readonly changed: ReadonlySet<string> = new Set(),
-  ) {}
+  ) {
+    this.numbered = matcher instanceof Matcher && placement.matches(matcher);
+  }
+
+  get languages(): ReadonlySet<string> {
+    return this.placement.languages;
+  }
 
   /** Whether some articles were indexed anew since it was built or loaded, without a rebuild. */
   get updated(): boolean {
@@ -48,13 +55,13 @@ export class MatcherRanking implements Ranking {
    * `sourceKey`: a hash of what the articles were made from, to find the kept index by instead of hashing its documents.
    */
   static build(articles: readonly Article[], indexDir?: string, sourceKey?: string): MatcherRanking {
-    const { docs, placed, passages, byArticle, languages } = MatcherRanking.documents(articles);
+    const placement = new Placement(articles);
     // The kept index's key is hashed from documents made one at a time and let go (kept ones would cost the heap).
     function* passing(): Iterable<MatchDoc> {
-      for (const [passage, lang] of placed) yield { id: `${passage.id}\u0000${lang}`, locale: lang, fields: passageFields(passage) };
+      for (const [passage, lang] of placement.placed()) yield { id: `${passage.id}\u0000${lang}`, locale: lang, fields: passageFields(passage) };
     }
-    const { matcher, loaded } = indexDir ? buildCached(passing, indexDir, {}, sourceKey) : { matcher: Matcher.build(docs()), loaded: false };
-    return new MatcherRanking(matcher, passages, byArticle, languages, { docs, matcher, articles: byArticle }, loaded);
+    const { matcher, loaded } = indexDir ? buildCached(passing, indexDir, {}, sourceKey) : { matcher: Matcher.build(placement.docs()), loaded: false };
+    return new MatcherRanking(matcher, placement, { placement, matcher }, loaded);
   }
 
   /**
@@ -62,8 +69,8 @@ export class MatcherRanking implements Ranking {
    * from are indexed (src/search/matcher/layered.ts). The studio's preview ranks an editor's drafts this way.
    */
   layered(articles: readonly Article[]): MatcherRanking {
-    const { docs, passages, byArticle, languages } = MatcherRanking.documents(articles);
-    return new MatcherRanking(LayeredMatcher.over(this.built.matcher, this.built.docs(), docs()), passages, byArticle, languages, this.built, this.loaded);
+    const placement = new Placement(articles);
+    return new MatcherRanking(LayeredMatcher.over(this.built.matcher, this.built.placement.docs(), placement.docs()), placement, this.built, this.loaded);
   }
 
   /**
@@ -74,61 +81,130 @@ export class MatcherRanking implements Ranking {
    */
   update(articles: readonly Article[], changed: ReadonlySet<string>): MatcherRanking | null {
     const all = new Set([...this.changed, ...changed]);
-    const now = MatcherRanking.documents(articles);
+    const now = new Placement(articles);
     if (now.languages.size !== this.languages.size || [...now.languages].some((lang) => !this.languages.has(lang))) return null;
     const hidden = new Set<string>();
     // Every version of a changed article in the index it is layered over is hidden, as of when it was built.
-    for (const byArticle of [this.built.articles, now.byArticle]) {
+    for (const placement of [this.built.placement, now]) {
+      const byArticle = placement.byArticle();
       for (const id of all) for (const lang of now.languages) for (const passage of byArticle.get(`${id}\u0000${lang}`) ?? []) hidden.add(`${passage.id}\u0000${lang}`);
     }
-    if (hidden.size > MAX_LAYERED_SHARE * now.passages.size) return null;
-    const docs = now.placed.filter(([passage]) => all.has(passage.articleId)).map(([passage, lang]) => passageDoc(passage, lang));
+    if (hidden.size > MAX_LAYERED_SHARE * now.size) return null;
+    const docs: MatchDoc[] = [];
+    for (const [passage, lang] of now.placed()) if (all.has(passage.articleId)) docs.push(passageDoc(passage, lang));
     const ranker = LayeredMatcher.withChanges(this.built.matcher, hidden, docs);
-    return new MatcherRanking(ranker, now.passages, now.byArticle, now.languages, this.built, this.loaded, all);
-  }
-
-  /**
-   * Where each passage is ranked, and its matcher documents, made the first time they are asked for (once per
-   * passage: passageDoc): loading an unchanged index never needs them, and at 100,000 passages making them costs more
-   * than loading the index.
-   */
-  private static documents(articles: readonly Article[]) {
-    const languages = new Set(articles.map((a) => language(a.locale)));
-    const present = languages.size > 1 ? new Set(articles.map((a) => `${a.id}\u0000${language(a.locale)}`)) : new Set<string>();
-    const placed: Array<[Passage, string]> = [];
-    const passages = new Map<string, Passage>();
-    const byArticle = new Map<string, readonly Passage[]>();
-    for (const article of articles) {
-      const own = language(article.locale);
-      const ranksIn = languages.size > 1 ? [own, ...[...languages].filter((lang) => lang !== own && !present.has(`${article.id}\u0000${lang}`))] : [own];
-      for (const lang of ranksIn) {
-        byArticle.set(`${article.id}\u0000${lang}`, article.passages);
-        for (const passage of article.passages) {
-          passages.set(`${passage.id}\u0000${lang}`, passage);
-          placed.push([passage, lang]);
-        }
-      }
-    }
-    let docs: MatchDoc[] | null = null;
-    return { docs: () => (docs ??= placed.map(([passage, lang]) => passageDoc(passage, lang))), placed, passages, byArticle, languages };
+    return new MatcherRanking(ranker, now, this.built, this.loaded, all);
   }
 
   search(question: string, lang: string, limit: number): { hits: RankedArticle[]; confidence: number } {
     const hits: RankedArticle[] = [];
     const seen = new Set<string>();
     // Every passage that matched at all, so that an article with many close passages cannot hide the second article.
-    for (const { id, score, coverage } of this.matcher.rank(question, { locale: lang, limit: Number.POSITIVE_INFINITY })) {
+    const options = { locale: lang, limit: Number.POSITIVE_INFINITY };
+    const inLanguage = this.placement.inLanguage(lang);
+    // The matcher's own documents are the placement's in order: each found by its number, not looked up by its id.
+    const ranked = this.numbered && this.matcher instanceof Matcher ? this.matcher.rankNumbered(question, options) : this.matcher.rank(question, options);
+    for (const found of ranked) {
       // No word in common, only spellings alike ("blorft" and "colour" share "lor"): not a result.
-      if (coverage === 0) continue;
-      const matched = this.passages.get(id)!;
+      if (found.coverage === 0) continue;
+      const doc = 'doc' in found ? (found.doc as number) : -1;
+      const matched = doc >= 0 ? inLanguage.passages[doc]! : this.placement.passage(found.id)!;
       if (seen.has(matched.articleId)) continue;
       seen.add(matched.articleId);
       // The passage the matcher put first wins a tie.
-      const others = (this.articles.get(`${matched.articleId}\u0000${lang}`) ?? []).filter((p) => p !== matched);
-      hits.push({ articleId: matched.articleId, score, passage: others.length > 0 ? (bestPassage([matched, ...others], question) ?? matched) : matched });
+      const own = doc >= 0 ? inLanguage.owners[doc]!.passages : (this.placement.byArticle().get(`${matched.articleId}\u0000${lang}`) ?? []);
+      const others = own.filter((p) => p !== matched);
+      hits.push({ articleId: matched.articleId, score: found.score, passage: others.length > 0 ? (bestPassage([matched, ...others], question) ?? matched) : matched });
       if (hits.length >= limit) break;
     }
     const [first, second] = hits;
     return { hits, confidence: first ? matcherConfidence(first.score, second?.score ?? 0) : 0 };
+  }
+}
+
+/**
+ * Where each passage is ranked: in its article's language, and an article missing in another of the base's languages
+ * in that one too. Per language, its passages in the order the matcher numbers its documents and each one's article:
+ * two arrays, made in a few milliseconds at 100,000 passages. Maps by id and the matcher's documents are made only
+ * when asked for (a layer or an update needs them; loading an unchanged index and answering never do).
+ */
+class Placement {
+  readonly languages: Set<string>;
+  private readonly byLanguage = new Map<string, { passages: Passage[]; owners: Article[] }>();
+  readonly size: number;
+  private byId: Map<string, Passage> | null = null;
+  private articles_: Map<string, readonly Passage[]> | null = null;
+  private docs_: MatchDoc[] | null = null;
+
+  constructor(private readonly articles: readonly Article[]) {
+    this.languages = new Set(articles.map((a) => language(a.locale)));
+    for (const lang of this.languages) this.byLanguage.set(lang, { passages: [], owners: [] });
+    let size = 0;
+    // A loop, not `placed()`: at 100,000 passages a generator's tuples cost more than the arrays.
+    const present = this.present();
+    for (const article of articles) {
+      for (const lang of this.ranksIn(article, present)) {
+        const at = this.byLanguage.get(lang)!;
+        for (const passage of article.passages) at.passages.push(passage), at.owners.push(article), size++;
+      }
+    }
+    this.size = size;
+  }
+
+  /** Each passage with a language it is ranked in and its article, in the order the matcher's documents are made. */
+  *placed(): Iterable<[Passage, string, Article]> {
+    const present = this.present();
+    for (const article of this.articles) for (const lang of this.ranksIn(article, present)) for (const passage of article.passages) yield [passage, lang, article];
+  }
+
+  /** With more than one language: which article is written in which (`id\u0000lang`). */
+  private present(): Set<string> | null {
+    return this.languages.size > 1 ? new Set(this.articles.map((a) => `${a.id}\u0000${language(a.locale)}`)) : null;
+  }
+
+  /** The article's own language, then every other of the base's languages it is missing in. */
+  private ranksIn(article: Article, present: Set<string> | null): string[] {
+    const own = language(article.locale);
+    return present ? [own, ...[...this.languages].filter((lang) => lang !== own && !present.has(`${article.id}\u0000${lang}`))] : [own];
+  }
+
+  inLanguage(lang: string): { passages: readonly Passage[]; owners: readonly Article[] } {
+    return this.byLanguage.get(lang) ?? { passages: [], owners: [] };
+  }
+
+  /** Whether `matcher`'s documents of each language are these passages in this order (then `search` finds them by number). */
+  matches(matcher: Matcher): boolean {
+    for (const [lang, { passages }] of this.byLanguage) {
+      if (matcher.documents(lang) !== passages.length) return false;
+      for (const doc of [0, passages.length >> 1, passages.length - 1]) if (passages.length > 0 && matcher.documentId(lang, doc) !== `${passages[doc]!.id}\u0000${lang}`) return false;
+    }
+    return true;
+  }
+
+  /** The passage of a matcher document's id. */
+  passage(id: string): Passage | undefined {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (const [lang, { passages }] of this.byLanguage) for (const passage of passages) this.byId.set(`${passage.id}\u0000${lang}`, passage);
+    }
+    return this.byId.get(id);
+  }
+
+  /** Per article id and language it is ranked in (`id\u0000lang`), its passages. */
+  byArticle(): ReadonlyMap<string, readonly Passage[]> {
+    if (!this.articles_) {
+      this.articles_ = new Map();
+      for (const [lang, { owners }] of this.byLanguage) for (const article of owners) this.articles_.set(`${article.id}\u0000${lang}`, article.passages);
+    }
+    return this.articles_;
+  }
+
+  /** The matcher's documents (once per passage: passageDoc). */
+  docs(): readonly MatchDoc[] {
+    if (!this.docs_) {
+      this.docs_ = [];
+      for (const [passage, lang] of this.placed()) this.docs_.push(passageDoc(passage, lang));
+    }
+    return this.docs_;
   }
 }

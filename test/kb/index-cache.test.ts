@@ -48,6 +48,30 @@ describe('the index kept between runs', () => {
     expect(await indexFiles(data.dir)).toHaveLength(2);
   });
 
+  it('a loaded index answers every language as the built one, an article missing in one language found there too', async () => {
+    const knowledge = await tempDir({
+      'delivery.md': DELIVERY,
+      'delivery.de.md': article({ title: 'Lieferzeiten', questions: ['Wann kommt meine Bestellung an?'] }, 'Bestellungen bis 22 Uhr werden am nächsten Tag geliefert.'),
+      'returns.md': RETURNS,
+      'aero.md': article({ title: 'Aero 14 battery', questions: ['How long does the Aero 14 battery last?'] }, 'The Aero 14 runs for 18 hours on one charge.'),
+    });
+    const data = await tempDir();
+    cleanups.push(knowledge.cleanup, data.cleanup);
+    const questions: Array<[string, string]> = [
+      ['when will my order arrive', 'en'],
+      ['wann kommt meine Bestellung', 'de'],
+      ['Aero 14 Akku', 'de'],
+      ['can I return it', 'en'],
+    ];
+    const built = await start(knowledge.dir, data.dir);
+    expect(built.stats().index).toBe('built');
+    const loaded = await start(knowledge.dir, data.dir);
+    expect(loaded.stats().index).toBe('loaded');
+    for (const [question, locale] of questions) expect(await loaded.answer(question, { locale })).toEqual(await built.answer(question, { locale }));
+    expect((await loaded.search('wann kommt meine Bestellung', { locale: 'de' })).hits[0]?.id).toBe('delivery');
+    expect((await loaded.search('Aero 14 Akku', { locale: 'de' })).hits[0]?.id).toBe('aero');
+  });
+
   it('an unreadable copy is built anew, never an error', async () => {
     const knowledge = await tempDir({ 'delivery.md': DELIVERY });
     const data = await tempDir();

@@ -44,6 +44,32 @@ export class Matcher {
   }
 
   /**
+   * As `rank`, each with its document's number among the documents of its language, in the order they were given to
+   * `build`: a caller that keeps its own array of them finds each without a lookup by id (at 100,000 passages, a Map
+   * by id cost more to make at every start than loading the kept index).
+   */
+  rankNumbered(query: string, options: { locale: string; limit?: number }): Array<MatchScore & { doc: number }> {
+    const index = this.indexes.get(language(options.locale));
+    if (!index) return [];
+    const scored = index.features(query, index.tokens(query)).map(({ doc, features }) => {
+      // A literal, not a spread of matchScore's: spread objects were promoted to the old generation, ~50 KB a question.
+      const { id, score, coverage } = this.matchScore(index.docId(doc), features);
+      return { id, score, coverage, doc };
+    });
+    return bestScores(scored, options.limit);
+  }
+
+  /** How many documents of the locale's language it holds, and the id of the one numbered `doc` (see rankNumbered). */
+  documents(locale: string): number {
+    return this.indexes.get(language(locale))?.size ?? 0;
+  }
+
+  documentId(locale: string, doc: number): string | undefined {
+    const index = this.indexes.get(language(locale));
+    return index && doc >= 0 && doc < index.size ? index.docId(doc) : undefined;
+  }
+
+  /**
    * The raw features of every document the query may match (for tuning and for explaining a decision). `tokens`: the
    * query's words as another matcher corrected them (layered.ts).
    */
@@ -84,7 +110,7 @@ export class Matcher {
 }
 
 /** Best first (ties by id), at most `limit` (default 10), score above 0.001. */
-export function bestScores(scored: MatchScore[], limit = 10): MatchScore[] {
+export function bestScores<T extends MatchScore>(scored: T[], limit = 10): T[] {
   return scored
     .filter((s) => s.score >= 0.001)
     .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
