@@ -8,7 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AutoAssigner } from '../../src/agent-workspace/auto-assign.ts';
 import type { AvailabilityStore } from '../../src/agent-workspace/availability.ts';
-import { LIST_TABS, listHandoffs, markRead, tabCounts } from '../../src/agent-workspace/handoff-list.ts';
+import { LIST_TABS } from '../../src/agent-workspace/handoff-list.ts';
+import type { WorkspaceRepository } from '../../src/agent-workspace/repository.ts';
 import { suggestFor, type SuggestionSource } from '../../src/agent-workspace/latest-question.ts';
 import { MAX_NOTE, type NoteStore } from '../../src/agent-workspace/notes.ts';
 import { buildSidebar } from '../../src/agent-workspace/sidebar.ts';
@@ -31,6 +32,8 @@ export interface WorkspaceApiOptions {
   agents: readonly Agent[];
   /** Every queue a handoff may be transferred to (the agents' queues, the default queue, the routes' queues). */
   queues: readonly string[];
+  /** The workspace's repository (src/agent-workspace/repository.ts). */
+  repository: WorkspaceRepository;
   notes: NoteStore;
   availability: AvailabilityStore;
   /** Present when some queue assigns automatically (HANDOFF_AUTO_ASSIGN). */
@@ -55,8 +58,7 @@ const AvailabilityBody = z.strictObject({ available: z.boolean() });
 const DraftBody = z.strictObject({ text: z.string().min(1).max(4000) });
 
 export async function registerWorkspaceApi(app: FastifyInstance, options: WorkspaceApiOptions): Promise<void> {
-  const { service, sessions, desk, notes } = options;
-  const db = service.store.db;
+  const { service, sessions, desk, notes, repository } = options;
   const byId = new Map(options.agents.map((agent) => [agent.id, agent]));
   const nameOf = (agentId: string) => byId.get(agentId)?.name ?? agentId;
   const signedIn = (request: Parameters<typeof agentOf>[1]) => agentOf(sessions, request);
@@ -65,7 +67,7 @@ export async function registerWorkspaceApi(app: FastifyInstance, options: Worksp
   app.get('/agent/api/handoffs', async (request) => {
     const agent = await signedIn(request);
     const query = parse(ListQuery, request.query);
-    const listed = await listHandoffs(db, { agentId: agent.id, queues: agent.queues, ...query });
+    const listed = await repository.list({ agentId: agent.id, queues: agent.queues, ...query });
     return {
       handoffs: listed.map(({ handoff, customerName, unread, lastMessageAt, preview }) => ({
         ...handoffView(handoff),
@@ -73,7 +75,7 @@ export async function registerWorkspaceApi(app: FastifyInstance, options: Worksp
         assignee: handoff.agentId ? { id: handoff.agentId, name: handoff.agentName ?? nameOf(handoff.agentId) } : null,
         unread, lastMessageAt, preview,
       })),
-      counts: await tabCounts(db, agent.id, agent.queues),
+      counts: await repository.counts(agent.id, agent.queues),
       now: new Date().toISOString(),
     };
   });
@@ -86,12 +88,12 @@ export async function registerWorkspaceApi(app: FastifyInstance, options: Worksp
     const delivery = await deliveryStates(service.store, service.handoffs, conversationId);
     const transcript = entries.map((entry) => (delivery[entry.id] ? { ...entry, delivery: delivery[entry.id] } : entry));
     const position = handoff.status === 'waiting' ? await service.handoffs.position(handoff) : null;
-    return { handoff: handoffView(handoff), context: handoff.context, transcript, sidebar: await buildSidebar(db, handoff), position, now: new Date().toISOString() };
+    return { handoff: handoffView(handoff), context: handoff.context, transcript, sidebar: await buildSidebar(repository, handoff), position, now: new Date().toISOString() };
   });
 
   app.post('/agent/api/handoffs/:id/read', async (request, reply) => {
     const agent = await signedIn(request);
-    await markRead(db, await visible(agent, request.params), agent.id);
+    await repository.markRead(await visible(agent, request.params), agent.id);
     return reply.status(204).send();
   });
 

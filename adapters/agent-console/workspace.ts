@@ -4,10 +4,8 @@
  */
 import type { Redis } from 'ioredis';
 import { AutoAssigner } from '../../src/agent-workspace/auto-assign.ts';
-import { AvailabilityStore } from '../../src/agent-workspace/availability.ts';
-import { CannedStore } from '../../src/agent-workspace/canned-responses.ts';
 import { suggestFor, type PassageFinder, type QuestionReader, type SuggestionSource } from '../../src/agent-workspace/latest-question.ts';
-import { NoteStore } from '../../src/agent-workspace/notes.ts';
+import { workspaceRepository } from '../../src/agent-workspace/repository.ts';
 import { ViewerRegistry } from '../../src/agent-workspace/viewers.ts';
 import type { KnowledgePort } from '../../src/core/knowledge-port.ts';
 import type { PassageSearch } from '../../src/core/part.ts';
@@ -40,9 +38,9 @@ export interface WorkspaceOptions {
 
 export function createWorkspace(options: WorkspaceOptions): { parts: WorkspaceParts; desks: AgentDesk[] } {
   const { service, settings, desk, logger } = options;
-  const db = service.store.db;
+  const repository = service.store.repository(workspaceRepository);
   const assigner = Object.keys(settings.autoAssign).length > 0
-    ? new AutoAssigner({ db, service, agents: settings.agents, rules: settings.autoAssign, logger })
+    ? new AutoAssigner({ repository, service, agents: settings.agents, rules: settings.autoAssign, logger })
     : undefined;
   const find = finder(options);
   const suggestions: SuggestionSource | undefined = find
@@ -51,7 +49,7 @@ export function createWorkspace(options: WorkspaceOptions): { parts: WorkspacePa
   const queues = [...new Set([settings.defaultQueue, ...settings.routes.map((route) => route.queue), ...settings.agents.flatMap((agent) => agent.queues)])];
   const { agentTyping } = options;
   const parts: WorkspaceParts = {
-    agents: settings.agents, queues, notes: new NoteStore(db), availability: new AvailabilityStore(db), canned: new CannedStore(db),
+    agents: settings.agents, queues, repository, notes: repository.notes, availability: repository.availability, canned: repository.canned,
     viewers: new ViewerRegistry(options.redis, settings.queuePrefix),
     ...(assigner ? { assigner } : {}),
     ...(suggestions ? { suggestions } : {}),

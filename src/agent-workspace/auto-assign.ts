@@ -3,7 +3,7 @@ import type { AgentDesk } from '../handoff/desk.ts';
 import type { Handoff } from '../handoff/handoff-rows.ts';
 import type { HandoffService } from '../handoff/handoff-service.ts';
 import type { Logger } from '../infra/logger.ts';
-import type { Db } from '../store/types.ts';
+import type { WorkspaceRepository } from './repository.ts';
 
 /** A queue's automatic assignment (HANDOFF_AUTO_ASSIGN): round-robin among its available console agents. */
 export interface AutoAssignRule {
@@ -12,7 +12,7 @@ export interface AutoAssignRule {
 }
 
 export interface AutoAssignOptions {
-  db: Db;
+  repository: WorkspaceRepository;
   service: HandoffService;
   /** The console's agents. */
   agents: readonly Agent[];
@@ -50,34 +50,7 @@ export class AutoAssigner {
     if (!rule) return [];
     const agents = this.options.agents.filter((agent) => agent.queues.includes(queue));
     if (agents.length === 0) return [];
-    const picks = await this.options.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('parley-auto-assign:' || $1))`, [queue]);
-      const waiting = await tx.query<{ id: string }>(`SELECT id FROM handoffs WHERE status = 'waiting' AND queue = $1 ORDER BY priority, created_at LIMIT 50`, [queue]);
-      if (waiting.rows.length === 0) return [];
-      const ids = agents.map((agent) => agent.id);
-      const state = await tx.query<{ agent_id: string; last_assigned_at: Date | null; open: string }>(
-        `SELECT a.agent_id, a.last_assigned_at,
-           (SELECT count(*) FROM handoffs h WHERE h.status = 'claimed' AND h.agent_id = a.agent_id) AS open
-         FROM agent_availability a WHERE a.available AND a.agent_id = ANY($1::text[])`,
-        [ids],
-      );
-      const candidates = state.rows.map((row) => ({ id: row.agent_id, last: row.last_assigned_at ? new Date(row.last_assigned_at).getTime() : 0, open: Number(row.open) }));
-      const assigned: Array<{ handoffId: string; agentId: string }> = [];
-      for (const { id: handoffId } of waiting.rows) {
-        const next = candidates.filter((c) => c.open < rule.maxPerAgent).sort((a, b) => a.last - b.last || a.id.localeCompare(b.id))[0];
-        if (!next) break;
-        const agent = agents.find((a) => a.id === next.id)!;
-        const taken = await tx.query(
-          `UPDATE handoffs SET status = 'claimed', agent_id = $2, agent_name = $3, claimed_at = now() WHERE id = $1 AND status = 'waiting'`,
-          [handoffId, agent.id, agent.name]);
-        if (taken.rowCount !== 1) continue;
-        const at = await tx.query<{ at: Date }>(`UPDATE agent_availability SET last_assigned_at = clock_timestamp() WHERE agent_id = $1 RETURNING last_assigned_at AS at`, [agent.id]);
-        next.last = new Date(at.rows[0]!.at).getTime();
-        next.open += 1;
-        assigned.push({ handoffId, agentId: agent.id });
-      }
-      return assigned;
-    });
+    const picks = await this.options.repository.autoAssign(queue, agents, rule.maxPerAgent);
     const done: Handoff[] = [];
     for (const pick of picks) {
       const handoff = await this.options.service.handoffs.get(pick.handoffId);

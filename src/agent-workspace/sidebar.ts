@@ -1,7 +1,5 @@
-import { ConsentLedger } from '../customers/consent-ledger.ts';
-import { CustomerDirectory } from '../customers/customer-directory.ts';
 import type { Handoff } from '../handoff/handoff-rows.ts';
-import type { Queryable } from '../store/types.ts';
+import type { WorkspaceRepository } from './repository.ts';
 
 /** What the workspace's sidebar shows beside a conversation (docs/agent-workspace.md). */
 export interface Sidebar {
@@ -40,17 +38,12 @@ export function valueInWords(value: unknown): string {
   return String(value);
 }
 
-export async function buildSidebar(db: Queryable, handoff: Handoff): Promise<Sidebar> {
+export async function buildSidebar(repository: WorkspaceRepository, handoff: Handoff): Promise<Sidebar> {
   const { context } = handoff;
   const customerId = context.customer.id;
-  const directory = new CustomerDirectory(db);
-  const profile = await directory.profile(customerId);
-  const consent = await new ConsentLedger(db).current(customerId);
-  const previous = await db.query<{ id: string; created_at: Date; status: string; context: Handoff['context']; outcome: string | null; agent_name: string | null }>(
-    `SELECT h.id, h.created_at, h.status, h.context, h.outcome, h.agent_name FROM handoffs h JOIN conversations c ON c.id = h.conversation_id
-     WHERE c.customer_id = $1 AND h.id <> $2 ORDER BY h.created_at DESC LIMIT 20`,
-    [customerId, handoff.id],
-  );
+  const profile = await repository.customers.directory.profile(customerId);
+  const consent = await repository.customers.ledger.current(customerId);
+  const previous = await repository.previousHandoffs(customerId, handoff.id);
   const identities = profile?.identities ?? [];
   const channels = [...new Set([context.channel.id, ...identities.map((identity) => identity.channel)])];
   return {
@@ -70,7 +63,7 @@ export async function buildSidebar(db: Queryable, handoff: Handoff): Promise<Sid
     knowledge: context.knowledge.map((record) => ({
       question: record.question, articleTitle: record.results[0]?.title ?? null, answered: record.answer !== null, answer: record.answer,
     })),
-    previous: previous.rows.map((row) => ({
+    previous: previous.map((row) => ({
       id: row.id, startedAt: new Date(row.created_at).toISOString(), status: row.status, summary: row.context?.summary ?? '', outcome: row.outcome, agentName: row.agent_name,
     })),
   };

@@ -73,8 +73,7 @@ export function handoffFlow(flows: FlowSet, reason: string, vars: ConversationSt
 /** Builds and checks the context of a new handoff from what the store holds. */
 export async function buildContext(store: Store, handoffs: HandoffStore, input: ContextInput): Promise<HandoffContext> {
   const { conversation, before } = input;
-  const customer = await store.db.query<{ display_name: string | null; preferred_channel: string | null; last_channel: string | null }>(
-    'SELECT display_name, preferred_channel, last_channel FROM customers WHERE id = $1', [conversation.customerId]);
+  const customer = await handoffs.customerOf(conversation.customerId);
   const transcript = await transcriptLines(store, handoffs, conversation.id);
   // Variables whose name starts with `_` are the flows' and Parley's own bookkeeping, not something the agent needs.
   const vars = Object.fromEntries(Object.entries(conversation.state.vars).filter(([name]) => !name.startsWith('_')));
@@ -93,10 +92,10 @@ export async function buildContext(store: Store, handoffs: HandoffStore, input: 
     queue: input.queue,
     customer: {
       id: conversation.customerId,
-      name: customer.rows[0]?.display_name ?? null,
+      name: customer?.display_name ?? null,
       locale,
       // The channel they chose, else the one they last used (docs/customers.md): where a late answer reaches them.
-      preferredChannel: customer.rows[0]?.preferred_channel ?? customer.rows[0]?.last_channel ?? conversation.address.channel,
+      preferredChannel: customer?.preferred_channel ?? customer?.last_channel ?? conversation.address.channel,
     },
     channel: { id: conversation.channel },
     transcript,

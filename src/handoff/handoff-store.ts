@@ -5,9 +5,19 @@ import { INSERT_AGENT_REPLY, toHandoff, type Handoff, type HandoffRow, type NewH
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The handoffs table (migration 0003): one row per handoff, at most one open per conversation. */
+/**
+ * The handoff module's repository: the handoffs table (migration 0003; one row per handoff, at most one open per
+ * conversation) and the tables beside it. Built by `store.repository(handoffRepository)`.
+ */
 export class HandoffStore {
   constructor(private readonly db: Db) {}
+
+  /** What the handoff's context says of the customer (reads the customers module's table). */
+  async customerOf(customerId: string): Promise<{ display_name: string | null; preferred_channel: string | null; last_channel: string | null } | undefined> {
+    const customer = await this.db.query<{ display_name: string | null; preferred_channel: string | null; last_channel: string | null }>(
+      'SELECT display_name, preferred_channel, last_channel FROM customers WHERE id = $1', [customerId]);
+    return customer.rows[0];
+  }
 
   /** Inserts the handoff; when the conversation already has an open one, returns that one instead. */
   async insert(handoff: NewHandoff): Promise<{ handoff: Handoff; created: boolean }> {
@@ -281,3 +291,6 @@ export class HandoffStore {
     return result.rows.map(toHandoff);
   }
 }
+
+/** For `store.repository`. */
+export const handoffRepository = (db: Db): HandoffStore => new HandoffStore(db);

@@ -12,7 +12,7 @@ import { createHandoffHooks } from './handoff-hooks.ts';
 import { HandoffMonitor } from './handoff-monitor.ts';
 import { HandoffQueue } from './handoff-queue.ts';
 import { HandoffService, type HandoffServiceOptions } from './handoff-service.ts';
-import { HandoffStore } from './handoff-store.ts';
+import { handoffRepository } from './handoff-store.ts';
 import type { KnowledgeTap } from './knowledge-tap.ts';
 import type { SummaryWriter } from './summary.ts';
 import { OpeningHours } from '../hours/opening-hours.ts';
@@ -68,7 +68,7 @@ export interface HandoffSystem {
 
 export function createHandoffSystem(options: HandoffSystemOptions): HandoffSystem {
   const { config, logger } = options;
-  const handoffs = new HandoffStore(options.store.db);
+  const handoffs = options.store.repository(handoffRepository);
   const queue = new HandoffQueue({ redisUrl: options.redisUrl, name: config.queueName, prefix: config.queuePrefix, attempts: config.attempts, logger });
   const desks = new DeskFanout([], logger);
   const service = new HandoffService({
