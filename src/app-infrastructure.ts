@@ -19,6 +19,7 @@ import type { CallEndpoint } from './integrations/call-endpoints.ts';
 import { createHttpCaller } from './integrations/http-call.ts';
 import { RecordedResponses } from './integrations/recorded-responses.ts';
 import { openStore } from './store/open-store.ts';
+import { studioRepository } from './studio/repository.ts';
 import type { Store } from './store/types.ts';
 import { ReleaseServer } from './studio/index.ts';
 import { createModelChooser } from './understanding/model-choice.ts';
@@ -69,7 +70,7 @@ export async function openInfrastructure(config: Config, options: Infrastructure
   let releases: ReleaseServer;
   try {
     releases = await ReleaseServer.open({
-      db: store.db, redis: { publisher: redis.client, subscriber: redis.duplicate(), prefix: config.handoff.queuePrefix },
+      repository: store.repository(studioRepository), redis: { publisher: redis.client, subscriber: redis.duplicate(), prefix: config.handoff.queuePrefix },
       dataDir: config.dataDir, disk: { flows: config.flowsDir, knowledge: config.knowledgeDir },
       watch: { flows: config.flowsWatch, knowledge: config.kbWatch }, logger, graceMs: config.flowsGraceMs,
       ...(options.knowledge ? {} : { knowledge: { dataDir: config.dataDir, minConfidence: config.minConfidence, db: store.db, logger, ...(config.openai ? { openai: config.openai } : {}) } }),

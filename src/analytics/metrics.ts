@@ -7,10 +7,11 @@ import type { ChannelAdapter } from '../core/channel.ts';
 import { isParleyError } from '../core/errors.ts';
 import type { AgentDesk } from '../handoff/desk.ts';
 import type { Logger } from '../infra/logger.ts';
-import type { Queryable } from '../store/types.ts';
+import type { AnalyticsRepository } from './repository.ts';
 
 export interface MetricsOptions {
-  db: Queryable;
+  /** What the gauges read at each scrape. */
+  repository: Pick<AnalyticsRepository, 'pendingReplies' | 'waitingHandoffs'>;
   logger: Logger;
   /** Job counts of the BullMQ handoffs queue; absent when no agent desk is configured. */
   handoffJobs?: () => Promise<Record<string, number>>;
@@ -57,8 +58,7 @@ export class AppMetrics {
       name: 'parley_outbox_pending', help: 'Replies stored and not yet delivered', registers,
       async collect() {
         await quietly('outbox', async () => {
-          const result = await options.db.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE direction = 'out' AND status = 'pending'`);
-          this.set(Number(result.rows[0]?.n ?? 0));
+          this.set(await options.repository.pendingReplies());
         });
       },
     });
@@ -66,8 +66,7 @@ export class AppMetrics {
       name: 'parley_handoffs_waiting', help: 'Handoffs waiting for an agent', registers,
       async collect() {
         await quietly('handoffs', async () => {
-          const result = await options.db.query<{ n: string }>(`SELECT count(*) AS n FROM handoffs WHERE status = 'waiting'`);
-          this.set(Number(result.rows[0]?.n ?? 0));
+          this.set((await options.repository.waitingHandoffs()).count);
         });
       },
     });
@@ -75,8 +74,7 @@ export class AppMetrics {
       name: 'parley_handoff_oldest_wait_seconds', help: 'How long the longest-waiting handoff has waited (0 when none waits)', registers,
       async collect() {
         await quietly('handoffs', async () => {
-          const result = await options.db.query<{ s: number | null }>(`SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS s FROM handoffs WHERE status = 'waiting'`);
-          this.set(Number(result.rows[0]?.s ?? 0));
+          this.set((await options.repository.waitingHandoffs()).oldestSeconds);
         });
       },
     });

@@ -1,7 +1,8 @@
 import type { PartFactory } from '../core/part.ts';
-import { HandoffStore } from '../handoff/handoff-store.ts';
+import { handoffRepository } from '../handoff/handoff-store.ts';
 import { AppMetrics } from './metrics.ts';
-import { askAfterHandoff, createRatingHooks, RatingStore } from './ratings.ts';
+import { askAfterHandoff, createRatingHooks } from './ratings.ts';
+import { analyticsRepository } from './repository.ts';
 import { createTurnRecorder } from './turn-recorder.ts';
 
 /**
@@ -9,8 +10,8 @@ import { createTurnRecorder } from './turn-recorder.ts';
  * customer's answer. Its hooks go before the handoff's, so it takes every rating.
  */
 export const ratingsPart: PartFactory = ({ store, services }) => {
-  const ratings = new RatingStore(store.db);
-  const handoffs = new HandoffStore(store.db);
+  const { ratings } = store.repository(analyticsRepository);
+  const handoffs = store.repository(handoffRepository);
   return {
     name: 'ratings',
     hooks: createRatingHooks({
@@ -31,7 +32,7 @@ export const ratingsPart: PartFactory = ({ store, services }) => {
  */
 export const analyticsPart: PartFactory = ({ store, logger, services }) => {
   const metrics = new AppMetrics({
-    db: store.db, logger,
+    repository: store.repository(analyticsRepository), logger,
     // The handoff queue is read at each scrape.
     handoffJobs: async () => (await (await services.handoff?.queue.bull())?.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed')) ?? {},
   });

@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { isParleyError, ParleyError } from '../core/errors.ts';
 import { readFileSet, writeFilesUnder } from '../studio/file-set.ts';
 import { announceRelease } from '../studio/release-channel.ts';
-import { ReleaseService } from '../studio/release-service.ts';
+import { studioRepository } from '../studio/repository.ts';
 import type { StudioProblem } from '../studio/check-file-set.ts';
 import { parseCliArgs } from './parse-cli-args.ts';
 import { withStore } from './with-store.ts';
@@ -42,7 +42,7 @@ export async function publishCommand(args: string[]): Promise<number> {
   const by = values.by ?? process.env.USER ?? 'cli';
   const outcome = await withStore(config, async (store) => {
     try {
-      return await new ReleaseService(store.db).publishFiles(files, { by, message: values.message! });
+      return await store.repository(studioRepository).releases().publishFiles(files, { by, message: values.message! });
     } catch (error) {
       if (!isParleyError(error, 'CONTENT_INVALID')) throw error;
       for (const p of (error.details as { problems: StudioProblem[] }).problems) process.stdout.write(`${p.path}:${p.line}:${p.col}  ${p.severity}  ${p.message}\n`);
@@ -78,7 +78,7 @@ export async function releasesCommand(args: string[]): Promise<number> {
 
 async function listCommand(args: string[]): Promise<number> {
   const { values } = parseCliArgs({ args, options: { json: { type: 'boolean' } } });
-  const releases = await withStore(loadConfig(), (store) => new ReleaseService(store.db).summaries(1000));
+  const releases = await withStore(loadConfig(), (store) => store.repository(studioRepository).releases().summaries(1000));
   for (const r of releases) {
     const line = values.json
       ? JSON.stringify({ release: r.id, at: r.at.toISOString(), by: r.by, message: r.message, source: r.source, files: r.paths.length, changed: r.changed })
@@ -94,7 +94,7 @@ async function exportCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1 || !values.out) throw new ParleyError('BAD_REQUEST', `name one release and --out DIR\n\n${RELEASES_USAGE}`);
   if (ref !== 'current' && !/^\d+$/.test(ref!)) throw new ParleyError('BAD_REQUEST', `a release is a number or 'current', not '${ref}'`);
   const release = await withStore(loadConfig(), (store) => {
-    const service = new ReleaseService(store.db);
+    const service = store.repository(studioRepository).releases();
     return ref === 'current' ? service.current() : service.get(Number(ref));
   });
   if (!release) throw new ParleyError('NOT_FOUND', ref === 'current' ? 'there is no release yet' : `no release ${ref}`);

@@ -1,5 +1,6 @@
 /** `parley report [--since 7d] [--json]`: the voice-of-the-customer report (docs/report.md) in the terminal. */
-import { buildReport, parseDuration, parseSince, type Report } from '../analytics/index.ts';
+import { parseDuration, parseSince, type Report } from '../analytics/index.ts';
+import { analyticsRepository } from '../analytics/repository.ts';
 import type { Figures } from '../analytics/report.ts';
 import { loadConfig } from '../config.ts';
 import { parseCliArgs } from './parse-cli-args.ts';
@@ -15,7 +16,7 @@ export async function reportCommand(args: string[]): Promise<number> {
   const quietMs = values.quiet === undefined ? undefined : parseDuration(values.quiet);
   const config = loadConfig();
   return withStore(config, async (store) => {
-    const report = await buildReport(store.db, { since, ...(quietMs !== undefined ? { quietMs } : {}) });
+    const report = await store.repository(analyticsRepository).report({ since, ...(quietMs !== undefined ? { quietMs } : {}) });
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : readable(report));
     return 0;
   });

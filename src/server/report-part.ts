@@ -1,3 +1,4 @@
+import { analyticsRepository } from '../analytics/repository.ts';
 import { ParleyError } from '../core/errors.ts';
 import type { PartFactory } from '../core/part.ts';
 import { registerReportRoutes } from './report-routes.ts';
@@ -12,7 +13,7 @@ export const reportPart: PartFactory = ({ config, store, services }) => ({
     async register(scope, { adminAuth }) {
       const { metrics } = services;
       if (!metrics) throw new ParleyError('CONFIG_INVALID', 'the report part needs the analytics part');
-      await registerReportRoutes(scope, { db: store.db, adminAuth, metrics, metricsToken: config.report.metricsToken, knowledgeDir: config.knowledgeDir });
+      await registerReportRoutes(scope, { analytics: store.repository(analyticsRepository), adminAuth, metrics, metricsToken: config.report.metricsToken, knowledgeDir: config.knowledgeDir });
     },
   },
 });

@@ -13,16 +13,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppMetrics } from '../analytics/metrics.ts';
-import { buildReport } from '../analytics/report.ts';
+import type { AnalyticsRepository } from '../analytics/repository.ts';
 import { parseDuration, parseSince } from '../analytics/since.ts';
 import { ParleyError } from '../core/errors.ts';
-import type { Queryable } from '../store/types.ts';
 import { bearerMatches, type AdminAuth } from './auth/admin-auth.ts';
 import { registerAdminPages } from './admin-pages.ts';
 import { articleDraft, articlePath } from './report-article.ts';
 
 export interface ReportRoutesOptions {
-  db: Queryable;
+  /** The analytics module's repository: the report is read through it. */
+  analytics: AnalyticsRepository;
   adminAuth: AdminAuth;
   metrics: AppMetrics;
   /** METRICS_TOKEN; undefined: /metrics answers 404. */
@@ -55,7 +55,7 @@ export async function registerReportRoutes(app: FastifyInstance, options: Report
   app.get('/admin/api/report', async (request, reply) => {
     await admitted(request, reply);
     const { since, quiet } = parse(ReportQuery, request.query);
-    const report = await buildReport(options.db, { since: parseSince(since ?? '7d'), ...(quiet ? { quietMs: parseDuration(quiet) } : {}) });
+    const report = await options.analytics.report({ since: parseSince(since ?? '7d'), ...(quiet ? { quietMs: parseDuration(quiet) } : {}) });
     return reply.header('cache-control', 'no-store').send(report);
   });
 

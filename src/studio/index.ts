@@ -10,18 +10,20 @@ import type { Logger } from '../infra/logger.ts';
 import type { CallEndpoint } from '../integrations/call-endpoints.ts';
 import type { RecordedResponses } from '../integrations/recorded-responses.ts';
 import type { OpenAiSettings } from '../kb/index.ts';
-import type { Db } from '../store/types.ts';
+import type { Store } from '../store/types.ts';
+import { analyticsRepository } from '../analytics/repository.ts';
+import { studioRepository } from './repository.ts';
 import { describedHours } from '../hours/hours-when-unset.ts';
 import { StudioPreview } from './preview.ts';
 import type { ReleaseServer } from './release-server.ts';
-import { StudioFiles } from './studio-files.ts';
 import { registerStudioRoutes } from './studio-routes.ts';
 
 export { ReleaseServer } from './release-server.ts';
 
 export interface StudioOptions {
   serving: ReleaseServer;
-  db: Db;
+  /** The studio's drafts go through its repository, the flow map's counts through the analytics'. */
+  store: Store;
   sessions: AgentSessions | undefined;
   config: {
     adminToken: string | undefined; studioTryLimit: number; dataDir: string; minConfidence: number; understandingEncoder: boolean; demoOrders: boolean; openai?: OpenAiSettings | undefined;
@@ -49,9 +51,9 @@ export async function registerStudio(http: FastifyInstance, options: StudioOptio
     ...(config.handoff.openingHours ? { openingHours: config.handoff.openingHours } : {}),
     ...(config.openai ? { openai: config.openai } : {}),
   });
-  const files = new StudioFiles(options.db, serving.releases);
+  const files = options.store.repository(studioRepository).files(serving.releases);
   await registerStudioRoutes(http, {
-    files, releases: serving.releases, preview, db: options.db, tryLimit: config.studioTryLimit, openingHours: describedHours(config.handoff.openingHours),
+    files, releases: serving.releases, preview, analytics: options.store.repository(analyticsRepository), tryLimit: config.studioTryLimit, openingHours: describedHours(config.handoff.openingHours),
     ...(options.recorded ? { recorded: options.recorded } : {}),
     ...(options.sessions ? { sessions: options.sessions } : {}), ...(config.adminToken ? { adminToken: config.adminToken } : {}),
     ...(serving.knowledge ? { knowledge: serving.knowledge } : {}),

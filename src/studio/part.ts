@@ -15,7 +15,7 @@ export const studioPart: PartFactory = ({ config, logger, store, releases, recor
       async register(scope) {
         const { sessions } = services;
         await registerAdminRoutes(scope, { token: config.adminToken, flows: { reload: () => releases.publishFromDisk() } });
-        const opened = await registerStudio(scope, { serving: releases, db: store.db, sessions, config, recorded, logger });
+        const opened = await registerStudio(scope, { serving: releases, store, sessions, config, recorded, logger });
         studio = opened;
         await registerStudioPage(scope, sessions ? { sessions, onOpen: () => opened.warm() } : {});
       },

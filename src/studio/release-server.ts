@@ -22,10 +22,10 @@ import type { FlowIssue, FlowSet } from '../engine/model.ts';
 import type { Logger } from '../infra/logger.ts';
 import { watchTree, type TreeWatcher } from '../infra/watch-tree.ts';
 import { isKnowledgeFile } from '../kb/load.ts';
-import type { Db } from '../store/types.ts';
 import { readFileSet, sameFiles, underRoot, writeFileSet, type FileSet } from './file-set.ts';
 import { announceRelease, listenForReleases } from './release-channel.ts';
-import { ReleaseService } from './release-service.ts';
+import type { ReleaseService } from './release-service.ts';
+import type { StudioRepository } from './repository.ts';
 import type { Release } from './release-store.ts';
 import { SwitchingKnowledgeBase, type KnowledgeSettings } from './switching-knowledge.ts';
 
@@ -40,7 +40,8 @@ export interface PublishedSet {
 const KEEP_RELEASE_DIRS = 3;
 
 export interface ReleaseServerOptions {
-  db: Db;
+  /** The studio's repository (src/studio/repository.ts). */
+  repository: StudioRepository;
   /** Announces publishes; `subscriber` (a connection of its own) hears them. */
   redis: { publisher: Redis; subscriber: Redis; prefix: string };
   dataDir: string;
@@ -84,7 +85,7 @@ export class ReleaseServer {
     const { logger } = options;
     let server: ReleaseServer | undefined;
     const { publisher, prefix } = options.redis;
-    const releases = new ReleaseService(options.db, {
+    const releases = options.repository.releases({
       announce: async (release) => (server ? server.announce(release) : announceRelease(publisher, prefix, release.id).catch(() => undefined)),
     });
     const disk = await readFileSet(options.disk);
@@ -196,10 +197,7 @@ export class ReleaseServer {
 
   /** Loads and pins the flows of every earlier release a conversation is in the middle of a flow of. */
   async pinInFlight(): Promise<void> {
-    const result = await this.options.db.query<{ version: string }>(
-      "SELECT DISTINCT state->>'flowVersion' AS version FROM conversations WHERE state ? 'flow' AND state ? 'flowVersion'",
-    );
-    const wanted = result.rows.map((row) => row.version).filter((version) => version !== this.flows.current.version);
+    const wanted = (await this.options.repository.flowVersionsInFlight()).filter((version) => version !== this.flows.current.version);
     const missing = wanted.filter((version) => !this.loadedSets.has(version));
     for (const release of await this.releases.store.withFlowsVersions(missing)) {
       const dir = releaseDir(this.options.dataDir, release.id);

@@ -28,7 +28,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AgentSessions } from '../server/auth/agent-sessions.ts';
-import { flowStepStats } from '../analytics/step-stats.ts';
+import type { AnalyticsRepository } from '../analytics/repository.ts';
 import { ParleyError } from '../core/errors.ts';
 import { isEditor } from '../handoff/agents.ts';
 import { describeWeek } from '../hours/describe-week.ts';
@@ -56,8 +56,8 @@ export interface StudioRoutesOptions {
   adminToken?: string;
   /** For the gaps list; absent when the app was given its own knowledge port. */
   knowledge?: KnowledgeBase;
-  /** The analytics tables, for the flow map's per-step counts. */
-  db: Queryable;
+  /** The analytics module's repository, for the flow map's per-step counts. */
+  analytics: Pick<AnalyticsRepository, 'stepStats'>;
   /** Preview turns, questions and test runs per editor per minute (STUDIO_TRY_LIMIT); 0: no limit. */
   tryLimit: number;
   /** Each endpoint's latest real answer, which a preview's call step gets without a sample: listed and cleared here. */
@@ -225,7 +225,7 @@ export async function registerStudioRoutes(app: FastifyInstance, options: Studio
       const { flow } = parse(StatsParams, request.params);
       const { days } = parse(StatsQuery, request.query);
       const now = new Date(options.now?.() ?? Date.now());
-      return flowStepStats(options.db, flow, { since: new Date(now.getTime() - days * 86_400_000), now });
+      return options.analytics.stepStats(flow, { since: new Date(now.getTime() - days * 86_400_000), now });
     });
 
     // What a preview's call step gets without a sample: each endpoint's recorded answer (masked, at most 16 KiB), with
