@@ -6,7 +6,7 @@ import { createApp, type App, type CreateAppOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/infra/logger.ts';
 import { seedPgliteDataDir } from './pglite-template.ts';
-import { seedWarmCaches } from './warm-caches.ts';
+import { restoreWarmVectors, seedWarmCaches } from './warm-caches.ts';
 import { LENIENT_WEBCHAT_ENV } from './webchat-env.ts';
 
 export { LENIENT_WEBCHAT_ENV };
@@ -35,6 +35,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Om
     seedWarmCaches(dataDir);
   }
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', FLOWS_DIR: demoFlowsDir, REDIS_AUTOSTART: 'false', ...LENIENT_WEBCHAT_ENV, ...env, DATA_DIR: dataDir }, repoRoot);
+  if (config.understandingEncoder) await restoreWarmVectors();
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {

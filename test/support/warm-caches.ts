@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { offlineEncoder } from '../../src/understanding/meaning/sentence-encoder.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 /** Beside the PGlite template: kept across runs, cleared with node_modules. */
@@ -65,4 +66,17 @@ export function seedWarmCaches(dataDir: string): void {
     mkdirSync(path.dirname(to), { recursive: true });
     cpSync(from, to, { recursive: true });
   }
+}
+
+let restored: Promise<unknown> | undefined;
+
+/**
+ * Gives this process's sentence encoder (one per process, shared by its apps and the studio's previews) the vectors
+ * the demo app kept, once, as `parley start` restores its own before the first customers. A test app is never
+ * prepared like that: without this, each test worker had the model encode the demo's flows and articles again as
+ * messages came (10 s or more of CPU per worker). Texts not in the file are still encoded when asked for.
+ */
+export function restoreWarmVectors(): Promise<unknown> {
+  const file = path.join(warm(), 'understanding/sentence-vectors.bin');
+  return (restored ??= existsSync(file) ? (offlineEncoder(true)?.restore?.(file) ?? Promise.resolve(0)) : Promise.resolve(0));
 }
