@@ -53,6 +53,30 @@ interface Kept {
   files: KeptFile[];
   columns: ArticleColumns | null;
   admitted?: Admitted;
+  /** The knowledge the kept index was built from, when no index of these files is kept (see KeptBase). */
+  base?: KeptBase;
+}
+
+/**
+ * The knowledge a kept index was built from, kept while the files differ from it and no index of them is kept: a
+ * start then loads that index and indexes the changed files' articles in a layer over it (MatcherRanking.update)
+ * instead of building everything anew. Per file its hash and, for a file whose content now differs (or is gone), its
+ * articles as they were; a file with the same hash now has the same articles (null here).
+ */
+interface KeptBase {
+  key: string;
+  files: Array<{ name: string; hash: string; articles: [number, number] | null }>;
+  columns: ArticleColumns | null;
+  /** Which of its articles admission left out (numbered across its files). */
+  left: number[];
+}
+
+/** The knowledge a kept index was built from, and the articles (ids) of the files that differ from it now. */
+export interface IndexedKnowledge {
+  key: string;
+  /** Its articles, as admitted then (made when asked for). */
+  articles: () => Article[];
+  changed: ReadonlySet<string>;
 }
 
 export interface KeptKnowledge {
@@ -64,13 +88,25 @@ export interface KeptKnowledge {
   /** How many files were read and hashed, and how many of those parsed (the others' articles came from what was kept). */
   read: number;
   parsed: number;
+  /**
+   * When `indexKept` says no index of these files is kept but one of an earlier state of them is: that state (a start
+   * layers the changes over its index). Null otherwise.
+   */
+  base: IndexedKnowledge | null;
 }
 
 /**
  * Loads `dir` as loadKnowledge does; `keepDir`: where the last load's files and articles are kept (none: all parsed).
- * `quietMs`: see QUIET_MS (tests set 0).
+ * `quietMs`: see QUIET_MS (tests set 0). `indexKept`: whether an index built from the knowledge of a key is kept (to
+ * find `base`; absent: no base).
  */
-export async function loadKeptKnowledge(dir: string, defaultLocale: string, keepDir?: string, quietMs = QUIET_MS): Promise<KeptKnowledge> {
+export async function loadKeptKnowledge(
+  dir: string,
+  defaultLocale: string,
+  keepDir?: string,
+  quietMs = QUIET_MS,
+  indexKept?: (key: string) => boolean,
+): Promise<KeptKnowledge> {
   const keptPath = keepDir ? path.join(keepDir, `knowledge-${sha1(`${FORMAT}\u0000${path.resolve(dir)}\u0000${defaultLocale}`).slice(0, 24)}.idx`) : null;
   const kept = keptPath ? readKept(keptPath) : null;
   const before = new Map(kept?.files.map((f) => [f.name, f]));
@@ -103,10 +139,78 @@ export async function loadKeptKnowledge(dir: string, defaultLocale: string, keep
 
   const unchanged = kept !== null && parsed === 0 && now.length === kept.files.length && now.every(({ file }, i) => file === kept.files[i]);
   const { articles, issues, admitted } = unchanged && kept.admitted ? readmit(now, kept.admitted, dir) : admit(now, dir);
-  if (keptPath && !(unchanged && kept.admitted)) keep(keptPath, now, admitted);
+  const keyOf = (state: ReadonlyArray<{ name: string; hash: string }>) => sha1(JSON.stringify([FORMAT, defaultLocale, ...state.map((f) => [f.name, f.hash])]));
+  const key = keyOf(now.map(({ file }) => file));
+  const base = kept && indexKept && !indexKept(key) ? baseOf(kept, now, dir, keyOf, indexKept) : null;
+  if (keptPath && !(unchanged && kept.admitted && (kept.base?.key ?? null) === (base?.key ?? null))) keep(keptPath, now, admitted, base);
   const prints = new Map(now.map(({ file }) => [file.name, file.hash]));
-  const key = sha1(JSON.stringify([FORMAT, defaultLocale, ...now.map(({ file }) => [file.name, file.hash])]));
-  return { loaded: { articles, issues, files: files.length }, prints, key, read, parsed };
+  return { loaded: { articles, issues, files: files.length }, prints, key, read, parsed, base: base && described(base, now) };
+}
+
+/** A file's articles as a base had them (see KeptBase): per file, in order, before admission. */
+interface BaseState {
+  key: string;
+  files: Array<{ name: string; hash: string; articles: Article[] }>;
+  left: number[];
+}
+
+/**
+ * The knowledge the kept index was built from, when one is kept: the last load's own files when their index is, else
+ * the base kept beside them when its index still is. Null when neither is, or an article it had is not kept.
+ */
+function baseOf(
+  kept: Kept,
+  now: ReadonlyArray<{ file: KeptFile; articles: Article[] }>,
+  dir: string,
+  keyOf: (state: ReadonlyArray<{ name: string; hash: string }>) => string,
+  indexKept: (key: string) => boolean,
+): BaseState | null {
+  const current = new Map(now.map((n) => [n.file.name, n]));
+  const lastLoad = new Map(kept.files.map((f) => [f.name, f]));
+  const same = (name: string, hash: string) => (current.get(name)?.file.hash === hash ? current.get(name)!.articles : null);
+  const fromLastLoad = (name: string, hash: string) => {
+    const f = lastLoad.get(name);
+    return f?.hash === hash && f.articles && kept.columns ? fromColumns(kept.columns, f.articles[0], f.articles[1], path.join(dir, name)) : null;
+  };
+  const files: BaseState['files'] = [];
+  const lastKey = keyOf(kept.files);
+  if (kept.admitted && indexKept(lastKey)) {
+    for (const f of kept.files) {
+      const articles = same(f.name, f.hash) ?? fromLastLoad(f.name, f.hash);
+      if (!articles) return null;
+      files.push({ name: f.name, hash: f.hash, articles });
+    }
+    return { key: lastKey, files, left: kept.admitted.left };
+  }
+  const { base } = kept;
+  if (!base || !indexKept(base.key)) return null;
+  for (const f of base.files) {
+    const own = f.articles && base.columns ? fromColumns(base.columns, f.articles[0], f.articles[1], path.join(dir, f.name)) : null;
+    const articles = same(f.name, f.hash) ?? own ?? fromLastLoad(f.name, f.hash);
+    if (!articles) return null;
+    files.push({ name: f.name, hash: f.hash, articles });
+  }
+  return { key: base.key, files, left: base.left };
+}
+
+/** The base as the knowledge base uses it: its admitted articles, and the articles of files that differ now. */
+function described(base: BaseState, now: ReadonlyArray<{ file: KeptFile; articles: Article[] }>): IndexedKnowledge {
+  const current = new Map(now.map((n) => [n.file.name, n.file.hash]));
+  const before = new Map(base.files.map((f) => [f.name, f.hash]));
+  const changed = new Set<string>();
+  for (const f of base.files) if (current.get(f.name) !== f.hash) for (const a of f.articles) changed.add(a.id);
+  for (const n of now) if (before.get(n.file.name) !== n.file.hash) for (const a of n.articles) changed.add(a.id);
+  return {
+    key: base.key,
+    changed,
+    articles: () => {
+      const left = new Set(base.left);
+      const out: Article[] = [];
+      let n = 0;
+      for (const f of base.files) for (const article of f.articles) if (!left.has(n++)) out.push(article);
+      return out;
+    },
+  };
 }
 
 /** Every file's problems, then its articles one by one, each left out (and a problem) when its ids are taken (load.ts). */
@@ -139,7 +243,7 @@ function readmit(now: ReadonlyArray<{ file: KeptFile; articles: Article[] }>, ad
   return { articles, issues: admitted.issues.map(({ name, line, message }) => ({ file: path.join(dir, name), line, message })), admitted };
 }
 
-function keep(file: string, now: ReadonlyArray<{ file: KeptFile; articles: Article[] }>, admitted: Admitted): void {
+function keep(file: string, now: ReadonlyArray<{ file: KeptFile; articles: Article[] }>, admitted: Admitted, base: BaseState | null): void {
   const all: Article[] = [];
   const files = now.map(({ file, articles }) => {
     const from = all.length;
@@ -150,12 +254,28 @@ function keep(file: string, now: ReadonlyArray<{ file: KeptFile; articles: Artic
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFlatFile(temporary, { format: FORMAT, files: columns ? files : files.map((f) => ({ ...f, articles: null })), columns, admitted } satisfies Kept);
+    const kept: Kept = { format: FORMAT, files: columns ? files : files.map((f) => ({ ...f, articles: null })), columns, admitted, ...(base ? keptBase(base, now) : {}) };
+    writeFlatFile(temporary, kept);
     renameSync(temporary, file);
     pruneKept(path.dirname(file), (name) => name.startsWith('knowledge-') && name.endsWith('.idx'), KEEP);
   } catch {
     // A read-only or full disk costs the next start its time, not this one its answers.
   }
+}
+
+/** The base as kept: the articles of the files whose content differs now (or that are gone); nothing when they cannot be kept. */
+function keptBase(base: BaseState, now: ReadonlyArray<{ file: KeptFile }>): { base: KeptBase } | Record<string, never> {
+  const current = new Map(now.map((n) => [n.file.name, n.file.hash]));
+  const differing: Article[] = [];
+  const files = base.files.map(({ name, hash, articles }) => {
+    if (current.get(name) === hash) return { name, hash, articles: null };
+    const from = differing.length;
+    differing.push(...articles);
+    return { name, hash, articles: [from, differing.length] as [number, number] };
+  });
+  const columns = differing.length > 0 ? toColumns(differing) : null;
+  if (differing.length > 0 && !columns) return {};
+  return { base: { key: base.key, files, columns, left: base.left } };
 }
 
 function readKept(file: string): Kept | null {

@@ -11,6 +11,7 @@ import { groupGaps } from './gap-groups.ts';
 import { withDrafts, type KnowledgeDrafts } from './drafts.ts';
 import { MemoryGapStore, type GapStore } from './gap-store.ts';
 import { loadKeptKnowledge } from './kept-knowledge.ts';
+import { keptBySource } from '../search/matcher/index.ts';
 import { DEFAULT_LOCALE, isKnowledgeFile, relativeName } from './load.ts';
 import { redact } from '../infra/redact.ts';
 import type { AnswerWriter } from './openai/answer-writer.ts';
@@ -99,7 +100,11 @@ export class FileKnowledgeBase implements KnowledgeBase {
 
   private async build(): Promise<KbStats> {
     // Files unchanged since the last load (kept under DATA_DIR) are neither read nor parsed again (kept-knowledge.ts).
-    const { loaded, prints, key } = await loadKeptKnowledge(this.parts.dir, this.parts.defaultLocale, this.parts.indexDir);
+    const indexDir = this.parts.indexDir;
+    // When no index of these files is kept but one of an earlier state of them is, the first build loads that one and
+    // layers the changed files' articles over it (a restart after an edit is not a rebuild).
+    const indexKept = indexDir ? (key: string) => keptBySource(indexDir, key) : undefined;
+    const { loaded, prints, key, base } = await loadKeptKnowledge(this.parts.dir, this.parts.defaultLocale, indexDir, undefined, indexKept);
     for (const issue of loaded.issues) this.parts.logger?.warn({ file: issue.file, line: issue.line, problem: issue.message }, 'kb: file left out');
     const vectors = await this.embed(loaded);
     // A change to a few files re-indexes their articles alone; the first build, or many changes, build it all.
@@ -113,7 +118,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
         vectors,
         embedder,
         logger: this.parts.logger,
-        ...(this.parts.indexDir ? { indexDir: this.parts.indexDir, sourceKey: key } : {}),
+        ...(indexDir ? { indexDir, sourceKey: key, base } : {}),
       });
     this.fingerprints = prints;
     this.loadedFrom = this.parts.dir;
@@ -315,6 +320,14 @@ interface LoadedFiles {
 function changedArticles(before: LoadedFiles, now: LoadedFiles): Set<string> {
   const files = new Set([...before.prints.keys(), ...now.prints.keys()].filter((file) => before.prints.get(file) !== now.prints.get(file)));
   const changed = new Set<string>();
-  for (const { articles, dir } of [before, now]) for (const article of articles) if (files.has(relativeName(dir, article.file))) changed.add(article.id);
+  for (const { articles, dir } of [before, now]) {
+    // A file's articles share its path: each path made relative once (path.relative for each of 100,000 articles took ~0.2 s).
+    const names = new Map<string, boolean>();
+    for (const article of articles) {
+      let isChanged = names.get(article.file);
+      if (isChanged === undefined) names.set(article.file, (isChanged = files.has(relativeName(dir, article.file))));
+      if (isChanged) changed.add(article.id);
+    }
+  }
   return changed;
 }

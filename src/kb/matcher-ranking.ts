@@ -7,7 +7,8 @@
  * The matcher decides the article; the passage answered from is chosen within it as for a decision the understanding
  * step took (answer-sentences.ts), since every passage of an article shares its title and example questions.
  */
-import { buildCached, LayeredMatcher, Matcher, MAX_LAYERED_SHARE, matcherConfidence, type MatchDoc, type Ranker } from '../search/matcher/index.ts';
+import { buildCached, keptBySource, LayeredMatcher, loadBySource, Matcher, MAX_LAYERED_SHARE, matcherConfidence, type MatchDoc, type Ranker } from '../search/matcher/index.ts';
+import type { IndexedKnowledge } from './kept-knowledge.ts';
 import { bestPassage } from './answer-sentences.ts';
 import { passageFields } from './passage-fields.ts';
 import type { RankedArticle, Ranking } from './ranking.ts';
@@ -54,7 +55,16 @@ export class MatcherRanking implements Ranking {
    * `indexDir`: where the index is kept between runs (an unchanged base is loaded, not built); absent: built each time.
    * `sourceKey`: a hash of what the articles were made from, to find the kept index by instead of hashing its documents.
    */
-  static build(articles: readonly Article[], indexDir?: string, sourceKey?: string): MatcherRanking {
+  static build(articles: readonly Article[], indexDir?: string, sourceKey?: string, base?: IndexedKnowledge | null): MatcherRanking {
+    // No index of these articles kept, one of an earlier state of them is: loaded, the changed articles layered over it.
+    if (indexDir && sourceKey && base && !keptBySource(indexDir, sourceKey)) {
+      const under = loadBySource(indexDir, base.key);
+      if (under) {
+        const before = new Placement(base.articles());
+        const updated = new MatcherRanking(under, before, { placement: before, matcher: under }, true).update(articles, base.changed);
+        if (updated) return updated;
+      }
+    }
     const placement = new Placement(articles);
     // The kept index's key is hashed from documents made one at a time and let go (kept ones would cost the heap).
     function* passing(): Iterable<MatchDoc> {

@@ -4,6 +4,7 @@
  * articles and then read-only, so a rebuild makes a new Retriever and swaps it in.
  */
 import type { Logger } from '../infra/logger.ts';
+import type { IndexedKnowledge } from './kept-knowledge.ts';
 import { round3, sigmoid } from './confidence.ts';
 import { LexicalRanking } from './lexical-ranking.ts';
 import type { LexicalSettings } from './lexical-index.ts';
@@ -62,10 +63,12 @@ export class Retriever {
       indexDir?: string;
       /** A hash of everything `articles` were made from (kept-knowledge.ts): the kept index is found by it, without hashing every passage. */
       sourceKey?: string;
+      /** An earlier state of the articles whose index may be kept: loaded with the changes layered over it (MatcherRanking.build). */
+      base?: IndexedKnowledge | null;
       logger?: Logger;
     },
   ): Retriever {
-    const ranking = options.ranker === 'lexical' ? LexicalRanking.build(articles, options.settings) : MatcherRanking.build(articles, options.indexDir, options.sourceKey);
+    const ranking = options.ranker === 'lexical' ? LexicalRanking.build(articles, options.settings) : MatcherRanking.build(articles, options.indexDir, options.sourceKey, options.base);
     const vectors = options.vectors ?? null;
     return new Retriever(articles, ranking, language(options.defaultLocale), vectors, vectors ? (options.embedder ?? null) : null, options.logger);
   }

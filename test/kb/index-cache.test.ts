@@ -127,4 +127,56 @@ describe('a change to one file', () => {
     expect(rebuilt.stats().index).toBe('built');
     for (const question of QUESTIONS) expect((await kb.search(question)).hits.map((h) => h.id)).toEqual((await rebuilt.search(question)).hits.map((h) => h.id));
   });
+
+  it('after a restart is not a rebuild: the kept index is loaded and the changed files alone re-indexed, as a rebuild would answer', async () => {
+    const knowledge = await tempDir({ ...others, 'delivery.md': DELIVERY, 'returns.md': RETURNS });
+    const data = await tempDir();
+    cleanups.push(knowledge.cleanup, data.cleanup);
+    const stop = async (kb: KnowledgeBase) => {
+      await kb.close();
+      open.splice(open.indexOf(kb), 1);
+    };
+    await stop(await start(knowledge.dir, data.dir));
+
+    // Changed while no server ran: one file rewritten, one added, one removed.
+    await writeFile(path.join(knowledge.dir, 'returns.md'), article({ title: 'Return policy' }, 'Send anything back within 60 days, also opened boxes.'));
+    await writeFile(path.join(knowledge.dir, 'gift-cards.md'), article({ title: 'Gift cards', questions: ['Do you sell gift vouchers?'] }, 'Gift cards from 10 to 200 euros.'));
+    await rm(path.join(knowledge.dir, 'delivery.md'));
+    const restarted = await start(knowledge.dir, data.dir);
+    expect(restarted.stats().index).toBe('updated');
+    expect((await restarted.search('within how many days can I send opened boxes back')).hits[0]?.id).toBe('returns');
+    expect((await restarted.search('do you sell gift vouchers')).hits[0]?.id).toBe('gift-cards');
+    expect((await restarted.search('when will my order arrive')).hits.map((h) => h.id)).not.toContain('delivery');
+    await stop(restarted);
+
+    // Nothing changed since: the same again. Then a second change on top of the first.
+    expect((await start(knowledge.dir, data.dir)).stats().index).toBe('updated');
+    await writeFile(path.join(knowledge.dir, 'kettle/care.md'), article({ title: 'Caring for the kettle' }, 'Descale the kettle with citric acid once a month.'));
+    const again = await start(knowledge.dir, data.dir);
+    expect(again.stats().index).toBe('updated');
+    expect((await again.search('descale with citric acid')).hits[0]?.id).toBe('kettle/care');
+    expect((await again.search('within how many days can I send opened boxes back')).hits[0]?.id).toBe('returns');
+
+    const elsewhere = await tempDir();
+    cleanups.push(elsewhere.cleanup);
+    const rebuilt = await start(knowledge.dir, elsewhere.dir);
+    expect(rebuilt.stats().index).toBe('built');
+    // The same articles in the same order (a layer's scores are a single index's up to its own few documents: layered.ts).
+    for (const question of [...QUESTIONS, 'descale with citric acid', 'do you sell gift vouchers']) {
+      expect((await again.search(question)).hits.map((h) => h.id)).toEqual((await rebuilt.search(question)).hits.map((h) => h.id));
+    }
+  });
+
+  it('after a restart, with the kept index unreadable, is a rebuild, never an error', async () => {
+    const knowledge = await tempDir({ ...others, 'returns.md': RETURNS });
+    const data = await tempDir();
+    cleanups.push(knowledge.cleanup, data.cleanup);
+    await start(knowledge.dir, data.dir);
+    const [file] = await indexFiles(data.dir);
+    await writeFile(path.join(data.dir, 'kb', 'index', file!), 'not an index');
+    await writeFile(path.join(knowledge.dir, 'returns.md'), article({ title: 'Return policy' }, 'Send anything back within 60 days, also opened boxes.'));
+    const restarted = await start(knowledge.dir, data.dir);
+    expect(restarted.stats().index).toBe('built');
+    expect((await restarted.search('within how many days can I send opened boxes back')).hits[0]?.id).toBe('returns');
+  });
 });

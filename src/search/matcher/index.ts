@@ -1,5 +1,5 @@
 export { Matcher } from './matcher.ts';
-export { buildCached } from './matcher-cache.ts';
+export { buildCached, keptBySource, loadBySource } from './matcher-cache.ts';
 export { FEATURES, type Features } from './language-index.ts';
 export { DEFAULT_MATCHER_OPTIONS, type MatcherOptions, type SynonymSource } from './options.ts';
 export type { FieldKind, MatchDoc, MatchField, MatchScore } from './types.ts';

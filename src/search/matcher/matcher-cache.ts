@@ -5,7 +5,7 @@
  * of them builds anew; the newest files are kept, older ones removed.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { decode, writeFlatFile } from './flat-file.ts';
 import { Matcher, type MatcherSnapshot } from './matcher.ts';
@@ -36,14 +36,10 @@ export function buildCached(source: readonly MatchDoc[] | (() => Iterable<MatchD
   const docs = typeof source === 'function' ? source : () => source;
   // Synonym sources are code, not data: an index built with one is not kept.
   if (options.synonyms) return { matcher: Matcher.build([...docs()], options), loaded: false };
-  const named = sourceKey === undefined ? key(docs(), options) : createHash('sha256').update(JSON.stringify([LAYOUT, options, 'source', sourceKey])).digest('hex').slice(0, 32);
-  const file = path.join(dir, `matcher-${named}.idx`);
-  try {
-    const matcher = Matcher.restore(decode(readFileSync(file)) as MatcherSnapshot);
-    return { matcher, loaded: true };
-  } catch {
-    // No file (or an unreadable one): build, and keep it for the next start.
-  }
+  const file = sourceKey === undefined ? path.join(dir, `matcher-${key(docs(), options)}.idx`) : sourceFile(dir, sourceKey, options);
+  const kept = load(file);
+  if (kept) return { matcher: kept, loaded: true };
+  // No file (or an unreadable one): build, and keep it for the next start.
   const matcher = Matcher.build([...docs()], options);
   try {
     mkdirSync(dir, { recursive: true });
@@ -55,6 +51,29 @@ export function buildCached(source: readonly MatchDoc[] | (() => Iterable<MatchD
     // A read-only or full disk costs the next start its time, not this one its answers.
   }
   return { matcher, loaded: false };
+}
+
+/** The file of the index kept for documents made from what `sourceKey` names (see buildCached). */
+function sourceFile(dir: string, sourceKey: string, options: Partial<MatcherOptions>): string {
+  return path.join(dir, `matcher-${createHash('sha256').update(JSON.stringify([LAYOUT, options, 'source', sourceKey])).digest('hex').slice(0, 32)}.idx`);
+}
+
+function load(file: string): Matcher | null {
+  try {
+    return Matcher.restore(decode(readFileSync(file)) as MatcherSnapshot);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether an index of the documents made from what `sourceKey` names is kept in `dir` (buildCached with that key). */
+export function keptBySource(dir: string, sourceKey: string, options: Partial<MatcherOptions> = {}): boolean {
+  return existsSync(sourceFile(dir, sourceKey, options));
+}
+
+/** The index kept in `dir` for `sourceKey`, or null when there is none (or it cannot be read). */
+export function loadBySource(dir: string, sourceKey: string, options: Partial<MatcherOptions> = {}): Matcher | null {
+  return load(sourceFile(dir, sourceKey, options));
 }
 
 function key(docs: Iterable<MatchDoc>, options: Partial<MatcherOptions>): string {
