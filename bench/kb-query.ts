@@ -1,14 +1,19 @@
 /**
- * Knowledge-base build time and query latency at 1k, 10k and 100k passages (synthetic, the matcher as used
- * offline): p50 / p99 of `Retriever.search` for realistic questions (some with a typo), plus the index build time.
+ * The knowledge base at 1k, 10k and 100k passages (synthetic): the matcher beside MiniSearch (the engine before it,
+ * `ranker: 'lexical'`) in the same run — build time, p50 / p99 of `Retriever.search` for realistic questions (some
+ * with a typo) and the heap the index keeps — and the knowledge base as `parley kb ask` and the server start it, each
+ * start in a process of its own (kb-ready.ts): ready when nothing is kept yet (build and keep) and when nothing
+ * changed (load), the peak RSS of each, and one changed file's update (re-indexed alone, visible to the next question).
  * Passages are made from the demo knowledge base's own vocabulary (knowledge/), each word drawn as often as it occurs
  * there, plus catalogue terms (a demo word with a number, like a model name) whose number grows with the base, so
  * a bigger base also has a bigger vocabulary: 4 passages of ~60 words per article, a title, a heading and two example
- * questions each. Then quality at size: StackFAQ's test questions against its threads alone and hidden among the
- * largest synthetic base. Runs in-process; the kept index is written to a temporary directory and removed.
+ * questions each. The knowledge base reads them as JSON Lines FAQ files (one entry per passage, 100 files). Then
+ * quality at size: StackFAQ's test questions against its threads alone and hidden among the largest synthetic base.
+ * Temporary directories are removed.
  */
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +25,7 @@ import type { Article } from '../src/kb/types.ts';
 import type { Benchmark, BenchOptions } from './run.ts';
 import { stackfaq } from './understanding/data.ts';
 import type { MatchDoc } from '../src/search/matcher/index.ts';
+import type { ReadyFigures } from './kb-ready.ts';
 
 const QUERIES = 300;
 
@@ -144,9 +150,81 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** Questions of 3–6 words from one passage of a random article, every third with a typo in one word. */
+function questionsOf(articles: readonly Article[], rand: () => number): string[] {
+  return Array.from({ length: QUERIES }, (_, i) => {
+    const passage = articles[Math.floor(rand() * articles.length)]!.passages[Math.floor(rand() * 4)]!;
+    const words = passage.text.replace(/\./g, '').split(' ');
+    const picked = Array.from({ length: 3 + Math.floor(rand() * 4) }, () => words[Math.floor(rand() * words.length)]!);
+    if (i % 3 === 0 && picked[0]!.length > 4) picked[0] = typo(picked[0]!, rand);
+    return picked.join(' ');
+  });
+}
+
+interface EngineFigures {
+  buildMs: number;
+  buildCpu: number;
+  heapMiB: number;
+  times: number[];
+  cpuTimes: number[];
+}
+
+/** One engine in this process: its build, the heap it keeps (after a full GC, the corpus included) and each question's time. */
+async function measureEngine(articles: readonly Article[], questions: readonly string[], ranker: 'matcher' | 'lexical'): Promise<EngineFigures> {
+  collectGarbage();
+  const t0 = performance.now();
+  const c0 = cpuMs();
+  const retriever = Retriever.build(articles, { defaultLocale: 'en', ranker });
+  const buildMs = performance.now() - t0;
+  const buildCpu = cpuMs() - c0;
+  collectGarbage();
+  const heapMiB = process.memoryUsage().heapUsed / 2 ** 20;
+  for (const q of questions.slice(0, 20)) await retriever.search(q); // warm-up
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  for (const q of questions) {
+    const s = performance.now();
+    const c = cpuMs();
+    await retriever.search(q, { limit: 5 });
+    cpuTimes.push(cpuMs() - c);
+    times.push(performance.now() - s);
+  }
+  times.sort((x, y) => x - y);
+  cpuTimes.sort((x, y) => x - y);
+  return { buildMs, buildCpu, heapMiB, times, cpuTimes };
+}
+
+/** Files of FAQ entries the knowledge base reads: one entry per passage (its heading opens its answer), 100 files. */
+async function writeFaq(articles: readonly Article[], dir: string): Promise<string[]> {
+  const entries = articles.flatMap((a) =>
+    a.passages.map((p, n) => JSON.stringify({ id: `${a.id}-${n}`, title: a.title, answer: `${p.heading ?? ''}. ${p.text}`, questions: n === 0 ? [...a.questions] : [] })),
+  );
+  const perFile = Math.ceil(entries.length / 100);
+  const files: string[] = [];
+  for (let f = 0; f * perFile < entries.length; f++) {
+    const file = path.join(dir, `faq-${String(f).padStart(3, '0')}.jsonl`);
+    await writeFile(file, `${entries.slice(f * perFile, (f + 1) * perFile).join('\n')}\n`);
+    files.push(file);
+  }
+  return files;
+}
+
+/** A start of the knowledge base in a process of its own (kb-ready.ts). */
+function startApart(knowledgeDir: string, dataDir: string, questionsFile: string, change?: string): ReadyFigures {
+  const script = path.join(import.meta.dirname, 'kb-ready.ts');
+  const child = spawnSync(process.execPath, ['--import', 'tsx', script, knowledgeDir, dataDir, questionsFile, ...(change ? ['--change', change] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (child.status !== 0) throw new Error(`kb-query: kb-ready.ts failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as ReadyFigures;
+}
+
+const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const s2 = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const ms2 = (ms: number) => `${ms.toFixed(2)} ms`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
 export const kbQuery: Benchmark = {
   name: 'kb-query',
-  description: 'knowledge-base build time and query latency (p50/p99) at 1k, 10k and 100k passages, the matcher',
+  description: 'the knowledge base at 1k, 10k and 100k passages: matcher vs MiniSearch build, p50/p99, heap; cold and warm ready, peak RSS, one file changed',
   async run(options: BenchOptions) {
     const sizes = (process.env.KB_BENCH_SIZES ?? (options.quick ? '1000,10000' : '1000,10000,100000')).split(',').map(Number);
     const counts = await demoWords();
@@ -154,11 +232,8 @@ export const kbQuery: Benchmark = {
       `Vocabulary: ${counts.size.toLocaleString('en')} distinct words of the demo knowledge base, with their frequencies, ` +
         `plus catalogue terms (${CATALOGUE_SHARE * 100} % of words); ${QUERIES} questions of 3–6 words per size.\n\n`,
     );
-    process.stdout.write(
-      'Times are wall clock, CPU time of the process in brackets.\n\n' +
-        '| passages | distinct words | build | kept index: first start (build + write) | next start (load) | file | one file changed (update) | p50 | p99 | queries/s (one core) | heap after build (after a full GC; the corpus included) |\n' +
-        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n',
-    );
+    const engines: string[] = [];
+    const starts: string[] = [];
     let largest: Article[] = [];
     for (const size of sizes) {
       const rand = random(42);
@@ -166,61 +241,57 @@ export const kbQuery: Benchmark = {
       const articles = corpus(size, rand, word);
       largest = articles;
       const distinct = new Set(articles.flatMap((a) => a.passages.flatMap((p) => p.text.split(/[ .]+/)))).size;
-      const t0 = performance.now();
-      const c0 = cpuMs();
-      const retriever = Retriever.build(articles, { defaultLocale: 'en' });
-      const buildMs = performance.now() - t0;
-      const buildCpu = cpuMs() - c0;
-      collectGarbage();
-      const heap = process.memoryUsage().heapUsed;
-      // The index kept under DATA_DIR: the first start builds and writes it, the next one loads it.
-      const indexDir = await mkdtemp(path.join(os.tmpdir(), 'parley-kb-index-'));
-      const t1 = performance.now();
-      const c1 = cpuMs();
-      Retriever.build(articles, { defaultLocale: 'en', indexDir });
-      const firstMs = performance.now() - t1;
-      const firstCpu = cpuMs() - c1;
-      const t2 = performance.now();
-      const c2 = cpuMs();
-      const reloaded = Retriever.build(articles, { defaultLocale: 'en', indexDir });
-      const nextMs = performance.now() - t2;
-      const nextCpu = cpuMs() - c2;
-      if (!reloaded.indexLoaded) throw new Error('kb-query: the kept index was not loaded');
-      const fileBytes = (await readdir(indexDir)).reduce((sum, name) => sum + statSync(path.join(indexDir, name)).size, 0);
-      await rm(indexDir, { recursive: true, force: true });
-      // One file changed (an article rewritten): its passages re-indexed alone, as the knowledge base does on a change.
-      const target = articles[Math.floor(articles.length / 2)]!;
-      const rewritten: Article = { ...target, title: `${target.title} zephyrine`, passages: target.passages.map((p) => ({ ...p, title: `${p.title} zephyrine` })) };
-      const t3 = performance.now();
-      const updated = reloaded.update(articles.map((a) => (a === target ? rewritten : a)), new Set([target.id]));
-      const updateMs = performance.now() - t3;
-      if (!updated || (await updated.search('zephyrine', { limit: 1 })).hits[0]?.articleId !== target.id) throw new Error('kb-query: the changed article was not found after the update');
-      // Questions: 3–6 words from one passage of a random article, every third with a typo in one word.
-      const questions = Array.from({ length: QUERIES }, (_, i) => {
-        const passage = articles[Math.floor(rand() * articles.length)]!.passages[Math.floor(rand() * 4)]!;
-        const words = passage.text.replace(/\./g, '').split(' ');
-        const picked = Array.from({ length: 3 + Math.floor(rand() * 4) }, () => words[Math.floor(rand() * words.length)]!);
-        if (i % 3 === 0 && picked[0]!.length > 4) picked[0] = typo(picked[0]!, rand);
-        return picked.join(' ');
-      });
-      for (const q of questions.slice(0, 20)) await retriever.search(q); // warm-up
-      const times: number[] = [];
-      const cpuTimes: number[] = [];
-      const all = performance.now();
-      for (const q of questions) {
-        const s = performance.now();
-        const c = cpuMs();
-        await retriever.search(q, { limit: 5 });
-        cpuTimes.push(cpuMs() - c);
-        times.push(performance.now() - s);
-      }
-      const total = performance.now() - all;
-      times.sort((x, y) => x - y);
-      cpuTimes.sort((x, y) => x - y);
-      process.stdout.write(
-        `| ${size.toLocaleString('en')} | ${distinct.toLocaleString('en')} | ${(buildMs / 1000).toFixed(1)} s (${(buildCpu / 1000).toFixed(1)} s) | ${(firstMs / 1000).toFixed(1)} s (${(firstCpu / 1000).toFixed(1)} s) | ${(nextMs / 1000).toFixed(2)} s (${(nextCpu / 1000).toFixed(2)} s) | ${(fileBytes / 2 ** 20).toFixed(0)} MiB | ${updateMs.toFixed(0)} ms | ${percentile(times, 50).toFixed(2)} ms (${percentile(cpuTimes, 50).toFixed(2)} ms) | ${percentile(times, 99).toFixed(2)} ms (${percentile(cpuTimes, 99).toFixed(2)} ms) | ${Math.round((QUERIES / total) * 1000)} | ${(heap / 2 ** 20).toFixed(0)} MiB |\n`,
+      const questions = questionsOf(articles, rand);
+      process.stderr.write(`kb-query: ${size} passages, the matcher\n`);
+      const m = await measureEngine(articles, questions, 'matcher');
+      process.stderr.write(`kb-query: ${size} passages, MiniSearch\n`);
+      const l = await measureEngine(articles, questions, 'lexical');
+      engines.push(
+        `| ${size.toLocaleString('en')} | ${distinct.toLocaleString('en')} | ${s1(m.buildMs)} (${s1(m.buildCpu)}) | ${s1(l.buildMs)} (${s1(l.buildCpu)}) | ${ratio(m.buildCpu, l.buildCpu)} ` +
+          `| ${ms2(percentile(m.times, 50))} (${ms2(percentile(m.cpuTimes, 50))}) | ${ms2(percentile(l.times, 50))} (${ms2(percentile(l.cpuTimes, 50))}) | ${ratio(percentile(m.cpuTimes, 50), percentile(l.cpuTimes, 50))} ` +
+          `| ${ms2(percentile(m.times, 99))} (${ms2(percentile(m.cpuTimes, 99))}) | ${ms2(percentile(l.times, 99))} (${ms2(percentile(l.cpuTimes, 99))}) | ${ratio(percentile(m.cpuTimes, 99), percentile(l.cpuTimes, 99))} ` +
+          `| ${m.heapMiB.toFixed(0)} MiB | ${l.heapMiB.toFixed(0)} MiB |`,
       );
+      // The knowledge base as `kb ask` and the server start it: nothing kept yet, then nothing changed, then one file changed.
+      const scratch = await mkdtemp(path.join(os.tmpdir(), 'parley-kb-bench-'));
+      try {
+        const knowledgeDir = path.join(scratch, 'knowledge');
+        const dataDir = path.join(scratch, 'data');
+        await mkdir(knowledgeDir);
+        const files = await writeFaq(articles, knowledgeDir);
+        const questionsFile = path.join(scratch, 'questions.txt');
+        await writeFile(questionsFile, `${questions.join('\n')}\n`);
+        process.stderr.write(`kb-query: ${size} passages, the knowledge base started cold, then warm\n`);
+        const cold = startApart(knowledgeDir, dataDir, questionsFile);
+        const indexDir = path.join(dataDir, 'kb', 'index');
+        const keptBytes = (await readdir(indexDir)).reduce((sum, name) => sum + statSync(path.join(indexDir, name)).size, 0);
+        const warm = startApart(knowledgeDir, dataDir, questionsFile, files[Math.floor(files.length / 2)]);
+        if (cold.index !== 'built' || warm.index !== 'loaded') throw new Error(`kb-query: expected a built then a loaded index, got ${cold.index} and ${warm.index}`);
+        if (!warm.update?.found) throw new Error('kb-query: the changed entry was not found after the update');
+        // A restart after that change: the kept index loaded, the changed file layered over it.
+        const restart = startApart(knowledgeDir, dataDir, questionsFile);
+        const q = warm.questionCpuMs;
+        starts.push(
+          `| ${size.toLocaleString('en')} | ${files.length} | ${s1(cold.readyMs)} (${s1(cold.readyCpuMs)}) | ${cold.peakRssMiB.toFixed(0)} MiB | ${s2(warm.readyMs)} (${s2(warm.readyCpuMs)}) | ${warm.peakRssMiB.toFixed(0)} MiB ` +
+            `| ${(keptBytes / 2 ** 20).toFixed(0)} MiB | ${warm.update.ms.toFixed(0)} ms (${warm.update.index}), peak ${warm.update.peakRssMiB.toFixed(0)} MiB | ${s2(restart.readyMs)} (${s2(restart.readyCpuMs)}), ${restart.index}, ${restart.peakRssMiB.toFixed(0)} MiB | ${ms2(percentile(q, 50))} / ${ms2(percentile(q, 99))} ` +
+            `| ${ratio(cold.readyCpuMs, l.buildCpu)} / ${ratio(warm.readyCpuMs, l.buildCpu)} |`,
+        );
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
     }
+    process.stdout.write(
+      'In this process, the matcher beside MiniSearch (the engine before it) on the same passages and questions. Times are wall clock, CPU time of the process in brackets; ratios of CPU times, the matcher over MiniSearch.\n\n' +
+        '| passages | distinct words | matcher build | MiniSearch build | ratio | matcher p50 | MiniSearch p50 | ratio | matcher p99 | MiniSearch p99 | ratio | matcher heap | MiniSearch heap |\n' +
+        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n' +
+        `${engines.join('\n')}\n\n` +
+        '(Heap: after a full GC, the corpus included.) The knowledge base started as `kb ask` and the server start it (createKnowledgeBase over JSON Lines FAQ files, the index kept under DATA_DIR), each start a process of its own: ' +
+        'cold = nothing kept yet (parse, build, keep), warm = nothing changed since (load); then, in the warm process, one file (1 % of the entries) rewritten and the base rebuilt as its watcher does, and a restart after that change; questions answered with `kb.answer` in the warm process. ' +
+        'MiniSearch has no kept index: every start builds it, so both starts are compared with its build.\n\n' +
+        '| passages | files | cold ready | peak RSS | warm ready | peak RSS | kept files | one file changed: update, peak RSS after | restart after it: ready, index, peak RSS | a question, CPU p50 / p99 | cold / warm ready vs MiniSearch build (CPU) |\n' +
+        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n' +
+        `${starts.join('\n')}\n`,
+    );
     const quality = await qualityAtSize(largest);
     process.stdout.write(`\n${quality ?? 'Quality at size: StackFAQ is not under ../shared/datasets (DATASETS_DIR); not measured.'}\n`);
   },
