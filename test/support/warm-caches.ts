@@ -9,10 +9,15 @@ const cacheRoot = path.join(repoRoot, 'node_modules/.cache/parley-tests');
 /** What a server keeps under DATA_DIR to start faster: each file is named by or checked against what it was made from. */
 const KEPT = ['understanding/sentence-vectors.bin', 'understanding/index', 'kb/index'] as const;
 
-/** Names the demo's flows and articles as they are now, and the encoder's model: another content, another copy. */
+/**
+ * Names the demo's flows and articles as they are now, the code that picks the texts to encode and builds the indexes
+ * from them, and the encoder's model: another content, another copy. Without the code, a change to which texts the
+ * understanding step prepares left a copy that lacked them: every server start and studio preview encoded them again
+ * (500 texts, 8 s of CPU each time), where making the copy anew costs that once per run on the global setup's core.
+ */
 function demoKey(): string {
   const hash = createHash('sha256');
-  for (const dir of ['flows', 'knowledge']) {
+  for (const dir of ['flows', 'knowledge', 'src/understanding', 'src/kb', 'src/search']) {
     const files = readdirSync(path.join(repoRoot, dir), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
     for (const file of files) hash.update(path.relative(repoRoot, file)).update('\0').update(readFileSync(file)).update('\0');
   }
