@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKnowledgeBase, groupGaps, maskPrivate, type KbGap } from '../../src/kb/index.ts';
-import { openPgliteDb, runMigrations, type Db } from '../../src/store/index.ts';
+import type { Db } from '../../src/store/index.ts';
+import { openMigratedTestDb } from '../support/pglite-template.ts';
 import { demoKnowledge, tempDir } from './support/kb-dir.ts';
 
 describe('maskPrivate: no email, phone, card or IBAN reaches the gap list', () => {
@@ -54,8 +55,7 @@ describe('gaps in the database (kb_gaps), without customer identity', () => {
   let db: Db;
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    db = await openPgliteDb();
-    await runMigrations(db);
+    db = await openMigratedTestDb();
     cleanup = (await tempDir()).cleanup;
   });
   afterAll(async () => {

@@ -5,7 +5,8 @@ import { ParleyError } from '../../src/core/errors.ts';
 import type { Address } from '../../src/core/message.ts';
 import { createLogger } from '../../src/infra/logger.ts';
 import { Outbox } from '../../src/outbox/outbox.ts';
-import { openPgliteDb, SqlStore } from '../../src/store/index.ts';
+import { SqlStore } from '../../src/store/index.ts';
+import { openMigratedTestDb } from '../support/pglite-template.ts';
 import type { Conversation, Store } from '../../src/store/types.ts';
 
 const logger = createLogger({ level: 'silent', redact: true });
@@ -36,7 +37,7 @@ describe('Outbox', () => {
   let counter = 0;
 
   beforeAll(async () => {
-    store = new SqlStore(await openPgliteDb());
+    store = new SqlStore(await openMigratedTestDb());
     await store.migrate();
     redis = new Redis('redis://127.0.0.1:6379');
   });

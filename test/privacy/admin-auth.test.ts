@@ -5,7 +5,8 @@ import { CUSTOMER_DATA } from '../../src/customer-data.ts';
 import { DataRequests } from '../../src/privacy/data-requests.ts';
 import { registerPrivacyRoutes } from '../../src/privacy/admin-routes.ts';
 import { AdminAuth } from '../../src/server/auth/admin-auth.ts';
-import { openPgliteDb, runMigrations, type Db } from '../../src/store/index.ts';
+import type { Db } from '../../src/store/index.ts';
+import { openMigratedTestDb } from '../support/pglite-template.ts';
 
 describe('privacy admin API with no admin configured', () => {
   let db: Db;
@@ -13,8 +14,7 @@ describe('privacy admin API with no admin configured', () => {
   let url: string;
 
   beforeAll(async () => {
-    db = await openPgliteDb();
-    await runMigrations(db);
+    db = await openMigratedTestDb();
     await db.query("INSERT INTO customers (id, display_name) VALUES ('11111111-1111-4111-8111-111111111111', 'Eve')");
     await registerPrivacyRoutes(http, { auth: new AdminAuth({ token: undefined }), db, requests: new DataRequests(db), erase: { customerData: CUSTOMER_DATA, redisPrefixes: [] } });
     url = await http.listen({ port: 0, host: '127.0.0.1' });

@@ -8,7 +8,8 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/infra/logger.ts';
 import { purgeTranscripts, RETENTION_SCHEDULER_ID, RetentionJob } from '../../src/privacy/retention.ts';
-import { openPgliteDb, runMigrations, type Db } from '../../src/store/index.ts';
+import type { Db } from '../../src/store/index.ts';
+import { openMigratedTestDb } from '../support/pglite-template.ts';
 import { until } from '../support/poll.ts';
 import { webApi } from '@slack/bolt';
 import { slackDeskCopies } from '../../adapters/slack/desk-copies.ts';
@@ -39,8 +40,7 @@ describe('transcript retention', () => {
   const now = new Date();
 
   beforeAll(async () => {
-    db = await openPgliteDb();
-    await runMigrations(db);
+    db = await openMigratedTestDb();
   });
   afterAll(async () => {
     await db?.close();

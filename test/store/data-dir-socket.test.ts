@@ -8,7 +8,8 @@ import { createLogger } from '../../src/infra/logger.ts';
 import { connectDataDir } from '../../src/store/data-dir-client.ts';
 import { serveDataDir, type DataDirServer } from '../../src/store/data-dir-server.ts';
 import { encodeFrame, socketAddress } from '../../src/store/data-dir-socket.ts';
-import { openPgliteDb, type Db } from '../../src/store/index.ts';
+import type { Db } from '../../src/store/index.ts';
+import { openMigratedTestDb } from '../support/pglite-template.ts';
 
 /** The server's side of the data directory's socket keeps its own database usable whatever a command does. */
 describe('the data directory socket', () => {
@@ -18,7 +19,7 @@ describe('the data directory socket', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    db = await openPgliteDb();
+    db = await openMigratedTestDb();
     await db.query('CREATE TABLE notes (id int PRIMARY KEY, at timestamptz, body bytea)');
     const logger = createLogger({ level: 'warn', redact: true, destination: { write: (line: string) => logs.push(line) } });
     server = (await serveDataDir({ dataDir: dir, db, logger, idleTransactionMs: 300 }))!;

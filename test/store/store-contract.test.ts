@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isParleyError, ParleyError } from '../../src/core/errors.ts';
 import type { Address, InboundMessage } from '../../src/core/message.ts';
 import { createLogger } from '../../src/infra/logger.ts';
-import { seedPgliteDataDir } from '../support/pglite-template.ts';
+import { openMigratedTestDb, seedPgliteDataDir } from '../support/pglite-template.ts';
 import { connectDataDir } from '../../src/store/data-dir-client.ts';
 import { serveDataDir, type DataDirServer } from '../../src/store/data-dir-server.ts';
 import {
@@ -526,7 +526,7 @@ function storeContract(name: string, target: ContractTarget): void {
 
 // PGlite: one in-memory instance (starting one takes seconds); the schema is reset before every test.
 storeContract('PGlite (in memory)', {
-  open: () => openPgliteDb(),
+  open: () => openMigratedTestDb(),
   // PGlite is one connection: a second "process" shares it, which is what the transaction lock must survive.
   peer: async (db) => ({ kind: db.kind, query: (sql, params) => db.query(sql, params), transaction: (fn) => db.transaction(fn), close: async () => {} }),
   teardown: async () => {},
@@ -538,7 +538,7 @@ let served: { db: Db; dir: string; server: DataDirServer } | undefined;
 storeContract('PGlite through the data directory socket', {
   open: async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'parley-socket-'));
-    const db = await openPgliteDb();
+    const db = await openMigratedTestDb();
     const server = await serveDataDir({ dataDir: dir, db, logger: createLogger({ level: 'silent', redact: true }) });
     served = { db, dir, server: server! };
     return (await connectDataDir(dir))!;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isParleyError } from '../../src/core/errors.ts';
-import { openPgliteDb } from '../../src/store/pglite-db.ts';
+import { openMigratedTestDb } from '../support/pglite-template.ts';
 import { SqlStore } from '../../src/store/sql-store.ts';
 import { readFileSet } from '../../src/studio/file-set.ts';
 import { ReleaseService } from '../../src/studio/release-service.ts';
@@ -15,7 +15,7 @@ let demo: Record<string, string>;
 const announced: number[] = [];
 
 beforeAll(async () => {
-  store = new SqlStore(await openPgliteDb());
+  store = new SqlStore(await openMigratedTestDb());
   await store.migrate();
   releases = new ReleaseService(store.db, { announce: async (release) => void announced.push(release.id) });
   demo = await readFileSet({ flows: demoFlowsDir, knowledge: path.join(repoRoot, 'knowledge') });
