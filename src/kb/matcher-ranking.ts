@@ -95,13 +95,10 @@ export class MatcherRanking implements Ranking {
     if (now.languages.size !== this.languages.size || [...now.languages].some((lang) => !this.languages.has(lang))) return null;
     const hidden = new Set<string>();
     // Every version of a changed article in the index it is layered over is hidden, as of when it was built.
-    for (const placement of [this.built.placement, now]) {
-      const byArticle = placement.byArticle();
-      for (const id of all) for (const lang of now.languages) for (const passage of byArticle.get(`${id}\u0000${lang}`) ?? []) hidden.add(`${passage.id}\u0000${lang}`);
-    }
+    for (const placement of [this.built.placement, now]) placement.eachOf(all, (passage, lang) => hidden.add(`${passage.id}\u0000${lang}`));
     if (hidden.size > MAX_LAYERED_SHARE * now.size) return null;
     const docs: MatchDoc[] = [];
-    for (const [passage, lang] of now.placed()) if (all.has(passage.articleId)) docs.push(passageDoc(passage, lang));
+    now.eachOf(all, (passage, lang) => docs.push(passageDoc(passage, lang)));
     const ranker = LayeredMatcher.withChanges(this.built.matcher, hidden, docs);
     return new MatcherRanking(ranker, now, this.built, this.loaded, all);
   }
@@ -189,6 +186,11 @@ class Placement {
       for (const doc of [0, passages.length >> 1, passages.length - 1]) if (passages.length > 0 && matcher.documentId(lang, doc) !== `${passages[doc]!.id}\u0000${lang}`) return false;
     }
     return true;
+  }
+
+  /** Calls `visit` for each passage, in each language it is ranked in, of the articles whose ids are in `ids` (in the matcher's order per language). */
+  eachOf(ids: ReadonlySet<string>, visit: (passage: Passage, lang: string) => void): void {
+    for (const [lang, { passages, owners }] of this.byLanguage) for (let i = 0; i < passages.length; i++) if (ids.has(owners[i]!.id)) visit(passages[i]!, lang);
   }
 
   /** The passage of a matcher document's id. */
