@@ -12,6 +12,7 @@ import { createEffectRunner } from '../../src/integrations/effect-runner.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/types.ts';
 import { flowsFrom, yaml } from '../engine/helpers.ts';
+import { seedPgliteDataDir } from '../support/pglite-template.ts';
 
 /** The turn pipeline performs a flow's effects inside the turn and commits everything once. */
 const flows = flowsFrom({
@@ -34,6 +35,7 @@ let store: Store;
 let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'parley-inbox-'));
+  await seedPgliteDataDir(dataDir);
   store = await openStore({ dataDir });
 });
 afterAll(async () => {

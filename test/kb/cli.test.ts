@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AskLine } from '../../src/cli/kb-ask.ts';
 import { SqlGapStore } from '../../src/kb/gap-store.ts';
 import { openStore } from '../../src/store/index.ts';
+import { seedPgliteDataDir } from '../support/pglite-template.ts';
 import { article, demoKnowledge, tempDir } from './support/kb-dir.ts';
 import { runCli } from './support/run-cli.ts';
 
@@ -148,6 +149,7 @@ describe('parley kb gaps', () => {
   it('lists recorded gaps grouped, most frequent first', async () => {
     const { dir, cleanup: done } = await tempDir();
     try {
+      await seedPgliteDataDir(dir);
       const store = await openStore({ dataDir: dir });
       const gaps = new SqlGapStore(store.db);
       for (const question of ['do you sell lawn mowers?', 'gift cards?', 'can I buy a gift card', 'Do you sell gift cards?', 'Do you sell gift cards?']) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
 import { repoRoot, startTestApp } from '../support/app.ts';
+import { seedPgliteDataDir } from '../support/pglite-template.ts';
 
 const echoFlows = path.join(repoRoot, 'test/fixtures/flows-echo');
 
@@ -12,6 +13,8 @@ describe('graceful shutdown', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('lets turns under way finish and leaves nothing half-written', { timeout: 90_000 }, async () => {
+    // A data directory given to startTestApp is used as it is: this one starts as after a first start (not what is under test).
+    await seedPgliteDataDir(dataDir);
     const t = await startTestApp({ FLOWS_DIR: echoFlows, DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
     const sends = Array.from({ length: 30 }, (_, i) =>
       fetch(`${t.url}/api/webchat/messages`, {
