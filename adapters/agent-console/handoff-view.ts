@@ -1,7 +1,7 @@
 import { MAX_TRANSCRIPT_LINES } from '../../src/handoff/build-context.ts';
 import type { Handoff } from '../../src/handoff/handoff-rows.ts';
 import type { HandoffStore } from '../../src/handoff/handoff-store.ts';
-import { WAITING } from '../../src/outbox/waiting.ts';
+import { WAITING } from '../../src/store/waiting-replies.ts';
 import type { Store, StoredMessage } from '../../src/store/types.ts';
 
 /** A handoff as the console's list shows it. */

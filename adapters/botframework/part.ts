@@ -1,5 +1,5 @@
 import type { PartFactory } from '../../src/core/part.ts';
-import { ChannelReferenceStore } from '../../src/store/channel-references.ts';
+import { channelReferences } from '../../src/store/channel-references.ts';
 import { createBotFrameworkChannel } from './channel.ts';
 import { BOTFRAMEWORK_CHANNEL } from './normalize.ts';
 
@@ -7,7 +7,7 @@ import { BOTFRAMEWORK_CHANNEL } from './normalize.ts';
 export const botFrameworkPart: PartFactory = ({ config, logger, store }) => {
   if (!config.botframework) return undefined;
   const channel = createBotFrameworkChannel({
-    settings: config.botframework, references: new ChannelReferenceStore(store.db), logger, sendTimeoutMs: config.channelSendTimeoutMs,
+    settings: config.botframework, references: store.repository(channelReferences), logger, sendTimeoutMs: config.channelSendTimeoutMs,
   });
   return {
     name: BOTFRAMEWORK_CHANNEL,

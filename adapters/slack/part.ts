@@ -1,5 +1,5 @@
 import type { PartFactory } from '../../src/core/part.ts';
-import { ChannelReferenceStore } from '../../src/store/channel-references.ts';
+import { channelReferences } from '../../src/store/channel-references.ts';
 import { createSlackChannel } from './channel.ts';
 import { SLACK_CHANNEL } from './normalize.ts';
 
@@ -10,7 +10,7 @@ import { SLACK_CHANNEL } from './normalize.ts';
 export const slackPart: PartFactory = ({ config, logger, store }) => {
   if (!config.handoff.slack) return undefined;
   const slack = createSlackChannel({
-    settings: config.handoff.slack, references: new ChannelReferenceStore(store.db), logger, sendTimeoutMs: config.channelSendTimeoutMs,
+    settings: config.handoff.slack, references: store.repository(channelReferences), logger, sendTimeoutMs: config.channelSendTimeoutMs,
   });
   return {
     name: SLACK_CHANNEL,

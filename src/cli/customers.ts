@@ -7,9 +7,7 @@ import { ParleyError } from '../core/errors.ts';
 import { CUSTOMER_DATA } from '../customer-data.ts';
 import { HandoffQueue } from '../handoff/handoff-queue.ts';
 import { eraseCustomer, type HandoffCopies } from '../privacy/customer-erase.ts';
-import { exportCustomer } from '../privacy/customer-export.ts';
-import { resolveCustomerRef } from '../privacy/customer-ref.ts';
-import { DataRequests } from '../privacy/data-requests.ts';
+import { privacyRepository } from '../privacy/repository.ts';
 import { PARLEY_KEY_PREFIX, removeQueueJobs } from '../privacy/index.ts';
 import { toJson } from '../privacy/subject.ts';
 import { cliLogger } from './kb.ts';
@@ -60,9 +58,10 @@ async function exportCommand(args: string[]): Promise<number> {
   const ref = oneId(positionals);
   const config = loadConfig();
   return withStore(config, async (store) => {
-    const customerId = await resolveCustomerRef(store.db, ref, config.customers.defaultCountry);
-    const json = `${toJson(await exportCustomer(store.db, CUSTOMER_DATA, customerId), 2)}\n`;
-    await new DataRequests(store.db).complete(customerId, 'export', 'cli');
+    const privacy = store.repository(privacyRepository);
+    const customerId = await privacy.customerOf(ref, config.customers.defaultCountry);
+    const json = `${toJson(await privacy.export(CUSTOMER_DATA, customerId), 2)}\n`;
+    await privacy.requests.complete(customerId, 'export', 'cli');
     if (values.out) {
       await writeFile(values.out, json, { mode: 0o600 });
       process.stderr.write(`parley customers: customer ${customerId} exported to ${values.out}\n`);
@@ -89,7 +88,8 @@ async function eraseCommand(args: string[]): Promise<number> {
   const config = loadConfig();
   if (!values.yes && !process.stdin.isTTY) throw new ParleyError('BAD_REQUEST', 'erasing needs a confirmation: run it in a terminal, or add --yes');
   return withStore(config, async (store) => {
-    const customerId = await resolveCustomerRef(store.db, ref, config.customers.defaultCountry);
+    const privacy = store.repository(privacyRepository);
+    const customerId = await privacy.customerOf(ref, config.customers.defaultCountry);
     if (!values.yes && !(await confirm(customerId))) {
       process.stderr.write('parley customers: not erased\n');
       return 1;
@@ -99,12 +99,11 @@ async function eraseCommand(args: string[]): Promise<number> {
     const queue = new HandoffQueue({ redisUrl: config.redisUrl, name: config.handoff.queueName, prefix: config.handoff.queuePrefix, logger: cliLogger(config) });
     try {
       const connected = await redis.connect().then(() => true, () => false);
-      const requests = new DataRequests(store.db);
-      const dataRequestId = await requests.openRequestId(customerId, 'erase');
+      const dataRequestId = await privacy.requests.openRequestId(customerId, 'erase');
       const handoffCopies = await deskCopiesOf(config);
       const result = await eraseCustomer(
         {
-          db: store.db,
+          repository: privacy,
           customerData: CUSTOMER_DATA,
           redisPrefixes: [PARLEY_KEY_PREFIX, config.handoff.queuePrefix],
           ...(connected ? { redis, removeJobs: async (ids: string[]) => removeQueueJobs(await queue.bull(), redis, ids) } : {}),
@@ -144,7 +143,7 @@ async function requestsCommand(args: string[]): Promise<number> {
   if (values.status !== undefined && values.status !== 'open' && values.status !== 'done') throw new ParleyError('BAD_REQUEST', `--status must be open or done, not '${values.status}'`);
   const config = loadConfig();
   return withStore(config, async (store) => {
-    const list = await new DataRequests(store.db).list(values.status ? { status: values.status as 'open' | 'done' } : {});
+    const list = await store.repository(privacyRepository).requests.list(values.status ? { status: values.status as 'open' | 'done' } : {});
     if (values.json) process.stdout.write(list.map((r) => `${JSON.stringify(r)}\n`).join(''));
     else if (list.length === 0) process.stdout.write('No data requests.\n');
     else {

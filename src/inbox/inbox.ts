@@ -10,7 +10,6 @@ import { failedEffect, runWithEffects, MAX_EFFECTS_PER_TURN } from '../engine/ru
 import type { EffectRunner, EngineAction, TurnInput, TurnResult, ConversationState } from '../engine/types.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { AcceptedInbound, Conversation, ConversationMode, NewOutbound, Store, StoredMessage, TurnReads } from '../store/types.ts';
-import { findAnsweredInbound } from '../store/answered-inbound.ts';
 import { conversationLockKey, type ConversationLock } from './conversation-lock.ts';
 import type { InboundFacts, TurnFacts, TurnHooks, TurnOverride } from './turn-hooks.ts';
 import { TurnUnit } from './turn-unit.ts';
@@ -71,7 +70,7 @@ export class Inbox implements InboxPort {
       // A redelivery of a message already answered gets the same replies at once: queued behind the conversation's
       // lock, a channel retrying one message thousands of times would hold up the conversation's new messages.
       const answeredWhileBusy = async (): Promise<ReceiveResult | undefined> => {
-        const answered = await findAnsweredInbound(store.db, message.address.channel, message.externalId);
+        const answered = await store.answeredInbound(message.address.channel, message.externalId);
         return answered ? { inbound: answered, replies: await store.repliesTo(answered.id), duplicate: true } : undefined;
       };
       // The lock is keyed by the address, so it is taken before anything is read; then one statement stores the message

@@ -7,7 +7,6 @@ import type { Logger } from '../infra/logger.ts';
 import type { Store, StoredMessage } from '../store/types.ts';
 import { claimKey, publishAll, SENT_MARKER_SECONDS, sentKey } from './live-delivery.ts';
 import { renderForChannel } from './render.ts';
-import { markWaiting, releaseWaiting } from './waiting.ts';
 
 export interface OutboxOptions {
   store: Store;
@@ -92,7 +91,7 @@ export class Outbox {
   resumeWaiting(conversationId: string, address: Address): Promise<void> {
     if (!this.options.channels.get(address.channel)?.capabilities.serviceWindow) return Promise.resolve();
     return this.enqueue(conversationId, async () => {
-      const released = await releaseWaiting(this.options.store.db, conversationId).catch((error: unknown) => {
+      const released = await this.options.store.releaseWaiting(conversationId).catch((error: unknown) => {
         // They stay waiting, and are tried again when the customer next writes.
         this.options.logger.warn({ conversationId, err: String(error) }, 'could not release replies waiting for the customer');
         return [];
@@ -154,7 +153,7 @@ export class Outbox {
       } catch (error) {
         if (isParleyError(error, 'CHANNEL_SEND_DEFERRED')) {
           // Not an attempt: the reply waits for the customer's next message (resumeWaiting), untouched by sweeps.
-          await markWaiting(store.db, message.id, error.message).catch(() => {});
+          await store.markWaiting(message.id, error.message).catch(() => {});
           await redis.del(claim).catch(() => {});
           log.info('reply waits for the customer to write again');
           return;

@@ -14,18 +14,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isParleyError } from '../core/errors.ts';
 import type { Admin, AdminAuth } from '../server/auth/admin-auth.ts';
-import type { Db } from '../store/types.ts';
-import { exportCustomer } from './customer-export.ts';
 import { eraseCustomer, type EraseDeps } from './customer-erase.ts';
-import { resolveCustomerRef } from './customer-ref.ts';
 import type { DataRequests } from './data-requests.ts';
+import type { PrivacyRepository } from './repository.ts';
 import { toJson } from './subject.ts';
 
 export interface PrivacyRoutesOptions {
   auth: AdminAuth;
-  db: Db;
+  repository: PrivacyRepository;
   requests: DataRequests;
-  erase: Omit<EraseDeps, 'db'>;
+  erase: Omit<EraseDeps, 'repository'>;
 }
 
 /** Who asked, for the audit and the requests: never customer data. */
@@ -34,7 +32,7 @@ export function adminName(admin: Admin): string {
 }
 
 export async function registerPrivacyRoutes(app: FastifyInstance, options: PrivacyRoutesOptions): Promise<void> {
-  const { auth, db, requests } = options;
+  const { auth, repository, requests } = options;
   const guard = async (request: FastifyRequest, reply: FastifyReply): Promise<Admin | undefined> => {
     if (!auth.enabled) {
       void reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
@@ -53,8 +51,8 @@ export async function registerPrivacyRoutes(app: FastifyInstance, options: Priva
     const admin = await guard(request, reply);
     if (!admin) return reply;
     try {
-      const customerId = await resolveCustomerRef(db, request.params.id);
-      const data = await exportCustomer(db, options.erase.customerData, customerId);
+      const customerId = await repository.customerOf(request.params.id);
+      const data = await repository.export(options.erase.customerData, customerId);
       await requests.complete(customerId, 'export', adminName(admin));
       return reply.header('content-type', 'application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename="customer-${customerId}.json"`)
@@ -69,10 +67,10 @@ export async function registerPrivacyRoutes(app: FastifyInstance, options: Priva
     const admin = await guard(request, reply);
     if (!admin) return reply;
     try {
-      const customerId = await resolveCustomerRef(db, request.params.id);
+      const customerId = await repository.customerOf(request.params.id);
       const dataRequestId = await requests.openRequestId(customerId, 'erase');
       const requestedBy = dataRequestId ? `customer request, approved by ${adminName(admin)}` : adminName(admin);
-      const result = await eraseCustomer({ db, ...options.erase }, customerId, { requestedBy, ...(dataRequestId ? { dataRequestId } : {}) });
+      const result = await eraseCustomer({ repository, ...options.erase }, customerId, { requestedBy, ...(dataRequestId ? { dataRequestId } : {}) });
       return reply.header('cache-control', 'no-store').send(result);
     } catch (error) {
       return fail(reply, error);

@@ -19,12 +19,12 @@
  * counted and reported with where it is, so the admin can remove it there.
  */
 import type { Redis } from 'ioredis';
-import { ParleyError } from '../core/errors.ts';
-import { loadSubject, lockCustomers, type CustomerRows, type ErasedRows } from '../store/customer-rows.ts';
-import type { Db, Queryable } from '../store/types.ts';
+import type { CustomerRows } from '../store/customer-rows.ts';
+import type { PrivacyRepository } from './repository.ts';
 
 export interface EraseDeps {
-  db: Db;
+  /** The privacy module's repository: the erase's transaction and its audit. */
+  repository: PrivacyRepository;
   /** Every module's tables that name a customer and its part in the erase (src/customer-data.ts), in the order they run. */
   customerData: readonly CustomerRows[];
   /** Parley's Redis; absent, only the database is erased (and `redis` in the result says so). */
@@ -70,26 +70,17 @@ export interface EraseResult {
 }
 
 export async function eraseCustomer(deps: EraseDeps, customerId: string, request: EraseRequest): Promise<EraseResult> {
-  const { db } = deps;
-  const erased = await db.transaction(async (tx) => {
-    if ((await lockCustomers(tx, [customerId])).length === 0) throw new ParleyError('NOT_FOUND', 'no customer with that id');
-    const subject = await loadSubject(tx, customerId);
-    const rows: ErasedRows = { requestedBy: request.requestedBy, counts: {}, ids: [], channelIds: [], handoffs: [] };
-    for (const module of deps.customerData) await module.erase(tx, subject, rows);
-    const audit = await tx.query<{ id: string | number }>(
-      'INSERT INTO erasure_audit (requested_by, data_request_id, counts) VALUES ($1, $2, $3::jsonb) RETURNING id',
-      [request.requestedBy, request.dataRequestId ?? null, JSON.stringify(rows.counts)],
-    );
-    return {
-      auditId: String(audit.rows[0]!.id),
-      counts: rows.counts,
-      ids: rows.ids,
-      // Channel ids are only swept when long enough not to occur by chance inside unrelated key names.
-      channelIds: rows.channelIds.filter((id) => id.length >= 8),
-      handoffIds: rows.handoffs.map((h) => h.id),
-      deskRefs: rows.handoffs.map((h) => h.deskRefs),
-    };
-  });
+  const { repository } = deps;
+  const rows = await repository.erase(deps.customerData, customerId, request);
+  const erased = {
+    auditId: rows.auditId,
+    counts: rows.counts,
+    ids: rows.ids,
+    // Channel ids are only swept when long enough not to occur by chance inside unrelated key names.
+    channelIds: rows.channelIds.filter((id) => id.length >= 8),
+    handoffIds: rows.handoffs.map((h) => h.id),
+    deskRefs: rows.handoffs.map((h) => h.deskRefs),
+  };
 
   let redis: EraseResult['redis'] = 'skipped';
   if (deps.redis) {
@@ -100,7 +91,7 @@ export async function eraseCustomer(deps: EraseDeps, customerId: string, request
     } catch (error) {
       redis = { error: error instanceof Error ? error.name : 'error' };
     }
-    await recordCounts(db, erased.auditId, typeof redis === 'object' && 'keys' in redis ? { redis_keys: redis.keys, queue_jobs: redis.jobs } : { redis_failed: 1 });
+    await repository.recordCounts(erased.auditId, typeof redis === 'object' && 'keys' in redis ? { redis_keys: redis.keys, queue_jobs: redis.jobs } : { redis_failed: 1 });
   }
 
   const copies: EraseResult['copies'] = {};
@@ -113,15 +104,11 @@ export async function eraseCustomer(deps: EraseDeps, customerId: string, request
       copies[desk.name] = { error: error instanceof Error ? error.message : String(error), left: refs.map((r) => r[desk.name]!) };
     }
     const done = copies[desk.name]!;
-    await recordCounts(db, erased.auditId, 'error' in done
+    await repository.recordCounts(erased.auditId, 'error' in done
       ? { [`${desk.name}_failed`]: 1, [`${desk.name}_messages_left`]: done.left.length }
       : { [`${desk.name}_messages_deleted`]: done.deleted, [`${desk.name}_messages_left`]: done.left.length });
   }
   return { auditId: erased.auditId, counts: erased.counts, redis, copies };
-}
-
-async function recordCounts(db: Queryable, auditId: string, extra: Record<string, number>): Promise<void> {
-  await db.query('UPDATE erasure_audit SET counts = counts || $2::jsonb WHERE id = $1', [auditId, JSON.stringify(extra)]);
 }
 
 /** Deletes every key under the prefixes whose name contains one of the ids; returns how many. */

@@ -10,9 +10,9 @@ import type { TurnHooks } from '../inbox/turn-hooks.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { AdminAuth } from '../server/auth/admin-auth.ts';
 import type { CustomerRows } from '../store/customer-rows.ts';
-import type { Db } from '../store/types.ts';
 import type { EraseDeps } from './customer-erase.ts';
-import { DataRequests } from './data-requests.ts';
+import type { DataRequests } from './data-requests.ts';
+import type { PrivacyRepository } from './repository.ts';
 import type { PrivacyConfig } from './privacy-config.ts';
 import { createPrivacyHooks } from './privacy-hooks.ts';
 import { registerPrivacyRoutes } from './admin-routes.ts';
@@ -29,7 +29,8 @@ export const PARLEY_KEY_PREFIX = 'parley:';
 
 export interface PrivacySystemOptions {
   config: PrivacyConfig;
-  db: Db;
+  /** The privacy module's repository (src/privacy/repository.ts). */
+  repository: PrivacyRepository;
   /** Every module's tables that name a customer (src/customer-data.ts): what an export shows and an erase deletes. */
   customerData: readonly CustomerRows[];
   redis: Redis;
@@ -46,20 +47,21 @@ export interface PrivacySystemOptions {
 export interface PrivacySystem {
   hooks: TurnHooks;
   requests: DataRequests;
-  /** What erasing needs besides the database. */
-  eraseDeps: Omit<EraseDeps, 'db'>;
+  /** What erasing needs besides the repository. */
+  eraseDeps: Omit<EraseDeps, 'repository'>;
   register(http: FastifyInstance, auth: AdminAuth): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createPrivacySystem(options: PrivacySystemOptions): PrivacySystem {
-  const requests = new DataRequests(options.db);
+  const { repository } = options;
+  const { requests } = repository;
   const retention = new RetentionJob({
-    db: options.db, redisUrl: options.redisUrl, prefix: options.queuePrefix, days: options.config.retentionDays, logger: options.logger,
+    repository, redisUrl: options.redisUrl, prefix: options.queuePrefix, days: options.config.retentionDays, logger: options.logger,
     ...(options.handoffCopies ? { handoffCopies: options.handoffCopies } : {}),
   });
-  const eraseDeps: Omit<EraseDeps, 'db'> = {
+  const eraseDeps: Omit<EraseDeps, 'repository'> = {
     customerData: options.customerData,
     redis: options.redis,
     redisPrefixes: [PARLEY_KEY_PREFIX, options.queuePrefix],
@@ -70,7 +72,7 @@ export function createPrivacySystem(options: PrivacySystemOptions): PrivacySyste
     hooks: createPrivacyHooks({ requests, logger: options.logger }),
     requests,
     eraseDeps,
-    register: (http, auth) => registerPrivacyRoutes(http, { auth, db: options.db, requests, erase: eraseDeps }),
+    register: (http, auth) => registerPrivacyRoutes(http, { auth, repository, requests, erase: eraseDeps }),
     async start() {
       await retention.start().catch((error: unknown) =>
         options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'transcript retention could not be scheduled'));

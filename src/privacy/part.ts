@@ -1,5 +1,6 @@
 import type { PartFactory } from '../core/part.ts';
 import { createPrivacySystem, removeQueueJobs, type PrivacySystem } from './index.ts';
+import { privacyRepository } from './repository.ts';
 
 /**
  * The customer's data (docs/privacy.md): data requests made in conversation (turn hooks), export and erasure from the
@@ -9,7 +10,7 @@ import { createPrivacySystem, removeQueueJobs, type PrivacySystem } from './inde
 export const privacyPart: PartFactory = ({ config, logger, store, redis, customerData, services }) => {
   let system: PrivacySystem | undefined;
   const privacy = () => system ??= createPrivacySystem({
-    config: config.privacy, customerData, db: store.db, redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
+    config: config.privacy, customerData, repository: store.repository(privacyRepository), redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
     ...(services.handoff ? { removeJobs: async (ids: string[]) => removeQueueJobs(await services.handoff!.queue.bull(), redis.client, ids) } : {}),
     ...(services.deskCopies?.length ? { handoffCopies: services.deskCopies } : {}),
   });

@@ -15,7 +15,8 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../infra/logger.ts';
 import type { Queryable } from '../store/types.ts';
-import type { DeskRefs, HandoffCopies } from './customer-erase.ts';
+import type { HandoffCopies } from './customer-erase.ts';
+import type { PrivacyRepository } from './repository.ts';
 
 export const RETENTION_QUEUE = 'privacy';
 export const RETENTION_SCHEDULER_ID = 'transcript-retention';
@@ -55,7 +56,8 @@ export async function purgeTranscripts(db: Queryable, olderThan: Date, batch = R
 }
 
 export interface RetentionJobOptions {
-  db: Queryable;
+  /** The privacy module's repository: the purge's statements. */
+  repository: PrivacyRepository;
   redisUrl: string;
   /** Prefix of the queue's keys (the handoff queue's, `{parley}`). */
   prefix: string;
@@ -115,7 +117,7 @@ export class RetentionJob {
     const days = this.options.days ?? 0;
     const now = this.options.now?.() ?? new Date();
     const olderThan = new Date(now.getTime() - days * 86_400_000);
-    const counts = await purgeTranscripts(this.options.db, olderThan);
+    const counts = await this.options.repository.purgeTranscripts(olderThan);
     let deskMessages = 0;
     for (const desk of this.options.handoffCopies ?? []) deskMessages += await this.purgeDeskCopies(desk, olderThan);
     if (counts.messages + counts.handoffContexts + counts.kbGaps + deskMessages > 0) {
@@ -128,17 +130,15 @@ export class RetentionJob {
   private async purgeDeskCopies(desk: HandoffCopies, olderThan: Date): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const old = await this.options.db.query<{ id: string; desk_refs: DeskRefs }>(
-        `SELECT id, desk_refs FROM handoffs WHERE status = 'resolved' AND created_at < $1 AND desk_refs ? $2 ORDER BY created_at LIMIT $3`,
-        [olderThan, desk.name, RETENTION_BATCH]);
-      if (old.rowCount === 0) return deleted;
-      const done = await desk.erase(old.rows.map((row) => row.desk_refs));
+      const old = await this.options.repository.oldDeskCopies(desk.name, olderThan, RETENTION_BATCH);
+      if (old.length === 0) return deleted;
+      const done = await desk.erase(old.map((row) => row.deskRefs));
       deleted += done.deleted;
       if (done.left.length > 0) {
         this.options.logger.warn({ desk: desk.name, left: done.left }, 'transcript retention: messages people wrote in old handoff threads are left; the app cannot delete them');
       }
-      await this.options.db.query('UPDATE handoffs SET desk_refs = desk_refs - $2::text WHERE id = ANY($1::uuid[])', [old.rows.map((row) => row.id), desk.name]);
-      if (old.rowCount < RETENTION_BATCH) return deleted;
+      await this.options.repository.dropDeskRefs(old.map((row) => row.id), desk.name);
+      if (old.length < RETENTION_BATCH) return deleted;
     }
   }
 

@@ -1,4 +1,4 @@
-import type { Queryable } from './types.ts';
+import type { Db, Queryable } from './types.ts';
 
 /**
  * What a channel must keep to write into a conversation later, outside the customer's turn (for Bot Framework the
@@ -27,3 +27,6 @@ export class ChannelReferenceStore {
     return result.rows[0]?.reference;
   }
 }
+
+/** For `store.repository`: the channels' adapters keep their references through it. */
+export const channelReferences = (db: Db): ChannelReferenceStore => new ChannelReferenceStore(db);

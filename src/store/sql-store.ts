@@ -5,7 +5,9 @@ import type { ConversationState } from '../engine/types.ts';
 import { phoneOfIdentity } from '../core/phone-identity.ts';
 import { runMigrations } from './migrations.ts';
 import { json, toConversation, toCustomer, toMessage, type ConversationRow, type CustomerRow, type MessageRow } from './rows.ts';
+import { findAnsweredInbound } from './answered-inbound.ts';
 import { acceptInbound, commitTurn, loadTurn } from './turn-statements.ts';
+import { markWaiting, releaseWaiting } from './waiting-replies.ts';
 import type { AcceptedInbound, CommitTurn, Conversation, Customer, Db, NewOutbound, Queryable, Store, StoredMessage, TranscriptOptions, TurnReads } from './types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -335,5 +337,17 @@ export class SqlStore implements Store {
     const row = result.rows[0];
     if (!row) throw new Error('INSERT … RETURNING returned no row');
     return toMessage(row);
+  }
+
+  markWaiting(messageId: string, reason: string): Promise<void> {
+    return markWaiting(this.db, messageId, reason);
+  }
+
+  releaseWaiting(conversationId: string): Promise<StoredMessage[]> {
+    return releaseWaiting(this.db, conversationId);
+  }
+
+  answeredInbound(channel: string, externalId: string): Promise<StoredMessage | null> {
+    return findAnsweredInbound(this.db, channel, externalId);
   }
 }

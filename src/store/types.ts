@@ -220,7 +220,13 @@ export interface Store {
   lastInboundAt(channel: string, conversationExternalId: string): Promise<Date | null>;
   /**
    * Pending outbound messages created before `olderThan`, oldest first: what a crashed process left behind. Replies
-   * waiting for the customer to write again (delivery status `waiting`, src/outbox/waiting.ts) are not among them.
+   * waiting for the customer to write again (delivery status `waiting`, src/store/waiting-replies.ts) are not among them.
    */
   pendingOutbound(olderThan: Date, limit: number): Promise<StoredMessage[]>;
+  /** Marks a pending reply as waiting for the customer to write again (src/store/waiting-replies.ts). */
+  markWaiting(messageId: string, reason: string): Promise<void>;
+  /** Takes the waiting mark off the conversation's waiting replies and returns them, oldest first. */
+  releaseWaiting(conversationId: string): Promise<StoredMessage[]>;
+  /** The inbound message a channel already delivered and Parley already answered (its turn committed), if any. */
+  answeredInbound(channel: string, externalId: string): Promise<StoredMessage | null>;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER_DATA } from '../../src/customer-data.ts';
 import { DataRequests } from '../../src/privacy/data-requests.ts';
 import { registerPrivacyRoutes } from '../../src/privacy/admin-routes.ts';
+import { PrivacyRepository } from '../../src/privacy/repository.ts';
 import { AdminAuth } from '../../src/server/auth/admin-auth.ts';
 import type { Db } from '../../src/store/index.ts';
 import { openMigratedTestDb } from '../support/pglite-template.ts';
@@ -16,7 +17,7 @@ describe('privacy admin API with no admin configured', () => {
   beforeAll(async () => {
     db = await openMigratedTestDb();
     await db.query("INSERT INTO customers (id, display_name) VALUES ('11111111-1111-4111-8111-111111111111', 'Eve')");
-    await registerPrivacyRoutes(http, { auth: new AdminAuth({ token: undefined }), db, requests: new DataRequests(db), erase: { customerData: CUSTOMER_DATA, redisPrefixes: [] } });
+    await registerPrivacyRoutes(http, { auth: new AdminAuth({ token: undefined }), repository: new PrivacyRepository(db), requests: new DataRequests(db), erase: { customerData: CUSTOMER_DATA, redisPrefixes: [] } });
     url = await http.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {

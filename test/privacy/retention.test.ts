@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/infra/logger.ts';
+import { PrivacyRepository } from '../../src/privacy/repository.ts';
 import { purgeTranscripts, RETENTION_SCHEDULER_ID, RetentionJob } from '../../src/privacy/retention.ts';
 import type { Db } from '../../src/store/index.ts';
 import { openMigratedTestDb } from '../support/pglite-template.ts';
@@ -64,7 +65,7 @@ describe('transcript retention', () => {
     await db.query('DELETE FROM kb_gaps');
     const conversation = await conversationWithHistory(db, now);
     const prefix = `{ptest-${randomBytes(4).toString('hex')}}`;
-    const options = { db, redisUrl: REDIS_URL, prefix, days: 30, everyMs: 60_000, logger };
+    const options = { repository: new PrivacyRepository(db), redisUrl: REDIS_URL, prefix, days: 30, everyMs: 60_000, logger };
     const first = new RetentionJob(options);
     const second = new RetentionJob(options);
     const inspect = new Queue('privacy', { connection: { url: REDIS_URL }, prefix });
@@ -108,7 +109,7 @@ describe('transcript retention', () => {
     await handoff('resolved', 40, 'C1:100.1');
     await handoff('resolved', 2, 'C1:200.1');
     await handoff('waiting', 40, 'C1:300.1');
-    const job = new RetentionJob({ db, redisUrl: REDIS_URL, prefix: '{ptest-unused}', days: 30, logger, now: () => now,
+    const job = new RetentionJob({ repository: new PrivacyRepository(db), redisUrl: REDIS_URL, prefix: '{ptest-unused}', days: 30, logger, now: () => now,
       handoffCopies: [slackDeskCopies(new webApi.WebClient('xoxb-test', { slackApiUrl: slack.url }))] });
     try {
       expect((await job.runOnce()).deskMessages).toBe(2);

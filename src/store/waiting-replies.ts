@@ -1,5 +1,5 @@
-import { toMessage, type MessageRow } from '../store/rows.ts';
-import type { Queryable, StoredMessage } from '../store/types.ts';
+import { toMessage, type MessageRow } from './rows.ts';
+import type { Queryable, StoredMessage } from './types.ts';
 
 /**
  * Replies a channel may not send yet (WhatsApp outside its 24-hour window) stay pending, marked with the delivery
