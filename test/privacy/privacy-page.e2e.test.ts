@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/handoff/agents.ts';
@@ -33,11 +31,8 @@ describe('privacy page in a real browser', () => {
     await slack.start();
     const agents = JSON.stringify([{ id: ROOT.id, name: 'Root', queues: ['support'], admin: true, password: hashPassword(ROOT.password) }]);
     t = await startHandoffApp({ AGENTS: agents, SLACK_SIGNING_SECRET: 'slack-signing-secret', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_AGENT_CHANNEL: CHANNEL, SLACK_API_URL: slack.url });
-    // The page as these sources build it (scripts/build-workspace.mjs builds it with the workspace), not a bundle left from before.
-    [browser] = await Promise.all([
-      chromium.launch({ executablePath: chromiumPath, args: ARGS, headless: true }),
-      promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/build-workspace.mjs')]),
-    ]);
+    // The page as these sources build it: the global setup built it with the workspace (test/global-setup.ts).
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ARGS, headless: true });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

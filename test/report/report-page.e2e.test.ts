@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/app.ts';
@@ -27,11 +25,8 @@ beforeAll(async () => {
   const c2 = (await t.app.store.findConversation('web', 'c2'))!;
   await t.app.store.db.query(`UPDATE analytics_turns SET at = at - interval '1 hour' WHERE conversation_id = $1`, [c2.id]);
   await until(() => call(t.url, '/admin/api/report?since=1d', ADMIN_TOKEN), (r) => r.json?.totals.dropOffs === 1, 'the drop-off');
-  // The page as these sources build it (scripts/build-workspace.mjs builds it with the workspace), not a bundle left from before.
-  [browser] = await Promise.all([
-    chromium.launch({ executablePath: chromiumPath, args: ARGS, headless: true }),
-    promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/build-workspace.mjs')]),
-  ]);
+  // The page as these sources build it: the global setup built it with the workspace (test/global-setup.ts).
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ARGS, headless: true });
 }, 90_000);
 
 afterAll(async () => {

@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,12 +36,11 @@ beforeAll(async () => {
     { id: EDDY.id, name: 'Eddy Editor', editor: true, password: hashPassword(EDDY.password) },
     { id: BEN.id, name: 'Ben', queues: ['support'], password: hashPassword(BEN.password) },
   ];
+  // The page as `npm install` builds it from the sources under test: the global setup built it (test/global-setup.ts).
   [t, browser] = await Promise.all([
     startTestApp({ AGENTS: JSON.stringify(agents), HANDOFF_QUEUE_PREFIX: prefix, FLOWS_WATCH: 'false', KB_WATCH: 'false', LOG_LEVEL: 'warn' }),
     launchChromium(),
-    // The page as `npm install` builds it (a second or two), so the test sees the sources it runs with.
-    promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/build-studio.mjs')]),
-  ]) as [TestApp, Browser, unknown];
+  ]);
 }, 60_000);
 
 afterAll(async () => {
