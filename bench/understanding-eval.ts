@@ -9,6 +9,10 @@
  * - BANKING77 (../shared/datasets/banking77, or BANKING77_DIR), with `--banking77`: the 77 intents as flows whose
  *   examples are the first 10 train messages of each (and then all of them), an empty knowledge base, each test
  *   message decided through `parley route` as a separate process; a decline counts as wrong.
+ * - StackFAQ (../shared/datasets/stackfaq, or STACKFAQ_DIR), when it is there: the answer-or-decline trade-off as a
+ *   customer meets it, through the understanding step with the sentence encoder (not the knowledge base's own
+ *   ranking, which `npm run eval:kb` measures): a fifth of the threads left out of the knowledge base, each question
+ *   of the half (`--set`) decided; a question about a missing thread that is answered is confidently wrong.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,6 +27,7 @@ import { loadKnowledge } from '../src/kb/load.ts';
 import { Understander } from '../src/understanding/understander.ts';
 import { brightwaveHalf } from './understanding/brightwave-half.ts';
 import { UniversalSentenceEncoder } from '../src/understanding/meaning/sentence-encoder.ts';
+import { loadThreads, stackfaqFile, toArticles } from './kb-eval/stackfaq.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -147,5 +152,51 @@ async function banking77(): Promise<void> {
   }
 }
 
+async function stackfaq(): Promise<void> {
+  const { file, found } = stackfaqFile();
+  if (!found) {
+    process.stdout.write(`StackFAQ is not at ${file} (set STACKFAQ_DIR); its answer-or-decline trade-off is not evaluated.\n`);
+    return;
+  }
+  const threads = await loadThreads(file);
+  const present = threads.filter((_, i) => i % 5 !== 4);
+  const articles = toArticles(present);
+  const ids = new Set(present.map((t) => t.id));
+  const none = await mkdtemp(path.join(os.tmpdir(), 'parley-no-flows-'));
+  try {
+    const flows = await loadFlows(none);
+    const understander = new Understander({
+      minConfidence: threshold, knowledge: () => ({ version: 'stackfaq', articles }),
+      ...(process.env.UNDERSTANDING_ENCODER === 'off' ? {} : { encoder: new UniversalSentenceEncoder() }),
+    });
+    const t = { missing: 0, missingAnswered: 0, present: 0, declined: 0, right: 0, wrong: 0 };
+    for (const thread of threads) {
+      for (const question of setName === 'test' ? thread.test : thread.dev) {
+        const { decision } = await understander.understand(flows, question, { locale: 'en' });
+        const answered = decision.kind === 'knowledge' ? decision.article : undefined;
+        if (!ids.has(thread.id)) {
+          t.missing += 1;
+          if (answered) t.missingAnswered += 1;
+          continue;
+        }
+        t.present += 1;
+        if (!answered) t.declined += 1;
+        else if (answered === thread.id) t.right += 1;
+        else t.wrong += 1;
+      }
+    }
+    const share = (n: number, d: number) => `${n} of ${d} (${((100 * n) / d).toFixed(1)} %)`;
+    process.stdout.write([
+      `StackFAQ ${setName} half through the understanding step (title + answers, ${threads.length - present.length} of ${threads.length} threads left out), threshold ${threshold}:`, '',
+      '| questions about missing threads answered | questions about present threads declined | present: answered right / wrong | confidently wrong in all |',
+      '| ---: | ---: | ---: | ---: |',
+      `| ${share(t.missingAnswered, t.missing)} | ${share(t.declined, t.present)} | ${t.right} / ${t.wrong} | ${t.missingAnswered + t.wrong} |`, '', '',
+    ].join('\n'));
+  } finally {
+    await rm(none, { recursive: true, force: true });
+  }
+}
+
 await brightwave();
+await stackfaq();
 if (args.includes('--banking77') || args.includes('--all')) await banking77();
