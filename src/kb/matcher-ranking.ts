@@ -7,7 +7,7 @@
  * The matcher decides the article; the passage answered from is chosen within it as for a decision the understanding
  * step took (answer-sentences.ts), since every passage of an article shares its title and example questions.
  */
-import { buildCached, keptBySource, LayeredMatcher, loadBySource, Matcher, MAX_LAYERED_SHARE, matcherConfidence, type MatchDoc, type Ranker } from '../search/matcher/index.ts';
+import { buildCached, keptBySource, LayeredMatcher, loadBySource, Matcher, MAX_LAYERED_SHARE, matcherConfidence, type MatchDoc, type MatchScore, type Ranker } from '../search/matcher/index.ts';
 import type { IndexedKnowledge } from './kept-knowledge.ts';
 import { bestPassage } from './answer-sentences.ts';
 import { passageFields } from './passage-fields.ts';
@@ -27,8 +27,12 @@ function passageDoc(passage: Passage, lang: string): MatchDoc {
 }
 
 export class MatcherRanking implements Ranking {
-  /** Whether the matcher's documents of each language are the placement's, in its order (see `search`). */
-  private readonly numbered: boolean;
+  /**
+   * Where each document the matcher returns is found by its number (see `search`): the placement's arrays when the
+   * matcher is the one built from it, the built placement's and the layer's when it is a layer of changes over that
+   * one (`update`); null when documents are looked up by id (a draft's layer: `layered`).
+   */
+  private readonly numbered: { base: Placement; layer: PerLanguage | null } | null;
 
   private constructor(
     private readonly matcher: Ranker,
@@ -38,8 +42,12 @@ export class MatcherRanking implements Ranking {
     readonly loaded = false,
     /** The articles (ids) changed since the matcher was built, re-indexed in a layer over it (`update`). */
     private readonly changed: ReadonlySet<string> = new Set(),
+    /** With a layer of changes (`update`): its documents' passages and articles, per language in the layer's order. */
+    layer: PerLanguage | null = null,
   ) {
-    this.numbered = matcher instanceof Matcher && placement.matches(matcher);
+    const aligned = built.placement.matches(built.matcher);
+    this.numbered =
+      matcher === built.matcher && placement === built.placement && aligned ? { base: placement, layer: null } : layer && matcher instanceof LayeredMatcher && aligned ? { base: built.placement, layer } : null;
   }
 
   get languages(): ReadonlySet<string> {
@@ -98,9 +106,16 @@ export class MatcherRanking implements Ranking {
     for (const placement of [this.built.placement, now]) placement.eachOf(all, (passage, lang) => hidden.add(`${passage.id}\u0000${lang}`));
     if (hidden.size > MAX_LAYERED_SHARE * now.size) return null;
     const docs: MatchDoc[] = [];
-    now.eachOf(all, (passage, lang) => docs.push(passageDoc(passage, lang)));
+    const layer: PerLanguage = new Map();
+    now.eachOf(all, (passage, lang, article) => {
+      docs.push(passageDoc(passage, lang));
+      let at = layer.get(lang);
+      if (!at) layer.set(lang, (at = { passages: [], owners: [] }));
+      at.passages.push(passage);
+      at.owners.push(article);
+    });
     const ranker = LayeredMatcher.withChanges(this.built.matcher, hidden, docs);
-    return new MatcherRanking(ranker, now, this.built, this.loaded, all);
+    return new MatcherRanking(ranker, now, this.built, this.loaded, all, layer);
   }
 
   search(question: string, lang: string, limit: number): { hits: RankedArticle[]; confidence: number } {
@@ -108,18 +123,26 @@ export class MatcherRanking implements Ranking {
     const seen = new Set<string>();
     // Every passage that matched at all, so that an article with many close passages cannot hide the second article.
     const options = { locale: lang, limit: Number.POSITIVE_INFINITY };
-    const inLanguage = this.placement.inLanguage(lang);
-    // The matcher's own documents are the placement's in order: each found by its number, not looked up by its id.
-    const ranked = this.numbered && this.matcher instanceof Matcher ? this.matcher.rankNumbered(question, options) : this.matcher.rank(question, options);
+    // Each document found by its number in the arrays its matcher was built from, not looked up by its id (Maps of
+    // 100,000 ids cost more to make than loading the index).
+    const base = this.numbered?.base.inLanguage(lang);
+    const layer = this.numbered?.layer?.get(lang);
+    const ranked: ReadonlyArray<MatchScore & { doc?: number; inLayer?: boolean }> =
+      this.numbered && this.matcher instanceof Matcher
+        ? this.matcher.rankNumbered(question, options)
+        : this.numbered && this.matcher instanceof LayeredMatcher
+          ? this.matcher.rankNumbered(question, options)
+          : this.matcher.rank(question, options);
     for (const found of ranked) {
       // No word in common, only spellings alike ("blorft" and "colour" share "lor"): not a result.
       if (found.coverage === 0) continue;
-      const doc = 'doc' in found ? (found.doc as number) : -1;
-      const matched = doc >= 0 ? inLanguage.passages[doc]! : this.placement.passage(found.id)!;
+      const doc = found.doc ?? -1;
+      const from = doc >= 0 ? (found.inLayer ? layer : base) : undefined;
+      const matched = from ? from.passages[doc]! : this.placement.passage(found.id)!;
       if (seen.has(matched.articleId)) continue;
       seen.add(matched.articleId);
       // The passage the matcher put first wins a tie.
-      const own = doc >= 0 ? inLanguage.owners[doc]!.passages : (this.placement.byArticle().get(`${matched.articleId}\u0000${lang}`) ?? []);
+      const own = from ? from.owners[doc]!.passages : (this.placement.byArticle().get(`${matched.articleId}\u0000${lang}`) ?? []);
       const others = own.filter((p) => p !== matched);
       hits.push({ articleId: matched.articleId, score: found.score, passage: others.length > 0 ? (bestPassage([matched, ...others], question) ?? matched) : matched });
       if (hits.length >= limit) break;
@@ -135,9 +158,12 @@ export class MatcherRanking implements Ranking {
  * two arrays, made in a few milliseconds at 100,000 passages. Maps by id and the matcher's documents are made only
  * when asked for (a layer or an update needs them; loading an unchanged index and answering never do).
  */
+/** Per language, documents' passages and each one's article, in the order a matcher numbers them. */
+type PerLanguage = Map<string, { passages: Passage[]; owners: Article[] }>;
+
 class Placement {
   readonly languages: Set<string>;
-  private readonly byLanguage = new Map<string, { passages: Passage[]; owners: Article[] }>();
+  private readonly byLanguage: PerLanguage = new Map();
   readonly size: number;
   private byId: Map<string, Passage> | null = null;
   private articles_: Map<string, readonly Passage[]> | null = null;
@@ -189,8 +215,8 @@ class Placement {
   }
 
   /** Calls `visit` for each passage, in each language it is ranked in, of the articles whose ids are in `ids` (in the matcher's order per language). */
-  eachOf(ids: ReadonlySet<string>, visit: (passage: Passage, lang: string) => void): void {
-    for (const [lang, { passages, owners }] of this.byLanguage) for (let i = 0; i < passages.length; i++) if (ids.has(owners[i]!.id)) visit(passages[i]!, lang);
+  eachOf(ids: ReadonlySet<string>, visit: (passage: Passage, lang: string, article: Article) => void): void {
+    for (const [lang, { passages, owners }] of this.byLanguage) for (let i = 0; i < passages.length; i++) if (ids.has(owners[i]!.id)) visit(passages[i]!, lang, owners[i]!);
   }
 
   /** The passage of a matcher document's id. */

@@ -66,11 +66,26 @@ export class LayeredMatcher implements Ranker {
   }
 
   rank(query: string, options: { locale: string; limit?: number }): MatchScore[] {
+    return this.rankNumbered(query, options).map(({ id, score, coverage }) => ({ id, score, coverage }));
+  }
+
+  /**
+   * As `rank`, each with its document's number in the base's or the layer's documents of its language (`inLayer`),
+   * in the order they were given to each (see Matcher.rankNumbered).
+   */
+  rankNumbered(query: string, options: { locale: string; limit?: number }): Array<MatchScore & { doc: number; inLayer: boolean }> {
     // The layer's speller knows the words of both, so a word only a draft uses is not "corrected" to a base word.
     const tokens = this.layer.tokens(query, options.locale) ?? this.base.tokens(query, options.locale);
-    const scored: MatchScore[] = [];
-    for (const { id, features } of this.base.features(query, options.locale, tokens)) if (!this.hidden.has(id)) scored.push(this.base.matchScore(id, features));
-    for (const { id, features } of this.layer.features(query, options.locale, tokens)) scored.push(this.layer.matchScore(id, features));
+    const scored: Array<MatchScore & { doc: number; inLayer: boolean }> = [];
+    for (const { id, doc, features } of this.base.features(query, options.locale, tokens)) {
+      if (this.hidden.has(id)) continue;
+      const { score, coverage } = this.base.matchScore(id, features);
+      scored.push({ id, score, coverage, doc, inLayer: false });
+    }
+    for (const { id, doc, features } of this.layer.features(query, options.locale, tokens)) {
+      const { score, coverage } = this.layer.matchScore(id, features);
+      scored.push({ id, score, coverage, doc, inLayer: true });
+    }
     return bestScores(scored, options.limit);
   }
 

@@ -49,11 +49,9 @@ export class Matcher {
    * by id cost more to make at every start than loading the kept index).
    */
   rankNumbered(query: string, options: { locale: string; limit?: number }): Array<MatchScore & { doc: number }> {
-    const index = this.indexes.get(language(options.locale));
-    if (!index) return [];
-    const scored = index.features(query, index.tokens(query)).map(({ doc, features }) => {
+    const scored = this.features(query, options.locale).map(({ id, doc, features }) => {
       // A literal, not a spread of matchScore's: spread objects were promoted to the old generation, ~50 KB a question.
-      const { id, score, coverage } = this.matchScore(index.docId(doc), features);
+      const { score, coverage } = this.matchScore(id, features);
       return { id, score, coverage, doc };
     });
     return bestScores(scored, options.limit);
@@ -73,10 +71,10 @@ export class Matcher {
    * The raw features of every document the query may match (for tuning and for explaining a decision). `tokens`: the
    * query's words as another matcher corrected them (layered.ts).
    */
-  features(query: string, locale: string, tokens?: string[]): Array<{ id: string; features: Features }> {
+  features(query: string, locale: string, tokens?: string[]): Array<{ id: string; doc: number; features: Features }> {
     const index = this.indexes.get(language(locale));
     if (!index) return [];
-    return index.features(query, tokens ?? index.tokens(query)).map(({ doc, features }) => ({ id: index.docId(doc), features }));
+    return index.features(query, tokens ?? index.tokens(query)).map(({ doc, features }) => ({ id: index.docId(doc), doc, features }));
   }
 
   /** The query's words, typos corrected to words this matcher's documents of the locale's language know. */
