@@ -93,7 +93,12 @@ export interface KeptKnowledge {
    * layers the changes over its index). Null otherwise.
    */
   base: IndexedKnowledge | null;
+  /** Each file's stat, hash and articles as loaded: the next load in this process starts from it (`memory`). */
+  memory: KeptMemory;
 }
+
+/** What a load in this process read, per file (see loadKeptKnowledge's `memory`). */
+export type KeptMemory = ReadonlyMap<string, { file: KeptFile; articles: Article[] }>;
 
 /**
  * Loads `dir` as loadKnowledge does; `keepDir`: where the last load's files and articles are kept (none: all parsed).
@@ -106,9 +111,13 @@ export async function loadKeptKnowledge(
   keepDir?: string,
   quietMs = QUIET_MS,
   indexKept?: (key: string) => boolean,
+  memory?: KeptMemory,
 ): Promise<KeptKnowledge> {
   const keptPath = keepDir ? path.join(keepDir, `knowledge-${sha1(`${FORMAT}\u0000${path.resolve(dir)}\u0000${defaultLocale}`).slice(0, 24)}.idx`) : null;
-  const kept = keptPath ? readKept(keptPath) : null;
+  // A reload in a running process starts from its last load's articles, in memory: the kept file is neither read
+  // (at 100,000 articles, 50 MB and as many articles made again beside the ones in use) nor written (the next start
+  // reads and parses the files changed since it was, and layers them over the kept index: `base`).
+  const kept = keptPath && !memory ? readKept(keptPath) : null;
   const before = new Map(kept?.files.map((f) => [f.name, f]));
   const files = await knowledgeFiles(dir);
   const now: Array<{ file: KeptFile; articles: Article[] }> = [];
@@ -117,9 +126,13 @@ export async function loadKeptKnowledge(
   for (const file of files) {
     const name = relativeName(dir, file);
     const st = await stat(file);
+    const held = memory?.get(name);
+    if (held && sameStat(held.file, st, quietMs)) {
+      now.push(held);
+      continue;
+    }
     const old = before.get(name);
-    const quiet = old !== undefined && Math.max(old.mtimeMs, old.ctimeMs) < old.readAt - quietMs;
-    if (old && quiet && old.size === st.size && old.mtimeMs === st.mtimeMs && old.ctimeMs === st.ctimeMs && old.ino === st.ino && old.articles && kept?.columns) {
+    if (old && sameStat(old, st, quietMs) && old.articles && kept?.columns) {
       now.push({ file: old, articles: fromColumns(kept.columns, old.articles[0], old.articles[1], file) });
       continue;
     }
@@ -142,9 +155,18 @@ export async function loadKeptKnowledge(
   const keyOf = (state: ReadonlyArray<{ name: string; hash: string }>) => sha1(JSON.stringify([FORMAT, defaultLocale, ...state.map((f) => [f.name, f.hash])]));
   const key = keyOf(now.map(({ file }) => file));
   const base = kept && indexKept && !indexKept(key) ? baseOf(kept, now, dir, keyOf, indexKept) : null;
-  if (keptPath && !(unchanged && kept.admitted && (kept.base?.key ?? null) === (base?.key ?? null))) keep(keptPath, now, admitted, base);
+  if (keptPath && !memory && !(unchanged && kept.admitted && (kept.base?.key ?? null) === (base?.key ?? null))) keep(keptPath, now, admitted, base);
   const prints = new Map(now.map(({ file }) => [file.name, file.hash]));
-  return { loaded: { articles, issues, files: files.length }, prints, key, read, parsed, base: base && described(base, now) };
+  return { loaded: { articles, issues, files: files.length }, prints, key, read, parsed, base: base && described(base, now), memory: new Map(now.map((n) => [n.file.name, n])) };
+}
+
+/**
+ * Whether a file's stat is the one taken before it was last read, and it had been quiet for `quietMs` then (see the
+ * top of this file).
+ */
+function sameStat(old: KeptFile, st: { size: number; mtimeMs: number; ctimeMs: number; ino: number }, quietMs: number): boolean {
+  const quiet = Math.max(old.mtimeMs, old.ctimeMs) < old.readAt - quietMs;
+  return quiet && old.size === st.size && old.mtimeMs === st.mtimeMs && old.ctimeMs === st.ctimeMs && old.ino === st.ino;
 }
 
 /** A file's articles as a base had them (see KeptBase): per file, in order, before admission. */

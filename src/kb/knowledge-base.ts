@@ -10,7 +10,7 @@ import { watchTree, type TreeWatcher } from '../infra/watch-tree.ts';
 import { groupGaps } from './gap-groups.ts';
 import { withDrafts, type KnowledgeDrafts } from './drafts.ts';
 import { MemoryGapStore, type GapStore } from './gap-store.ts';
-import { loadKeptKnowledge } from './kept-knowledge.ts';
+import { loadKeptKnowledge, type KeptMemory } from './kept-knowledge.ts';
 import { keptBySource } from '../search/matcher/index.ts';
 import { DEFAULT_LOCALE, isKnowledgeFile, relativeName } from './load.ts';
 import { redact } from '../infra/redact.ts';
@@ -62,6 +62,8 @@ export class FileKnowledgeBase implements KnowledgeBase {
    */
   private fingerprints = new Map<string, string>();
   private loadedFrom = '';
+  /** What the last load read, per file: the next one in this process starts from it (kept-knowledge.ts). */
+  private memory: KeptMemory | null = null;
 
   constructor(private readonly parts: KnowledgeBaseParts) {}
 
@@ -104,7 +106,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
     // When no index of these files is kept but one of an earlier state of them is, the first build loads that one and
     // layers the changed files' articles over it (a restart after an edit is not a rebuild).
     const indexKept = indexDir ? (key: string) => keptBySource(indexDir, key) : undefined;
-    const { loaded, prints, key, base } = await loadKeptKnowledge(this.parts.dir, this.parts.defaultLocale, indexDir, undefined, indexKept);
+    const { loaded, prints, key, base, memory } = await loadKeptKnowledge(this.parts.dir, this.parts.defaultLocale, indexDir, undefined, indexKept, this.memory ?? undefined);
     for (const issue of loaded.issues) this.parts.logger?.warn({ file: issue.file, line: issue.line, problem: issue.message }, 'kb: file left out');
     const vectors = await this.embed(loaded);
     // A change to a few files re-indexes their articles alone; the first build, or many changes, build it all.
@@ -121,6 +123,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
         ...(indexDir ? { indexDir, sourceKey: key, base } : {}),
       });
     this.fingerprints = prints;
+    this.memory = memory;
     this.loadedFrom = this.parts.dir;
     this.loaded = loaded;
     this.builtAt = new Date();

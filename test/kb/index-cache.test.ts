@@ -167,6 +167,20 @@ describe('a change to one file', () => {
     }
   });
 
+  it('made while running is answered after a restart too, without a rebuild', async () => {
+    const knowledge = await tempDir({ ...others, 'returns.md': RETURNS });
+    const data = await tempDir();
+    cleanups.push(knowledge.cleanup, data.cleanup);
+    const running = await start(knowledge.dir, data.dir);
+    await writeFile(path.join(knowledge.dir, 'returns.md'), article({ title: 'Return policy' }, 'Send anything back within 60 days, also opened boxes.'));
+    await running.rebuild();
+    expect(running.stats().index).toBe('updated');
+    await running.close();
+    const restarted = await start(knowledge.dir, data.dir);
+    expect(restarted.stats().index).toBe('updated');
+    expect((await restarted.search('within how many days can I send opened boxes back')).hits[0]?.id).toBe('returns');
+  });
+
   it('after a restart, with the kept index unreadable, is a rebuild, never an error', async () => {
     const knowledge = await tempDir({ ...others, 'returns.md': RETURNS });
     const data = await tempDir();
