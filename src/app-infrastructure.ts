@@ -20,7 +20,8 @@ import { createHttpCaller } from './integrations/http-call.ts';
 import { RecordedResponses } from './integrations/recorded-responses.ts';
 import { openStore } from './store/open-store.ts';
 import { studioRepository } from './studio/repository.ts';
-import type { Store } from './store/types.ts';
+import { gapRepository } from './kb/gap-store.ts';
+import type { SqlStore } from './store/sql-store.ts';
 import { ReleaseServer } from './studio/index.ts';
 import { createModelChooser } from './understanding/model-choice.ts';
 import { encoderOption } from './understanding/meaning/sentence-encoder.ts';
@@ -35,7 +36,8 @@ export interface InfrastructureOptions {
 export interface Infrastructure {
   logger: Logger;
   redis: RedisHandle;
-  store: Store;
+  /** The store as the app holds it; parts get it as a `Store`, without its database. */
+  store: SqlStore;
   /** The releases of flows and knowledge, and the one served. */
   releases: ReleaseServer;
   flows: FlowRegistry;
@@ -58,7 +60,7 @@ export interface Infrastructure {
 export async function openInfrastructure(config: Config, options: InfrastructureOptions): Promise<Infrastructure> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, redact: config.logRedact });
   const redis = await connectRedis({ url: config.redisUrl, autostart: config.redisAutostart, dataDir: config.dataDir, logger });
-  let store: Store;
+  let store: SqlStore;
   try {
     store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   } catch (error) {
@@ -73,7 +75,7 @@ export async function openInfrastructure(config: Config, options: Infrastructure
       repository: store.repository(studioRepository), redis: { publisher: redis.client, subscriber: redis.duplicate(), prefix: config.handoff.queuePrefix },
       dataDir: config.dataDir, disk: { flows: config.flowsDir, knowledge: config.knowledgeDir },
       watch: { flows: config.flowsWatch, knowledge: config.kbWatch }, logger, graceMs: config.flowsGraceMs,
-      ...(options.knowledge ? {} : { knowledge: { dataDir: config.dataDir, minConfidence: config.minConfidence, db: store.db, logger, ...(config.openai ? { openai: config.openai } : {}) } }),
+      ...(options.knowledge ? {} : { knowledge: { dataDir: config.dataDir, minConfidence: config.minConfidence, gaps: store.repository(gapRepository), logger, ...(config.openai ? { openai: config.openai } : {}) } }),
     });
   } catch (error) {
     await store.close();
@@ -93,7 +95,7 @@ export async function openInfrastructure(config: Config, options: Infrastructure
     minConfidence: config.minConfidence, intents: BUILT_IN_INTENTS, indexDir: path.join(config.dataDir, 'understanding', 'index'), ...(kb ? { knowledge: () => kb.snapshot(), similar: (text: string) => kb.similar?.(text) ?? Promise.resolve(null) } : {}),
     ...(chooser ? { chooser } : {}), ...encoderOption(config.understandingEncoder), vectorsFile: path.join(config.dataDir, 'understanding', 'sentence-vectors.bin'),
   });
-  const recorded = new RecordedResponses(store.db, { logger });
+  const recorded = store.repository((db) => new RecordedResponses(db, { logger }));
   const infrastructure: Infrastructure = {
     logger, redis, store, releases, flows: releases.flows, hoursToDescribe, search, understander, recorded,
     baseKnowledge: knowledgeBase ? answersWithOpeningHours(hoursToDescribe, knowledgeBase) : knowledgeBase,

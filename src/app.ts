@@ -34,7 +34,7 @@ import { AdminAuth } from './server/auth/admin-auth.ts';
 import { buildHttpServer, type HealthReport } from './server/http-server.ts';
 import { reportPart } from './server/report-part.ts';
 import { serveDataDir, type DataDirServer } from './store/data-dir-server.ts';
-import type { Store } from './store/types.ts';
+import type { SqlStore } from './store/sql-store.ts';
 import type { ReleaseServer } from './studio/index.ts';
 import { studioPart } from './studio/part.ts';
 import { mayAskModel } from './understanding/model-choice.ts';
@@ -46,7 +46,8 @@ export interface App {
   config: Config;
   logger: Logger;
   http: FastifyInstance;
-  store: Store;
+  /** The app's store; its `db` is for the embedded database's socket and for tests, never for a part. */
+  store: SqlStore;
   inbox: Inbox;
   outbox: Outbox;
   redis: RedisHandle;

@@ -2,7 +2,7 @@
 import { loadConfig } from '../config.ts';
 import { ParleyError } from '../core/errors.ts';
 import { groupGaps, type KbGapGroup } from '../kb/index.ts';
-import { SqlGapStore } from '../kb/gap-store.ts';
+import { gapRepository } from '../kb/gap-store.ts';
 import { parseCliArgs } from './parse-cli-args.ts';
 import { withStore } from './with-store.ts';
 
@@ -19,7 +19,7 @@ export async function kbGapsCommand(args: string[]): Promise<number> {
 
   const config = loadConfig();
   return withStore(config, async (store) => {
-    const groups = groupGaps(await new SqlGapStore(store.db).list({ limit: 5000, since })).slice(0, limit);
+    const groups = groupGaps(await store.repository(gapRepository).list({ limit: 5000, since })).slice(0, limit);
     process.stdout.write(values.json ? groups.map((g) => `${JSON.stringify(g)}\n`).join('') : readable(groups));
     return 0;
   });

@@ -5,7 +5,7 @@
  * conversation, customer or message id, so a gap cannot be traced back to who asked.
  * Without a database (the CLI's `kb ask`, tests) gaps stay in memory.
  */
-import type { Queryable } from '../store/types.ts';
+import type { Db, Queryable } from '../store/types.ts';
 import type { KbGap } from './types.ts';
 
 export interface GapStore {
@@ -38,6 +38,7 @@ interface GapRow {
   created_at: Date | string;
 }
 
+/** The knowledge base's repository: the unanswered questions (kb_gaps). Built by `store.repository(gapRepository)`. */
 export class SqlGapStore implements GapStore {
   constructor(private readonly db: Queryable) {}
 
@@ -66,3 +67,6 @@ export class SqlGapStore implements GapStore {
     }));
   }
 }
+
+/** For `store.repository`. */
+export const gapRepository = (db: Db): SqlGapStore => new SqlGapStore(db);

@@ -5,9 +5,8 @@
 import path from 'node:path';
 import { ParleyError } from '../core/errors.ts';
 import type { Logger } from '../infra/logger.ts';
-import type { Queryable } from '../store/types.ts';
 import { DEFAULT_MIN_CONFIDENCE } from './confidence.ts';
-import { MemoryGapStore, SqlGapStore } from './gap-store.ts';
+import { MemoryGapStore, type GapStore } from './gap-store.ts';
 import { FileKnowledgeBase } from './knowledge-base.ts';
 import { DEFAULT_LOCALE } from './load.ts';
 import { AnswerWriter } from './openai/answer-writer.ts';
@@ -34,8 +33,8 @@ export interface CreateKnowledgeBaseOptions {
   minConfidence?: number;
   /** With OpenAI (or a compatible server): hybrid retrieval and written answers. Without: the offline matcher and extractive answers. */
   openai?: OpenAiSettings;
-  /** Where gaps are kept (table kb_gaps). Without it, gaps are kept in memory only. */
-  db?: Queryable;
+  /** Where gaps are kept: the knowledge base's repository (table kb_gaps, `store.repository(gapRepository)`). Without it, gaps are kept in memory only. */
+  gaps?: GapStore;
   logger?: Logger;
   /** Rebuild the index when a file in `dir` changes. Default: false. */
   watch?: boolean;
@@ -56,7 +55,7 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
     dir: options.dir,
     minConfidence,
     defaultLocale: options.defaultLocale ?? DEFAULT_LOCALE,
-    gapStore: options.db ? new SqlGapStore(options.db) : new MemoryGapStore(),
+    gapStore: options.gaps ?? new MemoryGapStore(),
     recordGaps: options.recordGaps ?? true,
     embedder:
       client && options.openai

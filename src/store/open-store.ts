@@ -2,7 +2,7 @@ import { ParleyError } from '../core/errors.ts';
 import { openPgliteDb } from './pglite-db.ts';
 import { describeError, openPostgresDb, redactUrl } from './postgres-db.ts';
 import { SqlStore } from './sql-store.ts';
-import type { Db, Store } from './types.ts';
+import type { Db } from './types.ts';
 
 export interface OpenStoreOptions {
   /** PostgreSQL connection URL. When absent, Parley uses PGlite under `dataDir`. */
@@ -13,9 +13,11 @@ export interface OpenStoreOptions {
 
 /**
  * Opens the store: PostgreSQL when `databaseUrl` is set, else PGlite under `dataDir`, with migrations applied.
+ * The store is returned as the SqlStore the composition root holds (its `db` serves the embedded database's socket
+ * and the tests); the parts get it as a `Store`, which hands no database out.
  * Any failure to reach or prepare the database is a ParleyError('DATABASE_UNAVAILABLE') with a one-line message.
  */
-export async function openStore(options: OpenStoreOptions): Promise<Store> {
+export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
   const where = options.databaseUrl
     ? `PostgreSQL at ${redactUrl(options.databaseUrl)}`
     : `the embedded database (PGlite) in ${options.dataDir}`;

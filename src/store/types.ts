@@ -155,7 +155,6 @@ export interface CommitTurn {
  * Parley's persistent state. One implementation over `Db`; the contract suite runs it on PGlite and PostgreSQL.
  */
 export interface Store {
-  readonly db: Db;
   /**
    * A module's repository over the database (`<module>/repository.ts`): the only way a module reaches its tables. The
    * same SQL runs on PostgreSQL and PGlite.

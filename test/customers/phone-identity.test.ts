@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelUserId, normalizePhone, phoneOfIdentity } from '../../src/core/phone-identity.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import type { Store } from '../../src/store/types.ts';
+import type { SqlStore } from '../../src/store/sql-store.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 
 describe('phone numbers in E.164', () => {
@@ -49,7 +49,7 @@ describe('phone numbers in E.164', () => {
 });
 
 describe('resolving customers by phone number (PostgreSQL)', () => {
-  let store: Store;
+  let store: SqlStore;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-customers-'));
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKnowledgeBase, groupGaps, maskPrivate, type KbGap } from '../../src/kb/index.ts';
+import { SqlGapStore } from '../../src/kb/gap-store.ts';
 import type { Db } from '../../src/store/index.ts';
 import { openMigratedTestDb } from '../support/pglite-template.ts';
 import { demoKnowledge, tempDir } from './support/kb-dir.ts';
@@ -69,7 +70,7 @@ describe('gaps in the database (kb_gaps), without customer identity', () => {
   });
 
   it('declined questions are stored masked and listed grouped, most frequent first', async () => {
-    const kb = await createKnowledgeBase({ dir: demoKnowledge, dataDir: (await tempDir()).dir, db });
+    const kb = await createKnowledgeBase({ dir: demoKnowledge, dataDir: (await tempDir()).dir, gaps: new SqlGapStore(db) });
     try {
       for (const q of ['do you sell lawn mowers?', 'Do you sell lawn mowers', 'can I buy a lawn mower, call me on +31 6 1234 5678', 'what is the capital of france?']) {
         expect((await kb.answer(q, { locale: 'en-GB' })).answer).toBeNull();

@@ -20,7 +20,6 @@ import {
   SqlStore,
   TURN_CUSTOMER,
   type Db,
-  type Store,
 } from '../../src/store/index.ts';
 
 const POSTGRES_URL = 'postgresql://postgres@127.0.0.1:5432';
@@ -62,10 +61,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function storeContract(name: string, target: ContractTarget): void {
   describe(`Store contract on ${name}`, () => {
     let db: Db;
-    let store: Store;
+    let store: SqlStore;
     const peers: Db[] = [];
 
-    async function peerStore(): Promise<Store> {
+    async function peerStore(): Promise<SqlStore> {
       const other = await target.peer(db);
       peers.push(other);
       return new SqlStore(other);
