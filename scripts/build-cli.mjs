@@ -5,7 +5,7 @@
 // which a bundle would move; any other module that does so fails the build here rather than the command later.
 // bin/parley.js uses the bundle only while it is newer than every source file it was built from; otherwise it
 // runs the sources through tsx, so a stale or missing bundle never changes behaviour, only start-up time.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,7 +34,8 @@ try {
         build.onResolve({ filter: /^\.\/start\.ts$/ }, (args) => ({ path: args.path, external: true }));
         build.onLoad({ filter: /\.ts$/ }, (args) => {
           const source = readFileSync(args.path, 'utf8');
-          if (source.includes('import.meta')) {
+          // The sentence encoder starts its thread from the file beside it, which is copied beside the bundle below.
+          if (source.includes('import.meta') && !source.includes("new URL('./encoder-thread.mjs', import.meta.url)")) {
             return { errors: [{ text: `${path.relative(root, args.path)} uses import.meta, which a bundle would break; keep it out of the CLI commands' imports` }] };
           }
           return { contents: source, loader: 'ts' };
@@ -42,7 +43,8 @@ try {
       },
     }],
   });
-  const inputs = Object.keys(result.metafile.inputs).map((input) => path.relative(root, path.resolve(root, input)));
+  copyFileSync(path.join(root, 'src/understanding/meaning/encoder-thread.mjs'), path.join(outdir, 'encoder-thread.mjs'));
+  const inputs = [...Object.keys(result.metafile.inputs).map((input) => path.relative(root, path.resolve(root, input))), 'src/understanding/meaning/encoder-thread.mjs'];
   writeFileSync(path.join(outdir, 'manifest.json'), `${JSON.stringify({ builtAt: Date.now(), inputs }, null, 1)}\n`);
 } catch (error) {
   // Never fails an install: without the bundle the CLI runs from the sources.

@@ -13,6 +13,7 @@ import { loadFlows } from '../engine/load-flows.ts';
 import { loadKnowledge } from '../kb/load.ts';
 import { flowsDirectory, knowledgeDirectory } from './directories.ts';
 import { Understander } from '../understanding/understander.ts';
+import { availableParallelism } from 'node:os';
 import { encoderOption } from '../understanding/meaning/sentence-encoder.ts';
 import type { Understood } from '../core/understanding.ts';
 import { parseCliArgs } from './parse-cli-args.ts';
@@ -42,7 +43,7 @@ export async function routeCommand(args: string[]): Promise<number> {
   const knowledge = await loadKnowledge(await knowledgeDirectory(config, values.kb), { defaultLocale: 'en' });
   const snapshot = { version: 'cli', articles: knowledge.articles };
   const ranker = values.ranker === 'lexical' || values.ranker === 'matcher' ? values.ranker : undefined;
-  const { encoder } = encoderOption(config.understandingEncoder);
+  const { encoder } = encoderOption(config.understandingEncoder, { threads: availableParallelism() });
   const understander = new Understander({
     minConfidence: config.minConfidence, knowledge: () => snapshot, ...(ranker ? { ranker } : {}), ...(values['no-intents'] ? {} : { intents: BUILT_IN_INTENTS }),
     ...(encoder ? { encoder } : {}),

@@ -174,8 +174,8 @@ export class Understander {
     const file = this.options.vectorsFile;
     if (file) await encoder.restore?.(file);
     const missing = encoder.has ? texts.filter((text) => !encoder.has!(text)) : texts;
-    // In small slices with a pause before each: the encoder computes on this thread, and customers' messages and the
-    // server's own work arriving meanwhile must not wait for all of it.
+    // In small slices with a pause before each: the encoder's thread is shared with customers' messages, which must
+    // not wait behind all of it (and a stopping server ends it after the slice under way).
     for (let i = 0; i < missing.length && !signal?.aborted; i += PREPARE_SLICE) {
       await new Promise<void>((resolve) => setTimeout(resolve, PREPARE_PAUSE_MS));
       await encoder.encode(missing.slice(i, i + PREPARE_SLICE));

