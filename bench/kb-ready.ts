@@ -16,8 +16,9 @@ export interface ReadyFigures {
   readyMs: number;
   readyCpuMs: number;
   index: string;
-  /** CPU time per question, sorted. */
+  /** CPU time per question, sorted; and of the questions after the first 20 (the code warmed up), sorted. */
   questionCpuMs: number[];
+  warmQuestionCpuMs: number[];
   /** With --change: the rebuild's wall time, how the index came to be after it, whether the new text was found first, and the peak RSS after it. */
   update?: { ms: number; index: string; found: boolean; peakRssMiB: number };
   /** Peak RSS once started and the questions answered (before any change). */
@@ -50,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
     await kb.answer(question, { limit: 10 });
     questionCpuMs.push(cpuMs() - c);
   }
+  const warmQuestionCpuMs = questionCpuMs.slice(20).sort((a, b) => a - b);
   questionCpuMs.sort((a, b) => a - b);
   const peakRssMiB = peakRss();
   let update: ReadyFigures['update'];
@@ -64,7 +66,7 @@ async function main(argv: string[]): Promise<void> {
     update = { ms, index: kb.stats().index, found, peakRssMiB: peakRss() };
   }
   await kb.close();
-  process.stdout.write(`${JSON.stringify({ readyMs, readyCpuMs, index, questionCpuMs, update, peakRssMiB } satisfies ReadyFigures)}\n`);
+  process.stdout.write(`${JSON.stringify({ readyMs, readyCpuMs, index, questionCpuMs, warmQuestionCpuMs, update, peakRssMiB } satisfies ReadyFigures)}\n`);
 }
 
 await main(process.argv.slice(2));
