@@ -72,7 +72,7 @@ export async function openInfrastructure(config: Config, options: Infrastructure
   let releases: ReleaseServer;
   try {
     releases = await ReleaseServer.open({
-      repository: store.repository(studioRepository), redis: { publisher: redis.client, subscriber: redis.duplicate(), prefix: config.handoff.queuePrefix },
+      repository: store.repository(studioRepository), inFlight: () => store.flowVersionsInFlight(), redis: { publisher: redis.client, subscriber: redis.duplicate(), prefix: config.handoff.queuePrefix },
       dataDir: config.dataDir, disk: { flows: config.flowsDir, knowledge: config.knowledgeDir },
       watch: { flows: config.flowsWatch, knowledge: config.kbWatch }, logger, graceMs: config.flowsGraceMs,
       ...(options.knowledge ? {} : { knowledge: { dataDir: config.dataDir, minConfidence: config.minConfidence, gaps: store.repository(gapRepository), logger, ...(config.openai ? { openai: config.openai } : {}) } }),

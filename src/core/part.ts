@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AgentSessions } from '../server/auth/agent-sessions.ts';
 import type { AppMetrics } from '../analytics/metrics.ts';
 import type { Config } from '../config.ts';
+import type { CustomerSummary } from '../customers/customer-directory.ts';
 import type { FlowRegistry } from '../engine/flow-registry.ts';
 import type { Agent } from '../handoff/agents.ts';
 import type { AgentDesk } from '../handoff/desk.ts';
@@ -78,6 +79,8 @@ export interface PartServices {
   deskCopies: readonly HandoffCopies[];
   /** customers: messages Parley starts outside a turn (a handoff's), through the consent ledger and the preferred channel. */
   dispatchStarted(conversation: Conversation, messages: StoredMessage[]): Promise<void>;
+  /** customers: the customer's name and the channels a late message goes to (a handoff's context); null: no such customer. */
+  customerSummary(customerId: string): Promise<CustomerSummary | null>;
   /** ratings: whether a resolve asks for the rating (once per conversation). */
   askRating(conversation: Conversation, handoff: Handoff): Promise<boolean>;
   /** handoff: the handoff system (queue, service, desks). */

@@ -25,6 +25,8 @@ export type LinkActor = { id: string; admin: boolean; queues: readonly string[] 
 
 export interface AgentLinkOptions {
   repository: CustomersRepository;
+  /** Whether the customer has a handoff in one of these queues (the handoff module's records; false without it). */
+  hasHandoffIn: (customerId: string, queues: readonly string[]) => Promise<boolean>;
   /** Makes two customers one (merge-customers.ts). */
   merge: MergeCustomers;
   directory: CustomerDirectory;
@@ -50,7 +52,7 @@ export async function registerAgentLinkRoutes(http: FastifyInstance, options: Ag
   async function mayLink(actor: LinkActor, customerId: string): Promise<boolean> {
     if (!(await directory.exists(customerId))) return false;
     if (actor.admin) return true;
-    return repository.hasHandoffIn(customerId, actor.queues);
+    return options.hasHandoffIn(customerId, actor.queues);
   }
 
   http.post('/agent/api/customers/link', async (request) => {

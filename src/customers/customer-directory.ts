@@ -23,11 +23,19 @@ export interface CustomerProfile {
   identities: Identity[];
 }
 
+export type CustomerSummary = Omit<CustomerProfile, 'identities'>;
+
 /** Customers, their identities, their conversations per channel and their preferred channel (migration 0006). */
 export class CustomerDirectory {
   constructor(private readonly db: Queryable) {}
 
   async profile(customerId: string, q: Queryable = this.db): Promise<CustomerProfile | null> {
+    const customer = await this.summary(customerId, q);
+    return customer && { ...customer, identities: await this.identities(customerId, q) };
+  }
+
+  /** The customer without their identities: the name and the channels a late message goes to (a handoff's context). */
+  async summary(customerId: string, q: Queryable = this.db): Promise<CustomerSummary | null> {
     if (!UUID.test(customerId)) return null;
     const customer = await q.query<{ id: string; display_name: string | null; preferred_channel: string | null; preferred_channel_at: Date | null; last_channel: string | null }>(
       'SELECT id, display_name, preferred_channel, preferred_channel_at, last_channel FROM customers WHERE id = $1',
@@ -35,14 +43,7 @@ export class CustomerDirectory {
     );
     const row = customer.rows[0];
     if (!row) return null;
-    return {
-      id: row.id,
-      displayName: row.display_name,
-      chosenChannel: row.preferred_channel,
-      chosenAt: row.preferred_channel_at,
-      lastChannel: row.last_channel,
-      identities: await this.identities(customerId, q),
-    };
+    return { id: row.id, displayName: row.display_name, chosenChannel: row.preferred_channel, chosenAt: row.preferred_channel_at, lastChannel: row.last_channel };
   }
 
   async identities(customerId: string, q: Queryable = this.db): Promise<Identity[]> {

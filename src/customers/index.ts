@@ -37,6 +37,16 @@ export interface CustomerSystemOptions {
   redis: Redis;
   redisPrefix: string;
   logger: Logger;
+  /** The handoff module's records, when handoff is on (the customers part reads them through `services.handoff`). */
+  handoffs: () => HandoffRecords | undefined;
+}
+
+/** What the customers module asks of the handoff module, which owns handoffs and the agents' replies. */
+export interface HandoffRecords {
+  /** Which of these messages are agents' replies. */
+  agentReplies(messageIds: readonly string[]): Promise<Set<string>>;
+  /** Whether the customer has a handoff in one of these queues. */
+  hasHandoffIn(customerId: string, queues: readonly string[]): Promise<boolean>;
 }
 
 export interface CustomerSystem {
@@ -54,7 +64,7 @@ export function createCustomerSystem(options: CustomerSystemOptions): CustomerSy
   const repository = store.repository(customersRepository);
   const { directory, ledger, codes } = repository;
   const router = new OutboundRouter({
-    repository, directory, ledger, deliver: options.deliver, isLive: options.isLive, enabled: options.enabled, logger,
+    store, directory, ledger, deliver: options.deliver, isLive: options.isLive, enabled: options.enabled, logger,
     fail: (messageId, reason) => store.markAttemptFailed(messageId, reason, true),
   });
   const merge: MergeCustomers = (a, b, link) => repository.merge(options.customerData, a, b, link);
@@ -69,11 +79,15 @@ export function createCustomerSystem(options: CustomerSystemOptions): CustomerSy
     router,
     async dispatchStarted(conversation, messages) {
       // Agents' replies (the handoff records them) follow the customer; its notices stay in their conversation.
-      await router.dispatchStarted(conversation, messages, await repository.agentReplies(messages.map((m) => m.id)));
+      const agentReplies = await options.handoffs()?.agentReplies(messages.map((m) => m.id));
+      await router.dispatchStarted(conversation, messages, agentReplies ?? new Set());
     },
     async register(http, agents) {
       await registerCustomerApi(http, { repository, merge, config, directory, ledger, router, codes });
-      await registerAgentLinkRoutes(http, { repository, merge, directory, actorOf: agents.actorOf, defaultCountry: config.defaultCountry });
+      await registerAgentLinkRoutes(http, {
+        repository, merge, directory, actorOf: agents.actorOf, defaultCountry: config.defaultCountry,
+        hasHandoffIn: async (customerId, queues) => (await options.handoffs()?.hasHandoffIn(customerId, queues)) ?? false,
+      });
     },
   };
 }

@@ -1,12 +1,12 @@
 import type { Address } from '../core/message.ts';
 import type { Logger } from '../infra/logger.ts';
-import type { Conversation, NewOutbound, StoredMessage } from '../store/types.ts';
+import type { Conversation, NewOutbound, Store, StoredMessage } from '../store/types.ts';
 import { noConsentReason, type ConsentLedger, type Purpose } from './consent-ledger.ts';
 import { preferredChannel, type CustomerDirectory } from './customer-directory.ts';
-import type { CustomersRepository } from './repository.ts';
 
 export interface OutboundRouterOptions {
-  repository: CustomersRepository;
+  /** The messages Parley starts are the store's (src/store owns the messages table). */
+  store: Pick<Store, 'insertStarted' | 'setPurpose' | 'movePending'>;
   directory: CustomerDirectory;
   ledger: ConsentLedger;
   /** Hands messages to the outbox: delivered in order per conversation. */
@@ -76,15 +76,15 @@ export class OutboundRouter {
 
   /** Stores a message Parley starts in this conversation, checks it against the ledger, and sends it or refuses it. */
   async start(conversation: Conversation, message: NewOutbound, purpose: Purpose, source: string): Promise<StartedOutcome> {
-    const stored = await this.options.repository.startMessage(conversation, message, purpose);
+    const stored = await this.options.store.insertStarted(conversation, message, purpose);
     return this.gateAndDeliver(conversation, stored, purpose, source);
   }
 
   private async gateAndDeliver(conversation: Conversation, message: StoredMessage, purpose: Purpose, source: string): Promise<StartedOutcome> {
-    const { ledger, repository } = this.options;
+    const { ledger, store } = this.options;
     if (!(await ledger.isGranted(conversation.customerId, conversation.channel, purpose))) {
       const reason = noConsentReason(purpose, conversation.channel);
-      await repository.setPurpose(message.id, purpose);
+      await store.setPurpose(message.id, purpose);
       await this.options.fail(message.id, reason);
       await ledger.refuse({ customerId: conversation.customerId, channel: conversation.channel, purpose, source, reason, messageId: message.id });
       this.options.logger.info({ messageId: message.id, conversationId: conversation.id, channel: conversation.channel, purpose }, 'message not sent: no consent');
@@ -96,6 +96,6 @@ export class OutboundRouter {
 
   /** Moves a pending message into the conversation it is delivered in, so its window, retries and statuses follow. */
   private async move(message: StoredMessage, target: Conversation): Promise<StoredMessage> {
-    return (await this.options.repository.moveMessage(message.id, target)) ?? message;
+    return (await this.options.store.movePending(message.id, target)) ?? message;
   }
 }

@@ -11,11 +11,15 @@ export const customersPart: PartFactory = ({ config, logger, store, redis, custo
     deliver: (conversationId, address, messages) => services.deliver?.(conversationId, address, messages),
     isLive: async (conversation) => (await services.presence?.(conversation.channel)?.isLive(conversation.externalId).catch(() => false)) ?? false,
     enabled: (channel) => services.channelEnabled?.(channel) ?? false,
+    handoffs: () => services.handoff?.service.handoffs,
   });
   return {
     name: 'customers',
     hooks: customers.hooks,
-    provides: { dispatchStarted: (conversation, messages) => customers.dispatchStarted(conversation, messages) },
+    provides: {
+      dispatchStarted: (conversation, messages) => customers.dispatchStarted(conversation, messages),
+      customerSummary: (customerId) => customers.directory.summary(customerId),
+    },
     routes: {
       register: (scope, { adminAuth }) => customers.register(scope, {
         actorOf: async (request) => {

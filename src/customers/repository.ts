@@ -4,9 +4,8 @@
  * (hooks, routes, the outbound router) reaches the database only through it. Built by `store.repository`.
  */
 import type { CustomerRows } from '../store/customer-rows.ts';
-import { json, toMessage, type MessageRow } from '../store/rows.ts';
-import type { Conversation, Db, NewOutbound, StoredMessage } from '../store/types.ts';
-import { ConsentLedger, type Purpose } from './consent-ledger.ts';
+import type { Db } from '../store/types.ts';
+import { ConsentLedger } from './consent-ledger.ts';
 import { CustomerDirectory } from './customer-directory.ts';
 import { LinkCodes } from './link-codes.ts';
 import { mergeCustomers, type MergeResult } from './merge-customers.ts';
@@ -53,39 +52,6 @@ export class CustomersRepository {
     return known.rows;
   }
 
-  /**
-   * Which of these messages are agents' replies (the handoff records them in handoff_replies): they follow the
-   * customer to their preferred channel. Reads the handoff module's table.
-   */
-  async agentReplies(messageIds: readonly string[]): Promise<Set<string>> {
-    const agents = await this.db.query<{ message_id: string }>('SELECT message_id FROM handoff_replies WHERE message_id = ANY($1::bigint[])', [[...messageIds]]);
-    return new Set(agents.rows.map((r) => String(r.message_id)));
-  }
-
-  /** Stores a message Parley starts in the conversation, pending, with its purpose. */
-  async startMessage(conversation: Conversation, message: NewOutbound, purpose: Purpose): Promise<StoredMessage> {
-    const result = await this.db.query<MessageRow>(
-      `INSERT INTO messages (conversation_id, direction, channel, text, buttons, attachments, status, purpose)
-       VALUES ($1, 'out', $2, $3, $4::jsonb, $5::jsonb, 'pending', $6) RETURNING *`,
-      [conversation.id, conversation.channel, message.text, json(message.buttons ?? []), json(message.attachments ?? []), purpose],
-    );
-    return toMessage(result.rows[0]!);
-  }
-
-  async setPurpose(messageId: string, purpose: Purpose): Promise<void> {
-    await this.db.query('UPDATE messages SET purpose = $2 WHERE id = $1', [messageId, purpose]);
-  }
-
-  /** Moves a pending message into another conversation; null when it is no longer pending. */
-  async moveMessage(messageId: string, target: Conversation): Promise<StoredMessage | null> {
-    const result = await this.db.query<MessageRow>(
-      `UPDATE messages SET conversation_id = $2, channel = $3 WHERE id = $1 AND status = 'pending' RETURNING *`,
-      [messageId, target.id, target.channel],
-    );
-    const row = result.rows[0];
-    return row ? toMessage(row) : null;
-  }
-
   /** Claims an Idempotency-Key for a notify request; false when a request with the key was seen before. */
   async claimNotify(keyName: string, key: string, requestHash: string): Promise<boolean> {
     const claimed = await this.db.query(
@@ -117,14 +83,6 @@ export class CustomersRepository {
   async finishNotify(keyName: string, key: string, status: number, response: unknown, customerId: string | null): Promise<void> {
     await this.db.query('UPDATE notify_requests SET status = $3, response = $4::jsonb, customer_id = $5 WHERE key_id = $1 AND idempotency_key = $2',
       [keyName, key, status, JSON.stringify(response), customerId]);
-  }
-
-  /** Whether the customer has a handoff in one of these queues (reads the handoff module's table). */
-  async hasHandoffIn(customerId: string, queues: readonly string[]): Promise<boolean> {
-    const result = await this.db.query(
-      `SELECT 1 FROM handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE c.customer_id = $1 AND h.queue = ANY($2::text[]) LIMIT 1`,
-      [customerId, [...queues]]);
-    return result.rowCount > 0;
   }
 
   /** Adds an identity Parley has never seen to a customer on an agent's word, recorded as a link. */

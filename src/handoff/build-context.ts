@@ -6,6 +6,17 @@ import { HandoffContextV2, type HandoffContext, type HandoffTrigger, type Knowle
 import type { HandoffStore } from './handoff-store.ts';
 import { summarize, type SummaryOptions } from './summary.ts';
 
+/** What a handoff's context says of the customer, from the customers module (its `customerSummary` service). */
+export interface ContextCustomer {
+  displayName: string | null;
+  /** The channel the customer chose. */
+  chosenChannel: string | null;
+  lastChannel: string | null;
+}
+
+/** The customer a context is about; null when the customers module is off or has no such customer. */
+export type CustomerLookup = (customerId: string) => Promise<ContextCustomer | null>;
+
 /** Lines of transcript a context carries at most (the newest). */
 export const MAX_TRANSCRIPT_LINES = 500;
 
@@ -71,9 +82,9 @@ export function handoffFlow(flows: FlowSet, reason: string, vars: ConversationSt
 }
 
 /** Builds and checks the context of a new handoff from what the store holds. */
-export async function buildContext(store: Store, handoffs: HandoffStore, input: ContextInput): Promise<HandoffContext> {
+export async function buildContext(store: Store, handoffs: HandoffStore, customerOf: CustomerLookup, input: ContextInput): Promise<HandoffContext> {
   const { conversation, before } = input;
-  const customer = await handoffs.customerOf(conversation.customerId);
+  const customer = await customerOf(conversation.customerId);
   const transcript = await transcriptLines(store, handoffs, conversation.id);
   // Variables whose name starts with `_` are the flows' and Parley's own bookkeeping, not something the agent needs.
   const vars = Object.fromEntries(Object.entries(conversation.state.vars).filter(([name]) => !name.startsWith('_')));
@@ -92,10 +103,10 @@ export async function buildContext(store: Store, handoffs: HandoffStore, input: 
     queue: input.queue,
     customer: {
       id: conversation.customerId,
-      name: customer?.display_name ?? null,
+      name: customer?.displayName ?? null,
       locale,
       // The channel they chose, else the one they last used (docs/customers.md): where a late answer reaches them.
-      preferredChannel: customer?.preferred_channel ?? customer?.last_channel ?? conversation.address.channel,
+      preferredChannel: customer?.chosenChannel ?? customer?.lastChannel ?? conversation.address.channel,
     },
     channel: { id: conversation.channel },
     transcript,

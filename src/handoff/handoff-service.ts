@@ -6,7 +6,7 @@ import { conversationLockKey, type ConversationLock } from '../inbox/conversatio
 import type { Logger } from '../infra/logger.ts';
 import { batched } from '../infra/batch.ts';
 import type { Conversation, NewOutbound, Store, StoredMessage } from '../store/types.ts';
-import { buildContext, flowOfHandoff, toLine } from './build-context.ts';
+import { buildContext, flowOfHandoff, toLine, type CustomerLookup } from './build-context.ts';
 import { PRIORITIES, type HandoffTrigger, type KnowledgeRecord } from './context.ts';
 import type { AgentIdentity, DeskFanout } from './desk.ts';
 import type { Handoff } from './handoff-rows.ts';
@@ -26,6 +26,8 @@ export interface HandoffEnqueuer {
 export interface HandoffServiceOptions {
   store: Store;
   handoffs: HandoffStore;
+  /** The customer a new handoff's context names (the customers module's `customerSummary`). */
+  customerOf: CustomerLookup;
   queue: HandoffEnqueuer;
   desks: DeskFanout;
   lock: ConversationLock;
@@ -122,7 +124,7 @@ export class HandoffService {
     const priority = PRIORITY_OF[info.trigger];
     const queue = this.queueOf(conversation, info.before, info.trigger, reason);
     const flows = this.options.flows(conversation.state);
-    const context = await buildContext(store, handoffs, {
+    const context = await buildContext(store, handoffs, this.options.customerOf, {
       id, conversation, trigger: info.trigger, reason, priority, queue, before: info.before, knowledge: info.knowledge ?? [], flows, now,
       ...(this.options.summaries ? { summary: { ...this.options.summaries, logger } } : {}),
     });

@@ -12,13 +12,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class HandoffStore {
   constructor(private readonly db: Db) {}
 
-  /** What the handoff's context says of the customer (reads the customers module's table). */
-  async customerOf(customerId: string): Promise<{ display_name: string | null; preferred_channel: string | null; last_channel: string | null } | undefined> {
-    const customer = await this.db.query<{ display_name: string | null; preferred_channel: string | null; last_channel: string | null }>(
-      'SELECT display_name, preferred_channel, last_channel FROM customers WHERE id = $1', [customerId]);
-    return customer.rows[0];
-  }
-
   /** Inserts the handoff; when the conversation already has an open one, returns that one instead. */
   async insert(handoff: NewHandoff): Promise<{ handoff: Handoff; created: boolean }> {
     const inserted = await this.db.query<HandoffRow>(
@@ -269,6 +262,23 @@ export class HandoffStore {
       [conversationId],
     );
     return result.rows.map(toMessage);
+  }
+
+  /** Which of these messages are agents' replies (for the customers module: they follow the customer's preferred channel). */
+  async agentReplies(messageIds: readonly string[]): Promise<Set<string>> {
+    const agents = await this.db.query<{ message_id: string }>('SELECT message_id FROM handoff_replies WHERE message_id = ANY($1::bigint[])', [[...messageIds]]);
+    return new Set(agents.rows.map((r) => String(r.message_id)));
+  }
+
+  /**
+   * Whether the customer has a handoff in one of these queues (for the customers module's agent link check). Joins
+   * the handoffs with the conversations they belong to, as the handoff module's other lists do.
+   */
+  async hasHandoffIn(customerId: string, queues: readonly string[]): Promise<boolean> {
+    const result = await this.db.query(
+      `SELECT 1 FROM handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE c.customer_id = $1 AND h.queue = ANY($2::text[]) LIMIT 1`,
+      [customerId, [...queues]]);
+    return result.rowCount > 0;
   }
 
   /** Ids of the conversation's messages that agents wrote. */

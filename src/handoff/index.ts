@@ -41,6 +41,8 @@ export interface HandoffSystemOptions {
   summaryWriter?: SummaryWriter;
   /** Whether a resolve asks for the rating (src/analytics, which also takes the answer). */
   askRating: HandoffServiceOptions['askRating'];
+  /** The customer a new handoff's context names (the customers module's `customerSummary`). */
+  customerOf: HandoffServiceOptions['customerOf'];
   /** How often the monitor looks (ms). Default 2000. */
   monitorIntervalMs?: number;
 }
@@ -75,6 +77,7 @@ export function createHandoffSystem(options: HandoffSystemOptions): HandoffSyste
     store: options.store, handoffs, queue, desks, lock: options.lock, dispatch: options.dispatch, flows: options.flows, logger, defaultQueue: config.defaultQueue, routes: config.routes,
     ...(options.summaryWriter ? { summaries: { writer: options.summaryWriter, timeoutMs: config.summaryTimeoutMs } } : {}),
     askRating: options.askRating,
+    customerOf: options.customerOf,
     ...(config.openingHours ? { hours: new OpeningHours(config.openingHours) } : {}),
   });
   const { hooks, onHandoff } = createHandoffHooks({

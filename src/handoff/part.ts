@@ -29,6 +29,7 @@ export const handoffPart: PartFactory = ({ config, logger, redis, store, lock, f
         logger.error({ conversationId: conversation.id, err: String(error) }, 'a message the handoff started could not be dispatched'));
     },
     askRating: async (conversation, handoff) => (await services.askRating?.(conversation, handoff)) ?? false,
+    customerOf: async (customerId) => (await services.customerSummary?.(customerId)) ?? null,
   });
   return {
     name: 'handoff',

@@ -1,5 +1,5 @@
 import { redact } from '../infra/redact.ts';
-import type { CustomerRows, Subject } from '../store/customer-rows.ts';
+import { subjectTexts, type CustomerRows, type Subject } from '../store/customer-rows.ts';
 import type { Queryable } from '../store/types.ts';
 
 /**
@@ -21,16 +21,12 @@ export const kbCustomerData: CustomerRows = {
 };
 
 /**
- * The unanswered questions that came from this customer, found by their text: the customer's messages, redacted and
- * cut the way the gap was recorded.
+ * The unanswered questions that came from this customer, found by their text: the customer's messages (as the store
+ * gives them), redacted and cut the way the gap was recorded.
  */
 export async function subjectGapIds(q: Queryable, subject: Subject): Promise<string[]> {
-  if (subject.conversations.length === 0) return [];
-  const texts = await q.query<{ text: string }>(
-    "SELECT DISTINCT text FROM messages WHERE conversation_id = ANY($1::uuid[]) AND direction = 'in' AND text IS NOT NULL",
-    [subject.conversations.map((c) => c.id)],
-  );
-  const questions = [...new Set(texts.rows.flatMap((r) => [r.text, r.text.trim()]).map((t) => redact(t).slice(0, 500)))];
+  const texts = await subjectTexts(q, subject);
+  const questions = [...new Set(texts.flatMap((text) => [text, text.trim()]).map((t) => redact(t).slice(0, 500)))];
   if (questions.length === 0) return [];
   const gaps = await q.query<{ id: string | number }>('SELECT id FROM kb_gaps WHERE question = ANY($1::text[])', [questions]);
   return gaps.rows.map((r) => String(r.id));

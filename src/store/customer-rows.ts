@@ -48,6 +48,16 @@ export async function loadSubject(q: Queryable, customerId: string): Promise<Sub
   return { customerId, conversations: conversations.rows.map((r) => ({ id: r.id, channel: r.channel, externalId: r.external_id })) };
 }
 
+/** The distinct texts the subject wrote (their inbound messages): for a module that finds its rows by text (kb_gaps). */
+export async function subjectTexts(q: Queryable, subject: Subject): Promise<string[]> {
+  if (subject.conversations.length === 0) return [];
+  const texts = await q.query<{ text: string }>(
+    "SELECT DISTINCT text FROM messages WHERE conversation_id = ANY($1::uuid[]) AND direction = 'in' AND text IS NOT NULL",
+    [subject.conversations.map((c) => c.id)],
+  );
+  return texts.rows.map((r) => r.text);
+}
+
 /**
  * Deletes the subject's rows of a module's tables picked by their own columns (`rows: 'own'`), counted before any is
  * deleted (a cascade would empty a later table first). The tables that go `with` another go with it.

@@ -209,6 +209,35 @@ export class SqlStore implements Store {
     return this.insertOut(this.db, conversation.id, conversation.channel, message, null);
   }
 
+  async insertStarted(conversation: Conversation, message: NewOutbound, purpose: string): Promise<StoredMessage> {
+    const result = await this.db.query<MessageRow>(
+      `INSERT INTO messages (conversation_id, direction, channel, text, buttons, attachments, status, purpose)
+       VALUES ($1, 'out', $2, $3, $4::jsonb, $5::jsonb, 'pending', $6) RETURNING *`,
+      [conversation.id, conversation.channel, message.text, json(message.buttons ?? []), json(message.attachments ?? []), purpose],
+    );
+    return toMessage(result.rows[0]!);
+  }
+
+  async setPurpose(messageId: string, purpose: string): Promise<void> {
+    await this.db.query('UPDATE messages SET purpose = $2 WHERE id = $1', [messageId, purpose]);
+  }
+
+  async movePending(messageId: string, target: Conversation): Promise<StoredMessage | null> {
+    const result = await this.db.query<MessageRow>(
+      `UPDATE messages SET conversation_id = $2, channel = $3 WHERE id = $1 AND status = 'pending' RETURNING *`,
+      [messageId, target.id, target.channel],
+    );
+    const row = result.rows[0];
+    return row ? toMessage(row) : null;
+  }
+
+  async flowVersionsInFlight(): Promise<string[]> {
+    const result = await this.db.query<{ version: string }>(
+      "SELECT DISTINCT state->>'flowVersion' AS version FROM conversations WHERE state ? 'flow' AND state ? 'flowVersion'",
+    );
+    return result.rows.map((row) => row.version);
+  }
+
   async repliesTo(inboundId: string): Promise<StoredMessage[]> {
     if (!MESSAGE_ID.test(inboundId)) return [];
     const result = await this.db.query<MessageRow>('SELECT * FROM messages WHERE in_reply_to = $1 ORDER BY id', [inboundId]);

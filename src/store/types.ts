@@ -198,6 +198,17 @@ export interface Store {
   commitTurn(turn: CommitTurn): Promise<{ conversation: Conversation; replies: StoredMessage[] }>;
   /** Stores a message Parley starts (not in reply to an inbound message), as pending. */
   insertOutbound(conversationId: string, message: NewOutbound): Promise<StoredMessage>;
+  /**
+   * Stores a message Parley starts in the conversation, pending, with the purpose it is sent for (the consent
+   * ledger's, src/customers).
+   */
+  insertStarted(conversation: Conversation, message: NewOutbound, purpose: string): Promise<StoredMessage>;
+  /** Records the purpose of a message Parley started (one the consent ledger refused). */
+  setPurpose(messageId: string, purpose: string): Promise<void>;
+  /** Moves a pending message into another conversation (and its channel); null when it is no longer pending. */
+  movePending(messageId: string, target: Conversation): Promise<StoredMessage | null>;
+  /** The flow versions conversations are in the middle of a flow of (the studio keeps those flows loaded). */
+  flowVersionsInFlight(): Promise<string[]>;
 
   /** Outbound messages produced by the turn of this inbound message, in order. */
   repliesTo(inboundId: string): Promise<StoredMessage[]>;

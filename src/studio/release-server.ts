@@ -42,6 +42,8 @@ const KEEP_RELEASE_DIRS = 3;
 export interface ReleaseServerOptions {
   /** The studio's repository (src/studio/repository.ts). */
   repository: StudioRepository;
+  /** The flow versions conversations are in the middle of a flow of (the store's `flowVersionsInFlight`). */
+  inFlight: () => Promise<string[]>;
   /** Announces publishes; `subscriber` (a connection of its own) hears them. */
   redis: { publisher: Redis; subscriber: Redis; prefix: string };
   dataDir: string;
@@ -197,7 +199,7 @@ export class ReleaseServer {
 
   /** Loads and pins the flows of every earlier release a conversation is in the middle of a flow of. */
   async pinInFlight(): Promise<void> {
-    const wanted = (await this.options.repository.flowVersionsInFlight()).filter((version) => version !== this.flows.current.version);
+    const wanted = (await this.options.inFlight()).filter((version) => version !== this.flows.current.version);
     const missing = wanted.filter((version) => !this.loadedSets.has(version));
     for (const release of await this.releases.store.withFlowsVersions(missing)) {
       const dir = releaseDir(this.options.dataDir, release.id);

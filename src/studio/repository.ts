@@ -1,7 +1,7 @@
 /**
  * The studio's repository: the releases and the editors' drafts (release-store.ts, release-service.ts,
- * studio-files.ts run their statements over it), and which flow versions conversations are in the middle of. The
- * studio reaches the database only through it; built by `store.repository(studioRepository)`.
+ * studio-files.ts run their statements over it). The studio reaches the database only through it; which flow versions
+ * conversations are in it asks the store (`Store.flowVersionsInFlight`). Built by `store.repository(studioRepository)`.
  */
 import type { Db } from '../store/types.ts';
 import { ReleaseService, type ReleaseServiceOptions } from './release-service.ts';
@@ -16,14 +16,6 @@ export class StudioRepository {
 
   files(releases: ReleaseService): StudioFiles {
     return new StudioFiles(this.db, releases);
-  }
-
-  /** The flow versions conversations are in the middle of a flow of (reads the store's conversations). */
-  async flowVersionsInFlight(): Promise<string[]> {
-    const result = await this.db.query<{ version: string }>(
-      "SELECT DISTINCT state->>'flowVersion' AS version FROM conversations WHERE state ? 'flow' AND state ? 'flowVersion'",
-    );
-    return result.rows.map((row) => row.version);
   }
 }
 
