@@ -2,8 +2,11 @@
  * An offline answer is the sentences of a passage that answer the question, not its opening: each sentence is
  * scored by the question's (stemmed) words it contains, rarer words counting more; the best one is kept, with the
  * others that score nearly as well, in the passage's order, within the channel's length. A question that no
- * sentence shares a word with gets the passage's opening, which states what the passage is about.
+ * sentence shares a word with gets the passage's opening, which states what the passage is about. A word counts as
+ * shared in the customer's spelling too: with a typo ("wtaerproof"), or as another form of it ("weigh" / "weight",
+ * "recharge" / "charge").
  */
+import { closeEnough } from '../engine/fuzzy.ts';
 import { analyzerFor } from '../search/text.ts';
 import { shorten } from './shorten.ts';
 import type { Passage } from './types.ts';
@@ -22,6 +25,19 @@ export function sentences(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
+/** Word stems shorter than this are not matched as part of another word ("card" is not in "cardboard"). */
+const MIN_AFFIX = 5;
+
+/** Whether `terms` has `term`, or a stem it is a typo of, or one that is the other's beginning or end (see above). */
+function has(terms: ReadonlySet<string>, term: string): boolean {
+  if (terms.has(term)) return true;
+  for (const own of terms) {
+    const [short, long] = own.length <= term.length ? [own, term] : [term, own];
+    if (closeEnough(term, own) || (short.length >= MIN_AFFIX && (long.startsWith(short) || long.endsWith(short)))) return true;
+  }
+  return false;
+}
+
 /** The passage best fitting the question among an article's passages: most of the question's words in its heading, text or title. */
 export function bestPassage(passages: readonly Passage[], question: string): Passage | undefined {
   let best: { passage: Passage; score: number } | undefined;
@@ -33,7 +49,7 @@ export function bestPassage(passages: readonly Passage[], question: string): Pas
     const heading = new Set(analyzer.terms(passage.heading ?? ''));
     const body = new Set(analyzer.terms(passage.text));
     let score = 0;
-    for (const term of wanted) score += (heading.has(term) ? 3 : 0) + (body.has(term) ? 1 : 0);
+    for (const term of wanted) score += (has(heading, term) ? 3 : 0) + (has(body, term) ? 1 : 0);
     if (!best || score > best.score) best = { passage, score };
   }
   return best?.passage;
@@ -49,9 +65,9 @@ export function answerSentences(passage: Passage, question: string, maxLength: n
   const headingTerms = analyzer.terms(passage.heading ?? '');
   const termSets = all.map((s, i) => new Set([...analyzer.terms(s), ...(i === 0 ? headingTerms : [])]));
   // A word in every sentence tells them apart least: weight by how few sentences have it.
-  const weight = (term: string) => Math.log(1 + all.length / (1 + termSets.filter((t) => t.has(term)).length));
+  const weight = (term: string) => Math.log(1 + all.length / (1 + termSets.filter((t) => has(t, term)).length));
   const wanted = [...new Set(analyzer.terms(question))];
-  const scores = termSets.map((terms) => wanted.reduce((sum, term) => sum + (terms.has(term) ? weight(term) : 0), 0));
+  const scores = termSets.map((terms) => wanted.reduce((sum, term) => sum + (has(terms, term) ? weight(term) : 0), 0));
   const top = Math.max(...scores);
   if (top <= 0) return shorten(passage.text, maxLength);
   const order = scores.map((score, i) => ({ score, i })).sort((a, b) => b.score - a.score || a.i - b.i);

@@ -63,6 +63,20 @@ describe('answers', () => {
     expect(germany.answer).toBe('Delivered by DHL in 2 to 3 business days.');
   });
 
+  it('offline: finds the sentence that answers in another form of its words or with a typo', async () => {
+    const headphones = article(
+      { title: 'Wave 700 headphones' },
+      'The Wave 700 are over-ear headphones with 40 hours of battery.\n\n## Battery and charging\nUp to 40 hours of playback. A full charge takes about 2 hours over USB-C.\n\n## Size and weight\nThey are 250 g and fold flat.\n\n## Water\nThe headphones are not waterproof: keep them out of the rain.',
+    );
+    const { kb } = await base({ 'wave.md': headphones });
+    const understood = (question: string) => kb.answer(question, { understood: { article: 'wave', confidence: 0.9 } });
+    expect((await understood('how quickly do the wave 700 recharge')).answer).toBe('Up to 40 hours of playback. A full charge takes about 2 hours over USB-C.');
+    expect((await understood('what is the weight of the wave 700')).answer).toBe('They are 250 g and fold flat.');
+    expect((await understood('are the wave 700 wtaerproof')).answer).toBe('The headphones are not waterproof: keep them out of the rain.');
+    // Nothing asked beyond the product's name: the opening, which says what it is.
+    expect((await understood('wave 700')).answer).toBe('The Wave 700 are over-ear headphones with 40 hours of battery.');
+  });
+
   it('declines under the threshold and records the question as a gap', async () => {
     const { kb } = await base({ 'delivery.md': delivery });
     const answer = await kb.answer('do you sell gift cards? mail me at jo@example.com');
