@@ -35,7 +35,12 @@ afterEach(async () => {
 async function build(files: Record<string, string>, dataDir?: string, sink?: { write(text: string): unknown }, minConfidence?: number) {
   const knowledge = await tempDir(files);
   cleanups.push(knowledge.cleanup);
-  const data = dataDir ?? (await tempDir()).dir;
+  let data = dataDir;
+  if (data === undefined) {
+    const made = await tempDir();
+    cleanups.push(made.cleanup);
+    data = made.dir;
+  }
   const kb = await createKnowledgeBase({
     dir: knowledge.dir,
     dataDir: data,
