@@ -19,6 +19,7 @@ import { createLogger } from '../src/infra/logger.ts';
 import { dropPrefix } from '../test/handoff/support.ts';
 import { demoFlowsDir, repoRoot, say } from '../test/support/app.ts';
 import type { Benchmark } from './run.ts';
+import { sqlOf } from '../test/support/sql.ts';
 
 const SEQUENTIAL = 200;
 const BURST = 1_000;
@@ -64,7 +65,7 @@ async function run(): Promise<void> {
     // The web chat takes a new conversation only under a random id.
     const first = randomUUID();
     await say(url, first, 'm1', { text: 'I want to talk to a person' });
-    const handoffs = new HandoffStore(app.store.db);
+    const handoffs = new HandoffStore(sqlOf(app.store));
     const template = (await handoffs.openFor((await app.store.findConversation('web', first))!.id))!;
     const ids: string[] = [];
     for (let i = 0; i < SEQUENTIAL + BURST; i++) {

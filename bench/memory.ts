@@ -18,6 +18,7 @@ import { fmt, table } from './http-load.ts';
 import type { Benchmark, BenchOptions } from './run.ts';
 import { MESSAGES_PER_SEEDED_CONVERSATION, seedConversations, seededConversationId } from './seed-conversations.ts';
 import { knowledgeQuestion, TURN_DESCRIPTION } from './webchat-turns.ts';
+import { sqlOf } from '../test/support/sql.ts';
 
 const PROBE = fileURLToPath(new URL('./memory-probe.mjs', import.meta.url));
 /** Conversations touched before the measured batches: JIT, caches and pools reach their working size. */
@@ -98,7 +99,7 @@ async function measure(database: 'pglite' | 'postgres', size: Sizes): Promise<st
 
     const seedStarted = performance.now();
     const store = await openStore({ dataDir: dataDirs[1]!, ...(databases[1] ? { databaseUrl: databases[1].url } : {}) });
-    await seedConversations(store.db, size.conversations, {
+    await seedConversations(sqlOf(store), size.conversations, {
       onProgress: (done) => process.stderr.write(`  ${database}: seeded ${done.toLocaleString('en')} conversations\r`),
     });
     await store.close();

@@ -33,7 +33,7 @@ import { privacyPart } from './privacy/part.ts';
 import { AdminAuth } from './server/auth/admin-auth.ts';
 import { buildHttpServer, type HealthReport } from './server/http-server.ts';
 import { reportPart } from './server/report-part.ts';
-import { serveDataDir, type DataDirServer } from './store/data-dir-server.ts';
+import type { DataDirServer } from './store/data-dir-server.ts';
 import type { SqlStore } from './store/sql-store.ts';
 import type { ReleaseServer } from './studio/index.ts';
 import { studioPart } from './studio/part.ts';
@@ -46,7 +46,7 @@ export interface App {
   config: Config;
   logger: Logger;
   http: FastifyInstance;
-  /** The app's store; its `db` is for the embedded database's socket and for tests, never for a part. */
+  /** The app's store; it serves the embedded database's socket (`serveDataDir`). */
   store: SqlStore;
   inbox: Inbox;
   outbox: Outbox;
@@ -178,7 +178,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     async listen() {
       await http.listen({ port: config.port, host: config.host });
       // With the embedded database, command-line tools reach it through this process (src/store/data-dir-socket.ts).
-      if (!config.databaseUrl) dataDirServer = await serveDataDir({ dataDir: config.dataDir, db: store.db, logger });
+      if (!config.databaseUrl) dataDirServer = await store.serveDataDir({ dataDir: config.dataDir, logger });
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       if (config.demoOrders && !infrastructure.endpoints.order_lookup) {

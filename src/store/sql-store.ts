@@ -8,6 +8,7 @@ import { json, toConversation, toCustomer, toMessage, type ConversationRow, type
 import { findAnsweredInbound } from './answered-inbound.ts';
 import { acceptInbound, commitTurn, loadTurn } from './turn-statements.ts';
 import { markWaiting, releaseWaiting } from './waiting-replies.ts';
+import { serveDataDir, type DataDirServer, type DataDirServerOptions } from './data-dir-server.ts';
 import type { AcceptedInbound, CommitTurn, Conversation, Customer, Db, NewOutbound, Queryable, Store, StoredMessage, TranscriptOptions, TurnReads } from './types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,7 +38,7 @@ function messageNotFound(id: string): ParleyError {
  * callers, in one process or several, end up with the same row.
  */
 export class SqlStore implements Store {
-  readonly db: Db;
+  private readonly db: Db;
 
   constructor(db: Db) {
     this.db = db;
@@ -45,6 +46,14 @@ export class SqlStore implements Store {
 
   repository<R>(open: (db: Db) => R): R {
     return open(this.db);
+  }
+
+  /**
+   * With the embedded database: answers the command-line tools' SQL on DATA_DIR's socket while this process holds
+   * the database (data-dir-server.ts). The only place the database leaves the store but through a repository.
+   */
+  serveDataDir(options: Omit<DataDirServerOptions, 'db'>): Promise<DataDirServer | undefined> {
+    return serveDataDir({ ...options, db: this.db });
   }
 
   async migrate(): Promise<void> {

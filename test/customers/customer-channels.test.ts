@@ -4,6 +4,7 @@ import { inbound, postSigned } from '../channels/whatsapp-cloud/fixtures.ts';
 import { GraphServer } from '../channels/whatsapp-cloud/graph-server.ts';
 import { ANA, asAgent, collectFrames, eventually, startHandoffApp, type HandoffApp } from '../handoff/support.ts';
 import { say } from '../support/app.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /**
  * Issue 7 on the real stack: the web chat over HTTP, WhatsApp Cloud API webhooks signed and posted to the real
@@ -51,7 +52,7 @@ describe('the customer\'s choice: channels, preference, consent', () => {
   }
 
   async function customerOf(channel: string, userId: string): Promise<string> {
-    const result = await t.app.store.db.query<{ customer_id: string }>('SELECT customer_id FROM identities WHERE channel = $1 AND external_id = $2', [channel, userId]);
+    const result = await sqlOf(t.app.store).query<{ customer_id: string }>('SELECT customer_id FROM identities WHERE channel = $1 AND external_id = $2', [channel, userId]);
     return result.rows[0]!.customer_id;
   }
 
@@ -100,10 +101,10 @@ describe('the customer\'s choice: channels, preference, consent', () => {
     const linked = await linkedCustomer();
     const customer = await customerOf('web', linked.web);
     expect(await customerOf('whatsapp', linked.wa)).toBe(customer);
-    const links = await t.app.store.db.query('SELECT how FROM customer_links WHERE customer_id = $1', [customer]);
+    const links = await sqlOf(t.app.store).query('SELECT how FROM customer_links WHERE customer_id = $1', [customer]);
     expect(links.rows).toEqual([{ how: 'code' }]);
     // The consent each identity gave moved with it.
-    const consents = await t.app.store.db.query<{ channel: string }>(`SELECT DISTINCT channel FROM consent_events WHERE customer_id = $1 ORDER BY channel`, [customer]);
+    const consents = await sqlOf(t.app.store).query<{ channel: string }>(`SELECT DISTINCT channel FROM consent_events WHERE customer_id = $1 ORDER BY channel`, [customer]);
     expect(consents.rows.map((r) => r.channel)).toEqual(['web', 'whatsapp']);
   });
 
@@ -156,7 +157,7 @@ describe('the customer\'s choice: channels, preference, consent', () => {
   it('the preferred channel: by words, by a button, and refused for a channel the customer has not linked', async () => {
     const { web, wa } = await linkedCustomer();
     const customer = await customerOf('web', web);
-    const preferred = async () => (await t.app.store.db.query<{ preferred_channel: string | null }>('SELECT preferred_channel FROM customers WHERE id = $1', [customer])).rows[0]!.preferred_channel;
+    const preferred = async () => (await sqlOf(t.app.store).query<{ preferred_channel: string | null }>('SELECT preferred_channel FROM customers WHERE id = $1', [customer])).rows[0]!.preferred_channel;
 
     const words = await webSays(web, 'Please message me on WhatsApp instead');
     expect(words[0]!.text).toMatch(/we'll message you on WhatsApp/);
@@ -176,7 +177,7 @@ describe('the customer\'s choice: channels, preference, consent', () => {
     const refused = await webSays(stranger, 'message me on WhatsApp instead');
     expect(refused[0]!.text).toMatch(/can't reach you on WhatsApp yet/);
     expect(refused[0]!.buttons.map((b) => b.payload)).toEqual(['#link:whatsapp']);
-    const none = await t.app.store.db.query('SELECT preferred_channel FROM customers WHERE id = $1', [await customerOf('web', stranger)]);
+    const none = await sqlOf(t.app.store).query('SELECT preferred_channel FROM customers WHERE id = $1', [await customerOf('web', stranger)]);
     expect(none.rows[0]).toEqual({ preferred_channel: null });
   });
 
@@ -210,7 +211,7 @@ describe('the customer\'s choice: channels, preference, consent', () => {
   });
 
   async function findHandoff(webConversation: string) {
-    const result = await t.app.store.db.query<{ id: string }>(
+    const result = await sqlOf(t.app.store).query<{ id: string }>(
       `SELECT h.id FROM handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE c.channel = 'web' AND c.external_id = $1 AND h.status <> 'resolved'`, [webConversation]);
     return result.rows[0];
   }
@@ -231,7 +232,7 @@ describe('the customer\'s choice: channels, preference, consent', () => {
     expect(linked.status).toBe(200);
     expect(linked.json.merged).toBe(false);
     expect(linked.json.identities.map((i: { channel: string }) => i.channel)).toEqual(['web', 'whatsapp']);
-    const links = await t.app.store.db.query('SELECT how, actor, channel FROM customer_links WHERE customer_id = $1', [customer]);
+    const links = await sqlOf(t.app.store).query('SELECT how, actor, channel FROM customer_links WHERE customer_id = $1', [customer]);
     expect(links.rows).toEqual([{ how: 'agent-word', actor: 'ana', channel: 'whatsapp' }]);
     await waSays(wa, 'hello from whatsapp');
     expect(await customerOf('whatsapp', wa)).toBe(customer);
@@ -256,7 +257,7 @@ describe('the customer\'s choice: channels, preference, consent', () => {
     expect(stopped[0]).toMatch(/you won't get messages from us on WhatsApp any more/);
     const refused = await notify({ customer, purpose: 'notifications', text: 'Your order BW-23456 has shipped.' });
     expect(refused.status).toBe(409);
-    const message = await t.app.store.db.query<{ status: string; last_error: string; purpose: string }>('SELECT status, last_error, purpose FROM messages WHERE id = $1', [refused.json.messageId]);
+    const message = await sqlOf(t.app.store).query<{ status: string; last_error: string; purpose: string }>('SELECT status, last_error, purpose FROM messages WHERE id = $1', [refused.json.messageId]);
     expect(message.rows[0]).toEqual({ status: 'failed', last_error: 'no consent for notifications on whatsapp', purpose: 'notifications' });
     expect(graph.to(wa).map(textOf)).not.toContain('Your order BW-23456 has shipped.');
 
@@ -268,7 +269,7 @@ describe('the customer\'s choice: channels, preference, consent', () => {
     expect(back[0]).toMatch(/Willkommen zurück: Sie erhalten über WhatsApp wieder Nachrichten unseres Teams und Benachrichtigungen\./);
 
     const id = await customerOf('whatsapp', wa);
-    const ledger = await t.app.store.db.query<{ purpose: string; state: string; how: string; said: string | null }>(
+    const ledger = await sqlOf(t.app.store).query<{ purpose: string; state: string; how: string; said: string | null }>(
       `SELECT purpose, state, how, said FROM consent_events WHERE customer_id = $1 AND purpose = 'notifications' ORDER BY id`, [id]);
     expect(ledger.rows).toEqual([
       { purpose: 'notifications', state: 'granted', how: 'keyword', said: 'Subscribe' },
@@ -277,9 +278,9 @@ describe('the customer\'s choice: channels, preference, consent', () => {
       { purpose: 'notifications', state: 'withdrawn', how: 'keyword', said: 'stopp' },
       { purpose: 'notifications', state: 'granted', how: 'keyword', said: 'Anmelden' },
     ]);
-    const service = await t.app.store.db.query<{ how: string }>(`SELECT how FROM consent_events WHERE customer_id = $1 AND purpose = 'service' ORDER BY id LIMIT 1`, [id]);
+    const service = await sqlOf(t.app.store).query<{ how: string }>(`SELECT how FROM consent_events WHERE customer_id = $1 AND purpose = 'service' ORDER BY id LIMIT 1`, [id]);
     expect(service.rows[0]).toEqual({ how: 'implied-by-contact' });
-    const refusals = await t.app.store.db.query<{ reason: string }>('SELECT reason FROM consent_refusals WHERE customer_id = $1', [id]);
+    const refusals = await sqlOf(t.app.store).query<{ reason: string }>('SELECT reason FROM consent_refusals WHERE customer_id = $1', [id]);
     expect(refusals.rows.map((r) => r.reason)).toEqual(['no consent for notifications on whatsapp', 'no consent for notifications on whatsapp']);
   });
 
@@ -294,7 +295,7 @@ describe('the customer\'s choice: channels, preference, consent', () => {
     expect(german[0]).toMatch(/Sie bekommen von uns über WhatsApp keine Nachrichten mehr/);
     const refused = await notify({ customer: { channel: 'whatsapp', identity: `+${wa}` }, purpose: 'notifications', text: 'Your order BW-34567 has shipped.' });
     expect(refused.status).toBe(409);
-    const ledger = await t.app.store.db.query<{ state: string; how: string; said: string | null }>(
+    const ledger = await sqlOf(t.app.store).query<{ state: string; how: string; said: string | null }>(
       `SELECT state, how, said FROM consent_events WHERE customer_id = $1 AND purpose = 'notifications' ORDER BY id`, [await customerOf('whatsapp', wa)]);
     expect(ledger.rows).toEqual([
       { state: 'granted', how: 'keyword', said: 'Subscribe' },
@@ -314,7 +315,7 @@ describe('the customer\'s choice: channels, preference, consent', () => {
     const sent = await asAgent(t.url, ANA.token, `/agent/api/handoffs/${handoff!.id}/replies`, { messageId: `r${++seq}`, text: 'Are you still there?' });
     expect(sent.status).toBe(200);
     const message = await eventually(async () => {
-      const rows = await t.app.store.db.query<{ status: string; last_error: string | null }>(`SELECT status, last_error FROM messages WHERE id = $1`, [sent.json.message.id]);
+      const rows = await sqlOf(t.app.store).query<{ status: string; last_error: string | null }>(`SELECT status, last_error FROM messages WHERE id = $1`, [sent.json.message.id]);
       return rows.rows[0]?.status === 'failed' ? rows.rows[0] : undefined;
     });
     expect(message.last_error).toBe('no consent for service on web');
@@ -322,7 +323,7 @@ describe('the customer\'s choice: channels, preference, consent', () => {
     const restarted = await webSays(web, 'Starten');
     expect(restarted.map((r) => r.text)).toEqual([expect.stringMatching(/Willkommen zurück: Sie erhalten über Web-Chat wieder Nachrichten unseres Teams/)]);
     const again = await asAgent(t.url, ANA.token, `/agent/api/handoffs/${handoff!.id}/replies`, { messageId: `r${++seq}`, text: 'Good to have you back.' });
-    await eventually(async () => (await t.app.store.db.query<{ status: string }>('SELECT status FROM messages WHERE id = $1', [again.json.message.id])).rows[0]?.status === 'sent' || undefined);
+    await eventually(async () => (await sqlOf(t.app.store).query<{ status: string }>('SELECT status FROM messages WHERE id = $1', [again.json.message.id])).rows[0]?.status === 'sent' || undefined);
   });
 
   it('/api/notify: 401 for a bad key, 400 for bad input, 404 for an unknown customer, and one message per Idempotency-Key', async () => {
@@ -344,15 +345,15 @@ describe('the customer\'s choice: channels, preference, consent', () => {
     const other = await notify({ ...body, text: 'something else' }, { 'idempotency-key': `order-${wa}` });
     expect(other.status).toBe(422);
     await eventually(async () => graph.to(wa).map(textOf).find((text) => text === body.text));
-    const stored = await t.app.store.db.query('SELECT id FROM messages WHERE text = $1', [body.text]);
+    const stored = await sqlOf(t.app.store).query('SELECT id FROM messages WHERE text = $1', [body.text]);
     expect(stored.rowCount).toBe(1);
 
     // A customer Parley cannot reach on any channel: 422, and the refusal is recorded.
-    const lonely = (await t.app.store.db.query<{ id: string }>('INSERT INTO customers (display_name) VALUES (NULL) RETURNING id')).rows[0]!.id;
+    const lonely = (await sqlOf(t.app.store).query<{ id: string }>('INSERT INTO customers (display_name) VALUES (NULL) RETURNING id')).rows[0]!.id;
     const unreachable = await notify({ customer: { id: lonely }, purpose: 'notifications', text: 'Hello?' });
     expect(unreachable.status).toBe(422);
     expect(unreachable.json.error.code).toBe('NO_REACHABLE_CHANNEL');
-    expect((await t.app.store.db.query('SELECT 1 FROM consent_refusals WHERE customer_id = $1', [lonely])).rowCount).toBe(1);
+    expect((await sqlOf(t.app.store).query('SELECT 1 FROM consent_refusals WHERE customer_id = $1', [lonely])).rowCount).toBe(1);
   });
 
   it('/api/consents records consent given elsewhere with its text; /api/customers/:id shows identities and consent in force', async () => {

@@ -6,6 +6,7 @@ import { channelUserId, normalizePhone, phoneOfIdentity } from '../../src/core/p
 import { openStore } from '../../src/store/open-store.ts';
 import type { SqlStore } from '../../src/store/sql-store.ts';
 import { createTestDatabase } from '../support/postgres.ts';
+import { sqlOf } from '../support/sql.ts';
 
 describe('phone numbers in E.164', () => {
   it.each([
@@ -70,7 +71,7 @@ describe('resolving customers by phone number (PostgreSQL)', () => {
     expect(web.id).toBe(cloud.id);
     expect(lid.id).not.toBe(cloud.id);
     expect(other.id).not.toBe(cloud.id);
-    const identities = await store.db.query<{ channel: string; phone: string | null }>('SELECT channel, phone FROM identities WHERE customer_id = $1 ORDER BY channel', [cloud.id]);
+    const identities = await sqlOf(store).query<{ channel: string; phone: string | null }>('SELECT channel, phone FROM identities WHERE customer_id = $1 ORDER BY channel', [cloud.id]);
     expect(identities.rows).toEqual([{ channel: 'whatsapp', phone: '+4915123456789' }, { channel: 'whatsapp-web', phone: '+4915123456789' }]);
   });
 

@@ -9,6 +9,7 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { until } from '../support/poll.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { faultFlows } from './support.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /**
  * A channel's API that fails for a while, then recovers: a local Graph API (WhatsApp Cloud) and a local Bot Framework
@@ -121,7 +122,7 @@ describe('a channel API failing for a while', () => {
     // Recorded as sent, with the id the Graph API gave, and nothing left to send.
     // (The Graph API has answered; the outbox records each answer right after.)
     const rows = await until(
-      () => t.app.store.db.query<{ status: string; external_id: string | null }>(
+      () => sqlOf(t.app.store).query<{ status: string; external_id: string | null }>(
         `SELECT m.status, m.external_id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel = 'whatsapp' AND m.direction = 'out'`,
       ),
       (result) => result.rows.every((r) => r.status !== 'pending'),

@@ -2,6 +2,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { say } from '../support/app.ts';
 import { ANA, BEN, eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /** The agent workspace in Debian's Chromium: sign in, see a handoff live, read it, answer, link an identity, resolve. */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -88,8 +89,8 @@ describe('agent workspace in a real browser', () => {
     await page.getByRole('button', { name: 'Link', exact: true }).click();
     await linkResult.filter({ hasText: 'Linked. This customer is known on: ' }).waitFor(WAIT);
     expect(await linkResult.textContent()).toContain('WhatsApp +4915123456789');
-    const owners = await t.app.store.db.query<{ customer_id: string }>(`SELECT customer_id FROM identities WHERE channel = 'whatsapp'`);
-    const handedOver = await t.app.store.db.query<{ customer_id: string }>('SELECT c.customer_id FROM handoffs h JOIN conversations c ON c.id = h.conversation_id');
+    const owners = await sqlOf(t.app.store).query<{ customer_id: string }>(`SELECT customer_id FROM identities WHERE channel = 'whatsapp'`);
+    const handedOver = await sqlOf(t.app.store).query<{ customer_id: string }>('SELECT c.customer_id FROM handoffs h JOIN conversations c ON c.id = h.conversation_id');
     expect(owners.rows).toEqual([{ customer_id: handedOver.rows[0]!.customer_id }]);
 
     await conversation.getByRole('button', { name: 'Resolve' }).click();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { say } from '../support/app.ts';
 import { ANA, asAgent, eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /**
  * The notices a customer waiting for a person gets inside opening hours (the monitor, over the real web chat, PGlite,
@@ -48,7 +49,7 @@ describe('queue notices while a person is awaited', () => {
     const handoff = (await t.handoffs.openFor(conversation!.id))!;
     // The customer has waited an hour, and the last look was just now: without a new start, the next notice would be
     // 16 s away (8 × 2 s) and the offer to leave a message (after 10 min) long due.
-    await t.app.store.db.query(`UPDATE handoffs SET created_at = created_at - interval '1 hour', last_notice_at = now() WHERE id = $1`, [handoff.id]);
+    await sqlOf(t.app.store).query(`UPDATE handoffs SET created_at = created_at - interval '1 hour', last_notice_at = now() WHERE id = $1`, [handoff.id]);
     const before = (await outgoing(t, 'tr1')).length;
     const moved = await asAgent(t.url, ANA.token, `/agent/api/handoffs/${handoff.id}/transfer`, { queue: 'billing' });
     expect(moved.status).toBe(200);

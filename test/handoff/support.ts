@@ -13,6 +13,7 @@ import { createLogger } from '../../src/infra/logger.ts';
 import { LENIENT_WEBCHAT_ENV, repoRoot } from '../support/app.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { until } from '../support/poll.ts';
+import { sqlOf } from '../support/sql.ts';
 
 export const fixtureFlows = path.join(import.meta.dirname, 'fixtures/flows');
 export const ANA = { id: 'ana', name: 'Ana', password: 'correct horse battery', token: 'ana-token-0123456789abcdef' };
@@ -67,7 +68,7 @@ export async function startHandoffApp(env: Record<string, string> = {}, options:
   const app = await createApp(config, { logger, ...(options.knowledge ? { knowledge: options.knowledge } : {}) });
   const url = await app.listen();
   return {
-    app, url, prefix, logs, handoffs: new HandoffStore(app.store.db),
+    app, url, prefix, logs, handoffs: new HandoffStore(sqlOf(app.store)),
     async close() {
       await app.close();
       await dropPrefix(prefix, config.redisUrl);

@@ -3,6 +3,7 @@ import { parseHandoffContext } from '../../src/handoff/context.ts';
 import { say } from '../support/app.ts';
 import { ANA, asAgent, BEN, collectFrames, eventually, startHandoffApp, webTranscript, type HandoffApp } from './support.ts';
 import { call, handOver, storedTexts } from './workspace-support.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /**
  * Private notes (issue 17): agents only, in the agent's transcript, exported and erased with the customer, and in no
@@ -89,7 +90,7 @@ describe('private notes', () => {
     const exported = await (await fetch(`${t.url}/admin/customers/${customerId}/export`, { headers: auth })).json();
     expect(exported.tables.handoff_notes).toEqual([expect.objectContaining({ text: NOTE, agent_id: 'ana', handoff_id: id })]);
     expect((await fetch(`${t.url}/admin/customers/${customerId}/erase`, { method: 'POST', headers: auth })).status).toBe(200);
-    const left = await t.app.store.db.query(`SELECT 1 FROM handoff_notes WHERE text LIKE '%PRIVATE-NOTE%'`);
+    const left = await sqlOf(t.app.store).query(`SELECT 1 FROM handoff_notes WHERE text LIKE '%PRIVATE-NOTE%'`);
     expect(left.rowCount).toBe(0);
   });
 });

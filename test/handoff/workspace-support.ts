@@ -1,5 +1,6 @@
 import { say } from '../support/app.ts';
 import { ANA, asAgent, eventually, type HandoffApp } from './support.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /** Calls the workspace's API as an agent with any method (bearer token). */
 export async function call(url: string, token: string, method: string, pathname: string, body?: unknown): Promise<{ status: number; json: any }> {
@@ -25,7 +26,7 @@ export async function handOver(t: HandoffApp, conversationId: string, first = 'h
 
 /** Every text the database's messages table holds for this web conversation. */
 export async function storedTexts(t: HandoffApp, conversationId: string): Promise<string[]> {
-  const rows = await t.app.store.db.query<{ text: string | null }>(
+  const rows = await sqlOf(t.app.store).query<{ text: string | null }>(
     `SELECT m.text FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.external_id = $1 ORDER BY m.id`, [conversationId]);
   return rows.rows.map((row) => row.text ?? '');
 }

@@ -6,6 +6,7 @@ import { openStore } from '../../src/store/index.ts';
 import { seedPgliteDataDir } from '../support/pglite-template.ts';
 import { article, demoKnowledge, tempDir } from './support/kb-dir.ts';
 import { runCli } from './support/run-cli.ts';
+import { sqlOf } from '../support/sql.ts';
 
 let dataDir: string;
 let cleanup: () => Promise<void>;
@@ -151,7 +152,7 @@ describe('parley kb gaps', () => {
     try {
       await seedPgliteDataDir(dir);
       const store = await openStore({ dataDir: dir });
-      const gaps = new SqlGapStore(store.db);
+      const gaps = new SqlGapStore(sqlOf(store));
       for (const question of ['do you sell lawn mowers?', 'gift cards?', 'can I buy a gift card', 'Do you sell gift cards?', 'Do you sell gift cards?']) {
         await gaps.record({ question, confidence: 0.3, nearestArticleId: 'faq/gift-wrapping', locale: 'en', at: new Date() });
       }

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { say, startTestApp, type TestApp } from '../support/app.ts';
 import { ADMIN_TOKEN, findInRedis, findInTables, identifiers, person, seed, uniquePrefix } from './support.ts';
+import { sqlOf } from '../support/sql.ts';
 
 const prefix = uniquePrefix();
 const alice = person('Alice Wonderland', '0151 23456789', '491512345678', 'alice.w@example.org');
@@ -91,8 +92,8 @@ describe('export and erase on request (PGlite)', () => {
     expect(await findInTables(t, identifiers(alice))).not.toEqual([]);
     expect((await fetch(`${t.url}/admin/customers/${alice.customerId}/erase`, { method: 'POST' })).status).toBe(401);
     // Her links: one proved by a code (the customer it absorbed is gone), one an agent vouched for (docs/customers.md).
-    await t.app.store.db.query(`INSERT INTO customer_links (customer_id, absorbed_customer_id, how) VALUES ($1, gen_random_uuid(), 'code')`, [alice.customerId]);
-    await t.app.store.db.query(`INSERT INTO customer_links (customer_id, how, actor, channel) VALUES ($1, 'agent-word', 'ana', 'whatsapp')`, [alice.customerId]);
+    await sqlOf(t.app.store).query(`INSERT INTO customer_links (customer_id, absorbed_customer_id, how) VALUES ($1, gen_random_uuid(), 'code')`, [alice.customerId]);
+    await sqlOf(t.app.store).query(`INSERT INTO customer_links (customer_id, how, actor, channel) VALUES ($1, 'agent-word', 'ana', 'whatsapp')`, [alice.customerId]);
     const bobBefore = await findInTables(t, identifiers(bob));
     const bobKeys = await findInRedis(t, ['parley:', prefix], identifiers(bob));
 
@@ -101,7 +102,7 @@ describe('export and erase on request (PGlite)', () => {
     const result = await response.json();
     expect(result.counts).toMatchObject({ customers: 1, identities: 2, conversations: 1, handoffs: 1, channel_references: 1, kb_gaps: 1, customer_links: 2 });
     // Nothing of her links is left: not who linked her, nor when, nor the id of the customer she absorbed.
-    expect((await t.app.store.db.query('SELECT 1 FROM customer_links WHERE customer_id = $1', [alice.customerId])).rowCount).toBe(0);
+    expect((await sqlOf(t.app.store).query('SELECT 1 FROM customer_links WHERE customer_id = $1', [alice.customerId])).rowCount).toBe(0);
     expect(result.counts.messages).toBeGreaterThanOrEqual(8);
     expect(result.redis.jobs).toBe(1);
     expect(result.redis.keys).toBeGreaterThan(0);
@@ -113,7 +114,7 @@ describe('export and erase on request (PGlite)', () => {
     expect(bobKeys.some((hit) => hit.includes(':outbox:sent:'))).toBe(true);
 
     // The audit row: when, who asked, how many rows; nothing that identifies her.
-    const audit = await t.app.store.db.query<{ requested_by: string; counts: Record<string, number>; data_request_id: string }>('SELECT * FROM erasure_audit');
+    const audit = await sqlOf(t.app.store).query<{ requested_by: string; counts: Record<string, number>; data_request_id: string }>('SELECT * FROM erasure_audit');
     expect(audit.rows).toEqual([expect.objectContaining({ requested_by: 'customer request, approved by admin', counts: expect.objectContaining({ customers: 1, redis_keys: result.redis.keys }) })]);
     const requests = await fetch(`${t.url}/admin/data-requests`, { headers: auth }).then((r) => r.json());
     expect(requests.requests).toEqual([expect.objectContaining({ id: audit.rows[0]!.data_request_id, kind: 'erase', customerId: null, status: 'done', doneBy: 'customer request, approved by admin' })]);

@@ -11,6 +11,7 @@ import { repoRoot, startTestApp, type TestApp } from '../support/app.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { findInRedis, findInTables, identifiers, person, seed, uniquePrefix } from './support.ts';
 import { SlackApi } from '../channels/slack/slack-api.ts';
+import { sqlOf } from '../support/sql.ts';
 
 const prefix = uniquePrefix();
 const carol = person('Carol Danvers', '+44 7911 123456', '447911123456', 'carol.d@example.org');
@@ -76,7 +77,7 @@ describe('export and erase from the CLI (PostgreSQL)', () => {
       ? { status: 200, body: { ok: true, messages: [{ ts: '1800000000.000100' }, { ts: '1800000000.000200', thread_ts: '1800000000.000100' }] } }
       : undefined);
     await slack.start();
-    await t.app.store.db.query(`UPDATE handoffs SET desk_refs = '{"slack": "CDESK:1800000000.000100"}'::jsonb
+    await sqlOf(t.app.store).query(`UPDATE handoffs SET desk_refs = '{"slack": "CDESK:1800000000.000100"}'::jsonb
       WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = $1)`, [carol.customerId]);
     const slackEnv = { SLACK_SIGNING_SECRET: 'slack-signing-secret', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_AGENT_CHANNEL: 'CDESK', SLACK_API_URL: slack.url };
 
@@ -92,7 +93,7 @@ describe('export and erase from the CLI (PostgreSQL)', () => {
     expect(await findInTables(t, identifiers(carol))).toEqual([]);
     expect(await findInRedis(t, ['parley:', prefix], identifiers(carol))).toEqual([]);
     expect(await findInTables(t, identifiers(dave))).toEqual(daveRows);
-    const audit = await t.app.store.db.query<{ requested_by: string }>('SELECT requested_by FROM erasure_audit');
+    const audit = await sqlOf(t.app.store).query<{ requested_by: string }>('SELECT requested_by FROM erasure_audit');
     expect(audit.rows).toEqual([{ requested_by: 'customer request, approved by cli' }]);
   }, 60_000);
 });

@@ -10,6 +10,7 @@ import { article, tempDir } from '../kb/support/kb-dir.ts';
 import { startFakeOpenAi, type ChatMessage, type FakeOpenAi, type RecordedRequest } from '../kb/support/fake-openai.ts';
 import { say, startTestApp, type TestApp } from '../support/app.ts';
 import { until } from '../support/poll.ts';
+import { sqlOf } from '../support/sql.ts';
 
 const SECRETS = ['23456789', 'jo.doe', 'example.org', '4111', '3704 0044'];
 
@@ -76,7 +77,7 @@ describe('model prompts are redacted', () => {
 
   it('the handoff context keeps only what an agent needs: no address, no raw identity, no internal variables', async () => {
     const conversation = await t.app.store.findConversation('web', 'prompts-1');
-    const rows = await t.app.store.db.query<{ context: Record<string, any> }>('SELECT context FROM handoffs WHERE conversation_id = $1', [conversation!.id]);
+    const rows = await sqlOf(t.app.store).query<{ context: Record<string, any> }>('SELECT context FROM handoffs WHERE conversation_id = $1', [conversation!.id]);
     const context = rows.rows[0]!.context;
     expect(context.version).toBe(2);
     expect(context.channel).toEqual({ id: 'web' });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { say } from '../support/app.ts';
 import { ChannelHistory, SlackApi } from '../channels/slack/slack-api.ts';
 import { eventually, startHandoffApp, type HandoffApp } from '../handoff/support.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /**
  * An erase reaches the Slack agent desk's copies of the customer's handoffs: the Web API at a local stand-in that
@@ -40,7 +41,7 @@ describe('erasing a customer with handoffs on the Slack desk', () => {
     const unrelated = { ts: '1700000000.000001', bot: true, text: 'another handoff' };
     channelMessages.set(unrelated.ts, unrelated);
 
-    const customer = await t.app.store.db.query<{ customer_id: string }>(`SELECT customer_id FROM conversations WHERE channel = 'web' AND external_id = 'erase-me'`);
+    const customer = await sqlOf(t.app.store).query<{ customer_id: string }>(`SELECT customer_id FROM conversations WHERE channel = 'web' AND external_id = 'erase-me'`);
     const response = await fetch(`${t.url}/admin/customers/${customer.rows[0]!.customer_id}/erase`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(response.status).toBe(200);
     const result = await response.json();
@@ -50,7 +51,7 @@ describe('erasing a customer with handoffs on the Slack desk', () => {
     expect([...channelMessages.values()].map((m) => m.text).sort()).toEqual(['Looking into BW-55555 now', 'another handoff']);
     const deletes = slack.calls.filter((c) => c.method === 'chat.delete').map((c) => c.args.ts);
     expect(deletes.at(-1)).toBe(parent.ts);
-    const audit = await t.app.store.db.query<{ counts: Record<string, number> }>('SELECT counts FROM erasure_audit WHERE id = $1', [result.auditId]);
+    const audit = await sqlOf(t.app.store).query<{ counts: Record<string, number> }>('SELECT counts FROM erasure_audit WHERE id = $1', [result.auditId]);
     expect(audit.rows[0]!.counts).toMatchObject({ slack_messages_deleted: botLines, slack_messages_left: 1 });
   });
 });

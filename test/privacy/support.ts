@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import type { TestApp } from '../support/app.ts';
 import { say } from '../support/app.ts';
 import { until } from '../support/poll.ts';
+import { sqlOf } from '../support/sql.ts';
 
 export interface Person {
   conversation: string;
@@ -45,7 +46,7 @@ export async function seed(t: TestApp, p: Person, options: { asksErase: boolean 
   const conversation = await t.app.store.findConversation('web', p.conversation);
   p.conversationId = conversation!.id;
   p.customerId = conversation!.customerId;
-  const db = t.app.store.db;
+  const db = sqlOf(t.app.store);
   // Announced: the handoff's BullMQ job has run (an erase removes finished jobs, not one a worker holds).
   const handoff = await until(
     () => db.query<{ id: string; announced_at: Date | null }>('SELECT id, announced_at FROM handoffs WHERE conversation_id = $1', [p.conversationId]),
@@ -61,7 +62,7 @@ export async function seed(t: TestApp, p: Person, options: { asksErase: boolean 
 
 /** Every table and column (as text) and every row holding one of the strings: `table: string` pairs. */
 export async function findInTables(t: TestApp, needles: readonly string[]): Promise<string[]> {
-  const db = t.app.store.db;
+  const db = sqlOf(t.app.store);
   const tables = await db.query<{ table_name: string }>(
     "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name",
   );

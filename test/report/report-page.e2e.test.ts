@@ -5,6 +5,7 @@ import { repoRoot } from '../support/app.ts';
 import { seriousFindings } from '../support/axe.ts';
 import { until } from '../support/poll.ts';
 import { ADMIN_TOKEN, ANA, MIA, call, driveConversations, startReportApp, type ReportApp } from './support.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /**
  * The report page in Debian's Chromium: who may see it, that its charts draw the data, that the period is chosen by
@@ -23,7 +24,7 @@ beforeAll(async () => {
   await driveConversations(t.url);
   // c2 left the order number question unanswered; an hour passes, so it counts as dropped off (quiet for 30 min).
   const c2 = (await t.app.store.findConversation('web', 'c2'))!;
-  await t.app.store.db.query(`UPDATE analytics_turns SET at = at - interval '1 hour' WHERE conversation_id = $1`, [c2.id]);
+  await sqlOf(t.app.store).query(`UPDATE analytics_turns SET at = at - interval '1 hour' WHERE conversation_id = $1`, [c2.id]);
   await until(() => call(t.url, '/admin/api/report?since=1d', ADMIN_TOKEN), (r) => r.json?.totals.dropOffs === 1, 'the drop-off');
   // The page as these sources build it: the global setup built it with the workspace (test/global-setup.ts).
   browser = await chromium.launch({ executablePath: chromiumPath, args: ARGS, headless: true });

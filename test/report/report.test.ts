@@ -8,6 +8,7 @@ import { activity, FakeConnector, postActivity } from '../channels/botframework/
 import { repoRoot, say } from '../support/app.ts';
 import { until } from '../support/poll.ts';
 import { ADMIN_TOKEN, ANA, METRICS_TOKEN, MIA, call, driveConversations, startReportApp, type ReportApp } from './support.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /** The report's figures from a real conversation set on the demo shop, through the API, the CLI and /metrics. */
 const run = promisify(execFile);
@@ -65,7 +66,7 @@ describe('the voice-of-the-customer report', () => {
   });
 
   it('stores the handoff rating on the handoff too, and refuses bad input and non-admins', async () => {
-    const { rows } = await t.app.store.db.query<{ rating: number }>(`SELECT rating FROM handoffs WHERE trigger = 'customer_request'`);
+    const { rows } = await sqlOf(t.app.store).query<{ rating: number }>(`SELECT rating FROM handoffs WHERE trigger = 'customer_request'`);
     expect(rows.map((row) => Number(row.rating))).toEqual([4]);
     expect((await call(t.url, '/admin/api/report?since=yesterday', ADMIN_TOKEN)).status).toBe(400);
     expect((await call(t.url, '/admin/api/report?since=7d&x=1', ADMIN_TOKEN)).status).toBe(400);
@@ -128,7 +129,7 @@ describe('the voice-of-the-customer report', () => {
     // reply, by channel, once every reply of the turn has settled.
     const connector = await new FakeConnector().start();
     const conversationId = `${randomUUID()}|livechat`;
-    const outbound = async (status: string) => Number((await t.app.store.db.query<{ n: string }>(
+    const outbound = async (status: string) => Number((await sqlOf(t.app.store).query<{ n: string }>(
       `SELECT count(*)::text AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id
        WHERE c.external_id = $1 AND m.direction = 'out' AND m.status = $2`, [conversationId, status])).rows[0]?.n);
     const label = 'parley_delivery_failures_total{channel="botframework",kind="rejected"}';
@@ -158,7 +159,7 @@ describe('the voice-of-the-customer report', () => {
   });
 
   it('erasing a customer removes their analytics rows and their part of the report', async () => {
-    const db = t.app.store.db;
+    const db = sqlOf(t.app.store);
     const c1 = (await t.app.store.findConversation('web', 'c1'))!;
     const before = (await report()).totals;
     const count = async (table: string) => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE customer_id = $1`, [c1.customerId])).rows[0]!.n);
@@ -185,8 +186,8 @@ describe('the voice-of-the-customer report', () => {
     const last = await until(async () => (await t.app.store.transcript(conversation.id, { limit: 1000 })).find((m) => m.text?.startsWith('Your conversation with Mia')), (m) => m !== undefined, 'the closing line');
     expect(last!.text).toBe('Your conversation with Mia is finished.');
     expect(last!.buttons).toEqual([]);
-    const ratings = await t.app.store.db.query<{ rating: number }>('SELECT rating FROM conversation_ratings WHERE conversation_id = $1', [conversation.id]);
+    const ratings = await sqlOf(t.app.store).query<{ rating: number }>('SELECT rating FROM conversation_ratings WHERE conversation_id = $1', [conversation.id]);
     expect(ratings.rows.map((row) => Number(row.rating))).toEqual([5]);
-    expect(await new HandoffStore(t.app.store.db).get(id)).toMatchObject({ status: 'resolved', rating: null });
+    expect(await new HandoffStore(sqlOf(t.app.store)).get(id)).toMatchObject({ status: 'resolved', rating: null });
   });
 });

@@ -5,6 +5,7 @@ import { DEFAULT_SERVICE_URL_HOSTS } from '../../adapters/botframework/config.ts
 import { loadConfig } from '../../src/config.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { activity, FakeConnector, postActivity } from '../channels/botframework/support.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /**
  * Issue 14, item 1: with no MicrosoftAppId, anyone could POST an activity to /api/messages whose serviceUrl named any
@@ -18,7 +19,7 @@ const APP_ID = '3f2a9c1e-8b7d-4e6f-a5c4-1d2e3f4a5b6c';
 const base = { FLOWS_WATCH: 'false', KB_WATCH: 'false', LOG_LEVEL: 'info' };
 
 async function count(t: TestApp, table: string): Promise<number> {
-  const result = await t.app.store.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`);
+  const result = await sqlOf(t.app.store).query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`);
   return Number(result.rows[0]?.n);
 }
 
@@ -71,7 +72,7 @@ describe('Bot Framework Emulator mode (no app id)', () => {
     const response = await postActivity(t.url, activity('message', { conversationId, id: randomUUID(), serviceUrl }));
     expect(response.status).toBe(403);
     expect(JSON.parse(response.text).error.code).toBe('FORBIDDEN');
-    const stored = await t.app.store.db.query('SELECT 1 FROM conversations WHERE external_id = $1', [conversationId]);
+    const stored = await sqlOf(t.app.store).query('SELECT 1 FROM conversations WHERE external_id = $1', [conversationId]);
     expect(stored.rows).toHaveLength(0);
   });
 

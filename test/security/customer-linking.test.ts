@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbound, postSigned } from '../channels/whatsapp-cloud/fixtures.ts';
 import { GraphServer } from '../channels/whatsapp-cloud/graph-server.ts';
 import { ANA, BEN, asAgent, eventually, startHandoffApp, type HandoffApp } from '../handoff/support.ts';
+import { sqlOf } from '../support/sql.ts';
 
 const SECRET = 'app-secret-for-tests';
 const ADMIN_TOKEN = 'admin-token-for-link-tests-0123456789';
@@ -64,13 +65,13 @@ describe('linking a customer\'s channels cannot be guessed, probed or stretched 
   }
 
   async function customerOf(channel: string, userId: string): Promise<string | undefined> {
-    const result = await t.app.store.db.query<{ customer_id: string }>('SELECT customer_id FROM identities WHERE channel = $1 AND external_id = $2', [channel, userId]);
+    const result = await sqlOf(t.app.store).query<{ customer_id: string }>('SELECT customer_id FROM identities WHERE channel = $1 AND external_id = $2', [channel, userId]);
     return result.rows[0]?.customer_id;
   }
 
   const codesTo = (wa: string) => graph.to(wa).map(textOf).filter((text) => /code to link/.test(text));
   /** Moves the codes asked for a number a few minutes back, as if the customer had waited between requests. */
-  const later = (wa: string) => t.app.store.db.query(`UPDATE link_codes SET created_at = created_at - interval '2 minutes' WHERE target_user_id = $1`, [wa]);
+  const later = (wa: string) => sqlOf(t.app.store).query(`UPDATE link_codes SET created_at = created_at - interval '2 minutes' WHERE target_user_id = $1`, [wa]);
 
   it('a code for the web chat is long, and new web conversations from one address stop being checked after a few wrong codes', async () => {
     const victim = waNumber();
@@ -105,7 +106,7 @@ describe('linking a customer\'s channels cannot be guessed, probed or stretched 
     const guesser = waNumber();
     await waSays(guesser, 'hello');
     expect((await postSigned(t.url, inbound('text-message', guesser, wamid(), { text: { body: code } }), SECRET)).status).toBe(200);
-    await eventually(async () => ((await t.app.store.db.query(
+    await eventually(async () => ((await sqlOf(t.app.store).query(
       `SELECT 1 FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel = 'whatsapp' AND c.external_id LIKE '%' || $1 AND m.status = 'processed' AND m.text = $2`,
       [guesser, code])).rowCount === 1) || undefined);
     expect(await customerOf('whatsapp', guesser)).not.toBe(await customerOf('web', visitor));
@@ -164,7 +165,7 @@ describe('linking a customer\'s channels cannot be guessed, probed or stretched 
       if (channel === 'web') await webSays(userId, 'talk to a person please', address());
       else await waSays(userId, 'talk to a person please');
       const customerId = (await customerOf(channel, userId))!;
-      await eventually(async () => ((await t.app.store.db.query(
+      await eventually(async () => ((await sqlOf(t.app.store).query(
         'SELECT 1 FROM handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE c.customer_id = $1', [customerId])).rowCount === 1) || undefined);
       return { customerId, userId };
     }

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
 import { repoRoot, startTestApp } from '../support/app.ts';
 import { seedPgliteDataDir } from '../support/pglite-template.ts';
+import { sqlOf } from '../support/sql.ts';
 
 const echoFlows = path.join(repoRoot, 'test/fixtures/flows-echo');
 
@@ -39,7 +40,7 @@ describe('graceful shutdown', () => {
       for (const result of results) expect([0, 200, 503]).toContain(result.status);
       const unprocessed = await store.conversationsWithPendingInbound(100);
       expect(unprocessed).toEqual([]);
-      const orphans = await store.db.query(
+      const orphans = await sqlOf(store).query(
         `SELECT i.id FROM messages i WHERE i.direction = 'in' AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.in_reply_to = i.id)`,
       );
       expect(orphans.rowCount).toBe(0);

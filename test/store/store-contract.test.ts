@@ -21,6 +21,7 @@ import {
   TURN_CUSTOMER,
   type Db,
 } from '../../src/store/index.ts';
+import { sqlOf } from '../support/sql.ts';
 
 const POSTGRES_URL = 'postgresql://postgres@127.0.0.1:5432';
 
@@ -115,7 +116,7 @@ function storeContract(name: string, target: ContractTarget): void {
       it('is safe when two processes migrate an empty database at once', async () => {
         await resetSchema();
         const other = await peerStore();
-        const results = await Promise.all([runMigrations(db), runMigrations(other.db), runMigrations(db)]);
+        const results = await Promise.all([runMigrations(db), runMigrations(sqlOf(other)), runMigrations(db)]);
         const applied = results.flat();
         expect(applied.sort()).toEqual(migrations.map((m) => m.id).sort());
         expect(results.filter((r) => r.length > 0)).toHaveLength(1);
@@ -502,7 +503,7 @@ function storeContract(name: string, target: ContractTarget): void {
     describe('database', () => {
       it('answers ping and reports its kind', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
-        expect(['postgres', 'pglite']).toContain(store.db.kind);
+        expect(['postgres', 'pglite']).toContain(sqlOf(store).kind);
       });
 
       it('rolls back a failed transaction without taking a concurrent query down with it', async () => {
@@ -587,7 +588,7 @@ describe('openStore', () => {
 
   it('keeps a PGlite file database across close and reopen', { timeout: 120_000 }, async () => {
     const first = await openStore({ dataDir: dir });
-    expect(first.db.kind).toBe('pglite');
+    expect(sqlOf(first).kind).toBe('pglite');
     const customer = await first.resolveCustomer('web', 'u1', { name: 'Ada' });
     const { conversation } = await first.resolveConversation(address(), customer.id);
     const { message } = await first.insertInbound(conversation.id, inbound('m1', 'still here?'));
@@ -614,7 +615,7 @@ describe('openStore', () => {
     try {
       const store = await openStore({ databaseUrl: `${POSTGRES_URL}/${name}`, dataDir: dir });
       try {
-        expect(store.db.kind).toBe('postgres');
+        expect(sqlOf(store).kind).toBe('postgres');
         expect((await store.resolveCustomer('web', 'u1')).id).toMatch(/^[0-9a-f-]{36}$/);
       } finally {
         await store.close();

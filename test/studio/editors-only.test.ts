@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/handoff/agents.ts';
 import { dropPrefix, freshPrefix } from '../handoff/support.ts';
 import { say, startTestApp, type TestApp } from '../support/app.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /**
  * AGENTS with editors only (Parley Studio's users, no queues), no Slack agent channel: nobody could take a handoff.
@@ -30,9 +31,9 @@ describe('editors only, nobody to hand over to', () => {
     expect(texts.join('\n')).not.toMatch(/passing you|in the queue|right now, so I'll keep helping/);
     const next = await say(t.url, 'nobody-1', 'm2', { text: 'when are you open?' });
     expect(next.replies.map((reply) => reply.text).join('\n')).toContain('Monday to Friday');
-    const open = await t.app.store.db.query<{ n: string }>('SELECT count(*) AS n FROM handoffs');
+    const open = await sqlOf(t.app.store).query<{ n: string }>('SELECT count(*) AS n FROM handoffs');
     expect(Number(open.rows[0]!.n)).toBe(0);
-    const mode = await t.app.store.db.query<{ mode: string }>('SELECT mode FROM conversations');
+    const mode = await sqlOf(t.app.store).query<{ mode: string }>('SELECT mode FROM conversations');
     expect(mode.rows.map((row) => row.mode)).toEqual(['bot']);
 
     const german = await say(t.url, 'nobody-2', 'm1', { text: 'Ich möchte mit einem Mitarbeiter sprechen' });

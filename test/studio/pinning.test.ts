@@ -4,6 +4,7 @@ import { StudioFiles } from '../../src/studio/studio-files.ts';
 import { dropPrefix, freshPrefix } from '../handoff/support.ts';
 import { say, startTestApp, type TestApp } from '../support/app.ts';
 import { createTestDatabase } from '../support/postgres.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /**
  * A conversation keeps the release it started its current flow with until that flow ends, across a restart and in
@@ -30,7 +31,7 @@ describe('pinning a conversation to its release', () => {
     const waiting = randomUUID();
     expect((await say(t!.url, waiting, 'm1', { text: 'where is my order' })).replies[0]!.text).toMatch(/^Happy to help!/);
 
-    const files = new StudioFiles(t!.app.store.db, t!.app.releases.releases);
+    const files = new StudioFiles(sqlOf(t!.app.store), t!.app.releases.releases);
     const order = await files.get('flows/order-status.yaml');
     await files.save('flows/order-status.yaml', order.content!.replace('id: ask_number', 'id: ask_order_number').replace('Happy to help!', 'Sure!'), order.version, 'ana');
     const release = await t!.app.releases.releases.publishDrafts({ by: 'ana', message: 'renamed the ask' });

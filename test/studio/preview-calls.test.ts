@@ -9,6 +9,7 @@ import { createHttpCaller } from '../../src/integrations/http-call.ts';
 import { MAX_RECORDED_BYTES, RecordedResponses } from '../../src/integrations/recorded-responses.ts';
 import { dropPrefix, freshPrefix } from '../handoff/support.ts';
 import { demoFlowsDir, say, startTestApp, type TestApp } from '../support/app.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /**
  * Issue 16: "a preview touches nothing real: `call` steps get the endpoint's recorded or editor-written sample response
@@ -68,7 +69,7 @@ async function previewOrder(options: { live?: boolean; samples?: Record<string, 
 
 async function recordedRow(): Promise<{ data: any; recorded_at: Date } | undefined> {
   for (let tries = 0; tries < 50; tries++) {
-    const row = (await t.app.store.db.query<{ data: any; recorded_at: Date }>("SELECT data, recorded_at FROM recorded_call_responses WHERE endpoint = 'order_lookup'")).rows[0];
+    const row = (await sqlOf(t.app.store).query<{ data: any; recorded_at: Date }>("SELECT data, recorded_at FROM recorded_call_responses WHERE endpoint = 'order_lookup'")).rows[0];
     if (row) return row;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -139,7 +140,7 @@ describe('call steps in the studio preview', () => {
     }) }, process.cwd())!;
     expect(endpoints.customer_profile).toMatchObject({ safe: true, record: false });
     expect(endpoints.stock_level).not.toHaveProperty('safe');
-    const recorded = new RecordedResponses(t.app.store.db);
+    const recorded = new RecordedResponses(sqlOf(t.app.store));
     const call = recorded.recording(createHttpCaller({ endpoints: () => endpoints }), (name) => endpoints[name]?.record !== false);
     for (const endpoint of ['customer_profile', 'stock_level']) {
       expect(await call({ kind: 'call', endpoint, params: { id: 'C-1' }, timeoutMs: 2_000 })).toMatchObject({ ok: true });
@@ -150,7 +151,7 @@ describe('call steps in the studio preview', () => {
   });
 
   it('keep no answer larger than the cap', async () => {
-    const recorded = new RecordedResponses(t.app.store.db);
+    const recorded = new RecordedResponses(sqlOf(t.app.store));
     expect(await recorded.record('big_report', { text: 'x'.repeat(MAX_RECORDED_BYTES) })).toBe(false);
     expect(await recorded.get('big_report')).toBeUndefined();
     expect(await recorded.record('small_report', { text: 'call me on +49 151 23456789' })).toBe(true);

@@ -7,6 +7,7 @@ import { ReleaseService } from '../../src/studio/release-service.ts';
 import { checkStudioPath } from '../../src/studio/studio-paths.ts';
 import { demoFlowsDir, repoRoot } from '../support/app.ts';
 import path from 'node:path';
+import { sqlOf } from '../support/sql.ts';
 
 /** Releases over a real (in-memory) PGlite: the first one from files, publishing, refusing errors, restoring. */
 let store: SqlStore;
@@ -17,7 +18,7 @@ const announced: number[] = [];
 beforeAll(async () => {
   store = new SqlStore(await openMigratedTestDb());
   await store.migrate();
-  releases = new ReleaseService(store.db, { announce: async (release) => void announced.push(release.id) });
+  releases = new ReleaseService(sqlOf(store), { announce: async (release) => void announced.push(release.id) });
   demo = await readFileSet({ flows: demoFlowsDir, knowledge: path.join(repoRoot, 'knowledge') });
 });
 afterAll(async () => {

@@ -8,6 +8,7 @@ import { dropPrefix, freshPrefix } from '../handoff/support.ts';
 import { demoFlowsDir, say, startTestApp, type TestApp } from '../support/app.ts';
 import { until } from '../support/poll.ts';
 import { createTestDatabase } from '../support/postgres.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /** Two server processes on one PostgreSQL and one Redis serve the same release, switch on a publish, and catch up on start. */
 const GREETING = "Hi, and welcome to Brightwave Electronics! I'm the Brightwave assistant.";
@@ -36,7 +37,7 @@ afterAll(async () => {
 });
 
 async function publishGreeting(t: TestApp, text: string) {
-  const files = new StudioFiles(t.app.store.db, t.app.releases.releases);
+  const files = new StudioFiles(sqlOf(t.app.store), t.app.releases.releases);
   const current = await files.get('flows/greeting.yaml');
   await files.save('flows/greeting.yaml', current.content!.replace(/Hi, and welcome to Brightwave Electronics! I'm the Brightwave assistant\.|Hello from release \d+!/, text), current.version, 'ana');
   return t.app.releases.releases.publishDrafts({ by: 'ana', message: text });
@@ -80,7 +81,7 @@ describe('serving releases', () => {
   });
 
   it('an article changed in a release published through one process is answered by the other, its index updated, not rebuilt', async () => {
-    const files = new StudioFiles(a.app.store.db, a.app.releases.releases);
+    const files = new StudioFiles(sqlOf(a.app.store), a.app.releases.releases);
     const current = await files.get('knowledge/products/halo-hub.md');
     await files.save('knowledge/products/halo-hub.md', current.content!.replace('It costs €129.', 'It costs €129 and glows zephyrine blue.'), current.version, 'ana');
     await a.app.releases.releases.publishDrafts({ by: 'ana', message: 'halo hub colour' });

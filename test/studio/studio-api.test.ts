@@ -5,6 +5,7 @@ import { hashToken } from '../../src/handoff/agents.ts';
 import { dropPrefix, freshPrefix } from '../handoff/support.ts';
 import { say, startTestApp, type TestApp } from '../support/app.ts';
 import { createTestDatabase } from '../support/postgres.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /**
  * Parley Studio's HTTP API against a real app: editors sign in as the console's agents do, save drafts with
@@ -149,7 +150,7 @@ describe('drafts, preview, publish and restore', () => {
     expect(opened.json.replies[0].text).toBe('Hello from the studio!');
     const asked = await api(EVE.token, 'POST', '/studio/api/preview', { conversationId, text: 'I want to talk to a person' });
     expect(asked.json).toMatchObject({ conversationId, handoff: expect.any(String) });
-    expect((await t.app.store.db.query('SELECT count(*)::int AS n FROM handoffs')).rows[0]).toEqual({ n: 0 });
+    expect((await sqlOf(t.app.store).query('SELECT count(*)::int AS n FROM handoffs')).rows[0]).toEqual({ n: 0 });
     // Another editor's conversation of the same id is their own.
     expect((await api(EDDY.token, 'POST', '/studio/api/preview', { conversationId, text: 'hello' })).json.handoff).toBeUndefined();
     expect(await welcome()).toBe(GREETING);
@@ -172,7 +173,7 @@ describe('drafts, preview, publish and restore', () => {
     await api(EVE.token, 'POST', '/studio/api/preview', { conversationId: 'preview-gap', text: 'do you rent out hovercrafts?' });
     expect(JSON.stringify((await api(EVE.token, 'GET', '/studio/api/gaps')).json)).not.toContain('hovercraft');
     for (const table of ['conversations', 'analytics_turns']) {
-      expect((await t.app.store.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE channel = 'simulator'`)).rows[0]).toEqual({ n: 0 });
+      expect((await sqlOf(t.app.store).query(`SELECT count(*)::int AS n FROM ${table} WHERE channel = 'simulator'`)).rows[0]).toEqual({ n: 0 });
     }
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/handoff/agents.ts';
 import { dropPrefix, freshPrefix } from '../handoff/support.ts';
 import { say, startTestApp, type TestApp } from '../support/app.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /**
  * What Parley Studio tells an editor beyond the files themselves: per step of a flow, how many conversations reached
@@ -62,7 +63,7 @@ describe('the flow map\'s counts', () => {
     expect(now.json.steps.find((s: any) => s.step === 'ask_condition')).toEqual({ step: 'ask_condition', reached: 3, droppedOff: 0, handedOver: 1 });
     expect(now.json).toMatchObject({ conversations: 3, handedOver: 1 });
 
-    await t.app.store.db.query(`UPDATE analytics_turns SET at = at - interval '1 hour'`);
+    await sqlOf(t.app.store).query(`UPDATE analytics_turns SET at = at - interval '1 hour'`);
     const later = await api(EVE.token, 'GET', '/studio/api/flows/returns/stats?days=7');
     expect(later.json.steps.find((s: any) => s.step === 'ask_condition')).toEqual({ step: 'ask_condition', reached: 3, droppedOff: 1, handedOver: 1 });
     // Counts only: no conversation, customer or text anywhere in the answer.

@@ -6,6 +6,7 @@ import { RecordedResponses } from '../../src/integrations/recorded-responses.ts'
 import { dropPrefix, freshPrefix } from '../handoff/support.ts';
 import { repoRoot, say, startTestApp, type TestApp } from '../support/app.ts';
 import { launchChromium, transcript, type, WAIT } from '../support/webchat-browser.ts';
+import { sqlOf } from '../support/sql.ts';
 
 /**
  * Parley Studio's page in Debian's Chromium, as an editor uses it: signs in through the console's sign-in, opens a
@@ -434,7 +435,7 @@ describe('Parley Studio in a real browser', () => {
   });
 
   it('an editor sees the call steps\' recorded answers, when and how large, and clears one, then all', { timeout: 120_000 }, async () => {
-    const recorded = new RecordedResponses(t.app.store.db);
+    const recorded = new RecordedResponses(sqlOf(t.app.store));
     await recorded.record('order_lookup', { number: 'BW-12345', status: 'shipped', carrier: 'DHL', customer: { email: 'jane.doe@example.com' } });
     await recorded.record('stock_level', { sku: 'WAVE-700', in_stock: 4 });
     const { context, page, problems } = await openStudio(EVE);
@@ -461,7 +462,7 @@ describe('Parley Studio in a real browser', () => {
 
     // All, asked first.
     // (Another process's record: this one's writes are spaced by RECORD_EVERY_MS.)
-    expect(await new RecordedResponses(t.app.store.db).record('order_lookup', { number: 'BW-12345', status: 'delivered' })).toBe(true);
+    expect(await new RecordedResponses(sqlOf(t.app.store)).record('order_lookup', { number: 'BW-12345', status: 'delivered' })).toBe(true);
     await page.locator('.recorded > summary').click();
     await page.locator('.recorded > summary').click();
     await expect.poll(() => order.textContent(), WAIT).toMatch(/recorded just now/);

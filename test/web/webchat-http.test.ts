@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson, repoRoot, say, startTestApp, type TestApp } from '../support/app.ts';
+import { sqlOf } from '../support/sql.ts';
 
 const echoFlows = path.join(repoRoot, 'test/fixtures/flows-echo');
 
@@ -12,7 +13,7 @@ describe('POST /api/webchat/messages', () => {
   afterAll(async () => t?.close());
 
   async function messageCount(): Promise<number> {
-    const result = await t.app.store.db.query<{ n: string }>('SELECT count(*)::text AS n FROM messages');
+    const result = await sqlOf(t.app.store).query<{ n: string }>('SELECT count(*)::text AS n FROM messages');
     return Number(result.rows[0]?.n);
   }
 

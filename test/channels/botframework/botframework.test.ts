@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { dropPrefix, freshPrefix } from '../../handoff/support.ts';
 import { activity, FakeConnector, postActivity } from './support.ts';
+import { sqlOf } from '../../support/sql.ts';
 
 const MENU = 'What can I help you with? Tap a button or just tell me what you need.';
 
 async function count(t: TestApp, sql: string, params: unknown[] = []): Promise<number> {
-  const result = await t.app.store.db.query<{ n: string }>(sql, params);
+  const result = await sqlOf(t.app.store).query<{ n: string }>(sql, params);
   return Number(result.rows[0]?.n);
 }
 
@@ -156,7 +157,7 @@ describe('Bot Framework channel (Emulator, no app id)', () => {
     const texts = connector.texts(ids.conversationId);
     expect(texts).toHaveLength(2);
     expect(new Set(texts).size).toBe(2);
-    const row = await t.app.store.db.query<{ status: string; last_error: string | null }>(
+    const row = await sqlOf(t.app.store).query<{ status: string; last_error: string | null }>(
       `SELECT m.status, m.last_error FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.external_id = $1 AND m.direction = 'out' ORDER BY m.id LIMIT 1`, [ids.conversationId]);
     expect(row.rows[0]?.status).toBe('sent');
   }, 40_000);
@@ -171,7 +172,7 @@ describe('Bot Framework channel (Emulator, no app id)', () => {
       const deadline = Date.now() + 10_000;
       while ((await count(t, conversation, [ids.conversationId])) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(await count(t, conversation, [ids.conversationId])).toBeGreaterThanOrEqual(1);
-      const row = await t.app.store.db.query<{ attempts: number; last_error: string }>(
+      const row = await sqlOf(t.app.store).query<{ attempts: number; last_error: string }>(
         `SELECT m.attempts, m.last_error FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.external_id = $1 AND m.direction = 'out' ORDER BY m.id LIMIT 1`, [ids.conversationId]);
       expect(row.rows[0]?.attempts).toBe(1);
       expect(row.rows[0]?.last_error).toMatch(/404/);
@@ -199,11 +200,11 @@ describe('Bot Framework channel (Emulator, no app id)', () => {
     const handoffId = initiate.value.handoffId as string;
     const status = activity('handoff-status', { ...ids, id: randomUUID() });
     expect((await postActivity(t.url, status)).status).toBe(200);
-    const row = await t.app.store.db.query<{ status: string; outcome: string; desk_refs: Record<string, string> }>('SELECT status, outcome, desk_refs FROM handoffs WHERE id = $1', [handoffId]);
+    const row = await sqlOf(t.app.store).query<{ status: string; outcome: string; desk_refs: Record<string, string> }>('SELECT status, outcome, desk_refs FROM handoffs WHERE id = $1', [handoffId]);
     expect(row.rows[0]?.status).toBe('resolved');
     expect(row.rows[0]?.outcome).toMatch(/^handoff\.status completed/);
     expect(row.rows[0]?.desk_refs['botframework:status']).toBe('completed');
-    const mode = await t.app.store.db.query<{ mode: string }>('SELECT mode FROM conversations WHERE external_id = $1', [ids.conversationId]);
+    const mode = await sqlOf(t.app.store).query<{ mode: string }>('SELECT mode FROM conversations WHERE external_id = $1', [ids.conversationId]);
     expect(mode.rows[0]?.mode).toBe('bot');
     // Back with the bot: the customer hears so, and is asked to rate the help (buttons 1–5).
     const eventAt = connector.activities.findIndex((a) => a.body === initiate);

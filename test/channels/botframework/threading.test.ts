@@ -4,6 +4,7 @@ import { hashToken } from '../../../src/handoff/agents.ts';
 import { asAgent, dropPrefix, eventually, freshPrefix } from '../../handoff/support.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { activity, FakeConnector, postActivity, type CaughtActivity } from './support.ts';
+import { sqlOf } from '../../support/sql.ts';
 
 const AGENT = { id: 'ana', name: 'Ana', token: 'ana-token-threading-0123456789' };
 const HOURS = 'what are your opening hours';
@@ -85,7 +86,7 @@ describe('Bot Framework replies thread under the message they answer (an Emulato
 
     // Each message the channel got, beside the row it was sent from: the row names the inbound message it answers
     // (in the channel's terms), and the channel got exactly that as replyToId; rows that answer nothing went as new.
-    const rows = await t.app.store.db.query<{ text: string; reply_to_external_id: string | null }>(
+    const rows = await sqlOf(t.app.store).query<{ text: string; reply_to_external_id: string | null }>(
       `SELECT m.text, m.reply_to_external_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
        WHERE c.external_id = $1 AND m.direction = 'out' AND m.status = 'sent' ORDER BY m.id`, [conversationId]);
     const unused = [...rows.rows];

@@ -3,6 +3,7 @@ import { dropPrefix, freshPrefix } from '../../handoff/support.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { createTestDatabase } from '../../support/postgres.ts';
 import { signed, SlackApi, waitFor } from './slack-api.ts';
+import { sqlOf } from '../../support/sql.ts';
 
 /**
  * Slack as a customer channel: signed requests to the real endpoint of a running app (the Bolt receiver shared with
@@ -74,7 +75,7 @@ describe('Slack customer channel', () => {
   };
 
   async function messagesOf(conversationId: string) {
-    const result = await t.app.store.db.query<{ id: string; direction: string; status: string; text: string | null; payload: string | null; attempts: number; last_error: string | null; external_id: string | null }>(
+    const result = await sqlOf(t.app.store).query<{ id: string; direction: string; status: string; text: string | null; payload: string | null; attempts: number; last_error: string | null; external_id: string | null }>(
       `SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel = 'slack' AND c.external_id = $1 ORDER BY m.id`,
       [conversationId],
     );
@@ -82,7 +83,7 @@ describe('Slack customer channel', () => {
   }
   // Messages of the conversations in one Slack channel (a DM, or a channel's threads): earlier tests' turns may still be
   // finishing in their own channels (an order lookup answers seconds later), which is not what a test here looks at.
-  const countMessages = async (channel: string) => Number((await t.app.store.db.query<{ n: string }>(
+  const countMessages = async (channel: string) => Number((await sqlOf(t.app.store).query<{ n: string }>(
     `SELECT count(*)::text AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel = 'slack' AND (c.external_id = $1 OR c.external_id LIKE $1 || ':%')`, [channel])).rows[0]?.n);
   const quiet = () => new Promise((resolve) => setTimeout(resolve, 400));
 
@@ -120,7 +121,7 @@ describe('Slack customer channel', () => {
 
     const inbound = (await messagesOf(channel)).filter((m) => m.direction === 'in');
     expect(inbound.map((m) => [m.text, m.payload])).toEqual([['hi', null], ['Order status', 'order_status']]);
-    const customer = await t.app.store.db.query<{ user_id: string }>(`SELECT address->>'userId' AS user_id FROM conversations WHERE channel = 'slack' AND external_id = $1`, [channel]);
+    const customer = await sqlOf(t.app.store).query<{ user_id: string }>(`SELECT address->>'userId' AS user_id FROM conversations WHERE channel = 'slack' AND external_id = $1`, [channel]);
     expect(customer.rows[0]?.user_id).toBe(`${TEAM}:U1`);
   });
 
@@ -144,7 +145,7 @@ describe('Slack customer channel', () => {
     await postEvent(envelope({ type: 'message', channel: stranger, channel_type: 'channel', user: 'U3', team: TEAM, text: 'top level chatter', ts: ts() }));
     await quiet();
     expect(slack.posts(stranger)).toHaveLength(0);
-    expect((await t.app.store.db.query(`SELECT 1 FROM conversations WHERE channel = 'slack' AND external_id LIKE $1`, [`${stranger}%`])).rowCount).toBe(0);
+    expect((await sqlOf(t.app.store).query(`SELECT 1 FROM conversations WHERE channel = 'slack' AND external_id LIKE $1`, [`${stranger}%`])).rowCount).toBe(0);
 
     const inbound = (await messagesOf(`${channel}:${asked.ts}`)).filter((m) => m.direction === 'in');
     expect(inbound.map((m) => m.text)).toEqual(['where is my order', 'BW-12345']);
@@ -193,12 +194,12 @@ describe('Slack customer channel', () => {
   it('answers 500 when the message cannot be stored, so Slack delivers it again; the redelivery is answered', async () => {
     const channel = dmChannel();
     const body = envelope(dm(channel, 'hi'));
-    await t.app.store.db.query('ALTER TABLE messages RENAME TO messages_away');
+    await sqlOf(t.app.store).query('ALTER TABLE messages RENAME TO messages_away');
     let refused: number;
     try {
       refused = (await postEvent(body)).status;
     } finally {
-      await t.app.store.db.query('ALTER TABLE messages_away RENAME TO messages');
+      await sqlOf(t.app.store).query('ALTER TABLE messages_away RENAME TO messages');
     }
     expect(refused).toBe(500);
     expect((await postEvent(body, { ...signed(body, SECRET), 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_error' })).status).toBe(200);
@@ -277,7 +278,7 @@ describe('Slack customer channel', () => {
     await postEvent(envelope(dm(channel, 'I want to talk to a person')));
     const announced = await waitFor(() => slack.posts(AGENTS).find((c) => !c.args.thread_ts && /on slack needs a person/.test(c.args.text)));
     const handoffTs = await waitFor(async () => {
-      const row = await t.app.store.db.query<{ ref: string }>(
+      const row = await sqlOf(t.app.store).query<{ ref: string }>(
         `SELECT h.desk_refs->>'slack' AS ref FROM handoffs h JOIN conversations c ON c.id = h.conversation_id WHERE c.external_id = $1 AND h.desk_refs ? 'slack'`, [channel],
       );
       return row.rows[0]?.ref.split(':')[1];
@@ -292,7 +293,7 @@ describe('Slack customer channel', () => {
     await quiet();
     expect(slack.posts(channel).filter((c) => c.args.text === 'Hi, Ana here. Returns &amp; refunds: our policy (https://shop.example/returns)')).toHaveLength(1);
     // The agent's reply in the desk's thread is not a customer message.
-    expect((await t.app.store.db.query(`SELECT 1 FROM conversations WHERE channel = 'slack' AND external_id LIKE $1`, [`${AGENTS}%`])).rowCount).toBe(0);
+    expect((await sqlOf(t.app.store).query(`SELECT 1 FROM conversations WHERE channel = 'slack' AND external_id LIKE $1`, [`${AGENTS}%`])).rowCount).toBe(0);
 
     // The customer's next message goes to the agents' thread, not to the bot.
     const before = slack.posts(channel).length;

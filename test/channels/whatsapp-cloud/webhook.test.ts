@@ -4,6 +4,7 @@ import { signBody } from '../../../adapters/whatsapp-cloud/verify.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { fixture, inbound, postSigned, status } from './fixtures.ts';
 import { graphError, GraphServer, waitFor } from './graph-server.ts';
+import { sqlOf } from '../../support/sql.ts';
 
 const SECRET = 'app-secret-for-tests';
 const VERIFY = 'verify-token-for-tests';
@@ -23,7 +24,7 @@ function env(graph: GraphServer, extra: Record<string, string> = {}): Record<str
 }
 
 async function messagesOf(t: TestApp, waId: string) {
-  const result = await t.app.store.db.query<{ id: string; direction: string; status: string; text: string | null; payload: string | null; external_id: string | null; attempts: number; last_error: string | null; delivery_status: string | null; attachments: unknown[] }>(
+  const result = await sqlOf(t.app.store).query<{ id: string; direction: string; status: string; text: string | null; payload: string | null; external_id: string | null; attempts: number; last_error: string | null; delivery_status: string | null; attachments: unknown[] }>(
     `SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel = 'whatsapp' AND c.external_id = $1 ORDER BY m.id`,
     [`${PHONE}:${waId}`],
   );
@@ -31,7 +32,7 @@ async function messagesOf(t: TestApp, waId: string) {
 }
 
 async function countMessages(t: TestApp): Promise<number> {
-  const result = await t.app.store.db.query<{ n: string }>('SELECT count(*)::text AS n FROM messages');
+  const result = await sqlOf(t.app.store).query<{ n: string }>('SELECT count(*)::text AS n FROM messages');
   return Number(result.rows[0]?.n);
 }
 
@@ -248,7 +249,7 @@ describe('WhatsApp Cloud API webhook', () => {
     await postSigned(t.url, inbound('text-message', waId, wamid()), SECRET);
     await waitFor(() => graph.to(waId).length >= 2);
     const conversation = (await t.app.store.findConversation('whatsapp', `${PHONE}:${waId}`))!;
-    await t.app.store.db.query(`UPDATE messages SET created_at = now() - interval '25 hours' WHERE conversation_id = $1 AND direction = 'in'`, [conversation.id]);
+    await sqlOf(t.app.store).query(`UPDATE messages SET created_at = now() - interval '25 hours' WHERE conversation_id = $1 AND direction = 'in'`, [conversation.id]);
     const before = graph.requests.length;
     const late = await t.app.store.insertOutbound(conversation.id, { text: 'An agent here: your refund went out today.' });
     await t.app.outbox.dispatch(conversation.id, conversation.address, [late]);
@@ -283,7 +284,7 @@ describe('WhatsApp Cloud API with a template for the 24-hour window', () => {
     await postSigned(t.url, inbound('text-message', waId, wamid()), SECRET);
     await waitFor(() => graph.to(waId).length >= 2);
     const conversation = (await t.app.store.findConversation('whatsapp', `${PHONE}:${waId}`))!;
-    await t.app.store.db.query(`UPDATE messages SET created_at = now() - interval '25 hours' WHERE conversation_id = $1 AND direction = 'in'`, [conversation.id]);
+    await sqlOf(t.app.store).query(`UPDATE messages SET created_at = now() - interval '25 hours' WHERE conversation_id = $1 AND direction = 'in'`, [conversation.id]);
     const late = await t.app.store.insertOutbound(conversation.id, { text: 'An agent here: your refund went out today.' });
     await t.app.outbox.dispatch(conversation.id, conversation.address, [late]);
     const template = graph.to(waId)[2]!;

@@ -6,6 +6,7 @@ import { until } from '../../support/poll.ts';
 import { createTestDatabase } from '../../support/postgres.ts';
 import { incoming, Phone } from './stand-in-client.ts';
 import { ADMIN, ADMIN_TOKEN, appEnv, chat, fast, get, terminal, type TestDatabase } from './support.ts';
+import { sqlOf } from '../../support/sql.ts';
 
 /** The agent workspace in Debian's Chromium shows where each reply to a WhatsApp Web customer is: sent, read, waiting. */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -68,7 +69,7 @@ describe('delivery states in the agent console, in a real browser', () => {
     await transcript.locator('li[data-kind="agent"] .delivery', { hasText: 'Read' }).waitFor(WAIT);
 
     const conversation = (await t.app.store.findConversation('whatsapp-web', `${CLIENT_ID}:${customer}`))!;
-    await t.app.store.db.query(`UPDATE messages SET created_at = now() - interval '25 hours' WHERE conversation_id = $1 AND direction = 'in'`, [conversation.id]);
+    await sqlOf(t.app.store).query(`UPDATE messages SET created_at = now() - interval '25 hours' WHERE conversation_id = $1 AND direction = 'in'`, [conversation.id]);
     await reply.fill('Your refund went out today.');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     const waiting = transcript.locator('li[data-kind="agent"]', { hasText: 'Your refund went out today.' }).locator('.delivery[data-state="waiting"]');

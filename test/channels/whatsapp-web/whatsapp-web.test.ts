@@ -7,6 +7,7 @@ import { until } from '../../support/poll.ts';
 import { createTestDatabase } from '../../support/postgres.ts';
 import { incoming, Phone } from './stand-in-client.ts';
 import { ADMIN, ADMIN_TOKEN, AGENT, appEnv, chat, fast, get, post, terminal, type TestDatabase } from './support.ts';
+import { sqlOf } from '../../support/sql.ts';
 
 /**
  * The WhatsApp Web channel end to end: a real app on the real Redis and PostgreSQL, with whatsapp-web.js's Client
@@ -16,7 +17,7 @@ const CLIENT_ID = `t${process.pid}x${Date.now().toString(36)}`;
 const env = (database: TestDatabase, prefix: string) => appEnv(database, prefix, CLIENT_ID);
 
 async function messagesOf(t: TestApp, chatId: string) {
-  const result = await t.app.store.db.query<{ id: string; direction: string; status: string; text: string | null; external_id: string | null; attempts: number; last_error: string | null; delivery_status: string | null; attachments: unknown[] }>(
+  const result = await sqlOf(t.app.store).query<{ id: string; direction: string; status: string; text: string | null; external_id: string | null; attempts: number; last_error: string | null; delivery_status: string | null; attachments: unknown[] }>(
     `SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel = 'whatsapp-web' AND c.external_id = $1 ORDER BY m.id`,
     [`${CLIENT_ID}:${chatId}`],
   );
@@ -104,7 +105,7 @@ describe('WhatsApp Web (whatsapp-web.js)', () => {
     const [inbound] = await messagesOf(t, customer);
     expect(inbound!.text).toBe('[image] the box was crushed');
     expect(inbound!.attachments).toEqual([{ kind: 'image', url: `whatsapp-web-media:${photo.id._serialized}`, mimeType: 'image/jpeg', caption: 'the box was crushed' }]);
-    const others = await t.app.store.db.query(`SELECT 1 FROM conversations WHERE channel = 'whatsapp-web' AND (external_id LIKE '%@g.us' OR external_id LIKE '%broadcast')`);
+    const others = await sqlOf(t.app.store).query(`SELECT 1 FROM conversations WHERE channel = 'whatsapp-web' AND (external_id LIKE '%@g.us' OR external_id LIKE '%broadcast')`);
     expect(others.rowCount).toBe(0);
     expect(phone.sentTo(group)).toEqual([]);
   });
@@ -172,7 +173,7 @@ describe('WhatsApp Web (whatsapp-web.js)', () => {
 
     // A day later the customer has not written again: the agent's next reply waits.
     const conversation = (await t.app.store.findConversation('whatsapp-web', `${CLIENT_ID}:${customer}`))!;
-    await t.app.store.db.query(`UPDATE messages SET created_at = now() - interval '25 hours' WHERE conversation_id = $1 AND direction = 'in'`, [conversation.id]);
+    await sqlOf(t.app.store).query(`UPDATE messages SET created_at = now() - interval '25 hours' WHERE conversation_id = $1 AND direction = 'in'`, [conversation.id]);
     await post(`${t.url}/agent/api/handoffs/${handoff.id}/replies`, AGENT.token, { messageId: 'r2', text: 'Your refund went out today.' });
     const detail = await until(
       () => get(`${t.url}/agent/api/handoffs/${handoff.id}`, AGENT.token),
