@@ -1,4 +1,4 @@
-import { eraseOwnRows, mergeOwnRows, type CustomerRows } from '../store/customer-rows.ts';
+import { eraseOwnRows, mergeOwnRows, purgeInBatches, type CustomerRows } from '../store/customer-rows.ts';
 
 const tables = {
   module: 'handoff',
@@ -25,5 +25,20 @@ export const handoffCustomerData: CustomerRows = {
     erased.ids.push(...handoffs.rows.map((h) => h.id));
     erased.handoffs.push(...handoffs.rows.map((h) => ({ id: h.id, deskRefs: h.desk_refs ?? {} })));
     await eraseOwnRows(tx, tables, subject, erased);
+  },
+  /**
+   * Old resolved handoffs keep their row (for counts and ratings); what the customer wrote in their context goes: the
+   * transcript, knowledge records, summary, the flow's variables, the reason.
+   */
+  async purge(q, olderThan, batch) {
+    const handoffContexts = await purgeInBatches(q, `
+      UPDATE handoffs SET reason = trigger, context = context
+        || jsonb_build_object('transcript', '[]'::jsonb, 'knowledge', '[]'::jsonb, 'summary', '', 'reason', trigger)
+        || jsonb_build_object('flow', (context -> 'flow') || jsonb_build_object('vars', '{}'::jsonb))
+      WHERE id IN (
+        SELECT id FROM handoffs WHERE status = 'resolved' AND created_at < $1
+          AND (jsonb_array_length(context -> 'transcript') > 0 OR context ->> 'summary' <> '' OR reason <> trigger)
+        LIMIT $2)`, olderThan, batch);
+    return { handoffContexts };
   },
 };

@@ -281,6 +281,19 @@ export class HandoffStore {
     return result.rowCount > 0;
   }
 
+  /** Resolved handoffs older than `olderThan` of which the desk keeps a copy, oldest first (transcript retention). */
+  async oldDeskCopies(desk: string, olderThan: Date, limit: number): Promise<{ id: string; deskRefs: Readonly<Record<string, string>> }[]> {
+    const old = await this.db.query<{ id: string; desk_refs: Record<string, string> }>(
+      `SELECT id, desk_refs FROM handoffs WHERE status = 'resolved' AND created_at < $1 AND desk_refs ? $2 ORDER BY created_at LIMIT $3`,
+      [olderThan, desk, limit]);
+    return old.rows.map((row) => ({ id: row.id, deskRefs: row.desk_refs }));
+  }
+
+  /** Forgets the desk's copies of these handoffs (they were deleted there). */
+  async dropDeskRefs(handoffIds: readonly string[], desk: string): Promise<void> {
+    await this.db.query('UPDATE handoffs SET desk_refs = desk_refs - $2::text WHERE id = ANY($1::uuid[])', [[...handoffIds], desk]);
+  }
+
   /** Ids of the conversation's messages that agents wrote. */
   async agentMessageIds(conversationId: string): Promise<Set<string>> {
     const result = await this.db.query<{ message_id: string }>(

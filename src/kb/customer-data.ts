@@ -1,5 +1,5 @@
 import { redact } from '../infra/redact.ts';
-import { subjectTexts, type CustomerRows, type Subject } from '../store/customer-rows.ts';
+import { purgeInBatches, subjectTexts, type CustomerRows, type Subject } from '../store/customer-rows.ts';
 import type { Queryable } from '../store/types.ts';
 
 /**
@@ -18,7 +18,20 @@ export const kbCustomerData: CustomerRows = {
     await tx.query('DELETE FROM kb_gaps WHERE id::text = ANY($1::text[])', [gapIds]);
     erased.counts.kb_gaps = gapIds.length;
   },
+  /** Unanswered questions older than the period. */
+  async purge(q, olderThan, batch) {
+    return { kbGaps: await purgeInBatches(q, 'DELETE FROM kb_gaps WHERE id IN (SELECT id FROM kb_gaps WHERE created_at < $1 ORDER BY id LIMIT $2)', olderThan, batch) };
+  },
 };
+
+/** For an export: the unanswered questions that came from this customer, as recorded for editors (redacted). */
+export async function subjectGaps(q: Queryable, subject: Subject): Promise<Record<string, unknown>[]> {
+  const gapIds = await subjectGapIds(q, subject);
+  if (gapIds.length === 0) return [];
+  const gaps = await q.query<Record<string, unknown>>(
+    'SELECT question, confidence, nearest_article_id, locale, created_at FROM kb_gaps WHERE id::text = ANY($1::text[]) ORDER BY id', [gapIds]);
+  return gaps.rows;
+}
 
 /**
  * The unanswered questions that came from this customer, found by their text: the customer's messages (as the store

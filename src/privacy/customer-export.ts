@@ -8,7 +8,7 @@
 import { ParleyError } from '../core/errors.ts';
 import type { CustomerDataOwner } from '../store/customer-data.ts';
 import type { Queryable } from '../store/types.ts';
-import { subjectGapIds } from '../kb/customer-data.ts';
+import { subjectGaps } from '../kb/customer-data.ts';
 import { loadSubject } from '../store/customer-rows.ts';
 import { subjectRows } from './subject.ts';
 
@@ -31,16 +31,13 @@ export async function exportCustomer(db: Queryable, owners: readonly CustomerDat
   const subject = await loadSubject(db, customerId);
   const tables = await subjectRows(db, subject, owners);
   const requests = await db.query<Record<string, unknown>>('SELECT * FROM data_requests WHERE customer_id = $1 ORDER BY created_at', [customerId]);
-  const gapIds = await subjectGapIds(db, subject);
-  const gaps = gapIds.length
-    ? await db.query<Record<string, unknown>>('SELECT question, confidence, nearest_article_id, locale, created_at FROM kb_gaps WHERE id::text = ANY($1::text[]) ORDER BY id', [gapIds])
-    : { rows: [] };
+  const gaps = await subjectGaps(db, subject);
   return {
     format: EXPORT_FORMAT,
     exportedAt: now.toISOString(),
     customer: customer.rows[0],
     tables,
     dataRequests: requests.rows,
-    unansweredQuestions: gaps.rows,
+    unansweredQuestions: gaps,
   };
 }

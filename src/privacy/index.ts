@@ -16,7 +16,7 @@ import type { PrivacyRepository } from './repository.ts';
 import type { PrivacyConfig } from './privacy-config.ts';
 import { createPrivacyHooks } from './privacy-hooks.ts';
 import { registerPrivacyRoutes } from './admin-routes.ts';
-import { RetentionJob } from './retention.ts';
+import { RetentionJob, type DeskCopyRecords } from './retention.ts';
 
 export { PRIVACY_ENV, privacyConfig, type PrivacyConfig } from './privacy-config.ts';
 export { redact, redactDeep } from '../infra/redact.ts';
@@ -41,6 +41,8 @@ export interface PrivacySystemOptions {
   removeJobs?: EraseDeps['removeJobs'];
   /** Agent desks' copies of handoffs outside Parley (the Slack desk's messages). */
   handoffCopies?: EraseDeps['handoffCopies'];
+  /** Which handoffs the desks keep copies of (the handoff module's repository), for retention. */
+  deskRefs?: DeskCopyRecords;
   logger: Logger;
 }
 
@@ -58,8 +60,9 @@ export function createPrivacySystem(options: PrivacySystemOptions): PrivacySyste
   const { repository } = options;
   const { requests } = repository;
   const retention = new RetentionJob({
-    repository, redisUrl: options.redisUrl, prefix: options.queuePrefix, days: options.config.retentionDays, logger: options.logger,
+    repository, modules: options.customerData, redisUrl: options.redisUrl, prefix: options.queuePrefix, days: options.config.retentionDays, logger: options.logger,
     ...(options.handoffCopies ? { handoffCopies: options.handoffCopies } : {}),
+    ...(options.deskRefs ? { deskRefs: options.deskRefs } : {}),
   });
   const eraseDeps: Omit<EraseDeps, 'repository'> = {
     customerData: options.customerData,

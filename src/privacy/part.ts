@@ -13,6 +13,7 @@ export const privacyPart: PartFactory = ({ config, logger, store, redis, custome
     config: config.privacy, customerData, repository: store.repository(privacyRepository), redis: redis.client, redisUrl: config.redisUrl, queuePrefix: config.handoff.queuePrefix, logger,
     ...(services.handoff ? { removeJobs: async (ids: string[]) => removeQueueJobs(await services.handoff!.queue.bull(), redis.client, ids) } : {}),
     ...(services.deskCopies?.length ? { handoffCopies: services.deskCopies } : {}),
+    ...(services.handoff ? { deskRefs: services.handoff.service.handoffs } : {}),
   });
   return {
     name: 'privacy',

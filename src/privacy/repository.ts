@@ -1,7 +1,7 @@
 /**
  * The privacy module's repository: the data requests and the erasure audit, and the module's statements over the
  * other modules' tables — an export reads every declared table, an erase runs each module's `CustomerRows.erase`
- * in one transaction (src/store/customer-rows.ts), retention purges old customer text. The module reaches the
+ * in one transaction (src/store/customer-rows.ts), retention has each module purge its old customer text. The module reaches the
  * database only through it; built by `store.repository(privacyRepository)`.
  */
 import type { CountryCode } from 'libphonenumber-js';
@@ -57,22 +57,9 @@ export class PrivacyRepository {
     await this.db.query('UPDATE erasure_audit SET counts = counts || $2::jsonb WHERE id = $1', [auditId, JSON.stringify(extra)]);
   }
 
-  /** Deletes or blanks what customers wrote before `olderThan` (retention.ts). */
-  purgeTranscripts(olderThan: Date, batch = RETENTION_BATCH): Promise<PurgeCounts> {
-    return purgeTranscripts(this.db, olderThan, batch);
-  }
-
-  /** Resolved handoffs older than `olderThan` of which the desk keeps a copy, oldest first. */
-  async oldDeskCopies(desk: string, olderThan: Date, limit: number): Promise<{ id: string; deskRefs: Readonly<Record<string, string>> }[]> {
-    const old = await this.db.query<{ id: string; desk_refs: Record<string, string> }>(
-      `SELECT id, desk_refs FROM handoffs WHERE status = 'resolved' AND created_at < $1 AND desk_refs ? $2 ORDER BY created_at LIMIT $3`,
-      [olderThan, desk, limit]);
-    return old.rows.map((row) => ({ id: row.id, deskRefs: row.desk_refs }));
-  }
-
-  /** Forgets the desk's copies of these handoffs (they were deleted there). */
-  async dropDeskRefs(handoffIds: readonly string[], desk: string): Promise<void> {
-    await this.db.query('UPDATE handoffs SET desk_refs = desk_refs - $2::text WHERE id = ANY($1::uuid[])', [[...handoffIds], desk]);
+  /** Each module deletes or blanks what customers wrote in its tables before `olderThan` (retention.ts). */
+  purgeTranscripts(modules: readonly CustomerRows[], olderThan: Date, batch = RETENTION_BATCH): Promise<PurgeCounts> {
+    return purgeTranscripts(this.db, modules, olderThan, batch);
   }
 }
 

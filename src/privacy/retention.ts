@@ -4,7 +4,8 @@
  * variables and reason inside resolved handoffs' contexts (the handoff row stays, for counts and ratings), and the
  * knowledge base's unanswered questions; and, through each agent desk's HandoffCopies, what the desk keeps of those
  * old resolved handoffs outside Parley (the Slack desk's messages). A desk that cannot be reached is tried again at
- * the next interval; what it cannot delete (a person's own Slack reply) is logged with its place, once.
+ * the next interval; what it cannot delete (a person's own Slack reply) is logged with its place, once. Each module
+ * purges its own tables (`CustomerRows.purge` in its customer-data.ts); this file only runs them and the desks.
  *
  * It runs as a repeatable BullMQ job: one job scheduler with a fixed id (RETENTION_SCHEDULER_ID) on the queue
  * `privacy`, so however many Parley processes start, the purge runs once per interval, in whichever process's worker
@@ -15,6 +16,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../infra/logger.ts';
 import type { Queryable } from '../store/types.ts';
+import type { CustomerRows } from '../store/customer-rows.ts';
 import type { HandoffCopies } from './customer-erase.ts';
 import type { PrivacyRepository } from './repository.ts';
 
@@ -29,35 +31,31 @@ export interface PurgeCounts {
   kbGaps: number;
 }
 
-/** Deletes or blanks what customers wrote before `olderThan`; returns how many rows each kind lost. */
-export async function purgeTranscripts(db: Queryable, olderThan: Date, batch = RETENTION_BATCH): Promise<PurgeCounts> {
+/**
+ * Deletes or blanks what customers wrote before `olderThan`: each module purges its own tables (`CustomerRows.purge`:
+ * the store's messages, the handoffs' contexts, the knowledge base's unanswered questions); how many rows each kind lost.
+ */
+export async function purgeTranscripts(db: Queryable, modules: readonly CustomerRows[], olderThan: Date, batch = RETENTION_BATCH): Promise<PurgeCounts> {
   const counts: PurgeCounts = { messages: 0, handoffContexts: 0, kbGaps: 0 };
-  const loop = async (sql: string): Promise<number> => {
-    let total = 0;
-    for (;;) {
-      const result = await db.query(sql, [olderThan, batch]);
-      total += result.rowCount;
-      if (result.rowCount < batch) return total;
-    }
-  };
-  counts.messages = await loop('DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE created_at < $1 ORDER BY id LIMIT $2)');
-  counts.handoffContexts = await loop(`
-    UPDATE handoffs SET reason = trigger, context = context
-      || jsonb_build_object('transcript', '[]'::jsonb, 'knowledge', '[]'::jsonb, 'summary', '', 'reason', trigger)
-      || jsonb_build_object('flow', (context -> 'flow') || jsonb_build_object('vars', '{}'::jsonb))
-    WHERE id IN (
-      SELECT id FROM handoffs WHERE status = 'resolved' AND created_at < $1
-        AND (jsonb_array_length(context -> 'transcript') > 0 OR context ->> 'summary' <> '' OR reason <> trigger)
-      LIMIT $2)`);
-  counts.kbGaps = await loop('DELETE FROM kb_gaps WHERE id IN (SELECT id FROM kb_gaps WHERE created_at < $1 ORDER BY id LIMIT $2)');
-  // Facts past their own expiry (the handoff triggers' signals: a day), whatever the retention: no turn reads them.
-  await db.query('DELETE FROM conversation_facts WHERE expires_at < now()');
+  for (const module of modules) {
+    for (const [kind, n] of Object.entries((await module.purge?.(db, olderThan, batch)) ?? {})) counts[kind as keyof PurgeCounts] += n;
+  }
   return counts;
 }
 
+/** The handoffs of which a desk keeps copies outside Parley (the handoff module's repository, src/handoff/handoff-store.ts). */
+export interface DeskCopyRecords {
+  /** Resolved handoffs older than `olderThan` of which the desk keeps a copy, oldest first. */
+  oldDeskCopies(desk: string, olderThan: Date, limit: number): Promise<{ id: string; deskRefs: Readonly<Record<string, string>> }[]>;
+  /** Forgets the desk's copies of these handoffs (they were deleted there). */
+  dropDeskRefs(handoffIds: readonly string[], desk: string): Promise<void>;
+}
+
 export interface RetentionJobOptions {
-  /** The privacy module's repository: the purge's statements. */
+  /** The privacy module's repository: runs the purge over the modules' tables. */
   repository: PrivacyRepository;
+  /** Every module's tables that name a customer (src/customer-data.ts): each purges its own. */
+  modules: readonly CustomerRows[];
   redisUrl: string;
   /** Prefix of the queue's keys (the handoff queue's, `{parley}`). */
   prefix: string;
@@ -67,6 +65,8 @@ export interface RetentionJobOptions {
   everyMs?: number;
   /** Agent desks' copies of handoffs outside Parley, deleted with the handoffs' transcripts. */
   handoffCopies?: readonly HandoffCopies[];
+  /** Which handoffs the desks keep copies of (the handoff module's repository); needed with `handoffCopies`. */
+  deskRefs?: DeskCopyRecords;
   queueName?: string;
   logger: Logger;
   now?: () => Date;
@@ -117,9 +117,10 @@ export class RetentionJob {
     const days = this.options.days ?? 0;
     const now = this.options.now?.() ?? new Date();
     const olderThan = new Date(now.getTime() - days * 86_400_000);
-    const counts = await this.options.repository.purgeTranscripts(olderThan);
+    const counts = await this.options.repository.purgeTranscripts(this.options.modules, olderThan);
     let deskMessages = 0;
-    for (const desk of this.options.handoffCopies ?? []) deskMessages += await this.purgeDeskCopies(desk, olderThan);
+    const { deskRefs } = this.options;
+    if (deskRefs) for (const desk of this.options.handoffCopies ?? []) deskMessages += await this.purgeDeskCopies(deskRefs, desk, olderThan);
     if (counts.messages + counts.handoffContexts + counts.kbGaps + deskMessages > 0) {
       this.options.logger.info({ ...counts, deskMessages, days }, 'transcript retention: old customer text deleted');
     }
@@ -127,17 +128,17 @@ export class RetentionJob {
   }
 
   /** A desk's copies of resolved handoffs older than `olderThan`, in batches; the desk's reference goes once done. */
-  private async purgeDeskCopies(desk: HandoffCopies, olderThan: Date): Promise<number> {
+  private async purgeDeskCopies(deskRefs: DeskCopyRecords, desk: HandoffCopies, olderThan: Date): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const old = await this.options.repository.oldDeskCopies(desk.name, olderThan, RETENTION_BATCH);
+      const old = await deskRefs.oldDeskCopies(desk.name, olderThan, RETENTION_BATCH);
       if (old.length === 0) return deleted;
       const done = await desk.erase(old.map((row) => row.deskRefs));
       deleted += done.deleted;
       if (done.left.length > 0) {
         this.options.logger.warn({ desk: desk.name, left: done.left }, 'transcript retention: messages people wrote in old handoff threads are left; the app cannot delete them');
       }
-      await this.options.repository.dropDeskRefs(old.map((row) => row.id), desk.name);
+      await deskRefs.dropDeskRefs(old.map((row) => row.id), desk.name);
       if (old.length < RETENTION_BATCH) return deleted;
     }
   }

@@ -6,7 +6,7 @@
  * customer (a customer, conversation, address or phone column, or a foreign key to a table that does) and that no
  * module declares.
  */
-import { eraseOwnRows, mergeOwnRows, type CustomerRows } from './customer-rows.ts';
+import { eraseOwnRows, mergeOwnRows, purgeInBatches, type CustomerRows } from './customer-rows.ts';
 
 /** How one table takes part. */
 export type CustomerTable =
@@ -47,6 +47,12 @@ export const storeCustomerData: CustomerRows = {
     erased.ids.push(...subject.conversations.map((c) => c.id));
     erased.channelIds.push(...subject.conversations.map((c) => c.externalId));
     await eraseOwnRows(tx, tables, subject, erased);
+  },
+  /** Messages older than the period, both directions; and facts past their own expiry, whatever the period (no turn reads them). */
+  async purge(q, olderThan, batch) {
+    const messages = await purgeInBatches(q, 'DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE created_at < $1 ORDER BY id LIMIT $2)', olderThan, batch);
+    await q.query('DELETE FROM conversation_facts WHERE expires_at < now()');
+    return { messages };
   },
 };
 

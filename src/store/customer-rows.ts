@@ -31,6 +31,21 @@ export interface CustomerRows extends CustomerDataOwner {
   merge(tx: Queryable, keep: string, gone: string): Promise<void>;
   /** In the erase's transaction: deletes the subject's rows of the module's tables, counted into `erased`. */
   erase(tx: Queryable, subject: Subject, erased: ErasedRows): Promise<void>;
+  /**
+   * Transcript retention (src/privacy/retention.ts): deletes or blanks what customers wrote before `olderThan` in the
+   * module's tables, at most `batch` rows per statement; how many rows lost it, by kind. Absent: nothing to purge.
+   */
+  purge?(q: Queryable, olderThan: Date, batch: number): Promise<Record<string, number>>;
+}
+
+/** Runs `sql` (parameters: `olderThan`, `batch`) until a run touches fewer than `batch` rows; the rows touched in all. */
+export async function purgeInBatches(q: Queryable, sql: string, olderThan: Date, batch: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const result = await q.query(sql, [olderThan, batch]);
+    total += result.rowCount;
+    if (result.rowCount < batch) return total;
+  }
 }
 
 /** The customers (locked for the transaction) that exist among `ids`, oldest first. */

@@ -7,6 +7,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/infra/logger.ts';
+import { CUSTOMER_DATA } from '../../src/customer-data.ts';
+import { HandoffStore } from '../../src/handoff/handoff-store.ts';
 import { PrivacyRepository } from '../../src/privacy/repository.ts';
 import { purgeTranscripts, RETENTION_SCHEDULER_ID, RetentionJob } from '../../src/privacy/retention.ts';
 import type { Db } from '../../src/store/index.ts';
@@ -49,7 +51,7 @@ describe('transcript retention', () => {
 
   it('deletes in batches what is older than the period, and nothing newer', async () => {
     const conversation = await conversationWithHistory(db, now);
-    const counts = await purgeTranscripts(db, new Date(now.getTime() - 30 * DAY), 3);
+    const counts = await purgeTranscripts(db, CUSTOMER_DATA, new Date(now.getTime() - 30 * DAY), 3);
     expect(counts).toEqual({ messages: 7, handoffContexts: 1, kbGaps: 1 });
     const messages = await db.query<{ text: string }>('SELECT text FROM messages WHERE conversation_id = $1', [conversation]);
     expect(messages.rows).toEqual([{ text: 'recent message' }]);
@@ -57,7 +59,7 @@ describe('transcript retention', () => {
     expect(handoff.rows[0]!.reason).toBe('customer_request');
     expect(handoff.rows[0]!.context).toMatchObject({ version: 2, transcript: [], knowledge: [], summary: '', reason: 'customer_request', flow: { flow: 'human', vars: {} } });
     expect((await db.query('SELECT question FROM kb_gaps')).rows).toEqual([{ question: 'new gap' }]);
-    expect(await purgeTranscripts(db, new Date(now.getTime() - 30 * DAY), 3)).toEqual({ messages: 0, handoffContexts: 0, kbGaps: 0 });
+    expect(await purgeTranscripts(db, CUSTOMER_DATA, new Date(now.getTime() - 30 * DAY), 3)).toEqual({ messages: 0, handoffContexts: 0, kbGaps: 0 });
   });
 
   it('runs as one BullMQ job scheduler, whichever process starts it, and is removed when retention is turned off', async () => {
@@ -65,7 +67,7 @@ describe('transcript retention', () => {
     await db.query('DELETE FROM kb_gaps');
     const conversation = await conversationWithHistory(db, now);
     const prefix = `{ptest-${randomBytes(4).toString('hex')}}`;
-    const options = { repository: new PrivacyRepository(db), redisUrl: REDIS_URL, prefix, days: 30, everyMs: 60_000, logger };
+    const options = { repository: new PrivacyRepository(db), modules: CUSTOMER_DATA, redisUrl: REDIS_URL, prefix, days: 30, everyMs: 60_000, logger };
     const first = new RetentionJob(options);
     const second = new RetentionJob(options);
     const inspect = new Queue('privacy', { connection: { url: REDIS_URL }, prefix });
@@ -109,7 +111,7 @@ describe('transcript retention', () => {
     await handoff('resolved', 40, 'C1:100.1');
     await handoff('resolved', 2, 'C1:200.1');
     await handoff('waiting', 40, 'C1:300.1');
-    const job = new RetentionJob({ repository: new PrivacyRepository(db), redisUrl: REDIS_URL, prefix: '{ptest-unused}', days: 30, logger, now: () => now,
+    const job = new RetentionJob({ repository: new PrivacyRepository(db), modules: CUSTOMER_DATA, deskRefs: new HandoffStore(db), redisUrl: REDIS_URL, prefix: '{ptest-unused}', days: 30, logger, now: () => now,
       handoffCopies: [slackDeskCopies(new webApi.WebClient('xoxb-test', { slackApiUrl: slack.url }))] });
     try {
       expect((await job.runOnce()).deskMessages).toBe(2);
