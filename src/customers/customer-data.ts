@@ -1,4 +1,4 @@
-import { eraseOwnRows, mergeOwnRows, type CustomerRows } from '../store/customer-rows.ts';
+import { eraseOwnRows, exportOwnRows, mergeOwnRows, type CustomerRows } from '../store/customer-rows.ts';
 
 const tables = {
   module: 'customers',
@@ -20,6 +20,10 @@ const tables = {
  */
 export const customersCustomerData: CustomerRows = {
   ...tables,
+  async export(q, subject) {
+    const customer = await q.query<Record<string, unknown>>('SELECT * FROM customers WHERE id = $1', [subject.customerId]);
+    return { ...(customer.rows[0] ? { customer: customer.rows[0] } : {}), ...(await exportOwnRows(q, tables, subject)) };
+  },
   async merge(tx, keep, gone) {
     // A choice of preferred channel and a display name are kept when only the absorbed customer had them.
     await tx.query(

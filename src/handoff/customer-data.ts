@@ -1,4 +1,4 @@
-import { eraseOwnRows, mergeOwnRows, purgeInBatches, type CustomerRows } from '../store/customer-rows.ts';
+import { eraseOwnRows, exportOwnRows, mergeOwnRows, purgeInBatches, type CustomerRows } from '../store/customer-rows.ts';
 
 const tables = {
   module: 'handoff',
@@ -17,6 +17,7 @@ const tables = {
  */
 export const handoffCustomerData: CustomerRows = {
   ...tables,
+  export: (q, subject) => exportOwnRows(q, tables, subject),
   merge: (tx, keep, gone) => mergeOwnRows(tx, tables, keep, gone),
   async erase(tx, subject, erased) {
     const handoffs = await tx.query<{ id: string; desk_refs: Record<string, string> | null }>(

@@ -11,6 +11,7 @@ export const kbCustomerData: CustomerRows = {
   tables: {
     kb_gaps: { rows: 'apart', why: 'keeps no link to who asked: an erase finds the customer\'s questions by their text' },
   },
+  export: async (q, subject) => ({ unansweredQuestions: await subjectGaps(q, subject) }),
   merge: async () => {},
   async erase(tx, subject, erased) {
     const gapIds = await subjectGapIds(tx, subject);

@@ -10,6 +10,10 @@ const tables = {
 /** The privacy module's tables (docs/privacy.md). */
 export const privacyCustomerData: CustomerRows = {
   ...tables,
+  async export(q, subject) {
+    const requests = await q.query<Record<string, unknown>>('SELECT * FROM data_requests WHERE customer_id = $1 ORDER BY created_at', [subject.customerId]);
+    return { dataRequests: requests.rows };
+  },
   merge: (tx, keep, gone) => mergeOwnRows(tx, tables, keep, gone),
   async erase(tx, subject, erased) {
     await tx.query(

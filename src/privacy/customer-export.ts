@@ -1,16 +1,13 @@
 /**
  * `parley customers export` and GET /admin/customers/:id/export: everything Parley holds about one customer, as
- * JSON. The customer row, then every row of every table the modules declare as theirs that has a customer or
- * conversation column (src/store/customer-data.ts: identities, conversations with their state, messages, handoffs
- * with their context and rating, the consent ledger, analytics, …), their data requests, and the unanswered questions
- * recorded from their messages.
+ * JSON. Each module exports its own rows (`CustomerRows.export`, src/customer-data.ts lists them): the customer row,
+ * every row of every table the modules declare as theirs that has a customer or conversation column (identities,
+ * conversations with their state, messages, handoffs with their context and rating, the consent ledger, analytics,
+ * …), their data requests, and the unanswered questions recorded from their messages.
  */
 import { ParleyError } from '../core/errors.ts';
-import type { CustomerDataOwner } from '../store/customer-data.ts';
 import type { Queryable } from '../store/types.ts';
-import { subjectGaps } from '../kb/customer-data.ts';
-import { loadSubject } from '../store/customer-rows.ts';
-import { subjectRows } from './subject.ts';
+import { loadSubject, type CustomerRows, type ExportedRows } from '../store/customer-rows.ts';
 
 export const EXPORT_FORMAT = 'parley-customer-export/1';
 
@@ -25,19 +22,18 @@ export interface CustomerExport {
   unansweredQuestions: Record<string, unknown>[];
 }
 
-export async function exportCustomer(db: Queryable, owners: readonly CustomerDataOwner[], customerId: string, now = new Date()): Promise<CustomerExport> {
-  const customer = await db.query<Record<string, unknown>>('SELECT * FROM customers WHERE id = $1', [customerId]);
-  if (!customer.rows[0]) throw new ParleyError('NOT_FOUND', 'no customer with that id');
+export async function exportCustomer(db: Queryable, modules: readonly CustomerRows[], customerId: string, now = new Date()): Promise<CustomerExport> {
   const subject = await loadSubject(db, customerId);
-  const tables = await subjectRows(db, subject, owners);
-  const requests = await db.query<Record<string, unknown>>('SELECT * FROM data_requests WHERE customer_id = $1 ORDER BY created_at', [customerId]);
-  const gaps = await subjectGaps(db, subject);
+  const parts: ExportedRows[] = [];
+  for (const module of modules) parts.push(await module.export(db, subject));
+  const customer = parts.find((part) => part.customer)?.customer;
+  if (!customer) throw new ParleyError('NOT_FOUND', 'no customer with that id');
   return {
     format: EXPORT_FORMAT,
     exportedAt: now.toISOString(),
-    customer: customer.rows[0],
-    tables,
-    dataRequests: requests.rows,
-    unansweredQuestions: gaps,
+    customer,
+    tables: Object.assign({}, ...parts.map((part) => part.tables ?? {})) as CustomerExport['tables'],
+    dataRequests: parts.flatMap((part) => part.dataRequests ?? []),
+    unansweredQuestions: parts.flatMap((part) => part.unansweredQuestions ?? []),
   };
 }

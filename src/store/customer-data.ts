@@ -6,7 +6,7 @@
  * customer (a customer, conversation, address or phone column, or a foreign key to a table that does) and that no
  * module declares.
  */
-import { eraseOwnRows, mergeOwnRows, purgeInBatches, type CustomerRows } from './customer-rows.ts';
+import { eraseOwnRows, exportOwnRows, mergeOwnRows, purgeInBatches, type CustomerRows } from './customer-rows.ts';
 
 /** How one table takes part. */
 export type CustomerTable =
@@ -42,6 +42,7 @@ const tables: CustomerDataOwner = {
 /** On a merge the conversations move to the customer that remains; an erase deletes them with their messages. */
 export const storeCustomerData: CustomerRows = {
   ...tables,
+  export: (q, subject) => exportOwnRows(q, tables, subject),
   merge: (tx, keep, gone) => mergeOwnRows(tx, tables, keep, gone),
   async erase(tx, subject, erased) {
     erased.ids.push(...subject.conversations.map((c) => c.id));

@@ -25,8 +25,22 @@ export interface ErasedRows {
   handoffs: { id: string; deskRefs: Readonly<Record<string, string>> }[];
 }
 
-/** A module's tables that name a customer, and its part in merging and erasing one. */
+/** A module's part in a customer's export (src/privacy/customer-export.ts): its rows, by where the export shows them. */
+export interface ExportedRows {
+  /** Rows by table name, each table's own columns as they are stored. */
+  tables?: Record<string, Record<string, unknown>[]>;
+  /** The customer row itself (the customers module). */
+  customer?: Record<string, unknown>;
+  /** The customer's data requests (privacy). */
+  dataRequests?: Record<string, unknown>[];
+  /** Questions the knowledge base could not answer that came from the customer, as recorded for editors (kb). */
+  unansweredQuestions?: Record<string, unknown>[];
+}
+
+/** A module's tables that name a customer, and its part in exporting, merging and erasing one. */
 export interface CustomerRows extends CustomerDataOwner {
+  /** The subject's rows of the module's tables, for an export. */
+  export(q: Queryable, subject: Subject): Promise<ExportedRows>;
   /** In the merge's transaction: the rows of `gone` become `keep`'s. `gone` is deleted after every module ran. */
   merge(tx: Queryable, keep: string, gone: string): Promise<void>;
   /** In the erase's transaction: deletes the subject's rows of the module's tables, counted into `erased`. */
@@ -73,6 +87,16 @@ export async function subjectTexts(q: Queryable, subject: Subject): Promise<stri
   return texts.rows.map((r) => r.text);
 }
 
+/** The subject's rows of a module's tables picked by their own columns (`rows: 'own'`), by table: an export's. */
+export async function exportOwnRows(q: Queryable, owner: CustomerDataOwner, subject: Subject): Promise<ExportedRows> {
+  const tables: Record<string, Record<string, unknown>[]> = {};
+  for (const table of await personalTables(q, [owner])) {
+    const { where, params } = subjectFilter(table, subject);
+    tables[table.name] = (await q.query<Record<string, unknown>>(`SELECT * FROM ${ident(table.name)} WHERE ${where}`, params)).rows;
+  }
+  return { tables };
+}
+
 /**
  * Deletes the subject's rows of a module's tables picked by their own columns (`rows: 'own'`), counted before any is
  * deleted (a cascade would empty a later table first). The tables that go `with` another go with it.
@@ -98,10 +122,11 @@ export async function mergeOwnRows(tx: Queryable, owner: CustomerDataOwner, keep
   }
 }
 
-/** A module whose tables need nothing but the above: its own rows erased and moved. */
+/** A module whose tables need nothing but the above: its own rows exported, erased and moved. */
 export function ownRows(owner: CustomerDataOwner): CustomerRows {
   return {
     ...owner,
+    export: (q, subject) => exportOwnRows(q, owner, subject),
     merge: (tx, keep, gone) => mergeOwnRows(tx, owner, keep, gone),
     erase: (tx, subject, erased) => eraseOwnRows(tx, owner, subject, erased),
   };

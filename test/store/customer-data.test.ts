@@ -1,7 +1,7 @@
 /**
  * Every table that names a customer is erased, exported and merged: the schema after the migrations, read from the
- * database, against the modules' declarations (src/customer-data.ts); and each module's repository, in its part of a
- * merge and an erase, reaches every table it declares as its own.
+ * database, against the modules' declarations (src/customer-data.ts); and each module's repository, in its part of an
+ * export, a merge and an erase, reaches every table it declares as its own.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -106,6 +106,23 @@ describe("the modules' tables that name a customer", () => {
         expect(deletes.some((sql) => sql.includes(`"${table}"`)), `${module.module} erases ${table}`).toBe(true);
       }
     }
+  });
+
+  it("are each exported by their module's repository: every table it declares as its own, with the customer's rows", async () => {
+    const store = new SqlStore(db);
+    const customer = await store.resolveCustomer('web', 'export-contract-visitor', { name: 'Ada' });
+    const { conversation } = await store.resolveConversation({ channel: 'web', conversationId: 'export-contract-conv', userId: 'export-contract-visitor' }, customer.id);
+    await store.insertInbound(conversation.id, { address: conversation.address, externalId: 'export-contract-m1', text: 'hello', receivedAt: new Date() });
+    const subject = await loadSubject(db, customer.id);
+    const tables: Record<string, Record<string, unknown>[]> = {};
+    for (const module of CUSTOMER_DATA) {
+      const exported = await module.export(db, subject);
+      expect(Object.keys(exported.tables ?? {}).sort(), `${module.module} exports its tables`).toEqual(ownTables(module).sort());
+      Object.assign(tables, exported.tables);
+      if (module.module === 'customers') expect(exported.customer).toMatchObject({ id: customer.id, display_name: 'Ada' });
+    }
+    expect(tables.messages?.map((m) => m.text)).toEqual(['hello']);
+    expect(tables.identities?.map((i) => i.external_id)).toEqual(['export-contract-visitor']);
   });
 
   it("are each merged by their module's repository: every column that references a customer moves", async () => {
