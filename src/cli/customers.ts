@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config.ts';
 import { ParleyError } from '../core/errors.ts';
 import { CUSTOMER_DATA } from '../customer-data.ts';
+import { customersRepository } from '../customers/repository.ts';
 import { HandoffQueue } from '../handoff/handoff-queue.ts';
 import { eraseCustomer, type HandoffCopies } from '../privacy/customer-erase.ts';
 import { privacyRepository } from '../privacy/repository.ts';
@@ -59,7 +60,7 @@ async function exportCommand(args: string[]): Promise<number> {
   const config = loadConfig();
   return withStore(config, async (store) => {
     const privacy = store.repository(privacyRepository);
-    const customerId = await privacy.customerOf(ref, config.customers.defaultCountry);
+    const customerId = await store.repository(customersRepository).directory.resolveRef(ref, config.customers.defaultCountry);
     const json = `${toJson(await privacy.export(CUSTOMER_DATA, customerId), 2)}\n`;
     await privacy.requests.complete(customerId, 'export', 'cli');
     if (values.out) {
@@ -89,7 +90,7 @@ async function eraseCommand(args: string[]): Promise<number> {
   if (!values.yes && !process.stdin.isTTY) throw new ParleyError('BAD_REQUEST', 'erasing needs a confirmation: run it in a terminal, or add --yes');
   return withStore(config, async (store) => {
     const privacy = store.repository(privacyRepository);
-    const customerId = await privacy.customerOf(ref, config.customers.defaultCountry);
+    const customerId = await store.repository(customersRepository).directory.resolveRef(ref, config.customers.defaultCountry);
     if (!values.yes && !(await confirm(customerId))) {
       process.stderr.write('parley customers: not erased\n');
       return 1;

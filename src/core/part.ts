@@ -81,6 +81,8 @@ export interface PartServices {
   dispatchStarted(conversation: Conversation, messages: StoredMessage[]): Promise<void>;
   /** customers: the customer's name and the channels a late message goes to (a handoff's context); null: no such customer. */
   customerSummary(customerId: string): Promise<CustomerSummary | null>;
+  /** customers: the customer an admin names — an id, `channel:id` or a phone number; NOT_FOUND, BAD_REQUEST, CONFLICT. */
+  customerRef(ref: string): Promise<string>;
   /** ratings: whether a resolve asks for the rating (once per conversation). */
   askRating(conversation: Conversation, handoff: Handoff): Promise<boolean>;
   /** handoff: the handoff system (queue, service, desks). */

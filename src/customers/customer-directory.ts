@@ -1,5 +1,7 @@
 import { toConversation, type ConversationRow } from '../store/rows.ts';
+import type { CountryCode } from 'libphonenumber-js';
 import type { Conversation, Queryable } from '../store/types.ts';
+import { resolveCustomerRef } from './customer-ref.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -58,6 +60,11 @@ export class CustomerDirectory {
   async byIdentity(channel: string, userId: string): Promise<string | null> {
     const result = await this.db.query<{ customer_id: string }>('SELECT customer_id FROM identities WHERE channel = $1 AND external_id = $2', [channel, userId]);
     return result.rows[0]?.customer_id ?? null;
+  }
+
+  /** The customer a command or an admin names: an id, `channel:id` or a phone number (customer-ref.ts). */
+  resolveRef(ref: string, defaultCountry?: CountryCode): Promise<string> {
+    return resolveCustomerRef(this.db, ref, defaultCountry);
   }
 
   async exists(customerId: string): Promise<boolean> {

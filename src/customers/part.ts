@@ -19,6 +19,7 @@ export const customersPart: PartFactory = ({ config, logger, store, redis, custo
     provides: {
       dispatchStarted: (conversation, messages) => customers.dispatchStarted(conversation, messages),
       customerSummary: (customerId) => customers.directory.summary(customerId),
+      customerRef: (ref) => customers.directory.resolveRef(ref),
     },
     routes: {
       register: (scope, { adminAuth }) => customers.register(scope, {

@@ -24,6 +24,8 @@ export interface PrivacyRoutesOptions {
   repository: PrivacyRepository;
   requests: DataRequests;
   erase: Omit<EraseDeps, 'repository'>;
+  /** The customer an admin names (the customers module's `customerRef`). */
+  customerOf: (ref: string) => Promise<string>;
 }
 
 /** Who asked, for the audit and the requests: never customer data. */
@@ -51,7 +53,7 @@ export async function registerPrivacyRoutes(app: FastifyInstance, options: Priva
     const admin = await guard(request, reply);
     if (!admin) return reply;
     try {
-      const customerId = await repository.customerOf(request.params.id);
+      const customerId = await options.customerOf(request.params.id);
       const data = await repository.export(options.erase.customerData, customerId);
       await requests.complete(customerId, 'export', adminName(admin));
       return reply.header('content-type', 'application/json; charset=utf-8')
@@ -67,7 +69,7 @@ export async function registerPrivacyRoutes(app: FastifyInstance, options: Priva
     const admin = await guard(request, reply);
     if (!admin) return reply;
     try {
-      const customerId = await repository.customerOf(request.params.id);
+      const customerId = await options.customerOf(request.params.id);
       const dataRequestId = await requests.openRequestId(customerId, 'erase');
       const requestedBy = dataRequestId ? `customer request, approved by ${adminName(admin)}` : adminName(admin);
       const result = await eraseCustomer({ repository, ...options.erase }, customerId, { requestedBy, ...(dataRequestId ? { dataRequestId } : {}) });

@@ -22,7 +22,6 @@ export { PRIVACY_ENV, privacyConfig, type PrivacyConfig } from './privacy-config
 export { redact, redactDeep } from '../infra/redact.ts';
 export { exportCustomer } from './customer-export.ts';
 export { eraseCustomer } from './customer-erase.ts';
-export { resolveCustomerRef } from './customer-ref.ts';
 
 /** Prefix of Parley's own Redis keys (locks, outbox markers, web chat); the queues' prefix is configured. */
 export const PARLEY_KEY_PREFIX = 'parley:';
@@ -44,6 +43,8 @@ export interface PrivacySystemOptions {
   /** Which handoffs the desks keep copies of (the handoff module's repository), for retention. */
   deskRefs?: DeskCopyRecords;
   logger: Logger;
+  /** The customer an admin names (the customers module's `customerRef`). */
+  customerOf: (ref: string) => Promise<string>;
 }
 
 export interface PrivacySystem {
@@ -75,7 +76,7 @@ export function createPrivacySystem(options: PrivacySystemOptions): PrivacySyste
     hooks: createPrivacyHooks({ requests, logger: options.logger }),
     requests,
     eraseDeps,
-    register: (http, auth) => registerPrivacyRoutes(http, { auth, repository, requests, erase: eraseDeps }),
+    register: (http, auth) => registerPrivacyRoutes(http, { auth, repository, requests, erase: eraseDeps, customerOf: options.customerOf }),
     async start() {
       await retention.start().catch((error: unknown) =>
         options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'transcript retention could not be scheduled'));

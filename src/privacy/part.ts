@@ -1,3 +1,4 @@
+import { ParleyError } from '../core/errors.ts';
 import type { PartFactory } from '../core/part.ts';
 import { createPrivacySystem, removeQueueJobs, type PrivacySystem } from './index.ts';
 import { privacyRepository } from './repository.ts';
@@ -14,6 +15,10 @@ export const privacyPart: PartFactory = ({ config, logger, store, redis, custome
     ...(services.handoff ? { removeJobs: async (ids: string[]) => removeQueueJobs(await services.handoff!.queue.bull(), redis.client, ids) } : {}),
     ...(services.deskCopies?.length ? { handoffCopies: services.deskCopies } : {}),
     ...(services.handoff ? { deskRefs: services.handoff.service.handoffs } : {}),
+    customerOf: async (ref) => {
+      if (!services.customerRef) throw new ParleyError('NOT_FOUND', 'no customers module to find the customer in');
+      return services.customerRef(ref);
+    },
   });
   return {
     name: 'privacy',

@@ -4,12 +4,10 @@
  * in one transaction (src/store/customer-rows.ts), retention has each module purge its old customer text. The module reaches the
  * database only through it; built by `store.repository(privacyRepository)`.
  */
-import type { CountryCode } from 'libphonenumber-js';
 import { ParleyError } from '../core/errors.ts';
 import { loadSubject, lockCustomers, type CustomerRows, type ErasedRows } from '../store/customer-rows.ts';
 import type { Db } from '../store/types.ts';
 import { exportCustomer, type CustomerExport } from './customer-export.ts';
-import { resolveCustomerRef } from './customer-ref.ts';
 import { DataRequests } from './data-requests.ts';
 import { purgeTranscripts, RETENTION_BATCH, type PurgeCounts } from './retention.ts';
 
@@ -23,11 +21,6 @@ export class PrivacyRepository {
 
   constructor(private readonly db: Db) {
     this.requests = new DataRequests(db);
-  }
-
-  /** The customer a command or an admin names (customer-ref.ts). */
-  customerOf(ref: string, defaultCountry?: CountryCode): Promise<string> {
-    return resolveCustomerRef(this.db, ref, defaultCountry);
   }
 
   export(modules: readonly CustomerRows[], customerId: string): Promise<CustomerExport> {

@@ -2,6 +2,7 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER_DATA } from '../../src/customer-data.ts';
+import { CustomerDirectory } from '../../src/customers/customer-directory.ts';
 import { DataRequests } from '../../src/privacy/data-requests.ts';
 import { registerPrivacyRoutes } from '../../src/privacy/admin-routes.ts';
 import { PrivacyRepository } from '../../src/privacy/repository.ts';
@@ -17,7 +18,8 @@ describe('privacy admin API with no admin configured', () => {
   beforeAll(async () => {
     db = await openMigratedTestDb();
     await db.query("INSERT INTO customers (id, display_name) VALUES ('11111111-1111-4111-8111-111111111111', 'Eve')");
-    await registerPrivacyRoutes(http, { auth: new AdminAuth({ token: undefined }), repository: new PrivacyRepository(db), requests: new DataRequests(db), erase: { customerData: CUSTOMER_DATA, redisPrefixes: [] } });
+    await registerPrivacyRoutes(http, { auth: new AdminAuth({ token: undefined }), repository: new PrivacyRepository(db), requests: new DataRequests(db), erase: { customerData: CUSTOMER_DATA, redisPrefixes: [] },
+      customerOf: (ref) => new CustomerDirectory(db).resolveRef(ref) });
     url = await http.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
