@@ -23,7 +23,7 @@ import type { CustomersConfig } from './customers-config.ts';
 import { customerNotice, customerText } from './customer-notices.ts';
 import { LINK_CODE_TTL_MS, type LinkCodes } from './link-codes.ts';
 import type { MergeCustomers } from './merge-customers.ts';
-import type { OutboundRouter } from './outbound-router.ts';
+import type { CustomerConversations, OutboundRouter } from './outbound-router.ts';
 import type { CustomersRepository } from './repository.ts';
 import { channelUserId } from '../core/phone-identity.ts';
 
@@ -33,6 +33,8 @@ export interface CustomerApiOptions {
   merge: MergeCustomers;
   config: CustomersConfig;
   directory: CustomerDirectory;
+  /** The customer's conversations (the store's). */
+  conversations: CustomerConversations;
   ledger: ConsentLedger;
   router: OutboundRouter;
   codes: LinkCodes;
@@ -169,7 +171,7 @@ export async function registerCustomerApi(http: FastifyInstance, options: Custom
     const userId = channelUserId(body.channel, body.identity, config.defaultCountry);
     if (!userId) throw new ParleyError('BAD_REQUEST', `identity: not an identity on ${body.channel}`);
     const holder = await directory.byIdentity(body.channel, userId);
-    const there = holder ? await directory.latestConversation(holder, body.channel) : null;
+    const there = holder ? await options.conversations.latestConversation(holder, body.channel) : null;
     if (!holder || !there || there.address.userId !== userId) throw new ParleyError('NOT_FOUND', `the customer has not written to us from this identity on ${body.channel}`);
     if (holder === customerId) return reply.status(200).send({ customerId, linked: true });
     if (!(await codes.mayBeSent(customerId, body.channel, userId, config.links.codesPerNumberPerDay))) {

@@ -1,6 +1,5 @@
-import { toConversation, type ConversationRow } from '../store/rows.ts';
 import type { CountryCode } from 'libphonenumber-js';
-import type { Conversation, Queryable } from '../store/types.ts';
+import type { Queryable } from '../store/types.ts';
 import { resolveCustomerRef } from './customer-ref.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,7 +26,10 @@ export interface CustomerProfile {
 
 export type CustomerSummary = Omit<CustomerProfile, 'identities'>;
 
-/** Customers, their identities, their conversations per channel and their preferred channel (migration 0006). */
+/**
+ * Customers, their identities and their preferred channel (migration 0006). Their conversations are the store's
+ * (`Store.latestConversation`, `Store.channelsByRecency`).
+ */
 export class CustomerDirectory {
   constructor(private readonly db: Queryable) {}
 
@@ -71,28 +73,6 @@ export class CustomerDirectory {
     if (!UUID.test(customerId)) return false;
     const result = await this.db.query('SELECT 1 FROM customers WHERE id = $1', [customerId]);
     return result.rowCount > 0;
-  }
-
-  /** The customer's conversation on this channel where they wrote last (or, never having written, the newest). */
-  async latestConversation(customerId: string, channel: string): Promise<Conversation | null> {
-    const result = await this.db.query<ConversationRow>(
-      `SELECT c.* FROM conversations c WHERE c.customer_id = $1 AND c.channel = $2
-       ORDER BY (SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in') DESC NULLS LAST, c.updated_at DESC
-       LIMIT 1`,
-      [customerId, channel],
-    );
-    const row = result.rows[0];
-    return row ? toConversation(row) : null;
-  }
-
-  /** Channels the customer has conversations on, the one they wrote on last first. */
-  async channelsByRecency(customerId: string): Promise<string[]> {
-    const result = await this.db.query<{ channel: string }>(
-      `SELECT c.channel FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id AND m.direction = 'in'
-       WHERE c.customer_id = $1 GROUP BY c.channel ORDER BY max(m.id) DESC NULLS LAST`,
-      [customerId],
-    );
-    return result.rows.map((row) => row.channel);
   }
 
   /** Records the channel of the customer's latest message (a write only when it changed). */

@@ -19,7 +19,7 @@ import type { LinkLimits } from './customers-config.ts';
 import type { LinkAddressLimits } from './link-address-limits.ts';
 import { LINK_CODE_MAX_ATTEMPTS, normalizeLongCode, type LinkCodes } from './link-codes.ts';
 import type { MergeCustomers } from './merge-customers.ts';
-import type { OutboundRouter } from './outbound-router.ts';
+import type { CustomerConversations, OutboundRouter } from './outbound-router.ts';
 import type { CustomersRepository } from './repository.ts';
 import { isPhoneChannel, normalizePhone, userIdForPhone } from '../core/phone-identity.ts';
 
@@ -28,6 +28,8 @@ export interface CustomerHooksOptions {
   /** Makes two customers one (merge-customers.ts). */
   merge: MergeCustomers;
   directory: CustomerDirectory;
+  /** The customer's conversations (the store's). */
+  conversations: CustomerConversations;
   ledger: ConsentLedger;
   codes: LinkCodes;
   router: OutboundRouter;
@@ -85,7 +87,7 @@ export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
   async function prefer(conversation: Conversation, input: TurnInput, inboundId: string, channels: string[], said?: 'en' | 'de'): Promise<Reply> {
     const locale = said === 'de' ? 'de' : localeOf(conversation);
     for (const channel of channels) {
-      if (!options.enabled(channel) || !(await directory.latestConversation(conversation.customerId, channel))) continue;
+      if (!options.enabled(channel) || !(await options.conversations.latestConversation(conversation.customerId, channel))) continue;
       const shown = customerText('preferenceSet', locale, { channel: channelLabel(channel, locale) });
       await directory.choose(conversation.customerId, channel);
       // Asking to be messaged on a channel is consent to be messaged there by our team.
@@ -132,7 +134,7 @@ export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
   }
 
   async function sendCode(conversation: Conversation, identity: { channel: string; external_id: string; customer_id: string }, clientAddress: string | undefined): Promise<void> {
-    const there = await directory.latestConversation(identity.customer_id, identity.channel);
+    const there = await options.conversations.latestConversation(identity.customer_id, identity.channel);
     if (!there || there.address.userId !== identity.external_id) return;
     if (!(await codes.mayBeSent(conversation.customerId, identity.channel, identity.external_id, options.limits.codesPerNumberPerDay))) return;
     if (!(await limits.send(clientAddress))) return;
@@ -183,7 +185,7 @@ export function createCustomerHooks(options: CustomerHooksOptions): TurnHooks {
       await codes.recordFailure(customerId);
       return reply(customerNotice('linkWrongCode', locale));
     }
-    const origin = await directory.channelsByRecency(result.code.customerId);
+    const origin = await options.conversations.channelsByRecency(result.code.customerId);
     return linked(conversation, result.code.customerId, customerId, origin[0] ?? conversation.channel);
   }
 

@@ -70,7 +70,7 @@ export function createCustomerSystem(options: CustomerSystemOptions): CustomerSy
   const merge: MergeCustomers = (a, b, link) => repository.merge(options.customerData, a, b, link);
   const addressLimits = new LinkAddressLimits(options.redis, config.links, options.redisPrefix);
   const hooks = createCustomerHooks({
-    repository, merge, directory, ledger, codes, router, enabled: options.enabled, defaultCountry: config.defaultCountry, addressLimits, limits: config.links, logger,
+    repository, merge, directory, conversations: store, ledger, codes, router, enabled: options.enabled, defaultCountry: config.defaultCountry, addressLimits, limits: config.links, logger,
   });
   return {
     hooks,
@@ -83,7 +83,7 @@ export function createCustomerSystem(options: CustomerSystemOptions): CustomerSy
       await router.dispatchStarted(conversation, messages, agentReplies ?? new Set());
     },
     async register(http, agents) {
-      await registerCustomerApi(http, { repository, merge, config, directory, ledger, router, codes });
+      await registerCustomerApi(http, { repository, merge, config, directory, conversations: store, ledger, router, codes });
       await registerAgentLinkRoutes(http, {
         repository, merge, directory, actorOf: agents.actorOf, defaultCountry: config.defaultCountry,
         hasHandoffIn: async (customerId, queues) => (await options.handoffs()?.hasHandoffIn(customerId, queues)) ?? false,

@@ -4,9 +4,12 @@ import type { Conversation, NewOutbound, Store, StoredMessage } from '../store/t
 import { noConsentReason, type ConsentLedger, type Purpose } from './consent-ledger.ts';
 import { preferredChannel, type CustomerDirectory } from './customer-directory.ts';
 
+/** The customer's conversations, as the store keeps them. */
+export type CustomerConversations = Pick<Store, 'latestConversation' | 'channelsByRecency'>;
+
 export interface OutboundRouterOptions {
-  /** The messages Parley starts are the store's (src/store owns the messages table). */
-  store: Pick<Store, 'insertStarted' | 'setPurpose' | 'movePending'>;
+  /** The messages Parley starts and the customer's conversations are the store's (src/store owns those tables). */
+  store: Pick<Store, 'insertStarted' | 'setPurpose' | 'movePending'> & CustomerConversations;
   directory: CustomerDirectory;
   ledger: ConsentLedger;
   /** Hands messages to the outbox: delivered in order per conversation. */
@@ -39,16 +42,16 @@ export class OutboundRouter {
 
   /** The conversation a message Parley starts for this customer goes to; `origin` is where it came up, if anywhere. */
   async route(customerId: string, origin?: Conversation): Promise<Conversation | null> {
-    const { directory, isLive, enabled } = this.options;
+    const { directory, store, isLive, enabled } = this.options;
     if (origin?.channel === 'web' && (await isLive(origin))) return origin;
     const profile = await directory.profile(customerId);
     if (!profile) return null;
     const preferred = preferredChannel(profile) ?? origin?.channel;
-    const channels = [...new Set([...(preferred ? [preferred] : []), ...(await directory.channelsByRecency(customerId))])];
+    const channels = [...new Set([...(preferred ? [preferred] : []), ...(await store.channelsByRecency(customerId))])];
     let closedWeb: Conversation | undefined;
     for (const channel of channels) {
       if (!enabled(channel)) continue;
-      const conversation = origin?.channel === channel ? origin : await directory.latestConversation(customerId, channel);
+      const conversation = origin?.channel === channel ? origin : await store.latestConversation(customerId, channel);
       if (!conversation) continue;
       if (channel === 'web' && !(await isLive(conversation))) {
         closedWeb ??= conversation;

@@ -247,6 +247,26 @@ export class SqlStore implements Store {
     return result.rows.map((row) => row.version);
   }
 
+  async latestConversation(customerId: string, channel: string): Promise<Conversation | null> {
+    const result = await this.db.query<ConversationRow>(
+      `SELECT c.* FROM conversations c WHERE c.customer_id = $1 AND c.channel = $2
+       ORDER BY (SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in') DESC NULLS LAST, c.updated_at DESC
+       LIMIT 1`,
+      [customerId, channel],
+    );
+    const row = result.rows[0];
+    return row ? toConversation(row) : null;
+  }
+
+  async channelsByRecency(customerId: string): Promise<string[]> {
+    const result = await this.db.query<{ channel: string }>(
+      `SELECT c.channel FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id AND m.direction = 'in'
+       WHERE c.customer_id = $1 GROUP BY c.channel ORDER BY max(m.id) DESC NULLS LAST`,
+      [customerId],
+    );
+    return result.rows.map((row) => row.channel);
+  }
+
   async repliesTo(inboundId: string): Promise<StoredMessage[]> {
     if (!MESSAGE_ID.test(inboundId)) return [];
     const result = await this.db.query<MessageRow>('SELECT * FROM messages WHERE in_reply_to = $1 ORDER BY id', [inboundId]);

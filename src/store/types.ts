@@ -209,6 +209,10 @@ export interface Store {
   movePending(messageId: string, target: Conversation): Promise<StoredMessage | null>;
   /** The flow versions conversations are in the middle of a flow of (the studio keeps those flows loaded). */
   flowVersionsInFlight(): Promise<string[]>;
+  /** The customer's conversation on this channel where they wrote last (or, never having written, the newest). */
+  latestConversation(customerId: string, channel: string): Promise<Conversation | null>;
+  /** Channels the customer has conversations on, the one they wrote on last first. */
+  channelsByRecency(customerId: string): Promise<string[]>;
 
   /** Outbound messages produced by the turn of this inbound message, in order. */
   repliesTo(inboundId: string): Promise<StoredMessage[]>;
