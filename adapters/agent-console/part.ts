@@ -24,6 +24,7 @@ export const agentWorkspacePart: PartFactory = ({ config, logger, redis, store, 
   // Built once, with the handoff service, when the desks are wired (before the routes).
   const build = (service: HandoffService) => workspace ??= createWorkspace({
     service, settings, redis: redis.client, desk: console, logger, minConfidence: config.minConfidence,
+    customerRecord: async (customerId) => services.customerRecord?.(customerId),
     ...(search ? { search } : {}), ...(services.knowledge ? { knowledge: services.knowledge } : {}),
     // An agent typing shows where the customer is connected live (the web chat); nothing is stored.
     agentTyping: async (conversation, agent) => services.presence?.(conversation.channel)?.agentTyping(conversation.externalId, agent.name),

@@ -12,7 +12,7 @@ import { LIST_TABS } from '../../src/agent-workspace/handoff-list.ts';
 import type { WorkspaceRepository } from '../../src/agent-workspace/repository.ts';
 import { suggestFor, type SuggestionSource } from '../../src/agent-workspace/latest-question.ts';
 import { MAX_NOTE, type NoteStore } from '../../src/agent-workspace/notes.ts';
-import { buildSidebar } from '../../src/agent-workspace/sidebar.ts';
+import { buildSidebar, type CustomerRecordLookup } from '../../src/agent-workspace/sidebar.ts';
 import { workspaceTranscript } from '../../src/agent-workspace/transcript.ts';
 import { ParleyError } from '../../src/core/errors.ts';
 import type { Agent } from '../../src/handoff/agents.ts';
@@ -34,6 +34,8 @@ export interface WorkspaceApiOptions {
   queues: readonly string[];
   /** The workspace's repository (src/agent-workspace/repository.ts). */
   repository: WorkspaceRepository;
+  /** The customer's profile and consent, from the customers module (its `customerRecord` service). */
+  customerRecord: CustomerRecordLookup;
   notes: NoteStore;
   availability: AvailabilityStore;
   /** Present when some queue assigns automatically (HANDOFF_AUTO_ASSIGN). */
@@ -88,7 +90,7 @@ export async function registerWorkspaceApi(app: FastifyInstance, options: Worksp
     const delivery = await deliveryStates(service.store, service.handoffs, conversationId);
     const transcript = entries.map((entry) => (delivery[entry.id] ? { ...entry, delivery: delivery[entry.id] } : entry));
     const position = handoff.status === 'waiting' ? await service.handoffs.position(handoff) : null;
-    return { handoff: handoffView(handoff), context: handoff.context, transcript, sidebar: await buildSidebar(repository, handoff), position, now: new Date().toISOString() };
+    return { handoff: handoffView(handoff), context: handoff.context, transcript, sidebar: await buildSidebar(repository, options.customerRecord, handoff), position, now: new Date().toISOString() };
   });
 
   app.post('/agent/api/handoffs/:id/read', async (request, reply) => {

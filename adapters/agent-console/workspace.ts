@@ -2,6 +2,7 @@
  * The agent workspace's parts (src/agent-workspace) for the console's routes, and the desks it adds: automatic
  * assignment and the suggestions that follow each customer message.
  */
+import type { CustomerRecordLookup } from '../../src/agent-workspace/sidebar.ts';
 import type { Redis } from 'ioredis';
 import { AutoAssigner } from '../../src/agent-workspace/auto-assign.ts';
 import { suggestFor, type PassageFinder, type QuestionReader, type SuggestionSource } from '../../src/agent-workspace/latest-question.ts';
@@ -34,6 +35,8 @@ export interface WorkspaceOptions {
   /** The understanding step: suggestions only for what it confidently understood. */
   understand?: QuestionReader;
   agentTyping?: AgentTyping;
+  /** The customer's profile and consent for the sidebar (the customers module's `customerRecord`). */
+  customerRecord: CustomerRecordLookup;
 }
 
 export function createWorkspace(options: WorkspaceOptions): { parts: WorkspaceParts; desks: AgentDesk[] } {
@@ -49,7 +52,7 @@ export function createWorkspace(options: WorkspaceOptions): { parts: WorkspacePa
   const queues = [...new Set([settings.defaultQueue, ...settings.routes.map((route) => route.queue), ...settings.agents.flatMap((agent) => agent.queues)])];
   const { agentTyping } = options;
   const parts: WorkspaceParts = {
-    agents: settings.agents, queues, repository, notes: repository.notes, availability: repository.availability, canned: repository.canned,
+    agents: settings.agents, queues, repository, customerRecord: options.customerRecord, notes: repository.notes, availability: repository.availability, canned: repository.canned,
     viewers: new ViewerRegistry(options.redis, settings.queuePrefix),
     ...(assigner ? { assigner } : {}),
     ...(suggestions ? { suggestions } : {}),

@@ -3,7 +3,6 @@
  * reads beside them for the console (the handoff list, the sidebar's earlier handoffs, automatic assignment). The
  * workspace reaches the database only through it; built by `store.repository(workspaceRepository)`.
  */
-import { CustomersRepository } from '../customers/repository.ts';
 import type { Handoff } from '../handoff/handoff-rows.ts';
 import type { Db } from '../store/types.ts';
 import { AvailabilityStore } from './availability.ts';
@@ -25,14 +24,11 @@ export class WorkspaceRepository {
   readonly notes: NoteStore;
   readonly availability: AvailabilityStore;
   readonly canned: CannedStore;
-  /** The customers module's repository: the sidebar's profile and consent. */
-  readonly customers: CustomersRepository;
 
   constructor(private readonly db: Db) {
     this.notes = new NoteStore(db);
     this.availability = new AvailabilityStore(db);
     this.canned = new CannedStore(db);
-    this.customers = new CustomersRepository(db);
   }
 
   list(query: ListQuery): Promise<ListedHandoff[]> {

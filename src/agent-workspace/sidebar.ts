@@ -1,4 +1,5 @@
 import type { Handoff } from '../handoff/handoff-rows.ts';
+import type { CustomerRecord } from '../customers/customer-directory.ts';
 import type { WorkspaceRepository } from './repository.ts';
 
 /** What the workspace's sidebar shows beside a conversation (docs/agent-workspace.md). */
@@ -38,11 +39,15 @@ export function valueInWords(value: unknown): string {
   return String(value);
 }
 
-export async function buildSidebar(repository: WorkspaceRepository, handoff: Handoff): Promise<Sidebar> {
+/** The customer's record, from the customers module; undefined without it (the context's copy is shown then). */
+export type CustomerRecordLookup = (customerId: string) => Promise<CustomerRecord | undefined>;
+
+export async function buildSidebar(repository: WorkspaceRepository, customerRecord: CustomerRecordLookup, handoff: Handoff): Promise<Sidebar> {
   const { context } = handoff;
   const customerId = context.customer.id;
-  const profile = await repository.customers.directory.profile(customerId);
-  const consent = await repository.customers.ledger.current(customerId);
+  const record = await customerRecord(customerId);
+  const profile = record?.profile ?? null;
+  const consent = record?.consent ?? [];
   const previous = await repository.previousHandoffs(customerId, handoff.id);
   const identities = profile?.identities ?? [];
   const channels = [...new Set([context.channel.id, ...identities.map((identity) => identity.channel)])];

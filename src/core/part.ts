@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AgentSessions } from '../server/auth/agent-sessions.ts';
 import type { AppMetrics } from '../analytics/metrics.ts';
 import type { Config } from '../config.ts';
-import type { CustomerSummary } from '../customers/customer-directory.ts';
+import type { CustomerRecord, CustomerSummary } from '../customers/customer-directory.ts';
 import type { FlowRegistry } from '../engine/flow-registry.ts';
 import type { Agent } from '../handoff/agents.ts';
 import type { AgentDesk } from '../handoff/desk.ts';
@@ -83,6 +83,8 @@ export interface PartServices {
   customerSummary(customerId: string): Promise<CustomerSummary | null>;
   /** customers: the customer an admin names — an id, `channel:id` or a phone number; NOT_FOUND, BAD_REQUEST, CONFLICT. */
   customerRef(ref: string): Promise<string>;
+  /** customers: the customer's profile, identities and consent in force (the agent workspace's sidebar). */
+  customerRecord(customerId: string): Promise<CustomerRecord>;
   /** ratings: whether a resolve asks for the rating (once per conversation). */
   askRating(conversation: Conversation, handoff: Handoff): Promise<boolean>;
   /** handoff: the handoff system (queue, service, desks). */

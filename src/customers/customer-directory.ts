@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { Queryable } from '../store/types.ts';
+import type { ConsentEvent } from './consent-ledger.ts';
 import { resolveCustomerRef } from './customer-ref.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,6 +26,12 @@ export interface CustomerProfile {
 }
 
 export type CustomerSummary = Omit<CustomerProfile, 'identities'>;
+
+/** What the agent workspace's sidebar shows of a customer: the profile with the identities, and the consent in force. */
+export interface CustomerRecord {
+  profile: CustomerProfile | null;
+  consent: ConsentEvent[];
+}
 
 /**
  * Customers, their identities and their preferred channel (migration 0006). Their conversations are the store's

@@ -20,6 +20,7 @@ export const customersPart: PartFactory = ({ config, logger, store, redis, custo
       dispatchStarted: (conversation, messages) => customers.dispatchStarted(conversation, messages),
       customerSummary: (customerId) => customers.directory.summary(customerId),
       customerRef: (ref) => customers.directory.resolveRef(ref),
+      customerRecord: async (customerId) => ({ profile: await customers.directory.profile(customerId), consent: await customers.ledger.current(customerId) }),
     },
     routes: {
       register: (scope, { adminAuth }) => customers.register(scope, {
