@@ -7,11 +7,12 @@ import type { ChannelAdapter } from '../core/channel.ts';
 import { isParleyError } from '../core/errors.ts';
 import type { AgentDesk } from '../handoff/desk.ts';
 import type { Logger } from '../infra/logger.ts';
-import type { AnalyticsRepository } from './repository.ts';
 
 export interface MetricsOptions {
-  /** What the gauges read at each scrape. */
-  repository: Pick<AnalyticsRepository, 'pendingReplies' | 'waitingHandoffs'>;
+  /** Replies stored and not yet delivered (the store's), read at each scrape. */
+  pendingReplies: () => Promise<number>;
+  /** How many handoffs wait and how long the longest-waiting one has (the handoff module's), read at each scrape. */
+  waitingHandoffs: () => Promise<{ count: number; oldestSeconds: number }>;
   logger: Logger;
   /** Job counts of the BullMQ handoffs queue; absent when no agent desk is configured. */
   handoffJobs?: () => Promise<Record<string, number>>;
@@ -58,7 +59,7 @@ export class AppMetrics {
       name: 'parley_outbox_pending', help: 'Replies stored and not yet delivered', registers,
       async collect() {
         await quietly('outbox', async () => {
-          this.set(await options.repository.pendingReplies());
+          this.set(await options.pendingReplies());
         });
       },
     });
@@ -66,7 +67,7 @@ export class AppMetrics {
       name: 'parley_handoffs_waiting', help: 'Handoffs waiting for an agent', registers,
       async collect() {
         await quietly('handoffs', async () => {
-          this.set((await options.repository.waitingHandoffs()).count);
+          this.set((await options.waitingHandoffs()).count);
         });
       },
     });
@@ -74,7 +75,7 @@ export class AppMetrics {
       name: 'parley_handoff_oldest_wait_seconds', help: 'How long the longest-waiting handoff has waited (0 when none waits)', registers,
       async collect() {
         await quietly('handoffs', async () => {
-          this.set((await options.repository.waitingHandoffs()).oldestSeconds);
+          this.set((await options.waitingHandoffs()).oldestSeconds);
         });
       },
     });

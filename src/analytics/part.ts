@@ -32,7 +32,10 @@ export const ratingsPart: PartFactory = ({ store, services }) => {
  */
 export const analyticsPart: PartFactory = ({ store, logger, services }) => {
   const metrics = new AppMetrics({
-    repository: store.repository(analyticsRepository), logger,
+    logger,
+    pendingReplies: () => store.pendingReplyCount(),
+    // Without the handoff part no handoff waits for anyone.
+    waitingHandoffs: async () => (await services.handoff?.service.handoffs.waitingCount()) ?? { count: 0, oldestSeconds: 0 },
     // The handoff queue is read at each scrape.
     handoffJobs: async () => (await (await services.handoff?.queue.bull())?.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed')) ?? {},
   });

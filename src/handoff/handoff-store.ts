@@ -294,6 +294,13 @@ export class HandoffStore {
     await this.db.query('UPDATE handoffs SET desk_refs = desk_refs - $2::text WHERE id = ANY($1::uuid[])', [[...handoffIds], desk]);
   }
 
+  /** How many handoffs wait for an agent, and how long the longest-waiting one has waited (0 when none waits). */
+  async waitingCount(): Promise<{ count: number; oldestSeconds: number }> {
+    const result = await this.db.query<{ n: string; s: number | null }>(
+      `SELECT count(*) AS n, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS s FROM handoffs WHERE status = 'waiting'`);
+    return { count: Number(result.rows[0]?.n ?? 0), oldestSeconds: Number(result.rows[0]?.s ?? 0) };
+  }
+
   /** Ids of the conversation's messages that agents wrote. */
   async agentMessageIds(conversationId: string): Promise<Set<string>> {
     const result = await this.db.query<{ message_id: string }>(

@@ -267,6 +267,11 @@ export class SqlStore implements Store {
     return result.rows.map((row) => row.channel);
   }
 
+  async pendingReplyCount(): Promise<number> {
+    const result = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE direction = 'out' AND status = 'pending'`);
+    return Number(result.rows[0]?.n ?? 0);
+  }
+
   async repliesTo(inboundId: string): Promise<StoredMessage[]> {
     if (!MESSAGE_ID.test(inboundId)) return [];
     const result = await this.db.query<MessageRow>('SELECT * FROM messages WHERE in_reply_to = $1 ORDER BY id', [inboundId]);

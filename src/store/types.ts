@@ -213,6 +213,8 @@ export interface Store {
   latestConversation(customerId: string, channel: string): Promise<Conversation | null>;
   /** Channels the customer has conversations on, the one they wrote on last first. */
   channelsByRecency(customerId: string): Promise<string[]>;
+  /** Replies stored and not yet delivered (the metrics read it at each scrape). */
+  pendingReplyCount(): Promise<number>;
 
   /** Outbound messages produced by the turn of this inbound message, in order. */
   repliesTo(inboundId: string): Promise<StoredMessage[]>;
