@@ -35,8 +35,9 @@ export type Decision =
       kind: 'decline';
       confidence: number;
       /**
-       * The message only names what the first candidates are about ("Pulse Mini"): they are offered however low the
-       * confidence, since which of them the customer wants is the one thing left to ask.
+       * The message only names what the first candidates are about ("Pulse Mini"), or names it and asks what its
+       * article does not say ("does the Pulse Mini have a microphone"): they are offered however low the confidence,
+       * since they are what there is about it.
        */
       namesSubject?: true;
     };

@@ -29,7 +29,7 @@ import { candidateId, type ModelChooser } from './model-choice.ts';
 import { buildVocabulary, detectLanguage, type LanguageVocabulary } from './language.ts';
 import type { SentenceEncoder } from './meaning/sentence-encoder.ts';
 import { rerankByMeaning, sentencesOf } from './meaning/rerank.ts';
-import { closenessBeyondSubject, textsBeyondSubject, withClosenessBeyondSubject } from './meaning/beyond-subject.ts';
+import { BEYOND_SUBJECT_MODEL, closenessBeyondSubject, textsBeyondSubject, withClosenessBeyondSubject } from './meaning/beyond-subject.ts';
 
 /** The knowledge the step ranks, with a version that changes whenever the articles do. */
 export interface KnowledgeSnapshot {
@@ -273,7 +273,12 @@ export class Understander {
     if (beyond !== undefined && (decided.decision.kind === 'decline' || (decided.decision.kind === 'knowledge' && decided.decision.article === candidates[0]?.id))) {
       const confidence = withClosenessBeyondSubject(decided.decision.confidence, beyond);
       const weighed = this.decide(candidates, confidence);
-      decided = { ...weighed, why: `${weighed.why}; from ${decided.decision.confidence} with the closeness by meaning of what the message asks beyond ${candidates[0]!.id}'s subject, ${beyond}` };
+      const why = `${weighed.why}; from ${decided.decision.confidence} with the closeness by meaning of what the message asks beyond ${candidates[0]!.id}'s subject, ${beyond}`;
+      // It named the article's subject ("the Pulse Mini") and asked what the article does not say: the article is
+      // still what there is about it, offered however low the confidence.
+      decided = weighed.decision.kind === 'decline' && beyond < BEYOND_SUBJECT_MODEL.centre
+        ? { ...weighed, decision: { ...weighed.decision, namesSubject: true }, why: `${why}; the article about what it names is offered` }
+        : { ...weighed, why };
     }
     // The flow whose keyword the message named, when an article answered instead, is offered beside the answer.
     if (evidence?.keywordOnly && decided.decision.kind === 'knowledge') decided.decision = { ...decided.decision, offerFlow: evidence.flow };

@@ -84,6 +84,8 @@ describe('re-ranking by meaning with the offline sentence encoder', () => {
       const understood = await demo(true).understand(flows, question, { locale: 'en' });
       expect(understood.decision.kind, question).toBe('decline');
       expect(understood.why, question).toMatch(/closeness by meaning of what the message asks beyond .*'s subject/);
+      // What there is about what it names is offered, however low the confidence.
+      expect(understood.decision, question).toMatchObject({ namesSubject: true });
     }
     // Beyond the name, "recharge" and "gadgets" are not the article's words but are close to what it says.
     for (const [question, article] of [['how quickly do the wave 700 recharge', 'products/wave-700-anc'], ['how many gadgets can the halo hub handle', 'products/halo-hub']] as const) {
