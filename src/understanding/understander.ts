@@ -115,7 +115,7 @@ interface Index {
   matcher?: Ranker;
   /** The texts the encoder compares a message with, by `${kind}\u0000${id}\u0000${language}` (encoder's language only). */
   meaningTexts: Map<string, string[]>;
-  /** An article's meaning texts without the words of its subject, by the same key (articles only). */
+  /** An article's meaning texts without the words of its subject, by the same key: made on first use (beyondTexts). */
   textsBeyondSubject: Map<string, string[]>;
 }
 
@@ -170,7 +170,7 @@ export class Understander {
     const index = this.indexFor(flows);
     const encoder = this.options.encoder;
     if (!encoder) return;
-    const texts = [...index.meaningTexts.values(), ...index.textsBeyondSubject.values()].flat().slice(0, PREPARED_TEXTS);
+    const texts = [...index.meaningTexts].flatMap(([key, own]) => [...own, ...(beyondTexts(index, key) ?? [])]).slice(0, PREPARED_TEXTS);
     const file = this.options.vectorsFile;
     if (file) await encoder.restore?.(file);
     const missing = encoder.has ? texts.filter((text) => !encoder.has!(text)) : texts;
@@ -400,7 +400,7 @@ export class Understander {
   private async beyondSubject(encoder: SentenceEncoder, index: Index, asked: string, first: ScoredCandidate | undefined, lang: string): Promise<number | undefined> {
     if (first?.kind !== 'knowledge') return undefined;
     const subject = index.articleTerms.get(`${first.id}\u0000${lang}`)?.subject;
-    const texts = index.textsBeyondSubject.get(`knowledge\u0000${first.id}\u0000${lang}`);
+    const texts = beyondTexts(index, `knowledge\u0000${first.id}\u0000${lang}`);
     return subject && texts ? closenessBeyondSubject(encoder, asked, subject, texts, lang) : undefined;
   }
 
@@ -449,12 +449,8 @@ export class Understander {
       known.set(languageOf(article.locale), all);
     }
     const meaningTexts = this.options.encoder ? textsForMeaning(articles, this.options.encoder.language) : new Map<string, string[]>();
+    // Made as each article first ranks (or is prepared): a large base's articles mostly never do.
     const beyondSubject = new Map<string, string[]>();
-    for (const [key, texts] of meaningTexts) {
-      const [kind, id, lang] = key.split('\u0000') as [string, string, string];
-      const subject = kind === 'knowledge' ? terms.get(`${id}\u0000${lang}`)?.subject : undefined;
-      if (subject) beyondSubject.set(key, textsBeyondSubject(texts, subject, lang));
-    }
     const vocabulary = buildVocabulary(knowledge.articles.flatMap((a) => a.passages.map((p) => ({ language: languageOf(a.locale), text: `${p.title} ${p.text}` }))));
     this.index = lexical
       ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0], ranker: 'lexical' }), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts, textsBeyondSubject: beyondSubject }
@@ -505,6 +501,19 @@ const PREPARED_TEXTS = 10_000;
  * What the encoder compares a message with, per candidate in its language: a flow's description, keywords and
  * examples; an article's titles, example questions, headings and the sentences of its text.
  */
+/** An article's meaning texts without its subject's words (`key` as in Index.meaningTexts); none for a flow. */
+function beyondTexts(index: Index, key: string): string[] | undefined {
+  const known = index.textsBeyondSubject.get(key);
+  if (known) return known;
+  const [kind, id, lang] = key.split('\u0000') as [string, string, string];
+  const subject = kind === 'knowledge' ? index.articleTerms.get(`${id}\u0000${lang}`)?.subject : undefined;
+  const texts = index.meaningTexts.get(key);
+  if (!subject || !texts) return undefined;
+  const made = textsBeyondSubject(texts, subject, lang);
+  index.textsBeyondSubject.set(key, made);
+  return made;
+}
+
 function textsForMeaning(articles: readonly Article[], language: string): Map<string, string[]> {
   const texts = new Map<string, string[]>();
   for (const article of articles) {
