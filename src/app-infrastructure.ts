@@ -24,7 +24,7 @@ import { gapRepository } from './kb/gap-store.ts';
 import type { SqlStore } from './store/sql-store.ts';
 import { ReleaseServer } from './studio/index.ts';
 import { createModelChooser } from './understanding/model-choice.ts';
-import { encoderOption } from './understanding/meaning/sentence-encoder.ts';
+import { encoderOption, keptVectorsFile } from './understanding/meaning/sentence-encoder.ts';
 import { Understander } from './understanding/understander.ts';
 
 export interface InfrastructureOptions {
@@ -93,7 +93,7 @@ export async function openInfrastructure(config: Config, options: Infrastructure
   const chooser = config.understandingModel && config.openai ? createModelChooser({ openai: config.openai, logger }) : undefined;
   const understander = new Understander({
     minConfidence: config.minConfidence, intents: BUILT_IN_INTENTS, indexDir: path.join(config.dataDir, 'understanding', 'index'), ...(kb ? { knowledge: () => kb.snapshot(), similar: (text: string) => kb.similar?.(text) ?? Promise.resolve(null) } : {}),
-    ...(chooser ? { chooser } : {}), ...encoderOption(config.understandingEncoder), vectorsFile: path.join(config.dataDir, 'understanding', 'sentence-vectors.bin'),
+    ...(chooser ? { chooser } : {}), ...encoderOption(config.understandingEncoder), vectorsFile: keptVectorsFile(config.dataDir),
   });
   const recorded = store.repository((db) => new RecordedResponses(db, { logger }));
   const infrastructure: Infrastructure = {

@@ -14,7 +14,7 @@ import { loadKnowledge } from '../kb/load.ts';
 import { flowsDirectory, knowledgeDirectory } from './directories.ts';
 import { Understander } from '../understanding/understander.ts';
 import { availableParallelism } from 'node:os';
-import { encoderOption } from '../understanding/meaning/sentence-encoder.ts';
+import { encoderOption, keptVectorsFile } from '../understanding/meaning/sentence-encoder.ts';
 import type { Understood } from '../core/understanding.ts';
 import { parseCliArgs } from './parse-cli-args.ts';
 
@@ -44,6 +44,8 @@ export async function routeCommand(args: string[]): Promise<number> {
   const snapshot = { version: 'cli', articles: knowledge.articles };
   const ranker = values.ranker === 'lexical' || values.ranker === 'matcher' ? values.ranker : undefined;
   const { encoder } = encoderOption(config.understandingEncoder, { threads: availableParallelism() });
+  // The vectors a server on the same data directory kept: the flows' and articles' texts are not encoded again.
+  await encoder?.restore?.(keptVectorsFile(config.dataDir));
   const understander = new Understander({
     minConfidence: config.minConfidence, knowledge: () => snapshot, ...(ranker ? { ranker } : {}), ...(values['no-intents'] ? {} : { intents: BUILT_IN_INTENTS }),
     ...(encoder ? { encoder } : {}),

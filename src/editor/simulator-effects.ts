@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { DEFAULT_MIN_CONFIDENCE } from '../kb/confidence.ts';
 import type { KnowledgeBase } from '../kb/types.ts';
 import { Understander } from '../understanding/understander.ts';
-import { encoderOption } from '../understanding/meaning/sentence-encoder.ts';
+import { encoderOption, keptVectorsFile } from '../understanding/meaning/sentence-encoder.ts';
 import type { FlowSet } from '../engine/index.ts';
 import type { EffectRunner } from '../engine/types.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -80,10 +80,13 @@ export async function openSimulatorEffects(flows: FlowSet, options: SimulatorEff
   }
   const call = createHttpCaller({ endpoints: () => endpoints, logger: options.logger });
   const kb = knowledge;
+  const { encoder } = encoderOption(options.encoder ?? false);
+  // The vectors a server on the same data directory kept: the flows' and articles' texts are not encoded again.
+  await encoder?.restore?.(keptVectorsFile(options.dataDir));
   const understander = new Understander({
     minConfidence: options.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
     ...(kb ? { knowledge: () => kb.snapshot() } : {}),
-    ...encoderOption(options.encoder ?? false),
+    ...(encoder ? { encoder } : {}),
   });
   return {
     // {{opening_hours}} in an article's answer reads the hours as on the server.

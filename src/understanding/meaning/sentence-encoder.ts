@@ -106,12 +106,16 @@ export class UniversalSentenceEncoder implements SentenceEncoder {
   private readonly remembered = new Map<string, Float32Array>();
   /** Texts this instance had the model encode (the rest were remembered or restored). */
   encodedByModel = 0;
+  private readonly restoredFrom = new Set<string>();
 
   has(text: string): boolean {
     return this.remembered.has(keyOf(text));
   }
 
   async restore(file: string): Promise<number> {
+    // What this encoder restored or kept there is in memory already (a studio preview beside the server that did).
+    if (this.restoredFrom.has(file)) return 0;
+    this.restoredFrom.add(file);
     let bytes: Buffer;
     try {
       bytes = await readFile(file);
@@ -212,6 +216,11 @@ export function offlineEncoder(enabled: boolean): SentenceEncoder | undefined {
   if (!enabled) return undefined;
   shared ??= new UniversalSentenceEncoder();
   return shared;
+}
+
+/** Where `parley start` keeps the flows' and articles' vectors under DATA_DIR; CLI commands read it when it is there. */
+export function keptVectorsFile(dataDir: string): string {
+  return path.join(dataDir, 'understanding', 'sentence-vectors.bin');
 }
 
 /** `{ encoder }` for the Understander's options when UNDERSTANDING_ENCODER is on, else nothing. */
