@@ -15,10 +15,13 @@ import { createTestDatabase } from '../test/support/postgres.ts';
 import { removeDataDir, startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
 import { LENIENT_WEBCHAT_ENV } from '../test/support/webchat-env.ts';
 import { closedLoop, figures, fmt, startBareServer, table, type BareServer, type Figures } from './http-load.ts';
+import { pgbenchTurns } from './pgbench-turns.ts';
 import type { Benchmark, BenchOptions } from './run.ts';
 
 /** `WEBCHAT_BENCH_CONCURRENCY=1,64` and `WEBCHAT_BENCH_SETUPS=postgres,postgres-2` run a part (e.g. on a busy machine). */
 const CONCURRENCY = (process.env.WEBCHAT_BENCH_CONCURRENCY ?? '1,64,512').split(',').map(Number);
+/** The concurrency at which Parley's turns are compared with pgbench's turn-shaped transactions (issue 19). */
+const PGBENCH_CLIENTS = 64;
 
 /**
  * Questions the demo knowledge base answers with confidence, none of which a flow's trigger catches, none repeated
@@ -179,10 +182,29 @@ async function run(options: BenchOptions): Promise<void> {
   process.stdout.write('\nThroughput ratios by concurrent conversations:\n');
   ratio('postgres', 'pglite', 'PostgreSQL / PGlite, one process');
   ratio('postgres-2', 'postgres', '2 processes / 1 process, PostgreSQL');
+  await againstPgbench(throughput, measureMs);
+}
+
+/** Parley's turns/s on PostgreSQL at 64 conversations against the turn-shaped transactions pgbench commits there. */
+async function againstPgbench(throughput: Map<Setup['key'], number[]>, measureMs: number): Promise<void> {
+  const at = CONCURRENCY.indexOf(PGBENCH_CLIENTS);
+  const measured = (['postgres', 'postgres-2'] as const).filter((key) => at >= 0 && throughput.get(key));
+  if (measured.length === 0) return;
+  const result = await pgbenchTurns(PGBENCH_CLIENTS, Math.max(5, Math.round(measureMs / 1000)));
+  process.stdout.write(`\nThe same PostgreSQL, turn-shaped transactions (pgbench, ${PGBENCH_CLIENTS} clients: BEGIN; INSERT the message; UPDATE the conversation; INSERT the reply; COMMIT): `);
+  if ('skipped' in result) {
+    process.stdout.write(`not measured: ${result.skipped}\n`);
+    return;
+  }
+  process.stdout.write(`${fmt(result.tps)} per second\n`);
+  for (const key of measured) {
+    const turns = throughput.get(key)![at]!;
+    process.stdout.write(`${ALL_SETUPS.find((s) => s.key === key)!.name} at ${PGBENCH_CLIENTS} conversations: ${fmt(turns)} turns/s = ${fmt((100 * turns) / result.tps, 1)} % of pgbench's\n`);
+  }
 }
 
 export const webchatTurns: Benchmark = {
   name: 'webchat',
-  description: 'full web chat bot turns/s and p50/p99/p99.9 at 1/64/512 conversations: PGlite, PostgreSQL, 2 processes; vs a bare http server',
+  description: 'full web chat bot turns/s and p50/p99/p99.9 at 1/64/512 conversations: PGlite, PostgreSQL, 2 processes; vs a bare http server and pgbench',
   run,
 };
