@@ -1,7 +1,8 @@
 /**
  * The load generator the HTTP benchmarks share: a closed loop of N workers, each owning one web chat conversation
  * and sending its next message as soon as the previous answer arrived (unique messageId per turn, keep-alive
- * HTTP/1.1), spread request by request over one or more servers; plus the bare Node `http` server it is compared with.
+ * HTTP/1.1), spread request by request over one or more servers; an open loop at a steady rate; plus the bare Node
+ * `http` server they are compared with.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -144,6 +145,48 @@ export async function closedLoop(options: LoadOptions): Promise<LoadResult> {
   for (const agent of agents) agent.destroy();
   latenciesMs.sort((a, b) => a - b);
   return { turns: latenciesMs.length, errors, seconds: (windowEnd - measureFrom) / 1000, latenciesMs, warmedUp: warmedUpAtStart };
+}
+
+/**
+ * An open loop: `ratePerSecond` turns a second in all, at fixed times, spread over `conversations` conversations in
+ * turn; a conversation sends its next turn at its time whether or not the previous one was answered. A turn's latency
+ * runs from the time it was due, not from when it was sent, so a server that falls behind is charged with the wait it
+ * caused (no coordinated omission). Turns due in the first `warmupMs` are sent and not counted.
+ */
+export async function openLoop(options: { targets: string[]; conversations: number; ratePerSecond: number; warmupMs: number; measureMs: number; text: LoadOptions['text'] }): Promise<LoadResult> {
+  const urls = options.targets.map((base) => new URL('/api/webchat/messages', base));
+  const agents = options.targets.map(() => new Agent({ keepAlive: true, maxSockets: options.conversations }));
+  const run = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
+  const gapMs = 1000 / options.ratePerSecond;
+  const total = Math.floor((options.warmupMs + options.measureMs) / gapMs);
+  const counted = Math.floor(options.warmupMs / gapMs);
+  const latenciesMs: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const sends: Array<Promise<void>> = [];
+  for (let n = 0; n < total; n++) {
+    const due = start + n * gapMs;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const w = n % options.conversations;
+    const turn = Math.floor(n / options.conversations);
+    const t = n % urls.length;
+    const body = JSON.stringify({ conversationId: `open-${run}-${w}`, messageId: `${run}-${n}`, text: options.text(turn, w) });
+    sends.push(post(agents[t]!, urls[t]!, body).then(
+      (answer) => {
+        if (n < counted) return;
+        if (answer.status === 200) latenciesMs.push(performance.now() - due);
+        else errors++;
+      },
+      () => {
+        if (n >= counted) errors++;
+      },
+    ));
+  }
+  await Promise.all(sends);
+  for (const agent of agents) agent.destroy();
+  latenciesMs.sort((a, b) => a - b);
+  return { turns: latenciesMs.length, errors, seconds: options.measureMs / 1000, latenciesMs, warmedUp: options.conversations };
 }
 
 /** Nearest-rank percentile of an ascending array. */

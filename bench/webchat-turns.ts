@@ -14,7 +14,7 @@ import { dropPrefix } from '../test/handoff/support.ts';
 import { createTestDatabase } from '../test/support/postgres.ts';
 import { removeDataDir, startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
 import { LENIENT_WEBCHAT_ENV } from '../test/support/webchat-env.ts';
-import { closedLoop, figures, fmt, startBareServer, table, type BareServer, type Figures } from './http-load.ts';
+import { closedLoop, figures, fmt, openLoop, startBareServer, table, type BareServer, type Figures } from './http-load.ts';
 import { pgbenchTurns } from './pgbench-turns.ts';
 import type { Benchmark, BenchOptions } from './run.ts';
 
@@ -151,6 +151,7 @@ async function run(options: BenchOptions): Promise<void> {
     const check = new AnswerCheck();
     const errors: string[] = [];
     const rows = [HEADER];
+    const openRows = [['conversations', 'turns/s sent', 'p50 ms', 'p99 ms', 'p99.9 ms', 'turns measured', 'errors']];
     const parley = await startParley(setup);
     const bare: BareServer[] = [];
     try {
@@ -164,6 +165,12 @@ async function run(options: BenchOptions): Promise<void> {
         if (p.warmedUp < concurrency) errors.push(`Parley: warm-up cut short at ${concurrency} conversations: ${p.warmedUp} had their first answer`);
         rows.push(row(concurrency, p, b));
         perSecond.push(p.perSecond);
+        if (concurrency === PGBENCH_CLIENTS) {
+          // Latency as customers feel it: the same conversations at a steady half of the closed loop's maximum.
+          const rate = p.perSecond / 2;
+          const o = figures(await openLoop({ targets: parley.urls, conversations: concurrency, ratePerSecond: rate, warmupMs, measureMs, text: knowledgeQuestion }));
+          openRows.push([String(concurrency), fmt(rate), fmt(o.p50, 1), fmt(o.p99, 1), fmt(o.p999, 1), String(o.samples), String(o.errors)]);
+        }
         process.stderr.write(`  ${setup.name}: ${concurrency} conversations done (${p.samples} turns measured)\n`);
       }
       throughput.set(setup.key, perSecond);
@@ -172,6 +179,7 @@ async function run(options: BenchOptions): Promise<void> {
       await parley.stop();
     }
     process.stdout.write(`${table(rows)}\n\n${check}.\n`);
+    if (openRows.length > 1) process.stdout.write(`\nOpen loop (turns sent at a steady total rate, half the closed loop's maximum; latency from when each was due):\n\n${table(openRows)}\n`);
     for (const error of errors) process.stdout.write(`warning: ${error}\n`);
   }
   const ratio = (a: Setup['key'], b: Setup['key'], label: string) => {
@@ -205,6 +213,6 @@ async function againstPgbench(throughput: Map<Setup['key'], number[]>, measureMs
 
 export const webchatTurns: Benchmark = {
   name: 'webchat',
-  description: 'full web chat bot turns/s and p50/p99/p99.9 at 1/64/512 conversations: PGlite, PostgreSQL, 2 processes; vs a bare http server and pgbench',
+  description: 'full web chat bot turns/s and p50/p99/p99.9 at 1/64/512 conversations: PGlite, PostgreSQL, 2 processes; vs a bare http server and pgbench; an open loop at half the maximum',
   run,
 };
