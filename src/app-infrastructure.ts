@@ -74,7 +74,7 @@ export async function openInfrastructure(config: Config, options: Infrastructure
     releases = await ReleaseServer.open({
       repository: store.repository(studioRepository), inFlight: () => store.flowVersionsInFlight(), redis: { publisher: redis.client, subscriber: redis.duplicate(), prefix: config.handoff.queuePrefix },
       dataDir: config.dataDir, disk: { flows: config.flowsDir, knowledge: config.knowledgeDir },
-      watch: { flows: config.flowsWatch, knowledge: config.kbWatch }, logger, graceMs: config.flowsGraceMs,
+      watch: { flows: config.flowsWatch, knowledge: config.kbWatch }, logger, graceMs: config.flowsGraceMs, pollMs: config.releasesPollMs,
       ...(options.knowledge ? {} : { knowledge: { dataDir: config.dataDir, minConfidence: config.minConfidence, gaps: store.repository(gapRepository), logger, ...(config.openai ? { openai: config.openai } : {}) } }),
     });
   } catch (error) {

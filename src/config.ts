@@ -77,6 +77,11 @@ const EnvSchema = z.object({
   FLOWS_WATCH: booleanFlag.default(true),
   /** How long (ms) a replaced flow version stays in use for conversations in the middle of one of its flows. */
   FLOWS_GRACE_MS: z.coerce.number().int().min(0).default(1_800_000),
+  /**
+   * How often (ms) a server process asks the database whether a newer release was published, in case its Redis
+   * announcement did not arrive (a dropped subscription, a network cut); 0: only the announcements and starts.
+   */
+  RELEASES_POLL_MS: z.coerce.number().int().min(0).default(30_000),
   /** Directory of the knowledge base: Markdown articles and JSON Lines FAQ files. */
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
   /**
@@ -160,6 +165,7 @@ export interface Config {
   studioTryLimit: number;
   flowsWatch: boolean;
   flowsGraceMs: number;
+  releasesPollMs: number;
   knowledgeDir: string;
   /** UNDERSTANDING_MIN_CONFIDENCE (or KB_MIN_CONFIDENCE), default DEFAULT_MIN_CONFIDENCE. */
   minConfidence: number;
@@ -240,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     studioTryLimit: e.STUDIO_TRY_LIMIT,
     flowsWatch: e.FLOWS_WATCH,
     flowsGraceMs: e.FLOWS_GRACE_MS,
+    releasesPollMs: e.RELEASES_POLL_MS,
     knowledgeDir: path.resolve(cwd, e.KNOWLEDGE_DIR),
     minConfidence: e.UNDERSTANDING_MIN_CONFIDENCE ?? e.KB_MIN_CONFIDENCE ?? DEFAULT_MIN_CONFIDENCE,
     kbWatch: e.KB_WATCH,

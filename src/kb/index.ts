@@ -42,6 +42,12 @@ export interface CreateKnowledgeBaseOptions {
   recordGaps?: boolean;
   /** Locale of articles that do not name one, and of questions asked without one. Default: en. */
   defaultLocale?: string;
+  /**
+   * The name the knowledge read from `dir` is kept under in `<dataDir>/kb/index/` when `dir` changes between runs (the
+   * served release's folder, `DATA_DIR/releases/<id>/knowledge`), so that a start reads the kept articles and index of
+   * the last one. Default: the folder's path.
+   */
+  keptAs?: string;
   /** Where the embedding progress bar goes. Default: stderr. */
   progress?: ProgressSink;
 }
@@ -65,6 +71,7 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
     logger: options.logger,
     watch: options.watch ?? false,
     indexDir: path.join(options.dataDir, 'kb', 'index'),
+    ...(options.keptAs ? { keptAs: options.keptAs } : {}),
   });
   return kb.start();
 }

@@ -100,20 +100,29 @@ export interface KeptKnowledge {
 /** What a load in this process read, per file (see loadKeptKnowledge's `memory`). */
 export type KeptMemory = ReadonlyMap<string, { file: KeptFile; articles: Article[] }>;
 
+export interface KeptLoadOptions {
+  /** How long a file must have been unchanged before it was read for its stat to be trusted (QUIET_MS; tests set 0). */
+  quietMs?: number;
+  /** Whether an index built from the knowledge of a key is kept (to find `base`; absent: no base). */
+  indexKept?: (key: string) => boolean;
+  /**
+   * What the last load in this process read (KeptMemory), of this folder or of another with mostly the same files (the
+   * previous release's): a file whose content it held is not parsed again.
+   */
+  memory?: KeptMemory;
+  /**
+   * The name the knowledge is kept under when its folder changes between runs (the served release's,
+   * `DATA_DIR/releases/<id>/knowledge`); absent: the folder's path.
+   */
+  keptAs?: string;
+}
+
 /**
  * Loads `dir` as loadKnowledge does; `keepDir`: where the last load's files and articles are kept (none: all parsed).
- * `quietMs`: see QUIET_MS (tests set 0). `indexKept`: whether an index built from the knowledge of a key is kept (to
- * find `base`; absent: no base).
  */
-export async function loadKeptKnowledge(
-  dir: string,
-  defaultLocale: string,
-  keepDir?: string,
-  quietMs = QUIET_MS,
-  indexKept?: (key: string) => boolean,
-  memory?: KeptMemory,
-): Promise<KeptKnowledge> {
-  const keptPath = keepDir ? path.join(keepDir, `knowledge-${sha1(`${FORMAT}\u0000${path.resolve(dir)}\u0000${defaultLocale}`).slice(0, 24)}.idx`) : null;
+export async function loadKeptKnowledge(dir: string, defaultLocale: string, keepDir?: string, options: KeptLoadOptions = {}): Promise<KeptKnowledge> {
+  const { quietMs = QUIET_MS, indexKept, memory } = options;
+  const keptPath = keepDir ? path.join(keepDir, `knowledge-${sha1(`${FORMAT}\u0000${options.keptAs ?? path.resolve(dir)}\u0000${defaultLocale}`).slice(0, 24)}.idx`) : null;
   // A reload in a running process starts from its last load's articles, in memory: the kept file is neither read
   // (at 100,000 articles, 50 MB and as many articles made again beside the ones in use) nor written (the next start
   // reads and parses the files changed since it was, and layers them over the kept index: `base`).
@@ -141,6 +150,10 @@ export async function loadKeptKnowledge(
     read++;
     const hash = sha1(source);
     const entry = { name, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt, hash };
+    if (held?.file.hash === hash) {
+      now.push({ file: { ...held.file, ...entry }, articles: inFile(held.articles, file) });
+      continue;
+    }
     if (old?.hash === hash && old.articles && kept?.columns) {
       now.push({ file: { ...old, ...entry }, articles: fromColumns(kept.columns, old.articles[0], old.articles[1], file) });
       continue;
@@ -158,6 +171,12 @@ export async function loadKeptKnowledge(
   if (keptPath && !memory && !(unchanged && kept.admitted && (kept.base?.key ?? null) === (base?.key ?? null))) keep(keptPath, now, admitted, base);
   const prints = new Map(now.map(({ file }) => [file.name, file.hash]));
   return { loaded: { articles, issues, files: files.length }, prints, key, read, parsed, base: base && described(base, now), memory: new Map(now.map((n) => [n.file.name, n])) };
+}
+
+/** The articles as they are in `file`: the same objects when they are from it, else copies naming it (another release's folder). */
+function inFile(articles: Article[], file: string): Article[] {
+  if (articles.every((a) => a.file === file)) return articles;
+  return articles.map((a) => ({ ...a, file, passages: a.passages.map((p) => ({ ...p, file })) }));
 }
 
 /**

@@ -44,6 +44,8 @@ export interface KnowledgeBaseParts {
   writer?: AnswerWriter;
   /** Where the index is kept between runs (`<DATA_DIR>/kb/index`); absent: built at every start. */
   indexDir?: string;
+  /** The name its knowledge is kept under when its folder changes between runs (kept-knowledge.ts); absent: the folder's path. */
+  keptAs?: string;
   logger?: Logger;
   watch: boolean;
 }
@@ -106,7 +108,9 @@ export class FileKnowledgeBase implements KnowledgeBase {
     // When no index of these files is kept but one of an earlier state of them is, the first build loads that one and
     // layers the changed files' articles over it (a restart after an edit is not a rebuild).
     const indexKept = indexDir ? (key: string) => keptBySource(indexDir, key) : undefined;
-    const { loaded, prints, key, base, memory } = await loadKeptKnowledge(this.parts.dir, this.parts.defaultLocale, indexDir, undefined, indexKept, this.memory ?? undefined);
+    const { loaded, prints, key, base, memory } = await loadKeptKnowledge(this.parts.dir, this.parts.defaultLocale, indexDir, {
+      ...(indexKept ? { indexKept } : {}), ...(this.memory ? { memory: this.memory } : {}), ...(this.parts.keptAs ? { keptAs: this.parts.keptAs } : {}),
+    });
     for (const issue of loaded.issues) this.parts.logger?.warn({ file: issue.file, line: issue.line, problem: issue.message }, 'kb: file left out');
     const vectors = await this.embed(loaded);
     // A change to a few files re-indexes their articles alone; the first build, or many changes, build it all.
@@ -144,6 +148,8 @@ export class FileKnowledgeBase implements KnowledgeBase {
     next.retriever = this.retriever;
     next.fingerprints = this.fingerprints;
     next.loadedFrom = this.loadedFrom;
+    // Its files are read and hashed, and only those whose content this base did not have are parsed.
+    next.memory = this.memory;
     return next;
   }
 

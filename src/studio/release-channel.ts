@@ -1,7 +1,7 @@
 /**
  * How a publish reaches every server process: a Redis pub/sub message on `<prefix>:releases` carrying the new
- * release's id. A process that was not listening (down, or cut off from Redis) catches up when it starts, and when
- * its subscription comes back, by asking the database for the current release.
+ * release's id. A process that was not listening (down, or cut off from Redis) catches up when it starts, when
+ * its subscription comes back, and at its next poll (RELEASES_POLL_MS), by asking the database for the current release.
  */
 import type { Redis } from 'ioredis';
 

@@ -2,7 +2,10 @@
  * How a server process serves releases. The current release is written out under DATA_DIR/releases/<id>/{flows,
  * knowledge} and read by the usual loaders (the flow registry, the knowledge base), so compiling and indexing work
  * as they do for any folder. A publish anywhere is announced over Redis (release-channel.ts) and every process
- * switches to the database's current release; one that missed it switches when it starts.
+ * switches to the database's current release; one that missed it switches at its next poll (RELEASES_POLL_MS) or
+ * when it starts. The knowledge of a switch is a layer over the index served: only the files whose content changed are
+ * parsed and indexed, and the served release's knowledge is kept under DATA_DIR under one name (`keptAs`), so a restart
+ * loads the last kept index and layers the changes since over it.
  *
  * A conversation keeps the release it started its current flow with until that flow ends (the flows' version is in
  * its state): at start and after every switch, the releases of the conversations in the middle of a flow are loaded
@@ -52,6 +55,8 @@ export interface ReleaseServerOptions {
   logger: Logger;
   /** How long a replaced flow version keeps serving conversations in the middle of it (FLOWS_GRACE_MS). */
   graceMs: number;
+  /** How often to ask the database for a newer release, in case an announcement was missed (RELEASES_POLL_MS); 0 or absent: never. */
+  pollMs?: number;
   /** The knowledge base's settings; absent: the app was given its own knowledge port. */
   knowledge?: KnowledgeSettings;
 }
@@ -64,6 +69,7 @@ export class ReleaseServer {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly watchers: TreeWatcher[] = [];
   private stopListening: (() => Promise<void>) | undefined;
+  private poll: NodeJS.Timeout | undefined;
   /** Flow sets of earlier releases loaded for conversations in the middle of them, by version. */
   private readonly loadedSets = new Map<string, FlowSet>();
 
@@ -103,7 +109,8 @@ export class ReleaseServer {
     await writeFileSet(release.files, dir);
     const flowsDir = { current: path.join(dir, 'flows') };
     const flows = await FlowRegistry.open({ dir: flowsDir.current, logger, graceMs: options.graceMs, load: () => loadFlows(flowsDir.current) });
-    const knowledge = options.knowledge ? await SwitchingKnowledgeBase.open(path.join(dir, 'knowledge'), options.knowledge) : undefined;
+    // Every release is its own folder: the knowledge is kept under one name, so a restart reads the last one's.
+    const knowledge = options.knowledge ? await SwitchingKnowledgeBase.open(path.join(dir, 'knowledge'), { ...options.knowledge, keptAs: 'served release' }) : undefined;
     server = new ReleaseServer(options, flows, knowledge, flowsDir, release, releases);
     await server.pinInFlight();
     logger.info({ release: release.id }, 'studio: serving release');
@@ -123,6 +130,8 @@ export class ReleaseServer {
   async start(): Promise<void> {
     const { redis, logger, watch, disk } = this.options;
     this.stopListening = await listenForReleases(redis.subscriber, redis.prefix, () => void this.refresh());
+    const { pollMs } = this.options;
+    if (pollMs) this.poll = setInterval(() => void this.refresh(), pollMs).unref();
     const onChange = () => void this.publishFromDisk().catch((error: unknown) => logger.error({ err: String(error) }, 'studio: publishing the files on disk failed'));
     if (watch.flows) this.watchers.push(watchTree(disk.flows, { what: 'flows', relevant: (r) => /\.ya?ml$/i.test(r), debounceMs: 300, logger, onChange }));
     if (watch.knowledge) this.watchers.push(watchTree(disk.knowledge, { what: 'knowledge', relevant: isKnowledgeFile, debounceMs: 200, logger, onChange }));
@@ -148,9 +157,13 @@ export class ReleaseServer {
     return { ok: true, version, changed: version !== before, issues: [] };
   }
 
-  /** Switches to the database's current release if it is not the one served. Switches run one at a time. */
+  /**
+   * Switches to the database's current release if it is not the one served. Switches run one at a time. The release's
+   * content is read only when its id is new (a whole release of a large knowledge base is tens of MB).
+   */
   refresh(): Promise<void> {
     const run = this.queue.then(async () => {
+      if ((await this.releases.store.currentId()) === this.servedId) return;
       const current = await this.releases.current();
       if (current && current.id !== this.servedId) await this.serve(current);
     });
@@ -159,6 +172,7 @@ export class ReleaseServer {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.poll);
     await this.stopListening?.();
     await Promise.all(this.watchers.splice(0).map((w) => w.close()));
     await this.queue;

@@ -31,11 +31,11 @@ describe('the knowledge kept between loads', () => {
     const expected = await loadKnowledge(dir);
     expect(expected.issues.map((i) => i.message).join('\n')).toContain("duplicate article id 'hours'");
 
-    const first = await loadKeptKnowledge(dir, 'en', keep, 0);
+    const first = await loadKeptKnowledge(dir, 'en', keep, { quietMs: 0 });
     expect(first.parsed).toBe(4);
     expect(first.loaded).toEqual(expected);
 
-    const second = await loadKeptKnowledge(dir, 'en', keep, 0);
+    const second = await loadKeptKnowledge(dir, 'en', keep, { quietMs: 0 });
     expect(second.read).toBe(0);
     expect(second.parsed).toBe(0);
     expect(second.loaded).toEqual(expected);
@@ -44,7 +44,7 @@ describe('the knowledge kept between loads', () => {
 
   it('reads a changed, added or removed file again, even one of the same size and modification time', async () => {
     const { dir, keep } = await knowledgeAndData({ 'delivery.md': DELIVERY, 'faq.jsonl': FAQ });
-    const first = await loadKeptKnowledge(dir, 'en', keep, 0);
+    const first = await loadKeptKnowledge(dir, 'en', keep, { quietMs: 0 });
 
     const faq = path.join(dir, 'faq.jsonl');
     const before = await stat(faq);
@@ -58,7 +58,7 @@ describe('the knowledge kept between loads', () => {
     await writeFile(path.join(dir, 'returns.md'), article({ title: 'Returns' }, 'Within 30 days.'));
     await rm(path.join(dir, 'delivery.md'));
 
-    const second = await loadKeptKnowledge(dir, 'en', keep, 0);
+    const second = await loadKeptKnowledge(dir, 'en', keep, { quietMs: 0 });
     expect(second.parsed).toBe(2);
     expect(second.loaded).toEqual(await loadKnowledge(dir));
     expect(second.loaded.articles.map((a) => a.title).sort()).toEqual(['Gift vouch', 'Opening hours', 'Returns']);
@@ -73,11 +73,28 @@ describe('the knowledge kept between loads', () => {
     expect(again.parsed).toBe(0);
   });
 
+  it("another folder with mostly the same files (the next release's) parses only the changed file, its articles naming the new folder", async () => {
+    const { dir, keep } = await knowledgeAndData({ 'delivery.md': DELIVERY, 'faq.jsonl': FAQ });
+    const first = await loadKeptKnowledge(dir, 'en', keep, { quietMs: 0, keptAs: 'served release' });
+    const next = await tempDir({ 'delivery.md': DELIVERY, 'faq.jsonl': FAQ.replace('Gift cards', 'Gift vouchers') });
+    cleanups.push(next.cleanup);
+
+    const switched = await loadKeptKnowledge(next.dir, 'en', keep, { quietMs: 0, keptAs: 'served release', memory: first.memory });
+    expect(switched.read).toBe(2);
+    expect(switched.parsed).toBe(1);
+    expect(switched.loaded).toEqual(await loadKnowledge(next.dir));
+
+    // A restart on that folder reads what was kept under the same name: nothing parsed but the changed file.
+    const restarted = await loadKeptKnowledge(next.dir, 'en', keep, { quietMs: 0, keptAs: 'served release' });
+    expect(restarted.parsed).toBe(1);
+    expect(restarted.loaded).toEqual(await loadKnowledge(next.dir));
+  });
+
   it('an unreadable kept file is read anew, never an error', async () => {
     const { dir, keep } = await knowledgeAndData({ 'delivery.md': DELIVERY });
-    await loadKeptKnowledge(dir, 'en', keep, 0);
+    await loadKeptKnowledge(dir, 'en', keep, { quietMs: 0 });
     for (const name of await readdir(keep)) await writeFile(path.join(keep, name), 'not kept knowledge');
-    const again = await loadKeptKnowledge(dir, 'en', keep, 0);
+    const again = await loadKeptKnowledge(dir, 'en', keep, { quietMs: 0 });
     expect(again.parsed).toBe(1);
     expect(again.loaded).toEqual(await loadKnowledge(dir));
   });
