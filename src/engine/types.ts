@@ -88,7 +88,7 @@ export type EffectRequest =
        * Set when the question is the message the understanding step already decided on: answer from this article
        * with this confidence (null: the step was not sure, so the knowledge base declines) instead of ranking again.
        */
-      understood?: { article: string | null; confidence: number; passage?: string };
+      understood?: { article: string | null; confidence: number; passage?: string; nearest?: string };
     };
 
 export type EffectResult =

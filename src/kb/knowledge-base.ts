@@ -242,7 +242,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
     const passage = article ? (article.passages.find((p) => p.id === understood.passage) ?? bestPassage(article.passages, question)) : undefined;
     if (!article || !passage) {
       if (options.recordGap ?? this.parts.recordGaps) {
-        await this.recordGap({ question, confidence: understood.confidence, nearestArticleId: null, locale: options.locale ?? null }).catch((error: unknown) =>
+        await this.recordGap({ question, confidence: understood.confidence, nearestArticleId: understood.nearest ?? null, locale: options.locale ?? null }).catch((error: unknown) =>
           this.parts.logger?.error({ err: error }, 'kb: could not record a gap'));
       }
       return { question, results: [], confidence: understood.confidence, answer: null, sources: [], notUnderstood: true };

@@ -115,8 +115,11 @@ export interface AnswerOptions extends SearchOptions {
   maxLength?: number;
   /** Record the question as a gap when the knowledge base declines. Default: the `recordGaps` option. */
   recordGap?: boolean;
-  /** The understanding step's decision on this question: answer from this article (null: decline) with this confidence. */
-  understood?: { article: string | null; confidence: number; passage?: string };
+  /**
+   * The understanding step's decision on this question: answer from this article (null: decline) with this confidence;
+   * for a decline, `nearest` is the article ranked closest (recorded with the gap).
+   */
+  understood?: { article: string | null; confidence: number; passage?: string; nearest?: string };
 }
 
 /** The product knowledge base: the core's KnowledgePort plus what editors and the CLI need. */

@@ -25,6 +25,16 @@ describe('answer step', () => {
     expect(chat.state.vars).toEqual({});
   });
 
+  it('passes on a decline with the article ranked closest, so the gap it leaves is recorded beside it', () => {
+    const chat = new Chat(flowsFrom({ 'fallback.yaml': fallback }), undefined, knows(0));
+    const candidates = [
+      { kind: 'flow' as const, id: 'returns', title: 'Returns', score: 0.4 },
+      { kind: 'knowledge' as const, id: 'products/pulse-mini', title: 'Pulse Mini', score: 0.3 },
+    ];
+    chat.send({ text: 'pulse mini', understood: { decision: { kind: 'decline', confidence: 0.2, namesSubject: true }, candidates, why: 'test' } });
+    expect(chat.requests).toEqual([{ kind: 'answer', question: 'pulse mini', understood: { article: null, confidence: 0.2, nearest: 'products/pulse-mini' } }]);
+  });
+
   it('labels the sources in the conversation’s language', () => {
     const chat = new Chat(flowsFrom({ 'fallback.yaml': fallback }), { vars: {}, locale: 'de' }, knows(0.9, ['Rückgabe']));
     expect(chat.send('Rückgabe?')[0]).toBe('You have {{30}} days to return it.\n\nQuelle: Rückgabe');

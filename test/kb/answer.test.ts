@@ -88,6 +88,13 @@ describe('answers', () => {
     expect(await kb.gaps()).toHaveLength(1); // answered questions are not gaps
   });
 
+  it('records a question the understanding step declined with the article it ranked closest', async () => {
+    const { kb } = await base({ 'delivery.md': delivery });
+    const answer = await kb.answer('delivery by drone?', { understood: { article: null, confidence: 0.3, nearest: 'delivery' } });
+    expect(answer.answer).toBeNull();
+    expect((await kb.gaps()).map((g) => [g.question, g.nearestArticleId])).toEqual([['delivery by drone?', 'delivery']]);
+  });
+
   it('rebuild() picks up new and changed files', async () => {
     const { dir, kb } = await base({ 'delivery.md': delivery });
     expect((await kb.answer('do you sell gift cards')).answer).toBeNull();

@@ -25,11 +25,18 @@ export function runAnswer(step: AnswerStep, ctx: StepContext): StepResult {
   const decision = ctx.understood?.decision;
   const asked = typeof ctx.vars.last_message === 'string' && question === ctx.vars.last_message.trim();
   const understood = decision && asked && decision.kind !== 'flow'
-    ? { article: decision.kind === 'knowledge' ? decision.article : null, confidence: decision.confidence, ...(decision.kind === 'knowledge' && decision.passage ? { passage: decision.passage } : {}) }
+    ? { article: decision.kind === 'knowledge' ? decision.article : null, confidence: decision.confidence, ...(decision.kind === 'knowledge' && decision.passage ? { passage: decision.passage } : {}), ...nearestOf(ctx.understood!) }
     : undefined;
   // A follow-up ("and the Pulse Mini?") is answered as the question it was understood as.
   const asking = understood && ctx.understood?.query ? ctx.understood.query : question;
   return { actions: [], next: { kind: 'effect', request: { kind: 'answer', question: asking, ...(understood ? { understood } : {}) } } };
+}
+
+/** For a decline, the article ranked closest: the gap it leaves is recorded beside it. */
+function nearestOf(understood: NonNullable<StepContext['understood']>): { nearest?: string } {
+  if (understood.decision.kind !== 'decline') return {};
+  const nearest = understood.candidates.find((c) => c.kind === 'knowledge');
+  return nearest ? { nearest: nearest.id } : {};
 }
 
 /**
