@@ -50,32 +50,40 @@ export async function routeCommand(args: string[]): Promise<number> {
     minConfidence: config.minConfidence, knowledge: () => snapshot, ...(ranker ? { ranker } : {}), ...(values['no-intents'] ? {} : { intents: BUILT_IN_INTENTS }),
     ...(encoder ? { encoder } : {}),
   });
-  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  const out: string[] = [];
-  const flush = () => {
-    if (out.length > 0) process.stdout.write(out.join(''));
-    out.length = 0;
-  };
-  let batch: Array<{ text: string; locale?: string }> = [];
-  const decideBatch = async () => {
-    // The encoder is much faster per message on a batch: the messages are encoded together first, then decided in order.
-    if (encoder) await encoder.encode(batch.map((m) => m.text).filter((t) => t.trim() !== ''));
+  const decideBatch = async (batch: Message[], encoded: Promise<unknown>) => {
+    await encoded;
+    const out: string[] = [];
     for (const { text, locale } of batch) {
       const understood = text.trim() === '' ? undefined : await understander.understand(flows, text, { locale: locale ?? values.locale ?? 'en' });
       out.push(`${JSON.stringify(toLine(understood))}\n`);
     }
-    batch = [];
-    flush();
+    if (out.length > 0) process.stdout.write(out.join(''));
   };
-  for await (const raw of lines) {
+  // The encoder is much faster per message on a batch: a batch's messages are encoded together (on the encoder's
+  // threads) while the batch before it is decided, in order, on this one.
+  const encodeAhead = (batch: Message[]) => (encoder ? encoder.encode(batch.map((m) => m.text).filter((t) => t.trim() !== '')).catch(() => {}) : Promise.resolve());
+  let deciding: Promise<void> | undefined;
+  let batch: Message[] = [];
+  for await (const raw of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     batch.push(parseLine(raw));
-    if (batch.length >= ROUTE_BATCH) await decideBatch();
+    if (batch.length < ROUTE_BATCH) continue;
+    // Many messages: every text of the flows and articles is encoded first, on every thread at once (a few messages
+    // encode only the texts of their candidates). Ahead of time only: a failure here is met again, and handled, where
+    // a message needs the encoder.
+    deciding ??= understander.prepare(flows, undefined, { batch: true }).catch(() => {});
+    const full = batch;
+    const encoded = encodeAhead(full);
+    deciding = deciding.then(() => decideBatch(full, encoded));
+    batch = [];
   }
-  await decideBatch();
+  const last = batch;
+  await (deciding ?? Promise.resolve()).then(() => decideBatch(last, encodeAhead(last)));
   return 0;
 }
 
-function parseLine(raw: string): { text: string; locale?: string } {
+type Message = { text: string; locale?: string };
+
+function parseLine(raw: string): Message {
   const trimmed = raw.trim();
   if (trimmed.startsWith('{')) {
     try {

@@ -164,9 +164,10 @@ export class Understander {
   /**
    * Builds the index and encodes every text the encoder compares messages with, so that the first customers do not
    * wait for it (the server calls this once it listens; meanwhile messages are understood as they come). An aborted
-   * `signal` (the server stopping) ends it after the slice under way.
+   * `signal` (the server stopping) ends it after the slice under way. `batch` (a batch command, no customers
+   * waiting) encodes it all at once on every thread the encoder has.
    */
-  async prepare(flows: FlowSet, signal?: AbortSignal): Promise<void> {
+  async prepare(flows: FlowSet, signal?: AbortSignal, options: { batch?: boolean } = {}): Promise<void> {
     const index = this.indexFor(flows);
     const encoder = this.options.encoder;
     if (!encoder) return;
@@ -174,9 +175,10 @@ export class Understander {
     const file = this.options.vectorsFile;
     if (file) await encoder.restore?.(file);
     const missing = encoder.has ? texts.filter((text) => !encoder.has!(text)) : texts;
+    if (options.batch) await encoder.encode(missing);
     // In small slices with a pause before each: the encoder's thread is shared with customers' messages, which must
     // not wait behind all of it (and a stopping server ends it after the slice under way).
-    for (let i = 0; i < missing.length && !signal?.aborted; i += PREPARE_SLICE) {
+    else for (let i = 0; i < missing.length && !signal?.aborted; i += PREPARE_SLICE) {
       await new Promise<void>((resolve) => setTimeout(resolve, PREPARE_PAUSE_MS));
       await encoder.encode(missing.slice(i, i + PREPARE_SLICE));
     }

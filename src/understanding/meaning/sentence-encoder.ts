@@ -28,6 +28,8 @@ export interface SentenceEncoder {
 
 /** Texts encoded in one call to the model: larger batches are faster per text, to a point. */
 const BATCH = 64;
+/** The smallest batch that is split off for another thread. */
+const SHARED_BATCH = 16;
 /** Vectors remembered per process; a busy server's messages come and go, its flows' and articles' texts stay. */
 const REMEMBERED = 50_000;
 /** Characters of a text that are encoded: a passage's meaning is in its opening, and long inputs cost time. */
@@ -53,6 +55,14 @@ class EncoderThreads {
   /** Encode on up to `count` threads from now on (the largest count asked for stands). */
   atLeast(count: number): void {
     this.size = Math.max(this.size, Math.floor(count));
+  }
+
+  /**
+   * Texts per batch for `n` texts: batches of up to BATCH, enough of them to give every thread a share, but none
+   * under SHARED_BATCH (a thread that loads the model for a handful of texts costs more than it saves).
+   */
+  batchSize(n: number): number {
+    return Math.min(BATCH, Math.max(SHARED_BATCH, Math.ceil(n / this.size)));
   }
 
   embed(texts: string[]): Promise<Float32Array[]> {
@@ -157,7 +167,8 @@ export class UniversalSentenceEncoder implements SentenceEncoder {
     }
     const missing = [...new Set(keys.filter((k) => !found.has(k)))];
     const batches: string[][] = [];
-    for (let i = 0; i < missing.length; i += BATCH) batches.push(missing.slice(i, i + BATCH));
+    const size = threads.batchSize(missing.length);
+    for (let i = 0; i < missing.length; i += size) batches.push(missing.slice(i, i + size));
     // All at once: with more than one thread, batches are encoded side by side.
     await Promise.all(batches.map(async (batch) => {
       const vectors = await threads.embed(batch.map((k) => k || '.'));
