@@ -195,7 +195,7 @@ async function measureEngine(articles: readonly Article[], questions: readonly s
 }
 
 /** Files of FAQ entries the knowledge base reads: one entry per passage (its heading opens its answer), 100 files. */
-async function writeFaq(articles: readonly Article[], dir: string): Promise<string[]> {
+export async function writeFaq(articles: readonly Article[], dir: string): Promise<string[]> {
   const entries = articles.flatMap((a) =>
     a.passages.map((p, n) => JSON.stringify({ id: `${a.id}-${n}`, title: a.title, answer: `${p.heading ?? ''}. ${p.text}`, questions: n === 0 ? [...a.questions] : [] })),
   );

@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { handoffBench } from './handoff.ts';
 import { flowsCheck } from './flows-check.ts';
 import { kbQuery } from './kb-query.ts';
+import { kbReleases } from './kb-releases.ts';
 import { memoryBench } from './memory.ts';
 import { profileBench } from './profile.ts';
 import { studioPreview } from './studio-preview.ts';
@@ -27,7 +28,7 @@ export interface Benchmark {
   run(options: BenchOptions): Promise<void>;
 }
 
-const benchmarks: Benchmark[] = [webchatTurns, memoryBench, kbQuery, flowsCheck, handoffBench, profileBench, studioPreview];
+const benchmarks: Benchmark[] = [webchatTurns, memoryBench, kbQuery, kbReleases, flowsCheck, handoffBench, profileBench, studioPreview];
 
 function machine(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';

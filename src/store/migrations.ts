@@ -485,6 +485,23 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX conversation_facts_expires ON conversation_facts (expires_at);
     `,
   },
+  {
+    // Issue 18: a release names each file's content by its SHA-256 and the content is stored once (release_contents),
+    // so publishing one changed file of a large knowledge base stores that file, not the whole set again, and a
+    // server process switching releases reads only the contents it does not hold.
+    id: '0020-release-contents',
+    sql: `
+      CREATE TABLE release_contents (
+        hash text PRIMARY KEY,
+        content text NOT NULL
+      );
+      INSERT INTO release_contents (hash, content)
+        SELECT DISTINCT encode(sha256(convert_to(f.value, 'UTF8')), 'hex'), f.value FROM releases, jsonb_each_text(releases.files) AS f
+        ON CONFLICT (hash) DO NOTHING;
+      UPDATE releases SET files = COALESCE(
+        (SELECT jsonb_object_agg(f.key, encode(sha256(convert_to(f.value, 'UTF8')), 'hex')) FROM jsonb_each_text(releases.files) AS f), '{}'::jsonb);
+    `,
+  },
 ];
 
 /** Advisory lock key shared by every Parley process migrating the same database ("parley" in ASCII). */

@@ -1,6 +1,10 @@
 /**
- * The SQL of releases, drafts and file versions (migration 0012-studio-releases). Releases are only ever inserted.
+ * The SQL of releases, drafts and file versions (migrations 0012-studio-releases, 0020-release-contents). Releases are
+ * only ever inserted. A release row names each file's content by its SHA-256 (`files`: path → hash) and each content
+ * is stored once in release_contents: a release that changes one file of a large knowledge base stores that file
+ * alone, and a process reads from the database only the contents it does not hold already.
  */
+import { createHash } from 'node:crypto';
 import type { Queryable } from '../store/types.ts';
 import { sorted, type FileSet } from './file-set.ts';
 
@@ -39,6 +43,7 @@ interface ReleaseRow {
   published_by: string;
   message: string;
   source: ReleaseSource;
+  /** Path → the SHA-256 of its content (hex). */
   files: Record<string, string> | string;
   flows_version: string | null;
 }
@@ -46,11 +51,22 @@ interface ReleaseRow {
 const RELEASE_COLUMNS = 'id, published_at, published_by, message, source, files, flows_version';
 
 export class ReleaseStore {
+  /**
+   * Contents read, by hash: those of the current release (the others are let go each time it is read), so reading the
+   * next release costs the contents it changed.
+   */
+  private readonly contents = new Map<string, string>();
+
   constructor(private readonly db: Queryable) {}
 
   async current(db: Queryable = this.db): Promise<Release | undefined> {
     const result = await db.query<ReleaseRow>(`SELECT ${RELEASE_COLUMNS} FROM releases ORDER BY id DESC LIMIT 1`);
-    return result.rows[0] && toRelease(result.rows[0]);
+    const [release] = await this.withContents(result.rows, db);
+    if (release) {
+      const inUse = new Set(Object.values(hashesOf(result.rows[0]!)));
+      for (const hash of this.contents.keys()) if (!inUse.has(hash)) this.contents.delete(hash);
+    }
+    return release;
   }
 
   async currentId(db: Queryable = this.db): Promise<number | undefined> {
@@ -60,13 +76,13 @@ export class ReleaseStore {
 
   async get(id: number): Promise<Release | undefined> {
     const result = await this.db.query<ReleaseRow>(`SELECT ${RELEASE_COLUMNS} FROM releases WHERE id = $1`, [id]);
-    return result.rows[0] && toRelease(result.rows[0]);
+    return (await this.withContents(result.rows))[0];
   }
 
   /** Newest first. */
   async list(limit: number): Promise<Release[]> {
     const result = await this.db.query<ReleaseRow>(`SELECT ${RELEASE_COLUMNS} FROM releases ORDER BY id DESC LIMIT $1`, [limit]);
-    return result.rows.map(toRelease);
+    return this.withContents(result.rows);
   }
 
   /** Newest first, without their content (computed in the database, so a long history costs no transfer). */
@@ -88,15 +104,25 @@ export class ReleaseStore {
   /** The newest release made from files on disk. */
   async lastFromFiles(): Promise<Release | undefined> {
     const result = await this.db.query<ReleaseRow>(`SELECT ${RELEASE_COLUMNS} FROM releases WHERE source = 'files' ORDER BY id DESC LIMIT 1`);
-    return result.rows[0] && toRelease(result.rows[0]);
+    return (await this.withContents(result.rows))[0];
   }
 
+  /** Stores the contents the database does not have yet, then the release naming them. */
   async insert(db: Queryable, release: Omit<Release, 'id' | 'at'>): Promise<Release> {
+    const files = sorted({ ...release.files });
+    const hashes = Object.fromEntries(Object.entries(files).map(([path, content]) => [path, contentHash(content)]));
+    const contents = new Map(Object.entries(files).map(([path, content]) => [hashes[path]!, content]));
+    const byHash = new Map(contents);
+    const stored = await db.query<{ hash: string }>('SELECT hash FROM release_contents WHERE hash = ANY($1::text[])', [[...byHash.keys()]]);
+    for (const { hash } of stored.rows) byHash.delete(hash);
+    if (byHash.size > 0) {
+      await db.query('INSERT INTO release_contents (hash, content) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (hash) DO NOTHING', [[...byHash.keys()], [...byHash.values()]]);
+    }
     const result = await db.query<ReleaseRow>(
       `INSERT INTO releases (published_by, message, source, files, flows_version) VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING ${RELEASE_COLUMNS}`,
-      [release.by, release.message, release.source, JSON.stringify(sorted({ ...release.files })), release.flowsVersion],
+      [release.by, release.message, release.source, JSON.stringify(hashes), release.flowsVersion],
     );
-    return toRelease(result.rows[0]!);
+    return toRelease(result.rows[0]!, contents);
   }
 
   /** For each flows version, the newest release that has it. */
@@ -106,7 +132,28 @@ export class ReleaseStore {
       `SELECT DISTINCT ON (flows_version) ${RELEASE_COLUMNS} FROM releases WHERE flows_version = ANY($1::text[]) ORDER BY flows_version, id DESC`,
       [versions],
     );
-    return result.rows.map(toRelease);
+    return this.withContents(result.rows);
+  }
+
+  /** The releases of these rows with their files' contents: those not read before are read in one statement. */
+  private async withContents(rows: readonly ReleaseRow[], db: Queryable = this.db): Promise<Release[]> {
+    const known = new Map<string, string>();
+    const missing = new Set<string>();
+    for (const row of rows) {
+      for (const hash of Object.values(hashesOf(row))) {
+        const content = this.contents.get(hash);
+        if (content === undefined) missing.add(hash);
+        else known.set(hash, content);
+      }
+    }
+    if (missing.size > 0) {
+      const result = await db.query<{ hash: string; content: string }>('SELECT hash, content FROM release_contents WHERE hash = ANY($1::text[])', [[...missing]]);
+      for (const { hash, content } of result.rows) {
+        known.set(hash, content);
+        this.contents.set(hash, content);
+      }
+    }
+    return rows.map((row) => toRelease(row, known));
   }
 
   async drafts(db: Queryable = this.db): Promise<Draft[]> {
@@ -163,14 +210,29 @@ export class ReleaseStore {
   }
 }
 
-function toRelease(row: ReleaseRow): Release {
+function hashesOf(row: ReleaseRow): Record<string, string> {
+  return typeof row.files === 'string' ? (JSON.parse(row.files) as Record<string, string>) : row.files;
+}
+
+function toRelease(row: ReleaseRow, contents: ReadonlyMap<string, string>): Release {
+  const files: Record<string, string> = {};
+  for (const [path, hash] of Object.entries(hashesOf(row))) {
+    const content = contents.get(hash);
+    if (content === undefined) throw new Error(`release ${row.id}: no stored content for ${path}`);
+    files[path] = content;
+  }
   return {
     id: row.id,
     at: new Date(row.published_at),
     by: row.published_by,
     message: row.message,
     source: row.source,
-    files: typeof row.files === 'string' ? JSON.parse(row.files) : row.files,
+    files,
     flowsVersion: row.flows_version,
   };
+}
+
+/** The SHA-256 of a file's content, hex: the same as the migration's `encode(sha256(convert_to(content, 'UTF8')), 'hex')`. */
+function contentHash(content: string): string {
+  return createHash('sha256').update(content, 'utf8').digest('hex');
 }
