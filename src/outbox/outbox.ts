@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { ChannelAdapter } from '../core/channel.ts';
 import { isParleyError } from '../core/errors.ts';
 import type { Address } from '../core/message.ts';
+import { batched } from '../infra/batch.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { Store, StoredMessage } from '../store/types.ts';
 import { claimKey, publishAll, SENT_MARKER_SECONDS, sentKey } from './live-delivery.ts';
@@ -46,6 +47,16 @@ export class Outbox {
   /** This process's claims carry this token, so a claim it failed to release (Redis was down) does not block it. */
   private readonly claimToken = randomUUID();
 
+  /**
+   * Published replies are recorded as sent together, whichever conversations they belong to: one statement while the
+   * previous one runs (src/infra/batch.ts). Until it is recorded, a reply's sent marker in Redis keeps a sweep from
+   * sending it again.
+   */
+  private readonly recordSent = batched(async (ids: string[]) => {
+    await this.options.store.markAllSent(ids);
+    return new Map<string, void>();
+  });
+
   constructor(private readonly options: OutboxOptions) {
     this.backoff = options.backoffMs ?? defaultBackoff;
     this.claimTtlMs = options.claimTtlMs ?? 60_000;
@@ -61,8 +72,8 @@ export class Outbox {
 
   /**
    * On a live channel (the web chat), the messages are published, and recorded as sent, together: one round trip to
-   * Redis and one to the store for all of a turn's replies. Undefined for other channels. When Redis fails, they take
-   * the one-by-one path with its retries.
+   * Redis for all of a turn's replies, and one statement to the store for those of every turn published meanwhile
+   * (recordSent). Undefined for other channels. When Redis fails, they take the one-by-one path with its retries.
    */
   private deliverLive(address: Address, messages: StoredMessage[]): Promise<void> | undefined {
     const channel = this.options.channels.get(address.channel);
@@ -78,7 +89,7 @@ export class Outbox {
       }
       // The rest are another process's, which claimed them: a later sweep finds them if that process dies.
       for (const message of messages) this.inFlight.delete(message.id);
-      await this.options.store.markAllSent(published).catch((error: unknown) => {
+      await Promise.all(published.map((id) => this.recordSent(id))).catch((error: unknown) => {
         this.options.logger.error({ channel: address.channel, err: String(error) }, 'replies sent but not recorded as sent');
       });
     })();

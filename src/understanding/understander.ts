@@ -27,6 +27,8 @@ import { questionParts } from './two-questions.ts';
 import { essentialKeyword } from './keywords.ts';
 import { candidateId, type ModelChooser } from './model-choice.ts';
 import { buildVocabulary, detectLanguage, type LanguageVocabulary } from './language.ts';
+import { decisionKey } from './decision-key.ts';
+import { RecentMap } from '../infra/recent-map.ts';
 import type { SentenceEncoder } from './meaning/sentence-encoder.ts';
 import { rerankByMeaning, sentencesOf } from './meaning/rerank.ts';
 import { BEYOND_SUBJECT_MODEL, closenessBeyondSubject, textsBeyondSubject, withClosenessBeyondSubject } from './meaning/beyond-subject.ts';
@@ -95,6 +97,9 @@ export interface UnderstandOptions {
   model?: boolean;
 }
 
+/** Decisions kept per index (see Understander.understand): the most recently asked distinct messages. */
+const DECISIONS_KEPT = 2_000;
+
 /** Candidates kept with a decision: offered on a decline, shown by `--debug`. */
 const CANDIDATES_KEPT = 5;
 
@@ -117,6 +122,8 @@ interface Index {
   meaningTexts: Map<string, string[]>;
   /** An article's meaning texts without the words of its subject, by the same key: made on first use (beyondTexts). */
   textsBeyondSubject: Map<string, string[]>;
+  /** Decisions made on this index (see `understand`), by `decisionKey`. */
+  decisions: RecentMap<string, Understood>;
 }
 
 /**
@@ -186,7 +193,24 @@ export class Understander {
     if (file && encoder.keep && !signal?.aborted && missing.length > 0) await encoder.keep(file, texts);
   }
 
+  /**
+   * The same words, in the same conversation language after the same previous question, are understood the same way
+   * by the same flows and articles: such a decision is made once per index and kept with it (a new release of the
+   * flows or a change of the knowledge base makes a new index, and the decisions are made afresh). Decisions that
+   * may ask the chat model or the search by meaning are not kept: those answers are the services' to give each time.
+   */
   async understand(flows: FlowSet, text: string, options: UnderstandOptions = {}): Promise<Understood> {
+    const index = this.indexFor(flows);
+    const offlineOnly = options.model === false || (!this.options.chooser && !this.options.similar);
+    const key = offlineOnly ? decisionKey(text, options) : undefined;
+    const known = key === undefined ? undefined : index.decisions.get(key);
+    if (known) return known;
+    const understood = await this.understandAfresh(flows, text, options);
+    if (key !== undefined && this.index === index) index.decisions.set(key, understood);
+    return understood;
+  }
+
+  private async understandAfresh(flows: FlowSet, text: string, options: UnderstandOptions): Promise<Understood> {
     const whole = await this.understandOne(flows, text, options);
     const parts = questionParts(text);
     if (parts.length < 2 || whole.decision.kind === 'flow' || whole.intent) return whole;
@@ -455,8 +479,8 @@ export class Understander {
     const beyondSubject = new Map<string, string[]>();
     const vocabulary = buildVocabulary(knowledge.articles.flatMap((a) => a.passages.map((p) => ({ language: languageOf(a.locale), text: `${p.title} ${p.text}` }))));
     this.index = lexical
-      ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0], ranker: 'lexical' }), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts, textsBeyondSubject: beyondSubject }
-      : { key, matcher: this.rankerFor([...matchDocs(articles), ...intentDocs]), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts, textsBeyondSubject: beyondSubject };
+      ? { key, retriever: Retriever.build(articles, { defaultLocale: LANGUAGES[0], ranker: 'lexical' }), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts, textsBeyondSubject: beyondSubject, decisions: new RecentMap(DECISIONS_KEPT) }
+      : { key, matcher: this.rankerFor([...matchDocs(articles), ...intentDocs]), flows, titles, articleTerms: terms, knownTerms: known, vocabulary, meaningTexts, textsBeyondSubject: beyondSubject, decisions: new RecentMap(DECISIONS_KEPT) };
     return this.index;
   }
 }

@@ -72,6 +72,34 @@ describe('the understanding step on the demo shop', () => {
   });
 });
 
+describe('a question asked again', () => {
+  it('is decided as before while the flows and articles are the same, and afresh once the knowledge base changes', async () => {
+    const { articles } = await loadKnowledge(path.join(root, 'knowledge'), { defaultLocale: 'en' });
+    let knowledge = { version: 'demo', articles };
+    const changing = new Understander({ minConfidence: 0.55, knowledge: () => knowledge });
+    const question = 'how long does the nova x battery last';
+    const first = await changing.understand(flows, question, { locale: 'en' });
+    expect(first.decision).toMatchObject({ kind: 'knowledge', article: 'products/nova-x-5g' });
+    expect(await changing.understand(flows, question, { locale: 'en' })).toEqual(first);
+    // The Nova X article is taken out of the base: the same words no longer get its answer.
+    knowledge = { version: 'demo without the nova x', articles: articles.filter((article) => article.id !== 'products/nova-x-5g') };
+    const after = await changing.understand(flows, question, { locale: 'en' });
+    expect(after.decision.kind === 'knowledge' && after.decision.article === 'products/nova-x-5g').toBe(false);
+    expect(after.candidates.map((candidate) => candidate.id)).not.toContain('products/nova-x-5g');
+  });
+
+  it('is put to the chat model again each time', async () => {
+    const { articles } = await loadKnowledge(path.join(root, 'knowledge'), { defaultLocale: 'en' });
+    let asked = 0;
+    const withModel = new Understander({
+      minConfidence: 0.55, knowledge: () => ({ version: 'demo', articles }),
+      chooser: async () => { asked++; return null; },
+    });
+    for (let i = 0; i < 2; i++) await withModel.understand(flows, 'how long does the nova x battery last', { locale: 'en' });
+    expect(asked).toBe(2);
+  });
+});
+
 describe('the index kept between runs', () => {
   it('is built once, then loaded while the flows and articles are unchanged, deciding the same', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-understanding-index-'));
