@@ -97,7 +97,7 @@ export interface UnderstandOptions {
   model?: boolean;
 }
 
-/** Decisions kept per index (see Understander.understand): the most recently asked distinct messages. */
+/** Offline decisions kept per index (see Understander.offlineDecision): the most recently asked distinct messages. */
 const DECISIONS_KEPT = 2_000;
 
 /** Candidates kept with a decision: offered on a decline, shown by `--debug`. */
@@ -123,7 +123,7 @@ interface Index {
   /** An article's meaning texts without the words of its subject, by the same key: made on first use (beyondTexts). */
   textsBeyondSubject: Map<string, string[]>;
   /** Decisions made on this index (see `understand`), by `decisionKey`. */
-  decisions: RecentMap<string, Understood>;
+  decisions: RecentMap<string, OfflineDecision>;
 }
 
 /**
@@ -193,24 +193,7 @@ export class Understander {
     if (file && encoder.keep && !signal?.aborted && missing.length > 0) await encoder.keep(file, texts);
   }
 
-  /**
-   * The same words, in the same conversation language after the same previous question, are understood the same way
-   * by the same flows and articles: such a decision is made once per index and kept with it (a new release of the
-   * flows or a change of the knowledge base makes a new index, and the decisions are made afresh). Decisions that
-   * may ask the chat model or the search by meaning are not kept: those answers are the services' to give each time.
-   */
   async understand(flows: FlowSet, text: string, options: UnderstandOptions = {}): Promise<Understood> {
-    const index = this.indexFor(flows);
-    const offlineOnly = options.model === false || (!this.options.chooser && !this.options.similar);
-    const key = offlineOnly ? decisionKey(text, options) : undefined;
-    const known = key === undefined ? undefined : index.decisions.get(key);
-    if (known) return known;
-    const understood = await this.understandAfresh(flows, text, options);
-    if (key !== undefined && this.index === index) index.decisions.set(key, understood);
-    return understood;
-  }
-
-  private async understandAfresh(flows: FlowSet, text: string, options: UnderstandOptions): Promise<Understood> {
     const whole = await this.understandOne(flows, text, options);
     const parts = questionParts(text);
     if (parts.length < 2 || whole.decision.kind === 'flow' || whole.intent) return whole;
@@ -226,25 +209,9 @@ export class Understander {
 
   private async understandOne(flows: FlowSet, text: string, options: UnderstandOptions): Promise<Understood> {
     const index = this.indexFor(flows);
-    const detected = detectLanguage(text, index.vocabulary);
-    const lang = detected ?? languageOf(options.locale ?? this.options.defaultLocale ?? 'en');
-    let query = splitModelNames(text);
-    const followUp = options.previous !== undefined && isFollowUp(text);
-    const withLanguage = (u: Omit<Understood, 'language'>): Understood => ({
-      ...u, ...(detected ? { language: detected } : {}), ...(followUp ? { query } : {}),
-    });
-
-    const keyword = essentialKeyword(rankableFlows(flows), text);
-    if (followUp && options.previous) {
-      const before = (await this.rank(index, splitModelNames(options.previous), lang)).candidates[0];
-      query = withPreviousQuestion(query, splitModelNames(options.previous), before?.title);
-    }
-    const retrieval = await this.rank(index, query, lang, keyword === undefined);
+    const { keyword, evidence, retrieval, query, lang, decided } = await this.offlineDecision(index, flows, text, options);
     const candidates = retrieval.candidates;
-    const evidence = keyword ? undefined : flowEvidence(rankableFlows(flows), text, lang, candidates);
-    let offline = withLanguage(this.offline(flows, text, keyword, evidence, retrieval, this.subjects(index, query, lang)));
-    if (retrieval.byWords) offline = { ...offline, why: `${offline.why}; re-ranked by meaning (the words alone: ${retrieval.byWords.first} at confidence ${retrieval.byWords.confidence})` };
-    if (retrieval.unknown !== undefined) offline = { ...offline, unknown: retrieval.unknown, ...(retrieval.unknown > 0 ? { why: `${offline.why}; ${Math.round(retrieval.unknown * 100)} % of its words appear nowhere in the flows and articles` } : {}) };
+    let offline = decided;
     if (this.options.similar && options.model !== false && !keyword && offline.decision.kind === 'decline') {
       offline = await this.byMeaning(this.options.similar, offline, query, index, lang);
     }
@@ -257,6 +224,38 @@ export class Understander {
     // A message that is essentially a flow's keyword is exact, like a button: the model is not asked.
     const chooser = options.model === false || keyword ? undefined : this.options.chooser;
     return chooser && candidates.length > 0 ? this.withModel(chooser, offline, { text, language: lang, candidates, flows }) : offline;
+  }
+
+  /**
+   * The decision from the flows and articles alone, before any service is asked. The same words, in the same
+   * conversation language after the same previous question, get the same one from the same index: it is made once
+   * and kept with the index (a new release of the flows or a change of the knowledge base makes a new index, and the
+   * decisions are made afresh). The chat model and the search by meaning are asked each time, after it.
+   */
+  private async offlineDecision(index: Index, flows: FlowSet, text: string, options: UnderstandOptions): Promise<OfflineDecision> {
+    const key = decisionKey(text, options);
+    const known = index.decisions.get(key);
+    if (known) return known;
+    const detected = detectLanguage(text, index.vocabulary);
+    const lang = detected ?? languageOf(options.locale ?? this.options.defaultLocale ?? 'en');
+    let query = splitModelNames(text);
+    const followUp = options.previous !== undefined && isFollowUp(text);
+    const keyword = essentialKeyword(rankableFlows(flows), text);
+    if (followUp && options.previous) {
+      const before = (await this.rank(index, splitModelNames(options.previous), lang)).candidates[0];
+      query = withPreviousQuestion(query, splitModelNames(options.previous), before?.title);
+    }
+    const retrieval = await this.rank(index, query, lang, keyword === undefined);
+    const evidence = keyword ? undefined : flowEvidence(rankableFlows(flows), text, lang, retrieval.candidates);
+    let decided: Understood = {
+      ...this.offline(flows, text, keyword, evidence, retrieval, this.subjects(index, query, lang)),
+      ...(detected ? { language: detected } : {}), ...(followUp ? { query } : {}),
+    };
+    if (retrieval.byWords) decided = { ...decided, why: `${decided.why}; re-ranked by meaning (the words alone: ${retrieval.byWords.first} at confidence ${retrieval.byWords.confidence})` };
+    if (retrieval.unknown !== undefined) decided = { ...decided, unknown: retrieval.unknown, ...(retrieval.unknown > 0 ? { why: `${decided.why}; ${Math.round(retrieval.unknown * 100)} % of its words appear nowhere in the flows and articles` } : {}) };
+    const made: OfflineDecision = { keyword, evidence, retrieval, query, lang, decided };
+    index.decisions.set(key, made);
+    return made;
   }
 
   /** What the message asks of an article beyond its subject, and whether it names nothing else (asked-beyond-subject.ts). */
@@ -591,6 +590,17 @@ interface Ranked {
   unknown?: number;
   /** With the encoder, when an article is first: how close the message's point beyond its subject is to what it says. */
   beyondSubject?: number;
+}
+
+/** What the flows and articles alone decide for a message, and what the steps after it need (see offlineDecision). */
+interface OfflineDecision {
+  keyword: string | undefined;
+  evidence: FlowEvidence | undefined;
+  retrieval: Ranked;
+  /** The words ranked: the message's, with the previous question's subject for a follow-up. */
+  query: string;
+  lang: string;
+  decided: Understood;
 }
 
 /** A flow the message names a value for, or says nearly what one of its examples says. */
