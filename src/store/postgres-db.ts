@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { ParleyError } from '../core/errors.ts';
-import type { Db, Queryable, QueryResult } from './types.ts';
+import type { Db, Queryable, QueryOptions, QueryResult } from './types.ts';
 
 export interface PostgresDbOptions {
   /** Most connections the pool opens. Default 10. */
@@ -51,10 +52,21 @@ function unavailable(url: string, error: unknown): ParleyError {
   return new ParleyError('DATABASE_UNAVAILABLE', `PostgreSQL at ${redactUrl(url)} is unreachable: ${reason}`, { cause: error });
 }
 
+/** Names of prepared statements, by their text: a name stands for one text on every connection. */
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) statementNames.set(sql, (name = `parley_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`));
+  return name;
+}
+
 /** Runs a query, turning a lost connection into DATABASE_UNAVAILABLE; SQL errors pass through unchanged. */
-async function run<R>(client: pg.Pool | pg.PoolClient, url: string, sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+async function run<R>(client: pg.Pool | pg.PoolClient, url: string, sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
   try {
-    const raw: pg.QueryResult | pg.QueryResult[] = await client.query(sql, params);
+    const raw: pg.QueryResult | pg.QueryResult[] = options?.prepared && params
+      ? await client.query({ name: statementName(sql), text: sql, values: params })
+      : await client.query(sql, params);
     // Several statements without parameters (a migration) give one result each: keep the last, as PGlite does.
     const result = Array.isArray(raw) ? raw.at(-1) : raw;
     const rows = (result?.rows ?? []) as R[];
@@ -85,7 +97,7 @@ export function openPostgresDb(url: string, options: PostgresDbOptions = {}): Db
 
   return {
     kind: 'postgres',
-    query: <R>(sql: string, params?: unknown[]) => run<R>(pool, url, sql, params),
+    query: <R>(sql: string, params?: unknown[], options?: QueryOptions) => run<R>(pool, url, sql, params, options),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       let client: pg.PoolClient;
       try {
@@ -96,7 +108,7 @@ export function openPostgresDb(url: string, options: PostgresDbOptions = {}): Db
       let broken = false;
       try {
         await run(client, url, 'BEGIN');
-        const tx: Queryable = { query: <R>(sql: string, params?: unknown[]) => run<R>(client, url, sql, params) };
+        const tx: Queryable = { query: <R>(sql: string, params?: unknown[], options?: QueryOptions) => run<R>(client, url, sql, params, options) };
         const value = await fn(tx);
         await run(client, url, 'COMMIT');
         return value;

@@ -112,7 +112,7 @@ export async function acceptInbound(db: Queryable, message: InboundMessage): Pro
     const result = await db.query<AcceptRow>(ACCEPT, [
       address.channel, address.conversationId, address.userId, message.externalId, message.text ?? null, message.payload ?? null,
       json(message.attachments ?? []), message.locale ?? null, message.profile?.name ?? null,
-    ]);
+    ], { prepared: true });
     const row = result.rows[0];
     if (!row?.conversation || !row.known) return null;
     const found = row.inserted ?? row.existing;
@@ -136,7 +136,7 @@ const LOAD = `
 
 /** See Store.loadTurn. */
 export async function loadTurn(db: Queryable, conversationId: string, inboundId: string | null): Promise<{ conversation: Conversation; reads: TurnReads } | null> {
-  const result = await db.query<ReadRow & { conversation: Json<ConversationRow> | null }>(LOAD, [conversationId, inboundId]);
+  const result = await db.query<ReadRow & { conversation: Json<ConversationRow> | null }>(LOAD, [conversationId, inboundId], { prepared: true });
   const row = result.rows[0];
   return row?.conversation ? { conversation: conversationFromJson(row.conversation), reads: toReads(row) } : null;
 }
@@ -214,7 +214,7 @@ export async function commitTurn(db: Queryable, turn: CommitTurn): Promise<{ con
       (SELECT jsonb_agg(${MESSAGE_JSON('r')} ORDER BY r.id) FROM replies r) AS replies,
       (SELECT version FROM conversations WHERE id = $1) AS current_version,
       EXISTS (SELECT 1 FROM inbound) AS inbound_found`;
-  const row = (await db.query<CommitRow>(sql, params)).rows[0];
+  const row = (await db.query<CommitRow>(sql, params, { prepared: true })).rows[0];
   if (row?.conversation) {
     return { conversation: conversationFromJson(row.conversation), replies: (row.replies ?? []).map(messageFromJson) };
   }

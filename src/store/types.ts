@@ -9,7 +9,16 @@ export interface QueryResult<R> {
 
 /** Anything that runs SQL: the database itself, or one transaction on it. */
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
+}
+
+export interface QueryOptions {
+  /**
+   * Keep the statement parsed on each connection (PostgreSQL; PGlite ignores it): for the statements every turn runs,
+   * which PostgreSQL would otherwise parse and analyse each time. Only for a statement whose result columns are named
+   * in it (no `SELECT *` at its top): a migration that changes a table it returns would fail it until reconnected.
+   */
+  prepared?: boolean;
 }
 
 /** A PostgreSQL database: the real one through `pg`, or PGlite. Same SQL, same migrations. */

@@ -380,6 +380,28 @@ function storeContract(name: string, target: ContractTarget): void {
         expect((await store.loadTurn(conversation.id, null))?.conversation).toMatchObject({ id: conversation.id, version: 1 });
       });
 
+      it('goes on when another process migrates the tables a turn reads and writes (a column added)', async () => {
+        const conversation = await newConversation();
+        const turn = async (externalId: string, version: number) => {
+          const accepted = (await store.acceptInbound(inbound(externalId, 'hi')))!;
+          const committed = await store.commitTurn({ conversationId: conversation.id, expectedVersion: version, state: { vars: {} }, inboundId: accepted.inbound.id, replies: [{ text: 'hello' }] });
+          return { accepted, committed };
+        };
+        await turn('m1', 0);
+        const other = await target.peer(db);
+        peers.push(other);
+        const tables = ['conversations', 'messages', 'customers', 'identities'];
+        for (const table of tables) await other.query(`ALTER TABLE ${table} ADD COLUMN added_later text`);
+        try {
+          const { accepted, committed } = await turn('m2', 1);
+          expect(accepted.pending.map((m) => m.externalId)).toEqual(['m2']);
+          expect(committed.conversation.version).toBe(2);
+          expect(committed.replies.map((r) => r.text)).toEqual(['hello']);
+        } finally {
+          for (const table of tables) await other.query(`ALTER TABLE ${table} DROP COLUMN added_later`);
+        }
+      });
+
       it('forgets a fact once it has expired', async () => {
         const conversation = await newConversation();
         await store.commitTurn({ conversationId: conversation.id, expectedVersion: 0, state: { vars: {} }, inboundId: null, replies: [], writes: [{ kind: 'fact', key: 'brief', value: 1, ttlSeconds: 1 }] });
