@@ -110,7 +110,9 @@ export function runTurn(flows: FlowSet, state: ConversationState, input: TurnInp
 function decided(flows: FlowSet, state: ConversationState, vars: Vars, understood: Understood): TurnResult {
   const { decision } = understood;
   if (decision.kind === 'flow' && flows.flows.has(decision.flow)) return drive(flows, state, decision.flow, undefined, undefined, vars, understood);
-  const asked: Vars = decision.kind === 'knowledge' && typeof vars.last_message === 'string' ? { [LAST_QUESTION_VAR]: vars.last_message } : {};
+  // A question declined is still the one a follow-up leaves its subject out of ("is the Wave 700 waterproof?" then
+  // "and the Pulse Mini?").
+  const asked: Vars = typeof vars.last_message === 'string' ? { [LAST_QUESTION_VAR]: vars.last_message } : {};
   return fallback(flows, state, { ...vars, ...asked }, understood);
 }
 
