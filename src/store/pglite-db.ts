@@ -2,7 +2,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, types, type Results, type Transaction } from '@electric-sql/pglite';
 import { claimDataDir } from './data-dir-lock.ts';
-import type { Db, Queryable, QueryResult } from './types.ts';
+import { preparedQueries } from './pglite-prepared.ts';
+import type { Db, Queryable, QueryOptions, QueryResult } from './types.ts';
 
 /** A PGlite instance or one of its transactions: both run `query` and `exec` the same way. */
 type PgliteRunner = Pick<PGlite, 'query' | 'exec'> | Pick<Transaction, 'query' | 'exec'>;
@@ -56,9 +57,15 @@ async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<{ db: D
     throw error;
   }
   const direct = runnerQueryable(pglite);
+  // Prepared statements are read through literals, whose only escape is a doubled quote under standard strings.
+  const standard = (await pglite.query<{ on: string }>(`SELECT current_setting('standard_conforming_strings') AS on`)).rows[0]?.on === 'on';
+  const prepared = standard ? preparedQueries(pglite) : undefined;
   const db: Db = {
     kind: 'pglite',
-    query: direct.query,
+    async query<R>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+      const run = options?.prepared && params ? prepared?.(sql, params) : undefined;
+      return run ? toResult((await run) as Results<R>) : direct.query<R>(sql, params);
+    },
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => pglite.transaction((tx) => fn(runnerQueryable(tx))),
     close: async () => {
       if (!pglite.closed) await pglite.close();

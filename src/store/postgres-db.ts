@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { ParleyError } from '../core/errors.ts';
+import { statementName } from './statement-name.ts';
 import type { Db, Queryable, QueryOptions, QueryResult } from './types.ts';
 
 export interface PostgresDbOptions {
@@ -50,15 +50,6 @@ export function describeError(error: unknown): string {
 function unavailable(url: string, error: unknown): ParleyError {
   const reason = describeError(error);
   return new ParleyError('DATABASE_UNAVAILABLE', `PostgreSQL at ${redactUrl(url)} is unreachable: ${reason}`, { cause: error });
-}
-
-/** Names of prepared statements, by their text: a name stands for one text on every connection. */
-const statementNames = new Map<string, string>();
-
-function statementName(sql: string): string {
-  let name = statementNames.get(sql);
-  if (name === undefined) statementNames.set(sql, (name = `parley_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`));
-  return name;
 }
 
 /** Runs a query, turning a lost connection into DATABASE_UNAVAILABLE; SQL errors pass through unchanged. */

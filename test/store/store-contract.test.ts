@@ -380,6 +380,22 @@ function storeContract(name: string, target: ContractTarget): void {
         expect((await store.loadTurn(conversation.id, null))?.conversation).toMatchObject({ id: conversation.id, version: 1 });
       });
 
+      it("keeps a turn's texts as written, quotes, backslashes and all", async () => {
+        const conversation = await newConversation();
+        const text = "it's \\ a $1 'quote'); DROP TABLE messages; -- \u00e9\n";
+        const accepted = (await store.acceptInbound({ ...inbound('m1', text), locale: "de'x", profile: { name: "O'Brien" } }))!;
+        expect(accepted.inbound.text).toBe(text);
+        const committed = await store.commitTurn({
+          conversationId: conversation.id, expectedVersion: 0, state: { vars: { said: text } }, inboundId: accepted.inbound.id, replies: [{ text: `You said: ${text}` }],
+          writes: [{ kind: 'fact', key: "it's", value: text }],
+        });
+        expect(committed.replies.map((r) => r.text)).toEqual([`You said: ${text}`]);
+        expect(committed.conversation.state.vars.said).toBe(text);
+        const next = (await store.acceptInbound(inbound('m2', 'and?')))!;
+        expect(next.reads.facts).toEqual({ "it's": text });
+        expect((await store.transcript(conversation.id)).map((m) => m.text)).toEqual([text, `You said: ${text}`, 'and?']);
+      });
+
       it('goes on when another process migrates the tables a turn reads and writes (a column added)', async () => {
         const conversation = await newConversation();
         const turn = async (externalId: string, version: number) => {
