@@ -86,7 +86,7 @@ export function checkFlowSources(sources: readonly FlowSource[], options: CheckO
   const compiledFiles = new Set([...flows.values()].map((flow) => flow.file));
   for (const source of sources) if (!compiledFiles.has(source.file)) rawVariables(source.source).forEach((name) => varsSetAnywhere.add(name));
 
-  const ctx: CheckContext = { graph, varsSetAnywhere, locate, ...(options.knowledge ? { knowledge: indexKnowledgeTerms(options.knowledge) } : {}) };
+  const ctx: CheckContext = { graph, varsSetAnywhere, locate, ...(options.knowledge ? { knowledge: indexKnowledgeTerms(options.knowledge, [...graph.flows.values()].flatMap((flow) => flow.triggers.keywords)) } : {}) };
   for (const check of CHECKS) {
     for (const finding of check(ctx)) {
       problems.push({ ...locate(finding.flow, finding.place), severity: finding.severity, message: finding.message });

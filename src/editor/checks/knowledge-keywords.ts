@@ -16,38 +16,55 @@ export const COMMON_IN_KNOWLEDGE = 3;
 /** Article ids named in a warning; the rest are counted. */
 const NAMED = 5;
 
-/** What the knowledge base's articles are about, indexed once per `flows check` run. */
+/** What the knowledge base's articles are about, as far as the flows' keywords go: indexed once per `flows check` run. */
 export interface KnowledgeTerms {
-  /** Ids of the articles whose title, questions or headings contain the keyword (as a phrase), in any language. */
+  /**
+   * Ids of the articles whose title, questions or headings contain the keyword (as a phrase), in any language; the
+   * keyword is one of those the index was made for.
+   */
   articlesUsing(keyword: string): string[];
 }
 
 interface LanguageIndex {
+  /** The keywords' terms in this language: only these are indexed. */
+  wanted: Set<string>;
+  /** Each word's term (stemming is most of the work; a large base repeats its words). */
+  stems: Map<string, string>;
   /** term → ids of articles with it in one of their fields. */
   byTerm: Map<string, Set<string>>;
-  /** article id → its fields as analyzed terms, each padded with spaces (for phrases). */
+  /** article id → its fields that have a wanted term, as analyzed terms, each padded with spaces (for phrases). */
   fields: Map<string, string[]>;
 }
 
-export function indexKnowledgeTerms(articles: readonly Article[]): KnowledgeTerms {
+/**
+ * Indexes the articles' terms that occur in `keywords` (the flows' keywords): at 100,000 passages, indexing every term
+ * took more than a second of a publish's check, for the few dozen terms the keywords have.
+ */
+export function indexKnowledgeTerms(articles: readonly Article[], keywords: readonly string[]): KnowledgeTerms {
   const languages = new Map<string, LanguageIndex>();
+  const indexOf = (lang: string): LanguageIndex => {
+    let index = languages.get(lang);
+    if (!index) languages.set(lang, (index = { wanted: new Set(keywords.flatMap((k) => termsOf(k, lang))), stems: new Map(), byTerm: new Map(), fields: new Map() }));
+    return index;
+  };
   for (const article of articles) {
     const lang = language(article.locale);
-    let index = languages.get(lang);
-    if (!index) languages.set(lang, (index = { byTerm: new Map(), fields: new Map() }));
+    const index = indexOf(lang);
+    if (index.wanted.size === 0) continue;
     const texts = [article.title, ...article.questions, ...article.passages.flatMap((p) => [p.title, ...(p.heading ? [p.heading] : []), ...p.questions])];
     const fields = index.fields.get(article.id) ?? [];
     for (const text of new Set(texts)) {
-      const terms = termsOf(text, lang);
-      if (terms.length === 0) continue;
+      const terms = termsOf(text, lang, index.stems);
+      if (!terms.some((term) => index.wanted.has(term))) continue;
       fields.push(` ${terms.join(' ')} `);
       for (const term of terms) {
+        if (!index.wanted.has(term)) continue;
         let ids = index.byTerm.get(term);
         if (!ids) index.byTerm.set(term, (ids = new Set()));
         ids.add(article.id);
       }
     }
-    index.fields.set(article.id, fields);
+    if (fields.length > 0) index.fields.set(article.id, fields);
   }
   return {
     articlesUsing(keyword) {
@@ -67,10 +84,17 @@ export function indexKnowledgeTerms(articles: readonly Article[]): KnowledgeTerm
   };
 }
 
-/** Stemmed words, stop words kept as they are. */
-function termsOf(text: string, lang: string): string[] {
+/** Stemmed words, stop words kept as they are; `stems` remembers each word's term. */
+function termsOf(text: string, lang: string, stems?: Map<string, string>): string[] {
   const analyzer = analyzerFor(lang);
-  return tokenize(text).map((token) => analyzer.term(token) ?? token);
+  return tokenize(text).map((token) => {
+    let term = stems?.get(token);
+    if (term === undefined) {
+      term = analyzer.term(token) ?? token;
+      stems?.set(token, term);
+    }
+    return term;
+  });
 }
 
 export const checkKnowledgeKeywords: Check = (ctx) => {
