@@ -73,7 +73,8 @@ export class HandoffStore {
   }
 
   async markAnnounced(...ids: string[]): Promise<void> {
-    await this.db.query('UPDATE handoffs SET announced_at = COALESCE(announced_at, now()) WHERE id = ANY($1::uuid[])', [ids]);
+    // Prepared: the worker runs it for every batch of handoffs it announces.
+    await this.db.query('UPDATE handoffs SET announced_at = COALESCE(announced_at, now()) WHERE id = ANY($1::uuid[])', [ids], { prepared: true });
   }
 
   /** Handoffs accepted but never announced to the desks (Redis was down when they were enqueued). */

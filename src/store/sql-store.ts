@@ -314,6 +314,7 @@ export class SqlStore implements Store {
     const result = await this.db.query(
       `UPDATE messages SET status = 'sent', sent_at = now() WHERE id = ANY($1::bigint[]) AND direction = 'out'`,
       [ids],
+      { prepared: true },
     );
     return result.rowCount;
   }
