@@ -88,6 +88,7 @@ export interface UnderstanderOptions {
   baseline?: () => { flows: FlowSet; knowledge: KnowledgeSnapshot } | undefined;
 }
 
+/** An option that changes the offline decision must be part of its key in the decisions kept (decision-key.ts). */
 export interface UnderstandOptions {
   /** The conversation's language, used when the message's own words do not tell. */
   locale?: string;
