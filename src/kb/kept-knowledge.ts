@@ -115,6 +115,11 @@ export interface KeptLoadOptions {
    * `DATA_DIR/releases/<id>/knowledge`); absent: the folder's path.
    */
   keptAs?: string;
+  /**
+   * Files (paths in the folder) known to have the content `memory` holds for them (a release switch knows which files
+   * the release changed): they are neither read nor hashed.
+   */
+  unchanged?: ReadonlySet<string>;
 }
 
 /**
@@ -138,6 +143,11 @@ export async function loadKeptKnowledge(dir: string, defaultLocale: string, keep
     const held = memory?.get(name);
     if (held && sameStat(held.file, st, quietMs)) {
       now.push(held);
+      continue;
+    }
+    if (held && options.unchanged?.has(name)) {
+      // Not read: its stat is taken as of now, so it is trusted only once it has been quiet since (sameStat).
+      now.push({ file: { ...held.file, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt: Date.now() }, articles: inFile(held.articles, file) });
       continue;
     }
     const old = before.get(name);

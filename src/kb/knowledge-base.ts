@@ -66,6 +66,8 @@ export class FileKnowledgeBase implements KnowledgeBase {
   private loadedFrom = '';
   /** What the last load read, per file: the next one in this process starts from it (kept-knowledge.ts). */
   private memory: KeptMemory | null = null;
+  /** Files known to have the content `memory` holds (see successor). */
+  private unchanged: ReadonlySet<string> | undefined;
 
   constructor(private readonly parts: KnowledgeBaseParts) {}
 
@@ -110,7 +112,9 @@ export class FileKnowledgeBase implements KnowledgeBase {
     const indexKept = indexDir ? (key: string) => keptBySource(indexDir, key) : undefined;
     const { loaded, prints, key, base, memory } = await loadKeptKnowledge(this.parts.dir, this.parts.defaultLocale, indexDir, {
       ...(indexKept ? { indexKept } : {}), ...(this.memory ? { memory: this.memory } : {}), ...(this.parts.keptAs ? { keptAs: this.parts.keptAs } : {}),
+      ...(this.memory && this.unchanged ? { unchanged: this.unchanged } : {}),
     });
+    this.unchanged = undefined;
     for (const issue of loaded.issues) this.parts.logger?.warn({ file: issue.file, line: issue.line, problem: issue.message }, 'kb: file left out');
     const vectors = await this.embed(loaded);
     // A change to a few files re-indexes their articles alone; the first build, or many changes, build it all.
@@ -140,9 +144,10 @@ export class FileKnowledgeBase implements KnowledgeBase {
   /**
    * A base of `dir` (another folder of mostly the same files: the next release's knowledge) that starts from this one's
    * index: its `start` re-indexes only the files that differ, as a change on disk would (it does not watch). This base
-   * is not changed.
+   * is not changed. `unchanged`: the files (paths in `dir`) known to have the content they have in this base's folder
+   * (a release switch knows which files the release changed): they are not read again.
    */
-  successor(dir: string): FileKnowledgeBase {
+  successor(dir: string, unchanged?: ReadonlySet<string>): FileKnowledgeBase {
     const next = new FileKnowledgeBase({ ...this.parts, dir, watch: false });
     next.loaded = this.loaded;
     next.retriever = this.retriever;
@@ -150,6 +155,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
     next.loadedFrom = this.loadedFrom;
     // Its files are read and hashed, and only those whose content this base did not have are parsed.
     next.memory = this.memory;
+    next.unchanged = unchanged;
     return next;
   }
 

@@ -3,7 +3,7 @@
  * A release holds one; a process serves one written out as files (`<dir>/flows`, `<dir>/knowledge`) so the flow
  * loader and the knowledge base read it as they read any folder.
  */
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { kindOf } from './studio-paths.ts';
 
@@ -27,11 +27,16 @@ export async function readFileSet(dirs: { flows: string; knowledge: string }): P
   return sorted(files);
 }
 
-/** Writes the set under `dir` (as `dir/flows/…`, `dir/knowledge/…`), whole or not at all: into a scratch folder first. */
-export async function writeFileSet(files: FileSet, dir: string): Promise<void> {
+/**
+ * Writes the set under `dir` (as `dir/flows/…`, `dir/knowledge/…`), whole or not at all: into a scratch folder first.
+ * `from`: a set already written out (the release served) whose files with the same content are linked, not written
+ * again (at 100,000 passages a release is 36 MB, and a publish changes a file or two). Nothing writes into a written
+ * set's files, so the two folders may share them.
+ */
+export async function writeFileSet(files: FileSet, dir: string, from?: { files: FileSet; dir: string }): Promise<void> {
   if (await stat(dir).catch(() => undefined)) return;
   const scratch = `${dir}.partial-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  await writeFilesUnder(files, scratch);
+  await writeFilesUnder(files, scratch, from);
   try {
     await rename(scratch, dir);
   } catch (error) {
@@ -41,14 +46,18 @@ export async function writeFileSet(files: FileSet, dir: string): Promise<void> {
   }
 }
 
-/** Writes each file under `dir` (`dir/flows/…`, `dir/knowledge/…`; both folders made even when empty), over what is there. */
-export async function writeFilesUnder(files: FileSet, dir: string): Promise<void> {
+/**
+ * Writes each file under `dir` (`dir/flows/…`, `dir/knowledge/…`; both folders made even when empty), over what is
+ * there; a file `from` has with the same content is linked to its copy there (written when that fails).
+ */
+export async function writeFilesUnder(files: FileSet, dir: string, from?: { files: FileSet; dir: string }): Promise<void> {
   await mkdir(path.join(dir, 'flows'), { recursive: true });
   await mkdir(path.join(dir, 'knowledge'), { recursive: true });
   for (const [name, content] of Object.entries(files)) {
     const full = path.join(dir, ...name.split('/'));
     await mkdir(path.dirname(full), { recursive: true });
-    await writeFile(full, content);
+    const linked = from?.files[name] === content && (await rm(full, { force: true }).then(() => link(path.join(from.dir, ...name.split('/')), full)).then(() => true, () => false));
+    if (!linked) await writeFile(full, content);
   }
 }
 

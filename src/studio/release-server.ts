@@ -25,7 +25,7 @@ import type { FlowIssue, FlowSet } from '../engine/model.ts';
 import type { Logger } from '../infra/logger.ts';
 import { watchTree, type TreeWatcher } from '../infra/watch-tree.ts';
 import { isKnowledgeFile } from '../kb/load.ts';
-import { readFileSet, sameFiles, underRoot, writeFileSet, type FileSet } from './file-set.ts';
+import { changedPaths, readFileSet, sameFiles, underRoot, writeFileSet, type FileSet } from './file-set.ts';
 import { announceRelease, listenForReleases } from './release-channel.ts';
 import type { ReleaseService } from './release-service.ts';
 import type { StudioRepository } from './repository.ts';
@@ -191,7 +191,8 @@ export class ReleaseServer {
   private async serve(release: Release): Promise<void> {
     const { dataDir, logger } = this.options;
     const dir = releaseDir(dataDir, release.id);
-    await writeFileSet(release.files, dir);
+    // The files the release did not change are linked from the folder served, and the knowledge base does not read them.
+    await writeFileSet(release.files, dir, { files: this.servedFiles, dir: releaseDir(dataDir, this.servedId) });
     const previousFlowsDir = this.flowsDir.current;
     this.flowsDir.current = path.join(dir, 'flows');
     const loaded = await this.flows.reload();
@@ -200,8 +201,11 @@ export class ReleaseServer {
       logger.error({ release: release.id, problems: loaded.issues.length }, 'studio: the release\'s flows do not load; still serving the previous release');
       return;
     }
-    if (this.knowledge && !sameFiles(underRoot(release.files, 'knowledge'), underRoot(this.servedFiles, 'knowledge'))) {
-      await this.knowledge.switchTo(path.join(dir, 'knowledge'));
+    const knowledgeFiles = underRoot(release.files, 'knowledge');
+    const changed = new Set(changedPaths(knowledgeFiles, underRoot(this.servedFiles, 'knowledge')));
+    if (this.knowledge && changed.size > 0) {
+      const unchanged = new Set(Object.keys(knowledgeFiles).filter((name) => !changed.has(name)).map((name) => name.slice('knowledge/'.length)));
+      await this.knowledge.switchTo(path.join(dir, 'knowledge'), unchanged);
       this.knowledgeDir = path.join(dir, 'knowledge');
     }
     this.servedId = release.id;

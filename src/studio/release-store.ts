@@ -52,8 +52,8 @@ const RELEASE_COLUMNS = 'id, published_at, published_by, message, source, files,
 
 export class ReleaseStore {
   /**
-   * Contents read, by hash: those of the current release (the others are let go each time it is read), so reading the
-   * next release costs the contents it changed.
+   * Contents read or inserted, by hash: those of the current release (the others are let go each time it is read), so
+   * reading the next release costs the contents it changed.
    */
   private readonly contents = new Map<string, string>();
 
@@ -112,6 +112,8 @@ export class ReleaseStore {
     const files = sorted({ ...release.files });
     const hashes = Object.fromEntries(Object.entries(files).map(([path, content]) => [path, contentHash(content)]));
     const contents = new Map(Object.entries(files).map(([path, content]) => [hashes[path]!, content]));
+    // The newest release's: reading the next one costs this process its changes alone (current() lets go of the rest).
+    for (const [hash, content] of contents) this.contents.set(hash, content);
     const byHash = new Map(contents);
     const stored = await db.query<{ hash: string }>('SELECT hash FROM release_contents WHERE hash = ANY($1::text[])', [[...byHash.keys()]]);
     for (const { hash } of stored.rows) byHash.delete(hash);

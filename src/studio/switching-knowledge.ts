@@ -27,10 +27,11 @@ export class SwitchingKnowledgeBase implements KnowledgeBase {
   /**
    * Indexes `dir`, then answers from it; the previous index is closed. A base loaded from files hands its index on:
    * only the files that differ from its own are indexed anew (FileKnowledgeBase.successor), so every server process
-   * takes in a published release's changed articles without rebuilding its whole index.
+   * takes in a published release's changed articles without rebuilding its whole index. `unchanged`: the files (paths
+   * in `dir`) whose content is the one of the folder served, which are then not read again.
    */
-  async switchTo(dir: string): Promise<void> {
-    const next = this.current instanceof FileKnowledgeBase ? await this.current.successor(dir).start() : await createKnowledgeBase({ ...this.settings, dir, watch: false });
+  async switchTo(dir: string, unchanged?: ReadonlySet<string>): Promise<void> {
+    const next = this.current instanceof FileKnowledgeBase ? await this.current.successor(dir, unchanged).start() : await createKnowledgeBase({ ...this.settings, dir, watch: false });
     await this.use(next);
   }
 

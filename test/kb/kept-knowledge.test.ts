@@ -90,6 +90,19 @@ describe('the knowledge kept between loads', () => {
     expect(restarted.loaded).toEqual(await loadKnowledge(next.dir));
   });
 
+  it('a switch that names the files the release left unchanged reads only the changed one, and gives what reading all would', async () => {
+    const { dir, keep } = await knowledgeAndData({ 'delivery.md': DELIVERY, 'faq.jsonl': FAQ });
+    const first = await loadKeptKnowledge(dir, 'en', keep, { quietMs: 0, keptAs: 'served release' });
+    const next = await tempDir({ 'delivery.md': DELIVERY, 'faq.jsonl': FAQ.replace('Gift cards', 'Gift vouchers') });
+    cleanups.push(next.cleanup);
+
+    const switched = await loadKeptKnowledge(next.dir, 'en', keep, { quietMs: 0, keptAs: 'served release', memory: first.memory, unchanged: new Set(['delivery.md']) });
+    expect(switched.read).toBe(1);
+    expect(switched.parsed).toBe(1);
+    expect(switched.loaded).toEqual(await loadKnowledge(next.dir));
+    expect(switched.prints).toEqual((await loadKeptKnowledge(next.dir, 'en', undefined, { quietMs: 0 })).prints);
+  });
+
   it('an unreadable kept file is read anew, never an error', async () => {
     const { dir, keep } = await knowledgeAndData({ 'delivery.md': DELIVERY });
     await loadKeptKnowledge(dir, 'en', keep, { quietMs: 0 });

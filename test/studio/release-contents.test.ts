@@ -50,6 +50,19 @@ describe('release contents', () => {
     expect((await serving.get(1))!.files['knowledge/faq-7.jsonl']).toContain('"Question 7"');
   });
 
+  it('the process that published a release reads only the next one\'s changed content', async () => {
+    const db = await openMigratedTestDb();
+    dbs.push(db);
+    const seeding = new ReleaseService(db);
+    await seeding.seed({ 'flows/greeting.yaml': FLOW, ...knowledge() });
+    await new ReleaseService(db).publishFiles({ 'flows/greeting.yaml': FLOW, ...knowledge(' (changed)') }, { by: 'ana', message: 'one answer', check: false });
+
+    const own = recording(db);
+    expect((await seeding.store.current(own.db))!.files).toEqual({ 'flows/greeting.yaml': FLOW, ...knowledge(' (changed)') });
+    const contentReads = own.sent.filter((s) => s.sql.includes('FROM release_contents') && s.sql.startsWith('SELECT hash, content'));
+    expect(contentReads.map((s) => (s.params[0] as string[]).length)).toEqual([1]);
+  });
+
   it('the migration moves the releases made before it to stored contents, each content once', async () => {
     const db = await openPgliteDb();
     dbs.push(db);

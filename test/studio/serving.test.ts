@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,11 @@ describe('serving releases', () => {
     expect(await asked(a, 'zephyrine')).toBe('products/halo-hub');
     await until(() => asked(b!, 'zephyrine'), (id) => id === 'products/halo-hub', 'the other process to answer from the changed article', { intervalMs: 100 });
     for (const t of [a, b!]) expect(t.app.releases.knowledge!.stats()).toMatchObject({ index: 'updated' });
+    // The release's folder has the changed article; the files it did not change are those of the folder served before, not written again.
+    const served = a.app.releases.served;
+    expect(readFileSync(path.join(a.dataDir, `releases/${served}/knowledge/products/halo-hub.md`), 'utf8')).toContain('zephyrine');
+    expect(readFileSync(path.join(a.dataDir, `releases/${served}/flows/greeting.yaml`), 'utf8')).toContain('Hello from a git pull!');
+    expect(statSync(path.join(a.dataDir, `releases/${served}/flows/greeting.yaml`)).ino).toBe(statSync(path.join(a.dataDir, `releases/${served - 1}/flows/greeting.yaml`)).ino);
   });
 
   it('a process restarted after an article changed while it was down loads its kept index and layers the change over it', { timeout: 60_000 }, async () => {
