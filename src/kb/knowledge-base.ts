@@ -153,7 +153,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
     next.retriever = this.retriever;
     next.fingerprints = this.fingerprints;
     next.loadedFrom = this.loadedFrom;
-    // Its files are read and hashed, and only those whose content this base did not have are parsed.
+    // Its files (but `unchanged`) are read and hashed, and only those whose content this base did not have are parsed.
     next.memory = this.memory;
     next.unchanged = unchanged;
     return next;
