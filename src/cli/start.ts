@@ -9,6 +9,12 @@ export async function startCommand(): Promise<number> {
   await flowsDirectory(config, undefined);
   await knowledgeDirectory(config, undefined);
   const app = await createApp(config);
+  // Listening accepts messages before `listen` has finished starting the rest (recovery, the sweeper, the parts): a
+  // stop asked for meanwhile waits for it and then closes gracefully. A second signal ends the process at once.
+  const stopSignal = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   const url = await app.listen();
   app.logger.info({ url }, 'Parley is listening');
   const preparing = Date.now();
@@ -27,14 +33,7 @@ export async function startCommand(): Promise<number> {
   // SIGHUP publishes the files in FLOWS_DIR and KNOWLEDGE_DIR as a release (not when the flows do not load; see the log).
   const reloadFlows = () => void app.releases.publishFromDisk();
   process.on('SIGHUP', reloadFlows);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      app.logger.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  app.logger.info({ signal: await stopSignal }, 'shutting down');
   process.off('SIGHUP', reloadFlows);
   await app.close();
   return 0;
