@@ -30,7 +30,7 @@ import { buildVocabulary, detectLanguage, type LanguageVocabulary } from './lang
 import { decisionKey } from './decision-key.ts';
 import { RecentMap } from '../infra/recent-map.ts';
 import type { SentenceEncoder } from './meaning/sentence-encoder.ts';
-import { rerankByMeaning, sentencesOf } from './meaning/rerank.ts';
+import { headingTopics, rerankByMeaning, sentencesOf } from './meaning/rerank.ts';
 import { BEYOND_SUBJECT_MODEL, closenessBeyondSubject, textsBeyondSubject, withClosenessBeyondSubject } from './meaning/beyond-subject.ts';
 
 /** The knowledge the step ranks, with a version that changes whenever the articles do. */
@@ -549,7 +549,7 @@ function textsForMeaning(articles: readonly Article[], language: string): Map<st
     const own = texts.get(key) ?? [];
     for (const p of article.passages) {
       if (flow) own.push(...(p.text ? [p.text] : []), ...p.questions);
-      else own.push(p.title, ...p.questions, ...(p.heading ? [p.heading] : []), ...sentencesOf(p.text));
+      else own.push(p.title, ...p.questions, ...(p.heading ? [p.heading, ...headingTopics(p.heading)] : []), ...sentencesOf(p.text));
     }
     texts.set(key, [...new Set(own.filter((t) => t.trim() !== ''))].slice(0, MEANING_TEXTS_PER_CANDIDATE));
   }

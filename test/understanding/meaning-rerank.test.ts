@@ -10,6 +10,7 @@ import { loadKnowledge } from '../../src/kb/load.ts';
 import type { Article } from '../../src/kb/types.ts';
 import { offlineEncoder, UniversalSentenceEncoder } from '../../src/understanding/meaning/sentence-encoder.ts';
 import { Understander } from '../../src/understanding/understander.ts';
+import { headingTopics } from '../../src/understanding/meaning/rerank.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const encoder = new UniversalSentenceEncoder();
@@ -93,6 +94,14 @@ describe('re-ranking by meaning with the offline sentence encoder', () => {
     }
     // A message that only names the product is not judged by what it leaves unasked.
     expect((await demo(true).understand(flows, 'pulse mini', { locale: 'en' })).why).not.toMatch(/beyond .*'s subject/);
+  });
+
+  it('compares the topics a heading lists one by one: "is it waterproof" finds "SIM, networks and water resistance"', async () => {
+    expect(headingTopics('SIM, networks and water resistance')).toEqual(['SIM', 'networks', 'water resistance']);
+    expect(headingTopics('Battery and charging')).toEqual(['Battery', 'charging']);
+    expect(headingTopics('Factory reset')).toEqual([]);
+    // The Nova X's article says "rated IP68 against water and dust" under that heading, never "waterproof".
+    expect((await demo(true).understand(flows, 'is the nova x waterproof', { locale: 'en' })).decision).toMatchObject({ kind: 'knowledge', article: 'products/nova-x-5g' });
   });
 
   it('encodes on a thread of its own, so the process goes on with other work meanwhile', async () => {

@@ -82,6 +82,15 @@ export function sentencesOf(text: string): string[] {
     .filter((s) => s.length >= 12);
 }
 
+/**
+ * The topics a heading lists ("SIM, networks and water resistance"), each compared on its own beside the whole
+ * heading: "is it waterproof" is close to "water resistance", not to the list. None for a heading of one topic.
+ */
+export function headingTopics(heading: string): string[] {
+  const parts = heading.split(/\s*(?:,|&|\band\b|\bund\b)\s*/i).map((part) => part.trim()).filter((part) => part.length >= 3);
+  return parts.length > 1 ? parts : [];
+}
+
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
