@@ -234,13 +234,14 @@ export class Understander {
    * decisions are made afresh). The chat model and the search by meaning are asked each time, after it.
    */
   private async offlineDecision(index: Index, flows: FlowSet, text: string, options: UnderstandOptions): Promise<OfflineDecision> {
-    const key = decisionKey(text, options);
+    const followUp = options.previous !== undefined && isFollowUp(text);
+    // The previous question decides only a follow-up: any other message is the same decision whatever came before.
+    const key = decisionKey(text, { ...(options.locale ? { locale: options.locale } : {}), ...(followUp ? { previous: options.previous } : {}) });
     const known = index.decisions.get(key);
     if (known) return known;
     const detected = detectLanguage(text, index.vocabulary);
     const lang = detected ?? languageOf(options.locale ?? this.options.defaultLocale ?? 'en');
     let query = splitModelNames(text);
-    const followUp = options.previous !== undefined && isFollowUp(text);
     const keyword = essentialKeyword(rankableFlows(flows), text);
     if (followUp && options.previous) {
       const before = (await this.rank(index, splitModelNames(options.previous), lang)).candidates[0];
