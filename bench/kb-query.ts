@@ -19,6 +19,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { seededRandom } from '../src/infra/seeded-random.ts';
 import { loadKnowledge } from '../src/kb/load.ts';
 import { Retriever } from '../src/kb/retriever.ts';
 import type { Article } from '../src/kb/types.ts';
@@ -36,16 +37,8 @@ const collectGarbage = vm.runInNewContext('gc') as () => void;
 const CATALOGUE_SHARE = 0.1;
 const demoKnowledgeDir = path.resolve(import.meta.dirname, '../knowledge');
 
-/** A small deterministic PRNG (mulberry32), so every run measures the same data. */
-export function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG, so every run measures the same data. */
+export const random = seededRandom;
 
 /** Every word of the demo knowledge base (titles, headings, questions, passages), as often as it occurs. */
 export async function demoWords(): Promise<Map<string, number>> {

@@ -9,6 +9,7 @@ import { handoffBench } from './handoff.ts';
 import { flowsCheck } from './flows-check.ts';
 import { kbQuery } from './kb-query.ts';
 import { kbReleases } from './kb-releases.ts';
+import { kbVectors } from './kb-vectors.ts';
 import { memoryBench } from './memory.ts';
 import { profileBench } from './profile.ts';
 import { studioPreview } from './studio-preview.ts';
@@ -28,7 +29,7 @@ export interface Benchmark {
   run(options: BenchOptions): Promise<void>;
 }
 
-const benchmarks: Benchmark[] = [webchatTurns, memoryBench, kbQuery, kbReleases, flowsCheck, handoffBench, profileBench, studioPreview];
+const benchmarks: Benchmark[] = [webchatTurns, memoryBench, kbQuery, kbVectors, kbReleases, flowsCheck, handoffBench, profileBench, studioPreview];
 
 function machine(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';

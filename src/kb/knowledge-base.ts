@@ -16,7 +16,7 @@ import { DEFAULT_LOCALE, isKnowledgeFile, relativeName } from './load.ts';
 import { redact } from '../infra/redact.ts';
 import type { AnswerWriter } from './openai/answer-writer.ts';
 import type { Embedder } from './openai/embedder.ts';
-import { VectorIndex } from './openai/vector-index.ts';
+import type { VectorIndex } from './openai/vector-index.ts';
 import { Retriever, type RetrievedHit } from './retriever.ts';
 import { answerSentences, bestPassage } from './answer-sentences.ts';
 import { shorten } from './shorten.ts';
@@ -177,7 +177,7 @@ export class FileKnowledgeBase implements KnowledgeBase {
     if (!this.parts.embedder) return null;
     const passages = loaded.articles.flatMap((a) => a.passages);
     try {
-      return new VectorIndex(passages, await this.parts.embedder.embedPassages(passages));
+      return await this.parts.embedder.index(passages);
     } catch (error) {
       this.parts.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'kb: embedding passages failed; offline ranking only until the next rebuild');
       return null;

@@ -1,7 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createKnowledgeBase, DEFAULT_MIN_CONFIDENCE, type KnowledgeBase } from '../../src/kb/index.ts';
+import { readVectorFile } from '../../src/kb/openai/vector-file.ts';
+import { ANN_FROM } from '../../src/kb/openai/vector-store.ts';
 import { article, tempDir } from './support/kb-dir.ts';
 import { startFakeOpenAi, type ChatMessage, type FakeOpenAi } from './support/fake-openai.ts';
 
@@ -103,6 +105,45 @@ describe('embeddings: hybrid retrieval, cached by content hash', () => {
     const answer = await kb.answer('when will my order arrive');
     expect(answer.results[0]?.id).toBe('delivery');
     expect(answer.answer).toBe('Orders placed before 22:00 are delivered the next day.');
+  });
+});
+
+/** A FAQ of `count` entries, each with words of its own, and one about kangaroo leather gloves. */
+function faq(count: number, glovesAnswer = 'Our kangaroo leather gloves are machine washable at 30 degrees.'): string {
+  const entries = Array.from({ length: count }, (_, i) => ({ id: `e${i}`, title: `Entry ${i}`, answer: `Item w${i % 97} part p${i % 89} and s${i % 83} notes.` }));
+  entries.push({ id: 'gloves', title: 'Kangaroo leather gloves', answer: glovesAnswer });
+  return entries.map((e) => JSON.stringify(e)).join('\n');
+}
+
+describe('a large base: approximate nearest neighbours kept under DATA_DIR', () => {
+  it('answers by meaning from IVF lists; a changed file updates them in place; a restart loads them', async () => {
+    const { kb, dir, dataDir } = await build({ 'faq.jsonl': faq(ANN_FROM + 200) });
+    const file = path.join(dataDir, 'kb', 'embeddings', 'test-embed.vectors');
+    const kept = await readVectorFile(file);
+    expect(kept?.rows).toBe(ANN_FROM + 201);
+    expect(kept?.ivf).not.toBeNull();
+    expect((await kb.similar!('are the kangaroo leather gloves machine washable'))?.hits[0]).toMatchObject({ article: 'gloves' });
+    expect((await kb.search('kangaroo leather gloves washable')).hits[0]?.id).toBe('gloves');
+
+    // One entry changes: only it is embedded, and it joins the kept lists without clustering again.
+    fake.requests.length = 0;
+    await writeFile(path.join(dir, 'faq.jsonl'), faq(ANN_FROM + 200, 'Hand wash the kangaroo leather gloves in cold water, never in a machine.'));
+    await kb.rebuild();
+    expect(fake.embeddingRequests()).toHaveLength(1);
+    expect(fake.embeddingRequests()[0]!.body.input).toEqual([expect.stringContaining('Hand wash')]);
+    const updated = await readVectorFile(file);
+    expect(updated?.rows).toBe(ANN_FROM + 202);
+    expect(updated?.ivf?.centroids).toEqual(kept?.ivf?.centroids);
+    expect((await kb.similar!('hand wash kangaroo leather gloves in cold water'))?.hits[0]).toMatchObject({ article: 'gloves' });
+
+    // A restart reads the kept lists: nothing is embedded, and the cache of the model's vectors is not read.
+    await rm(path.join(dataDir, 'kb', 'embeddings', 'test-embed.jsonl'));
+    fake.requests.length = 0;
+    const again = await createKnowledgeBase({ dir, dataDir, openai: { apiKey: 'test-key', baseURL: fake.baseURL, chatModel: 'test-chat', embeddingModel: 'test-embed' } });
+    open.push(again);
+    expect(fake.embeddingRequests()).toHaveLength(0);
+    expect(again.stats().embedded).toBe(ANN_FROM + 201);
+    expect((await again.similar!('hand wash kangaroo leather gloves in cold water'))?.hits[0]).toMatchObject({ article: 'gloves' });
   });
 });
 

@@ -1,13 +1,18 @@
 /**
- * Embeds passages (through the on-disk cache: only new or changed text is sent) and questions.
- * Vectors are L2-normalized so cosine similarity is a dot product.
+ * Embeds passages (through the on-disk cache: only new or changed text is sent) and questions, and keeps the
+ * passages' vectors in a compact store with its IVF lists (vector-store.ts), written under DATA_DIR after each
+ * change and loaded at the next start. Vectors are L2-normalized so cosine similarity is a dot product.
  */
+import path from 'node:path';
 import type OpenAI from 'openai';
 import type { Logger } from '../../infra/logger.ts';
 import { redact } from '../../infra/redact.ts';
 import { progressBar, type ProgressSink } from '../progress.ts';
 import type { Passage } from '../types.ts';
 import { contentHash, EmbeddingCache } from './embedding-cache.ts';
+import { readVectorFile, writeVectorFile } from './vector-file.ts';
+import { VectorIndex } from './vector-index.ts';
+import { VectorStore } from './vector-store.ts';
 
 /** Inputs per embeddings request. */
 const BATCH = 96;
@@ -29,22 +34,65 @@ export function embeddingText(p: Passage): string {
 
 export class Embedder {
   private readonly cache: EmbeddingCache;
+  /** Where the store is kept between runs. */
+  readonly storeFile: string;
+  private store: VectorStore | null = null;
+  private storeLoaded = false;
+  /** Writes of the store, one after the other. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: EmbedderOptions) {
-    this.cache = new EmbeddingCache(options.dataDir, options.model);
+    const name = options.model.replace(/[^\w.-]+/g, '_');
+    this.cache = new EmbeddingCache(options.dataDir, name);
+    this.storeFile = path.join(options.dataDir, 'kb', 'embeddings', `${name}.vectors`);
   }
 
-  /** One vector per passage, in order; only passages whose text is not in the cache are sent to the model. */
-  async embedPassages(passages: readonly Passage[]): Promise<Float32Array[]> {
-    await this.cache.load();
+  /**
+   * The index of these passages' vectors. Texts the store lacks are looked up in the cache and only then sent to the
+   * model; when more than half of the store's texts are no passage's any more, it is compacted (and the cache with it).
+   */
+  async index(passages: readonly Passage[]): Promise<VectorIndex> {
+    if (!this.storeLoaded) {
+      this.storeLoaded = true;
+      this.store ??= await readVectorFile(this.storeFile);
+    }
     const hashes = passages.map((p) => contentHash(this.options.model, embeddingText(p)));
+    const before = this.store?.rows ?? 0;
     const missing = new Map<string, string>();
     passages.forEach((p, i) => {
-      if (!this.cache.get(hashes[i]!) && !missing.has(hashes[i]!)) missing.set(hashes[i]!, embeddingText(p));
+      if (this.store?.row(hashes[i]!) === undefined && !missing.has(hashes[i]!)) missing.set(hashes[i]!, embeddingText(p));
     });
-    if (missing.size > 0) await this.embedMissing([...missing]);
-    await this.cache.compact(new Set(hashes));
-    return hashes.map((hash) => this.cache.get(hash)!);
+    if (missing.size > 0) {
+      const wanted = new Set(missing.keys());
+      await this.cache.take(wanted, (hash, vector) => this.add(hash, vector));
+      for (const hash of missing.keys()) if (!wanted.has(hash)) missing.delete(hash);
+      if (missing.size > 0) await this.embedMissing([...missing]);
+    }
+    let changed = (this.store?.rows ?? 0) !== before;
+    const live = new Set(hashes);
+    if (this.store && this.store.rows - live.size > live.size) {
+      this.store = this.store.compacted(live);
+      await this.cache.compact(live);
+      changed = true;
+    }
+    const store = (this.store ??= new VectorStore(0, 0));
+    const lists = store.ivf;
+    store.index();
+    if (changed || store.ivf !== lists) await this.keep(store);
+    return new VectorIndex(passages, store, Int32Array.from(hashes, (hash) => store.row(hash)!));
+  }
+
+  private add(hash: string, vector: Float32Array): void {
+    if (!this.store || (this.store.rows === 0 && this.store.dims !== vector.length)) this.store = new VectorStore(vector.length);
+    this.store.add(hash, vector);
+  }
+
+  private keep(store: VectorStore): Promise<void> {
+    const write = this.writing.then(() => writeVectorFile(this.storeFile, store));
+    this.writing = write.catch((error: unknown) => {
+      this.options.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'kb: the embeddings index could not be kept; it is made again at the next start');
+    });
+    return this.writing;
   }
 
   /** The customer's question leaves the machine redacted, like every prompt. */
@@ -61,6 +109,7 @@ export class Embedder {
       const batch = missing.slice(start, start + BATCH);
       const vectors = await this.request(batch.map(([, text]) => text));
       await this.cache.add(batch.map(([hash], i) => ({ hash, vector: vectors[i]! })));
+      batch.forEach(([hash], i) => this.add(hash, vectors[i]!));
       bar?.tick(start + batch.length);
     }
     bar?.done();

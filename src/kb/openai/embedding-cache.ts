@@ -1,63 +1,75 @@
 /**
- * Passage embeddings on disk, keyed by a hash of the model and the exact text embedded, so a passage is embedded
- * once until its text changes. One JSON Lines file per model under `<dataDir>/kb/embeddings/`:
- * `{"h": sha256, "v": base64 of little-endian float32}`. New vectors are appended after each batch (an
- * interrupted run keeps what it paid for); the file is rewritten without stale entries when they outnumber
- * the live ones.
+ * Passage embeddings on disk as the model returned them, keyed by a hash of the model and the exact text embedded,
+ * so a passage is embedded once until its text changes. One JSON Lines file per model under
+ * `<dataDir>/kb/embeddings/`: `{"h": sha256, "v": base64 of little-endian float32}`. New vectors are appended after
+ * each batch (an interrupted run keeps what it paid for). The file is read line by line and only for the hashes
+ * asked for: what a search uses is the compact store (vector-store.ts), which is made from it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { appendFile, mkdir, rename, writeFile, open } from 'node:fs/promises';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 
 export function contentHash(model: string, text: string): string {
   return createHash('sha256').update(model).update('\0').update(text).digest('hex');
 }
 
 export class EmbeddingCache {
-  private readonly vectors = new Map<string, Float32Array>();
-  private loaded = false;
   readonly file: string;
 
-  constructor(dataDir: string, model: string) {
-    this.file = path.join(dataDir, 'kb', 'embeddings', `${model.replace(/[^\w.-]+/g, '_')}.jsonl`);
+  constructor(dataDir: string, name: string) {
+    this.file = path.join(dataDir, 'kb', 'embeddings', `${name}.jsonl`);
   }
 
-  async load(): Promise<void> {
-    if (this.loaded) return;
-    this.loaded = true;
-    if (!existsSync(this.file)) return;
-    for (const line of (await readFile(this.file, 'utf8')).split('\n')) {
-      if (!line) continue;
+  /** Calls `found` with each vector whose hash is in `wanted` (and removes it from `wanted`). */
+  async take(wanted: Set<string>, found: (hash: string, vector: Float32Array) => void): Promise<void> {
+    if (wanted.size === 0 || !existsSync(this.file)) return;
+    for await (const { hash, line } of lines(this.file)) {
+      if (!wanted.has(hash)) continue;
       try {
-        const { h, v } = JSON.parse(line) as { h: string; v: string };
-        this.vectors.set(h, decode(v));
+        const { v } = JSON.parse(line) as { v: string };
+        found(hash, decode(v));
+        wanted.delete(hash);
       } catch {
         // A line cut short by a crash: that passage is embedded again.
       }
+      if (wanted.size === 0) break;
     }
-  }
-
-  get(hash: string): Float32Array | undefined {
-    return this.vectors.get(hash);
   }
 
   async add(entries: ReadonlyArray<{ hash: string; vector: Float32Array }>): Promise<void> {
     if (entries.length === 0) return;
-    for (const { hash, vector } of entries) this.vectors.set(hash, vector);
     await mkdir(path.dirname(this.file), { recursive: true });
     await appendFile(this.file, entries.map(({ hash, vector }) => `${JSON.stringify({ h: hash, v: encode(vector) })}\n`).join(''));
   }
 
-  /** Drops entries no passage uses any more, when they are the majority. */
+  /** Rewrites the file with only the entries whose hash is in `live`. */
   async compact(live: ReadonlySet<string>): Promise<void> {
-    const stale = [...this.vectors.keys()].filter((hash) => !live.has(hash));
-    if (stale.length === 0 || stale.length <= live.size) return;
-    for (const hash of stale) this.vectors.delete(hash);
-    const lines = [...this.vectors].map(([h, v]) => `${JSON.stringify({ h, v: encode(v) })}\n`).join('');
+    if (!existsSync(this.file)) return;
     const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, lines);
+    await writeFile(tmp, '');
+    const handle = await open(tmp, 'a');
+    try {
+      const kept = new Set<string>();
+      for await (const { hash, line } of lines(this.file)) {
+        if (!live.has(hash) || kept.has(hash)) continue;
+        kept.add(hash);
+        await handle.write(`${line}\n`);
+      }
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, this.file);
+  }
+}
+
+/** The file's lines with the hash each starts with (`{"h":"…"`), without parsing the rest. */
+async function* lines(file: string): AsyncGenerator<{ hash: string; line: string }> {
+  const reader = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  for await (const line of reader) {
+    const match = /^\{"h":"([0-9a-f]{64})"/.exec(line);
+    if (match) yield { hash: match[1]!, line };
   }
 }
 

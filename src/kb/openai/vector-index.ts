@@ -1,5 +1,10 @@
-/** Exact nearest passages by cosine similarity (vectors are normalized): a scan, fast enough for one shop's base. */
+/**
+ * Nearest passages by cosine similarity (vectors are normalized). Below ANN_FROM embedded texts every row is scored;
+ * from there on the store's IVF lists are probed (ivf.ts): the nearest PROBE_SHARE of them, more while fewer articles
+ * than asked for were found (a language with few passages), every row in them scored on its full int8 vector.
+ */
 import type { Passage } from '../types.ts';
+import type { VectorStore } from './vector-store.ts';
 
 export interface VectorHit {
   articleId: string;
@@ -9,26 +14,64 @@ export interface VectorHit {
 }
 
 export class VectorIndex {
+  /** Per row, its first passage (-1: none, a text no passage of this index has); per passage, the next one of its row. */
+  private readonly firstOfRow: Int32Array;
+  private readonly nextOfPassage: Int32Array;
+
+  /** `rows[i]`: the store's row holding `passages[i]`'s vector. */
   constructor(
     private readonly passages: readonly Passage[],
-    private readonly vectors: readonly Float32Array[],
-  ) {}
-
-  get size(): number {
-    return this.vectors.length;
+    readonly store: VectorStore,
+    rows: Int32Array,
+  ) {
+    this.firstOfRow = new Int32Array(store.rows).fill(-1);
+    this.nextOfPassage = new Int32Array(passages.length).fill(-1);
+    for (let i = passages.length - 1; i >= 0; i--) {
+      const row = rows[i]!;
+      this.nextOfPassage[i] = this.firstOfRow[row]!;
+      this.firstOfRow[row] = i;
+    }
   }
 
-  /** Articles best first (by their best passage), at most `limit`, among passages `accept` lets through. */
-  search(query: Float32Array, limit: number, accept: (p: Passage) => boolean = () => true): VectorHit[] {
-    const best = new Map<string, VectorHit>();
-    this.passages.forEach((passage, i) => {
-      const vector = this.vectors[i];
-      if (!vector || vector.length !== query.length || !accept(passage)) return;
-      let dot = 0;
-      for (let d = 0; d < vector.length; d++) dot += vector[d]! * query[d]!;
-      const seen = best.get(passage.articleId);
-      if (!seen || dot > seen.similarity) best.set(passage.articleId, { articleId: passage.articleId, passage, similarity: dot });
-    });
-    return [...best.values()].sort((a, b) => b.similarity - a.similarity).slice(0, limit);
+  get size(): number {
+    return this.passages.length;
+  }
+
+  /**
+   * Articles best first (by their best passage), at most `limit`, among passages `accept` lets through. `counted`,
+   * when given, gets the number of rows scored.
+   */
+  search(query: Float32Array, limit: number, accept: (p: Passage) => boolean = () => true, counted?: { scored: number }): VectorHit[] {
+    if (query.length !== this.store.dims) return [];
+    const best = new Map<string, { hit: VectorHit; row: number }>();
+    const scale = this.store.prepare(query);
+    const score = (row: number) => {
+      if (row >= this.firstOfRow.length) return; // added to the store after this index was made
+      let similarity: number | null = null;
+      for (let i = this.firstOfRow[row]!; i >= 0; i = this.nextOfPassage[i]!) {
+        const passage = this.passages[i]!;
+        if (!accept(passage)) continue;
+        if (similarity === null) {
+          similarity = this.store.similarity(row, scale);
+          if (counted) counted.scored++;
+        }
+        const seen = best.get(passage.articleId);
+        if (!seen || similarity > seen.hit.similarity) best.set(passage.articleId, { hit: { articleId: passage.articleId, passage, similarity }, row });
+      }
+    };
+    const ivf = this.store.ivf;
+    if (!ivf) {
+      for (let row = 0; row < this.firstOfRow.length; row++) score(row);
+    } else {
+      const ranked = ivf.ranked(query);
+      const step = ivf.probes;
+      for (let probed = 0; probed < ranked.length && (probed === 0 || best.size < limit); probed += step) {
+        for (let l = probed; l < Math.min(ranked.length, probed + step); l++) for (const row of ivf.lists[ranked[l]!]!) score(row);
+      }
+    }
+    // The first ones again with the question unquantized: the order at the top is the finest.
+    const first = [...best.values()].sort((a, b) => b.hit.similarity - a.hit.similarity).slice(0, 2 * limit);
+    for (const { hit, row } of first) hit.similarity = this.store.dot(row, query);
+    return first.map(({ hit }) => hit).sort((a, b) => b.similarity - a.similarity).slice(0, limit);
   }
 }
