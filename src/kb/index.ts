@@ -65,7 +65,14 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
     recordGaps: options.recordGaps ?? true,
     embedder:
       client && options.openai
-        ? new Embedder({ client, model: options.openai.embeddingModel, dataDir: options.dataDir, logger: options.logger, progressSink: options.progress })
+        ? new Embedder({
+            client,
+            model: options.openai.embeddingModel,
+            ...(options.openai.embeddingDimensions ? { dimensions: options.openai.embeddingDimensions } : {}),
+            dataDir: options.dataDir,
+            logger: options.logger,
+            progressSink: options.progress,
+          })
         : undefined,
     writer: client && options.openai ? new AnswerWriter(client, options.openai.chatModel, options.logger) : undefined,
     logger: options.logger,

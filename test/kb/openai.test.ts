@@ -90,6 +90,31 @@ describe('embeddings: hybrid retrieval, cached by content hash', () => {
     expect(fake.embeddingRequests()[0]!.body.input).toEqual([expect.stringContaining('60 days in December')]);
   });
 
+  it('asks for fewer dimensions when configured, keeps vectors of that size, and embeds again when the setting changes', async () => {
+    const knowledge = await tempDir({ 'delivery.md': DELIVERY, 'returns.md': RETURNS });
+    const data = await tempDir();
+    cleanups.push(knowledge.cleanup, data.cleanup);
+    const start = async (embeddingDimensions?: number) => {
+      const kb = await createKnowledgeBase({
+        dir: knowledge.dir,
+        dataDir: data.dir,
+        openai: { apiKey: 'test-key', baseURL: fake.baseURL, chatModel: 'test-chat', embeddingModel: 'test-embed', ...(embeddingDimensions ? { embeddingDimensions } : {}) },
+      });
+      open.push(kb);
+      return kb;
+    };
+    const kb = await start(32);
+    expect(fake.embeddingRequests()[0]!.body).toMatchObject({ model: 'test-embed', dimensions: 32 });
+    expect((await readVectorFile(path.join(data.dir, 'kb', 'embeddings', 'test-embed_32.vectors')))?.dims).toBe(32);
+    expect((await kb.search('when will my order arrive')).hits[0]?.id).toBe('delivery');
+    expect(fake.embeddingRequests().at(-1)!.body).toMatchObject({ input: ['when will my order arrive'], dimensions: 32 });
+
+    fake.requests.length = 0;
+    await start();
+    expect(fake.embeddingRequests()).toHaveLength(1);
+    expect(fake.embeddingRequests()[0]!.body.dimensions).toBeUndefined();
+  });
+
   it('shows a progress bar when embedding many passages', async () => {
     const faq = Array.from({ length: 120 }, (_, i) => JSON.stringify({ id: `q${i}`, title: `Question ${i}`, answer: `Answer number ${i}.` })).join('\n');
     let progress = '';

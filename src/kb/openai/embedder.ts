@@ -20,6 +20,8 @@ const BATCH = 96;
 export interface EmbedderOptions {
   client: OpenAI;
   model: string;
+  /** Dimensions asked of the model (the API's `dimensions`); its own when absent. Part of the cache key. */
+  dimensions?: number;
   dataDir: string;
   logger?: Logger;
   /** Show a progress bar when at least this many passages need embedding. Default: 50. */
@@ -41,8 +43,12 @@ export class Embedder {
   /** Writes of the store, one after the other. */
   private writing: Promise<void> = Promise.resolve();
 
+  /** What a content hash is taken with: the model, and the dimensions asked of it. */
+  private readonly key: string;
+
   constructor(private readonly options: EmbedderOptions) {
-    const name = options.model.replace(/[^\w.-]+/g, '_');
+    this.key = options.dimensions ? `${options.model}@${options.dimensions}` : options.model;
+    const name = this.key.replace(/[^\w.-]+/g, '_');
     this.cache = new EmbeddingCache(options.dataDir, name);
     this.storeFile = path.join(options.dataDir, 'kb', 'embeddings', `${name}.vectors`);
   }
@@ -56,7 +62,7 @@ export class Embedder {
       this.storeLoaded = true;
       this.store ??= await readVectorFile(this.storeFile);
     }
-    const hashes = passages.map((p) => contentHash(this.options.model, embeddingText(p)));
+    const hashes = passages.map((p) => contentHash(this.key, embeddingText(p)));
     const before = this.store?.rows ?? 0;
     const missing = new Map<string, string>();
     passages.forEach((p, i) => {
@@ -117,7 +123,8 @@ export class Embedder {
 
   private async request(input: string[]): Promise<Float32Array[]> {
     // Floats, not the SDK's default base64: several compatible servers only speak floats.
-    const response = await this.options.client.embeddings.create({ model: this.options.model, input, encoding_format: 'float' });
+    const { model, dimensions } = this.options;
+    const response = await this.options.client.embeddings.create({ model, input, encoding_format: 'float', ...(dimensions ? { dimensions } : {}) });
     const data = [...response.data].sort((a, b) => a.index - b.index);
     if (data.length !== input.length) throw new Error(`embeddings: asked for ${input.length} vectors, got ${data.length}`);
     return data.map((d) => normalizeVector(Float32Array.from(d.embedding as number[])));

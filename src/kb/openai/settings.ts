@@ -9,6 +9,8 @@ export interface OpenAiSettings {
   chatModel: string;
   /** Model that embeds passages and questions. */
   embeddingModel: string;
+  /** Dimensions asked of the embedding model (the API's `dimensions`); undefined: the model's own. */
+  embeddingDimensions?: number;
 }
 
 export const DEFAULT_CHAT_MODEL = 'gpt-4o-mini';

@@ -90,7 +90,8 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
         res.end(JSON.stringify({
           object: 'list',
           model: body.model,
-          data: input.map((text, index) => ({ object: 'embedding', index, embedding: fake.embed(text) })),
+          // `dimensions`, as text-embedding-3 models do: the first ones (the caller normalizes).
+          data: input.map((text, index) => ({ object: 'embedding', index, embedding: fake.embed(text).slice(0, typeof body.dimensions === 'number' ? body.dimensions : undefined) })),
           usage: { prompt_tokens: 1, total_tokens: 1 },
         }));
         return;
