@@ -2,13 +2,13 @@
  * Releases: every published state of flows and knowledge, newest served. A release is made from the studio's
  * drafts (publish), from files (the first start, `parley publish`, a change seen on disk) or from an earlier
  * release (restore), and only when the resulting set passes the checks (`flows check`, `kb check`; warnings are
- * allowed). Publishes are serialized across processes by an advisory lock and made against the release they were
+ * allowed) of what changed since the current release: its files were checked when it was published. Publishes are serialized across processes by an advisory lock and made against the release they were
  * checked on: one that finds a newer release or changed drafts when it commits is checked again.
  */
 import { ParleyError } from '../core/errors.ts';
 import { checkFlowSet } from '../engine/flow-set.ts';
 import type { Db, Queryable } from '../store/types.ts';
-import { checkFileSet, hasErrors, type StudioProblem } from './check-file-set.ts';
+import { checkChanges, hasErrors, type StudioProblem } from './check-file-set.ts';
 import { changedPaths, sameFiles, type FileSet } from './file-set.ts';
 import { ReleaseStore, type Draft, type Release, type ReleaseSource, type ReleaseSummary } from './release-store.ts';
 import { kindOf } from './studio-paths.ts';
@@ -68,9 +68,9 @@ export class ReleaseService {
    * (the default) a set with an error is refused (CONTENT_INVALID listing the problems); without, the caller checked.
    */
   async publishFiles(files: FileSet, request: PublishRequest & { check?: boolean }): Promise<{ release: Release; published: boolean }> {
-    if (request.check !== false) await refuseErrors(files);
     const result = await this.attempt(async (current) => {
       if (current && sameFiles(current.files, files)) return { unchanged: current };
+      if (request.check !== false) await refuseErrors(files, current);
       return { files, source: 'files' as const, ...request };
     });
     return result;
@@ -81,7 +81,7 @@ export class ReleaseService {
     const { release } = await this.attempt(async (current, drafts) => {
       if (drafts.length === 0) throw new ParleyError('CONFLICT', 'nothing to publish: there are no drafts');
       const files = applyDrafts(current?.files ?? {}, drafts);
-      await refuseErrors(files);
+      await refuseErrors(files, current);
       return { files, source: 'studio' as const, drafts, ...request };
     });
     return release;
@@ -91,8 +91,10 @@ export class ReleaseService {
   async restore(id: number, by: string): Promise<Release> {
     const old = await this.store.get(id);
     if (!old) throw new ParleyError('NOT_FOUND', `no release ${id}`);
-    await refuseErrors(old.files);
-    const { release } = await this.attempt(async () => ({ files: old.files, source: 'restore' as const, by, message: `restored release ${id}` }));
+    const { release } = await this.attempt(async (current) => {
+      await refuseErrors(old.files, current);
+      return { files: old.files, source: 'restore' as const, by, message: `restored release ${id}` };
+    });
     return release;
   }
 
@@ -150,8 +152,9 @@ export function flowsVersion(files: FileSet): string | null {
   return issues.length > 0 ? null : set.version;
 }
 
-async function refuseErrors(files: FileSet): Promise<StudioProblem[]> {
-  const problems = await checkFileSet(files);
+/** Refuses `files` when they have an error; only the files changed since `current` are checked (checkChanges). */
+async function refuseErrors(files: FileSet, current: Release | undefined): Promise<StudioProblem[]> {
+  const problems = await checkChanges(files, current?.files);
   if (hasErrors(problems)) {
     const errors = problems.filter((p) => p.severity === 'error');
     throw new ParleyError('CONTENT_INVALID', `not published: ${errors.length} error${errors.length === 1 ? '' : 's'} (see details)`, { details: { problems } });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isParleyError } from '../../src/core/errors.ts';
 import { openMigratedTestDb } from '../support/pglite-template.ts';
 import { SqlStore } from '../../src/store/sql-store.ts';
+import { checkFileSet } from '../../src/studio/check-file-set.ts';
 import { readFileSet } from '../../src/studio/file-set.ts';
 import { ReleaseService } from '../../src/studio/release-service.ts';
 import { checkStudioPath } from '../../src/studio/studio-paths.ts';
@@ -81,6 +82,48 @@ describe('studio paths', () => {
     for (const bad of ['../etc/passwd', 'flows/../../x.yaml', '/flows/a.yaml', 'flows\\a.yaml', 'flows/a\u0000.yaml', 'src/app.ts', 'flows/a.ts',
       'knowledge/_drafts/a.md', 'knowledge/.hidden.md', 'flows//a.yaml', 'flows/./a.yaml', 'flows', '']) {
       expect(() => checkStudioPath(bad), bad).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    }
+  });
+});
+
+describe('a publish checks what changed since the current release', () => {
+  const FLOW = 'flow: greeting\ntriggers:\n  keywords: [hello]\nsteps:\n  - say: Hello!\n';
+  const faq = (id: string, title: string) => `{"id":"${id}","title":"${title}","answer":"The answer to ${title.toLowerCase()}."}\n`;
+  // Release 1 comes from files on disk, where a broken article is left out rather than refused.
+  const first = { 'flows/greeting.yaml': FLOW, 'knowledge/a.jsonl': faq('returns', 'Returns'), 'knowledge/b.jsonl': '{"id":"shipping","title":"Shipping"}\n' };
+  type Refusal = { details: { problems: Array<{ path: string; line: number; col: number; severity: string; message: string }> } };
+
+  it('does not parse the files it did not change: one left broken since release 1 stops neither a publish nor a restore', async () => {
+    const db = await openMigratedTestDb();
+    try {
+      const service = new ReleaseService(db);
+      await service.seed(first);
+      // The whole set has that error (the studio's file list shows it)...
+      expect((await checkFileSet(first)).filter((p) => p.severity === 'error').map((p) => `${p.path}:${p.line}:${p.col}`)).toEqual(['knowledge/b.jsonl:1:1']);
+      // ...yet publishing a change to another file parses that file alone.
+      const { release, published } = await service.publishFiles({ ...first, 'knowledge/a.jsonl': faq('returns', 'Returns and refunds') }, { by: 'ana', message: 'a title' });
+      expect([published, release.id]).toEqual([true, 2]);
+      expect((await service.restore(1, 'ben')).files).toEqual(first);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('refuses a changed file with an error, naming its file, line and column, and not the unchanged ones', async () => {
+    const db = await openMigratedTestDb();
+    try {
+      const service = new ReleaseService(db);
+      await service.seed(first);
+      const broken = { ...first, 'knowledge/a.jsonl': `${faq('returns', 'Returns')}{"id": "refunds", "title": "Refunds"\n` };
+      const refused = (await service.publishFiles(broken, { by: 'ana', message: 'oops' }).catch((error: unknown) => error)) as Refusal;
+      expect(isParleyError(refused, 'CONTENT_INVALID')).toBe(true);
+      expect(refused.details.problems).toEqual([expect.objectContaining({ path: 'knowledge/a.jsonl', line: 2, col: 1, severity: 'error', message: expect.stringMatching(/^invalid JSON/) })]);
+      // A new file is a changed one too.
+      const added = (await service.publishFiles({ ...first, 'knowledge/c.jsonl': '{"id":"c"}\n' }, { by: 'ana', message: 'oops' }).catch((error: unknown) => error)) as Refusal;
+      expect(added.details.problems.map((p) => `${p.path}:${p.line}:${p.col}`)).toEqual(['knowledge/c.jsonl:1:1', 'knowledge/c.jsonl:1:1']);
+      expect((await service.current())!.id).toBe(1);
+    } finally {
+      await db.close();
     }
   });
 });
