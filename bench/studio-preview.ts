@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../src/infra/logger.ts';
 import { loadFlows } from '../src/engine/load-flows.ts';
-import { readFileSet, writeFileSet, type FileSet } from '../src/studio/file-set.ts';
+import { hashFiles, readFileSet, writeFileSet, type FileSet } from '../src/studio/file-set.ts';
 import { StudioPreview } from '../src/studio/preview.ts';
 import type { PublishedSet } from '../src/studio/release-server.ts';
 import { SwitchingKnowledgeBase } from '../src/studio/switching-knowledge.ts';
@@ -116,7 +116,7 @@ async function drafting(files: FileSet, layered: boolean, runs: number): Promise
     const release = path.join(dataDir, 'releases', '1');
     await writeFileSet(files, release);
     const knowledge = await SwitchingKnowledgeBase.open(path.join(release, 'knowledge'), { dataDir, minConfidence: 0.5, recordGaps: false, logger });
-    const published: PublishedSet = { release: 1, files, flows: await loadFlows(path.join(release, 'flows')), knowledge };
+    const published: PublishedSet = { release: 1, hashes: hashFiles(files), flows: await loadFlows(path.join(release, 'flows')), knowledge };
     const preview = new StudioPreview({ dataDir, minConfidence: 0.5, demoOrders: true, logger, ...(layered ? { published: () => published } : {}) });
     try {
       const [ms, turn] = await timed(() => preview.turn('bench', edited(files, 0), { conversationId: 'c', text: QUESTION }));

@@ -3,7 +3,8 @@
  * A release holds one; a process serves one written out as files (`<dir>/flows`, `<dir>/knowledge`) so the flow
  * loader and the knowledge base read it as they read any folder.
  */
-import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { kindOf } from './studio-paths.ts';
 
@@ -27,16 +28,45 @@ export async function readFileSet(dirs: { flows: string; knowledge: string }): P
   return sorted(files);
 }
 
+/** Writes the set under `dir` (as `dir/flows/…`, `dir/knowledge/…`), whole or not at all: into a scratch folder first. */
+export async function writeFileSet(files: FileSet, dir: string): Promise<void> {
+  await writeWhole(dir, (scratch) => writeFilesUnder(files, scratch));
+}
+
 /**
- * Writes the set under `dir` (as `dir/flows/…`, `dir/knowledge/…`), whole or not at all: into a scratch folder first.
- * `from`: a set already written out (the release served) whose files with the same content are linked, not written
- * again (at 100,000 passages a release is 36 MB, and a publish changes a file or two). Nothing writes into a written
- * set's files, so the two folders may share them.
+ * Writes a release under `dir` (as writeFileSet) from the folder of another one written out before (`from`, with its
+ * files' hashes: the release served): a file whose hash is the one it has there is linked (copied when linking fails),
+ * the others are written from `changed`, which holds every content `from` lacks. At 100,000 passages a release is
+ * 36 MB and a publish changes a file or two; nothing of the unchanged files is read or held in memory. Nothing writes
+ * into a written set's files, so the two folders may share them.
  */
-export async function writeFileSet(files: FileSet, dir: string, from?: { files: FileSet; dir: string }): Promise<void> {
+export async function writeChangedSet(
+  release: { hashes: Readonly<Record<string, string>>; changed: FileSet },
+  dir: string,
+  from: { hashes: Readonly<Record<string, string>>; dir: string },
+): Promise<void> {
+  await writeWhole(dir, async (scratch) => {
+    await mkdir(path.join(scratch, 'flows'), { recursive: true });
+    await mkdir(path.join(scratch, 'knowledge'), { recursive: true });
+    for (const [name, hash] of Object.entries(release.hashes)) {
+      const full = path.join(scratch, ...name.split('/'));
+      await mkdir(path.dirname(full), { recursive: true });
+      const content = release.changed[name];
+      if (content !== undefined) await writeFile(full, content);
+      else if (from.hashes[name] !== hash) throw new Error(`${name}: neither changed nor in ${from.dir}`);
+      else {
+        const source = path.join(from.dir, ...name.split('/'));
+        await link(source, full).catch(() => copyFile(source, full));
+      }
+    }
+  });
+}
+
+/** Writes `dir` whole or not at all: into a scratch folder first, renamed when complete. */
+async function writeWhole(dir: string, write: (scratch: string) => Promise<void>): Promise<void> {
   if (await stat(dir).catch(() => undefined)) return;
   const scratch = `${dir}.partial-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  await writeFilesUnder(files, scratch, from);
+  await write(scratch);
   try {
     await rename(scratch, dir);
   } catch (error) {
@@ -46,19 +76,25 @@ export async function writeFileSet(files: FileSet, dir: string, from?: { files: 
   }
 }
 
-/**
- * Writes each file under `dir` (`dir/flows/…`, `dir/knowledge/…`; both folders made even when empty), over what is
- * there; a file `from` has with the same content is linked to its copy there (written when that fails).
- */
-export async function writeFilesUnder(files: FileSet, dir: string, from?: { files: FileSet; dir: string }): Promise<void> {
+/** Writes each file under `dir` (`dir/flows/…`, `dir/knowledge/…`; both folders made even when empty), over what is there. */
+export async function writeFilesUnder(files: FileSet, dir: string): Promise<void> {
   await mkdir(path.join(dir, 'flows'), { recursive: true });
   await mkdir(path.join(dir, 'knowledge'), { recursive: true });
   for (const [name, content] of Object.entries(files)) {
     const full = path.join(dir, ...name.split('/'));
     await mkdir(path.dirname(full), { recursive: true });
-    const linked = from?.files[name] === content && (await rm(full, { force: true }).then(() => link(path.join(from.dir, ...name.split('/')), full)).then(() => true, () => false));
-    if (!linked) await writeFile(full, content);
+    await writeFile(full, content);
   }
+}
+
+/** The SHA-256 of a file's content, hex: the same as migration 0020's `encode(sha256(convert_to(content, 'UTF8')), 'hex')`. */
+export function contentHash(content: string): string {
+  return createHash('sha256').update(content, 'utf8').digest('hex');
+}
+
+/** Each file's contentHash. */
+export function hashFiles(files: FileSet): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([name, content]) => [name, contentHash(content)]));
 }
 
 export function sameFiles(a: FileSet, b: FileSet): boolean {

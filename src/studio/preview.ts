@@ -36,7 +36,7 @@ import type { RecordedResponses } from '../integrations/recorded-responses.ts';
 import type { OpenAiSettings } from '../kb/index.ts';
 import { Understander } from '../understanding/understander.ts';
 import { encoderOption } from '../understanding/meaning/sentence-encoder.ts';
-import { changedPaths, underRoot, writeFilesUnder, writeFileSet, type FileSet } from './file-set.ts';
+import { changedPaths, hashFiles, underRoot, writeFilesUnder, writeFileSet, type FileSet } from './file-set.ts';
 import type { PublishedSet } from './release-server.ts';
 import { SwitchingKnowledgeBase } from './switching-knowledge.ts';
 
@@ -301,7 +301,7 @@ export class StudioPreview {
     }
     const dir = path.join(this.options.dataDir, 'studio-preview', key);
     if (key !== this.servedKey) {
-      const drafted = published && published.knowledge.withDrafts(knowledgeDrafts(published.files, files));
+      const drafted = published && published.knowledge.withDrafts(knowledgeDrafts(published.hashes, files));
       // Layered over the release's knowledge base, the articles are not read from files: only the flows are written.
       await writeFileSet(drafted ? underRoot(files, 'flows') : files, dir);
       const knowledgeDir = path.join(dir, 'knowledge');
@@ -385,10 +385,10 @@ export class StudioPreview {
 }
 
 /** The knowledge files of `files` that differ from the release's, by their path in the knowledge folder (null: removed). */
-function knowledgeDrafts(release: FileSet, files: FileSet): Record<string, string | null> {
+function knowledgeDrafts(release: Readonly<Record<string, string>>, files: FileSet): Record<string, string | null> {
   const before = underRoot(release, 'knowledge');
   const after = underRoot(files, 'knowledge');
-  return Object.fromEntries(changedPaths(before, after).map((name) => [name.slice('knowledge/'.length), after[name] ?? null]));
+  return Object.fromEntries(changedPaths(before, hashFiles(after)).map((name) => [name.slice('knowledge/'.length), after[name] ?? null]));
 }
 
 /** Lets through the one failure a set can have and still be asked or tested: its flows do not load. */

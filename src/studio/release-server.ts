@@ -25,16 +25,17 @@ import type { FlowIssue, FlowSet } from '../engine/model.ts';
 import type { Logger } from '../infra/logger.ts';
 import { watchTree, type TreeWatcher } from '../infra/watch-tree.ts';
 import { isKnowledgeFile } from '../kb/load.ts';
-import { changedPaths, readFileSet, sameFiles, underRoot, writeFileSet, type FileSet } from './file-set.ts';
+import { changedPaths, hashFiles, readFileSet, sameFiles, underRoot, writeChangedSet, writeFileSet, type FileSet } from './file-set.ts';
 import { announceRelease, listenForReleases } from './release-channel.ts';
 import type { ReleaseService } from './release-service.ts';
 import type { StudioRepository } from './repository.ts';
-import type { Release } from './release-store.ts';
+import type { Release, ReleaseChanges } from './release-store.ts';
 import { SwitchingKnowledgeBase, type KnowledgeSettings } from './switching-knowledge.ts';
 
 export interface PublishedSet {
   release: number;
-  files: FileSet;
+  /** Each file's content hash; the contents are on disk, in the release's folder (not held in memory). */
+  hashes: Readonly<Record<string, string>>;
   flows: FlowSet;
   knowledge: SwitchingKnowledgeBase;
 }
@@ -63,7 +64,8 @@ export interface ReleaseServerOptions {
 
 export class ReleaseServer {
   readonly releases: ReleaseService;
-  private servedFiles: FileSet = {};
+  /** The served release's files' hashes: its contents are in its folder, and a switch reads only those that differ. */
+  private servedHashes: Readonly<Record<string, string>> = {};
   private servedId = 0;
   private knowledgeDir = '';
   private queue: Promise<unknown> = Promise.resolve();
@@ -79,11 +81,11 @@ export class ReleaseServer {
     readonly knowledge: SwitchingKnowledgeBase | undefined,
     /** The folder the flow registry loads from (its loader reads it at each reload). */
     private readonly flowsDir: { current: string },
-    release: Release,
+    release: { id: number; hashes: Readonly<Record<string, string>> },
     releases: ReleaseService,
   ) {
     this.releases = releases;
-    this.servedFiles = release.files;
+    this.servedHashes = release.hashes;
     this.servedId = release.id;
     this.knowledgeDir = releaseDir(options.dataDir, release.id, 'knowledge');
   }
@@ -96,17 +98,8 @@ export class ReleaseServer {
     const releases = options.repository.releases({
       announce: async (release) => (server ? server.announce(release) : announceRelease(publisher, prefix, release.id).catch(() => undefined)),
     });
-    const disk = await readFileSet(options.disk);
-    let release = await releases.current();
-    if (!release) {
-      await loadFlows(options.disk.flows); // Parley does not start without flows: FLOW_INVALID names every problem.
-      release = await releases.seed(disk);
-      logger.info({ release: release.id, files: Object.keys(disk).length }, 'studio: the files on disk are the first release');
-    } else {
-      release = (await publishChangeOnDisk(releases, disk, options)) ?? release;
-    }
+    const release = await writeCurrent(releases, options);
     const dir = releaseDir(options.dataDir, release.id);
-    await writeFileSet(release.files, dir);
     const flowsDir = { current: path.join(dir, 'flows') };
     const flows = await FlowRegistry.open({ dir: flowsDir.current, logger, graceMs: options.graceMs, load: () => loadFlows(flowsDir.current) });
     // Every release is its own folder: the knowledge is kept under one name, so a restart reads the last one's.
@@ -121,9 +114,9 @@ export class ReleaseServer {
     return this.servedId;
   }
 
-  /** The release served, its files, flows and knowledge base (the studio's preview layers the drafts over them). */
+  /** The release served, its files' hashes, flows and knowledge base (the studio's preview layers the drafts over them). */
   get published(): PublishedSet | undefined {
-    return this.knowledge ? { release: this.servedId, files: this.servedFiles, flows: this.flows.current, knowledge: this.knowledge } : undefined;
+    return this.knowledge ? { release: this.servedId, hashes: this.servedHashes, flows: this.flows.current, knowledge: this.knowledge } : undefined;
   }
 
   /** Listens for publishes from other processes, and watches the files on disk when asked to. */
@@ -151,20 +144,21 @@ export class ReleaseServer {
       return { ok: false, version: before, changed: false, issues };
     }
     const disk = await readFileSet(this.options.disk);
-    if (!sameFiles(disk, this.servedFiles)) await this.releases.publishFiles(disk, { by: 'files', message: 'changed on disk', check: false });
+    if (!sameFiles(hashFiles(disk), this.servedHashes)) await this.releases.publishFiles(disk, { by: 'files', message: 'changed on disk', check: false });
     await this.refresh();
     const version = this.flows.current.version;
     return { ok: true, version, changed: version !== before, issues: [] };
   }
 
   /**
-   * Switches to the database's current release if it is not the one served. Switches run one at a time. The release's
-   * content is read only when its id is new (a whole release of a large knowledge base is tens of MB).
+   * Switches to the database's current release if it is not the one served. Switches run one at a time. The release is
+   * read only when its id is new, and of its contents only those the served one does not have (a whole release of a
+   * large knowledge base is tens of MB).
    */
   refresh(): Promise<void> {
     const run = this.queue.then(async () => {
       if ((await this.releases.store.currentId()) === this.servedId) return;
-      const current = await this.releases.current();
+      const current = await this.releases.store.currentChanges(this.servedHashes);
       if (current && current.id !== this.servedId) await this.serve(current);
     });
     this.queue = run.catch((error: unknown) => this.options.logger.error({ err: String(error) }, 'studio: switching releases failed; the previous release still serves'));
@@ -188,11 +182,11 @@ export class ReleaseServer {
       this.options.logger.warn({ err: String(error), release: release.id }, 'studio: could not announce the release; other processes switch when they next start'));
   }
 
-  private async serve(release: Release): Promise<void> {
+  private async serve(release: ReleaseChanges): Promise<void> {
     const { dataDir, logger } = this.options;
     const dir = releaseDir(dataDir, release.id);
     // The files the release did not change are linked from the folder served, and the knowledge base does not read them.
-    await writeFileSet(release.files, dir, { files: this.servedFiles, dir: releaseDir(dataDir, this.servedId) });
+    await writeChangedSet(release, dir, { hashes: this.servedHashes, dir: releaseDir(dataDir, this.servedId) });
     const previousFlowsDir = this.flowsDir.current;
     this.flowsDir.current = path.join(dir, 'flows');
     const loaded = await this.flows.reload();
@@ -201,15 +195,15 @@ export class ReleaseServer {
       logger.error({ release: release.id, problems: loaded.issues.length }, 'studio: the release\'s flows do not load; still serving the previous release');
       return;
     }
-    const knowledgeFiles = underRoot(release.files, 'knowledge');
-    const changed = new Set(changedPaths(knowledgeFiles, underRoot(this.servedFiles, 'knowledge')));
+    const knowledgeFiles = underRoot(release.hashes, 'knowledge');
+    const changed = new Set(changedPaths(knowledgeFiles, underRoot(this.servedHashes, 'knowledge')));
     if (this.knowledge && changed.size > 0) {
       const unchanged = new Set(Object.keys(knowledgeFiles).filter((name) => !changed.has(name)).map((name) => name.slice('knowledge/'.length)));
       await this.knowledge.switchTo(path.join(dir, 'knowledge'), unchanged);
       this.knowledgeDir = path.join(dir, 'knowledge');
     }
     this.servedId = release.id;
-    this.servedFiles = release.files;
+    this.servedHashes = release.hashes;
     logger.info({ release: release.id, by: release.by, version: loaded.version }, 'studio: serving release');
     await this.pinInFlight().catch((error: unknown) => logger.warn({ err: String(error) }, 'studio: could not load the releases of conversations in the middle of a flow'));
     await this.prune().catch(() => undefined);
@@ -253,6 +247,26 @@ async function flowIssues(dir: string): Promise<FlowIssue[]> {
       ? (error.details as FlowIssue[])
       : [{ file: dir, line: 1, col: 1, message: `cannot read the flows: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }];
   }
+}
+
+/**
+ * The release to serve, written out under DATA_DIR: the current one, or the files on disk when there is none or they
+ * changed since last published from disk. Only its hashes are returned, and the release store lets go of its contents:
+ * at 100,000 passages they are 36 MB of strings, which the index built next would otherwise share the heap with.
+ */
+async function writeCurrent(releases: ReleaseService, options: ReleaseServerOptions): Promise<{ id: number; hashes: Readonly<Record<string, string>> }> {
+  const disk = await readFileSet(options.disk);
+  let release = await releases.current();
+  if (!release) {
+    await loadFlows(options.disk.flows); // Parley does not start without flows: FLOW_INVALID names every problem.
+    release = await releases.seed(disk);
+    options.logger.info({ release: release.id, files: Object.keys(disk).length }, 'studio: the files on disk are the first release');
+  } else {
+    release = (await publishChangeOnDisk(releases, disk, options)) ?? release;
+  }
+  await writeFileSet(release.files, releaseDir(options.dataDir, release.id));
+  releases.store.forget();
+  return { id: release.id, hashes: release.hashes };
 }
 
 /**

@@ -4,9 +4,8 @@
  * is stored once in release_contents: a release that changes one file of a large knowledge base stores that file
  * alone, and a process reads from the database only the contents it does not hold already.
  */
-import { createHash } from 'node:crypto';
 import type { Queryable } from '../store/types.ts';
-import { sorted, type FileSet } from './file-set.ts';
+import { hashFiles, sorted, type FileSet } from './file-set.ts';
 
 /** Where a release's content came from: files on disk (the first release, `parley publish`, a change seen on disk), the studio's drafts, or an earlier release. */
 export type ReleaseSource = 'files' | 'studio' | 'restore';
@@ -18,12 +17,23 @@ export interface Release {
   message: string;
   source: ReleaseSource;
   files: FileSet;
+  /** Each file's content hash (contentHash): two releases have the same content at a path when these are equal. */
+  hashes: Readonly<Record<string, string>>;
   /** The content hash of its flows (FlowSet.version); null when they do not compile. */
   flowsVersion: string | null;
 }
 
+/**
+ * A release as a process that holds another one's files sees it: every file's hash, and the contents of only those
+ * files whose hash differs from the one it holds (the others it has already, on disk).
+ */
+export interface ReleaseChanges extends Omit<Release, 'files'> {
+  /** The contents of the files added or changed against the hashes held (path → content). */
+  changed: FileSet;
+}
+
 /** A release without its content: its paths, and those it changed from the release before it. */
-export interface ReleaseSummary extends Omit<Release, 'files' | 'flowsVersion'> {
+export interface ReleaseSummary extends Omit<Release, 'files' | 'hashes' | 'flowsVersion'> {
   paths: string[];
   changed: string[];
 }
@@ -69,6 +79,40 @@ export class ReleaseStore {
     return release;
   }
 
+  /**
+   * The current release, with the contents of only the files whose hash is not the one `held` names for their path
+   * (a serving process holds the release it serves on disk, and needs no copy in memory). Reads from the database only
+   * what it does not hold, and keeps none of it (see `forget`).
+   */
+  async currentChanges(held: Readonly<Record<string, string>>): Promise<ReleaseChanges | undefined> {
+    const result = await this.db.query<ReleaseRow>(`SELECT ${RELEASE_COLUMNS} FROM releases ORDER BY id DESC LIMIT 1`);
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const hashes = hashesOf(row);
+    const wanted = Object.entries(hashes).filter(([path, hash]) => held[path] !== hash);
+    const missing = [...new Set(wanted.map(([, hash]) => hash).filter((hash) => !this.contents.has(hash)))];
+    const read = new Map<string, string>();
+    if (missing.length > 0) {
+      const contents = await this.db.query<{ hash: string; content: string }>('SELECT hash, content FROM release_contents WHERE hash = ANY($1::text[])', [missing]);
+      for (const { hash, content } of contents.rows) read.set(hash, content);
+    }
+    const changed: Record<string, string> = {};
+    for (const [path, hash] of wanted) {
+      const content = this.contents.get(hash) ?? read.get(hash);
+      if (content === undefined) throw new Error(`release ${row.id}: no stored content for ${path}`);
+      changed[path] = content;
+    }
+    return { ...described(row), hashes, changed };
+  }
+
+  /**
+   * Lets go of the contents read or inserted so far (a process about to build a large index does not hold a copy of
+   * the release it has written out); the next `current` reads them again.
+   */
+  forget(): void {
+    this.contents.clear();
+  }
+
   async currentId(db: Queryable = this.db): Promise<number | undefined> {
     const result = await db.query<{ id: number }>('SELECT max(id) AS id FROM releases');
     return result.rows[0]?.id ?? undefined;
@@ -108,9 +152,9 @@ export class ReleaseStore {
   }
 
   /** Stores the contents the database does not have yet, then the release naming them. */
-  async insert(db: Queryable, release: Omit<Release, 'id' | 'at'>): Promise<Release> {
+  async insert(db: Queryable, release: Omit<Release, 'id' | 'at' | 'hashes'>): Promise<Release> {
     const files = sorted({ ...release.files });
-    const hashes = Object.fromEntries(Object.entries(files).map(([path, content]) => [path, contentHash(content)]));
+    const hashes = hashFiles(files);
     const contents = new Map(Object.entries(files).map(([path, content]) => [hashes[path]!, content]));
     // The newest release's: reading the next one costs this process its changes alone (current() lets go of the rest).
     for (const [hash, content] of contents) this.contents.set(hash, content);
@@ -218,23 +262,16 @@ function hashesOf(row: ReleaseRow): Record<string, string> {
 
 function toRelease(row: ReleaseRow, contents: ReadonlyMap<string, string>): Release {
   const files: Record<string, string> = {};
-  for (const [path, hash] of Object.entries(hashesOf(row))) {
+  const hashes = hashesOf(row);
+  for (const [path, hash] of Object.entries(hashes)) {
     const content = contents.get(hash);
     if (content === undefined) throw new Error(`release ${row.id}: no stored content for ${path}`);
     files[path] = content;
   }
-  return {
-    id: row.id,
-    at: new Date(row.published_at),
-    by: row.published_by,
-    message: row.message,
-    source: row.source,
-    files,
-    flowsVersion: row.flows_version,
-  };
+  return { ...described(row), files, hashes };
 }
 
-/** The SHA-256 of a file's content, hex: the same as the migration's `encode(sha256(convert_to(content, 'UTF8')), 'hex')`. */
-function contentHash(content: string): string {
-  return createHash('sha256').update(content, 'utf8').digest('hex');
+/** What a release row says of itself, but its files. */
+function described(row: ReleaseRow): Omit<Release, 'files' | 'hashes'> {
+  return { id: row.id, at: new Date(row.published_at), by: row.published_by, message: row.message, source: row.source, flowsVersion: row.flows_version };
 }
