@@ -1,5 +1,5 @@
 /**
- * `npm run eval:understanding [-- --set dev|test|fresh] [--banking77] [--all]`: how well Parley understands customers.
+ * `npm run eval:understanding [-- --set dev|test|fresh] [--brightwave-only] [--banking77] [--all]`: how well Parley understands customers.
  *
  * - The Brightwave set (eval/brightwave, written for the demo shop, English and German): every message decided as
  *   the turn pipeline decides a first message: by the understanding step, which ranks Parley's own requests (STOP,
@@ -200,5 +200,5 @@ async function stackfaq(): Promise<void> {
 
 await brightwave();
 // StackFAQ has a dev and a test half only; the Brightwave `fresh` set has no counterpart there.
-if (setName === 'dev' || setName === 'test') await stackfaq();
+if ((setName === 'dev' || setName === 'test') && !args.includes('--brightwave-only')) await stackfaq();
 if (args.includes('--banking77') || args.includes('--all')) await banking77();

@@ -25,6 +25,11 @@ const PREFER_PATTERNS: [RegExp, 'en' | 'de'][] = [
   [new RegExp(String.raw`\blieber\s+(auf|über|per|via|bei|in)\s+(dem\s+)?${CHANNEL_WORD}`, 'i'), 'de'],
   [new RegExp(String.raw`\b(ich|wir)\s+bevorzuge\w*\s+${CHANNEL_WORD}`, 'i'), 'de'],
   [new RegExp(String.raw`\b${CHANNEL_WORD}\s+(statt(dessen)?|lieber|bitte)\b`, 'i'), 'de'],
+  // An answer asked for on a channel, with a word that makes it a request ("bitte per WhatsApp antworten statt hier").
+  [new RegExp(String.raw`\b(please\s+)(reply|answer|respond|write)\s+(on|via|over|through|by|in)\s+(the\s+)?${CHANNEL_WORD}`, 'i'), 'en'],
+  [new RegExp(String.raw`\b(reply|answer|respond|write)\s+(on|via|over|through|by|in)\s+(the\s+)?${CHANNEL_WORD}\b.{0,15}\b(instead|please|from now on)`, 'i'), 'en'],
+  [new RegExp(String.raw`\b(bitte|lieber)\b.{0,10}?\b(auf|über|per|via)\s+${CHANNEL_WORD}\s+(antwort|schreib|meld|kontaktier)\w*`, 'i'), 'de'],
+  [new RegExp(String.raw`\b(auf|über|per|via)\s+${CHANNEL_WORD}\s+(antwort|schreib|meld|kontaktier)\w*\b.{0,15}?\b(statt|lieber|bitte)`, 'i'), 'de'],
 ];
 
 /** The channel ids named by a "message me on … instead" request, most likely first; undefined when it is none. */

@@ -35,6 +35,12 @@ const REQUEST = new Set([
 /** Words that cancel a request that follows them in the same clause. */
 const NEGATION = new Set(['not', 'dont', 'don', 'no', 'never', 'without', 'nicht', 'kein', 'keine', 'keinen', 'keinem', 'nie', 'ohne']);
 
+/**
+ * How a clause that asks when begins ("when can I chat with a person", "bis wann ist der Kundenservice erreichbar"):
+ * a question about the hours in which a person can be reached, which the knowledge base answers, not a request for one.
+ */
+const WHEN = [['when'], ['what', 'time'], ['what', 'hours'], ['which', 'hours'], ['until', 'when'], ['how', 'late'], ['wann'], ['bis', 'wann'], ['ab', 'wann'], ['um', 'wie', 'viel', 'uhr']];
+
 /** Words right before a person-word that make it someone else, not a person at the company ("the delivery person"). */
 const THIRD_PARTY = new Set(['delivery', 'courier', 'postal', 'driver', 'sales', 'paket', 'post', 'liefer', 'zustell']);
 
@@ -68,7 +74,7 @@ export function detectPersonRequest(text: string): PersonRequest | undefined {
 }
 
 function inClause(tokens: string[]): PersonRequest | undefined {
-  if (tokens.length === 0) return undefined;
+  if (tokens.length === 0 || WHEN.some((opening) => opening.every((word, i) => tokens[i] === word))) return undefined;
   for (const phrase of PHRASES) {
     for (let i = 0; i + phrase.length <= tokens.length; i++) {
       if (phrase.every((word, k) => tokens[i + k] === word) && !negatedBefore(tokens, i)) return { evidence: phrase.join(' ') };

@@ -39,11 +39,18 @@ describe('asking for another channel', () => {
     ['Schreiben Sie mir lieber über WhatsApp', ['whatsapp', 'whatsapp-web'], 'de'],
     ['lieber per WhatsApp', ['whatsapp', 'whatsapp-web'], 'de'],
     ['WhatsApp statt dessen bitte', ['whatsapp', 'whatsapp-web'], 'de'],
+    ['bitte per WhatsApp antworten statt hier', ['whatsapp', 'whatsapp-web'], 'de'],
+    ['per whatsapp antworten bitte', ['whatsapp', 'whatsapp-web'], 'de'],
+    ['please reply on WhatsApp', ['whatsapp', 'whatsapp-web'], 'en'],
+    ['answer via whatsapp instead', ['whatsapp', 'whatsapp-web'], 'en'],
   ])('%s → %j', (text, channels, locale) => {
     expect(parsePreference({ text })).toMatchObject({ channels, locale });
   });
 
-  it.each(['do you have WhatsApp?', 'How do I contact you on WhatsApp?', 'my WhatsApp is broken', 'link my WhatsApp +49 151 23456789'])(
+  it.each([
+    'do you have WhatsApp?', 'How do I contact you on WhatsApp?', 'my WhatsApp is broken', 'link my WhatsApp +49 151 23456789',
+    'do you answer on whatsapp?', 'antwortet ihr auch per WhatsApp?',
+  ])(
     'is not a preference: %s',
     (text) => {
       expect(parsePreference({ text })).toBeUndefined();

@@ -8,6 +8,7 @@ describe('asking for a person, in any words', () => {
     'let me speak with a representative', 'connect me to customer service', 'get me a live agent now', 'is there a real person there?',
     'I need to talk to somebody about my refund', 'stop bot', 'Mitarbeiter bitte', 'Ich möchte mit einem Menschen sprechen',
     'Kann ich mit jemandem vom Kundendienst reden?', 'bitte verbinden Sie mich mit einem Berater', 'echter Mensch bitte', 'Kundenservice',
+    'the app is broken. when can you fix it? I want a human now',
   ])('%s', (text) => {
     expect(detectPersonRequest(text)).toBeDefined();
   });
@@ -16,6 +17,9 @@ describe('asking for a person, in any words', () => {
     'where is my order', 'the delivery person left it at the door', "I don't want to talk to an agent, just tell me the hours",
     'no human needed, thanks', 'Ich brauche keinen Menschen, nur die Öffnungszeiten', 'what time do you open', 'my order number is BW-12345',
     'Wo ist meine Bestellung?', '',
+    // Asking when a person can be reached is a question about the hours, not a request for one.
+    'when can i chat with a person', 'what time can I talk to someone on Saturday', 'Wann kann ich mit einem Mitarbeiter sprechen?',
+    'bis wann ist der Kundenservice erreichbar',
   ])('not: %s', (text) => {
     expect(detectPersonRequest(text)).toBeUndefined();
   });

@@ -90,12 +90,36 @@ describe('matcher', () => {
   it('tells which share of a question\'s words no document uses, typos, compounds, numbers and function words aside', () => {
     expect(matcher.unknownShare('does the halo hub work with thread', 'en')).toBe(0);
     // "support" appears nowhere; "thred" is a typo of "thread".
-    expect(matcher.unknownShare('does the halo hub support thred', 'en')).toBe(0.25);
+    expect(matcher.unknownShare('is there thred support on the halo hub', 'en')).toBe(0.25);
     // "noisecancelling" is read as the title's two words; only "euro" is unknown.
     expect(matcher.unknownShare('noisecancelling headphones for 30 euro', 'en')).toBe(0.25);
     expect(matcher.unknownShare('what is the capital of france', 'en')).toBe(1);
     expect(matcher.unknownShare('hält der akku 30 stunden', 'de')).toBe(0);
     expect(matcher.unknownShare('the', 'en')).toBe(0);
+  });
+
+  it('counts names the documents do not use as neither known nor unknown: a carrier or a shop is a detail of the question', () => {
+    expect(matcher.unknownShare('does the halo hub work with my ikea lamps from philips', 'en')).toBe(matcher.unknownShare('does the halo hub work with my lamps', 'en'));
+    expect(matcher.unknownShare('does the halo hub work with ikea', 'en')).toBe(0);
+    // A common word the documents do not use is unknown: "lamps".
+    expect(matcher.unknownShare('does the halo hub work with my lamps', 'en')).toBeGreaterThan(0);
+  });
+
+  it('counts twice an unknown word that says which kind of the known thing the message ends on', () => {
+    // "a bamboo hub" asks for a kind of hub the documents never mention; "is the hub bamboo" asks about a hub.
+    expect(matcher.unknownShare('do you have a bamboo hub', 'en')).toBe(1);
+    expect(matcher.unknownShare('is the hub bamboo', 'en')).toBe(0.5);
+    // German cannot tell names or misspellings from words by its lists: every unknown word counts once.
+    expect(matcher.unknownShare('gibt es einen bambus akku', 'de')).toBe(0.5);
+  });
+
+  it('reads a German separable verb as the word the documents write whole, only where they write it', () => {
+    // "schicke … zurück" is the article's "zurückschicken"; unjoined, "zurück" alone meets nothing.
+    expect(matcher.tokens('ich schicke den artikel zurück', 'de')).toEqual(['ich', 'zuruckschicke', 'den', 'artikel']);
+    expect(matcher.rank('ich schicke den artikel zurück', { locale: 'de', limit: 1 })[0]).toMatchObject({ id: 'article:returns/return-policy', coverage: 1 });
+    // A particle that is a preposition here, and a verb the documents never write whole, stay as written.
+    expect(matcher.tokens('kann ich das an eine packstation schicken', 'de')).toContain('an');
+    expect(matcher.tokens('ich gebe die kopfhörer ab', 'de')).toEqual(['ich', 'gebe', 'die', 'kopfhorer', 'ab']);
   });
 
   it('stems German and meets only documents of the query language', () => {
