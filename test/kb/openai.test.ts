@@ -115,6 +115,18 @@ describe('embeddings: hybrid retrieval, cached by content hash', () => {
     expect(fake.embeddingRequests()[0]!.body.dimensions).toBeUndefined();
   });
 
+  it('a kept vector index cut short (a crash while writing it) is made again from the cache, without embedding', async () => {
+    const { dir, dataDir } = await build({ 'delivery.md': DELIVERY, 'returns.md': RETURNS });
+    const file = path.join(dataDir, 'kb', 'embeddings', 'test-embed.vectors');
+    await writeFile(file, (await readFile(file)).subarray(0, 200));
+    fake.requests.length = 0;
+    const again = await createKnowledgeBase({ dir, dataDir, openai: { apiKey: 'test-key', baseURL: fake.baseURL, chatModel: 'test-chat', embeddingModel: 'test-embed' } });
+    open.push(again);
+    expect(fake.embeddingRequests()).toHaveLength(0);
+    expect(again.stats().embedded).toBe(3);
+    expect((await readVectorFile(file))?.rows).toBe(3);
+  });
+
   it('shows a progress bar when embedding many passages', async () => {
     const faq = Array.from({ length: 120 }, (_, i) => JSON.stringify({ id: `q${i}`, title: `Question ${i}`, answer: `Answer number ${i}.` })).join('\n');
     let progress = '';

@@ -5,7 +5,7 @@
  * (int32), the centroids (float32), the codes (int8, rows x stride) and the content hashes (32 bytes each).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { Ivf, SKETCH } from './ivf.ts';
 import { VectorStore } from './vector-store.ts';
@@ -54,33 +54,56 @@ export async function writeVectorFile(file: string, store: VectorStore): Promise
   await rename(tmp, file);
 }
 
-/** The store kept in `file`, or null when there is none or it cannot be read (it is then made again). */
+/**
+ * The store kept in `file`, or null when there is none or it cannot be read (it is then made again). The codes are
+ * read straight into the store's memory: loading holds them once, not twice.
+ */
 export async function readVectorFile(file: string): Promise<VectorStore | null> {
   if (!existsSync(file)) return null;
-  const raw = await readFile(file);
-  // Typed arrays are laid over the buffer in place: it must start on an 8-byte boundary (a large file's always does).
-  const data = raw.byteOffset % 8 === 0 ? raw : Buffer.from(raw);
+  const handle = await open(file, 'r');
   try {
-    if (data.toString('latin1', 0, 4) !== MAGIC) return null;
-    const length = data.readUInt32LE(4);
-    const header = JSON.parse(data.toString('utf8', 8, 8 + length)) as Header;
-    if (header.version !== VERSION || header.sketch !== SKETCH) return null;
-    const { dims, rows, lists } = header;
-    if (header.stride !== Math.ceil(dims / 16) * 16) return null;
-    let at = 8 + length;
-    const take = <T>(make: (buffer: ArrayBuffer, offset: number, length: number) => T, count: number, bytes: number): T => {
-      const view = make(data.buffer, data.byteOffset + at, count);
-      at += count * bytes;
-      return view;
+    const size = (await handle.stat()).size;
+    const read = async (into: Uint8Array, position: number): Promise<void> => {
+      for (let done = 0; done < into.byteLength; ) {
+        const { bytesRead } = await handle.read(into, done, into.byteLength - done, position + done);
+        if (bytesRead === 0) throw new Error('embeddings index: cut short');
+        done += bytesRead;
+      }
     };
-    const scales = take((b, o, n) => new Float32Array(b, o, n), rows, 4);
-    const listOf = take((b, o, n) => new Int32Array(b, o, n), lists > 0 ? rows : 0, 4);
-    const centroids = take((b, o, n) => new Float32Array(b, o, n), lists * SKETCH, 4);
-    const codes = take((b, o, n) => new Int8Array(b, o, n), rows * header.stride, 1);
-    if (at + rows * 32 !== data.byteLength) return null;
-    const hashes = Array.from({ length: rows }, (_, row) => data.toString('hex', at + row * 32, at + row * 32 + 32));
-    return VectorStore.restore(dims, hashes, codes, scales, lists > 0 ? Ivf.restore(centroids, listOf, header.trainedOn) : null);
+    const start = Buffer.alloc(8);
+    await read(start, 0);
+    if (start.toString('latin1', 0, 4) !== MAGIC) return null;
+    const length = start.readUInt32LE(4);
+    const json = Buffer.alloc(length);
+    await read(json, 8);
+    const header = JSON.parse(json.toString('utf8')) as Header;
+    const { dims, rows, lists, stride } = header;
+    if (header.version !== VERSION || header.sketch !== SKETCH || stride !== Math.ceil(dims / 16) * 16) return null;
+    // Scales, lists and centroids: small, read together; then the codes; then the hashes.
+    const smallAt = 8 + length;
+    const smallBytes = rows * 4 + (lists > 0 ? rows * 4 : 0) + lists * SKETCH * 4;
+    const codesAt = smallAt + smallBytes;
+    const hashesAt = codesAt + rows * stride;
+    if (hashesAt + rows * 32 !== size) return null;
+    return await VectorStore.restore(
+      dims,
+      rows,
+      (codes) => read(new Uint8Array(codes.buffer, codes.byteOffset, codes.byteLength), codesAt),
+      async () => {
+        const small = new ArrayBuffer(smallBytes);
+        await read(new Uint8Array(small), smallAt);
+        const scales = new Float32Array(small, 0, rows);
+        const listOf = new Int32Array(small, rows * 4, lists > 0 ? rows : 0);
+        const centroids = new Float32Array(small, rows * 4 + listOf.byteLength, lists * SKETCH);
+        const hashBytes = Buffer.alloc(rows * 32);
+        await read(hashBytes, hashesAt);
+        const hashes = Array.from({ length: rows }, (_, row) => hashBytes.toString('hex', row * 32, row * 32 + 32));
+        return { hashes, scales, ivf: lists > 0 ? Ivf.restore(centroids.slice(), listOf, header.trainedOn) : null };
+      },
+    );
   } catch {
     return null;
+  } finally {
+    await handle.close();
   }
 }

@@ -124,10 +124,14 @@ export class VectorStore {
     return next;
   }
 
-  /** Rebuilds a store from its parts (vector-file.ts), copying them. */
-  static restore(dims: number, hashes: string[], codes: Int8Array, scales: Float32Array, ivf: Ivf | null): VectorStore {
-    const store = new VectorStore(dims, hashes.length);
-    store.codes.set(codes);
+  /**
+   * A store of `rows` rows read from a file (vector-file.ts): `readCodes` fills its codes in place (no copy of them
+   * is held beside the store's), then the rows take their hashes, scales and lists.
+   */
+  static async restore(dims: number, rows: number, readCodes: (codes: Int8Array) => Promise<void>, rest: () => Promise<{ hashes: string[]; scales: Float32Array; ivf: Ivf | null }>): Promise<VectorStore> {
+    const store = new VectorStore(dims, rows);
+    await readCodes(store.codes.subarray(0, rows * store.stride));
+    const { hashes, scales, ivf } = await rest();
     store.scales.set(scales);
     hashes.forEach((hash, row) => {
       store.hashes.push(hash);
