@@ -157,7 +157,7 @@ export const kbVectors: Benchmark = {
   name: 'kb-vectors',
   description: 'search by meaning at 10k/100k passages: exact float32 scan vs IVF over int8, recall@10, memory, cold/warm/update',
   async run(options: BenchOptions): Promise<void> {
-    const questions = options.quick ? 50 : 200;
+    const questions = options.quick ? 50 : 100;
     const runs: Array<[number, number]> = options.quick ? [[2000, 256], [10_000, 1536]] : [[10_000, 1536], [100_000, 1536], [100_000, 512]];
     for (const [size, dims] of runs) await measure(size, dims, questions);
   },

@@ -14,8 +14,8 @@ import type { VectorStore } from './vector-store.ts';
 /** Dimensions of the sketch the centroids live in. */
 export const SKETCH = 64;
 /** Sample rows per list that k-means is trained on. */
-const SAMPLE_PER_LIST = 48;
-const ITERATIONS = 10;
+const SAMPLE_PER_LIST = 32;
+const ITERATIONS = 6;
 /** Share of the lists a search probes first (at least MIN_PROBE). */
 export const PROBE_SHARE = 0.05;
 const MIN_PROBE = 8;

@@ -156,6 +156,7 @@ export function quantize(v: Float32Array, codes: Int8Array, offset: number): num
   let max = 0;
   for (let d = 0; d < v.length; d++) max = Math.max(max, Math.abs(v[d]!));
   const scale = max > 0 ? max / 127 : 1;
-  for (let d = 0; d < v.length; d++) codes[offset + d] = Math.round(v[d]! / scale);
+  const inverse = 1 / scale;
+  for (let d = 0; d < v.length; d++) codes[offset + d] = Math.round(v[d]! * inverse);
   return scale;
 }
