@@ -103,7 +103,7 @@ const EnvSchema = z.object({
   OPENAI_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
   /**
    * Dimensions the embeddings are asked for (the API's `dimensions`, which text-embedding-3 models support): fewer
-   * take less memory and time per question (at 100,000 passages 512 instead of 1,536: 49 instead of 147 MiB). Unset:
+   * take less memory and time per question (at 100,000 passages 512 instead of 1,536: 51 instead of 149 MiB). Unset:
    * the model's own. Changing it embeds the passages again.
    */
   OPENAI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(16).max(8192).optional(),
