@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite, types, type Results, type Transaction } from '@electric-sql/pglite';
 import { claimDataDir } from './data-dir-lock.ts';
 import { preparedQueries } from './pglite-prepared.ts';
+import { keepStatisticsFresh } from './pglite-statistics.ts';
 import type { Db, Queryable, QueryOptions, QueryResult } from './types.ts';
 
 /** A PGlite instance or one of its transactions: both run `query` and `exec` the same way. */
@@ -36,11 +37,16 @@ function runnerQueryable(runner: PgliteRunner): Queryable {
  * Inside the callback, use only `tx`: a query on the Db itself would wait for the transaction and never run.
  * Only one process may open a given data directory at a time; a second one is refused (data-dir-lock.ts).
  */
-export async function openPgliteDb(dataDir?: string): Promise<Db> {
-  return (await openPglite(dataDir)).db;
+export async function openPgliteDb(dataDir?: string, options: PgliteOptions = {}): Promise<Db> {
+  return (await openPglite(dataDir, undefined, options)).db;
 }
 
-async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<{ db: Db; pglite: PGlite }> {
+export interface PgliteOptions {
+  /** How often the tables that changed are analysed (pglite-statistics.ts). Default STATISTICS_CHECK_MS. */
+  statisticsEveryMs?: number;
+}
+
+async function openPglite(dataDir?: string, loadDataDir?: Blob, options: PgliteOptions = {}): Promise<{ db: Db; pglite: PGlite }> {
   let location: string | undefined;
   let release = () => {};
   if (dataDir !== undefined) {
@@ -68,10 +74,13 @@ async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<{ db: D
     },
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => pglite.transaction((tx) => fn(runnerQueryable(tx))),
     close: async () => {
+      await statistics.stop();
       if (!pglite.closed) await pglite.close();
       release();
     },
   };
+  // No autovacuum here: the tables that changed are analysed as it would (a failure is tried again next time).
+  const statistics = keepStatisticsFresh(db, options.statisticsEveryMs === undefined ? {} : { everyMs: options.statisticsEveryMs });
   return { db, pglite };
 }
 
