@@ -14,9 +14,11 @@ export interface Queryable {
 
 export interface QueryOptions {
   /**
-   * Keep the statement parsed on each connection (PostgreSQL; PGlite ignores it): for the statements every turn runs,
-   * which PostgreSQL would otherwise parse and analyse each time. Only for a statement whose result columns are named
-   * in it (no `SELECT *` at its top): a migration that changes a table it returns would fail it until reconnected.
+   * Keep the statement parsed on each connection (PGlite: prepared once, pglite-prepared.ts): for the statements every
+   * turn runs, which PostgreSQL would otherwise parse and analyse each time. Only for a statement whose result columns
+   * are named in it (no `SELECT *` at its top): a migration that changes a table it returns would fail it until
+   * reconnected. Such a statement issued while the database is busy may be committed together with others' (group
+   * commit, statement-group.ts), so it must not depend on another's running in a transaction of its own.
    */
   prepared?: boolean;
 }
