@@ -113,6 +113,16 @@ describe('matcher', () => {
     expect(matcher.unknownShare('gibt es einen bambus akku', 'de')).toBe(0.5);
   });
 
+  it('never corrects a word whose stem the documents use, though they write it in another form', () => {
+    const shop = Matcher.build([
+      { id: 'article:shipping', locale: 'en', fields: [{ kind: 'title', text: 'Shipping' }, { kind: 'text', text: 'We ship to every EU country.' }] },
+      { id: 'article:speaker', locale: 'en', fields: [{ kind: 'title', text: 'Pulse Mini' }, { kind: 'text', text: 'Skipped tracks? Update the firmware.' }] },
+    ]);
+    // "shipped" is one letter from "skipped", but it is "ship" as the shipping article writes it.
+    expect(shop.tokens('has my order shipped', 'en')).toEqual(['has', 'my', 'order', 'shipped']);
+    expect(shop.rank('has my order shipped', { locale: 'en', limit: 1 })[0]?.id).toBe('article:shipping');
+  });
+
   it('reads a German separable verb as the word the documents write whole, only where they write it', () => {
     // "schicke … zurück" is the article's "zurückschicken"; unjoined, "zurück" alone meets nothing.
     expect(matcher.tokens('ich schicke den artikel zurück', 'de')).toEqual(['ich', 'zuruckschicke', 'den', 'artikel']);

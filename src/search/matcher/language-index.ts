@@ -167,8 +167,14 @@ export class LanguageIndex {
   tokens(query: string): string[] {
     const joined = this.analyzer.language === 'de' ? joinSeparableVerbs(query, (word) => this.bm25.knows(this.analyzer.stem(word))) : null;
     const raw = joined?.words ?? tokenize(query);
-    // A joined verb is a word the documents use (as a stem), whatever its ending: not a typo to correct or split.
-    return this.options.typos ? raw.flatMap((t) => (joined?.joined.has(t) ? [t] : this.speller.split(t) ?? [this.speller.correct(t) ?? t])) : raw;
+    if (!this.options.typos) return raw;
+    // A word whose stem the documents use ("product" beside their "products", a joined verb) is not a typo, whatever
+    // its ending: corrected, it became the closest written form, which may be another language's ("produkt").
+    return raw.flatMap((t) => (joined?.joined.has(t) || this.knowsStemOf(t) ? [t] : this.speller.split(t) ?? [this.speller.correct(t) ?? t]));
+  }
+
+  private knowsStemOf(token: string): boolean {
+    return !this.analyzer.isStop(token) && this.bm25.knows(this.analyzer.stem(token));
   }
 
   /** How many distinct words (stems) the documents use. */
