@@ -7,7 +7,7 @@
  * The matcher decides the article; the passage answered from is chosen within it as for a decision the understanding
  * step took (answer-sentences.ts), since every passage of an article shares its title and example questions.
  */
-import { buildCached, keptBySource, LayeredMatcher, loadBySource, Matcher, MAX_LAYERED_SHARE, matcherConfidence, type MatchDoc, type MatchScore, type Ranker } from '../search/matcher/index.ts';
+import { buildCached, keptBySource, LayeredMatcher, loadBySource, Matcher, MAX_LAYERED_SHARE, matcherConfidence, type DocList, type MatchDoc, type MatchScore, type Ranker } from '../search/matcher/index.ts';
 import type { IndexedKnowledge } from './kept-knowledge.ts';
 import { bestPassage } from './answer-sentences.ts';
 import { passageFields } from './passage-fields.ts';
@@ -74,11 +74,8 @@ export class MatcherRanking implements Ranking {
       }
     }
     const placement = new Placement(articles);
-    // The kept index's key is hashed from documents made one at a time and let go (kept ones would cost the heap).
-    function* passing(): Iterable<MatchDoc> {
-      for (const [passage, lang] of placement.placed()) yield { id: `${passage.id}\u0000${lang}`, locale: lang, fields: passageFields(passage) };
-    }
-    const { matcher, loaded } = indexDir ? buildCached(passing, indexDir, {}, sourceKey) : { matcher: Matcher.build(placement.docs()), loaded: false };
+    // Documents made one at a time and let go, to hash the kept index's key or to build it (kept ones would cost the heap).
+    const { matcher, loaded } = indexDir ? buildCached(placement.lists(), indexDir, {}, sourceKey) : { matcher: Matcher.build(placement.docs()), loaded: false };
     return new MatcherRanking(matcher, placement, { placement, matcher }, loaded);
   }
 
@@ -199,6 +196,16 @@ class Placement {
   private ranksIn(article: Article, present: Set<string> | null): string[] {
     const own = language(article.locale);
     return present ? [own, ...[...this.languages].filter((lang) => lang !== own && !present.has(`${article.id}\u0000${lang}`))] : [own];
+  }
+
+  /** Per language, its documents in the matcher's order, each made when asked for (and not kept). */
+  lists(): Map<string, DocList> {
+    return new Map(
+      [...this.byLanguage].map(([lang, { passages }]) => [
+        lang,
+        { length: passages.length, at: (i: number) => (i < passages.length ? { id: `${passages[i]!.id}\u0000${lang}`, locale: lang, fields: passageFields(passages[i]!) } : undefined) },
+      ]),
+    );
   }
 
   inLanguage(lang: string): { passages: readonly Passage[]; owners: readonly Article[] } {

@@ -15,7 +15,7 @@ import { Speller, type SpellerSnapshot } from './fuzzy.ts';
 import { StringTable, type StringTableData } from './string-table.ts';
 import type { MatcherOptions } from './options.ts';
 import { analyzerFor, charGrams, eachCharGram, eachToken, tokenize, type Analyzer } from './text.ts';
-import type { MatchDoc } from './types.ts';
+import type { DocList } from './types.ts';
 import { RowVectors, type QueryVector, type RowVectorsSnapshot } from './row-vectors.ts';
 import { joinSeparableVerbs } from './separable-verbs.ts';
 import { hasNames, isName } from '../common-words.ts';
@@ -65,12 +65,11 @@ export class LanguageIndex {
 
   /** `outer`: the index of the same language this one is layered over (layered.ts), whose statistics it weighs with. */
   constructor(
-    docs: readonly MatchDoc[],
+    docs: DocList,
     locale: string,
     private readonly options: MatcherOptions,
     outer: LanguageIndex | null = null,
   ) {
-    this.ids = StringTable.from(docs.map((doc) => doc.id));
     this.outerSize = outer?.size ?? 0;
     this.analyzer = analyzerFor(locale);
     const unitKinds = new Set(options.unitKinds);
@@ -88,6 +87,7 @@ export class LanguageIndex {
     const tokenIds = new GrowableInt32(64);
     const stemIds = new GrowableInt32(64);
     let d = 0;
+    const ids: string[] = new Array<string>(docs.length);
     const count = (normal: string, from: number, to: number) => {
       const id = dictionary.id(normal, from, to);
       tokenIds.push(id);
@@ -97,7 +97,9 @@ export class LanguageIndex {
     };
     for (; d < docs.length; d++) {
       this.unitStart[d] = words.rows;
-      for (const field of docs[d]!.fields) {
+      const doc = docs.at(d)!;
+      ids[d] = doc.id;
+      for (const field of doc.fields) {
         tokenIds.length = stemIds.length = 0;
         eachToken(field.text, count);
         const weight = options.fieldWeights[field.kind];
@@ -109,12 +111,13 @@ export class LanguageIndex {
       bm25.endDocument();
     }
     this.unitStart[docs.length] = words.rows;
+    this.ids = StringTable.from(ids);
     this.words = words.finish();
     this.wordCentroidNorm = this.words.groupNorms(this.unitStart);
     this.chars = chars ? chars.finish() : null;
     this.charCentroidNorm = this.chars ? this.chars.groupNorms(this.unitStart) : null;
     this.bm25 = new Bm25(bm25.finish(options.bm25, (stem) => dictionary.stems[stem]!, outer ? outer.bm25.averageLength : null), outer?.bm25 ?? null);
-    this.speller = new Speller(new Map(dictionary.tokens.map((token, id) => [token, docCount.at(id)])), outer?.speller ?? null);
+    this.speller = Speller.of(dictionary.tokens, (id) => docCount.at(id), outer?.speller ?? null);
   }
 
   /** What the index holds, as plain data (see matcher-cache.ts). */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { decode, writeFlatFile } from './flat-file.ts';
 import { Matcher, type MatcherSnapshot } from './matcher.ts';
 import type { MatcherOptions } from './options.ts';
-import type { MatchDoc } from './types.ts';
+import type { DocList, MatchDoc } from './types.ts';
 
 /**
  * Bump whenever what the index holds changes shape (a field added to a class below Matcher), or the words it holds
@@ -27,20 +27,22 @@ export interface CacheOutcome {
 }
 
 /**
- * `docs`: the documents, or a function that gives them one by one (so that loading an unchanged index never holds
- * them all: at 100,000 passages, making them costs more than loading the index). `sourceKey`: a hash of everything
- * the documents are made from, which the caller vouches for (the knowledge files' contents): the file is then named
- * by it and the documents are not hashed, nor made at all when the index is loaded.
+ * `docs`: the documents, or each language's as a list that makes each when asked for (so that neither loading an
+ * unchanged index nor building one holds them all: at 100,000 passages, making them costs more than loading the
+ * index, and holding them was ~30 MB of the build's peak, by their sizes). `sourceKey`: a hash of everything the documents are made
+ * from, which the caller vouches for (the knowledge files' contents): the file is then named by it and the documents
+ * are not hashed, nor made at all when the index is loaded.
  */
-export function buildCached(source: readonly MatchDoc[] | (() => Iterable<MatchDoc>), dir: string, options: Partial<MatcherOptions> = {}, sourceKey?: string): CacheOutcome {
-  const docs = typeof source === 'function' ? source : () => source;
+export function buildCached(source: readonly MatchDoc[] | ReadonlyMap<string, DocList>, dir: string, options: Partial<MatcherOptions> = {}, sourceKey?: string): CacheOutcome {
+  const docs = source instanceof Map ? () => eachDoc(source) : () => source as readonly MatchDoc[];
+  const build = () => (source instanceof Map ? Matcher.byLanguage(source, options) : Matcher.build(source as readonly MatchDoc[], options));
   // Synonym sources are code, not data: an index built with one is not kept.
-  if (options.synonyms) return { matcher: Matcher.build([...docs()], options), loaded: false };
+  if (options.synonyms) return { matcher: build(), loaded: false };
   const file = sourceKey === undefined ? path.join(dir, `matcher-${key(docs(), options)}.idx`) : sourceFile(dir, sourceKey, options);
   const kept = load(file);
   if (kept) return { matcher: kept, loaded: true };
   // No file (or an unreadable one): build, and keep it for the next start.
-  const matcher = Matcher.build([...docs()], options);
+  const matcher = build();
   try {
     mkdirSync(dir, { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
@@ -74,6 +76,10 @@ export function keptBySource(dir: string, sourceKey: string, options: Partial<Ma
 /** The index kept in `dir` for `sourceKey`, or null when there is none (or it cannot be read). */
 export function loadBySource(dir: string, sourceKey: string, options: Partial<MatcherOptions> = {}): Matcher | null {
   return load(sourceFile(dir, sourceKey, options));
+}
+
+function* eachDoc(lists: ReadonlyMap<string, DocList>): Iterable<MatchDoc> {
+  for (const list of lists.values()) for (let i = 0; i < list.length; i++) yield list.at(i)!;
 }
 
 function key(docs: Iterable<MatchDoc>, options: Partial<MatcherOptions>): string {

@@ -5,7 +5,7 @@
 import { LanguageIndex, type Features, type LanguageIndexSnapshot } from './language-index.ts';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from './options.ts';
 import { language } from './text.ts';
-import type { MatchDoc, MatchScore } from './types.ts';
+import type { DocList, MatchDoc, MatchScore } from './types.ts';
 
 export class Matcher {
   private constructor(
@@ -15,8 +15,6 @@ export class Matcher {
 
   /** `outer`: the matcher this one is a layer over (layered.ts): its documents' statistics weigh this one's terms. */
   static build(docs: readonly MatchDoc[], options: Partial<MatcherOptions> = {}, outer?: Matcher): Matcher {
-    const settings = { ...DEFAULT_MATCHER_OPTIONS, ...options };
-    if (settings.model.length !== 6) throw new Error('matcher: the model needs an intercept and 5 feature weights');
     const byLanguage = new Map<string, MatchDoc[]>();
     for (const doc of docs) {
       const lang = language(doc.locale);
@@ -24,7 +22,14 @@ export class Matcher {
       list.push(doc);
       byLanguage.set(lang, list);
     }
-    return new Matcher(new Map([...byLanguage].map(([lang, list]) => [lang, new LanguageIndex(list, lang, settings, outer?.indexes.get(lang) ?? null)])), settings);
+    return Matcher.byLanguage(byLanguage, options, outer);
+  }
+
+  /** As `build`, from the documents of each language (keyed as `language()` names it), each asked for once while its index is built. */
+  static byLanguage(docs: ReadonlyMap<string, DocList>, options: Partial<MatcherOptions> = {}, outer?: Matcher): Matcher {
+    const settings = { ...DEFAULT_MATCHER_OPTIONS, ...options };
+    if (settings.model.length !== 6) throw new Error('matcher: the model needs an intercept and 5 feature weights');
+    return new Matcher(new Map([...docs].map(([lang, list]) => [lang, new LanguageIndex(list, lang, settings, outer?.indexes.get(lang) ?? null)])), settings);
   }
 
   /** Everything the index holds, as plain data (see matcher-cache.ts). Not with custom synonyms. */

@@ -15,6 +15,15 @@ export interface MatchDoc {
   fields: MatchField[];
 }
 
+/**
+ * Documents of one language, each made when asked for (an array is one): a build that asks for each once holds none of
+ * them past its own turn (at 100,000 passages, all of them at once were ~30 MB of the build's peak heap, by their sizes).
+ */
+export interface DocList {
+  readonly length: number;
+  at(index: number): MatchDoc | undefined;
+}
+
 export interface MatchScore {
   id: string;
   /** 0..1, comparable across queries and across kinds of document: higher is a closer match. */
