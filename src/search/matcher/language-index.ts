@@ -18,7 +18,6 @@ import { analyzerFor, charGrams, eachCharGram, eachToken, tokenize, type Analyze
 import type { DocList } from './types.ts';
 import { RowVectors, type QueryVector, type RowVectorsSnapshot } from './row-vectors.ts';
 import { joinSeparableVerbs } from './separable-verbs.ts';
-import { hasNames, isName } from '../common-words.ts';
 
 /** Per document, in this order: nearest field, mean of the top-k fields, centroid, BM25, query coverage. */
 export const FEATURES = ['nearest', 'topMean', 'centroid', 'bm25', 'coverage'] as const;
@@ -187,36 +186,11 @@ export class LanguageIndex {
 
   /**
    * The share of the query's words (function words and numbers aside) that no document uses, once typos are corrected
-   * and compounds split: what the message asks about that nothing here speaks of ("the capital of France"). A name the
-   * documents do not use (a carrier, a shop, a country: common-words.ts) is a detail of the question: not counted.
+   * and compounds split: what the message asks about that nothing here speaks of ("the capital of France").
    */
   unknownShare(query: string, tokens = this.tokens(query)): number {
-    const seen = new Set<string>();
-    let asked = 0;
-    let unknown = 0;
-    const isContent = (token: string | undefined) => token !== undefined && !this.analyzer.isStop(token) && !/^\d+$/.test(token);
-    for (const [i, token] of tokens.entries()) {
-      const stem = this.analyzer.stem(token);
-      if (!isContent(token) || seen.has(stem)) continue;
-      seen.add(stem);
-      const known = this.bm25.knows(stem);
-      if (!known && isName(token, this.analyzer.language)) continue;
-      asked += 1;
-      if (known) continue;
-      unknown += this.namesKind(tokens, i, isContent) ? 2 : 1;
-    }
-    return asked === 0 ? 0 : Math.min(1, unknown / asked);
-  }
-
-  /**
-   * Whether the unknown word at `i` says which kind of the thing the message ends on ("do you have a loyalty
-   * programme", beside the shop's trade-in programme): the known word's match is then the unknown one's mistake. Only
-   * where names are told from words (common-words.ts): elsewhere an unknown word is as likely a name or a misspelling.
-   */
-  private namesKind(tokens: readonly string[], i: number, isContent: (token: string | undefined) => boolean): boolean {
-    const next = tokens[i + 1];
-    if (!hasNames(this.analyzer.language) || !isContent(next) || !this.bm25.knows(this.analyzer.stem(next!))) return false;
-    return !tokens.slice(i + 2).some(isContent);
+    const asked = [...new Set(this.stems(tokens))].filter((stem) => !/^\d+$/.test(stem));
+    return asked.length === 0 ? 0 : asked.filter((stem) => !this.bm25.knows(stem)).length / asked.length;
   }
 
   /**
