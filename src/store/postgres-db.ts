@@ -1,7 +1,5 @@
 import pg from 'pg';
 import { ParleyError } from '../core/errors.ts';
-import { sqlLiteral } from './sql-literal.ts';
-import { statementGroups } from './statement-group.ts';
 import { statementName } from './statement-name.ts';
 import type { Db, Queryable, QueryOptions, QueryResult } from './types.ts';
 
@@ -69,59 +67,6 @@ async function run<R>(client: pg.Pool | pg.PoolClient, url: string, sql: string,
   }
 }
 
-/** A pooled connection, or DATABASE_UNAVAILABLE. */
-async function connect(pool: pg.Pool, url: string): Promise<pg.PoolClient> {
-  try {
-    return await pool.connect();
-  } catch (error) {
-    throw unavailable(url, error);
-  }
-}
-
-/** Most statements sent together in one round trip, and most such groups under way at once. */
-const MAX_GROUP = 64;
-const GROUPS_IN_FLIGHT = 4;
-
-interface Statement {
-  sql: string;
-  params: unknown[];
-  /** The parameters as literals, for `EXECUTE name(…)`; undefined when one has none (the statement runs alone). */
-  literals: string[] | undefined;
-}
-
-/** The name a statement is prepared under with SQL's PREPARE, apart from those `pg` prepares through the protocol. */
-const groupName = (sql: string) => `${statementName(sql)}_g`;
-
-/**
- * Runs prepared statements together on one pooled connection (statement-group.ts): those not yet prepared there are
- * prepared first (one round trip), then all run as one multi-statement query, one transaction (one round trip).
- */
-async function runGroup(pool: pg.Pool, url: string, preparedOn: WeakMap<pg.PoolClient, Set<string>>, statements: Statement[]): Promise<QueryResult<unknown>[]> {
-  const client = await connect(pool, url);
-  let broken = false;
-  try {
-    let names = preparedOn.get(client);
-    if (!names) preparedOn.set(client, (names = new Set()));
-    const missing = [...new Set(statements.map((statement) => statement.sql))].filter((sql) => !names.has(groupName(sql)));
-    if (missing.length > 0) {
-      // Literals have one escape, a doubled quote, only under standard-conforming strings (PostgreSQL's default).
-      const setup = (await client.query(
-        [`SELECT current_setting('standard_conforming_strings') AS on`, ...missing.map((sql) => `PREPARE ${groupName(sql)} AS ${sql}`)].join(';\n'),
-      )) as unknown as pg.QueryResult[] | pg.QueryResult;
-      const standard = (Array.isArray(setup) ? setup[0] : setup)?.rows[0]?.on === 'on';
-      if (!standard) throw new Error('standard_conforming_strings is off: statements are not run together');
-      for (const sql of missing) names.add(groupName(sql));
-    }
-    const raw = (await client.query(statements.map((statement) => `EXECUTE ${groupName(statement.sql)}(${statement.literals!.join(', ')})`).join(';\n'))) as unknown as pg.QueryResult[];
-    return raw.map((result) => ({ rows: result.rows, rowCount: result.rowCount ?? result.rows.length }));
-  } catch (error) {
-    broken = isConnectionError(error);
-    throw broken ? unavailable(url, error) : error;
-  } finally {
-    client.release(broken);
-  }
-}
-
 /**
  * A Db over a `pg` Pool. bigint columns come back as strings and timestamptz as Date (pg's defaults, relied on
  * by the store). Each transaction holds one pooled client from BEGIN to COMMIT or ROLLBACK.
@@ -140,29 +85,17 @@ export function openPostgresDb(url: string, options: PostgresDbOptions = {}): Db
   // its next query fails as a connection error, and the pool discards it on release.
   pool.on('connect', (client) => client.on('error', () => {}));
   let closed = false;
-  const preparedOn = new WeakMap<pg.PoolClient, Set<string>>();
-  // The turns' prepared statements issued while the pool is busy go together (statement-group.ts).
-  const grouped = statementGroups<Statement, QueryResult<unknown>>({
-    runAlone: (statement) => run(pool, url, statement.sql, statement.params, { prepared: true }),
-    runGroup: (statements) => {
-      if (statements.some((statement) => statement.literals === undefined)) throw new Error('a parameter has no literal: each runs alone');
-      return runGroup(pool, url, preparedOn, statements);
-    },
-    maxSize: MAX_GROUP,
-    inFlight: GROUPS_IN_FLIGHT,
-    // The connection went while the group ran: it may have committed, so none is run again.
-    unknownOutcome: (error) => error instanceof ParleyError && error.code === 'DATABASE_UNAVAILABLE',
-  });
 
   return {
     kind: 'postgres',
-    query: <R>(sql: string, params?: unknown[], options?: QueryOptions) => {
-      if (!options?.prepared || !params) return run<R>(pool, url, sql, params, options);
-      const literals = params.map(sqlLiteral);
-      return grouped({ sql, params, literals: literals.some((literal) => literal === undefined) ? undefined : literals as string[] }) as Promise<QueryResult<R>>;
-    },
+    query: <R>(sql: string, params?: unknown[], options?: QueryOptions) => run<R>(pool, url, sql, params, options),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await connect(pool, url);
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw unavailable(url, error);
+      }
       let broken = false;
       try {
         await run(client, url, 'BEGIN');

@@ -1,14 +1,13 @@
 /**
  * Group commit (issue 19): the statements callers issue while the database is busy with others are sent together
- * as one multi-statement query, which PostgreSQL runs as one transaction — one round trip (one call into PGlite)
- * and one commit for all of them instead of one each. Groups grow with the load, as a database's own group commit
+ * as one multi-statement query, which PostgreSQL runs as one transaction — one call into PGlite and one commit for
+ * all of them instead of one each. Groups grow with the load, as a database's own group commit
  * does; a lone statement does not wait (only for the others of the same synchronous run), and at most `inFlight`
  * groups run at once.
  *
  * All or nothing: a group that fails was rolled back whole, so each of its statements runs again alone and only the
- * failing one's caller sees its error; none runs twice. When the failure leaves it unknown whether the group
- * committed (`unknownOutcome`, e.g. the connection dropped), every caller gets the error instead, as each would have
- * alone. Each caller awaits its own statement, so the statements of one conversation (issued one after another under
+ * failing one's caller sees its error; none runs twice (on PGlite a group's failure is always an SQL error, after
+ * which nothing of it is left). Each caller awaits its own statement, so the statements of one conversation (issued one after another under
  * its lock) keep their order.
  */
 export function statementGroups<S, R>(options: {
@@ -17,7 +16,6 @@ export function statementGroups<S, R>(options: {
   runGroup: (statements: S[]) => Promise<R[]>;
   maxSize: number;
   inFlight: number;
-  unknownOutcome?: (error: unknown) => boolean;
 }): (statement: S) => Promise<R> {
   const waiting: { statement: S; resolve: (result: R) => void; reject: (error: unknown) => void }[] = [];
   let running = 0;
@@ -35,11 +33,7 @@ export function statementGroups<S, R>(options: {
     let results: R[];
     try {
       results = await options.runGroup(group.map((call) => call.statement));
-    } catch (error) {
-      if (options.unknownOutcome?.(error)) {
-        for (const call of group) call.reject(error);
-        return;
-      }
+    } catch {
       for (const call of group) await alone(call);
       return;
     }

@@ -1,26 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPgliteDb, openPostgresDb, type Db } from '../../src/store/index.ts';
-import { createTestDatabase } from '../support/postgres.ts';
+import { openPgliteDb, type Db } from '../../src/store/index.ts';
 
 /**
  * The prepared statements that arrive while the database is busy are committed together (group commit); one that
  * fails must not take the others down with it, nor make any of them run twice, and each caller gets its own result.
  */
-describe.each(['pglite', 'postgres'] as const)('prepared statements committed together (%s)', (kind) => {
+describe('prepared statements committed together on PGlite', () => {
   let db: Db;
-  let drop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    if (kind === 'pglite') db = await openPgliteDb();
-    else {
-      const database = await createTestDatabase();
-      drop = database.drop;
-      db = openPostgresDb(database.url);
-    }
+    db = await openPgliteDb();
     await db.query('CREATE TABLE together (id serial PRIMARY KEY, n integer NOT NULL UNIQUE, label text)');
   });
   afterAll(async () => {
     await db?.close();
-    await drop?.();
   });
 
   const insert = (n: unknown, label: string) =>
