@@ -167,12 +167,11 @@ export class LanguageIndex {
 
   /** The query's words with typos corrected (when the options say so) to words this index knows, German separable verbs joined. */
   tokens(query: string): string[] {
-    const joined = this.analyzer.language === 'de' ? joinSeparableVerbs(query, (word) => this.bm25.knows(this.analyzer.stem(word))) : null;
-    const raw = joined?.words ?? tokenize(query);
+    const raw = (this.analyzer.language === 'de' ? joinSeparableVerbs(query, (word) => this.knowsStemOf(word)) : null) ?? tokenize(query);
     if (!this.options.typos) return raw;
-    // A word whose stem the documents use ("product" beside their "products", a joined verb) is not a typo, whatever
-    // its ending: corrected, it became the closest written form, which may be another language's ("produkt").
-    return raw.flatMap((t) => (joined?.joined.has(t) || this.knowsStemOf(t) ? [t] : this.speller.split(t) ?? [this.speller.correct(t) ?? t]));
+    // A word whose stem the documents use ("shipped" beside their "shipping", a joined verb) is not a typo, whatever its
+    // ending: corrected, it became the closest written form ("skipped").
+    return raw.flatMap((t) => (this.knowsStemOf(t) ? [t] : this.speller.split(t) ?? [this.speller.correct(t) ?? t]));
   }
 
   private knowsStemOf(token: string): boolean {

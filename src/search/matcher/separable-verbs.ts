@@ -14,10 +14,10 @@ const CLAUSE_END = /[,.;:!?()]+|\s(?:und|oder|aber|weil|dass|wenn|damit|denn|son
 
 /**
  * The words of a German message with each separated particle joined to its verb where `known` (a joined word, as
- * `tokenize` writes it) says the documents use it, and the joined words; null when there is nothing to join.
+ * `tokenize` writes it) says the documents use it; null when there is nothing to join (the caller tokenizes as usual).
  */
-export function joinSeparableVerbs(text: string, known: (word: string) => boolean): { words: string[]; joined: Set<string> } | null {
-  const joined = new Set<string>();
+export function joinSeparableVerbs(text: string, known: (word: string) => boolean): string[] | null {
+  let joined = false;
   const out: string[] = [];
   for (const clause of normalize(text).split(CLAUSE_END)) {
     const words = tokenize(clause);
@@ -27,11 +27,11 @@ export function joinSeparableVerbs(text: string, known: (word: string) => boolea
       const verb = words.slice(0, -1).findIndex((word) => !PARTICLES.has(word) && known(particle + word));
       if (verb >= 0) {
         words[verb] = particle + words[verb]!;
-        joined.add(words[verb]!);
         words.pop();
+        joined = true;
       }
     }
     out.push(...words);
   }
-  return joined.size > 0 ? { words: out, joined } : null;
+  return joined ? out : null;
 }
