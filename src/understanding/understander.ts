@@ -300,7 +300,9 @@ export class Understander {
     if (beyond !== undefined && (decided.decision.kind === 'decline' || (decided.decision.kind === 'knowledge' && decided.decision.article === candidates[0]?.id))) {
       const confidence = withClosenessBeyondSubject(decided.decision.confidence, beyond);
       const weighed = this.decide(candidates, confidence);
-      const why = `${weighed.why}; from ${decided.decision.confidence} with the closeness by meaning of what the message asks beyond ${candidates[0]!.id}'s subject, ${beyond}`;
+      // The steps before this one stay in the explanation (a lowering for words the article never mentions).
+      const before = decided.why.includes('; ') ? decided.why.slice(decided.why.indexOf('; ')) : '';
+      const why = `${weighed.why}${before}; then from ${decided.decision.confidence} with the closeness by meaning of what the message asks beyond ${candidates[0]!.id}'s subject, ${beyond}`;
       // It named the article's subject ("the Pulse Mini") and asked what the article does not say: the article is
       // still what there is about it, offered however low the confidence.
       decided = weighed.decision.kind === 'decline' && beyond < BEYOND_SUBJECT_MODEL.centre

@@ -108,6 +108,20 @@ describe('matcher', () => {
     expect(shop.rank('has my order shipped', { locale: 'en', limit: 1 })[0]?.id).toBe('article:shipping');
   });
 
+  it('never corrects a common word of the language into one of the documents, and still corrects a typo', () => {
+    const shop = Matcher.build([
+      { id: 'article:returns', locale: 'en', fields: [{ kind: 'title', text: 'Sending it back' }, { kind: 'text', text: 'Pack it and send it back within 30 days.' }] },
+      { id: 'article:phone', locale: 'en', fields: [{ kind: 'title', text: 'Nova X' }, { kind: 'text', text: 'A 6.1 inch screen and a 4,500 mAh battery.' }] },
+      { id: 'article:miete', locale: 'de', fields: [{ kind: 'title', text: 'Angebote' }, { kind: 'text', text: 'Wir bieten Rabatte für Firmen.' }] },
+    ]);
+    // "jack" is one letter from "back" and "pack"; it is the headphone jack the customer asks about.
+    expect(shop.tokens('does the nova x have a headphone jack', 'en')).toEqual(['does', 'the', 'nova', 'x', 'have', 'a', 'headphone', 'jack']);
+    expect(shop.tokens('how big is the screeen', 'en')).toContain('screen');
+    // German has no list of its words here: a correction keeps the first letter ("mieten" is not "bieten"; "biten" is).
+    expect(shop.tokens('kann ich einen laptop mieten', 'de')).toContain('mieten');
+    expect(shop.tokens('was biten sie an', 'de')).toContain('bieten');
+  });
+
   it('reads a German separable verb as the word the documents write whole, only where they write it', () => {
     // "schicke … zurück" is the article's "zurückschicken"; unjoined, "zurück" alone meets nothing.
     expect(matcher.tokens('ich schicke den artikel zurück', 'de')).toEqual(['ich', 'zuruckschicke', 'den', 'artikel']);

@@ -19,6 +19,11 @@ describe('the speller', () => {
     expect(speller.correct(typed)).toBe(expected);
   });
 
+  it('keeps the first letter when asked to', () => {
+    expect(speller.correct('xharge', true)).toBeNull();
+    expect(speller.correct('chargr', true)).toBe('charge');
+  });
+
   it('of words as close, takes the one more documents use, then the first in spelling', () => {
     expect(speller.correct('xights')).toBe('nights');
     expect(new Speller(new Map([['lights', 1], ['fights', 1], ['bights', 1]])).correct('xights')).toBe('bights');

@@ -106,12 +106,15 @@ export class Speller {
     return best;
   }
 
-  /** The known word closest to `word` within the edits its length allows, or null (also for a known word). */
-  correct(word: string): string | null {
+  /**
+   * The known word closest to `word` within the edits its length allows, or null (also for a known word);
+   * `sameInitial`: only a word that starts with the same letter.
+   */
+  correct(word: string, sameInitial = false): string | null {
     const limit = allowedEdits(word.length);
     if (limit === 0 || this.has(word) || /\d/.test(word)) return null;
-    const own = this.closest(word, limit);
-    const outer = this.outer?.closest(word, limit) ?? null;
+    const own = this.closest(word, limit, sameInitial);
+    const outer = this.outer?.closest(word, limit, sameInitial) ?? null;
     if (!outer) return own?.word ?? null;
     if (!own) return outer.word;
     return own.distance < outer.distance || (own.distance === outer.distance && own.count > outer.count) ? own.word : outer.word;
@@ -123,7 +126,7 @@ export class Speller {
    * word's first or last letter are compared (a typo rarely hits both ends), found by length and letter (Buckets)
    * rather than by looking at every word of each length: at 100,000 passages, 351,000 words.
    */
-  private closest(word: string, limit: number): { word: string; distance: number; count: number } | null {
+  private closest(word: string, limit: number, sameInitial: boolean): { word: string; distance: number; count: number } | null {
     const { first, last } = (this.buckets ??= this.bucket());
     const initial = word.charCodeAt(0);
     const final = word.charCodeAt(word.length - 1);
@@ -141,7 +144,7 @@ export class Speller {
     };
     for (let length = Math.max(0, word.length - limit); length <= Math.min(word.length + limit, this.byLength.length - 2); length++) {
       for (const id of first.get(bucketKey(length, initial)) ?? NONE) consider(id);
-      for (const id of last.get(bucketKey(length, final)) ?? NONE) if (this.words.codeAt(id, 0) !== initial) consider(id);
+      if (!sameInitial) for (const id of last.get(bucketKey(length, final)) ?? NONE) if (this.words.codeAt(id, 0) !== initial) consider(id);
     }
     return best !== null ? { word: best, distance: bestDistance, count: this.counts[bestId]! } : null;
   }

@@ -18,6 +18,7 @@ import { analyzerFor, charGrams, eachCharGram, eachToken, tokenize, type Analyze
 import type { DocList } from './types.ts';
 import { RowVectors, type QueryVector, type RowVectorsSnapshot } from './row-vectors.ts';
 import { joinSeparableVerbs } from './separable-verbs.ts';
+import { hasCommonWords, isCommonWord } from './common-words.ts';
 
 /** Per document, in this order: nearest field, mean of the top-k fields, centroid, BM25, query coverage. */
 export const FEATURES = ['nearest', 'topMean', 'centroid', 'bm25', 'coverage'] as const;
@@ -170,8 +171,12 @@ export class LanguageIndex {
     const raw = (this.analyzer.language === 'de' ? joinSeparableVerbs(query, (word) => this.knowsStemOf(word)) : null) ?? tokenize(query);
     if (!this.options.typos) return raw;
     // A word whose stem the documents use ("shipped" beside their "shipping", a joined verb) is not a typo, whatever its
-    // ending: corrected, it became the closest written form ("skipped").
-    return raw.flatMap((t) => (this.knowsStemOf(t) ? [t] : this.speller.split(t) ?? [this.speller.correct(t) ?? t]));
+    // ending: corrected, it became the closest written form ("skipped"). Nor is a common word of the language that they
+    // never use ("jack" is not "back"). Without a list of the language's words, a correction keeps the first letter: a
+    // typo rarely hits it, and a word that differs there is most often another word ("mieten" is not "bieten").
+    const lang = this.analyzer.language;
+    const sameInitial = !hasCommonWords(lang);
+    return raw.flatMap((t) => (this.knowsStemOf(t) || isCommonWord(lang, t) ? [t] : this.speller.split(t) ?? [this.speller.correct(t, sameInitial) ?? t]));
   }
 
   private knowsStemOf(token: string): boolean {
