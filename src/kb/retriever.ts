@@ -166,7 +166,7 @@ export class Retriever {
 
   private async vectorSearch(question: string, lang: string): Promise<VectorHit[] | null> {
     const query = await this.embedQuestion(question);
-    return query && this.vectors ? this.vectors.search(query, CANDIDATES, (p) => language(p.locale) === lang) : null;
+    return query && this.vectors ? this.vectors.search(query, CANDIDATES, lang) : null;
   }
 
   /** Articles closest in meaning in every language (a German question, an article written in English only). */

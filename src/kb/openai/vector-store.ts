@@ -2,26 +2,30 @@
  * Passage embeddings held compactly, keyed by content hash: one row per distinct embedded text, each quantized to
  * int8 with its own scale (a quarter of float32's memory; at 1,536 dimensions 100,000 passages take 154 MB instead
  * of 614 MB), and the rows' places in the IVF lists once there are enough of them (ivf.ts). The codes live in a
- * WebAssembly memory, where a question is compared with them sixteen dimensions at a time (int8-dot.ts). Rows are
- * only appended while a store is in use, so an index made from it keeps working while the next one is made; dropping
- * rows makes a new store (`compacted`).
+ * WebAssembly memory, where a question is compared with a batch of rows per call, sixteen dimensions at a time
+ * (int8-dot.ts). Rows are only appended while a store is in use, so an index made from it keeps working while the
+ * next one is made; dropping rows makes a new store (`compacted`).
  */
-import { int8Dot } from './int8-dot.ts';
+import { int8Kernels, ROWS_AT_ONCE, type Int8Kernels } from './int8-dot.ts';
 import { Ivf } from './ivf.ts';
 
 /** From this many rows on, the store has IVF lists and a search probes them instead of scanning every row. */
 export const ANN_FROM = 1000;
 
 const PAGE = 65_536;
+/** Rows scored per call into WebAssembly (a multiple of ROWS_AT_ONCE). */
+export const BATCH = 4096;
 
 export class VectorStore {
   /** Bytes per row: the dimensions rounded up to 16 (the SIMD width), the rest zeros. */
   readonly stride: number;
   scales: Float32Array;
-  /** The question's codes at offset 0, then the rows' codes. */
+  /** The question's codes at offset 0, then a batch of rows to score (BATCH int32), then the rows' codes. */
   private readonly memory: WebAssembly.Memory;
-  private readonly int8Dot: (a: number, b: number, n: number) => number;
+  private readonly rowsAt: number;
+  private readonly kernels: Int8Kernels;
   private view: Int8Array;
+  private batch: Int32Array;
   private capacity: number;
   readonly hashes: string[] = [];
   private readonly rowOf = new Map<string, number>();
@@ -34,16 +38,17 @@ export class VectorStore {
   ) {
     this.stride = Math.ceil(dims / 16) * 16;
     this.capacity = capacity;
-    this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(((capacity + 1) * this.stride) / PAGE)) });
-    this.int8Dot = int8Dot(this.memory);
+    this.rowsAt = this.stride + 4 * BATCH;
+    this.memory = new WebAssembly.Memory({ initial: this.pagesFor(capacity) });
+    this.kernels = int8Kernels(this.memory);
     this.view = new Int8Array(this.memory.buffer);
+    this.batch = new Int32Array(this.memory.buffer, this.stride, BATCH);
     this.scales = new Float32Array(capacity);
   }
 
   /** The rows' codes, `stride` bytes each. */
   get codes(): Int8Array {
-    if (this.view.buffer !== this.memory.buffer) this.view = new Int8Array(this.memory.buffer);
-    return this.view.subarray(this.stride, this.stride + this.capacity * this.stride);
+    return this.memoryView().subarray(this.rowsAt, this.rowsAt + this.capacity * this.stride);
   }
 
   get rows(): number {
@@ -81,17 +86,31 @@ export class VectorStore {
   }
 
   /**
-   * Readies `query` for `similarity` (its int8 codes, in the store's memory); returns its scale. One question at a
+   * Readies `query` for `similarities` (its int8 codes, in the store's memory); returns its scale. One question at a
    * time: a search prepares and scores without awaiting anything in between.
    */
   prepare(query: Float32Array): number {
-    if (this.view.buffer !== this.memory.buffer) this.view = new Int8Array(this.memory.buffer);
-    return quantize(query, this.view, 0);
+    return quantize(query, this.memoryView(), 0);
   }
 
-  /** Similarity of a row to the prepared query (both quantized), `scale` being what `prepare` returned. */
+  /** Similarity of one row to the prepared query (both quantized), `scale` being what `prepare` returned. */
   similarity(row: number, scale: number): number {
-    return this.int8Dot(0, this.stride * (row + 1), this.stride) * scale * this.scales[row]!;
+    return this.kernels.dot(0, this.rowsAt + this.stride * row, this.stride) * scale * this.scales[row]!;
+  }
+
+  /** Similarities of `rows[0..count)` to the prepared query, into `into[0..count)`: one call per BATCH rows. */
+  similarities(rows: Int32Array, count: number, scale: number, into: Float32Array): void {
+    this.memoryView();
+    const batch = this.batch;
+    for (let from = 0; from < count; from += BATCH) {
+      const n = Math.min(BATCH, count - from);
+      for (let i = 0; i < n; i++) batch[i] = this.rowsAt + this.stride * rows[from + i]!;
+      // The kernel takes ROWS_AT_ONCE rows at a time: the rest of the last group scores the query itself.
+      const padded = Math.ceil(n / ROWS_AT_ONCE) * ROWS_AT_ONCE;
+      batch.fill(0, n, padded);
+      this.kernels.scores(0, this.stride, padded, this.stride);
+      for (let i = 0; i < n; i++) into[from + i] = batch[i]! * scale * this.scales[rows[from + i]!]!;
+    }
   }
 
   /** Similarity of a row to a normalized query, the query not quantized: what the best rows are ranked by at the end. */
@@ -141,8 +160,21 @@ export class VectorStore {
     return store;
   }
 
+  /** The whole memory as bytes (views are made again after it grew). */
+  private memoryView(): Int8Array {
+    if (this.view.buffer !== this.memory.buffer) {
+      this.view = new Int8Array(this.memory.buffer);
+      this.batch = new Int32Array(this.memory.buffer, this.stride, BATCH);
+    }
+    return this.view;
+  }
+
+  private pagesFor(capacity: number): number {
+    return Math.max(1, Math.ceil((this.rowsAt + capacity * this.stride) / PAGE));
+  }
+
   private grow(capacity: number): void {
-    const needed = Math.ceil(((capacity + 1) * this.stride) / PAGE) - this.memory.buffer.byteLength / PAGE;
+    const needed = this.pagesFor(capacity) - this.memory.buffer.byteLength / PAGE;
     if (needed > 0) this.memory.grow(needed);
     const scales = new Float32Array(capacity);
     scales.set(this.scales.subarray(0, this.rows));
