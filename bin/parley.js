@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-// Runs the CLI. Every command but `start` uses the bundle that `npm install` builds into
-// dist/cli (scripts/build-cli.mjs) while it is newer than every source file it was built from: this saves
-// transpiling the sources on every `parley flows check`. Everything else, and any command when the bundle is
-// missing or stale, runs the TypeScript sources directly through tsx, so a checkout needs no build step.
+// Runs the CLI. Every command but `start` uses the bundle that `npm install` builds into dist/cli
+// (scripts/build-cli.mjs) while it is newer than every source file it was built from: this saves transpiling the
+// sources on every `parley flows check`. `start`, and any command when the bundle is missing or stale, runs the
+// TypeScript sources directly through tsx, so a checkout needs no build step.
 import { readFileSync, statSync } from 'node:fs';
 
-const BUNDLED_COMMANDS = new Set(['flows', 'chat', 'kb', 'report', 'customers', 'publish', 'releases']);
 const root = new URL('../', import.meta.url);
 
 function freshBundle() {
@@ -20,7 +19,7 @@ function freshBundle() {
 }
 
 const argv = process.argv.slice(2);
-let entry = BUNDLED_COMMANDS.has(argv[0] ?? '') ? freshBundle() : undefined;
+let entry = argv[0] === 'start' ? undefined : freshBundle();
 if (!entry) {
   const { register } = await import('tsx/esm/api');
   register();

@@ -1,6 +1,4 @@
 import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_IN_INTENTS } from '../../src/built-in-intents.ts';
 import { loadFlows } from '../../src/engine/load-flows.ts';
@@ -8,6 +6,7 @@ import type { FlowSet } from '../../src/engine/model.ts';
 import { DEFAULT_MIN_CONFIDENCE } from '../../src/kb/confidence.ts';
 import { loadKnowledge } from '../../src/kb/load.ts';
 import { Understander } from '../../src/understanding/understander.ts';
+import { runRoute } from '../support/route-cli.ts';
 
 /** Parley's own requests, ranked with the demo shop's flows and articles. */
 const root = path.resolve(import.meta.dirname, '../..');
@@ -69,13 +68,8 @@ describe("Parley's own requests among the candidates", () => {
 
 describe('parley route names the request', () => {
   it('writes the intent beside the decision, and leaves it out with --no-intents', async () => {
-    const run = async (extra: string[]) => {
-      const child = promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'bin/parley.js'), 'route', ...extra], {
-        cwd: root, env: { ...process.env, PARLEY_FROM_SOURCES: '1', LOG_LEVEL: 'silent' },
-      });
-      child.child.stdin!.end('no more messages please\nhow long is the warranty\n');
-      return (await child).stdout.trim().split('\n').map((line) => JSON.parse(line) as { kind: string; intent: string | null });
-    };
+    const run = async (extra: string[]) =>
+      (await runRoute(extra, 'no more messages please\nhow long is the warranty\n', { LOG_LEVEL: 'silent' })).trim().split('\n').map((line) => JSON.parse(line) as { kind: string; intent: string | null });
     const [stop, warranty] = await run([]);
     expect(stop).toMatchObject({ intent: 'consent-stop' });
     expect(warranty).toMatchObject({ kind: 'knowledge', intent: null });

@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFlows } from '../../src/engine/load-flows.ts';
 import type { FlowSet } from '../../src/engine/model.ts';
 import { loadKnowledge } from '../../src/kb/load.ts';
 import { detectLanguage } from '../../src/understanding/language.ts';
 import { Understander } from '../../src/understanding/understander.ts';
+import { runRoute } from '../support/route-cli.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let flows: FlowSet;
@@ -154,11 +153,7 @@ describe('language detection', () => {
 describe('parley route', () => {
   it('writes one JSON line per message, in order, with the decision and its candidates', async () => {
     const input = ['menu', JSON.stringify({ text: 'wie lange hält der Akku der Wave 700', locale: 'de' }), 'purple elephants dancing'].join('\n');
-    const child = promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'bin/parley.js'), 'route'], {
-      cwd: root, env: { ...process.env, PARLEY_FROM_SOURCES: '1' },
-    });
-    child.child.stdin!.end(`${input}\n`);
-    const { stdout } = await child;
+    const stdout = await runRoute([], `${input}\n`);
     const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; flow: string | null; article: string | null; confidence: number; candidates: unknown[] });
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatchObject({ kind: 'flow', flow: 'greeting', article: null, confidence: 1 });
