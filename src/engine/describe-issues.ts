@@ -164,8 +164,11 @@ function unknownKey(key: string): string {
 /** The closest known word within two edits, for typo hints. */
 export function suggest(word: string, known: readonly string[]): string | undefined {
   let best: { word: string; distance: number } | undefined;
+  const lower = word.toLowerCase();
   for (const candidate of known) {
-    const distance = editDistance(word.toLowerCase(), candidate);
+    // Two words differing in length by more than 2 are more than 2 edits apart: a pasted paragraph costs nothing.
+    if (Math.abs(lower.length - candidate.length) > 2) continue;
+    const distance = editDistance(lower, candidate);
     if (distance <= 2 && distance < word.length && (!best || distance < best.distance)) best = { word: candidate, distance };
   }
   return best?.word;
