@@ -38,14 +38,15 @@ function termsIn(article: Article, lang: string): ArticleTerms {
 /**
  * The message's words beyond the article's subject, when it asks about something and the article mentions none of
  * them (a typo of one of its words counts as mentioned); an empty list when the article speaks to the question or
- * the message only names the subject ("Wave 700").
+ * the message only names the subject ("Wave 700"). With `known` (the words the whole base uses), only when one of
+ * them is known: a question in words nothing in the base uses may be a paraphrase that the meaning model judges.
  */
-export function unansweredWords(message: string, lang: string, article: ArticleTerms, known: ReadonlySet<string>): string[] {
+export function unansweredWords(message: string, lang: string, article: ArticleTerms, known?: ReadonlySet<string>): string[] {
   const asked = [...new Set(analyzerFor(lang).terms(message))].filter((term) => !article.subject.has(term) && !/^\d+$/.test(term));
   if (asked.length === 0) return [];
   const mentioned = (term: string) => article.all.has(term) || [...article.all].some((word) => closeEnough(term, word));
   if (asked.some(mentioned)) return [];
-  return asked.some((term) => known.has(term)) ? asked : [];
+  return !known || asked.some((term) => known.has(term)) ? asked : [];
 }
 
 /** Whether every word the message asks with is one of the article's subject ("Pulse Mini", "wave 700"). */

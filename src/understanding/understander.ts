@@ -266,7 +266,10 @@ export class Understander {
     return {
       unanswered: (article) => {
         const own = terms(article);
-        return own ? unansweredWords(query, lang, own, index.knownTerms.get(lang) ?? new Set()) : [];
+        // Without a model of meaning for the language, a word nothing in the base uses cannot be told from a paraphrase
+        // of the article's own: it counts as asked beyond what the article says ("hat das Aero 14 eine Webcam").
+        const known = lang === this.options.encoder?.language ? index.knownTerms.get(lang) ?? new Set<string>() : undefined;
+        return own ? unansweredWords(query, lang, own, known) : [];
       },
       onlyNames: (article) => {
         const own = terms(article);
@@ -294,7 +297,9 @@ export class Understander {
       const lowered = this.decide(candidates, confidence);
       // The words themselves stay out: `why` goes to the debug log, which never carries what the customer wrote.
       const words = unanswered.length === 1 ? 'the other word' : `any of the ${unanswered.length} other words`;
-      decided = { ...lowered, why: `${lowered.why}; lowered from ${retrieval.confidence}: ${candidates[0]!.id} is about what the message names, but mentions nowhere ${words} it asks with` };
+      const why = `${lowered.why}; lowered from ${retrieval.confidence}: ${candidates[0]!.id} is about what the message names, but mentions nowhere ${words} it asks with`;
+      // Declined, the article about what it names is still what there is about it: offered however low the confidence.
+      decided = lowered.decision.kind === 'decline' ? { ...lowered, decision: { ...lowered.decision, namesSubject: true }, why } : { ...lowered, why };
     }
     const beyond = retrieval.beyondSubject;
     if (beyond !== undefined && (decided.decision.kind === 'decline' || (decided.decision.kind === 'knowledge' && decided.decision.article === candidates[0]?.id))) {

@@ -98,6 +98,14 @@ describe('re-ranking by meaning with the offline sentence encoder', () => {
     expect((await demo(true).understand(flows, 'pulse mini', { locale: 'en' })).why).not.toMatch(/beyond .*'s subject/);
   });
 
+  it('in German, which the encoder does not read, does not quote a product article for a word that nothing in the base uses', async () => {
+    // "Webcam" appears nowhere: without a model of meaning it cannot be a paraphrase that is judged close.
+    const understood = await demo(true).understand(flows, 'hat das aero 14 eine webcam', { locale: 'de' });
+    expect(understood.decision).toMatchObject({ kind: 'decline', namesSubject: true });
+    expect(understood.candidates[0]?.id).toBe('products/aero-14');
+    expect((await demo(true).understand(flows, 'ist das aero 14 schwer', { locale: 'de' })).decision).toMatchObject({ kind: 'knowledge', article: 'products/aero-14' });
+  });
+
   it('compares the topics a heading lists one by one: "is it waterproof" finds "SIM, networks and water resistance"', async () => {
     expect(headingTopics('SIM, networks and water resistance')).toEqual(['SIM', 'networks', 'water resistance']);
     expect(headingTopics('Battery and charging')).toEqual(['Battery', 'charging']);
