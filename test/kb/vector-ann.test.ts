@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readVectorFile, writeVectorFile } from '../../src/kb/openai/vector-file.ts';
 import { VectorIndex } from '../../src/kb/openai/vector-index.ts';
 import { BATCH, VectorStore } from '../../src/kb/openai/vector-store.ts';
 import type { Passage } from '../../src/kb/types.ts';
@@ -77,5 +81,33 @@ describe('approximate nearest neighbours over quantized vectors', () => {
       for (let d = 0; d < 40; d++) float += passages[row]![d]! * questions[0]![d]!;
       expect(Math.abs(similarities[i]! - float)).toBeLessThan(0.03);
     });
+  });
+
+  it('read back from its file, holds the rows of each list together and answers as before, rows added after it too', async () => {
+    const { passages, questions } = clusteredVectors({ passages: 3000, questions: 12, dims: 48, seed: 11 });
+    const store = new VectorStore(48);
+    passages.forEach((v, i) => store.add(i.toString(16).padStart(64, '0'), v));
+    store.index();
+    const all = passages.map((_, i) => passage(i));
+    const answers = (s: VectorStore) => {
+      const index = new VectorIndex(all, s, Int32Array.from(passages, (_, i) => s.row(i.toString(16).padStart(64, '0'))!));
+      return questions.map((q) => index.search(q, 10).map((hit) => [hit.articleId, hit.similarity]));
+    };
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-vectors-'));
+    try {
+      const file = path.join(dir, 'm.vectors');
+      await writeVectorFile(file, store);
+      const read = (await readVectorFile(file))!;
+      expect(answers(read)).toEqual(answers(store));
+      for (const list of read.ivf!.lists) list.forEach((row, k) => expect(read.slot(row)).toBe(read.slot(list[0]!) + k));
+      // A row added to the store read back, kept and read again, is its own nearest.
+      read.add('f'.repeat(64), questions[0]!);
+      await writeVectorFile(file, read);
+      const again = (await readVectorFile(file))!;
+      const index = new VectorIndex([...all, passage(3000)], again, Int32Array.from({ length: 3001 }, (_, i) => again.row(i === 3000 ? 'f'.repeat(64) : i.toString(16).padStart(64, '0'))!));
+      expect(index.search(questions[0]!, 1)[0]?.articleId).toBe('a3000');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

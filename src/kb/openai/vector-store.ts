@@ -26,6 +26,11 @@ export class VectorStore {
   private readonly kernels: Int8Kernels;
   private view: Int8Array;
   private batch: Int32Array;
+  /**
+   * Per row, its place among the codes: its row number, unless the store was read from a file, which holds the rows
+   * of a list one after the other (a probed list is then one stretch of memory).
+   */
+  private slotOf: Int32Array;
   private capacity: number;
   readonly hashes: string[] = [];
   private readonly rowOf = new Map<string, number>();
@@ -44,9 +49,10 @@ export class VectorStore {
     this.view = new Int8Array(this.memory.buffer);
     this.batch = new Int32Array(this.memory.buffer, this.stride, BATCH);
     this.scales = new Float32Array(capacity);
+    this.slotOf = new Int32Array(capacity);
   }
 
-  /** The rows' codes, `stride` bytes each. */
+  /** The rows' codes, `stride` bytes each, in the order of their places (`slot`). */
   get codes(): Int8Array {
     return this.memoryView().subarray(this.rowsAt, this.rowsAt + this.capacity * this.stride);
   }
@@ -71,6 +77,8 @@ export class VectorStore {
     if (vector.length !== this.dims) throw new Error(`embeddings: a vector of ${vector.length} dimensions in a store of ${this.dims}`);
     const row = this.rows;
     if (row === this.capacity) this.grow(Math.max(1024, Math.ceil(this.capacity * 1.25)));
+    // The places of the rows before it are a permutation of them: the next place is its row number.
+    this.slotOf[row] = row;
     this.scales[row] = quantize(vector, this.codes, row * this.stride);
     this.hashes.push(hash);
     this.rowOf.set(hash, row);
@@ -95,7 +103,7 @@ export class VectorStore {
 
   /** Similarity of one row to the prepared query (both quantized), `scale` being what `prepare` returned. */
   similarity(row: number, scale: number): number {
-    return this.kernels.dot(0, this.rowsAt + this.stride * row, this.stride) * scale * this.scales[row]!;
+    return this.kernels.dot(0, this.rowsAt + this.stride * this.slotOf[row]!, this.stride) * scale * this.scales[row]!;
   }
 
   /** Similarities of `rows[0..count)` to the prepared query, into `into[0..count)`: one call per BATCH rows. */
@@ -104,7 +112,7 @@ export class VectorStore {
     const batch = this.batch;
     for (let from = 0; from < count; from += BATCH) {
       const n = Math.min(BATCH, count - from);
-      for (let i = 0; i < n; i++) batch[i] = this.rowsAt + this.stride * rows[from + i]!;
+      for (let i = 0; i < n; i++) batch[i] = this.rowsAt + this.stride * this.slotOf[rows[from + i]!]!;
       // The kernel takes ROWS_AT_ONCE rows at a time: the rest of the last group scores the query itself.
       const padded = Math.ceil(n / ROWS_AT_ONCE) * ROWS_AT_ONCE;
       batch.fill(0, n, padded);
@@ -116,7 +124,7 @@ export class VectorStore {
   /** Similarity of a row to a normalized query, the query not quantized: what the best rows are ranked by at the end. */
   dot(row: number, query: Float32Array): number {
     const codes = this.codes;
-    const start = row * this.stride;
+    const start = this.slotOf[row]! * this.stride;
     let sum = 0;
     for (let d = 0; d < this.dims; d++) sum += codes[start + d]! * query[d]!;
     return sum * this.scales[row]!;
@@ -126,7 +134,7 @@ export class VectorStore {
   vector(row: number, into = new Float32Array(this.dims)): Float32Array {
     const codes = this.codes;
     const scale = this.scales[row]!;
-    const start = row * this.stride;
+    const start = this.slotOf[row]! * this.stride;
     for (let d = 0; d < this.dims; d++) into[d] = codes[start + d]! * scale;
     return into;
   }
@@ -145,19 +153,25 @@ export class VectorStore {
 
   /**
    * A store of `rows` rows read from a file (vector-file.ts): `readCodes` fills its codes in place (no copy of them
-   * is held beside the store's), then the rows take their hashes, scales and lists.
+   * is held beside the store's), then the rows take their hashes, scales, places among the codes and lists.
    */
-  static async restore(dims: number, rows: number, readCodes: (codes: Int8Array) => Promise<void>, rest: () => Promise<{ hashes: string[]; scales: Float32Array; ivf: Ivf | null }>): Promise<VectorStore> {
+  static async restore(dims: number, rows: number, readCodes: (codes: Int8Array) => Promise<void>, rest: () => Promise<{ hashes: string[]; scales: Float32Array; slots: Int32Array; ivf: Ivf | null }>): Promise<VectorStore> {
     const store = new VectorStore(dims, rows);
     await readCodes(store.codes.subarray(0, rows * store.stride));
-    const { hashes, scales, ivf } = await rest();
+    const { hashes, scales, slots, ivf } = await rest();
     store.scales.set(scales);
+    store.slotOf.set(slots);
     hashes.forEach((hash, row) => {
       store.hashes.push(hash);
       store.rowOf.set(hash, row);
     });
     store.ivf = ivf;
     return store;
+  }
+
+  /** The row's place among the codes (`codes`). */
+  slot(row: number): number {
+    return this.slotOf[row]!;
   }
 
   /** The whole memory as bytes (views are made again after it grew). */
@@ -179,6 +193,9 @@ export class VectorStore {
     const scales = new Float32Array(capacity);
     scales.set(this.scales.subarray(0, this.rows));
     this.scales = scales;
+    const slotOf = new Int32Array(capacity);
+    slotOf.set(this.slotOf.subarray(0, this.rows));
+    this.slotOf = slotOf;
     this.capacity = capacity;
   }
 }
