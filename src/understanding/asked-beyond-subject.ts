@@ -11,6 +11,8 @@ import type { Article } from '../kb/types.ts';
 export interface ArticleTerms {
   subject: ReadonlySet<string>;
   all: ReadonlySet<string>;
+  /** The terms of each of its example questions. */
+  questions: ReadonlyArray<ReadonlySet<string>>;
 }
 
 /** Per article object and language: an index over an editor's drafts keeps the release's article objects it did not change. */
@@ -28,11 +30,18 @@ function termsIn(article: Article, lang: string): ArticleTerms {
   const analyzer = analyzerFor(lang);
   const subject = new Set(analyzer.terms(article.title));
   const all = new Set(subject);
+  const questions = [...new Set([...article.questions, ...article.passages.flatMap((p) => p.questions)])].map((q) => new Set(analyzer.terms(q)));
   for (const text of [...article.questions, ...article.tags]) for (const term of analyzer.terms(text)) all.add(term);
   for (const p of article.passages) {
     for (const text of [p.heading ?? '', p.text, ...p.questions, ...p.tags]) for (const term of analyzer.terms(text)) all.add(term);
   }
-  return { subject, all };
+  return { subject, all, questions };
+}
+
+/** Whether the message contains one of the article's example questions whole (its terms, at least two of them). */
+export function asksExampleQuestion(message: string, lang: string, article: ArticleTerms): boolean {
+  const asked = new Set(analyzerFor(lang).terms(message));
+  return article.questions.some((q) => q.size >= 2 && [...q].every((term) => asked.has(term)));
 }
 
 /**

@@ -22,7 +22,7 @@ import type { Article, Passage } from '../kb/types.ts';
 import { articlesForEveryLanguage, flowArticles, flowOfDoc, intentMatchDocs, intentOfDoc, LANGUAGES, rankableFlows } from './candidate-docs.ts';
 import { isFollowUp, withPreviousQuestion } from './follow-up.ts';
 import { redact } from '../infra/redact.ts';
-import { articleTerms, namesOnlySubject, unansweredWords, type ArticleTerms } from './asked-beyond-subject.ts';
+import { articleTerms, asksExampleQuestion, namesOnlySubject, unansweredWords, type ArticleTerms } from './asked-beyond-subject.ts';
 import { questionParts } from './two-questions.ts';
 import { essentialKeyword } from './keywords.ts';
 import { candidateId, type ModelChooser } from './model-choice.ts';
@@ -271,6 +271,10 @@ export class Understander {
         const known = lang === this.options.encoder?.language ? index.knownTerms.get(lang) ?? new Set<string>() : undefined;
         return own ? unansweredWords(query, lang, own, known) : [];
       },
+      asksQuestionOf: (article) => {
+        const own = terms(article);
+        return own !== undefined && asksExampleQuestion(query, lang, own);
+      },
       onlyNames: (article) => {
         const own = terms(article);
         return own !== undefined && namesOnlySubject(query, lang, own);
@@ -288,7 +292,15 @@ export class Understander {
       const confidence = Math.max(retrieval.confidence, evidence.confidence);
       if (confidence >= this.options.minConfidence) return { decision: { kind: 'flow', flow: evidence.flow, confidence }, candidates, why: evidence.why };
     }
+    const moved = askedQuestionFirst(candidates, subjects);
+    return this.offlineByArticle(flows, text, evidence, moved ? { ...retrieval, candidates: moved.candidates } : retrieval, subjects, moved?.why);
+  }
+
+  /** `offline` once the order of the candidates is settled; `moved`: why the first is not the ranker's first. */
+  private offlineByArticle(flows: FlowSet, text: string, evidence: FlowEvidence | undefined, retrieval: Ranked, subjects: Subjects, moved?: string): Omit<Understood, 'language'> {
+    const { candidates } = retrieval;
     let decided = this.decide(candidates, retrieval.confidence);
+    if (moved) decided = { ...decided, why: `${decided.why}; ${moved}` };
     const unanswered = decided.decision.kind === 'knowledge' ? subjects.unanswered(decided.decision.article) : [];
     if (unanswered.length > 0) {
       // Less sure, not sure it is wrong: the words may be a paraphrase of the article's own (a sure match still answers;
@@ -301,7 +313,8 @@ export class Understander {
       // Declined, the article about what it names is still what there is about it: offered however low the confidence.
       decided = lowered.decision.kind === 'decline' ? { ...lowered, decision: { ...lowered.decision, namesSubject: true }, why } : { ...lowered, why };
     }
-    const beyond = retrieval.beyondSubject;
+    // The closeness beyond the subject was measured for the ranker's first article, not one moved before it.
+    const beyond = moved ? undefined : retrieval.beyondSubject;
     if (beyond !== undefined && (decided.decision.kind === 'decline' || (decided.decision.kind === 'knowledge' && decided.decision.article === candidates[0]?.id))) {
       const confidence = withClosenessBeyondSubject(decided.decision.confidence, beyond);
       const weighed = this.decide(candidates, confidence);
@@ -571,12 +584,28 @@ interface Subjects {
   unanswered(article: string): string[];
   /** Whether the message names nothing but what the article is about ("Pulse Mini"). */
   onlyNames(article: string): boolean;
+  /** Whether the message contains one of the article's example questions whole. */
+  asksQuestionOf(article: string): boolean;
 }
 
 /**
  * A decline of a message that only names what the first article is about ("pulse mini"): the articles about it
  * come first among the candidates, offered however low the confidence (which of them is the question left).
  */
+/**
+ * An article among the next two that the message asks an example question of, word for word, moved before a first
+ * article that it asks none of: "wie lange ist die Garantie beim Aero 14" holds the warranty article's "Wie lange ist
+ * die Garantie?" whole, and names the Aero 14, whose page ranks first on the rare words of its name. The editor said
+ * which article answers that question; the product's name qualifies it.
+ */
+function askedQuestionFirst(candidates: ScoredCandidate[], subjects: Subjects): { candidates: ScoredCandidate[]; why: string } | undefined {
+  const first = candidates[0];
+  if (first?.kind !== 'knowledge' || subjects.asksQuestionOf(first.id)) return undefined;
+  const asked = candidates.slice(1, 3).find((c) => c.kind === 'knowledge' && subjects.asksQuestionOf(c.id));
+  if (!asked) return undefined;
+  return { candidates: [asked, ...candidates.filter((c) => c !== asked)], why: `moved before ${first.id}: the message holds one of ${asked.id}'s example questions whole` };
+}
+
 function namingSubject(declined: Omit<Understood, 'language'>, subjects: Subjects): Omit<Understood, 'language'> {
   const about = declined.candidates.filter((c) => c.kind === 'knowledge' && subjects.onlyNames(c.id));
   if (about.length === 0 || declined.candidates[0] !== about[0]) return declined;

@@ -58,6 +58,17 @@ describe('the understanding step on the demo shop', () => {
     expect(await decide('how long does the nova x battery last')).toMatchObject({ kind: 'knowledge', article: 'products/nova-x-5g' });
   });
 
+  it('answers from the article whose example question the message holds whole, not from the page of the product it names', async () => {
+    // The warranty article lists "How long is the warranty?"; the Aero 14's page ranks first on the rare words of its name.
+    for (const [text, locale] of [['how long is the warranty on the aero 14', 'en'], ['wie lange ist die garantie beim aero 14', 'de']] as const) {
+      const understood = await understander.understand(flows, text, { locale });
+      expect(understood.decision, text).toMatchObject({ kind: 'knowledge', article: 'warranty/warranty-coverage' });
+      expect(understood.why, text).toMatch(/moved before products\/aero-14: the message holds one of warranty\/warranty-coverage's example questions whole/);
+    }
+    // A question about the product itself stays with its page.
+    expect(await decide('wie schwer ist das aero 14', 'de')).toMatchObject({ kind: 'knowledge', article: 'products/aero-14' });
+  });
+
   it("offers the articles about a product whose name alone is the message, however unsure", async () => {
     const understood = await understander.understand(flows, 'pulse mini', { locale: 'en' });
     expect(understood.decision).toMatchObject({ kind: 'decline', namesSubject: true });
