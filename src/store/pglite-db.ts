@@ -4,6 +4,7 @@ import { PGlite, types, type Results, type Transaction } from '@electric-sql/pgl
 import { claimDataDir } from './data-dir-lock.ts';
 import { preparedQueries } from './pglite-prepared.ts';
 import { keepStatisticsFresh } from './pglite-statistics.ts';
+import { mayChangeTurnReads } from './turn-cache.ts';
 import type { Db, Queryable, QueryOptions, QueryResult } from './types.ts';
 
 /** A PGlite instance or one of its transactions: both run `query` and `exec` the same way. */
@@ -66,13 +67,27 @@ async function openPglite(dataDir?: string, loadDataDir?: Blob, options: PgliteO
   // Prepared statements are read through literals, whose only escape is a doubled quote under standard strings.
   const standard = (await pglite.query<{ on: string }>(`SELECT current_setting('standard_conforming_strings') AS on`)).rows[0]?.on === 'on';
   const prepared = standard ? preparedQueries(pglite) : undefined;
+  // This process alone writes the database: what may have changed is counted when it starts and when it ends.
+  let changes = 0;
+  const counted = async <T>(run: () => Promise<T>): Promise<T> => {
+    changes++;
+    try {
+      return await run();
+    } finally {
+      changes++;
+    }
+  };
   const db: Db = {
     kind: 'pglite',
     async query<R>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
-      const run = options?.prepared && params ? prepared?.(sql, params) : undefined;
-      return run ? toResult((await run) as Results<R>) : direct.query<R>(sql, params);
+      const execute = async () => {
+        const run = options?.prepared && params ? prepared?.(sql, params) : undefined;
+        return run ? toResult((await run) as Results<R>) : direct.query<R>(sql, params);
+      };
+      return options?.turnStatement || !mayChangeTurnReads(sql) ? execute() : counted(execute);
     },
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => pglite.transaction((tx) => fn(runnerQueryable(tx))),
+    changes: () => changes,
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => counted(() => pglite.transaction((tx) => fn(runnerQueryable(tx)))),
     close: async () => {
       await statistics.stop();
       if (!pglite.closed) await pglite.close();

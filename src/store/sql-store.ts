@@ -6,7 +6,8 @@ import { phoneOfIdentity } from '../core/phone-identity.ts';
 import { runMigrations } from './migrations.ts';
 import { json, toConversation, toCustomer, toMessage, type ConversationRow, type CustomerRow, type MessageRow } from './rows.ts';
 import { findAnsweredInbound } from './answered-inbound.ts';
-import { acceptInbound, commitTurn, loadTurn } from './turn-statements.ts';
+import { acceptInbound, commitTurn, loadTurn, storeInbound } from './turn-statements.ts';
+import { TurnCache } from './turn-cache.ts';
 import { markWaiting, releaseWaiting } from './waiting-replies.ts';
 import { serveDataDir, type DataDirServer, type DataDirServerOptions } from './data-dir-server.ts';
 import type { AcceptedInbound, CommitTurn, Conversation, Customer, Db, NewOutbound, Queryable, Store, StoredMessage, TranscriptOptions, TurnReads } from './types.ts';
@@ -39,9 +40,17 @@ function messageNotFound(id: string): ParleyError {
  */
 export class SqlStore implements Store {
   private readonly db: Db;
+  /** Where this process alone writes the database: the turn's reads kept between turns (turn-cache.ts). */
+  private readonly turnCache: TurnCache | undefined;
 
   constructor(db: Db) {
     this.db = db;
+    const changes = db.changes?.bind(db);
+    this.turnCache = changes && new TurnCache(changes, {
+      accept: (message) => acceptInbound(db, message),
+      storeInbound: (conversationId, message) => storeInbound(db, conversationId, message),
+      commit: (turn) => commitTurn(db, turn),
+    });
   }
 
   repository<R>(open: (db: Db) => R): R {
@@ -195,8 +204,9 @@ export class SqlStore implements Store {
     return result.rows.map((row) => row.conversation_id);
   }
 
-  acceptInbound(message: InboundMessage): Promise<AcceptedInbound | null> {
-    return acceptInbound(this.db, message);
+  async acceptInbound(message: InboundMessage): Promise<AcceptedInbound | null> {
+    if (this.turnCache) return this.turnCache.accept(message);
+    return (await acceptInbound(this.db, message))?.read ?? null;
   }
 
   async loadTurn(conversationId: string, inboundId: string | null): Promise<{ conversation: Conversation; reads: TurnReads } | null> {
@@ -209,7 +219,7 @@ export class SqlStore implements Store {
     if (turn.inboundId !== null && !MESSAGE_ID.test(turn.inboundId)) {
       throw new ParleyError('NOT_FOUND', `No inbound message ${turn.inboundId}`);
     }
-    return commitTurn(this.db, turn);
+    return this.turnCache ? this.turnCache.commit(turn) : commitTurn(this.db, turn);
   }
 
   async insertOutbound(conversationId: string, message: NewOutbound): Promise<StoredMessage> {
@@ -314,7 +324,7 @@ export class SqlStore implements Store {
     const result = await this.db.query(
       `UPDATE messages SET status = 'sent', sent_at = now() WHERE id = ANY($1::bigint[]) AND direction = 'out'`,
       [ids],
-      { prepared: true },
+      { prepared: true, turnStatement: true },
     );
     return result.rowCount;
   }

@@ -12,7 +12,7 @@ import { TURN_CUSTOMER, type AcceptedInbound, type CommitTurn, type Conversation
 const MESSAGE_JSON = (alias: string) => `to_jsonb(${alias}) || jsonb_build_object('id', ${alias}.id::text, 'in_reply_to', ${alias}.in_reply_to::text)`;
 
 /** How long a fact lives when its part says nothing: a day after the turn that set it. */
-const DEFAULT_FACT_TTL_SECONDS = 24 * 3600;
+export const DEFAULT_FACT_TTL_SECONDS = 24 * 3600;
 
 /**
  * The parts' reads for the conversation `conv` (a CTE of one conversations row), `$1` being its channel; `other`
@@ -28,7 +28,8 @@ function readColumns(other: string): string {
        WHERE conversation_id = (SELECT id FROM conv) AND closed_at IS NULL) AS open_rating,
     EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = (SELECT id FROM conv) AND m.direction = 'in' AND ${other}) AS wrote_before,
     (SELECT jsonb_object_agg(key, value) FROM conversation_facts
-       WHERE conversation_id = (SELECT id FROM conv) AND expires_at > now()) AS facts`;
+       WHERE conversation_id = (SELECT id FROM conv) AND expires_at > now()) AS facts,
+    (SELECT min(expires_at) FROM conversation_facts WHERE conversation_id = (SELECT id FROM conv) AND expires_at > now()) AS facts_expire_at`;
 }
 
 interface ReadRow {
@@ -37,6 +38,13 @@ interface ReadRow {
   open_rating: { handoffId: string | null } | null;
   wrote_before: boolean;
   facts: Record<string, unknown> | null;
+  facts_expire_at: string | null;
+}
+
+/** What the turn's first read returned, and when the first of its facts expires (null: none), for the turn cache. */
+export interface ReadTurn<T> {
+  read: T;
+  factsExpireAt: Date | null;
 }
 
 function toReads(row: ReadRow): TurnReads {
@@ -106,13 +114,13 @@ interface AcceptRow extends ReadRow {
 }
 
 /** See Store.acceptInbound. Retried once: the row we collided with can be erased between the statements. */
-export async function acceptInbound(db: Queryable, message: InboundMessage): Promise<AcceptedInbound | null> {
+export async function acceptInbound(db: Queryable, message: InboundMessage): Promise<ReadTurn<AcceptedInbound> | null> {
   const { address } = message;
   for (let attempt = 0; attempt < 2; attempt++) {
     const result = await db.query<AcceptRow>(ACCEPT, [
       address.channel, address.conversationId, address.userId, message.externalId, message.text ?? null, message.payload ?? null,
       json(message.attachments ?? []), message.locale ?? null, message.profile?.name ?? null,
-    ], { prepared: true });
+    ], { prepared: true, turnStatement: true });
     const row = result.rows[0];
     if (!row?.conversation || !row.known) return null;
     const found = row.inserted ?? row.existing;
@@ -122,12 +130,31 @@ export async function acceptInbound(db: Queryable, message: InboundMessage): Pro
     if (row.locale !== null) conversation.locale = row.locale;
     const pending = (row.pending ?? []).map(messageFromJson);
     if (row.inserted) pending.push(messageFromJson(row.inserted));
-    return {
+    const accepted = {
       conversation, inbound: messageFromJson(found), duplicate: row.inserted === null, replies: (row.replies ?? []).map(messageFromJson),
       pending, reads: toReads(row),
     };
+    return { read: accepted, factsExpireAt: date(row.facts_expire_at) };
   }
   throw new ParleyError('CONFLICT', `Inbound message ${address.channel}/${message.externalId} could not be stored`);
+}
+
+const STORE_INBOUND = `
+  INSERT INTO messages (conversation_id, direction, channel, external_id, text, payload, attachments, status)
+  VALUES ($1, 'in', $2, $3, $4, $5, $6::jsonb, 'received')
+  ON CONFLICT (channel, external_id) DO NOTHING
+  RETURNING ${MESSAGE_JSON('messages')} AS inserted`;
+
+/**
+ * The accept's write alone, for a conversation whose reads the caller holds (turn-cache.ts): stores the customer's
+ * message in the conversation; null when the channel delivered it before (or another delivery is being stored).
+ */
+export async function storeInbound(db: Queryable, conversationId: string, message: InboundMessage): Promise<StoredMessage | null> {
+  const result = await db.query<{ inserted: Json<MessageRow> }>(STORE_INBOUND, [
+    conversationId, message.address.channel, message.externalId, message.text ?? null, message.payload ?? null, json(message.attachments ?? []),
+  ], { prepared: true, turnStatement: true });
+  const row = result.rows[0];
+  return row ? messageFromJson(row.inserted) : null;
 }
 
 const LOAD = `
@@ -136,7 +163,7 @@ const LOAD = `
 
 /** See Store.loadTurn. */
 export async function loadTurn(db: Queryable, conversationId: string, inboundId: string | null): Promise<{ conversation: Conversation; reads: TurnReads } | null> {
-  const result = await db.query<ReadRow & { conversation: Json<ConversationRow> | null }>(LOAD, [conversationId, inboundId], { prepared: true });
+  const result = await db.query<ReadRow & { conversation: Json<ConversationRow> | null }>(LOAD, [conversationId, inboundId], { prepared: true, turnStatement: true });
   const row = result.rows[0];
   return row?.conversation ? { conversation: conversationFromJson(row.conversation), reads: toReads(row) } : null;
 }
@@ -214,7 +241,7 @@ export async function commitTurn(db: Queryable, turn: CommitTurn): Promise<{ con
       (SELECT jsonb_agg(${MESSAGE_JSON('r')} ORDER BY r.id) FROM replies r) AS replies,
       (SELECT version FROM conversations WHERE id = $1) AS current_version,
       EXISTS (SELECT 1 FROM inbound) AS inbound_found`;
-  const row = (await db.query<CommitRow>(sql, params, { prepared: true })).rows[0];
+  const row = (await db.query<CommitRow>(sql, params, { prepared: true, turnStatement: true })).rows[0];
   if (row?.conversation) {
     return { conversation: conversationFromJson(row.conversation), replies: (row.replies ?? []).map(messageFromJson) };
   }

@@ -21,11 +21,22 @@ export interface QueryOptions {
    * commit, statement-group.ts), so it must not depend on another's running in a transaction of its own.
    */
   prepared?: boolean;
+  /**
+   * One of the turn's own statements (the accept, the commit, the sent marks), whose effects the store's turn cache
+   * follows itself (turn-cache.ts); every other statement that may write makes the cache read afresh.
+   */
+  turnStatement?: boolean;
 }
 
 /** A PostgreSQL database: the real one through `pg`, or PGlite. Same SQL, same migrations. */
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
+  /**
+   * Only where this process alone writes the database (PGlite): how many times a statement that may change data, other
+   * than a turn statement (QueryOptions.turnStatement), started or ended so far. Equal counts mean no such change in
+   * between. Absent on PostgreSQL, which other processes write too.
+   */
+  changes?(): number;
   /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
