@@ -255,8 +255,9 @@ export class Understander {
     };
     if (retrieval.byWords) decided = { ...decided, why: `${decided.why}; re-ranked by meaning (the words alone: ${retrieval.byWords.first} at confidence ${retrieval.byWords.confidence})` };
     if (retrieval.unknown !== undefined) decided = { ...decided, unknown: retrieval.unknown, ...(retrieval.unknown > 0 ? { why: `${decided.why}; ${Math.round(retrieval.unknown * 100)} % of its words appear nowhere in the flows and articles` } : {}) };
+    if (retrieval.meaningFailed) decided = { ...decided, why: `${decided.why}; the sentence encoder failed: the words alone` };
     const made: OfflineDecision = { keyword, evidence, retrieval, query, lang, decided };
-    index.decisions.set(key, made);
+    if (!retrieval.meaningFailed) index.decisions.set(key, made);
     return made;
   }
 
@@ -422,8 +423,15 @@ export class Understander {
         const corrected = index.matcher.tokens(text, lang);
         const unknown = round3(index.matcher.unknownShare(text, lang, corrected) * telling);
         const asked = corrected && corrected.join(' ') !== tokenize(text).join(' ') ? corrected.join(' ') : text;
-        const meant = await rerankByMeaning(encoder, asked, candidates, textsOf, confidence, unknown);
-        const beyond = await this.beyondSubject(encoder, index, asked, meant.candidates[0], lang);
+        let meant: Awaited<ReturnType<typeof rerankByMeaning>>;
+        let beyond: number | undefined;
+        try {
+          meant = await rerankByMeaning(encoder, asked, candidates, textsOf, confidence, unknown);
+          beyond = await this.beyondSubject(encoder, index, asked, meant.candidates[0], lang);
+        } catch {
+          // The encoder's thread failed (its model did not load): the words alone decide, and the next message asks again.
+          return { candidates, confidence, meaningFailed: true, ...(intent ? { intent } : {}) };
+        }
         return {
           candidates: meant.candidates, confidence: meant.confidence, byWords: { first: first!.id, confidence }, unknown,
           ...(beyond !== undefined ? { beyondSubject: beyond } : {}), ...(intent ? { intent } : {}),
@@ -622,6 +630,8 @@ interface Ranked {
   candidates: ScoredCandidate[];
   confidence: number;
   intent?: IntentMatch;
+  /** The sentence encoder failed: ranked by the words alone (such a decision is not kept). */
+  meaningFailed?: true;
   /** With the encoder: the first candidate and the confidence of the words alone, before the re-ranking by meaning. */
   byWords?: { first: string; confidence: number };
   /** With the encoder: the share of the message's words that no candidate uses (a feature of its confidence). */

@@ -8,7 +8,7 @@ import { loadFlows } from '../../src/engine/load-flows.ts';
 import type { FlowSet } from '../../src/engine/model.ts';
 import { loadKnowledge } from '../../src/kb/load.ts';
 import type { Article } from '../../src/kb/types.ts';
-import { offlineEncoder, UniversalSentenceEncoder } from '../../src/understanding/meaning/sentence-encoder.ts';
+import { offlineEncoder, UniversalSentenceEncoder, type SentenceEncoder } from '../../src/understanding/meaning/sentence-encoder.ts';
 import { Understander } from '../../src/understanding/understander.ts';
 import { headingTopics } from '../../src/understanding/meaning/rerank.ts';
 
@@ -105,6 +105,28 @@ describe('re-ranking by meaning with the offline sentence encoder', () => {
     expect(understood.decision).toMatchObject({ kind: 'decline', namesSubject: true });
     expect(understood.candidates[0]?.id).toBe('products/aero-14');
     expect((await demo(true).understand(flows, 'ist das aero 14 schwer', { locale: 'de' })).decision).toMatchObject({ kind: 'knowledge', article: 'products/aero-14' });
+  });
+
+  it('decides by the words alone while the sentence encoder fails, and by meaning again once it works', async () => {
+    // What a server saw when the encoder's thread could not load its model: every encoding rejected.
+    let failing = true;
+    const flaky: SentenceEncoder = {
+      language: 'en',
+      encode: async (texts) => {
+        if (failing) throw new Error("the sentence encoder failed: Backend 'wasm' has not yet been initialized");
+        return encoder.encode(texts);
+      },
+    };
+    const understander = new Understander({ minConfidence: 0.5, knowledge: () => ({ version: 'demo', articles }), encoder: flaky });
+    const question = 'can i pay with paypal';
+    const failed = await understander.understand(flows, question, { locale: 'en' });
+    expect(failed.decision).toMatchObject({ kind: 'knowledge', article: 'orders/payment-methods' });
+    expect(failed.why).toMatch(/the sentence encoder failed: the words alone/);
+    failing = false;
+    // The decision made without the encoder was not kept: the same question is weighed by meaning now.
+    const again = await understander.understand(flows, question, { locale: 'en' });
+    expect(again.decision).toMatchObject({ kind: 'knowledge', article: 'orders/payment-methods' });
+    expect(again.why).toMatch(/re-ranked by meaning/);
   });
 
   it('compares the topics a heading lists one by one: "is it waterproof" finds "SIM, networks and water resistance"', async () => {

