@@ -285,7 +285,7 @@ export class Understander {
 
   /** The flow or article the message asks for, offline, as if Parley had no requests of its own. */
   private offline(flows: FlowSet, text: string, keyword: string | undefined, evidence: FlowEvidence | undefined, retrieval: Ranked, subjects: Subjects): Omit<Understood, 'language'> {
-    const { candidates } = retrieval;
+    let { candidates } = retrieval;
     if (keyword) return { decision: { kind: 'flow', flow: keyword, confidence: 1 }, candidates, why: `the message is the flow's keyword: ${keyword}` };
     const articleFirst = candidates[0]?.kind === 'knowledge' && retrieval.confidence >= KEYWORD_EVIDENCE;
     // A keyword is evidence, not a verdict: an article that answers with more confidence still answers (and offers the flow).
@@ -293,15 +293,10 @@ export class Understander {
       const confidence = Math.max(retrieval.confidence, evidence.confidence);
       if (confidence >= this.options.minConfidence) return { decision: { kind: 'flow', flow: evidence.flow, confidence }, candidates, why: evidence.why };
     }
-    const moved = askedQuestionFirst(candidates, subjects);
-    return this.offlineByArticle(flows, text, evidence, moved ? { ...retrieval, candidates: moved.candidates } : retrieval, subjects, moved?.why);
-  }
-
-  /** `offline` once the order of the candidates is settled; `moved`: why the first is not the ranker's first. */
-  private offlineByArticle(flows: FlowSet, text: string, evidence: FlowEvidence | undefined, retrieval: Ranked, subjects: Subjects, moved?: string): Omit<Understood, 'language'> {
-    const { candidates } = retrieval;
+    const moved = askedQuestionFirst(retrieval.candidates, subjects);
+    if (moved) candidates = moved.candidates;
     let decided = this.decide(candidates, retrieval.confidence);
-    if (moved) decided = { ...decided, why: `${decided.why}; ${moved}` };
+    if (moved) decided = { ...decided, why: `${decided.why}; ${moved.why}` };
     const unanswered = decided.decision.kind === 'knowledge' ? subjects.unanswered(decided.decision.article) : [];
     if (unanswered.length > 0) {
       // Less sure, not sure it is wrong: the words may be a paraphrase of the article's own (a sure match still answers;
