@@ -186,6 +186,7 @@ describe('Parley Studio in a real browser', () => {
     await publishDialog.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.getByRole('status').getByText(/^Release #\d+ is live\.$/).waitFor(WAIT);
     await expect.poll(() => files.getByRole('option', { name: /^contact\.yaml, \d+ warnings$/ }).count(), WAIT).toBe(1); // no draft left
+    await page.locator('.save-state.saved').getByText('Live: no unpublished changes').waitFor(WAIT);
     await page.getByRole('button', { name: 'History' }).click();
     const history = page.getByRole('dialog', { name: 'Releases' });
     await history.getByRole('cell', { name: 'Contact: we reply within two business days' }).waitFor(WAIT);

@@ -37,6 +37,11 @@ type SaveState = 'saved' | 'unsaved' | 'saving' | 'conflict' | 'failed';
 
 const SAVE_LABELS: Record<SaveState, string> = { saved: 'All changes saved as a draft', unsaved: 'Unsaved changes', saving: 'Saving…', conflict: 'Not saved: someone else saved this file', failed: 'Not saved' };
 
+/** What the header says of the open file: saved with nothing unpublished is what customers see, not a draft. */
+function saveLabel(state: SaveState, draft: boolean): string {
+  return state === 'saved' && !draft ? 'Live: no unpublished changes' : SAVE_LABELS[state];
+}
+
 export function App() {
   const [agent, setAgent] = useState<{ name: string }>();
   const [filled, setFilled] = useState<Placeholders>();
@@ -249,7 +254,7 @@ export function App() {
       <header className="topbar">
         <div className="brand"><span className="logo" aria-hidden="true">P</span>Parley Studio</div>
         <div className="file-status" aria-live="polite">
-          {open ? <><span className="path">{open.path}</span><span className={`save-state ${saveState}`}>{SAVE_LABELS[saveState]}</span></> : null}
+          {open ? <><span className="path">{open.path}</span><span className={`save-state ${saveState}`}>{saveLabel(saveState, files.find((file) => file.path === open.path)?.draft ?? true)}</span></> : null}
           {open && open.initial !== null ? <Button className="button quiet small" onPress={() => setDialog('remove')} aria-label={`Remove ${open.path}`}>Remove…</Button> : null}
         </div>
         <div className="actions">
