@@ -38,28 +38,27 @@ function termsIn(article: Article, lang: string): ArticleTerms {
   return { subject, all, questions };
 }
 
-/** Whether the message contains one of the article's example questions whole (its terms, at least two of them). */
-export function asksExampleQuestion(message: string, lang: string, article: ArticleTerms): boolean {
-  const asked = new Set(analyzerFor(lang).terms(message));
+/** Whether the message (its index terms) contains one of the article's example questions whole (at least two terms of it). */
+export function asksExampleQuestion(message: readonly string[], article: ArticleTerms): boolean {
+  const asked = new Set(message);
   return article.questions.some((q) => q.size >= 2 && [...q].every((term) => asked.has(term)));
 }
 
 /**
- * The message's words beyond the article's subject, when it asks about something and the article mentions none of
- * them (a typo of one of its words counts as mentioned); an empty list when the article speaks to the question or
- * the message only names the subject ("Wave 700"). With `known` (the words the whole base uses), only when one of
+ * The message's terms (`message`: its index terms) beyond the article's subject, when it asks about something and the
+ * article mentions none of them (a typo of one of its words counts as mentioned); an empty list when the article
+ * speaks to the question or the message only names the subject ("Wave 700"). With `known` (the words the whole base uses), only when one of
  * them is known: a question in words nothing in the base uses may be a paraphrase that the meaning model judges.
  */
-export function unansweredWords(message: string, lang: string, article: ArticleTerms, known?: ReadonlySet<string>): string[] {
-  const asked = [...new Set(analyzerFor(lang).terms(message))].filter((term) => !article.subject.has(term) && !/^\d+$/.test(term));
+export function unansweredWords(message: readonly string[], article: ArticleTerms, known?: ReadonlySet<string>): string[] {
+  const asked = [...new Set(message)].filter((term) => !article.subject.has(term) && !/^\d+$/.test(term));
   if (asked.length === 0) return [];
   const mentioned = (term: string) => article.all.has(term) || [...article.all].some((word) => closeEnough(term, word));
   if (asked.some(mentioned)) return [];
   return !known || asked.some((term) => known.has(term)) ? asked : [];
 }
 
-/** Whether every word the message asks with is one of the article's subject ("Pulse Mini", "wave 700"). */
-export function namesOnlySubject(message: string, lang: string, article: ArticleTerms): boolean {
-  const asked = analyzerFor(lang).terms(message);
-  return asked.length > 0 && asked.every((term) => article.subject.has(term));
+/** Whether every word the message asks with (its index terms) is one of the article's subject ("Pulse Mini", "wave 700"). */
+export function namesOnlySubject(message: readonly string[], article: ArticleTerms): boolean {
+  return message.length > 0 && message.every((term) => article.subject.has(term));
 }

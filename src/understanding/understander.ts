@@ -17,7 +17,7 @@ import { carriesValue, exampleOverlap, keywordEvidence, NEAR_EXAMPLE } from './f
 import { Retriever, type RetrievedHit } from '../kb/retriever.ts';
 import { buildCached, LayeredMatcher, Matcher, matcherConfidence, type MatchDoc, type Ranker } from '../search/matcher/index.ts';
 import { passageFields } from '../kb/passage-fields.ts';
-import { language as languageOf, tokenize } from '../search/text.ts';
+import { analyzerFor, language as languageOf, tokenize } from '../search/text.ts';
 import type { Article, Passage } from '../kb/types.ts';
 import { articlesForEveryLanguage, flowArticles, flowOfDoc, intentMatchDocs, intentOfDoc, LANGUAGES, rankableFlows } from './candidate-docs.ts';
 import { isFollowUp, withPreviousQuestion } from './follow-up.ts';
@@ -264,21 +264,24 @@ export class Understander {
   /** What the message asks of an article beyond its subject, and whether it names nothing else (asked-beyond-subject.ts). */
   private subjects(index: Index, query: string, lang: string): Subjects {
     const terms = (article: string) => index.articleTerms.get(`${article}\u0000${lang}`);
+    // The message's index terms, made once for whichever of these is asked.
+    let messageTerms: string[] | undefined;
+    const asked = () => (messageTerms ??= analyzerFor(lang).terms(query));
     return {
       unanswered: (article) => {
         const own = terms(article);
         // Without a model of meaning for the language, a word nothing in the base uses cannot be told from a paraphrase
         // of the article's own: it counts as asked beyond what the article says ("hat das Aero 14 eine Webcam").
         const known = lang === this.options.encoder?.language ? index.knownTerms.get(lang) ?? new Set<string>() : undefined;
-        return own ? unansweredWords(query, lang, own, known) : [];
+        return own ? unansweredWords(asked(), own, known) : [];
       },
       asksQuestionOf: (article) => {
         const own = terms(article);
-        return own !== undefined && asksExampleQuestion(query, lang, own);
+        return own !== undefined && asksExampleQuestion(asked(), own);
       },
       onlyNames: (article) => {
         const own = terms(article);
-        return own !== undefined && namesOnlySubject(query, lang, own);
+        return own !== undefined && namesOnlySubject(asked(), own);
       },
     };
   }
